@@ -1,0 +1,449 @@
+/* ice_agent.c - the tc_ice object over a libnice NiceAgent: setup from the
+ * config, gathering, sending, ICE restart and closing.
+ *
+ * libnice settings (see tc_ice.h for the why): RFC 5245 compatibility (also
+ * RFC 6544 and 8445 as far as 0.1.21 goes), full mode (never lite), trickle,
+ * regular nomination (RFC 8445 dropped aggressive), consent freshness
+ * (RFC 7675, which implies connectivity-check keepalives), ICE-TCP off
+ * (TURN over TCP still works: that is a client-to-server TCP connection),
+ * UPnP off (it would multicast SSDP on the LAN and reveal the host).
+ */
+#include "net/ice_priv.h"
+
+#include "net/ice_url.h"
+#include "tempchat/tc_log.h"
+
+#include <string.h>
+
+/* ---- configuration -------------------------------------------------------- */
+
+/* The TURN credentials the config asks for: fixed or made from the secret. */
+static tc_status
+turn_credentials (const tc_ice_config *cfg, char **user, char **pass)
+{
+  bool fixed = cfg->turn_username != NULL || cfg->turn_password != NULL;
+  if (fixed && cfg->turn_secret != NULL)
+    return TC_ERR_INVALID_ARG;
+  if (fixed) {
+    if (cfg->turn_username == NULL || cfg->turn_password == NULL)
+      return TC_ERR_INVALID_ARG;
+    *user = g_strdup (cfg->turn_username);
+    *pass = g_strdup (cfg->turn_password);
+    return TC_OK;
+  }
+  if (cfg->turn_secret == NULL)
+    return TC_ERR_INVALID_ARG;
+
+  const char *name = cfg->turn_rest_name ? cfg->turn_rest_name
+      : TC_ICE_DEFAULT_REST_NAME;
+  uint32_t ttl = cfg->turn_rest_ttl_s ? cfg->turn_rest_ttl_s
+      : TC_ICE_DEFAULT_REST_TTL_S;
+  int64_t expiry = g_get_real_time () / G_USEC_PER_SEC + ttl;
+  size_t user_size = strlen (name) + 24;
+  *user = g_malloc (user_size);
+  *pass = g_malloc (TC_ICE_REST_PASSWORD_SIZE);
+  tc_status st = tc_ice_turn_rest_credentials (cfg->turn_secret, name, expiry,
+      *user, user_size, *pass, TC_ICE_REST_PASSWORD_SIZE);
+  if (st != TC_OK) {
+    g_clear_pointer (user, g_free);
+    g_clear_pointer (pass, g_free);
+  }
+  return st;
+}
+
+static tc_status
+setup_turn (tc_ice *ice, const tc_ice_config *cfg, unsigned *n_turn)
+{
+  *n_turn = 0;
+  if (cfg->turn_urls == NULL || cfg->turn_urls[0] == NULL)
+    return TC_OK;
+
+  char *user = NULL, *pass = NULL;
+  tc_status st = turn_credentials (cfg, &user, &pass);
+  for (size_t i = 0; st == TC_OK && cfg->turn_urls[i] != NULL; i++) {
+    tc_ice_url url;
+    if (i >= NICE_CANDIDATE_MAX_TURN_SERVERS
+        || tc_ice_url_parse (cfg->turn_urls[i], &url) != TC_OK
+        || url.scheme == TC_ICE_URL_STUN) {
+      st = TC_ERR_INVALID_ARG;
+    } else if (url.scheme == TC_ICE_URL_TURNS) {
+      /* libnice 0.1.21 would send plain TURN over TCP to the TLS port. */
+      TC_INFO ("ice: turns: URLs are not supported (libnice has no TLS for TURN)");
+      st = TC_ERR_UNSUPPORTED;
+    } else if (!nice_agent_set_relay_info (ice->agent, ice->stream_id,
+            TC_ICE_COMPONENT, url.host, url.port, user, pass,
+            url.transport == TC_ICE_URL_TCP ? NICE_RELAY_TYPE_TURN_TCP
+            : NICE_RELAY_TYPE_TURN_UDP)) {
+      st = TC_ERR_INVALID_ARG;
+    } else {
+      (*n_turn)++;
+    }
+  }
+  if (pass != NULL)
+    memset (pass, 0, strlen (pass));
+  g_free (user);
+  g_free (pass);
+  return st;
+}
+
+/* libnice takes one STUN server: the first usable URL. */
+static tc_status
+setup_stun (tc_ice *ice, const tc_ice_config *cfg)
+{
+  for (size_t i = 0; cfg->stun_urls != NULL && cfg->stun_urls[i]; i++) {
+    tc_ice_url url;
+    if (tc_ice_url_parse (cfg->stun_urls[i], &url) != TC_OK
+        || url.scheme != TC_ICE_URL_STUN)
+      return TC_ERR_INVALID_ARG;
+    if (i == 0)
+      g_object_set (ice->agent, "stun-server", url.host,
+          "stun-server-port", (guint) url.port, NULL);
+    else if (i == 1)
+      TC_INFO ("ice: libnice uses one STUN server; the others are ignored");
+  }
+  return TC_OK;
+}
+
+static tc_status
+setup_local_addresses (tc_ice *ice, const tc_ice_config *cfg)
+{
+  for (size_t i = 0; cfg->local_addresses && cfg->local_addresses[i]; i++) {
+    NiceAddress addr;
+    nice_address_init (&addr);
+    if (!nice_address_set_from_string (&addr, cfg->local_addresses[i]))
+      return TC_ERR_PARSE;
+    if (!nice_agent_add_local_address (ice->agent, &addr))
+      return TC_ERR_INVALID_ARG;
+  }
+  return TC_OK;
+}
+
+static void
+refresh_local_credentials (tc_ice *ice)
+{
+  g_free (ice->local_ufrag);
+  g_free (ice->local_pwd);
+  ice->local_ufrag = NULL;
+  ice->local_pwd = NULL;
+  nice_agent_get_local_credentials (ice->agent, ice->stream_id,
+      &ice->local_ufrag, &ice->local_pwd);
+}
+
+static tc_status
+setup_agent (tc_ice *ice, const tc_ice_config *cfg)
+{
+  ice->agent = nice_agent_new_full (ice->ctx, NICE_COMPATIBILITY_RFC5245,
+      NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE
+      | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+  g_object_set (ice->agent, "ice-tcp", FALSE, "ice-udp", TRUE, "upnp", FALSE,
+      "keepalive-conncheck", TRUE, "force-relay", (gboolean) cfg->relay_only,
+      "controlling-mode", (gboolean) (cfg->role == TC_ICE_ROLE_CONTROLLING),
+      NULL);
+
+  tc_status st;
+  if ((st = setup_stun (ice, cfg)) || (st = setup_local_addresses (ice, cfg)))
+    return st;
+  ice->stream_id = nice_agent_add_stream (ice->agent, 1);
+  if (ice->stream_id == 0)
+    return TC_ERR_NOMEM;
+  if (cfg->min_port != 0 || cfg->max_port != 0) {
+    if (cfg->min_port == 0 || cfg->max_port < cfg->min_port)
+      return TC_ERR_INVALID_ARG;
+    nice_agent_set_port_range (ice->agent, ice->stream_id, TC_ICE_COMPONENT,
+        cfg->min_port, cfg->max_port);
+  }
+  unsigned n_turn;
+  if ((st = setup_turn (ice, cfg, &n_turn)))
+    return st;
+  if (cfg->relay_only && n_turn == 0)
+    return TC_ERR_INVALID_ARG;
+
+  refresh_local_credentials (ice);
+  if (ice->local_ufrag == NULL || ice->local_pwd == NULL)
+    return TC_ERR_NOMEM;
+  nice_agent_attach_recv (ice->agent, ice->stream_id, TC_ICE_COMPONENT,
+      ice->ctx, ice_on_recv, ice);
+  ice_events_connect (ice);
+  return TC_OK;
+}
+
+static void destroy_now (tc_ice *ice);
+
+tc_status
+tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
+    const tc_ice_callbacks *callbacks, tc_ice **out)
+{
+  g_return_val_if_fail (ctx != NULL, TC_ERR_INVALID_ARG);
+  g_return_val_if_fail (config != NULL, TC_ERR_INVALID_ARG);
+  g_return_val_if_fail (out != NULL, TC_ERR_INVALID_ARG);
+  *out = NULL;
+
+  tc_ice *ice = g_new0 (tc_ice, 1);
+  ice->ctx = ctx;
+  if (callbacks != NULL)
+    ice->cb = *callbacks;
+  ice->relay_only = config->relay_only;
+  ice->checking_timeout_ms = config->checking_timeout_ms
+      ? config->checking_timeout_ms : TC_ICE_DEFAULT_CHECKING_TIMEOUT_MS;
+  ice->state = TC_ICE_STATE_NEW;
+  ice->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
+  g_queue_init (&ice->events);
+  g_queue_init (&ice->pending_remote);
+
+  tc_status st = setup_agent (ice, config);
+  if (st != TC_OK) {
+    ice->freed = ice->closed = true;
+    if (ice->agent != NULL)
+      ice_events_disconnect (ice);
+    destroy_now (ice);
+    return st;
+  }
+  TC_DEBUG ("ice: agent created (%s%s)", config->relay_only ? "relay-only, " : "",
+      config->role == TC_ICE_ROLE_CONTROLLING ? "controlling" : "controlled");
+  *out = ice;
+  return TC_OK;
+}
+
+/* ---- teardown ----------------------------------------------------------- */
+
+/* A tc_ice_close() in flight; outlives the tc_ice if freed meanwhile. */
+struct ice_close_op {
+  tc_ice *ice;  /* NULL once tc_ice_free() ran */
+};
+
+static void
+destroy_now (tc_ice *ice)
+{
+  ice_events_clear (ice);
+  ice_timeout_cancel (ice);
+  ice_remote_clear (ice);
+  if (ice->agent != NULL)
+    g_object_unref (ice->agent);
+  g_free (ice->local_ufrag);
+  g_free (ice->local_pwd);
+  g_free (ice->remote_ufrag);
+  g_free (ice->remote_pwd);
+  g_free (ice->eoc_ufrag);
+  g_free (ice);
+}
+
+/* Receives for an agent whose tc_ice is gone: libnice still handles STUN
+ * and TURN itself before calling this; application data is dropped. */
+static void
+discard_recv (NiceAgent *agent, guint stream_id, guint component_id,
+    guint len, gchar *buf, gpointer unused)
+{
+}
+
+static gboolean
+destroy_idle (gpointer data)
+{
+  destroy_now (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops everything that could call back into the user. The receive
+ * callback stays attached (it drops data once closed): libnice reads the
+ * TURN server's answers through it while a close releases allocations. */
+static void
+silence (tc_ice *ice)
+{
+  ice->closed = true;
+  ice_timeout_cancel (ice);
+  ice_events_clear (ice);
+  ice_events_disconnect (ice);
+}
+
+void
+tc_ice_free (tc_ice *ice)
+{
+  if (ice == NULL || ice->freed)
+    return;
+  if (!ice->closed)
+    silence (ice);
+  ice->freed = true;
+  /* Not detached (NULL): libnice would stop reading the sockets, which then
+   * stay readable and spin the loop while a close still holds the agent. */
+  nice_agent_attach_recv (ice->agent, ice->stream_id, TC_ICE_COMPONENT,
+      ice->ctx, discard_recv, NULL);
+  if (ice->close_op != NULL)
+    ice->close_op->ice = NULL;
+
+  if (ice->cb_depth > 0 || ice->api_depth > 0) {
+    /* Called from one of our callbacks: libnice and our own frames are
+     * still on the stack; let them unwind first. */
+    GSource *src = g_idle_source_new ();
+    /* Above the sockets, so busy media cannot starve it. */
+    g_source_set_priority (src, G_PRIORITY_HIGH);
+    g_source_set_callback (src, destroy_idle, ice, NULL);
+    g_source_attach (src, ice->ctx);
+    g_source_unref (src);
+    return;
+  }
+  destroy_now (ice);
+}
+
+static void
+closed_cb (GObject *agent, GAsyncResult *res, gpointer data)
+{
+  struct ice_close_op *op = data;
+  tc_ice *ice = op->ice;
+  g_free (op);
+  if (ice == NULL)
+    return;
+  ice->close_op = NULL;
+  ice->state = TC_ICE_STATE_CLOSED;
+  ice->why = TC_ICE_FAIL_NONE;
+  ice_event_queue_state (ice, TC_ICE_STATE_CLOSED, TC_ICE_FAIL_NONE);
+}
+
+tc_status
+tc_ice_close (tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
+  if (ice->closed)
+    return TC_ERR_CLOSED;
+  silence (ice);
+  ice->close_op = g_new0 (struct ice_close_op, 1);
+  ice->close_op->ice = ice;
+  /* The GTask inside calls back on the thread-default context. */
+  g_main_context_push_thread_default (ice->ctx);
+  nice_agent_close_async (ice->agent, closed_cb, ice->close_op);
+  g_main_context_pop_thread_default (ice->ctx);
+  return TC_OK;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+const char *
+tc_ice_get_local_ufrag (const tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, NULL);
+  return ice->local_ufrag;
+}
+
+const char *
+tc_ice_get_local_pwd (const tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, NULL);
+  return ice->local_pwd;
+}
+
+tc_ice_state
+tc_ice_get_state (const tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, TC_ICE_STATE_CLOSED);
+  return ice->state;
+}
+
+tc_status
+tc_ice_set_role (tc_ice *ice, tc_ice_role role)
+{
+  g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
+  if (ice->closed)
+    return TC_ERR_CLOSED;
+  g_object_set (ice->agent, "controlling-mode",
+      (gboolean) (role == TC_ICE_ROLE_CONTROLLING), NULL);
+  return TC_OK;
+}
+
+/* ---- gathering, sending ------------------------------------------------- */
+
+tc_status
+tc_ice_gather (tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
+  if (ice->closed)
+    return TC_ERR_CLOSED;
+  if (ice->gather_started)
+    return TC_ERR_INVALID_ARG;
+  ice->gather_started = true;
+
+  ice_api_enter (ice);
+  tc_status st = TC_OK;
+  if (!nice_agent_gather_candidates (ice->agent, ice->stream_id)) {
+    TC_WARN ("ice: could not open any local socket");
+    ice->gather_started = false;
+    st = TC_ERR_CONNECT;
+  } else {
+    ice_remote_flush (ice, false);
+  }
+  ice_api_leave (ice);
+  return st;
+}
+
+tc_status
+tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
+{
+  g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
+  g_return_val_if_fail (data != NULL || len == 0, TC_ERR_INVALID_ARG);
+  if (len > 65535)
+    return TC_ERR_TOO_LARGE;
+  if (ice->closed || !ice->has_pair || ice->state == TC_ICE_STATE_FAILED)
+    return TC_ERR_CLOSED;
+
+  GOutputVector vec = { data, len };
+  NiceOutputMessage msg = { &vec, 1 };
+  GError *err = NULL;
+  ice_api_enter (ice);
+  gint n = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id,
+      TC_ICE_COMPONENT, &msg, 1, NULL, &err);
+  ice_api_leave (ice);
+  if (n == 1)
+    return TC_OK;
+  tc_status st = TC_ERR_RATE_LIMIT;  /* n == 0: would block, dropped */
+  if (n < 0 && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    st = TC_ERR_CLOSED;
+  g_clear_error (&err);
+  return st;
+}
+
+/* ---- ICE restart -------------------------------------------------------- */
+
+/* Starts a new local generation: new credentials, remote state of the
+ * previous generation forgotten, local candidates announced again. The
+ * selected pair keeps working meanwhile (libnice keeps it). */
+tc_status
+ice_restart_generation (tc_ice *ice)
+{
+  if (!nice_agent_restart_stream (ice->agent, ice->stream_id))
+    return TC_ERR_INVALID_ARG;
+  refresh_local_credentials (ice);
+
+  ice_events_drop_generation (ice);
+  ice_remote_drop_generation (ice);
+  g_clear_pointer (&ice->remote_ufrag, g_free);
+  g_clear_pointer (&ice->remote_pwd, g_free);
+  ice->remote_eoc = ice->remote_eoc_applied = false;
+  ice_timeout_cancel (ice);
+  ice_set_state (ice, ice->ever_connected ? TC_ICE_STATE_CHECKING
+      : TC_ICE_STATE_NEW, TC_ICE_FAIL_NONE);
+
+  bool was_done = ice->local_gathering_done;
+  ice->announced = 0;
+  ice->local_gathering_done = false;
+  GSList *cands = nice_agent_get_local_candidates (ice->agent, ice->stream_id,
+      TC_ICE_COMPONENT);
+  for (GSList *l = cands; l != NULL; l = l->next)
+    ice_announce_local (ice, l->data);
+  g_slist_free_full (cands, (GDestroyNotify) nice_candidate_free);
+  /* If gathering was still running, libnice's own gathering-done follows. */
+  if (was_done)
+    ice_local_gathering_done (ice);
+  return TC_OK;
+}
+
+tc_status
+tc_ice_restart (tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
+  if (ice->closed)
+    return TC_ERR_CLOSED;
+  if (!ice->gather_started)
+    return TC_ERR_INVALID_ARG;
+  TC_INFO ("ice: restarting");
+  ice_api_enter (ice);
+  tc_status st = ice_restart_generation (ice);
+  ice_api_leave (ice);
+  return st;
+}

@@ -1,0 +1,884 @@
+/* test_ice_loopback.c - two tc_ice agents in one GMainContext, on 127.0.0.1
+ * only: trickle in both orders, datagrams both ways, relay-only through a
+ * real coturn (UDP and TCP to the server), a refused TURN secret, and ICE
+ * restart.
+ *
+ * Every wait iterates the context until a condition holds or a deadline
+ * passes; nothing sleeps a fixed time. coturn is started per test on a free
+ * loopback port and killed in teardown.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tempchat/tc_ice.h"
+
+#define WAIT_MS 15000
+#define TURN_SECRET "loopback-secret"
+
+/* ---- waiting -------------------------------------------------------------- */
+
+typedef gboolean (*cond_fn) (gpointer data);
+
+static gboolean
+deadline_hit (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates `ctx` until cond(data) or `ms` elapsed; returns cond(data). */
+static gboolean
+wait_for (GMainContext *ctx, cond_fn cond, gpointer data, guint ms)
+{
+  gboolean expired = FALSE;
+  GSource *timer = g_timeout_source_new (ms);
+  g_source_set_callback (timer, deadline_hit, &expired, NULL);
+  g_source_attach (timer, ctx);
+  while (!cond (data) && !expired)
+    g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (timer);
+  g_source_unref (timer);
+  return cond (data);
+}
+
+/* ---- one peer --------------------------------------------------------------- */
+
+typedef struct peer peer;
+struct peer {
+  const char *name;
+  tc_ice *ice;
+  peer *other;
+  gboolean forward;          /* trickle straight to `other` */
+  GPtrArray *candidates;     /* local candidates not forwarded yet */
+  GPtrArray *all_candidates; /* every local candidate seen */
+  gboolean gathered;
+  tc_ice_state state;
+  tc_ice_failure why;
+  GArray *states;            /* tc_ice_state history */
+  GPtrArray *rx;             /* GBytes */
+  guint pair_events;
+  tc_ice_pair_info pair;
+  gboolean free_when_up;     /* tc_ice_free() from on_state_changed */
+  gboolean free_on_datagram; /* tc_ice_free() from on_datagram */
+};
+
+static void
+on_candidate (void *data, const char *cand)
+{
+  peer *p = data;
+  g_assert_true (g_str_has_prefix (cand, "candidate:"));
+  g_ptr_array_add (p->all_candidates, g_strdup (cand));
+  if (p->forward && p->other->ice != NULL)
+    g_assert_cmpint (tc_ice_add_remote_candidate (p->other->ice, cand), ==, TC_OK);
+  else
+    g_ptr_array_add (p->candidates, g_strdup (cand));
+}
+
+static void
+on_gathered (void *data)
+{
+  peer *p = data;
+  p->gathered = TRUE;
+  if (p->forward && p->other->ice != NULL)
+    g_assert_cmpint (tc_ice_end_of_remote_candidates (p->other->ice,
+        tc_ice_get_local_ufrag (p->ice)), ==, TC_OK);
+}
+
+static void
+on_state (void *data, tc_ice_state st, tc_ice_failure why)
+{
+  peer *p = data;
+  g_test_message ("%s: %s%s%s", p->name, tc_ice_state_str (st),
+      why ? " - " : "", why ? tc_ice_failure_str (why) : "");
+  p->state = st;
+  p->why = why;
+  g_array_append_val (p->states, st);
+  if (p->free_when_up && (st == TC_ICE_STATE_CONNECTED
+          || st == TC_ICE_STATE_COMPLETED)) {
+    tc_ice_free (p->ice);
+    p->ice = NULL;
+  }
+}
+
+static void
+on_datagram (void *data, const uint8_t *buf, size_t len)
+{
+  peer *p = data;
+  g_ptr_array_add (p->rx, g_bytes_new (buf, len));
+  if (p->free_on_datagram) {
+    tc_ice_free (p->ice);
+    p->ice = NULL;
+  }
+}
+
+static void
+on_pair (void *data, const tc_ice_pair_info *pair)
+{
+  peer *p = data;
+  p->pair = *pair;
+  p->pair_events++;
+}
+
+static const char *const loopback[] = { "127.0.0.1", NULL };
+
+static void
+peer_init (peer *p, const char *name, GMainContext *ctx, tc_ice_config *cfg)
+{
+  memset (p, 0, sizeof *p);
+  p->name = name;
+  p->candidates = g_ptr_array_new_with_free_func (g_free);
+  p->all_candidates = g_ptr_array_new_with_free_func (g_free);
+  p->states = g_array_new (FALSE, FALSE, sizeof (tc_ice_state));
+  p->rx = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  tc_ice_callbacks cb = {
+    .on_local_candidate = on_candidate,
+    .on_gathering_done = on_gathered,
+    .on_state_changed = on_state,
+    .on_datagram = on_datagram,
+    .on_selected_pair = on_pair,
+    .user_data = p,
+  };
+  cfg->local_addresses = loopback;
+  g_assert_cmpint (tc_ice_new (ctx, cfg, &cb, &p->ice), ==, TC_OK);
+  g_assert_nonnull (tc_ice_get_local_ufrag (p->ice));
+  g_assert_nonnull (tc_ice_get_local_pwd (p->ice));
+}
+
+static void
+peer_clear (peer *p)
+{
+  tc_ice_free (p->ice);
+  g_ptr_array_unref (p->candidates);
+  g_ptr_array_unref (p->all_candidates);
+  g_array_unref (p->states);
+  g_ptr_array_unref (p->rx);
+}
+
+static void
+pair_up (peer *a, peer *b)
+{
+  a->other = b;
+  b->other = a;
+}
+
+static void
+give_credentials (peer *from, peer *to)
+{
+  g_assert_cmpint (tc_ice_set_remote_credentials (to->ice,
+      tc_ice_get_local_ufrag (from->ice), tc_ice_get_local_pwd (from->ice)),
+      ==, TC_OK);
+}
+
+/* Hands over what `from` gathered while not forwarding. */
+static void
+give_candidates (peer *from, peer *to)
+{
+  for (guint i = 0; i < from->candidates->len; i++)
+    g_assert_cmpint (tc_ice_add_remote_candidate (to->ice,
+        from->candidates->pdata[i]), ==, TC_OK);
+  g_ptr_array_set_size (from->candidates, 0);
+  if (from->gathered)
+    g_assert_cmpint (tc_ice_end_of_remote_candidates (to->ice, NULL), ==, TC_OK);
+}
+
+static gboolean
+is_up (const peer *p)
+{
+  return p->state == TC_ICE_STATE_CONNECTED
+      || p->state == TC_ICE_STATE_COMPLETED;
+}
+
+static gboolean
+both_up (gpointer data)
+{
+  peer *a = data;
+  return is_up (a) && is_up (a->other) && a->pair_events > 0
+      && a->other->pair_events > 0;
+}
+
+static gboolean
+gathered (gpointer data)
+{
+  return ((peer *) data)->gathered;
+}
+
+static gboolean
+both_gathered (gpointer data)
+{
+  peer *a = data;
+  return a->gathered && a->other->gathered;
+}
+
+static gboolean
+saw_state (const peer *p, tc_ice_state st)
+{
+  for (guint i = 0; i < p->states->len; i++)
+    if (g_array_index (p->states, tc_ice_state, i) == st)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- datagrams both ways -------------------------------------------------- */
+
+typedef struct {
+  peer *p;
+  guint want;
+} rx_wait;
+
+static gboolean
+received (gpointer data)
+{
+  rx_wait *w = data;
+  return w->p->rx->len >= w->want;
+}
+
+/* Sends payloads of several sizes from `from` to `to` and checks they arrive
+ * byte for byte, in order. */
+static void
+check_datagrams (GMainContext *ctx, peer *from, peer *to)
+{
+  static const gsize sizes[] = { 1, 13, 172, 1200, 1500, 9000 };
+  GPtrArray *sent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint base = to->rx->len;
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    guint8 *buf = g_malloc (sizes[i]);
+    for (gsize k = 0; k < sizes[i]; k++)
+      buf[k] = (guint8) g_random_int ();
+    buf[0] = 0x80;  /* looks like RTP: never taken for STUN */
+    g_assert_cmpint (tc_ice_send (from->ice, buf, sizes[i]), ==, TC_OK);
+    g_ptr_array_add (sent, g_bytes_new_take (buf, sizes[i]));
+  }
+  rx_wait w = { to, base + sent->len };
+  g_assert_true (wait_for (ctx, received, &w, WAIT_MS));
+  for (guint i = 0; i < sent->len; i++)
+    g_assert_true (g_bytes_equal (sent->pdata[i], to->rx->pdata[base + i]));
+  g_ptr_array_unref (sent);
+}
+
+/* ---- (a) loopback, host candidates ---------------------------------------- */
+
+typedef struct {
+  GMainContext *ctx;
+  peer a, b;
+} two_peers;
+
+static void
+two_init (two_peers *t, tc_ice_config *ca, tc_ice_config *cb)
+{
+  t->ctx = g_main_context_new ();
+  ca->role = TC_ICE_ROLE_CONTROLLING;
+  cb->role = TC_ICE_ROLE_CONTROLLED;
+  peer_init (&t->a, "A", t->ctx, ca);
+  peer_init (&t->b, "B", t->ctx, cb);
+  pair_up (&t->a, &t->b);
+}
+
+static void
+two_clear (two_peers *t)
+{
+  peer_clear (&t->a);
+  peer_clear (&t->b);
+  /* Let sources that libnice left behind run down before the context goes. */
+  for (int i = 0; i < 1000 && g_main_context_iteration (t->ctx, FALSE); i++)
+    ;
+  g_main_context_unref (t->ctx);
+}
+
+static void
+assert_connected_and_passing (two_peers *t)
+{
+  g_assert_true (wait_for (t->ctx, both_up, &t->a, WAIT_MS));
+  g_assert_false (t->a.pair.relayed);
+  g_assert_false (t->b.pair.relayed);
+  check_datagrams (t->ctx, &t->a, &t->b);
+  check_datagrams (t->ctx, &t->b, &t->a);
+}
+
+static void
+test_trickle_with_credentials_first_connects (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+
+  static const uint8_t early[] = { 0x80, 1, 2, 3 };
+  g_assert_cmpint (tc_ice_send (t.a.ice, early, sizeof early), ==, TC_ERR_CLOSED);
+
+  /* Offer/answer first, then both gather and trickle as candidates come. */
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_ERR_INVALID_ARG);
+  /* Callbacks never run inside a tc_ice_* call. */
+  g_assert_cmpuint (t.a.all_candidates->len, ==, 0);
+
+  assert_connected_and_passing (&t);
+  for (guint i = 0; i < t.a.all_candidates->len; i++) {
+    const char *c = t.a.all_candidates->pdata[i];
+    g_assert_nonnull (strstr (c, " typ host"));
+    g_assert_null (strstr (c, "raddr"));
+  }
+  g_assert_false (saw_state (&t.a, TC_ICE_STATE_FAILED));
+  two_clear (&t);
+}
+
+static void
+test_candidates_before_credentials_and_gathering_are_kept (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+
+  /* A gathers; B gets A's candidates before it has A's credentials and
+   * before it gathered itself. */
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_true (wait_for (t.ctx, gathered, &t.a, WAIT_MS));
+  g_assert_cmpuint (t.a.candidates->len, >, 0);
+  give_candidates (&t.a, &t.b);
+  give_credentials (&t.a, &t.b);
+  /* B gathers; A gets B's candidates before B's credentials. */
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  g_assert_true (wait_for (t.ctx, gathered, &t.b, WAIT_MS));
+  give_candidates (&t.b, &t.a);
+  g_assert_cmpint (t.a.state, ==, TC_ICE_STATE_NEW);
+  give_credentials (&t.b, &t.a);
+
+  assert_connected_and_passing (&t);
+  two_clear (&t);
+}
+
+static void
+test_role_conflict_is_resolved (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  /* Both think they offered (the glare perfect negotiation resolves at the
+   * SDP level): ICE's tie-breaker must still settle the roles. */
+  g_assert_cmpint (tc_ice_set_role (t.b.ice, TC_ICE_ROLE_CONTROLLING), ==, TC_OK);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  assert_connected_and_passing (&t);
+  two_clear (&t);
+}
+
+static void
+test_remote_candidate_input_is_checked (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  tc_ice *ice = t.a.ice;
+  g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp"), ==,
+      TC_ERR_PARSE);
+  g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp 1 "
+      "0f1c2d3e-aaaa-bbbb-cccc-0123456789ab.local 5000 typ host"), ==,
+      TC_ERR_UNSUPPORTED);
+  g_assert_cmpint (tc_ice_add_remote_candidate (ice,
+      "candidate:1 2 udp 1 127.0.0.1 5000 typ host"), ==, TC_ERR_UNSUPPORTED);
+  g_assert_cmpint (tc_ice_add_remote_candidate (ice,
+      "candidate:1 1 tcp 1 127.0.0.1 5000 typ host tcptype passive"), ==,
+      TC_ERR_UNSUPPORTED);
+  g_assert_cmpint (tc_ice_add_remote_candidate (ice,
+      "a=candidate:1 1 udp 1 127.0.0.1 5000 typ host"), ==, TC_OK);
+  g_assert_cmpint (tc_ice_set_remote_credentials (ice, "abc", "0123456789012345678901"),
+      ==, TC_ERR_PARSE);
+  g_assert_cmpint (tc_ice_set_remote_credentials (ice, "abcd", "short"), ==,
+      TC_ERR_PARSE);
+  g_assert_cmpint (tc_ice_restart (ice), ==, TC_ERR_INVALID_ARG);
+  two_clear (&t);
+}
+
+static void
+test_bad_config_is_refused (void)
+{
+  GMainContext *ctx = g_main_context_new ();
+  tc_ice *ice = NULL;
+  const char *const turn_udp[] = { "turn:127.0.0.1:3478", NULL };
+  const char *const turns[] = { "turns:127.0.0.1:5349", NULL };
+  const char *const junk[] = { "turn:127.0.0.1:3478?transport=sctp", NULL };
+
+  tc_ice_config relay_without_turn = { .relay_only = true };
+  g_assert_cmpint (tc_ice_new (ctx, &relay_without_turn, NULL, &ice), ==,
+      TC_ERR_INVALID_ARG);
+  tc_ice_config no_credentials = { .turn_urls = turn_udp };
+  g_assert_cmpint (tc_ice_new (ctx, &no_credentials, NULL, &ice), ==,
+      TC_ERR_INVALID_ARG);
+  tc_ice_config both_credentials = { .turn_urls = turn_udp,
+    .turn_username = "u", .turn_password = "p", .turn_secret = "s" };
+  g_assert_cmpint (tc_ice_new (ctx, &both_credentials, NULL, &ice), ==,
+      TC_ERR_INVALID_ARG);
+  tc_ice_config tls = { .turn_urls = turns, .turn_secret = "s" };
+  g_assert_cmpint (tc_ice_new (ctx, &tls, NULL, &ice), ==, TC_ERR_UNSUPPORTED);
+  tc_ice_config bad_url = { .turn_urls = junk, .turn_secret = "s" };
+  g_assert_cmpint (tc_ice_new (ctx, &bad_url, NULL, &ice), ==, TC_ERR_INVALID_ARG);
+  const char *const not_ip[] = { "localhost", NULL };
+  tc_ice_config bad_local = { .local_addresses = not_ip };
+  g_assert_cmpint (tc_ice_new (ctx, &bad_local, NULL, &ice), ==, TC_ERR_PARSE);
+  g_assert_null (ice);
+  g_main_context_unref (ctx);
+}
+
+static gboolean
+freed_both (gpointer data)
+{
+  peer *a = data;
+  return a->ice == NULL && a->other->ice == NULL;
+}
+
+static gboolean
+freed (gpointer data)
+{
+  return ((peer *) data)->ice == NULL;
+}
+
+static void
+test_free_from_datagram_callback_is_safe (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  g_assert_true (wait_for (t.ctx, both_up, &t.a, WAIT_MS));
+
+  /* B frees itself inside on_datagram, deep in libnice's receive path. */
+  t.b.free_on_datagram = TRUE;
+  static const uint8_t ping[] = { 0x80, 0x01 };
+  g_assert_cmpint (tc_ice_send (t.a.ice, ping, sizeof ping), ==, TC_OK);
+  g_assert_true (wait_for (t.ctx, freed, &t.b, WAIT_MS));
+  g_assert_cmpuint (t.b.rx->len, ==, 1);
+  /* A keeps running alone until freed the ordinary way. */
+  g_assert_cmpint (tc_ice_send (t.a.ice, ping, sizeof ping), ==, TC_OK);
+  two_clear (&t);
+}
+
+static void
+test_free_from_state_callback_is_safe (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  t.a.free_when_up = t.b.free_when_up = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  g_assert_true (wait_for (t.ctx, freed_both, &t.a, WAIT_MS));
+  two_clear (&t);
+}
+
+/* ---- (c) ICE restart -------------------------------------------------------- */
+
+static void
+test_restart_after_connected_reconnects (void)
+{
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  assert_connected_and_passing (&t);
+
+  char *a_ufrag = g_strdup (tc_ice_get_local_ufrag (t.a.ice));
+  char *b_ufrag = g_strdup (tc_ice_get_local_ufrag (t.b.ice));
+  g_array_set_size (t.a.states, 0);
+  g_array_set_size (t.b.states, 0);
+  t.a.gathered = t.b.gathered = FALSE;
+  guint a_pairs = t.a.pair_events, b_pairs = t.b.pair_events;
+
+  /* A restarts; its new candidates reach B (trickled, naming the new ufrag)
+   * before B has A's new credentials: B keeps them for the new generation. */
+  g_assert_cmpint (tc_ice_restart (t.a.ice), ==, TC_OK);
+  g_assert_cmpstr (tc_ice_get_local_ufrag (t.a.ice), !=, a_ufrag);
+  g_assert_true (wait_for (t.ctx, gathered, &t.a, WAIT_MS));
+  /* The new offer reaches B: B sees the peer restart and restarts too. */
+  give_credentials (&t.a, &t.b);
+  g_assert_cmpstr (tc_ice_get_local_ufrag (t.b.ice), !=, b_ufrag);
+  /* The answer reaches A. */
+  give_credentials (&t.b, &t.a);
+
+  g_assert_true (wait_for (t.ctx, both_up, &t.a, WAIT_MS));
+  g_assert_true (saw_state (&t.a, TC_ICE_STATE_CHECKING));
+  g_assert_true (saw_state (&t.b, TC_ICE_STATE_CHECKING));
+  g_assert_true (is_up (&t.a) && is_up (&t.b));
+  g_test_message ("pair events after restart: A %u, B %u",
+      t.a.pair_events - a_pairs, t.b.pair_events - b_pairs);
+  check_datagrams (t.ctx, &t.a, &t.b);
+  check_datagrams (t.ctx, &t.b, &t.a);
+  g_free (a_ufrag);
+  g_free (b_ufrag);
+  two_clear (&t);
+}
+
+/* ---- coturn ------------------------------------------------------------------- */
+
+typedef struct {
+  GPid pid;
+  char *dir;
+  guint16 port;
+} turn_server;
+
+/* A loopback port free for both UDP and TCP right now. */
+static guint16
+free_port (void)
+{
+  for (int tries = 0; tries < 50; tries++) {
+    int u = socket (AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+      .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    socklen_t len = sizeof sa;
+    g_assert_cmpint (bind (u, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+    g_assert_cmpint (getsockname (u, (struct sockaddr *) &sa, &len), ==, 0);
+    int t = socket (AF_INET, SOCK_STREAM, 0);
+    int ok = bind (t, (struct sockaddr *) &sa, sizeof sa) == 0;
+    close (t);
+    close (u);
+    if (ok)
+      return ntohs (sa.sin_port);
+  }
+  g_assert_not_reached ();
+}
+
+static void
+die_with_parent (gpointer unused)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* True when coturn accepts a TCP connection and answers a STUN Binding
+ * request over UDP (RFC 5389 header: type 0x0001, length 0, cookie, id). */
+static gboolean
+turn_ready (gpointer data)
+{
+  turn_server *ts = data;
+  struct sockaddr_in sa = { .sin_family = AF_INET,
+    .sin_addr.s_addr = htonl (INADDR_LOOPBACK), .sin_port = htons (ts->port) };
+
+  int t = socket (AF_INET, SOCK_STREAM, 0);
+  gboolean tcp = connect (t, (struct sockaddr *) &sa, sizeof sa) == 0;
+  close (t);
+  if (!tcp)
+    return FALSE;
+
+  static const guint8 binding[20] = { 0x00, 0x01, 0x00, 0x00,
+    0x21, 0x12, 0xa4, 0x42, 't', 'e', 'm', 'p', 'c', 'h', 'a', 't', 'r', 'e',
+    'a', 'd' };
+  int u = socket (AF_INET, SOCK_DGRAM, 0);
+  gboolean udp = FALSE;
+  if (sendto (u, binding, sizeof binding, 0, (struct sockaddr *) &sa,
+          sizeof sa) == sizeof binding) {
+    struct pollfd pfd = { .fd = u, .events = POLLIN };
+    guint8 reply[512];
+    if (poll (&pfd, 1, 100) == 1) {
+      ssize_t n = recv (u, reply, sizeof reply, 0);
+      udp = n >= 20 && reply[0] == 0x01 && reply[1] == 0x01
+          && memcmp (reply + 8, binding + 8, 12) == 0;
+    }
+  }
+  close (u);
+  return udp;
+}
+
+/* Polls turn_ready() until it holds or `ms` passed (each poll waits up to
+ * 100 ms for the UDP answer, a refused TCP connect returns at once). */
+static gboolean
+wait_turn_ready (turn_server *ts, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < deadline) {
+    if (turn_ready (ts))
+      return TRUE;
+    int status;
+    if (waitpid (ts->pid, &status, WNOHANG) == ts->pid) {
+      ts->pid = 0;
+      return FALSE;  /* coturn exited */
+    }
+    struct pollfd none = { .fd = -1 };
+    poll (&none, 0, 20);
+  }
+  return FALSE;
+}
+
+static void
+print_turn_log (const turn_server *ts)
+{
+  char *path = g_build_filename (ts->dir, "turn.log", NULL);
+  char *log = NULL;
+  if (g_file_get_contents (path, &log, NULL, NULL))
+    g_test_message ("coturn log:\n%s", log);
+  g_free (log);
+  g_free (path);
+}
+
+static gboolean
+turn_start (turn_server *ts)
+{
+  memset (ts, 0, sizeof *ts);
+  ts->dir = g_dir_make_tmp ("tc-ice-turn-XXXXXX", NULL);
+  g_assert_nonnull (ts->dir);
+  ts->port = free_port ();
+  guint min_port = 20000 + g_random_int_range (0, 400) * 100;
+
+  char *port = g_strdup_printf ("--listening-port=%u", ts->port);
+  char *minp = g_strdup_printf ("--min-port=%u", min_port);
+  char *maxp = g_strdup_printf ("--max-port=%u", min_port + 99);
+  char *log = g_strdup_printf ("--log-file=%s/turn.log", ts->dir);
+  char *pid = g_strdup_printf ("--pidfile=%s/turn.pid", ts->dir);
+  char *db = g_strdup_printf ("--userdb=%s/turndb", ts->dir);
+  char *argv[] = { TC_TURNSERVER, "-n", "--listening-ip=127.0.0.1",
+    "--relay-ip=127.0.0.1", port, "--use-auth-secret",
+    "--static-auth-secret=" TURN_SECRET, "--realm=tempchat.test",
+    "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls",
+    "--no-rfc5780", "--no-stun-backward-compatibility", minp, maxp, log,
+    "--simple-log", "--no-stdout-log", pid, db, NULL };
+  GError *err = NULL;
+  gboolean ok = g_spawn_async (ts->dir, argv, NULL,
+      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+      | G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL, &ts->pid, &err);
+  g_assert_no_error (err);
+  g_free (port);
+  g_free (minp);
+  g_free (maxp);
+  g_free (log);
+  g_free (pid);
+  g_free (db);
+  if (ok && !wait_turn_ready (ts, 10000)) {
+    print_turn_log (ts);
+    return FALSE;
+  }
+  return ok;
+}
+
+static void
+turn_stop (turn_server *ts)
+{
+  if (ts->pid > 0) {
+    kill (ts->pid, SIGTERM);
+    int status;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (waitpid (ts->pid, &status, WNOHANG) == 0) {
+      if (g_get_monotonic_time () > deadline) {
+        kill (ts->pid, SIGKILL);
+        waitpid (ts->pid, &status, 0);
+        break;
+      }
+      struct pollfd none = { .fd = -1 };
+      poll (&none, 0, 10);
+    }
+    g_spawn_close_pid (ts->pid);
+  }
+  /* Remove what coturn wrote into our private directory. */
+  GDir *d = g_dir_open (ts->dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)) != NULL) {
+    char *path = g_build_filename (ts->dir, name, NULL);
+    g_unlink (path);
+    g_free (path);
+  }
+  if (d)
+    g_dir_close (d);
+  g_rmdir (ts->dir);
+  g_free (ts->dir);
+}
+
+/* ---- (b) relay-only through coturn ------------------------------------------ */
+
+typedef struct {
+  turn_server turn;
+  gboolean up;
+} turn_fixture;
+
+static void
+turn_setup (turn_fixture *f, gconstpointer unused)
+{
+  memset (f, 0, sizeof *f);
+  if (TC_TURNSERVER[0] != '\0')
+    f->up = turn_start (&f->turn);
+}
+
+static void
+turn_teardown (turn_fixture *f, gconstpointer unused)
+{
+  if (f->turn.dir != NULL)
+    turn_stop (&f->turn);
+}
+
+/* False (test skipped or failed) when there is no coturn to talk to. */
+static gboolean
+turn_available (const turn_fixture *f)
+{
+  if (TC_TURNSERVER[0] == '\0') {
+    g_test_skip ("turnserver (coturn) is not installed");
+    return FALSE;
+  }
+  if (!f->up)
+    g_test_fail_printf ("coturn did not start");
+  return f->up;
+}
+
+static gboolean
+closed (gpointer data)
+{
+  peer *a = data;
+  return a->state == TC_ICE_STATE_CLOSED && a->other->state == TC_ICE_STATE_CLOSED;
+}
+
+/* Closes both gracefully (TURN allocations released) before freeing. */
+static void
+close_both (two_peers *t)
+{
+  g_assert_cmpint (tc_ice_close (t->a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_close (t->b.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_close (t->a.ice), ==, TC_ERR_CLOSED);
+  g_assert_true (wait_for (t->ctx, closed, &t->a, WAIT_MS));
+}
+
+static void
+relay_only_connects (turn_fixture *f, const char *transport)
+{
+  if (!turn_available (f))
+    return;
+  char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->turn.port,
+      transport);
+  const char *const turn_urls[] = { url, NULL };
+  tc_ice_config cfg = { .turn_urls = turn_urls, .turn_secret = TURN_SECRET,
+    .turn_rest_name = "loopback-test", .relay_only = true };
+  two_peers t;
+  tc_ice_config ca = cfg, cb = cfg;
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+
+  g_assert_true (wait_for (t.ctx, both_up, &t.a, WAIT_MS));
+  g_assert_true (t.a.pair.relayed);
+  g_assert_true (t.b.pair.relayed);
+  g_assert_cmpint (t.a.pair.local_type, ==, TC_ICE_CAND_RELAY);
+  g_assert_cmpint (t.b.pair.local_type, ==, TC_ICE_CAND_RELAY);
+  /* Only relay candidates were offered, and none names a local address. */
+  g_assert_true (wait_for (t.ctx, both_gathered, &t.a, WAIT_MS));
+  peer *both[] = { &t.a, &t.b };
+  for (int k = 0; k < 2; k++) {
+    g_assert_cmpuint (both[k]->all_candidates->len, >, 0);
+    for (guint i = 0; i < both[k]->all_candidates->len; i++) {
+      const char *c = both[k]->all_candidates->pdata[i];
+      g_test_message ("%s offered: %s", both[k]->name, c);
+      g_assert_nonnull (strstr (c, " typ relay raddr 0.0.0.0 rport 0 "));
+    }
+  }
+  check_datagrams (t.ctx, &t.a, &t.b);
+  check_datagrams (t.ctx, &t.b, &t.a);
+  close_both (&t);
+  two_clear (&t);
+  g_free (url);
+}
+
+static void
+test_relay_only_over_turn_udp_connects (turn_fixture *f, gconstpointer unused)
+{
+  relay_only_connects (f, "udp");
+}
+
+static void
+test_relay_only_over_turn_tcp_connects (turn_fixture *f, gconstpointer unused)
+{
+  relay_only_connects (f, "tcp");
+}
+
+static gboolean
+both_failed (gpointer data)
+{
+  peer *a = data;
+  return a->state == TC_ICE_STATE_FAILED && a->other->state == TC_ICE_STATE_FAILED;
+}
+
+static void
+test_wrong_turn_secret_fails_clearly (turn_fixture *f, gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=udp", f->turn.port);
+  const char *const turn_urls[] = { url, NULL };
+  tc_ice_config ca = { .turn_urls = turn_urls, .turn_secret = "not-the-secret",
+    .relay_only = true, .checking_timeout_ms = 2000 };
+  tc_ice_config cb = { .turn_urls = turn_urls, .turn_secret = TURN_SECRET,
+    .relay_only = true, .checking_timeout_ms = 2000 };
+  two_peers t;
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+
+  g_assert_true (wait_for (t.ctx, both_failed, &t.a, WAIT_MS));
+  /* A: coturn refused the credentials, so nothing to offer. */
+  g_assert_true (t.a.gathered);
+  g_assert_cmpuint (t.a.all_candidates->len, ==, 0);
+  g_assert_cmpint (t.a.why, ==, TC_ICE_FAIL_NO_RELAY);
+  /* B: relay candidates, but nobody to talk to. */
+  g_assert_cmpuint (t.b.all_candidates->len, >, 0);
+  g_assert_true (t.b.why == TC_ICE_FAIL_TIMEOUT || t.b.why == TC_ICE_FAIL_CHECKS);
+  g_assert_false (saw_state (&t.a, TC_ICE_STATE_CONNECTED));
+  g_assert_false (saw_state (&t.b, TC_ICE_STATE_CONNECTED));
+  static const uint8_t b[] = { 0x80 };
+  g_assert_cmpint (tc_ice_send (t.a.ice, b, 1), ==, TC_ERR_CLOSED);
+  close_both (&t);
+  two_clear (&t);
+  g_free (url);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ice/loopback/trickle-with-credentials-first-connects",
+      test_trickle_with_credentials_first_connects);
+  g_test_add_func ("/ice/loopback/candidates-before-credentials-and-gathering-are-kept",
+      test_candidates_before_credentials_and_gathering_are_kept);
+  g_test_add_func ("/ice/loopback/role-conflict-is-resolved",
+      test_role_conflict_is_resolved);
+  g_test_add_func ("/ice/loopback/remote-candidate-input-is-checked",
+      test_remote_candidate_input_is_checked);
+  g_test_add_func ("/ice/loopback/bad-config-is-refused",
+      test_bad_config_is_refused);
+  g_test_add_func ("/ice/loopback/free-from-datagram-callback-is-safe",
+      test_free_from_datagram_callback_is_safe);
+  g_test_add_func ("/ice/loopback/free-from-state-callback-is-safe",
+      test_free_from_state_callback_is_safe);
+  g_test_add_func ("/ice/restart/after-connected-reconnects",
+      test_restart_after_connected_reconnects);
+  g_test_add ("/ice/turn/relay-only-over-udp-connects", turn_fixture, NULL,
+      turn_setup, test_relay_only_over_turn_udp_connects, turn_teardown);
+  g_test_add ("/ice/turn/relay-only-over-tcp-connects", turn_fixture, NULL,
+      turn_setup, test_relay_only_over_turn_tcp_connects, turn_teardown);
+  g_test_add ("/ice/turn/wrong-secret-fails-clearly", turn_fixture, NULL,
+      turn_setup, test_wrong_turn_secret_fails_clearly, turn_teardown);
+  return g_test_run ();
+}
