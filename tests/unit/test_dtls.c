@@ -397,10 +397,10 @@ assert_refused_on_both_sides (link_t *l, endpoint *checker)
 {
   endpoint *other = checker == &l->c ? &l->s : &l->c;
   g_assert_cmpint (checker->failed, ==, 1);
-  g_assert_cmpint (checker->fail_status, ==, TC_ERR_TLS);
+  g_assert_cmpint (checker->fail_status, ==, TC_ERR_DTLS);
   g_assert_nonnull (strstr (checker->fail_reason, "does not match the fingerprint"));
   g_assert_cmpint (other->failed, ==, 1);
-  g_assert_cmpint (other->fail_status, ==, TC_ERR_TLS);
+  g_assert_cmpint (other->fail_status, ==, TC_ERR_DTLS);
   g_assert_nonnull (strstr (other->fail_reason, "bad certificate"));
   assert_no_keys (&l->c);
   assert_no_keys (&l->s);

@@ -236,7 +236,7 @@ test_rtp_and_rtcp_cross_byte_identical (void)
     size_t n = make_rtp (buf, 7, 20);
     tc_srtp_drop why = TC_SRTP_DROP_NONE;
     g_assert_cmpint (tc_srtp_protect_rtp (p.a, buf, n, sizeof buf, &len), ==, TC_OK);
-    g_assert_cmpint (tc_srtp_unprotect_rtp (p.a, buf, len, &len, &why), ==, TC_ERR_PARSE);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.a, buf, len, &len, &why), ==, TC_ERR_AUTH);
     g_assert_cmpint (why, ==, TC_SRTP_DROP_AUTH);
     pair_close (&p);
   }
@@ -258,7 +258,7 @@ test_tampered_packets_fail_authentication (void)
       buf[at] ^= 0x01;
       tc_srtp_drop why = TC_SRTP_DROP_NONE;
       size_t out = 0;
-      g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, &why), ==, TC_ERR_PARSE);
+      g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, &why), ==, TC_ERR_AUTH);
       g_assert_cmpint (why, ==, TC_SRTP_DROP_AUTH);
     }
 
@@ -268,7 +268,7 @@ test_tampered_packets_fail_authentication (void)
     memcpy (buf, rtcp_plain, sizeof rtcp_plain);
     g_assert_cmpint (tc_srtp_protect_rtcp (p.a, buf, sizeof rtcp_plain, sizeof buf, &len), ==, TC_OK);
     buf[10] ^= 0x80;
-    g_assert_cmpint (tc_srtp_unprotect_rtcp (p.b, buf, len, &out, &why), ==, TC_ERR_PARSE);
+    g_assert_cmpint (tc_srtp_unprotect_rtcp (p.b, buf, len, &out, &why), ==, TC_ERR_AUTH);
     g_assert_cmpint (why, ==, TC_SRTP_DROP_AUTH);
     pair_close (&p);
   }
@@ -286,7 +286,7 @@ test_replayed_packets_are_refused (void)
     g_assert_cmpint (tc_srtp_protect_rtp (p.a, first, n, sizeof first, &len), ==, TC_OK);
     memcpy (copy, first, len);
     g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, first, len, &out, &why), ==, TC_OK);
-    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, copy, len, &out, &why), ==, TC_ERR_PARSE);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, copy, len, &out, &why), ==, TC_ERR_REPLAY);
     g_assert_cmpint (why, ==, TC_SRTP_DROP_REPLAY);
 
     /* older than the 1024-packet window: refused even if never seen */
@@ -299,7 +299,7 @@ test_replayed_packets_are_refused (void)
       g_assert_cmpint (tc_srtp_protect_rtp (p.a, buf, m, sizeof buf, &len), ==, TC_OK);
       g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, NULL), ==, TC_OK);
     }
-    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, old, old_len, &out, &why), ==, TC_ERR_PARSE);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, old, old_len, &out, &why), ==, TC_ERR_REPLAY);
     g_assert_cmpint (why, ==, TC_SRTP_DROP_REPLAY);
 
     /* a late packet still inside the window is fine */
@@ -320,7 +320,7 @@ test_replayed_packets_are_refused (void)
     g_assert_cmpint (tc_srtp_protect_rtcp (p.a, r1, sizeof rtcp_plain, sizeof r1, &len), ==, TC_OK);
     memcpy (r2, r1, len);
     g_assert_cmpint (tc_srtp_unprotect_rtcp (p.b, r1, len, &out, &why), ==, TC_OK);
-    g_assert_cmpint (tc_srtp_unprotect_rtcp (p.b, r2, len, &out, &why), ==, TC_ERR_PARSE);
+    g_assert_cmpint (tc_srtp_unprotect_rtcp (p.b, r2, len, &out, &why), ==, TC_ERR_REPLAY);
     g_assert_cmpint (why, ==, TC_SRTP_DROP_REPLAY);
     pair_close (&p);
   }

@@ -163,9 +163,9 @@ typedef struct {
   void (*connected) (void *user_data, const tc_srtp_keys *keys);
   /* Handshake or connection failed; final. `reason` is an English
    * sentence for logs and users (no secrets), valid during the call.
-   * TC_ERR_TLS: certificate mismatch, an alert from the peer or a
+   * TC_ERR_DTLS: certificate mismatch, an alert from the peer or a
    * protocol error; TC_ERR_UNSUPPORTED: no common SRTP profile;
-   * TC_ERR_CONNECT: the peer never answered (retransmissions exhausted). */
+   * TC_ERR_TIMEOUT: the peer never answered (retransmissions exhausted). */
   void (*failed) (void *user_data, tc_status st, const char *reason);
   /* The peer sent close_notify after the handshake; final. May be NULL. */
   void (*closed) (void *user_data);
@@ -203,7 +203,7 @@ int64_t tc_dtls_next_timeout_us (const tc_dtls *dtls);
 
 /* Retransmits the last flight if its timer has expired (nothing otherwise).
  * OpenSSL keeps its own wall-clock timer too; if it disagrees, nothing is
- * sent and the deadline moves. TC_ERR_CONNECT (and callbacks.failed) when
+ * sent and the deadline moves. TC_ERR_TIMEOUT (and callbacks.failed) when
  * retransmissions are exhausted; TC_ERR_CLOSED after close or failure. */
 tc_status tc_dtls_handle_timeout (tc_dtls *dtls, int64_t now_us);
 

@@ -208,9 +208,9 @@ tc_status tc_ice_end_of_remote_candidates (tc_ice *ice, const char *ufrag);
 
 /* Sends one datagram on the selected pair; never blocks. `data` is copied
  * or sent before returning.
- * TC_ERR_CLOSED: no selected pair yet, failed, or closed (there is no
- * dedicated "not connected" status yet). TC_ERR_RATE_LIMIT: the socket
- * buffer is full and the datagram was dropped. TC_ERR_TOO_LARGE: over 65535
+ * TC_ERR_NOT_CONNECTED: no selected pair yet, or failed. TC_ERR_CLOSED:
+ * closed. TC_ERR_WOULD_BLOCK: the socket buffer is full and the datagram
+ * was dropped. TC_ERR_TOO_LARGE: over 65535
  * bytes. */
 tc_status tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len);
 

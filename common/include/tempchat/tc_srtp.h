@@ -109,10 +109,10 @@ tc_status tc_srtp_protect_rtcp (tc_srtp *srtp, uint8_t *buf, size_t len,
 
 /* Verifies and decrypts the SRTP (SRTCP) packet of `len` bytes in `buf` in
  * place. On TC_OK *out_len is the plain length. A refused packet gives
- * TC_ERR_PARSE and, when `why` is not NULL, the reason in *why
- * (TC_SRTP_DROP_AUTH for a failed tag, TC_SRTP_DROP_REPLAY for a replay,
- * TC_SRTP_DROP_MALFORMED otherwise); *why is TC_SRTP_DROP_NONE for any
- * other result. TC_ERR_TOO_LARGE above TC_SRTP_MAX_PACKET, TC_ERR_NOMEM if
+ * TC_ERR_AUTH (failed tag), TC_ERR_REPLAY (a replay) or TC_ERR_PARSE
+ * (malformed) and, when `why` is not NULL, the same reason in *why
+ * (TC_SRTP_DROP_AUTH, _REPLAY, _MALFORMED); *why is TC_SRTP_DROP_NONE for
+ * any other result. TC_ERR_TOO_LARGE above TC_SRTP_MAX_PACKET, TC_ERR_NOMEM if
  * a new SSRC could not get a stream. After an error the contents of `buf`
  * are unspecified. Never asserts on network input. */
 tc_status tc_srtp_unprotect_rtp (tc_srtp *srtp, uint8_t *buf, size_t len,

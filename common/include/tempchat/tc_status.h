@@ -31,6 +31,12 @@ typedef enum {
   TC_ERR_CLOSED,        /* the object was closed; the call was refused */
   TC_ERR_SERVER,        /* the server replied with an error not listed above */
   TC_ERR_UNSUPPORTED,   /* valid input we do not handle */
+  TC_ERR_DTLS,          /* the DTLS handshake with the peer failed */
+  TC_ERR_AUTH,          /* an SRTP/SRTCP packet failed authentication */
+  TC_ERR_REPLAY,        /* an SRTP/SRTCP packet was a replay */
+  TC_ERR_NOT_CONNECTED, /* no media path to the peer (yet, or any more) */
+  TC_ERR_WOULD_BLOCK,   /* the socket is full; the datagram was dropped */
+  TC_ERR_TIMEOUT,       /* the peer did not answer in time */
   TC_STATUS_COUNT_      /* not a status: keeps tc_status_str's table honest */
 } tc_status;
 

@@ -340,13 +340,13 @@ static tc_status
 fail_from_openssl (tc_dtls *dtls, const char *what)
 {
   if (dtls->peer_mismatch)
-    return fail (dtls, TC_ERR_TLS, MISMATCH_REASON);
+    return fail (dtls, TC_ERR_DTLS, MISMATCH_REASON);
   if (dtls->alert_received >= 0)
-    return fail (dtls, TC_ERR_TLS, "the peer %s (alert: %s)", what,
+    return fail (dtls, TC_ERR_DTLS, "the peer %s (alert: %s)", what,
         SSL_alert_desc_string_long (dtls->alert_received));
   unsigned long e = ERR_peek_last_error ();
   const char *why = e ? ERR_reason_error_string (e) : NULL;
-  return fail (dtls, TC_ERR_TLS, "DTLS protocol error (%s)",
+  return fail (dtls, TC_ERR_DTLS, "DTLS protocol error (%s)",
       why ? why : "unknown");
 }
 
@@ -360,7 +360,7 @@ finish_handshake (tc_dtls *dtls)
       || tc_dtls_fingerprint_of_x509 (peer, dtls->expected.hash, &actual) != TC_OK
       || !tc_dtls_fingerprint_equal (&actual, &dtls->expected)) {
     SSL_shutdown (dtls->ssl);
-    return fail (dtls, TC_ERR_TLS, MISMATCH_REASON);
+    return fail (dtls, TC_ERR_DTLS, MISMATCH_REASON);
   }
 
   const SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile (dtls->ssl);
@@ -374,13 +374,13 @@ finish_handshake (tc_dtls *dtls)
   uint8_t material[2 * (TC_SRTP_MAX_KEY_LEN + TC_SRTP_MAX_SALT_LEN)];
   size_t len = tc_dtls_keying_material_len (profile);
   tc_srtp_keys keys;
-  tc_status st = TC_ERR_TLS;
+  tc_status st = TC_ERR_DTLS;
   if (SSL_export_keying_material (dtls->ssl, material, len, EXPORTER_LABEL,
           strlen (EXPORTER_LABEL), NULL, 0, 0) == 1)
     st = tc_dtls_split_keying_material (profile, dtls->role, material, len, &keys);
   OPENSSL_cleanse (material, sizeof material);
   if (st != TC_OK)
-    return fail (dtls, TC_ERR_TLS, "could not export the SRTP keys");
+    return fail (dtls, TC_ERR_DTLS, "could not export the SRTP keys");
 
   dtls->state = TC_DTLS_STATE_CONNECTED;
   dtls->profile = profile;
@@ -505,7 +505,7 @@ tc_dtls_handle_timeout (tc_dtls *dtls, int64_t now_us)
     return TC_OK;
   ERR_clear_error ();
   if (DTLSv1_handle_timeout (dtls->ssl) < 0)
-    return fail (dtls, TC_ERR_CONNECT,
+    return fail (dtls, TC_ERR_TIMEOUT,
         "the peer did not answer the DTLS handshake");
   update_deadline (dtls, now_us);
   ERR_clear_error ();

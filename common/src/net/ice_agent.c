@@ -379,8 +379,10 @@ tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
   g_return_val_if_fail (data != NULL || len == 0, TC_ERR_INVALID_ARG);
   if (len > 65535)
     return TC_ERR_TOO_LARGE;
-  if (ice->closed || !ice->has_pair || ice->state == TC_ICE_STATE_FAILED)
+  if (ice->closed)
     return TC_ERR_CLOSED;
+  if (!ice->has_pair || ice->state == TC_ICE_STATE_FAILED)
+    return TC_ERR_NOT_CONNECTED;
 
   GOutputVector vec = { data, len };
   NiceOutputMessage msg = { &vec, 1 };
@@ -391,9 +393,9 @@ tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
   ice_api_leave (ice);
   if (n == 1)
     return TC_OK;
-  tc_status st = TC_ERR_RATE_LIMIT;  /* n == 0: would block, dropped */
+  tc_status st = TC_ERR_WOULD_BLOCK;  /* n == 0: would block, dropped */
   if (n < 0 && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    st = TC_ERR_CLOSED;
+    st = TC_ERR_NOT_CONNECTED;
   g_clear_error (&err);
   return st;
 }

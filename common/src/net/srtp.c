@@ -229,7 +229,12 @@ inbound_status (srtp_err_status_t e, tc_srtp_drop *why)
   }
   if (why)
     *why = drop;
-  return drop == TC_SRTP_DROP_NONE ? TC_OK : TC_ERR_PARSE;
+  switch (drop) {
+    case TC_SRTP_DROP_NONE: return TC_OK;
+    case TC_SRTP_DROP_AUTH: return TC_ERR_AUTH;
+    case TC_SRTP_DROP_REPLAY: return TC_ERR_REPLAY;
+    default: return TC_ERR_PARSE;
+  }
 }
 
 static tc_status

@@ -23,7 +23,8 @@ static const struct status_text table[] = {
   [TC_ERR_INSECURE_URL] = {"TC_ERR_INSECURE_URL",
       "unencrypted ws:// is only allowed to a loopback host unless "
       "insecure signaling is enabled"},
-  [TC_ERR_CONNECT] = {"TC_ERR_CONNECT", "could not connect to the signaling server"},
+  [TC_ERR_CONNECT] = {"TC_ERR_CONNECT",
+      "could not connect: the server or network could not be reached"},
   [TC_ERR_TLS] = {"TC_ERR_TLS", "TLS connection to the signaling server failed"},
   [TC_ERR_HANDSHAKE] = {"TC_ERR_HANDSHAKE", "the signaling server refused the handshake"},
   [TC_ERR_BAD_CHANNEL] = {"TC_ERR_BAD_CHANNEL", "the signaling server does not know this channel id"},
@@ -34,6 +35,15 @@ static const struct status_text table[] = {
   [TC_ERR_CLOSED] = {"TC_ERR_CLOSED", "already closed"},
   [TC_ERR_SERVER] = {"TC_ERR_SERVER", "the signaling server reported an error"},
   [TC_ERR_UNSUPPORTED] = {"TC_ERR_UNSUPPORTED", "not supported"},
+  [TC_ERR_DTLS] = {"TC_ERR_DTLS",
+      "the encrypted media connection (DTLS) with the peer failed"},
+  [TC_ERR_AUTH] = {"TC_ERR_AUTH", "a media packet failed authentication"},
+  [TC_ERR_REPLAY] = {"TC_ERR_REPLAY", "a media packet was a replay"},
+  [TC_ERR_NOT_CONNECTED] = {"TC_ERR_NOT_CONNECTED",
+      "there is no media connection to the peer"},
+  [TC_ERR_WOULD_BLOCK] = {"TC_ERR_WOULD_BLOCK",
+      "the network is busy; the packet was dropped"},
+  [TC_ERR_TIMEOUT] = {"TC_ERR_TIMEOUT", "the peer did not answer in time"},
 };
 
 _Static_assert (sizeof table / sizeof table[0] == TC_STATUS_COUNT_,
