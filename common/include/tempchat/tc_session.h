@@ -1,0 +1,161 @@
+/* tc_session.h - one TempChat call: signaling, negotiation, ICE, DTLS-SRTP and
+ * RTP/RTCP tied together, speaking in encoded frames to its wrapper.
+ *
+ * The wrapper (GStreamer element, OBS source/output, a test) hands encoded
+ * frames in and gets encoded frames and events out. Encoding and decoding stay
+ * in the wrapper (ARCHITECTURE.md: "One core, two thin wrappers").
+ *
+ * Threads: a session owns one GMainContext and the thread that runs it
+ * (created by tc_session_start, joined by tc_session_free). Signaling, ICE,
+ * DTLS, RTP and every timer live there. Public functions may be called from
+ * any thread unless stated otherwise: they post work to the loop and return.
+ * The event callback is invoked on the session thread and must return quickly
+ * (copy what it needs, hand it to a queue).
+ *
+ * Lifecycle: the peer leaving ends the call but not the session: it waits in
+ * the room for the next peer and negotiates again.
+ */
+#ifndef TEMPCHAT_TC_SESSION_H
+#define TEMPCHAT_TC_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tempchat/tc_payloader.h"
+#include "tempchat/tc_sdp.h"
+#include "tempchat/tc_signal.h"
+#include "tempchat/tc_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tc_session tc_session;
+
+/* Settings. Strings are copied by tc_session_new. */
+typedef struct {
+  /* Signaling: URL, channel, room as pasted, TLS options, reconnect policy. */
+  tc_scaledrone_config signaling;
+
+  /* ICE. STUN/TURN URLs as in RTCIceServer ("stun:host:port",
+   * "turn:host:port?transport=udp|tcp", "turns:host:port"). */
+  const char *const *stun_servers;  /* NULL-terminated, may be NULL */
+  const char *turn_server;          /* NULL: none */
+  const char *turn_username;        /* fixed credentials ... */
+  const char *turn_password;
+  const char *turn_secret;          /* ... or a coturn static-auth-secret */
+  bool relay_only;                  /* hide our IP: relay candidates only */
+
+  /* Media. What we send and what we want to receive; the SDP directions say
+   * exactly this (sendrecv, sendonly, recvonly). */
+  bool send_audio;
+  bool send_video;
+  bool recv_audio;
+  bool recv_video;
+  /* Video codecs we can encode and decode, most preferred first; n == 0
+   * means every codec the core can packetize, in TempChat's priority order
+   * (AV1 > VP9 > H264 > VP8). */
+  tc_sdp_codec video_codecs[TC_SDP_MAX_VIDEO_CODECS];
+  size_t n_video_codecs;
+  tc_sdp_quality quality;           /* bandwidth hints and start bitrate */
+} tc_session_config;
+
+/* Fills defaults: 720p, all directions off, no STUN/TURN. */
+void tc_session_config_init (tc_session_config *cfg);
+
+typedef enum {
+  TC_SESSION_WAITING,      /* in the room, no peer yet */
+  TC_SESSION_NEGOTIATING,  /* peer present, offer/answer under way */
+  TC_SESSION_CONNECTING,   /* ICE checks and DTLS handshake */
+  TC_SESSION_CONNECTED,    /* media can flow */
+  TC_SESSION_RECONNECTING, /* ICE restart or signaling reconnect */
+  TC_SESSION_CLOSED,       /* stopped by the wrapper */
+  TC_SESSION_FAILED,       /* a fatal error; see the ERROR event */
+} tc_session_state;
+
+typedef enum {
+  TC_SESSION_EV_STATE,            /* state */
+  TC_SESSION_EV_PEER_JOINED,      /* is_offerer */
+  TC_SESSION_EV_PEER_LEFT,
+  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track */
+  TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
+  TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR) */
+  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder */
+  TC_SESSION_EV_ERROR,            /* status, text, fatal */
+} tc_session_event_type;
+
+/* An event; pointers are borrowed for the duration of the callback. */
+typedef struct {
+  tc_session_event_type type;
+  tc_session_state state;
+  bool is_offerer;
+  tc_media_kind kind;
+  tc_sdp_codec codec;
+  const tc_frame *frame;
+  /* FRAME: presentation time on the session's monotonic clock (microseconds,
+   * g_get_monotonic_time() base), mapped from RTP time via RTCP SR so audio
+   * and video of one peer stay in sync. */
+  int64_t pts_us;
+  uint32_t bitrate_bps;
+  tc_status status;
+  bool fatal;
+  const char *text;  /* a sentence for the user: no ids, SDP or addresses */
+} tc_session_event;
+
+typedef void (*tc_session_event_cb) (tc_session *s, const tc_session_event *ev,
+    void *user_data);
+
+/* The spec's stats panel, plus what a recording studio wants to see. */
+typedef struct {
+  tc_session_state state;
+  bool relayed;                 /* TURN relay (true) or direct P2P */
+  double rtt_ms;                /* from RTCP; < 0 when unknown */
+  /* Per direction: index 0 = what we send, 1 = what we receive. */
+  struct {
+    tc_sdp_codec video_codec;
+    unsigned width, height;     /* last keyframe's size; 0 when unknown */
+    double fps;
+    uint64_t video_bitrate_bps;
+    uint64_t audio_bitrate_bps;
+    uint64_t packets;
+    uint64_t packets_lost;      /* as reported by RTCP */
+    double loss_fraction;       /* 0..1 over the last report interval */
+    uint64_t nacks, plis;
+  } dir[2];
+} tc_session_stats;
+
+/* Creates a session (not started). Validates the settings: NULL and *status
+ * set (TC_ERR_BAD_ROOM, TC_ERR_BAD_URL, TC_ERR_INSECURE_URL,
+ * TC_ERR_INVALID_ARG, ...) when they cannot work. `cb` is called on the
+ * session thread. The caller owns the result. */
+tc_session *tc_session_new (const tc_session_config *cfg,
+    tc_session_event_cb cb, void *user_data, tc_status *status);
+
+/* Starts the session thread: joins the room and waits for a peer. */
+tc_status tc_session_start (tc_session *s);
+
+/* Hands one encoded frame to send. `data` is copied. `pts_us` is the
+ * frame's capture time on any monotonic microsecond clock the wrapper keeps
+ * consistent for both kinds (it becomes RTP time). Frames pushed while not
+ * connected are dropped (TC_OK); a keyframe request follows connection.
+ * TC_ERR_CLOSED after stop; TC_ERR_INVALID_ARG for a kind we do not send. */
+tc_status tc_session_push_frame (tc_session *s, tc_media_kind kind,
+    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe);
+
+/* A snapshot of the stats; any thread. */
+tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);
+
+/* Leaves the room, closes the call, stops and joins the thread. No events
+ * after it returns. Idempotent. Must not be called from the callback. */
+void tc_session_stop (tc_session *s);
+
+/* Stops if needed and frees. NULL-safe. */
+void tc_session_free (tc_session *s);
+
+const char *tc_session_state_str (tc_session_state state);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
