@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  closeAll, launchPeer, randomRoom, startSite, waitFor,
+  closeAll, holdInRoom, joinInOrder, launchPeer, randomRoom, startSite, waitFor,
 } from './harness.mjs';
 
 const T = { timeout: 45000 };
@@ -70,13 +70,6 @@ function assertMungedSdp(sdp, who) {
 
 // ---- the call --------------------------------------------------------------
 
-// Both pages connected to the relay: which one will offer by the rule
-// (the larger client id)?
-async function clientIds() {
-  return Promise.all([a, b].map((p) => waitFor(p, () => window.tc.clientId,
-    { what: 'the ScaleDrone handshake' })));
-}
-
 async function assertFullCall(offerer, answerer) {
   await Promise.all([offerer, answerer].map((p) => waitFor(p,
     () => window.tc.state === 'connected', { what: 'connected', timeout: 15000 })));
@@ -124,15 +117,10 @@ function assertRelayLogsNothingOf(room, ids) {
 
 async function call(offererJoinsFirst) {
   const room = randomRoom();
-  const ids = await Promise.all([
-    a.goto(site, room, { hold: '1' }), b.goto(site, room, { hold: '1' }),
-  ]).then(clientIds);
+  const ids = await holdInRoom(site, room, [a, b]);
   const [offerer, answerer] = ids[0] > ids[1] ? [a, b] : [b, a];
-  const firstPeer = offererJoinsFirst ? offerer : answerer;
-  const second = firstPeer === a ? b : a;
-  await firstPeer.eval(() => window.tc.join());
-  await waitFor(firstPeer, () => window.tc.state === 'waiting', { what: 'alone in the room' });
-  await second.eval(() => window.tc.join());
+  if (offererJoinsFirst) await joinInOrder(offerer, answerer);
+  else await joinInOrder(answerer, offerer);
   await assertFullCall(offerer, answerer);
   await Promise.all([a.leave(), b.leave()]);
   assertRelayLogsNothingOf(room, ids);
@@ -149,27 +137,22 @@ test('an older page (second joiner offers) and a current one settle a collision'
   // the offerer; the legacy page joins second, so it offers too. The
   // current page is impolite and keeps its offer; the legacy page yields.
   const room = randomRoom();
-  const ids = await Promise.all([
-    a.goto(site, room, { hold: '1' }), b.goto(site, room, { hold: '1', legacyRoles: '1' }),
-  ]).then(clientIds);
-  if (!(ids[0] > ids[1])) {
-    // Only this order collides; reload B (new client id) until it holds.
-    for (let i = 0; i < 20 && !(ids[0] > ids[1]); i++) {
-      await b.goto(site, room, { hold: '1', legacyRoles: '1' });
-      ids[1] = await waitFor(b, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
-    }
+  const legacy = { legacyRoles: '1' };
+  const ids = await holdInRoom(site, room, [a, b], [{}, legacy]);
+  // Only this order collides; reload B (a new client id) until it holds.
+  for (let i = 0; i < 20 && !(ids[0] > ids[1]); i++) {
+    [ids[1]] = await holdInRoom(site, room, [b], [legacy]);
   }
   assert.ok(ids[0] > ids[1], 'could not get the colliding order');
-  await a.eval(() => window.tc.join());
-  await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
-  await b.eval(() => window.tc.join());
+  await joinInOrder(a, b);
   await Promise.all([a, b].map((p) => waitFor(p, () => window.tc.state === 'connected',
     { what: 'connected', timeout: 15000 })));
   assert.equal(await a.eval(() => window.tc.role), 'offerer');
   assert.equal(await b.eval(() => window.tc.role), 'answerer');
   const [logA, logB] = await Promise.all([a, b].map((p) => p.eval(() => window.tc.log)));
   assert.ok(logA.includes('[tc] offer collision: ignored (impolite)'), logA.join('\n'));
-  assert.ok(logB.includes('[tc] role: OFFERER | me: '.concat(ids[1].slice(0, 8), ' | peer: ', ids[0].slice(0, 8))), logB.join('\n'));
+  const legacyRole = `[tc] role: OFFERER | me: ${ids[1].slice(0, 8)} | peer: ${ids[0].slice(0, 8)}`;
+  assert.ok(logB.includes(legacyRole), logB.join('\n'));
   assert.ok(logB.includes('[tc] offer received: now ANSWERER'), logB.join('\n'));
   for (const p of [a, b]) {
     await waitFor(p, () => window.tc.framesDecoded() > 10 && window.tc.audioPackets() > 10,

@@ -160,6 +160,23 @@ export async function waitFor(peer, predicate, { timeout = 15000, what = 'a cond
   return result.value;
 }
 
+// Opens the page in `room` on every peer with ?hold=1 (handshake done, room
+// not joined yet); `params[i]` are peer i's extra query parameters. Returns
+// their client ids, in order.
+export async function holdInRoom(site, room, peers, params = []) {
+  await Promise.all(peers.map((p, i) => p.goto(site, room, { hold: '1', ...params[i] })));
+  return Promise.all(peers.map((p) => waitFor(p, () => window.tc.clientId,
+    { what: 'the ScaleDrone handshake' })));
+}
+
+// Joins the held pages one after the other: `first` is alone in the room
+// before `second` joins.
+export async function joinInOrder(first, second) {
+  await first.eval(() => window.tc.join());
+  await waitFor(first, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+  await second.eval(() => window.tc.join());
+}
+
 // Closes every peer, even when some fail to close; rethrows the first error.
 export async function closeAll(peers) {
   const results = await Promise.allSettled(peers.filter(Boolean).map((p) => p.close()));

@@ -64,6 +64,8 @@
     localTrackSettings: null,
     encodingParams: null,   // the video sender's encodings[0] after applyEncodingParams
     iceRestarts: 0,
+    iceGathering: null,     // the peer connection's iceGatheringState
+    localCandidates: {},    // candidates sent, by type (host, srflx, relay)
     lastStats: null,
     log: [],
     errors: [],
@@ -274,9 +276,13 @@
     tc.pc = pc;
     pendingCandidates = [];
     lastTotals = null;
+    tc.localCandidates = {};
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate) send({ candidate: candidate.toJSON() });
+      if (!candidate) return;
+      tc.localCandidates[candidate.type] = (tc.localCandidates[candidate.type] || 0) + 1;
+      send({ candidate: candidate.toJSON() });
     };
+    pc.onicegatheringstatechange = () => { tc.iceGathering = pc.iceGatheringState; };
     pc.ontrack = onTrack;
     pc.oniceconnectionstatechange = onIceState;
     pc.onconnectionstatechange = onConnectionState;
