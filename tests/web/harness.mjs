@@ -10,6 +10,7 @@
 // Each peer is its own Chromium (a persistent context on a fresh user data
 // dir, removed on close) started from /usr/bin/chromium by playwright-core:
 // nothing is downloaded. Every wait is bounded; nothing sleeps.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -41,8 +42,7 @@ const CLOSE_TIMEOUT_MS = 10000;
 
 // A random room hash like the page's own.
 export function randomRoom() {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)),
-    (b) => b.toString(16).padStart(2, '0')).join('');
+  return randomBytes(16).toString('hex');
 }
 
 // Builds the web root in a temp dir and serves it with the relay
@@ -129,6 +129,8 @@ export async function describe(peer) {
     const { tc } = window;
     return tc && {
       state: tc.state, role: tc.role, errors: tc.errors, iceRestarts: tc.iceRestarts,
+      signaling: tc.pc && tc.pc.signalingState, ice: tc.pc && tc.pc.iceConnectionState,
+      gathering: tc.iceGathering, sent: tc.localCandidates, received: tc.remoteCandidates,
       stats: tc.stats(), remoteVideoSize: tc.remoteVideoSize(),
     };
   }).catch((err) => `(page unreachable: ${err.message})`);
@@ -175,6 +177,18 @@ export async function joinInOrder(first, second) {
   await first.eval(() => window.tc.join());
   await waitFor(first, () => window.tc.state === 'waiting', { what: 'alone in the room' });
   await second.eval(() => window.tc.join());
+}
+
+// waitFor on every peer at once; a failure shows every peer's state and log,
+// since the cause is often on the other side.
+export async function waitForAll(peers, predicate, options = {}) {
+  try {
+    return await Promise.all(peers.map((p) => waitFor(p, predicate, options)));
+  } catch (err) {
+    const others = await Promise.all(peers.map(describe));
+    err.message = `${err.message.split('\n')[0]}\n${others.join('\n')}`;
+    throw err;
+  }
 }
 
 // Closes every peer, even when some fail to close; rethrows the first error.

@@ -66,6 +66,7 @@
     iceRestarts: 0,
     iceGathering: null,     // the peer connection's iceGatheringState
     localCandidates: {},    // candidates sent, by type (host, srflx, relay)
+    remoteCandidates: { added: 0, refused: 0 },
     lastStats: null,
     log: [],
     errors: [],
@@ -277,6 +278,7 @@
     pendingCandidates = [];
     lastTotals = null;
     tc.localCandidates = {};
+    tc.remoteCandidates = { added: 0, refused: 0 };
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
       tc.localCandidates[candidate.type] = (tc.localCandidates[candidate.type] || 0) + 1;
@@ -335,7 +337,8 @@
   }
 
   async function createAndSendOffer(conn) {
-    if (conn !== pc || conn.signalingState !== 'stable') return;
+    // Offers queued before this side yielded in a collision are dropped.
+    if (conn !== pc || tc.role !== 'offerer' || conn.signalingState !== 'stable') return;
     const offer = await conn.createOffer();
     await conn.setLocalDescription({ type: 'offer', sdp: mungeSdp(offer.sdp) });
     tc.localSdp = conn.localDescription.sdp;
@@ -377,9 +380,16 @@
       const collision = pc.signalingState !== 'stable';
       const polite = !(tc.clientId > tc.peerId);
       if (collision && !polite) { log('offer collision: ignored (impolite)'); return; }
+      // Yielding in a collision, or offered to before offering: this side
+      // answers the call. A later offer (renegotiation) changes no role.
+      const firstOffer = !pc.remoteDescription;
+      if (collision) await pc.setLocalDescription({ type: 'rollback' });
       await pc.setRemoteDescription(desc);
       tc.remoteSdp = desc.sdp;
-      if (tc.role !== 'answerer') { tc.role = 'answerer'; log('offer received: now ANSWERER'); }
+      if (tc.role !== 'answerer' && (collision || firstOffer)) {
+        tc.role = 'answerer';
+        log(`offer ${collision ? 'collision: yielded' : 'received'}: now ANSWERER`);
+      }
       log('remote desc set (offer) ✓');
       await addTracksOnce();
       await flushCandidates();
@@ -400,7 +410,9 @@
   async function addCandidate(candidate) {
     try {
       await pc.addIceCandidate(candidate);
+      tc.remoteCandidates.added += 1;
     } catch (err) {
+      tc.remoteCandidates.refused += 1;
       log(`remote candidate refused: ${err.name}`);
     }
   }
