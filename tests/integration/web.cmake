@@ -4,7 +4,8 @@
 # a stand-in for the TempChat web client, against tempchat-relay:
 #   web/chromium-call   Chromium <-> Chromium through the relay: roles, AV1,
 #                       720p decoded, Opus, bandwidth hints, L1T3, collisions
-#   web/chromium-turn   the same call relay-only through a loopback coturn
+#   web/chromium-turn   relay-only through a loopback coturn: REST
+#                       credentials, wrong secret, ICE restart by the offerer
 if(NOT TARGET tempchat-relay)
   return()
 endif()

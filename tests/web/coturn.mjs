@@ -55,9 +55,10 @@ async function stunAnswers(port, ms) {
   }
 }
 
-export async function startCoturn({ secret = randomBytes(16).toString('hex') } = {}) {
+// `port` and `secret` may be given to start one again where a stopped one was.
+export async function startCoturn({ secret = randomBytes(16).toString('hex'), port } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-coturn-'));
-  const port = await freeUdpPort();
+  port ??= await freeUdpPort();
   const proc = spawn(TURNSERVER, [
     '-n',                                    // no config file
     '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
