@@ -3,7 +3,7 @@
 # ${TC_NODE_MODULES}; no browser is ever downloaded) runs tests/web/index.html,
 # a stand-in for the TempChat web client, against tempchat-relay:
 #   web/chromium-call   Chromium <-> Chromium through the relay: roles, AV1,
-#                       720p decoded, Opus, bandwidth hints, L1T3, collisions
+#                       720p decoded, Opus, bandwidth hints, L1T3, legacy roles
 #   web/chromium-turn   relay-only through a loopback coturn: REST
 #                       credentials, wrong secret, ICE restart by the offerer
 if(NOT TARGET tempchat-relay)
