@@ -1,0 +1,48 @@
+# Browser tests (tests/web/), included from tests/integration/CMakeLists.txt.
+# Headless Chromium (/usr/bin/chromium, driven by playwright-core from
+# ${TC_NODE_MODULES}; no browser is ever downloaded) runs tests/web/index.html,
+# a stand-in for the TempChat web client, against tempchat-relay:
+#   web/chromium-call   Chromium <-> Chromium through the relay: roles, AV1,
+#                       720p decoded, Opus, bandwidth hints, L1T3, legacy roles
+#   web/chromium-turn   relay-only through a loopback coturn: REST
+#                       credentials, wrong secret, ICE restart by the offerer
+if(NOT TARGET tempchat-relay)
+  return()
+endif()
+if(NOT NODE_EXECUTABLE)
+  message(STATUS "node not found: web tests not registered")
+  return()
+endif()
+find_program(CHROMIUM_EXECUTABLE NAMES chromium chromium-browser)
+if(NOT CHROMIUM_EXECUTABLE)
+  message(STATUS "chromium not found: web tests not registered")
+  return()
+endif()
+find_program(TURNSERVER_EXECUTABLE turnserver)
+
+set(TC_WEB_DIR ${CMAKE_CURRENT_SOURCE_DIR}/../web)
+set(web_tests chromium-call=chromium_call)
+if(TURNSERVER_EXECUTABLE)
+  list(APPEND web_tests chromium-turn=chromium_turn)
+else()
+  message(STATUS "turnserver (coturn) not found: web/chromium-turn not registered")
+endif()
+
+foreach(entry ${web_tests})
+  string(REPLACE "=" ";" parts ${entry})
+  list(GET parts 0 name)
+  list(GET parts 1 file)
+  if(NOT EXISTS ${TC_WEB_DIR}/${file}.test.mjs)
+    continue()
+  endif()
+  add_test(NAME web/${name}
+    COMMAND ${NODE_EXECUTABLE} --test ${TC_WEB_DIR}/${file}.test.mjs)
+  set_tests_properties(web/${name} PROPERTIES
+    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE}"
+    # Without the npm packages the test cannot run: say so instead of failing
+    # obscurely (scripts/test installs them).
+    REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"
+    # Two browsers encoding 720p AV1 on two cores: not beside other tests.
+    RUN_SERIAL TRUE
+    TIMEOUT 180)
+endforeach()
