@@ -46,6 +46,9 @@ typedef struct {
   const char *turn_password;
   const char *turn_secret;          /* ... or a coturn static-auth-secret */
   bool relay_only;                  /* hide our IP: relay candidates only */
+  /* IP literals to gather host candidates on (NULL-terminated); NULL: every
+   * interface but loopback. Tests pass "127.0.0.1". */
+  const char *const *local_addresses;
 
   /* Media. What we send and what we want to receive; the SDP directions say
    * exactly this (sendrecv, sendonly, recvonly). */
