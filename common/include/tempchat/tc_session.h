@@ -68,7 +68,8 @@ typedef struct {
 void tc_session_config_init (tc_session_config *cfg);
 
 typedef enum {
-  TC_SESSION_WAITING,      /* in the room, no peer yet */
+  TC_SESSION_WAITING,      /* in the room, no peer yet (first reported once
+                              subscribed; CLOSED before that) */
   TC_SESSION_NEGOTIATING,  /* peer present, offer/answer under way */
   TC_SESSION_CONNECTING,   /* ICE checks and DTLS handshake */
   TC_SESSION_CONNECTED,    /* media can flow */

@@ -160,6 +160,9 @@ tc_session_new_with_signal (const tc_session_config *cfg,
   }
   make_identity (s);
   s->ctx = g_main_context_new ();
+  /* Not in a room yet: WAITING comes with the room subscription. */
+  s->state = TC_SESSION_CLOSED;
+  s->stats.state = TC_SESSION_CLOSED;
   s->stats.rtt_ms = -1;
   return s;
 }
@@ -312,7 +315,6 @@ tc_session_start (tc_session *s)
   g_mutex_unlock (&s->lock);
   if (st != TC_OK)
     return st;
-  s->state = TC_SESSION_WAITING;
   s->loop = g_main_loop_new (s->ctx, FALSE);
   g_main_context_invoke (s->ctx, on_begin, s);
   s->thread = g_thread_new ("tc-session", session_thread, s);

@@ -188,7 +188,7 @@ void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
 uint32_t tc_send_stream_rtp_now (const tc_send_stream *st, int64_t now_us);
 
 /* session_recv.c */
-bool tc_vp8_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
+void tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
     unsigned *h);
 void tc_call_setup_recv (tc_call *c);
 void tc_recv_stream_clear (tc_recv_stream *st);

@@ -312,6 +312,10 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       if (s->call != NULL)
         on_peer_message (s->call, ev->msg);
       break;
+    case TC_SIGNAL_EV_SUBSCRIBED:
+      if (s->call == NULL)
+        tc_session_set_state (s, TC_SESSION_WAITING);
+      break;
     case TC_SIGNAL_EV_DISCONNECTED:
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);

@@ -47,7 +47,12 @@ tc_rtp_ts_from_pts (uint32_t base, int64_t first_pts_us, int64_t pts_us,
 int64_t
 tc_unix_us_from_ntp (uint64_t ntp)
 {
-  int64_t secs = (int64_t) (ntp >> 32) - NTP_UNIX_OFFSET_S;
+  /* RFC 4330 3: a clear top bit means era 1 (from 2036 on); this covers
+   * 1968 to 2104. */
+  int64_t secs = (int64_t) (ntp >> 32);
+  if (secs < 0x80000000ll)
+    secs += 1ll << 32;
+  secs -= NTP_UNIX_OFFSET_S;
   uint64_t frac = ntp & 0xffffffffu;
   int64_t us = (int64_t) ((frac * G_USEC_PER_SEC + (1ull << 31)) >> 32);
   return secs * G_USEC_PER_SEC + us;

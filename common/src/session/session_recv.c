@@ -4,6 +4,8 @@
  */
 #include "session/session_internal.h"
 
+#include "rtp/pay_vp8.h"
+
 #include <string.h>
 
 #define JITTER_PACKETS 4096
@@ -19,17 +21,6 @@ we_receive (tc_sdp_direction d)
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
 }
 
-/* The size in a VP8 keyframe header (RFC 6386 9.1), for the stats panel. */
-bool
-tc_vp8_keyframe_size (const uint8_t *d, size_t len, unsigned *w, unsigned *h)
-{
-  if (len < 10 || (d[0] & 1) != 0 || d[3] != 0x9d || d[4] != 0x01 || d[5] != 0x2a)
-    return false;
-  *w = (unsigned) (d[6] | d[7] << 8) & 0x3fff;
-  *h = (unsigned) (d[8] | d[9] << 8) & 0x3fff;
-  return true;
-}
-
 static void
 on_frame (const tc_frame *frame, void *data)
 {
@@ -43,7 +34,7 @@ on_frame (const tc_frame *frame, void *data)
   else
     pts = rx->frame_arrival_us;
   if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
-    tc_vp8_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
+    tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
   rx->window_frames++;
   tc_session_event ev = { .type = TC_SESSION_EV_FRAME, .kind = rx->kind,
     .codec = rx->codec, .frame = frame, .pts_us = pts };
@@ -212,5 +203,17 @@ tc_call_poll_recv (tc_call *c, int64_t now_us)
     after_jitter (c, rx, now_us);
     if (rx->nack && rx->ssrc != 0)
       send_nacks (c, rx, now_us);
+  }
+}
+
+/* The size a VP8 keyframe announces, for the stats panel; kept otherwise. */
+void
+tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
+    unsigned *h)
+{
+  uint16_t fw, fh;
+  if (tc_vp8_keyframe_size (d, len, &fw, &fh) == TC_OK) {
+    *w = fw;
+    *h = fh;
   }
 }
