@@ -82,7 +82,8 @@ typedef enum {
   TC_SESSION_EV_STATE,            /* state */
   TC_SESSION_EV_PEER_JOINED,      /* is_offerer */
   TC_SESSION_EV_PEER_LEFT,
-  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track */
+  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track
+                                     that sends or receives */
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
   TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR) */
   TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder */
@@ -96,6 +97,7 @@ typedef struct {
   bool is_offerer;
   tc_media_kind kind;
   tc_sdp_codec codec;
+  const tc_payloader *payloader;  /* NEGOTIATED: clock rate, channels */
   const tc_frame *frame;
   /* FRAME: presentation time on the session's monotonic clock (microseconds,
    * g_get_monotonic_time() base), mapped from RTP time via RTCP SR so audio

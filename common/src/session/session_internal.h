@@ -89,12 +89,26 @@ typedef struct {
   uint8_t fraction_lost;
 } tc_recv_stream;
 
+/* Transport-wide arrivals not reported yet (session_twcc.c). */
+#define TC_TWCC_WINDOW 256
+typedef struct {
+  uint8_t ext_id;             /* 0: not negotiated */
+  uint32_t media_ssrc;
+  bool started;
+  uint16_t base;              /* transport seq of arrival[0] */
+  size_t count;
+  int64_t arrival[TC_TWCC_WINDOW];
+  uint8_t fb_count;
+  int64_t next_us;
+} tc_twcc_rx;
+
 struct tc_call {
   tc_session *s;
   unsigned serial;
   bool is_offerer;            /* by the client-id rule */
   tc_ice *ice;
   bool gathering;
+  unsigned ice_restarts;
   GSource *patience;          /* answerer's wait for an offer */
   tc_sdp *local_offer;        /* our offer while it waits for an answer */
   tc_sdp_negotiated *neg;
@@ -109,11 +123,13 @@ struct tc_call {
   tc_send_stream tx[TC_N_KINDS];
   tc_recv_stream rx[TC_N_KINDS];
   uint16_t transport_seq;
+  tc_twcc_rx twcc;
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t next_rtcp_us;
   int64_t stats_since_us;
   uint64_t nacks_sent, nacks_received, plis_sent, plis_received;
+  uint64_t twcc_feedback_received;
   uint32_t loss_fraction_q8_remote; /* what the peer reports about us */
   uint64_t lost_remote;
 };
@@ -147,6 +163,7 @@ struct tc_session {
   tc_call *call;
   GSource *tick;
   tc_session_state state;     /* session thread's copy */
+  bool signal_down;           /* between DISCONNECTED and RECONNECTED */
 
   /* Under lock: what other threads may read or set. */
   GMutex lock;
@@ -168,6 +185,7 @@ void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
     void *data);
 void tc_call_free (tc_call *c);
+bool tc_call_restart_ice (tc_call *c);
 void tc_session_end_call (tc_session *s);
 
 /* session_transport.c */
@@ -200,6 +218,11 @@ tc_recv_stream *tc_call_recv_by_ssrc (tc_call *c, uint32_t ssrc);
 void tc_call_on_rtcp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);
 void tc_call_rtcp_tick (tc_call *c, int64_t now_us);
 void tc_call_send_feedback (tc_call *c, const uint8_t *fb, size_t len);
+
+/* session_twcc.c */
+void tc_call_twcc_setup (tc_call *c, const tc_sdp_negotiated_media *m);
+void tc_call_twcc_on_packet (tc_call *c, const tc_rtp_packet *p, int64_t now);
+void tc_call_twcc_tick (tc_call *c, int64_t now);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -87,6 +87,23 @@ send_offer (tc_call *c)
   ensure_gathering (c);
 }
 
+#define MAX_ICE_RESTARTS 3
+
+/* The offerer restarts ICE when the path fails, as the web client does
+ * (pc.restartIce()); the answerer waits for the peer's restart offer.
+ * False when we gave up (or it is not ours to do). */
+bool
+tc_call_restart_ice (tc_call *c)
+{
+  if (c->neg == NULL || !c->is_offerer || c->ice_restarts >= MAX_ICE_RESTARTS
+      || tc_ice_restart (c->ice) != TC_OK)
+    return false;
+  c->ice_restarts++;
+  TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
+  send_offer (c);
+  return true;
+}
+
 /* ---- applying a negotiation -------------------------------------------- */
 
 static void
@@ -98,7 +115,8 @@ announce_negotiated (tc_call *c)
       continue;
     tc_session_event ev = { .type = TC_SESSION_EV_NEGOTIATED,
       .kind = strcmp (m->kind, "audio") == 0 ? TC_MEDIA_AUDIO : TC_MEDIA_VIDEO,
-      .codec = m->codec };
+      .codec = m->codec,
+      .payloader = tc_payloader_find (tc_sdp_codec_name (m->codec)) };
     TC_INFO ("[s%u] negotiated %s %s (%s)", c->s->serial, m->kind,
         tc_sdp_codec_name (m->codec), tc_sdp_direction_str (m->direction));
     tc_session_emit (c->s, &ev);
@@ -127,6 +145,40 @@ apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
     tc_call_fail (c, st, "The peer's media description cannot be used.");
 }
 
+static tc_status
+build_answer_once (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
+    tc_sdp_negotiated **neg)
+{
+  tc_sdp_local l;
+  const char *why = NULL;
+  fill_local (c, &l);
+  tc_status st = tc_sdp_build_answer (offer, &l, answer, neg, &why);
+  if (st != TC_OK)
+    TC_WARN ("[s%u] cannot answer (%s)", c->s->serial, why);
+  return st;
+}
+
+/* A renegotiation may restart ICE: the peer's new credentials make tc_ice
+ * restart too, and then the answer must carry our new ones. */
+static tc_status
+build_answer (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
+    tc_sdp_negotiated **neg)
+{
+  tc_status st = build_answer_once (c, offer, answer, neg);
+  if (st != TC_OK || c->neg == NULL)
+    return st;
+  char *before = g_strdup (tc_ice_get_local_ufrag (c->ice));
+  tc_ice_set_remote_credentials (c->ice, (*neg)->remote_ice_ufrag,
+      (*neg)->remote_ice_pwd);
+  if (strcmp (before, tc_ice_get_local_ufrag (c->ice)) != 0) {
+    g_clear_pointer (answer, tc_sdp_free);
+    g_clear_pointer (neg, tc_sdp_negotiated_free);
+    st = build_answer_once (c, offer, answer, neg);
+  }
+  g_free (before);
+  return st;
+}
+
 static void
 on_offer (tc_call *c, const char *text)
 {
@@ -149,11 +201,9 @@ on_offer (tc_call *c, const char *text)
     tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
   }
   tc_session_debug_keep_sdp (c->s, false, text);
-  tc_sdp_local l;
-  fill_local (c, &l);
   tc_sdp *answer = NULL;
   tc_sdp_negotiated *neg = NULL;
-  tc_status st = tc_sdp_build_answer (offer, &l, &answer, &neg, &why);
+  tc_status st = build_answer (c, offer, &answer, &neg);
   tc_sdp_free (offer);
   if (st != TC_OK) {
     tc_call_fail (c, st, "The peer offered media we cannot use.");
@@ -293,7 +343,9 @@ on_peer_left (tc_session *s)
     tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
     tc_session_emit (s, &ev);
   }
-  tc_session_set_state (s, TC_SESSION_WAITING);
+  /* After a signaling loss we are out of the room until RECONNECTED. */
+  tc_session_set_state (s, s->signal_down ? TC_SESSION_RECONNECTING
+      : TC_SESSION_WAITING);
 }
 
 void
@@ -313,16 +365,16 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
         on_peer_message (s->call, ev->msg);
       break;
     case TC_SIGNAL_EV_SUBSCRIBED:
+    case TC_SIGNAL_EV_RECONNECTED:
+      s->signal_down = false;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_WAITING);
       break;
     case TC_SIGNAL_EV_DISCONNECTED:
+      /* A call in progress keeps its media; PEER_LEFT follows anyway. */
+      s->signal_down = true;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);
-      break;
-    case TC_SIGNAL_EV_RECONNECTED:
-      if (s->call == NULL)
-        tc_session_set_state (s, TC_SESSION_WAITING);
       break;
     case TC_SIGNAL_EV_ERROR:
       tc_session_emit_error (s, ev->status, ev->fatal,

@@ -61,6 +61,7 @@ setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
     .log = tc_receive_log_new (&lc),
   };
   rx->jitter = tc_jitter_new (&jc, on_frame, rx);
+  tc_call_twcc_setup (c, m);
   g_strlcpy (rx->mid, m->mid, sizeof rx->mid);
 }
 
@@ -155,6 +156,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
       || tc_srtp_unprotect_rtp (c->srtp, buf, len, &plain, NULL) != TC_OK
       || tc_rtp_parse (buf, plain, &p) != TC_OK)
     return;
+  tc_call_twcc_on_packet (c, &p, now_us);
   bool is_rtx;
   tc_recv_stream *rx = route (c, &p, &is_rtx);
   if (rx == NULL || (is_rtx && tc_rtx_unwrap (&p, rx->pt, rx->ssrc) != TC_OK))
@@ -204,6 +206,7 @@ tc_call_poll_recv (tc_call *c, int64_t now_us)
     if (rx->nack && rx->ssrc != 0)
       send_nacks (c, rx, now_us);
   }
+  tc_call_twcc_tick (c, now_us);
 }
 
 /* The size a VP8 keyframe announces, for the stats panel; kept otherwise. */

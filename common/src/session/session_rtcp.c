@@ -171,6 +171,12 @@ on_item (tc_call *c, const tc_rtcp_item *it, int64_t now)
       for (size_t i = 0; i < it->u.fir.entry_count; i++)
         keyframe_request (c, tc_rtcp_fir_entry_at (&it->u.fir, i).ssrc);
       break;
+    case TC_RTCP_TWCC:
+      /* No send-side estimator yet: counted for the debug log only. */
+      if (++c->twcc_feedback_received % 50 == 1)
+        TC_DEBUG ("[s%u] transport-cc feedback %" G_GUINT64_FORMAT ": %u statuses",
+            c->s->serial, c->twcc_feedback_received, it->u.twcc.status_count);
+      break;
     case TC_RTCP_REMB: {
       tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
         .bitrate_bps = (uint32_t) MIN (it->u.remb.bitrate_bps, G_MAXUINT32) };

@@ -43,9 +43,14 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
     tc_dtls_start (c->dtls, g_get_monotonic_time ());
     dtls_schedule (c);
   } else if (state == TC_ICE_STATE_FAILED) {
-    (void) why;
-    tc_call_fail (c, TC_ERR_NOT_CONNECTED,
-        "No network path to the peer was found.");
+    TC_INFO ("[s%u] ICE failed: %s", c->s->serial, tc_ice_failure_str (why));
+    if (c->connected && tc_call_restart_ice (c))
+      tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
+    else if (c->connected && !c->is_offerer)
+      tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
+    else
+      tc_call_fail (c, TC_ERR_NOT_CONNECTED,
+          "No network path to the peer was found.");
   } else if (state == TC_ICE_STATE_DISCONNECTED && c->connected) {
     tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
   } else if (state == TC_ICE_STATE_CONNECTED && c->connected) {
@@ -176,6 +181,15 @@ dtls_connected (void *data, const tc_srtp_keys *keys)
   }
 }
 
+/* The peer closed DTLS: it is leaving; stop sending until signaling says
+ * so or a new call starts. */
+static void
+dtls_closed (void *data)
+{
+  tc_call *c = data;
+  c->connected = false;
+}
+
 static void
 dtls_failed (void *data, tc_status st, const char *reason)
 {
@@ -218,7 +232,7 @@ tc_call_transport_start (tc_call *c)
   tc_dtls_config_init (&cfg, neg->local_setup == TC_SDP_SETUP_ACTIVE
       ? TC_DTLS_ROLE_CLIENT : TC_DTLS_ROLE_SERVER, &fp);
   tc_dtls_callbacks cbs = { .send = dtls_send, .connected = dtls_connected,
-    .failed = dtls_failed };
+    .failed = dtls_failed, .closed = dtls_closed };
   st = tc_dtls_new (c->s->cert, &cfg, &cbs, c, &c->dtls);
   if (st != TC_OK)
     return st;
