@@ -257,6 +257,13 @@ tc_session_debug_sdp (tc_session *s, bool local)
   return text;
 }
 
+void
+tc_session_debug_drop_rtp (tc_session *s, unsigned n)
+{
+  g_return_if_fail (s != NULL);
+  g_atomic_int_set (&s->debug_drop_every, (gint) n);
+}
+
 /* ---- the loop thread --------------------------------------------------- */
 
 static gboolean

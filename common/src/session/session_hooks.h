@@ -25,4 +25,9 @@ tc_session *tc_session_new_with_signal (const tc_session_config *cfg,
  * SDP is private, never log it. */
 char *tc_session_debug_sdp (tc_session *s, bool local);
 
+/* Drops every `n`th original RTP packet we send (0: none) before it reaches
+ * the socket, as loss on the path would; NACK answers are never dropped.
+ * Lets a test watch NACK and RTX repair a stream. Any thread. */
+void tc_session_debug_drop_rtp (tc_session *s, unsigned n);
+
 #endif

@@ -172,6 +172,8 @@ struct tc_session {
   tc_session_stats stats;
   char *debug_local_sdp;
   char *debug_remote_sdp;
+  gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
+  unsigned debug_drop_count;  /* session thread */
 };
 
 /* session.c */

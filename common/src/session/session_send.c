@@ -113,6 +113,14 @@ add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
   p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
 }
 
+/* Test hook: simulated loss of original packets (session_hooks.h). */
+static bool
+debug_drop (tc_session *s)
+{
+  unsigned every = (unsigned) g_atomic_int_get (&s->debug_drop_every);
+  return every > 0 && ++s->debug_drop_count % every == 0;
+}
+
 static tc_status
 emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
 {
@@ -136,6 +144,8 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
   st->packets++;
   st->octets += (uint32_t) len;
   st->window_bytes += n;
+  if (debug_drop (e->c->s))
+    return TC_OK;
   /* A full socket drops this packet only; NACK can bring it back. */
   s = tc_call_send_rtp (e->c, buf, n);
   return s == TC_ERR_WOULD_BLOCK ? TC_OK : s;
