@@ -5,7 +5,9 @@
  * other back to WAITING for the next one.
  */
 #include <gio/gio.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 
 #include "session_helpers.h"
@@ -21,12 +23,22 @@ typedef struct {
   char *url;
 } relay;
 
+/* The relay must not outlive a test that aborts or is killed. */
+static void
+die_with_parent (gpointer data)
+{
+  (void) data;
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 relay_start (relay *r)
 {
   GError *err = NULL;
-  r->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err,
-      TC_RELAY_PATH, "--port=0", NULL);
+  GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  r->proc = g_subprocess_launcher_spawn (l, &err, TC_RELAY_PATH, "--port=0", NULL);
+  g_object_unref (l);
   g_assert_no_error (err);
   GDataInputStream *out =
       g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->proc));
@@ -170,6 +182,35 @@ wait_stats (peer *p)
   return ok;
 }
 
+static int64_t
+pts_of (peer *p, tc_media_kind kind, guint i)
+{
+  return ((rx_frame *) g_ptr_array_index (p->frames[kind], i))->pts_us;
+}
+
+/* By now SRs have arrived, so FRAME times come from RTP time, not arrival:
+ * video frames are 33.333 ms apart to the tick, and video frame 3k and
+ * audio frame 5k (captured at the same instant) land together. */
+static void
+assert_lip_sync (peer *p, guint v0, guint a0)
+{
+  g_mutex_lock (&p->m);
+  int64_t worst = 0;
+  for (guint i = 1; i < 40; i++) {
+    int64_t d = pts_of (p, TC_MEDIA_VIDEO, v0 + i) - pts_of (p, TC_MEDIA_VIDEO, v0 + i - 1);
+    worst = MAX (worst, ABS (d - 33333));
+  }
+  g_test_message ("%s: video frame spacing off by %" G_GINT64_FORMAT " us at most",
+      p->name, worst);
+  g_assert_cmpint (worst, <, 300);
+  for (guint k = 0; 3 * k < 40 && 5 * k < 60; k++) {
+    int64_t skew = pts_of (p, TC_MEDIA_VIDEO, v0 + 3 * k)
+        - pts_of (p, TC_MEDIA_AUDIO, a0 + 5 * k);
+    g_assert_cmpint (ABS (skew), <, 10000);
+  }
+  g_mutex_unlock (&p->m);
+}
+
 static void
 test_both_send_and_receive_with_stats (void)
 {
@@ -192,7 +233,11 @@ test_both_send_and_receive_with_stats (void)
 
   /* RTT needs an SR out and a report block back: a second or two. Keep
    * media flowing meanwhile, as a real call does. */
+  guint v0 = a.frames[TC_MEDIA_VIDEO]->len, a0 = a.frames[TC_MEDIA_AUDIO]->len;
   send_media (senders, 2, 45, &n_audio);
+  frame_counts more = { v0 + 40, a0 + 60 };
+  g_assert_true (peer_wait (&a, has_frames, &more));
+  assert_lip_sync (&a, v0, a0);
   g_assert_true (wait_stats (&a));
   g_assert_true (wait_stats (&b));
   tc_session_stats st;

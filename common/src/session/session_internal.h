@@ -47,8 +47,6 @@ typedef struct {
   uint32_t ts_base;           /* random first RTP timestamp */
   bool started;
   int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
-  uint32_t last_rtp_ts;
-  int64_t last_send_us;       /* our clock when last_rtp_ts went out */
   int rtx_pt;                 /* -1: resend NACKed packets as they were */
   uint32_t rtx_ssrc;
   uint16_t rtx_seq;
@@ -123,6 +121,11 @@ struct tc_call {
   tc_send_stream tx[TC_N_KINDS];
   tc_recv_stream rx[TC_N_KINDS];
   uint16_t transport_seq;
+  /* Our monotonic clock minus the wrapper's pts clock, at its smallest (the
+   * frame that waited least): one value for both kinds, so the SRs of audio
+   * and video describe one time line. */
+  bool have_pts_offset;
+  int64_t pts_offset_us;
   tc_twcc_rx twcc;
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
@@ -205,7 +208,8 @@ void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
-uint32_t tc_send_stream_rtp_now (const tc_send_stream *st, int64_t now_us);
+uint32_t tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
+    int64_t now_us);
 
 /* session_recv.c */
 void tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,

@@ -44,7 +44,7 @@ send_compound (tc_call *c, int64_t now, bool with_reports,
     if (!st->active || !st->started)
       continue;
     tc_rtcp_sr sr = { .ssrc = st->ssrc, .ntp = ntp,
-      .rtp_ts = tc_send_stream_rtp_now (st, now),
+      .rtp_ts = tc_send_stream_rtp_now (c, st, now),
       .packet_count = st->packets, .octet_count = st->octets };
     if (first_ssrc == 0) {
       sr.report_count = (uint8_t) nb;

@@ -65,13 +65,25 @@ tc_send_stream_clear (tc_send_stream *st)
   memset (st, 0, sizeof *st);
 }
 
+/* The RTP time of "now" for an SR: now on the wrapper's pts clock. */
 uint32_t
-tc_send_stream_rtp_now (const tc_send_stream *st, int64_t now_us)
+tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
+    int64_t now_us)
 {
-  if (!st->started)
+  if (!st->started || !c->have_pts_offset)
     return st->ts_base;
-  return tc_rtp_ts_from_pts (st->last_rtp_ts, st->last_send_us, now_us,
-      st->clock_rate);
+  return tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us,
+      now_us - c->pts_offset_us, st->clock_rate);
+}
+
+static void
+track_pts_offset (tc_call *c, int64_t pts_us, int64_t now_us)
+{
+  int64_t off = now_us - pts_us;
+  if (!c->have_pts_offset || off < c->pts_offset_us) {
+    c->pts_offset_us = off;
+    c->have_pts_offset = true;
+  }
 }
 
 /* ---- one frame ---------------------------------------------------------- */
@@ -174,8 +186,7 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
   if (s != TC_OK)
     TC_DEBUG ("[s%u] %s frame not sent: %s", c->s->serial, st->pay->name,
         tc_status_name (s));
-  st->last_rtp_ts = e.ts;
-  st->last_send_us = e.now_us;
+  track_pts_offset (c, pts_us, e.now_us);
 }
 
 /* ---- NACK answers ------------------------------------------------------- */
