@@ -387,10 +387,54 @@ test_crossing_offers_end_in_one_call (void)
   fixture_stop (&f);
 }
 
+static void
+noop_event (tc_session *s, const tc_session_event *ev, void *data)
+{
+  (void) s;
+  (void) ev;
+  (void) data;
+}
+
+/* Settings that cannot work are refused at creation, with the reason. */
+static void
+test_unusable_settings_are_refused (void)
+{
+  tc_session_config cfg;
+  tc_session_config_init (&cfg);
+  cfg.signaling.channel = "chan";
+  cfg.signaling.room = "#room";
+  cfg.signaling.url = "ws://example.com/v3/websocket";
+  tc_status st = TC_OK;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INSECURE_URL);
+  cfg.signaling.url = NULL;
+  cfg.signaling.channel = NULL;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+  /* Only codecs we can packetize: none of these. */
+  cfg.signaling.channel = "chan";
+  cfg.video_codecs[0] = TC_SDP_CODEC_AV1;
+  cfg.video_codecs[1] = TC_SDP_CODEC_H264;
+  cfg.n_video_codecs = 2;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_UNSUPPORTED);
+  /* A usable one, never started, frees cleanly. */
+  cfg.n_video_codecs = 0;
+  tc_session *s = tc_session_new (&cfg, noop_event, NULL, &st);
+  g_assert_nonnull (s);
+  g_assert_cmpint (st, ==, TC_OK);
+  static const uint8_t byte = 1;
+  g_assert_cmpint (tc_session_push_frame (s, TC_MEDIA_VIDEO, &byte, 1, 0,
+      false), ==, TC_ERR_INVALID_ARG); /* we do not send video */
+  tc_session_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/settings/refused",
+      test_unusable_settings_are_refused);
   g_test_add_func ("/session/loopback/call",
       test_a_call_works_over_the_loopback_signaller);
   g_test_add_func ("/session/loopback/nack-rtx-repairs-loss",
