@@ -75,7 +75,10 @@ typedef enum {
   TC_SESSION_CONNECTED,    /* media can flow */
   TC_SESSION_RECONNECTING, /* ICE restart or signaling reconnect */
   TC_SESSION_CLOSED,       /* stopped by the wrapper */
-  TC_SESSION_FAILED,       /* a fatal error; see the ERROR event */
+  TC_SESSION_FAILED,       /* a fatal error; see the ERROR event. A failed
+                              call (DTLS fingerprint mismatch, no ICE path)
+                              keeps the session in the room: the peer
+                              leaving brings WAITING back */
 } tc_session_state;
 
 typedef enum {
@@ -85,8 +88,10 @@ typedef enum {
   TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track
                                      that sends or receives */
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
-  TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR) */
-  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder */
+  TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR);
+                                     also once right after connecting */
+  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder (for
+                                     now only from the peer's REMB) */
   TC_SESSION_EV_ERROR,            /* status, text, fatal */
 } tc_session_event_type;
 
