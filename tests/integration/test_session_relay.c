@@ -21,6 +21,7 @@ static const char *const loopback[] = { "127.0.0.1", NULL };
 typedef struct {
   GSubprocess *proc;
   char *url;
+  int port;
 } relay;
 
 /* The relay must not outlive a test that aborts or is killed. */
@@ -32,13 +33,15 @@ die_with_parent (gpointer data)
 }
 
 static void
-relay_start (relay *r)
+relay_start_on (relay *r, int want_port)
 {
   GError *err = NULL;
+  char *port_arg = g_strdup_printf ("--port=%d", want_port);
   GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
-  r->proc = g_subprocess_launcher_spawn (l, &err, TC_RELAY_PATH, "--port=0", NULL);
+  r->proc = g_subprocess_launcher_spawn (l, &err, TC_RELAY_PATH, port_arg, NULL);
   g_object_unref (l);
+  g_free (port_arg);
   g_assert_no_error (err);
   GDataInputStream *out =
       g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->proc));
@@ -52,17 +55,30 @@ relay_start (relay *r)
   int port = atoi (p + strlen ("ws://127.0.0.1:"));
   g_assert_cmpint (port, >, 0);
   r->url = g_strdup_printf ("ws://127.0.0.1:%d/v3/websocket", port);
+  r->port = port;
   g_free (line);
   g_object_unref (out);
 }
 
 static void
-relay_stop (relay *r)
+relay_start (relay *r)
 {
-  g_subprocess_send_signal (r->proc, SIGTERM);
+  relay_start_on (r, 0);
+}
+
+static void
+relay_kill (relay *r, int signum)
+{
+  g_subprocess_send_signal (r->proc, signum);
   g_subprocess_wait (r->proc, NULL, NULL);
   g_clear_object (&r->proc);
   g_free (r->url);
+}
+
+static void
+relay_stop (relay *r)
+{
+  relay_kill (r, SIGTERM);
 }
 
 /* ---- sessions ----------------------------------------------------------------- */
@@ -291,6 +307,40 @@ test_peer_leaving_returns_to_waiting_and_a_new_peer_connects (void)
   relay_stop (&r);
 }
 
+/* The relay restarts under a call: both clients reconnect, the session
+ * sees PEER_LEFT then a new PEER_JOINED, and the call is made again. */
+static void
+test_signaling_reconnect_makes_a_new_call (void)
+{
+  relay r;
+  peer a, b;
+  relay_start (&r);
+  peer_init (&a, "A");
+  peer_init (&b, "B");
+  peer_start (&a, &r, "#it-session-reconnect", SEND_ONLY);
+  peer_start (&b, &r, "#it-session-reconnect", RECV_ONLY);
+  wait_connected (&a, &b);
+
+  peer_reset_counts (&a);
+  peer_reset_counts (&b);
+  int port = r.port;
+  /* A crash, not a shutdown: a server that says it is going away (1001)
+   * is not retried. */
+  relay_kill (&r, SIGKILL);
+  g_assert_true (peer_wait (&a, has_left, NULL));
+  g_assert_true (peer_wait (&b, has_left, NULL));
+  relay_start_on (&r, port);
+  wait_connected (&a, &b);
+  unsigned n_audio = 0;
+  peer *senders[] = { &a };
+  send_media (senders, 1, 15, &n_audio);
+  check_received (&b, 15, n_audio);
+
+  peer_clear (&a);
+  peer_clear (&b);
+  relay_stop (&r);
+}
+
 static void
 test_calls_after_stop_are_refused (void)
 {
@@ -325,6 +375,8 @@ main (int argc, char **argv)
       test_both_send_and_receive_with_stats);
   g_test_add_func ("/session/relay/peer-leaves-then-another-connects",
       test_peer_leaving_returns_to_waiting_and_a_new_peer_connects);
+  g_test_add_func ("/session/relay/signaling-reconnect-makes-a-new-call",
+      test_signaling_reconnect_makes_a_new_call);
   g_test_add_func ("/session/relay/refused-after-stop",
       test_calls_after_stop_are_refused);
   return g_test_run ();
