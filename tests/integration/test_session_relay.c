@@ -218,7 +218,9 @@ assert_lip_sync (peer *p, guint v0, guint a0)
   }
   g_test_message ("%s: video frame spacing off by %" G_GINT64_FORMAT " us at most",
       p->name, worst);
-  g_assert_cmpint (worst, <, 300);
+  /* Each SR may move the mapping by the sender's scheduling noise (tens
+   * of us, a few hundred under ASan); arrival times would wander by ms. */
+  g_assert_cmpint (worst, <, 1000);
   for (guint k = 0; 3 * k < 40 && 5 * k < 60; k++) {
     int64_t skew = pts_of (p, TC_MEDIA_VIDEO, v0 + 3 * k)
         - pts_of (p, TC_MEDIA_AUDIO, a0 + 5 * k);
