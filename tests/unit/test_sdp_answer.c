@@ -263,15 +263,20 @@ test_answer_direction_intersects_offer_and_our_tracks (void)
   static const struct {
     const char *offered;
     bool have;
+    bool want_recv;
     tc_sdp_direction want;
   } cases[] = {
-    { "sendrecv", true, TC_SDP_DIR_SENDRECV },
-    { "sendrecv", false, TC_SDP_DIR_RECVONLY },
-    { "sendonly", true, TC_SDP_DIR_RECVONLY },
-    { "sendonly", false, TC_SDP_DIR_RECVONLY },
-    { "recvonly", true, TC_SDP_DIR_SENDONLY },
-    { "recvonly", false, TC_SDP_DIR_INACTIVE },
-    { "inactive", true, TC_SDP_DIR_INACTIVE },
+    { "sendrecv", true, true, TC_SDP_DIR_SENDRECV },
+    { "sendrecv", false, true, TC_SDP_DIR_RECVONLY },
+    { "sendonly", true, true, TC_SDP_DIR_RECVONLY },
+    { "sendonly", false, true, TC_SDP_DIR_RECVONLY },
+    { "recvonly", true, true, TC_SDP_DIR_SENDONLY },
+    { "recvonly", false, true, TC_SDP_DIR_INACTIVE },
+    { "inactive", true, true, TC_SDP_DIR_INACTIVE },
+    /* We want nothing back. */
+    { "sendrecv", true, false, TC_SDP_DIR_SENDONLY },
+    { "sendonly", true, false, TC_SDP_DIR_INACTIVE },
+    { "sendrecv", false, false, TC_SDP_DIR_INACTIVE },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
     char *offer = g_strdup_printf (HEAD "a=group:BUNDLE 0\r\n"
@@ -280,6 +285,7 @@ test_answer_direction_intersects_offer_and_our_tracks (void)
     tc_sdp_local l;
     test_local (&l);
     l.send_audio = cases[i].have;
+    l.recv_audio = cases[i].want_recv;
     tc_sdp_negotiated *neg = NULL;
     tc_sdp *ans = answer_for (offer, &l, &neg, NULL);
     g_assert_cmpint (ans->media[0]->direction, ==, cases[i].want);

@@ -168,22 +168,28 @@ test_offer_video_sender_has_msid_ssrcs_and_fid_group (void)
 }
 
 static void
-test_offer_directions_follow_our_tracks (void)
+test_offer_directions_follow_our_tracks_and_wishes (void)
 {
   static const struct {
-    bool audio, video;
+    bool audio, video, recv_audio, recv_video;
     tc_sdp_direction want_audio, want_video;
   } cases[] = {
-    { true, true, TC_SDP_DIR_SENDRECV, TC_SDP_DIR_SENDRECV },
-    { true, false, TC_SDP_DIR_SENDRECV, TC_SDP_DIR_RECVONLY },
-    { false, true, TC_SDP_DIR_RECVONLY, TC_SDP_DIR_SENDRECV },
-    { false, false, TC_SDP_DIR_RECVONLY, TC_SDP_DIR_RECVONLY },
+    { true, true, true, true, TC_SDP_DIR_SENDRECV, TC_SDP_DIR_SENDRECV },
+    { true, false, true, true, TC_SDP_DIR_SENDRECV, TC_SDP_DIR_RECVONLY },
+    { false, true, true, true, TC_SDP_DIR_RECVONLY, TC_SDP_DIR_SENDRECV },
+    { false, false, true, true, TC_SDP_DIR_RECVONLY, TC_SDP_DIR_RECVONLY },
+    /* A sender that wants nothing back (OBS output). */
+    { true, true, false, false, TC_SDP_DIR_SENDONLY, TC_SDP_DIR_SENDONLY },
+    { true, false, false, true, TC_SDP_DIR_SENDONLY, TC_SDP_DIR_RECVONLY },
+    { false, true, false, false, TC_SDP_DIR_INACTIVE, TC_SDP_DIR_SENDONLY },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
     tc_sdp_local l;
     test_local (&l);
     l.send_audio = cases[i].audio;
     l.send_video = cases[i].video;
+    l.recv_audio = cases[i].recv_audio;
+    l.recv_video = cases[i].recv_video;
     tc_sdp *sdp = offer_reparsed (&l, NULL);
     g_assert_cmpint (sdp->media[0]->direction, ==, cases[i].want_audio);
     g_assert_cmpint (sdp->media[1]->direction, ==, cases[i].want_video);
@@ -339,7 +345,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sdp/offer/video-sender-has-msid-ssrcs-and-fid-group",
       test_offer_video_sender_has_msid_ssrcs_and_fid_group);
   g_test_add_func ("/sdp/offer/directions-follow-our-tracks",
-      test_offer_directions_follow_our_tracks);
+      test_offer_directions_follow_our_tracks_and_wishes);
   g_test_add_func ("/sdp/offer/carries-bandwidth-hints-per-quality",
       test_offer_carries_bandwidth_hints_per_quality);
   g_test_add_func ("/sdp/offer/refuses-unusable-local-parameters",

@@ -362,6 +362,11 @@ typedef struct {
   uint64_t session_version;  /* bump on every new offer or answer */
   bool send_audio;        /* we have an audio track */
   bool send_video;        /* we have a video track */
+  /* We want to receive audio / video (tc_sdp_local_init: true). With the
+   * send flags these make each section's direction exact: sendrecv,
+   * sendonly, recvonly or inactive. */
+  bool recv_audio;
+  bool recv_video;
   uint32_t audio_ssrc;
   uint32_t video_ssrc;
   uint32_t video_rtx_ssrc;
@@ -377,8 +382,11 @@ typedef struct {
 } tc_sdp_local;
 
 /* Defaults: AV1, VP9, H264, VP8; Opus; 720p; session_version 2; no tracks,
- * no credentials (the caller fills those). */
+ * receiving both kinds, no credentials (the caller fills those). */
 void tc_sdp_local_init (tc_sdp_local *local);
+
+/* The direction attribute for "we send" / "we receive". */
+tc_sdp_direction tc_sdp_direction_of (bool send, bool recv);
 
 /* The extension URIs we negotiate. */
 #define TC_SDP_EXT_URI_MID "urn:ietf:params:rtp-hdrext:sdes:mid"
@@ -436,8 +444,9 @@ void tc_sdp_negotiated_free (tc_sdp_negotiated *neg);
 /* Builds our offer: audio (mid 0) then video (mid 1), BUNDLE, rtcp-mux,
  * rtcp-rsize, setup:actpass, ice-options:trickle, sha-256 fingerprint, the
  * three extensions, our codecs in `local` order with RTX, the bandwidth
- * hints of local->quality. Sections send what we have: sendrecv when we have
- * the track, recvonly otherwise. `*out` is new, owned by the caller.
+ * hints of local->quality. Each section's direction says what we send (we
+ * have the track) and what we want to receive (recv_*): sendrecv, sendonly,
+ * recvonly or inactive. `*out` is new, owned by the caller.
  * TC_ERR_INVALID_ARG (with *why) when `local` is unusable. */
 tc_status tc_sdp_build_offer (const tc_sdp_local *local, tc_sdp **out,
     const char **why);

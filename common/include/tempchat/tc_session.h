@@ -46,6 +46,9 @@ typedef struct {
   const char *turn_password;
   const char *turn_secret;          /* ... or a coturn static-auth-secret */
   bool relay_only;                  /* hide our IP: relay candidates only */
+  /* IP literals to gather host candidates on (NULL-terminated); NULL: every
+   * interface but loopback. Tests pass "127.0.0.1". */
+  const char *const *local_addresses;
 
   /* Media. What we send and what we want to receive; the SDP directions say
    * exactly this (sendrecv, sendonly, recvonly). */
@@ -65,23 +68,30 @@ typedef struct {
 void tc_session_config_init (tc_session_config *cfg);
 
 typedef enum {
-  TC_SESSION_WAITING,      /* in the room, no peer yet */
+  TC_SESSION_WAITING,      /* in the room, no peer yet (first reported once
+                              subscribed; CLOSED before that) */
   TC_SESSION_NEGOTIATING,  /* peer present, offer/answer under way */
   TC_SESSION_CONNECTING,   /* ICE checks and DTLS handshake */
   TC_SESSION_CONNECTED,    /* media can flow */
   TC_SESSION_RECONNECTING, /* ICE restart or signaling reconnect */
   TC_SESSION_CLOSED,       /* stopped by the wrapper */
-  TC_SESSION_FAILED,       /* a fatal error; see the ERROR event */
+  TC_SESSION_FAILED,       /* a fatal error; see the ERROR event. A failed
+                              call (DTLS fingerprint mismatch, no ICE path)
+                              keeps the session in the room: the peer
+                              leaving brings WAITING back */
 } tc_session_state;
 
 typedef enum {
   TC_SESSION_EV_STATE,            /* state */
   TC_SESSION_EV_PEER_JOINED,      /* is_offerer */
   TC_SESSION_EV_PEER_LEFT,
-  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track */
+  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track
+                                     that sends or receives */
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
-  TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR) */
-  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder */
+  TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR);
+                                     also once right after connecting */
+  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder (for
+                                     now only from the peer's REMB) */
   TC_SESSION_EV_ERROR,            /* status, text, fatal */
 } tc_session_event_type;
 
@@ -92,6 +102,7 @@ typedef struct {
   bool is_offerer;
   tc_media_kind kind;
   tc_sdp_codec codec;
+  const tc_payloader *payloader;  /* NEGOTIATED: clock rate, channels */
   const tc_frame *frame;
   /* FRAME: presentation time on the session's monotonic clock (microseconds,
    * g_get_monotonic_time() base), mapped from RTP time via RTCP SR so audio

@@ -11,19 +11,16 @@
 
 #include <string.h>
 
+/* We may send where the offerer receives and receive where it sends; within
+ * that, what we have and what we want decide. */
 static tc_sdp_direction
-answer_direction (tc_sdp_direction offered, bool have_track)
+answer_direction (tc_sdp_direction offered, bool have_track, bool want)
 {
-  switch (offered) {
-    case TC_SDP_DIR_SENDONLY:
-      return TC_SDP_DIR_RECVONLY;
-    case TC_SDP_DIR_RECVONLY:
-      return have_track ? TC_SDP_DIR_SENDONLY : TC_SDP_DIR_INACTIVE;
-    case TC_SDP_DIR_INACTIVE:
-      return TC_SDP_DIR_INACTIVE;
-    default:
-      return have_track ? TC_SDP_DIR_SENDRECV : TC_SDP_DIR_RECVONLY;
-  }
+  bool peer_sends = offered == TC_SDP_DIR_SENDRECV
+      || offered == TC_SDP_DIR_SENDONLY || offered == TC_SDP_DIR_NONE;
+  bool peer_receives = offered == TC_SDP_DIR_SENDRECV
+      || offered == TC_SDP_DIR_RECVONLY || offered == TC_SDP_DIR_NONE;
+  return tc_sdp_direction_of (have_track && peer_receives, want && peer_sends);
 }
 
 /* Our role from the offer's a=setup (RFC 8842 5.3; absent means active). */
@@ -110,12 +107,13 @@ accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
 {
   bool video = codec != TC_SDP_CODEC_OPUS;
   bool have = video ? l->send_video : l->send_audio;
+  bool want = video ? l->recv_video : l->recv_audio;
   int rtx = video ? tc_sdp_codec_rtx_for (om, pt) : -1;
   tc_sdp_media *m = tc_sdp_build_section (ans, om->kind, om->proto, om->mid,
       l, setup);
 
   echo_extmaps (m, offer, om);
-  m->direction = answer_direction (om->direction, have);
+  m->direction = answer_direction (om->direction, have, want);
   m->rtcp_rsize = om->rtcp_rsize;
   tc_sdp_build_codec (m, codec, pt, rtx,
       video ? NULL : tc_sdp_codec_info_get (codec)->fmtp);

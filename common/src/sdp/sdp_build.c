@@ -31,6 +31,8 @@ tc_sdp_local_init (tc_sdp_local *local)
   memcpy (local->video_codecs, order, sizeof order);
   local->n_video_codecs = G_N_ELEMENTS (order);
   local->opus = true;
+  local->recv_audio = true;
+  local->recv_video = true;
   local->quality = TC_SDP_QUALITY_720P;
   local->session_version = 2;
 }
@@ -222,12 +224,20 @@ tc_sdp_build_sender (tc_sdp_media *m, const tc_sdp_local *l, bool video,
 
 /* ------------------------------------------------------------------ offer */
 
+tc_sdp_direction
+tc_sdp_direction_of (bool send, bool recv)
+{
+  if (send)
+    return recv ? TC_SDP_DIR_SENDRECV : TC_SDP_DIR_SENDONLY;
+  return recv ? TC_SDP_DIR_RECVONLY : TC_SDP_DIR_INACTIVE;
+}
+
 static void
-offer_section_common (tc_sdp_media *m, bool sends)
+offer_section_common (tc_sdp_media *m, bool sends, bool receives)
 {
   for (size_t i = 0; i < G_N_ELEMENTS (our_extmaps); i++)
     tc_sdp_add_extmap (&m->common, our_extmaps[i].id, our_extmaps[i].uri);
-  m->direction = sends ? TC_SDP_DIR_SENDRECV : TC_SDP_DIR_RECVONLY;
+  m->direction = tc_sdp_direction_of (sends, receives);
   m->rtcp_rsize = true;
 }
 
@@ -237,7 +247,7 @@ offer_audio (tc_sdp *sdp, const tc_sdp_local *l, tc_sdp_setup setup)
   const tc_sdp_codec_info *opus = tc_sdp_codec_info_get (TC_SDP_CODEC_OPUS);
   tc_sdp_media *m = tc_sdp_build_section (sdp, "audio", "UDP/TLS/RTP/SAVPF",
       "0", l, setup);
-  offer_section_common (m, l->send_audio);
+  offer_section_common (m, l->send_audio, l->recv_audio);
   tc_sdp_build_codec (m, TC_SDP_CODEC_OPUS, opus->pt, -1, opus->fmtp);
   tc_sdp_build_feedback (m, opus->pt, false, NULL);
   if (l->send_audio)
@@ -249,7 +259,7 @@ offer_video (tc_sdp *sdp, const tc_sdp_local *l, tc_sdp_setup setup)
 {
   tc_sdp_media *m = tc_sdp_build_section (sdp, "video", "UDP/TLS/RTP/SAVPF",
       "1", l, setup);
-  offer_section_common (m, l->send_video);
+  offer_section_common (m, l->send_video, l->recv_video);
   for (size_t i = 0; i < l->n_video_codecs; i++) {
     const tc_sdp_codec_info *c = tc_sdp_codec_info_get (l->video_codecs[i]);
     tc_sdp_build_codec (m, c->codec, c->pt, c->rtx_pt, c->fmtp);

@@ -1,0 +1,428 @@
+/* session.c - a session's lifecycle: settings, the loop thread, posting work
+ * to it, events out, and the stop that joins it.
+ *
+ * Every public call but new/free posts to the session's GMainContext; the
+ * only state shared with other threads sits under the session's own mutex
+ * (started/stopped, the stats snapshot, debug SDP copies).
+ */
+#include "session/session_internal.h"
+
+#include <string.h>
+
+#define TICK_MS 20 /* jitter deadlines, NACK pacing, RTCP, stats */
+
+void
+tc_session_config_init (tc_session_config *cfg)
+{
+  g_return_if_fail (cfg != NULL);
+  memset (cfg, 0, sizeof *cfg);
+  cfg->quality = TC_SDP_QUALITY_720P;
+}
+
+const char *
+tc_session_state_str (tc_session_state state)
+{
+  switch (state) {
+    case TC_SESSION_WAITING: return "waiting";
+    case TC_SESSION_NEGOTIATING: return "negotiating";
+    case TC_SESSION_CONNECTING: return "connecting";
+    case TC_SESSION_CONNECTED: return "connected";
+    case TC_SESSION_RECONNECTING: return "reconnecting";
+    case TC_SESSION_CLOSED: return "closed";
+    case TC_SESSION_FAILED: return "failed";
+  }
+  return "unknown";
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static void
+copy_config (tc_session *s, const tc_session_config *cfg)
+{
+  s->cfg = *cfg;
+  s->url = g_strdup (cfg->signaling.url);
+  s->channel = g_strdup (cfg->signaling.channel);
+  s->room = g_strdup (cfg->signaling.room);
+  s->ca_file = g_strdup (cfg->signaling.ca_file);
+  s->cfg.signaling.url = s->url;
+  s->cfg.signaling.channel = s->channel;
+  s->cfg.signaling.room = s->room;
+  s->cfg.signaling.ca_file = s->ca_file;
+  s->stun_servers = g_strdupv ((char **) cfg->stun_servers);
+  s->cfg.stun_servers = (const char *const *) s->stun_servers;
+  s->local_addresses = g_strdupv ((char **) cfg->local_addresses);
+  s->cfg.local_addresses = (const char *const *) s->local_addresses;
+  s->cfg.turn_server = s->turn_server = g_strdup (cfg->turn_server);
+  s->cfg.turn_username = s->turn_username = g_strdup (cfg->turn_username);
+  s->cfg.turn_password = s->turn_password = g_strdup (cfg->turn_password);
+  s->cfg.turn_secret = s->turn_secret = g_strdup (cfg->turn_secret);
+}
+
+/* Offer only codecs we can packetize, in the wrapper's order (or
+ * TempChat's priority order when it gave none). */
+static size_t
+pick_video_codecs (const tc_session_config *cfg, tc_sdp_codec *out)
+{
+  static const tc_sdp_codec all[] = { TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
+    TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
+  const tc_sdp_codec *want = cfg->n_video_codecs > 0 ? cfg->video_codecs : all;
+  size_t n_want = cfg->n_video_codecs > 0 ? cfg->n_video_codecs : G_N_ELEMENTS (all);
+  size_t n = 0;
+  for (size_t i = 0; i < n_want && i < TC_SDP_MAX_VIDEO_CODECS; i++) {
+    const tc_payloader *p = tc_payloader_find (tc_sdp_codec_name (want[i]));
+    if (p != NULL && p->kind == TC_MEDIA_VIDEO)
+      out[n++] = want[i];
+  }
+  return n;
+}
+
+static void
+random_token (char *out, size_t n)
+{
+  static const char chars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  for (size_t i = 0; i < n; i++)
+    out[i] = chars[g_random_int_range (0, sizeof chars - 1)];
+  out[n] = '\0';
+}
+
+/* Distinct non-zero SSRCs, so RTX and media never collide. */
+static void
+make_identity (tc_session *s)
+{
+  random_token (s->cname, 16);
+  random_token (s->stream_id, 16);
+  s->audio_ssrc = g_random_int () | 1;
+  do
+    s->video_ssrc = g_random_int () | 1;
+  while (s->video_ssrc == s->audio_ssrc);
+  do
+    s->video_rtx_ssrc = g_random_int () | 1;
+  while (s->video_rtx_ssrc == s->audio_ssrc || s->video_rtx_ssrc == s->video_ssrc);
+}
+
+static tc_signal *
+make_scaledrone (GMainContext *ctx, tc_signal_event_cb cb, void *cb_data,
+    void *factory_data, tc_status *status)
+{
+  tc_session *s = factory_data;
+  return tc_scaledrone_new (&s->cfg.signaling, ctx, cb, cb_data, status);
+}
+
+static void
+session_free_fields (tc_session *s)
+{
+  tc_dtls_cert_unref (s->cert);
+  g_free (s->url);
+  g_free (s->channel);
+  g_free (s->room);
+  g_free (s->ca_file);
+  g_strfreev (s->stun_servers);
+  g_strfreev (s->local_addresses);
+  g_free (s->turn_server);
+  g_free (s->turn_username);
+  g_free (s->turn_password);
+  g_free (s->turn_secret);
+  g_free (s->debug_local_sdp);
+  g_free (s->debug_remote_sdp);
+  if (s->ctx != NULL)
+    g_main_context_unref (s->ctx);
+  g_mutex_clear (&s->lock);
+  g_free (s);
+}
+
+tc_session *
+tc_session_new_with_signal (const tc_session_config *cfg,
+    tc_session_signal_factory factory, void *factory_data,
+    tc_session_event_cb cb, void *user_data, tc_status *status)
+{
+  static gint serials;
+  tc_status dummy;
+  if (status == NULL)
+    status = &dummy;
+  if (cfg == NULL || cb == NULL || factory == NULL) {
+    *status = TC_ERR_INVALID_ARG;
+    return NULL;
+  }
+  tc_session *s = g_new0 (tc_session, 1);
+  g_mutex_init (&s->lock);
+  s->serial = (unsigned) g_atomic_int_add (&serials, 1) + 1;
+  s->cb = cb;
+  s->user_data = user_data;
+  s->make_signal = factory;
+  s->factory_data = factory_data;
+  copy_config (s, cfg);
+  s->n_video_codecs = pick_video_codecs (cfg, s->video_codecs);
+  *status = s->n_video_codecs == 0 ? TC_ERR_UNSUPPORTED : tc_dtls_cert_new (&s->cert);
+  if (*status != TC_OK) {
+    session_free_fields (s);
+    return NULL;
+  }
+  make_identity (s);
+  s->ctx = g_main_context_new ();
+  /* Not in a room yet: WAITING comes with the room subscription. */
+  s->state = TC_SESSION_CLOSED;
+  s->stats.state = TC_SESSION_CLOSED;
+  s->stats.rtt_ms = -1;
+  return s;
+}
+
+static void
+ignore_signal_event (tc_signal *sig, const tc_signal_event *ev, void *data)
+{
+  (void) sig;
+  (void) ev;
+  (void) data;
+}
+
+tc_session *
+tc_session_new (const tc_session_config *cfg, tc_session_event_cb cb,
+    void *user_data, tc_status *status)
+{
+  tc_status dummy;
+  if (status == NULL)
+    status = &dummy;
+  if (cfg == NULL) {
+    *status = TC_ERR_INVALID_ARG;
+    return NULL;
+  }
+  /* Validate the signaling settings now, where the caller can see the
+   * status; the real client is made again on the session thread. */
+  GMainContext *probe_ctx = g_main_context_new ();
+  tc_signal *probe = tc_scaledrone_new (&cfg->signaling, probe_ctx,
+      ignore_signal_event, NULL, status);
+  tc_signal_free (probe);
+  while (g_main_context_iteration (probe_ctx, FALSE))
+    ;
+  g_main_context_unref (probe_ctx);
+  if (probe == NULL)
+    return NULL;
+  tc_session *s = tc_session_new_with_signal (cfg, make_scaledrone, NULL, cb,
+      user_data, status);
+  if (s != NULL)
+    s->factory_data = s;
+  return s;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+void
+tc_session_emit (tc_session *s, const tc_session_event *ev)
+{
+  s->cb (s, ev, s->user_data);
+}
+
+void
+tc_session_set_state (tc_session *s, tc_session_state state)
+{
+  if (s->state == state)
+    return;
+  TC_INFO ("[s%u] %s -> %s", s->serial, tc_session_state_str (s->state),
+      tc_session_state_str (state));
+  s->state = state;
+  g_mutex_lock (&s->lock);
+  s->stats.state = state;
+  g_mutex_unlock (&s->lock);
+  tc_session_event ev = { .type = TC_SESSION_EV_STATE, .state = state };
+  tc_session_emit (s, &ev);
+}
+
+void
+tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
+    const char *text)
+{
+  TC_WARN ("[s%u] %s: %s", s->serial, tc_status_name (st), text);
+  tc_session_event ev = { .type = TC_SESSION_EV_ERROR, .status = st,
+    .fatal = fatal, .text = text };
+  tc_session_emit (s, &ev);
+}
+
+void
+tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text)
+{
+  g_mutex_lock (&s->lock);
+  char **slot = local ? &s->debug_local_sdp : &s->debug_remote_sdp;
+  g_free (*slot);
+  *slot = g_strdup (text);
+  g_mutex_unlock (&s->lock);
+}
+
+char *
+tc_session_debug_sdp (tc_session *s, bool local)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  g_mutex_lock (&s->lock);
+  char *text = g_strdup (local ? s->debug_local_sdp : s->debug_remote_sdp);
+  g_mutex_unlock (&s->lock);
+  return text;
+}
+
+void
+tc_session_debug_drop_rtp (tc_session *s, unsigned n)
+{
+  g_return_if_fail (s != NULL);
+  g_atomic_int_set (&s->debug_drop_every, (gint) n);
+}
+
+/* ---- the loop thread --------------------------------------------------- */
+
+static gboolean
+on_tick (gpointer data)
+{
+  tc_session *s = data;
+  int64_t now = g_get_monotonic_time ();
+  tc_call *c = s->call;
+  if (c != NULL && c->connected) {
+    tc_call_poll_recv (c, now);
+    tc_call_rtcp_tick (c, now);
+  }
+  tc_session_update_stats (s, now);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on the session thread: make and start the signaller. */
+static gboolean
+on_begin (gpointer data)
+{
+  tc_session *s = data;
+  tc_status st = TC_OK;
+  s->sig = s->make_signal (s->ctx, tc_session_on_signal, s, s->factory_data, &st);
+  if (s->sig == NULL || (st = tc_signal_start (s->sig)) != TC_OK) {
+    tc_session_emit_error (s, st, true, tc_status_str (st));
+    tc_session_set_state (s, TC_SESSION_FAILED);
+    return G_SOURCE_REMOVE;
+  }
+  s->tick = g_timeout_source_new (TICK_MS);
+  g_source_set_callback (s->tick, on_tick, s, NULL);
+  g_source_attach (s->tick, s->ctx);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+session_thread (gpointer data)
+{
+  tc_session *s = data;
+  g_main_context_push_thread_default (s->ctx);
+  g_main_loop_run (s->loop);
+  /* Let what the teardown posted (ICE, WebSocket close) run out. */
+  for (int i = 0; i < 100 && g_main_context_iteration (s->ctx, FALSE); i++)
+    ;
+  g_main_context_pop_thread_default (s->ctx);
+  return NULL;
+}
+
+tc_status
+tc_session_start (tc_session *s)
+{
+  g_return_val_if_fail (s != NULL, TC_ERR_INVALID_ARG);
+  g_mutex_lock (&s->lock);
+  tc_status st = s->stopped ? TC_ERR_CLOSED : s->started ? TC_ERR_INVALID_ARG : TC_OK;
+  if (st == TC_OK)
+    s->started = true;
+  g_mutex_unlock (&s->lock);
+  if (st != TC_OK)
+    return st;
+  s->loop = g_main_loop_new (s->ctx, FALSE);
+  g_main_context_invoke (s->ctx, on_begin, s);
+  s->thread = g_thread_new ("tc-session", session_thread, s);
+  return TC_OK;
+}
+
+/* Runs on the session thread: end the call, leave the room, quit. */
+static gboolean
+on_stop (gpointer data)
+{
+  tc_session *s = data;
+  tc_session_end_call (s);
+  if (s->tick != NULL) {
+    g_source_destroy (s->tick);
+    g_clear_pointer (&s->tick, g_source_unref);
+  }
+  if (s->sig != NULL) {
+    tc_signal_stop (s->sig);
+    g_clear_pointer (&s->sig, tc_signal_free);
+  }
+  g_main_loop_quit (s->loop);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tc_session_stop (tc_session *s)
+{
+  g_return_if_fail (s != NULL);
+  g_mutex_lock (&s->lock);
+  bool was = s->stopped;
+  s->stopped = true;
+  s->stats.state = TC_SESSION_CLOSED;
+  g_mutex_unlock (&s->lock);
+  if (was || s->thread == NULL)
+    return;
+  g_main_context_invoke (s->ctx, on_stop, s);
+  g_thread_join (s->thread);
+  s->thread = NULL;
+  g_clear_pointer (&s->loop, g_main_loop_unref);
+}
+
+void
+tc_session_free (tc_session *s)
+{
+  if (s == NULL)
+    return;
+  tc_session_stop (s);
+  session_free_fields (s);
+}
+
+/* ---- frames and stats from other threads -------------------------------- */
+
+typedef struct {
+  tc_session *s;
+  tc_media_kind kind;
+  int64_t pts_us;
+  bool keyframe;
+  size_t len;
+  uint8_t data[];
+} pushed_frame;
+
+static gboolean
+on_frame_posted (gpointer data)
+{
+  pushed_frame *f = data;
+  tc_call *c = f->s->call;
+  if (c != NULL && c->connected)
+    tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe);
+  return G_SOURCE_REMOVE;
+}
+
+tc_status
+tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
+    size_t len, int64_t pts_us, bool keyframe)
+{
+  g_return_val_if_fail (s != NULL && (data != NULL || len == 0), TC_ERR_INVALID_ARG);
+  bool sends = kind == TC_MEDIA_AUDIO ? s->cfg.send_audio
+      : kind == TC_MEDIA_VIDEO ? s->cfg.send_video : false;
+  if (!sends || len == 0)
+    return TC_ERR_INVALID_ARG;
+  g_mutex_lock (&s->lock);
+  bool open = s->started && !s->stopped;
+  g_mutex_unlock (&s->lock);
+  if (!open)
+    return TC_ERR_CLOSED;
+  pushed_frame *f = g_malloc (sizeof *f + len);
+  *f = (pushed_frame) { .s = s, .kind = kind, .pts_us = pts_us,
+    .keyframe = keyframe, .len = len };
+  memcpy (f->data, data, len);
+  /* Freed by the context whether it runs or the session stops first. */
+  g_main_context_invoke_full (s->ctx, G_PRIORITY_DEFAULT, on_frame_posted, f,
+      g_free);
+  return TC_OK;
+}
+
+tc_status
+tc_session_get_stats (tc_session *s, tc_session_stats *out)
+{
+  g_return_val_if_fail (s != NULL && out != NULL, TC_ERR_INVALID_ARG);
+  g_mutex_lock (&s->lock);
+  *out = s->stats;
+  g_mutex_unlock (&s->lock);
+  return TC_OK;
+}

@@ -1,0 +1,33 @@
+/* session_hooks.h - internal entry points for tests: inject a signaller,
+ * read the SDP that went back and forth. Not installed, not for wrappers.
+ */
+#ifndef TEMPCHAT_SESSION_HOOKS_H
+#define TEMPCHAT_SESSION_HOOKS_H
+
+#include "tempchat/tc_session.h"
+#include "tempchat/tc_signal.h"
+
+/* Makes the session's signaller on the session thread, on `ctx`, delivering
+ * to `cb`/`cb_data`. Returns NULL and sets *status on failure. The session
+ * owns the result and frees it with tc_signal_free. */
+typedef tc_signal *(*tc_session_signal_factory) (GMainContext *ctx,
+    tc_signal_event_cb cb, void *cb_data, void *factory_data,
+    tc_status *status);
+
+/* tc_session_new with another signaller than ScaleDrone (cfg->signaling is
+ * then ignored). `factory_data` is borrowed and must outlive the session. */
+tc_session *tc_session_new_with_signal (const tc_session_config *cfg,
+    tc_session_signal_factory factory, void *factory_data,
+    tc_session_event_cb cb, void *user_data, tc_status *status);
+
+/* The last SDP we sent (local) or received (remote) in the current or last
+ * call, as newly allocated text (g_free), or NULL. Any thread. Debug only:
+ * SDP is private, never log it. */
+char *tc_session_debug_sdp (tc_session *s, bool local);
+
+/* Drops every `n`th original RTP packet we send (0: none) before it reaches
+ * the socket, as loss on the path would; NACK answers are never dropped.
+ * Lets a test watch NACK and RTX repair a stream. Any thread. */
+void tc_session_debug_drop_rtp (tc_session *s, unsigned n);
+
+#endif

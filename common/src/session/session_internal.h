@@ -1,0 +1,236 @@
+/* session_internal.h - the state one tc_session keeps, shared by the
+ * session_*.c files. Everything here lives on the session thread unless a
+ * field says "under lock".
+ *
+ * A session (one per wrapper, lives for the wrapper's lifetime) holds the
+ * signaller, the certificate and the thread. A call (one per peer) holds the
+ * ICE agent, DTLS, SRTP, the negotiated result and the RTP streams; the peer
+ * leaving frees the call and the session waits for the next one.
+ */
+#ifndef TEMPCHAT_SESSION_INTERNAL_H
+#define TEMPCHAT_SESSION_INTERNAL_H
+
+#include "session/session_hooks.h"
+#include "session/session_policy.h"
+#include "tempchat/tc_demux.h"
+#include "tempchat/tc_dtls.h"
+#include "tempchat/tc_ice.h"
+#include "tempchat/tc_log.h"
+#include "tempchat/tc_rtcp.h"
+#include "tempchat/tc_session.h"
+#include "tempchat/tc_srtp.h"
+
+#include "rtp/history.h"
+#include "rtp/jitter.h"
+#include "rtp/receive_log.h"
+
+/* Index of a kind in the per-kind arrays. */
+enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
+
+/* A whole packet plus the SRTP tag always fits. */
+#define TC_SESSION_PACKET_MAX 1500
+/* Every datagram we send stays within this (RTP, extensions, SRTP tag). */
+#define TC_SESSION_MTU 1200
+
+typedef struct tc_call tc_call;
+
+typedef struct {
+  bool active;
+  tc_media_kind kind;
+  const tc_payloader *pay;
+  void *pay_state;
+  tc_sdp_codec codec;
+  uint8_t pt;
+  uint32_t clock_rate;
+  uint32_t ssrc;
+  uint16_t seq;
+  uint32_t ts_base;           /* random first RTP timestamp */
+  bool started;
+  int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
+  int rtx_pt;                 /* -1: resend NACKed packets as they were */
+  uint32_t rtx_ssrc;
+  uint16_t rtx_seq;
+  char mid[TC_SDP_MAX_ID + 1];
+  uint8_t ext_mid, ext_abs_send_time, ext_transport_cc;
+  tc_rtp_history *history;
+  uint32_t packets, octets;   /* for the SR sender info */
+  uint64_t window_bytes;      /* since the last stats interval */
+  unsigned window_frames;
+  unsigned width, height;
+} tc_send_stream;
+
+typedef struct {
+  bool active;
+  tc_call *call;
+  tc_media_kind kind;
+  const tc_payloader *pay;
+  tc_sdp_codec codec;
+  uint8_t pt;
+  int rtx_pt;
+  uint32_t clock_rate;
+  uint32_t ssrc;              /* 0 until the SDP or a packet tells us */
+  uint32_t rtx_ssrc;
+  char mid[TC_SDP_MAX_ID + 1];
+  bool nack, pli;             /* feedback the peer accepts */
+  tc_jitter *jitter;
+  tc_receive_log *log;
+  tc_rtcp_rx_stats rx;
+  bool rx_started;
+  tc_rtp_sync sync;           /* RTP <-> sender NTP from the last SR */
+  int64_t last_pli_us;
+  uint64_t window_bytes;
+  unsigned window_frames;
+  int64_t frame_arrival_us;   /* arrival of the packet completing a frame */
+  unsigned width, height;     /* of the last keyframe, when the codec says */
+  uint64_t packets;
+  uint32_t lost;              /* from our last report block about it */
+  uint8_t fraction_lost;
+} tc_recv_stream;
+
+/* Transport-wide arrivals not reported yet (session_twcc.c). */
+#define TC_TWCC_WINDOW 256
+typedef struct {
+  uint8_t ext_id;             /* 0: not negotiated */
+  uint32_t media_ssrc;
+  bool started;
+  uint16_t base;              /* transport seq of arrival[0] */
+  size_t count;
+  int64_t arrival[TC_TWCC_WINDOW];
+  uint8_t fb_count;
+  int64_t next_us;
+} tc_twcc_rx;
+
+struct tc_call {
+  tc_session *s;
+  unsigned serial;
+  bool is_offerer;            /* by the client-id rule */
+  tc_ice *ice;
+  bool gathering;
+  unsigned ice_restarts;
+  GSource *patience;          /* answerer's wait for an offer */
+  tc_sdp *local_offer;        /* our offer while it waits for an answer */
+  tc_sdp_negotiated *neg;
+  uint64_t sdp_session_id;
+  uint64_t sdp_version;
+  tc_dtls *dtls;
+  GSource *dtls_timer;
+  tc_srtp *srtp;
+  bool connected;
+  bool failed;
+  bool relayed;
+  tc_send_stream tx[TC_N_KINDS];
+  tc_recv_stream rx[TC_N_KINDS];
+  uint16_t transport_seq;
+  /* Our monotonic clock minus the wrapper's pts clock, at its smallest (the
+   * frame that waited least): one value for both kinds, so the SRs of audio
+   * and video describe one time line. */
+  bool have_pts_offset;
+  int64_t pts_offset_us;
+  tc_twcc_rx twcc;
+  int64_t rtt_us;             /* -1 while unknown */
+  tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
+  int64_t next_rtcp_us;
+  int64_t stats_since_us;
+  uint64_t nacks_sent, nacks_received, plis_sent, plis_received;
+  uint64_t twcc_feedback_received;
+  uint32_t loss_fraction_q8_remote; /* what the peer reports about us */
+  uint64_t lost_remote;
+};
+
+struct tc_session {
+  unsigned serial;
+  tc_session_event_cb cb;
+  void *user_data;
+  tc_session_signal_factory make_signal;
+  void *factory_data;
+
+  /* Settings, strings owned. */
+  tc_session_config cfg;
+  char *url, *channel, *room, *ca_file;
+  char **stun_servers;
+  char *turn_server, *turn_username, *turn_password, *turn_secret;
+  char **local_addresses;
+
+  /* Our identity towards the peer, made once per session. */
+  tc_dtls_cert *cert;
+  char cname[17];
+  char stream_id[17];
+  uint32_t audio_ssrc, video_ssrc, video_rtx_ssrc;
+  tc_sdp_codec video_codecs[TC_SDP_MAX_VIDEO_CODECS];
+  size_t n_video_codecs;
+
+  GMainContext *ctx;
+  GMainLoop *loop;
+  GThread *thread;
+  tc_signal *sig;
+  tc_call *call;
+  GSource *tick;
+  tc_session_state state;     /* session thread's copy */
+  bool signal_down;           /* between DISCONNECTED and RECONNECTED */
+
+  /* Under lock: what other threads may read or set. */
+  GMutex lock;
+  bool started;
+  bool stopped;
+  tc_session_stats stats;
+  char *debug_local_sdp;
+  char *debug_remote_sdp;
+  gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
+  unsigned debug_drop_count;  /* session thread */
+};
+
+/* session.c */
+void tc_session_set_state (tc_session *s, tc_session_state state);
+void tc_session_emit (tc_session *s, const tc_session_event *ev);
+void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
+    const char *text);
+void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
+
+/* session_negotiate.c: signaling events and offer/answer. */
+void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
+    void *data);
+void tc_call_free (tc_call *c);
+bool tc_call_restart_ice (tc_call *c);
+void tc_session_end_call (tc_session *s);
+
+/* session_transport.c */
+tc_status tc_call_ice_new (tc_call *c, bool controlling);
+tc_status tc_call_transport_start (tc_call *c);
+void tc_call_transport_close (tc_call *c);
+void tc_call_fail (tc_call *c, tc_status st, const char *text);
+tc_status tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len);
+tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
+
+/* session_send.c */
+void tc_call_setup_send (tc_call *c);
+void tc_send_stream_clear (tc_send_stream *st);
+void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
+    size_t len, int64_t pts_us, bool keyframe);
+void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
+    size_t n);
+uint32_t tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
+    int64_t now_us);
+
+/* session_recv.c */
+void tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
+    unsigned *h);
+void tc_call_setup_recv (tc_call *c);
+void tc_recv_stream_clear (tc_recv_stream *st);
+void tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);
+void tc_call_poll_recv (tc_call *c, int64_t now_us);
+tc_recv_stream *tc_call_recv_by_ssrc (tc_call *c, uint32_t ssrc);
+
+/* session_rtcp.c */
+void tc_call_on_rtcp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);
+void tc_call_rtcp_tick (tc_call *c, int64_t now_us);
+void tc_call_send_feedback (tc_call *c, const uint8_t *fb, size_t len);
+
+/* session_twcc.c */
+void tc_call_twcc_setup (tc_call *c, const tc_sdp_negotiated_media *m);
+void tc_call_twcc_on_packet (tc_call *c, const tc_rtp_packet *p, int64_t now);
+void tc_call_twcc_tick (tc_call *c, int64_t now);
+
+/* session_stats.c */
+void tc_session_update_stats (tc_session *s, int64_t now_us);
+
+#endif

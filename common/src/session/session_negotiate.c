@@ -1,0 +1,390 @@
+/* session_negotiate.c - signaling events, roles and offer/answer.
+ *
+ * PEER_JOINED's is_offerer (client-id rule) decides who offers. Older
+ * TempChat pages make the second joiner offer whatever the rule says, so an
+ * offer may meet ours in flight: perfect negotiation resolves that glare,
+ * with the answerer-by-rule as the polite side (session_policy.c). If the
+ * peer stays silent while we wait for an offer (an older page that thinks
+ * we should offer), we offer after ANSWERER_PATIENCE_MS.
+ */
+#include "session/session_internal.h"
+
+#include <string.h>
+
+#define ANSWERER_PATIENCE_MS 4000
+
+/* ---- the local description --------------------------------------------- */
+
+static void
+fill_local (tc_call *c, tc_sdp_local *l)
+{
+  tc_session *s = c->s;
+  tc_sdp_local_init (l);
+  l->ice_ufrag = tc_ice_get_local_ufrag (c->ice);
+  l->ice_pwd = tc_ice_get_local_pwd (c->ice);
+  tc_dtls_fingerprint fp;
+  if (tc_dtls_cert_fingerprint (s->cert, TC_DTLS_HASH_SHA256, &fp) == TC_OK)
+    memcpy (l->fingerprint_sha256, fp.bytes, 32);
+  l->session_id = c->sdp_session_id;
+  l->session_version = c->sdp_version;
+  l->send_audio = s->cfg.send_audio;
+  l->send_video = s->cfg.send_video;
+  l->recv_audio = s->cfg.recv_audio;
+  l->recv_video = s->cfg.recv_video;
+  l->audio_ssrc = s->audio_ssrc;
+  l->video_ssrc = s->video_ssrc;
+  l->video_rtx_ssrc = s->video_rtx_ssrc;
+  l->cname = s->cname;
+  l->stream_id = s->stream_id;
+  l->audio_track_id = "tempchat-audio";
+  l->video_track_id = "tempchat-video";
+  memcpy (l->video_codecs, s->video_codecs, sizeof l->video_codecs);
+  l->n_video_codecs = s->n_video_codecs;
+  l->opus = true;
+  l->quality = s->cfg.quality;
+}
+
+static void
+send_sdp (tc_call *c, tc_sdp_type type, const tc_sdp *sdp)
+{
+  char *text = tc_sdp_serialize (sdp);
+  tc_peer_msg msg = { .kind = TC_PEER_MSG_SDP, .sdp_type = type, .sdp = text,
+    .sdp_mline_index = -1 };
+  tc_status st = tc_signal_send (c->s->sig, &msg);
+  if (st != TC_OK)
+    TC_WARN ("[s%u] sending the %s failed: %s", c->s->serial,
+        tc_sdp_type_str (type), tc_status_name (st));
+  tc_session_debug_keep_sdp (c->s, true, text);
+  g_free (text);
+}
+
+static void
+ensure_gathering (tc_call *c)
+{
+  if (c->gathering)
+    return;
+  c->gathering = true;
+  tc_status st = tc_ice_gather (c->ice);
+  if (st != TC_OK)
+    tc_call_fail (c, st, "Could not open a network socket for the call.");
+}
+
+static void
+send_offer (tc_call *c)
+{
+  tc_sdp_local l;
+  const char *why = NULL;
+  fill_local (c, &l);
+  tc_sdp_free (c->local_offer);
+  c->local_offer = NULL;
+  tc_status st = tc_sdp_build_offer (&l, &c->local_offer, &why);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "Could not describe our media to the peer.");
+    return;
+  }
+  c->sdp_version++;
+  send_sdp (c, TC_SDP_OFFER, c->local_offer);
+  ensure_gathering (c);
+}
+
+#define MAX_ICE_RESTARTS 3
+
+/* The offerer restarts ICE when the path fails, as the web client does
+ * (pc.restartIce()); the answerer waits for the peer's restart offer.
+ * False when we gave up (or it is not ours to do). */
+bool
+tc_call_restart_ice (tc_call *c)
+{
+  if (c->neg == NULL || !c->is_offerer || c->ice_restarts >= MAX_ICE_RESTARTS
+      || tc_ice_restart (c->ice) != TC_OK)
+    return false;
+  c->ice_restarts++;
+  TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
+  send_offer (c);
+  return true;
+}
+
+/* ---- applying a negotiation -------------------------------------------- */
+
+static void
+announce_negotiated (tc_call *c)
+{
+  for (size_t i = 0; i < c->neg->n_media; i++) {
+    const tc_sdp_negotiated_media *m = &c->neg->media[i];
+    if (!m->accepted || m->direction == TC_SDP_DIR_INACTIVE)
+      continue;
+    tc_session_event ev = { .type = TC_SESSION_EV_NEGOTIATED,
+      .kind = strcmp (m->kind, "audio") == 0 ? TC_MEDIA_AUDIO : TC_MEDIA_VIDEO,
+      .codec = m->codec,
+      .payloader = tc_payloader_find (tc_sdp_codec_name (m->codec)) };
+    TC_INFO ("[s%u] negotiated %s %s (%s)", c->s->serial, m->kind,
+        tc_sdp_codec_name (m->codec), tc_sdp_direction_str (m->direction));
+    tc_session_emit (c->s, &ev);
+  }
+}
+
+/* Takes `neg`. A first negotiation sets up streams and transport; a later
+ * one (the peer renegotiated, e.g. ICE restart) only updates ICE. */
+static void
+apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
+{
+  bool first = c->neg == NULL;
+  tc_sdp_negotiated_free (c->neg);
+  c->neg = neg;
+  if (!first) {
+    tc_ice_set_remote_credentials (c->ice, neg->remote_ice_ufrag,
+        neg->remote_ice_pwd);
+    return;
+  }
+  announce_negotiated (c);
+  tc_call_setup_send (c);
+  tc_call_setup_recv (c);
+  tc_session_set_state (c->s, TC_SESSION_CONNECTING);
+  tc_status st = tc_call_transport_start (c);
+  if (st != TC_OK)
+    tc_call_fail (c, st, "The peer's media description cannot be used.");
+}
+
+static tc_status
+build_answer_once (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
+    tc_sdp_negotiated **neg)
+{
+  tc_sdp_local l;
+  const char *why = NULL;
+  fill_local (c, &l);
+  tc_status st = tc_sdp_build_answer (offer, &l, answer, neg, &why);
+  if (st != TC_OK)
+    TC_WARN ("[s%u] cannot answer (%s)", c->s->serial, why);
+  return st;
+}
+
+/* A renegotiation may restart ICE: the peer's new credentials make tc_ice
+ * restart too, and then the answer must carry our new ones. */
+static tc_status
+build_answer (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
+    tc_sdp_negotiated **neg)
+{
+  tc_status st = build_answer_once (c, offer, answer, neg);
+  if (st != TC_OK || c->neg == NULL)
+    return st;
+  char *before = g_strdup (tc_ice_get_local_ufrag (c->ice));
+  tc_ice_set_remote_credentials (c->ice, (*neg)->remote_ice_ufrag,
+      (*neg)->remote_ice_pwd);
+  if (strcmp (before, tc_ice_get_local_ufrag (c->ice)) != 0) {
+    g_clear_pointer (answer, tc_sdp_free);
+    g_clear_pointer (neg, tc_sdp_negotiated_free);
+    st = build_answer_once (c, offer, answer, neg);
+  }
+  g_free (before);
+  return st;
+}
+
+static void
+on_offer (tc_call *c, const char *text)
+{
+  tc_sdp *offer = NULL;
+  const char *why = NULL;
+  if (tc_sdp_parse (text, strlen (text), &offer, &why) != TC_OK) {
+    TC_WARN ("[s%u] unreadable offer (%s)", c->s->serial, why);
+    return;
+  }
+  tc_offer_action a = tc_session_offer_action (c->local_offer != NULL,
+      !c->is_offerer);
+  TC_INFO ("[s%u] offer received: %s", c->s->serial, tc_offer_action_str (a));
+  if (a == TC_OFFER_IGNORE) {
+    tc_sdp_free (offer);
+    return;
+  }
+  if (a == TC_OFFER_ROLLBACK_AND_ACCEPT || c->neg == NULL) {
+    /* We answer, so the peer controls ICE. */
+    g_clear_pointer (&c->local_offer, tc_sdp_free);
+    tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
+  }
+  tc_session_debug_keep_sdp (c->s, false, text);
+  tc_sdp *answer = NULL;
+  tc_sdp_negotiated *neg = NULL;
+  tc_status st = build_answer (c, offer, &answer, &neg);
+  tc_sdp_free (offer);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "The peer offered media we cannot use.");
+    return;
+  }
+  c->sdp_version++;
+  send_sdp (c, TC_SDP_ANSWER, answer);
+  tc_sdp_free (answer);
+  ensure_gathering (c);
+  apply_negotiated (c, neg);
+}
+
+static void
+on_answer (tc_call *c, const char *text)
+{
+  if (c->local_offer == NULL) {
+    TC_INFO ("[s%u] answer without an offer of ours: ignored", c->s->serial);
+    return;
+  }
+  tc_sdp *answer = NULL;
+  const char *why = NULL;
+  if (tc_sdp_parse (text, strlen (text), &answer, &why) != TC_OK) {
+    TC_WARN ("[s%u] unreadable answer (%s)", c->s->serial, why);
+    return;
+  }
+  tc_session_debug_keep_sdp (c->s, false, text);
+  tc_sdp_local l;
+  fill_local (c, &l);
+  tc_sdp_negotiated *neg = NULL;
+  tc_status st = tc_sdp_read_answer (c->local_offer, answer, &l, &neg, &why);
+  tc_sdp_free (answer);
+  g_clear_pointer (&c->local_offer, tc_sdp_free);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "The peer's answer cannot be used.");
+    return;
+  }
+  apply_negotiated (c, neg);
+}
+
+static void
+on_peer_message (tc_call *c, const tc_peer_msg *m)
+{
+  if (c->failed)
+    return;
+  switch (m->kind) {
+    case TC_PEER_MSG_SDP:
+      if (m->sdp_type == TC_SDP_OFFER)
+        on_offer (c, m->sdp);
+      else if (m->sdp_type == TC_SDP_ANSWER)
+        on_answer (c, m->sdp);
+      break;
+    case TC_PEER_MSG_CANDIDATE:
+      /* tc_ice keeps candidates that come before the description. */
+      tc_ice_add_remote_candidate (c->ice, m->candidate);
+      break;
+    case TC_PEER_MSG_END_OF_CANDIDATES:
+      tc_ice_end_of_remote_candidates (c->ice, m->username_fragment);
+      break;
+  }
+}
+
+/* ---- calls ------------------------------------------------------------- */
+
+void
+tc_call_free (tc_call *c)
+{
+  if (c == NULL)
+    return;
+  if (c->patience != NULL) {
+    g_source_destroy (c->patience);
+    g_source_unref (c->patience);
+  }
+  tc_call_transport_close (c);
+  for (int k = 0; k < TC_N_KINDS; k++) {
+    tc_send_stream_clear (&c->tx[k]);
+    tc_recv_stream_clear (&c->rx[k]);
+  }
+  tc_sdp_free (c->local_offer);
+  tc_sdp_negotiated_free (c->neg);
+  g_free (c);
+}
+
+void
+tc_session_end_call (tc_session *s)
+{
+  g_clear_pointer (&s->call, tc_call_free);
+}
+
+/* An answerer that never hears an offer offers itself (older pages). */
+static gboolean
+on_answerer_patience (gpointer data)
+{
+  tc_call *c = data;
+  tc_session *s = c->s;
+  if (c->neg == NULL && c->local_offer == NULL && !c->failed) {
+    TC_INFO ("[s%u] no offer came: offering", s->serial);
+    send_offer (c);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_peer_joined (tc_session *s, bool is_offerer)
+{
+  tc_session_end_call (s);
+  tc_call *c = g_new0 (tc_call, 1);
+  c->s = s;
+  c->is_offerer = is_offerer;
+  c->rtt_us = -1;
+  c->sdp_session_id = ((uint64_t) g_random_int () << 31) ^ g_random_int ();
+  c->sdp_version = 2;
+  s->call = c;
+  tc_session_event ev = { .type = TC_SESSION_EV_PEER_JOINED,
+    .is_offerer = is_offerer };
+  tc_session_emit (s, &ev);
+  tc_session_set_state (s, TC_SESSION_NEGOTIATING);
+  tc_status st = tc_call_ice_new (c, is_offerer);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "The ICE settings cannot be used.");
+    return;
+  }
+  if (is_offerer) {
+    send_offer (c);
+    return;
+  }
+  c->patience = g_timeout_source_new (ANSWERER_PATIENCE_MS);
+  g_source_set_callback (c->patience, on_answerer_patience, c, NULL);
+  g_source_attach (c->patience, s->ctx);
+}
+
+static void
+on_peer_left (tc_session *s)
+{
+  bool had = s->call != NULL;
+  tc_session_end_call (s);
+  if (had) {
+    tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
+    tc_session_emit (s, &ev);
+  }
+  /* After a signaling loss we are out of the room until RECONNECTED. */
+  tc_session_set_state (s, s->signal_down ? TC_SESSION_RECONNECTING
+      : TC_SESSION_WAITING);
+}
+
+void
+tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
+{
+  tc_session *s = data;
+  (void) sig;
+  switch (ev->type) {
+    case TC_SIGNAL_EV_PEER_JOINED:
+      on_peer_joined (s, ev->is_offerer);
+      break;
+    case TC_SIGNAL_EV_PEER_LEFT:
+      on_peer_left (s);
+      break;
+    case TC_SIGNAL_EV_MESSAGE:
+      if (s->call != NULL)
+        on_peer_message (s->call, ev->msg);
+      break;
+    case TC_SIGNAL_EV_SUBSCRIBED:
+    case TC_SIGNAL_EV_RECONNECTED:
+      s->signal_down = false;
+      if (s->call == NULL)
+        tc_session_set_state (s, TC_SESSION_WAITING);
+      break;
+    case TC_SIGNAL_EV_DISCONNECTED:
+      /* A call in progress keeps its media; PEER_LEFT follows anyway. */
+      s->signal_down = true;
+      if (s->call == NULL)
+        tc_session_set_state (s, TC_SESSION_RECONNECTING);
+      break;
+    case TC_SIGNAL_EV_ERROR:
+      tc_session_emit_error (s, ev->status, ev->fatal,
+          ev->text != NULL ? ev->text : tc_status_str (ev->status));
+      if (ev->fatal) {
+        tc_session_end_call (s);
+        tc_session_set_state (s, TC_SESSION_FAILED);
+      }
+      break;
+    default:
+      break;
+  }
+}

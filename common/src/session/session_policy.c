@@ -1,0 +1,93 @@
+/* session_policy.c - perfect-negotiation decision and RTP clock mapping.
+ * Pure functions, unit-tested in tests/unit/test_session_policy.c.
+ */
+#include "session/session_policy.h"
+
+#include <glib.h>
+
+tc_offer_action
+tc_session_offer_action (bool have_local_offer, bool polite)
+{
+  /* W3C perfect negotiation: a collision exists only while our own offer
+   * is outstanding; the impolite peer's offer wins it. */
+  if (!have_local_offer)
+    return TC_OFFER_ACCEPT;
+  return polite ? TC_OFFER_ROLLBACK_AND_ACCEPT : TC_OFFER_IGNORE;
+}
+
+const char *
+tc_offer_action_str (tc_offer_action a)
+{
+  switch (a) {
+    case TC_OFFER_ACCEPT: return "accept";
+    case TC_OFFER_IGNORE: return "ignore";
+    case TC_OFFER_ROLLBACK_AND_ACCEPT: return "rollback-and-accept";
+  }
+  return "unknown";
+}
+
+/* a * b / c rounded to nearest, for |a| up to ~2^40 and b up to 2^20. */
+static int64_t
+scale_round (int64_t a, int64_t b, int64_t c)
+{
+  int64_t p = a * b;
+  return p >= 0 ? (p + c / 2) / c : -((-p + c / 2) / c);
+}
+
+uint32_t
+tc_rtp_ts_from_pts (uint32_t base, int64_t first_pts_us, int64_t pts_us,
+    uint32_t clock_rate)
+{
+  int64_t ticks = scale_round (pts_us - first_pts_us, clock_rate, G_USEC_PER_SEC);
+  return base + (uint32_t) ticks;
+}
+
+#define NTP_UNIX_OFFSET_S 2208988800ll /* 1900-01-01 to 1970-01-01 */
+
+int64_t
+tc_unix_us_from_ntp (uint64_t ntp)
+{
+  /* RFC 4330 3: a clear top bit means era 1 (from 2036 on); this covers
+   * 1968 to 2104. */
+  int64_t secs = (int64_t) (ntp >> 32);
+  if (secs < 0x80000000ll)
+    secs += 1ll << 32;
+  secs -= NTP_UNIX_OFFSET_S;
+  uint64_t frac = ntp & 0xffffffffu;
+  int64_t us = (int64_t) ((frac * G_USEC_PER_SEC + (1ull << 31)) >> 32);
+  return secs * G_USEC_PER_SEC + us;
+}
+
+void
+tc_rtp_sync_update (tc_rtp_sync *sync, uint64_t ntp, uint32_t rtp_ts,
+    uint32_t clock_rate)
+{
+  sync->valid = clock_rate > 0;
+  sync->ntp = ntp;
+  sync->rtp_ts = rtp_ts;
+  sync->clock_rate = clock_rate;
+}
+
+bool
+tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
+    int64_t *sender_us)
+{
+  if (!sync->valid)
+    return false;
+  /* Signed distance so a frame shortly before the SR maps backwards. */
+  int32_t ticks = (int32_t) (rtp_ts - sync->rtp_ts);
+  *sender_us = tc_unix_us_from_ntp (sync->ntp)
+      + scale_round (ticks, G_USEC_PER_SEC, sync->clock_rate);
+  return true;
+}
+
+int64_t
+tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
+    int64_t arrival_us)
+{
+  if (!off->valid) {
+    off->offset_us = arrival_us - sender_us;
+    off->valid = true;
+  }
+  return sender_us + off->offset_us;
+}

@@ -1,0 +1,66 @@
+/* session_policy.h - the session's pure decisions: perfect negotiation and
+ * media clock mapping. No I/O, no clock of their own; any thread.
+ */
+#ifndef TEMPCHAT_SESSION_POLICY_H
+#define TEMPCHAT_SESSION_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- perfect negotiation (W3C WebRTC 1.0, section 10.7) ---------------- */
+
+typedef enum {
+  TC_OFFER_ACCEPT,              /* stable: answer it */
+  TC_OFFER_IGNORE,              /* glare, and we are impolite: keep ours */
+  TC_OFFER_ROLLBACK_AND_ACCEPT, /* glare, and we are polite: drop ours */
+} tc_offer_action;
+
+/* What to do with an incoming offer. `have_local_offer`: ours is still
+ * waiting for an answer. `polite`: we are the answerer by the client-id
+ * rule (TempChat's answerer yields, since older pages make the second
+ * joiner offer regardless of the rule). */
+tc_offer_action tc_session_offer_action (bool have_local_offer, bool polite);
+
+const char *tc_offer_action_str (tc_offer_action a);
+
+/* ---- RTP time ---------------------------------------------------------- */
+
+/* RTP timestamp of a frame captured at `pts_us`, when the first frame's
+ * `first_pts_us` was sent as `base` (RFC 3550 5.1: random start, codec
+ * clock). Wraps modulo 2^32; pts before the first frame count backwards. */
+uint32_t tc_rtp_ts_from_pts (uint32_t base, int64_t first_pts_us,
+    int64_t pts_us, uint32_t clock_rate);
+
+/* Microseconds since the Unix epoch of a 32.32 NTP timestamp (the inverse
+ * of tc_ntp_from_unix_us, to the microsecond). */
+int64_t tc_unix_us_from_ntp (uint64_t ntp);
+
+/* One stream's RTP <-> sender wall clock mapping from its last SR. */
+typedef struct {
+  bool valid;
+  uint64_t ntp;        /* SR NTP timestamp */
+  uint32_t rtp_ts;     /* the same instant in RTP units */
+  uint32_t clock_rate;
+} tc_rtp_sync;
+
+void tc_rtp_sync_update (tc_rtp_sync *sync, uint64_t ntp, uint32_t rtp_ts,
+    uint32_t clock_rate);
+
+/* The sender's wall-clock time (us since the Unix epoch) of `rtp_ts`,
+ * taking wrap into account (within +-2^31 ticks of the SR). False before
+ * the first SR. */
+bool tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
+    int64_t *sender_us);
+
+/* Sender wall clock -> our monotonic clock, one offset per peer so that all
+ * of its streams land on one time line (lip sync). The first mapped frame
+ * anchors the offset at its arrival time. */
+typedef struct {
+  bool valid;
+  int64_t offset_us;
+} tc_clock_offset;
+
+int64_t tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
+    int64_t arrival_us);
+
+#endif

@@ -1,0 +1,222 @@
+/* session_recv.c - media in: SRTP -> RTP -> route to a stream -> jitter
+ * buffer -> depayloader -> FRAME events; NACKs from the receive log and
+ * rate-limited PLIs when the jitter buffer needs a keyframe.
+ */
+#include "session/session_internal.h"
+
+#include "rtp/pay_vp8.h"
+
+#include <string.h>
+
+#define JITTER_PACKETS 4096
+#define JITTER_BYTES (8u << 20)
+#define VIDEO_WAIT_US (400 * 1000)  /* room for NACK + RTX to repair a frame */
+#define AUDIO_WAIT_US (120 * 1000)
+#define PLI_INTERVAL_US (500 * 1000)
+#define NACK_MAX 64
+
+static bool
+we_receive (tc_sdp_direction d)
+{
+  return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
+}
+
+static void
+on_frame (const tc_frame *frame, void *data)
+{
+  tc_recv_stream *rx = data;
+  tc_call *c = rx->call;
+  int64_t sender_us, pts;
+  /* After the first SR both streams share one time line (lip sync);
+   * before it, arrival time is the best we know. */
+  if (tc_rtp_sync_sender_us (&rx->sync, frame->rtp_timestamp, &sender_us))
+    pts = tc_clock_offset_map (&c->media_clock, sender_us, rx->frame_arrival_us);
+  else
+    pts = rx->frame_arrival_us;
+  if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
+    tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
+  rx->window_frames++;
+  tc_session_event ev = { .type = TC_SESSION_EV_FRAME, .kind = rx->kind,
+    .codec = rx->codec, .frame = frame, .pts_us = pts };
+  tc_session_emit (c->s, &ev);
+}
+
+static void
+setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
+    tc_media_kind kind)
+{
+  const tc_payloader *pay = tc_payloader_find (tc_sdp_codec_name (m->codec));
+  if (pay == NULL || pay->kind != kind)
+    return;
+  tc_jitter_config jc = { pay, JITTER_PACKETS, JITTER_BYTES,
+    kind == TC_MEDIA_VIDEO ? VIDEO_WAIT_US : AUDIO_WAIT_US };
+  tc_receive_log_config lc = { 1024, 10, 20 * 1000 };
+  *rx = (tc_recv_stream) {
+    .active = true, .call = c, .kind = kind, .pay = pay, .codec = m->codec,
+    .pt = m->pt, .rtx_pt = m->rtx_pt,
+    .clock_rate = m->clock_rate > 0 ? m->clock_rate : pay->clock_rate,
+    .ssrc = m->remote_ssrc, .rtx_ssrc = m->remote_rtx_ssrc,
+    .nack = (m->rtcp_fb & TC_SDP_FB_NACK) != 0,
+    .pli = (m->rtcp_fb & TC_SDP_FB_PLI) != 0,
+    .log = tc_receive_log_new (&lc),
+  };
+  rx->jitter = tc_jitter_new (&jc, on_frame, rx);
+  tc_call_twcc_setup (c, m);
+  g_strlcpy (rx->mid, m->mid, sizeof rx->mid);
+}
+
+void
+tc_call_setup_recv (tc_call *c)
+{
+  for (size_t i = 0; i < c->neg->n_media; i++) {
+    const tc_sdp_negotiated_media *m = &c->neg->media[i];
+    if (!m->accepted || !we_receive (m->direction))
+      continue;
+    bool audio = strcmp (m->kind, "audio") == 0;
+    if (audio && c->s->cfg.recv_audio && !c->rx[TC_KIND_AUDIO].active)
+      setup_stream (c, &c->rx[TC_KIND_AUDIO], m, TC_MEDIA_AUDIO);
+    else if (!audio && c->s->cfg.recv_video && !c->rx[TC_KIND_VIDEO].active)
+      setup_stream (c, &c->rx[TC_KIND_VIDEO], m, TC_MEDIA_VIDEO);
+  }
+}
+
+void
+tc_recv_stream_clear (tc_recv_stream *rx)
+{
+  tc_jitter_free (rx->jitter);
+  tc_receive_log_free (rx->log);
+  memset (rx, 0, sizeof *rx);
+}
+
+tc_recv_stream *
+tc_call_recv_by_ssrc (tc_call *c, uint32_t ssrc)
+{
+  for (int k = 0; k < TC_N_KINDS; k++)
+    if (c->rx[k].active && c->rx[k].ssrc == ssrc && ssrc != 0)
+      return &c->rx[k];
+  return NULL;
+}
+
+/* Which stream a packet belongs to: by SSRC from the SDP, else by payload
+ * type (unique across a BUNDLE in every SDP we or browsers write), which
+ * also teaches us an SSRC the SDP did not carry. */
+static tc_recv_stream *
+route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
+{
+  *is_rtx = false;
+  for (int k = 0; k < TC_N_KINDS; k++) {
+    tc_recv_stream *rx = &c->rx[k];
+    if (!rx->active)
+      continue;
+    if (rx->ssrc == p->ssrc && p->payload_type == rx->pt)
+      return rx;
+    if (rx->rtx_pt >= 0 && p->payload_type == rx->rtx_pt
+        && (rx->rtx_ssrc == 0 || rx->rtx_ssrc == p->ssrc)) {
+      rx->rtx_ssrc = p->ssrc;
+      *is_rtx = true;
+      return rx;
+    }
+    if (p->payload_type == rx->pt && rx->ssrc == 0) {
+      rx->ssrc = p->ssrc;
+      return rx;
+    }
+  }
+  return NULL;
+}
+
+static void
+send_pli (tc_call *c, tc_recv_stream *rx, int64_t now)
+{
+  if (rx->kind != TC_MEDIA_VIDEO || rx->ssrc == 0
+      || now - rx->last_pli_us < PLI_INTERVAL_US)
+    return;
+  uint8_t buf[64];
+  size_t n = 0;
+  if (tc_rtcp_write_pli (c->s->video_ssrc, rx->ssrc, buf, sizeof buf, &n) == TC_OK) {
+    rx->last_pli_us = now;
+    c->plis_sent++;
+    tc_call_send_feedback (c, buf, n);
+  }
+}
+
+static void
+after_jitter (tc_call *c, tc_recv_stream *rx, int64_t now)
+{
+  unsigned ev = tc_jitter_take_events (rx->jitter);
+  if ((ev & TC_JITTER_KEYFRAME_NEEDED) != 0 && rx->pli)
+    send_pli (c, rx, now);
+}
+
+void
+tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
+{
+  size_t plain = 0;
+  tc_rtp_packet p;
+  if (c->srtp == NULL || !c->connected
+      || tc_srtp_unprotect_rtp (c->srtp, buf, len, &plain, NULL) != TC_OK
+      || tc_rtp_parse (buf, plain, &p) != TC_OK)
+    return;
+  tc_call_twcc_on_packet (c, &p, now_us);
+  bool is_rtx;
+  tc_recv_stream *rx = route (c, &p, &is_rtx);
+  if (rx == NULL || (is_rtx && tc_rtx_unwrap (&p, rx->pt, rx->ssrc) != TC_OK))
+    return;
+  if (!is_rtx) {
+    if (!rx->rx_started) {
+      tc_rtcp_rx_stats_init (&rx->rx, rx->ssrc, rx->clock_rate);
+      rx->rx_started = true;
+    }
+    tc_rtcp_rx_stats_on_rtp (&rx->rx, p.seq, p.timestamp, now_us);
+  }
+  rx->packets++;
+  rx->window_bytes += plain;
+  tc_receive_log_add (rx->log, p.seq);
+  rx->frame_arrival_us = now_us;
+  tc_jitter_push (rx->jitter, &p, now_us);
+  after_jitter (c, rx, now_us);
+}
+
+static void
+send_nacks (tc_call *c, tc_recv_stream *rx, int64_t now)
+{
+  uint16_t seqs[NACK_MAX];
+  size_t n = tc_receive_log_nacks (rx->log, now, c->rtt_us > 0 ? c->rtt_us : 0,
+      seqs, NACK_MAX);
+  uint8_t buf[512];
+  size_t len = 0;
+  if (n > 0 && tc_rtcp_write_nack (c->s->video_ssrc, rx->ssrc, seqs, n, buf,
+          sizeof buf, &len) == TC_OK) {
+    c->nacks_sent += n;
+    tc_call_send_feedback (c, buf, len);
+  }
+}
+
+void
+tc_call_poll_recv (tc_call *c, int64_t now_us)
+{
+  for (int k = 0; k < TC_N_KINDS; k++) {
+    tc_recv_stream *rx = &c->rx[k];
+    if (!rx->active)
+      continue;
+    if (tc_jitter_deadline (rx->jitter) <= now_us) {
+      rx->frame_arrival_us = now_us;
+      tc_jitter_poll (rx->jitter, now_us);
+    }
+    after_jitter (c, rx, now_us);
+    if (rx->nack && rx->ssrc != 0)
+      send_nacks (c, rx, now_us);
+  }
+  tc_call_twcc_tick (c, now_us);
+}
+
+/* The size a VP8 keyframe announces, for the stats panel; kept otherwise. */
+void
+tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
+    unsigned *h)
+{
+  uint16_t fw, fh;
+  if (tc_vp8_keyframe_size (d, len, &fw, &fh) == TC_OK) {
+    *w = fw;
+    *h = fh;
+  }
+}

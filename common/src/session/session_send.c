@@ -1,0 +1,226 @@
+/* session_send.c - encoded frames out: payloader, RTP header and header
+ * extensions, send history, SRTP, ICE; NACK answers (RTX when negotiated).
+ */
+#include "session/session_internal.h"
+
+#include "tempchat/tc_rtp_ext.h"
+
+#include <string.h>
+
+#define HISTORY_PACKETS 2048
+#define HISTORY_BYTES (3u << 20)
+#define HISTORY_AGE_US (2 * G_USEC_PER_SEC) /* older NACKs are hopeless */
+
+static bool
+we_send (tc_sdp_direction d)
+{
+  return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_SENDONLY;
+}
+
+static void
+setup_stream (tc_call *c, tc_send_stream *st, const tc_sdp_negotiated_media *m,
+    tc_media_kind kind)
+{
+  tc_session *s = c->s;
+  const tc_payloader *pay = tc_payloader_find (tc_sdp_codec_name (m->codec));
+  if (pay == NULL || pay->kind != kind)
+    return;
+  tc_rtp_history_config hc = { HISTORY_PACKETS, HISTORY_BYTES, HISTORY_AGE_US };
+  *st = (tc_send_stream) {
+    .active = true, .kind = kind, .pay = pay, .pay_state = pay->state_new (),
+    .codec = m->codec, .pt = m->pt,
+    .clock_rate = m->clock_rate > 0 ? m->clock_rate : pay->clock_rate,
+    .ssrc = kind == TC_MEDIA_AUDIO ? s->audio_ssrc : s->video_ssrc,
+    .seq = (uint16_t) g_random_int (), .ts_base = g_random_int (),
+    .rtx_pt = kind == TC_MEDIA_VIDEO ? m->rtx_pt : -1,
+    .rtx_ssrc = s->video_rtx_ssrc, .rtx_seq = (uint16_t) g_random_int (),
+    .ext_mid = m->ext_mid, .ext_abs_send_time = m->ext_abs_send_time,
+    .ext_transport_cc = m->ext_transport_cc,
+    .history = tc_rtp_history_new (&hc),
+  };
+  g_strlcpy (st->mid, m->mid, sizeof st->mid);
+}
+
+void
+tc_call_setup_send (tc_call *c)
+{
+  for (size_t i = 0; i < c->neg->n_media; i++) {
+    const tc_sdp_negotiated_media *m = &c->neg->media[i];
+    if (!m->accepted || !we_send (m->direction))
+      continue;
+    bool audio = strcmp (m->kind, "audio") == 0;
+    if (audio && c->s->cfg.send_audio && !c->tx[TC_KIND_AUDIO].active)
+      setup_stream (c, &c->tx[TC_KIND_AUDIO], m, TC_MEDIA_AUDIO);
+    else if (!audio && c->s->cfg.send_video && !c->tx[TC_KIND_VIDEO].active)
+      setup_stream (c, &c->tx[TC_KIND_VIDEO], m, TC_MEDIA_VIDEO);
+  }
+}
+
+void
+tc_send_stream_clear (tc_send_stream *st)
+{
+  if (st->pay != NULL)
+    st->pay->state_free (st->pay_state);
+  tc_rtp_history_free (st->history);
+  memset (st, 0, sizeof *st);
+}
+
+/* The RTP time of "now" for an SR: now on the wrapper's pts clock. */
+uint32_t
+tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
+    int64_t now_us)
+{
+  if (!st->started || !c->have_pts_offset)
+    return st->ts_base;
+  return tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us,
+      now_us - c->pts_offset_us, st->clock_rate);
+}
+
+static void
+track_pts_offset (tc_call *c, int64_t pts_us, int64_t now_us)
+{
+  int64_t off = now_us - pts_us;
+  if (!c->have_pts_offset || off < c->pts_offset_us) {
+    c->pts_offset_us = off;
+    c->have_pts_offset = true;
+  }
+}
+
+/* ---- one frame ---------------------------------------------------------- */
+
+typedef struct {
+  tc_call *c;
+  tc_send_stream *st;
+  uint32_t ts;
+  int64_t now_us;
+} emit_ctx;
+
+/* Bytes the extension block takes: header, then one-byte elements padded to
+ * a word (RFC 8285 4.2). */
+static size_t
+ext_block_len (const tc_send_stream *st)
+{
+  size_t n = 0;
+  if (st->ext_mid != 0)
+    n += 1 + strlen (st->mid);
+  if (st->ext_abs_send_time != 0)
+    n += 1 + TC_RTP_EXT_ABS_SEND_TIME_LEN;
+  if (st->ext_transport_cc != 0)
+    n += 1 + TC_RTP_EXT_TRANSPORT_SEQ_LEN;
+  return n == 0 ? 0 : 4 + ((n + 3) & ~(size_t) 3);
+}
+
+static void
+add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
+{
+  tc_send_stream *st = e->st;
+  if (st->ext_mid != 0 && strlen (st->mid) <= 16)
+    tc_rtp_ext_set_mid (&p->ext[p->ext_count++], st->ext_mid, st->mid);
+  if (st->ext_abs_send_time != 0)
+    tc_rtp_ext_set_abs_send_time (&p->ext[p->ext_count++],
+        st->ext_abs_send_time, tc_abs_send_time_from_us (e->now_us), abs);
+  if (st->ext_transport_cc != 0)
+    tc_rtp_ext_set_transport_seq (&p->ext[p->ext_count++],
+        st->ext_transport_cc, e->c->transport_seq++, tseq);
+  p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
+}
+
+/* Test hook: simulated loss of original packets (session_hooks.h). */
+static bool
+debug_drop (tc_session *s)
+{
+  unsigned every = (unsigned) g_atomic_int_get (&s->debug_drop_every);
+  return every > 0 && ++s->debug_drop_count % every == 0;
+}
+
+static tc_status
+emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
+{
+  emit_ctx *e = data;
+  tc_send_stream *st = e->st;
+  uint8_t abs[TC_RTP_EXT_ABS_SEND_TIME_LEN], tseq[TC_RTP_EXT_TRANSPORT_SEQ_LEN];
+  tc_rtp_packet p = {
+    /* Audio marks talkspurts, not frame ends (RFC 3551 4.1); we send none. */
+    .marker = marker && !st->pay->packet_is_frame,
+    .payload_type = st->pt, .seq = st->seq, .timestamp = e->ts,
+    .ssrc = st->ssrc, .payload = payload, .payload_len = len,
+  };
+  add_extensions (e, &p, abs, tseq);
+  uint8_t buf[TC_SESSION_PACKET_MAX];
+  size_t n = 0;
+  tc_status s = tc_rtp_write (&p, buf, sizeof buf, &n);
+  if (s != TC_OK)
+    return s;
+  st->seq++;
+  tc_rtp_history_put (st->history, buf, n, e->now_us);
+  st->packets++;
+  st->octets += (uint32_t) len;
+  st->window_bytes += n;
+  if (debug_drop (e->c->s))
+    return TC_OK;
+  /* A full socket drops this packet only; NACK can bring it back. */
+  s = tc_call_send_rtp (e->c, buf, n);
+  return s == TC_ERR_WOULD_BLOCK ? TC_OK : s;
+}
+
+void
+tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
+    size_t len, int64_t pts_us, bool keyframe)
+{
+  tc_send_stream *st = &c->tx[kind == TC_MEDIA_AUDIO ? TC_KIND_AUDIO : TC_KIND_VIDEO];
+  if (!st->active)
+    return;
+  if (!st->started) {
+    st->started = true;
+    st->first_pts_us = pts_us;
+  }
+  if (keyframe && st->codec == TC_SDP_CODEC_VP8)
+    tc_session_keyframe_size (data, len, &st->width, &st->height);
+  st->window_frames++;
+  emit_ctx e = { c, st, 0, g_get_monotonic_time () };
+  e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
+  size_t budget = TC_SESSION_MTU - TC_RTP_HEADER_MIN - ext_block_len (st)
+      - TC_SRTP_MAX_OVERHEAD;
+  tc_status s = st->pay->payload (st->pay_state, data, len, keyframe, budget,
+      emit_payload, &e);
+  if (s != TC_OK)
+    TC_DEBUG ("[s%u] %s frame not sent: %s", c->s->serial, st->pay->name,
+        tc_status_name (s));
+  track_pts_offset (c, pts_us, e.now_us);
+}
+
+/* ---- NACK answers ------------------------------------------------------- */
+
+static void
+resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
+{
+  size_t len = 0;
+  const uint8_t *orig = tc_rtp_history_get (st->history, seq, now, &len);
+  if (orig == NULL)
+    return;
+  if (st->rtx_pt < 0) {
+    tc_call_send_rtp (c, orig, len);  /* SRTP allows the repeat */
+    return;
+  }
+  uint8_t buf[TC_SESSION_PACKET_MAX + 2];
+  size_t n = 0;
+  if (tc_rtx_build (orig, len, (uint8_t) st->rtx_pt, st->rtx_ssrc,
+          st->rtx_seq, buf, sizeof buf, &n) == TC_OK) {
+    st->rtx_seq++;
+    tc_call_send_rtp (c, buf, n);
+  }
+}
+
+void
+tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
+    size_t n)
+{
+  int64_t now = g_get_monotonic_time ();
+  for (int k = 0; k < TC_N_KINDS; k++) {
+    tc_send_stream *st = &c->tx[k];
+    if (!st->active || st->ssrc != media_ssrc)
+      continue;
+    for (size_t i = 0; i < n; i++)
+      resend_one (c, st, seqs[i], now);
+  }
+}

@@ -1,0 +1,24 @@
+# tc_session end to end, included from tests/integration/CMakeLists.txt:
+#   integration/session_relay     sessions meet through the real relay and
+#                                 call each other over ICE on 127.0.0.1
+#   integration/session_loopback  sessions paired by an in-process signaller
+#                                 that can rewrite messages (fingerprint
+#                                 mismatch, glare)
+set(tc_session_tests session_loopback)
+if(TARGET tempchat-relay)
+  list(APPEND tc_session_tests session_relay)
+endif()
+foreach(name ${tc_session_tests})
+  add_executable(test_${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c)
+  target_link_libraries(test_${name} PRIVATE tempchat-core PkgConfig::GLIB)
+  target_include_directories(test_${name} PRIVATE
+    ${PROJECT_SOURCE_DIR}/common/src ${CMAKE_CURRENT_SOURCE_DIR})
+  add_test(NAME integration/${name} COMMAND test_${name})
+  set_tests_properties(integration/${name} PROPERTIES TIMEOUT 240)
+endforeach()
+
+if(TARGET tempchat-relay)
+  target_compile_definitions(test_session_relay PRIVATE
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
+  add_dependencies(test_session_relay tempchat-relay)
+endif()

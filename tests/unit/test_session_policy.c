@@ -1,0 +1,100 @@
+/* test_session_policy.c - the session's pure decisions: perfect negotiation
+ * and the RTP <-> wall clock mapping used for A/V sync.
+ */
+#include <glib.h>
+
+#include "session/session_policy.h"
+#include "tempchat/tc_rtcp.h"
+
+/* W3C perfect negotiation, with TempChat's answerer-by-rule polite. */
+static void
+test_an_offer_is_accepted_unless_it_collides_with_ours (void)
+{
+  static const struct {
+    bool have_local_offer;
+    bool polite;
+    tc_offer_action want;
+  } table[] = {
+    { false, false, TC_OFFER_ACCEPT },  /* offerer-by-rule, older page offered first */
+    { false, true, TC_OFFER_ACCEPT },   /* the normal answerer */
+    { true, false, TC_OFFER_IGNORE },   /* glare: the impolite keeps its offer */
+    { true, true, TC_OFFER_ROLLBACK_AND_ACCEPT }, /* glare: the polite yields */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpint (tc_session_offer_action (table[i].have_local_offer,
+        table[i].polite), ==, table[i].want);
+  g_assert_cmpstr (tc_offer_action_str (TC_OFFER_IGNORE), ==, "ignore");
+}
+
+static void
+test_rtp_time_follows_pts_at_the_codec_clock (void)
+{
+  /* 90 kHz video: 33.333 ms per frame is 3000 ticks. */
+  g_assert_cmpuint (tc_rtp_ts_from_pts (1000, 5000000, 5000000, 90000), ==, 1000);
+  g_assert_cmpuint (tc_rtp_ts_from_pts (1000, 5000000, 5033333, 90000), ==, 4000);
+  /* 48 kHz audio: 20 ms is 960 ticks. */
+  g_assert_cmpuint (tc_rtp_ts_from_pts (0, 0, 20000, 48000), ==, 960);
+  /* Wraps modulo 2^32, both ways. */
+  g_assert_cmpuint (tc_rtp_ts_from_pts (0xFFFFFF00u, 0, 20000, 48000), ==, 0x2C0u);
+  g_assert_cmpuint (tc_rtp_ts_from_pts (0, 20000, 0, 48000), ==, 0xFFFFFC40u);
+}
+
+static void
+test_ntp_converts_back_to_unix_microseconds (void)
+{
+  static const int64_t times[] = { 0, 1, 999999, 1764000000123456ll,
+    4102444800000000ll };
+  for (size_t i = 0; i < G_N_ELEMENTS (times); i++)
+    g_assert_cmpint (tc_unix_us_from_ntp (tc_ntp_from_unix_us (times[i])), ==,
+        times[i]);
+  /* 1970-01-01 is NTP second 2208988800. */
+  g_assert_cmpint (tc_unix_us_from_ntp (2208988800ull << 32), ==, 0);
+}
+
+static void
+test_sender_time_of_an_rtp_timestamp_comes_from_the_last_sr (void)
+{
+  tc_rtp_sync sync = { 0 };
+  int64_t us = 0;
+  g_assert_false (tc_rtp_sync_sender_us (&sync, 1234, &us));
+
+  int64_t sr_us = 1764000000000000ll;
+  tc_rtp_sync_update (&sync, tc_ntp_from_unix_us (sr_us), 0xFFFFF000u, 90000);
+  g_assert_true (tc_rtp_sync_sender_us (&sync, 0xFFFFF000u, &us));
+  g_assert_cmpint (us, ==, sr_us);
+  /* 9000 ticks later, across the wrap: 100 ms later. */
+  g_assert_true (tc_rtp_sync_sender_us (&sync, 0xFFFFF000u + 9000u, &us));
+  g_assert_cmpint (us, ==, sr_us + 100000);
+  /* A frame captured before the SR maps backwards. */
+  g_assert_true (tc_rtp_sync_sender_us (&sync, 0xFFFFF000u - 900u, &us));
+  g_assert_cmpint (us, ==, sr_us - 10000);
+}
+
+/* Audio and video of one peer share the offset, so a 40 ms skew between
+ * their sender times stays 40 ms on our clock whatever arrived first. */
+static void
+test_one_clock_offset_keeps_audio_and_video_in_sync (void)
+{
+  tc_clock_offset off = { 0 };
+  int64_t audio = tc_clock_offset_map (&off, 1000000, 77000000);
+  g_assert_cmpint (audio, ==, 77000000);
+  int64_t video = tc_clock_offset_map (&off, 1040000, 77900000);
+  g_assert_cmpint (video - audio, ==, 40000);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/policy/offer-collision-table",
+      test_an_offer_is_accepted_unless_it_collides_with_ours);
+  g_test_add_func ("/session/clock/rtp-from-pts",
+      test_rtp_time_follows_pts_at_the_codec_clock);
+  g_test_add_func ("/session/clock/ntp-round-trip",
+      test_ntp_converts_back_to_unix_microseconds);
+  g_test_add_func ("/session/clock/sender-time-from-sr",
+      test_sender_time_of_an_rtp_timestamp_comes_from_the_last_sr);
+  g_test_add_func ("/session/clock/shared-offset",
+      test_one_clock_offset_keeps_audio_and_video_in_sync);
+  return g_test_run ();
+}
