@@ -15,6 +15,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
 
@@ -108,32 +110,37 @@ on_session_event (tc_session *s, const tc_session_event *ev, void *user_data)
   g_mutex_unlock (&call->lock);
 }
 
-/* Tells a member that starts late what it missed. call->lock held. */
+static void
+replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec)
+{
+  tc_session_event ev = { 0 };
+
+  if (codec == TC_SDP_CODEC_NONE)
+    return;
+  ev.type = TC_SESSION_EV_NEGOTIATED;
+  ev.kind = kind;
+  ev.codec = codec;
+  m->funcs.on_event (m->member, NULL, &ev);
+}
+
+/* Tells a member that starts late what it missed, in the order the session
+ * said it: peer, tracks, then the current state. call->lock held. */
 static void
 replay (GstTempchatCall *call, Member *m)
 {
   tc_session_event ev = { 0 };
 
+  if (call->peer_present) {
+    ev.type = TC_SESSION_EV_PEER_JOINED;
+    ev.is_offerer = call->is_offerer;
+    m->funcs.on_event (m->member, NULL, &ev);
+    replay_negotiated (m, TC_MEDIA_VIDEO, call->negotiated_video);
+    replay_negotiated (m, TC_MEDIA_AUDIO, call->negotiated_audio);
+  }
   if (call->have_state) {
+    memset (&ev, 0, sizeof ev);
     ev.type = TC_SESSION_EV_STATE;
     ev.state = call->state;
-    m->funcs.on_event (m->member, NULL, &ev);
-  }
-  if (!call->peer_present)
-    return;
-  ev.type = TC_SESSION_EV_PEER_JOINED;
-  ev.is_offerer = call->is_offerer;
-  m->funcs.on_event (m->member, NULL, &ev);
-  if (call->negotiated_video != TC_SDP_CODEC_NONE) {
-    ev.type = TC_SESSION_EV_NEGOTIATED;
-    ev.kind = TC_MEDIA_VIDEO;
-    ev.codec = call->negotiated_video;
-    m->funcs.on_event (m->member, NULL, &ev);
-  }
-  if (call->negotiated_audio != TC_SDP_CODEC_NONE) {
-    ev.type = TC_SESSION_EV_NEGOTIATED;
-    ev.kind = TC_MEDIA_AUDIO;
-    ev.codec = call->negotiated_audio;
     m->funcs.on_event (m->member, NULL, &ev);
   }
 }

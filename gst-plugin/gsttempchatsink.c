@@ -217,17 +217,20 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
 /* ------------------------------------------------------ building a chain */
 
+/* Returns a new element we hold a reference to (not floating). */
 static GstElement *
 make (GstTempchatSink *self, const gchar *factory)
 {
   GstElement *e = gst_element_factory_make (factory, NULL);
 
-  if (e == NULL)
+  if (e == NULL) {
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
         ("The GStreamer element \"%s\" is missing; install the plugin "
             "package that provides it (gstreamer1.0-plugins-base or -good).",
             factory), (NULL));
-  return e;
+    return NULL;
+  }
+  return gst_object_ref_sink (e);
 }
 
 static guint
@@ -416,10 +419,13 @@ sink_pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
 static void
 stream_free (GstTempchatSink *self, SinkStream *st)
 {
+  /* On dispose the bin may have dropped its children already; we hold our
+   * own references. */
   for (guint i = 0; i < st->elements->len; i++) {
     GstElement *e = g_ptr_array_index (st->elements, i);
     gst_element_set_state (e, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN (self), e);
+    if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
+      gst_bin_remove (GST_BIN (self), e);
   }
   g_ptr_array_free (st->elements, TRUE);
   g_free (st);
@@ -444,7 +450,7 @@ gst_tempchat_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
   st = g_new0 (SinkStream, 1);
   st->sink = self;
   st->kind = video ? TC_MEDIA_VIDEO : TC_MEDIA_AUDIO;
-  st->elements = g_ptr_array_new ();
+  st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   st->ghost = gst_ghost_pad_new_no_target_from_template (video ? "video" :
       "audio", templ);
   gst_pad_set_element_private (st->ghost, st);

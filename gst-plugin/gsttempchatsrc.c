@@ -166,17 +166,20 @@ stream_free (SrcStream *st)
 
 /* ------------------------------------------------------ exposing a pad */
 
+/* Returns a new element we hold a reference to (not floating). */
 static GstElement *
 make (GstTempchatSrc *self, const gchar *factory)
 {
   GstElement *e = gst_element_factory_make (factory, NULL);
 
-  if (e == NULL)
+  if (e == NULL) {
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
         ("The GStreamer element \"%s\" is missing; install the plugin "
             "package that provides it (gstreamer1.0-plugins-base or -good).",
             factory), (NULL));
-  return e;
+    return NULL;
+  }
+  return gst_object_ref_sink (e);
 }
 
 /* Builds appsrc [! decoder] for `st` (not yet in the bin). */
@@ -208,7 +211,7 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
       /* The session thread must never block on us. */
       "block", FALSE, "max-bytes", (guint64) 0, NULL);
   gst_caps_unref (caps);
-  st->elements = g_ptr_array_new ();
+  st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   g_ptr_array_add (st->elements, appsrc);
   if (dec != NULL)
     g_ptr_array_add (st->elements, dec);
