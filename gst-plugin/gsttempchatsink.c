@@ -272,23 +272,38 @@ static const gchar *const raw_audio_chain[] = { "audioconvert",
   "audioresample", "capsfilter", "opusenc", NULL };
 
 static gboolean
+upstream_is_live (SinkStream *st)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (st->ghost, q))
+    gst_query_parse_latency (q, &live, NULL, NULL);
+  gst_query_unref (q);
+  return live;
+}
+
+static gboolean
 build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
 {
   const gchar *const *chain = st->kind == TC_MEDIA_VIDEO ? raw_video_chain :
       raw_audio_chain;
   GstElement *prev = NULL;
   GstPad *probe_pad, *target;
+  GstCaps *caps;
 
   st->appsink = make (self, "appsink");
   if (st->appsink == NULL)
     return FALSE;
-  g_object_set (st->appsink, "caps", gst_static_caps_get
-      (st->kind == TC_MEDIA_VIDEO ? &(GstStaticCaps)
-          GST_STATIC_CAPS ("video/x-vp8") : &(GstStaticCaps)
-          GST_STATIC_CAPS ("audio/x-opus")),
-      /* Real time: a file source is paced like a camera. Added while
-       * streaming, so it must not take part in preroll. */
-      "sync", TRUE, "async", FALSE, "max-buffers", 2, NULL);
+  caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ? "video/x-vp8" :
+      "audio/x-opus");
+  /* A live source is already real time: send each frame as soon as it is
+   * encoded (no wait for the pipeline latency, which a tempchatsrc in the
+   * same pipeline raises). Anything else, a file say, is paced by the
+   * clock like a camera. Added while streaming, so no part in preroll. */
+  g_object_set (st->appsink, "caps", caps, "sync", !upstream_is_live (st),
+      "async", FALSE, NULL);
+  gst_caps_unref (caps);
   {
     GstAppSinkCallbacks cbs = { 0 };
     cbs.new_sample = on_new_sample;
@@ -307,10 +322,10 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
       configure_opusenc (e);
       st->encoder = e;
     } else if (g_str_equal (chain[i], "capsfilter")) {
-      GstCaps *caps = gst_caps_from_string ("audio/x-raw, rate=48000, "
+      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
           "channels=2");
-      g_object_set (e, "caps", caps, NULL);
-      gst_caps_unref (caps);
+      g_object_set (e, "caps", opus_in, NULL);
+      gst_caps_unref (opus_in);
     }
     g_ptr_array_insert (st->elements, (gint) i, e);
   }
@@ -506,6 +521,7 @@ static void
 sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
 {
   GstTempchatSink *self = member;
+  gboolean encoded;
 
   switch (ev->type) {
     case TC_SESSION_EV_KEYFRAME_REQUEST:
@@ -519,12 +535,14 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
       if (self->video != NULL && !self->video->encoded_input)
         g_atomic_int_set (&self->video->bitrate_pending,
             (gint) MIN (ev->bitrate_bps, G_MAXINT));
+      encoded = self->video != NULL && self->video->encoded_input;
       GST_OBJECT_UNLOCK (self);
-      /* For the user's own encoder. */
-      gst_element_post_message (GST_ELEMENT (self),
-          gst_message_new_element (GST_OBJECT (self),
-              gst_structure_new ("tempchat/target-bitrate", "bitrate",
-                  G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
+      /* Our encoder follows by itself; the user's own one is told. */
+      if (encoded)
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_element (GST_OBJECT (self),
+                gst_structure_new ("tempchat/target-bitrate", "bitrate",
+                    G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
       break;
     default:
       gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
