@@ -209,6 +209,12 @@ pipeline_new (const char *mode, const char *url, const char *room,
 
   g_assert_no_error (err);
   g_free (desc);
+  if (!GST_IS_PIPELINE (pipe)) {
+    /* A lone element comes back unwrapped. */
+    GstElement *p = gst_pipeline_new (NULL);
+    gst_bin_add (GST_BIN (p), pipe);
+    pipe = p;
+  }
   src = gst_bin_get_by_name (GST_BIN (pipe), "r");
   if (src != NULL) {
     g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), r);
@@ -494,8 +500,11 @@ one_way (const char *tag, const char *child_mode, const char *recv_mode,
 
   g_mutex_init (&r.lock);
   pipe = pipeline_new (recv_mode, the_relay.url, room, &r);
-  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), ==,
+  /* A live source: PAUSED does not preroll. */
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
       GST_STATE_CHANGE_NO_PREROLL);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_SUCCESS);
   child_start (&c, child_mode, the_relay.url, room);
   child_expect (&c, "started");
 
