@@ -7,7 +7,10 @@
 #   integration/gst_call      gst <-> gst calls through the real relay:
 #                             one-way decoded, one-way encoded pass-through,
 #                             two-way with sink and src in one pipeline
-#                             (the other side runs in a child process)
+#                             (the other side runs in a child process),
+#                             and the refusal of a src joining a call that
+#                             another pipeline of this process started
+#                             send-only
 if(NOT TARGET gsttempchat)
   return()
 endif()

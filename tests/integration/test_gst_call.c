@@ -568,6 +568,43 @@ test_two_way_call_with_sink_and_src_in_one_pipeline (void)
   g_free (room);
 }
 
+/* One process is one participant: a tempchatsrc joining a room whose
+ * send-only call already runs here (another pipeline) is refused, and says
+ * how to do it instead. */
+static void
+test_late_src_in_another_pipeline_is_refused_with_advice (void)
+{
+  gchar *room = room_for ("late");
+  received rs = { 0 }, rr = { 0 };
+  GstElement *sender, *receiver;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+  g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (receiver);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  gst_message_parse_error (msg, &err, NULL);
+  g_assert_nonnull (strstr (err->message, "one pipeline"));
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+
+  pipeline_free (receiver);
+  pipeline_free (sender);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -595,6 +632,9 @@ main (int argc, char **argv)
       test_encoded_vp8_and_opus_pass_through);
   g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",
       test_two_way_call_with_sink_and_src_in_one_pipeline);
+
+  g_test_add_func ("/gst/call/late-src-in-another-pipeline-is-refused-with-advice",
+      test_late_src_in_another_pipeline_is_refused_with_advice);
 
   ret = g_test_run ();
   relay_stop (&the_relay);
