@@ -1,22 +1,26 @@
 /* plugin.c - the "tempchat" GStreamer plugin: joins TempChat calls.
  *
- * Elements register here as they land: tempchatsink (send into a room) and
- * tempchatsrc (receive the remote peer) share one core session per room.
+ * tempchatsink (send into a room) and tempchatsrc (receive the remote peer)
+ * share one core session per room (gsttempchatcall.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <gst/gst.h>
+#include "gsttempchat.h"
 
 GST_DEBUG_CATEGORY (tempchat_debug);
 
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
+  gboolean ret = FALSE;
+
   GST_DEBUG_CATEGORY_INIT (tempchat_debug, "tempchat", 0,
       "TempChat peers (signaling and call state; never ids or addresses)");
-  return TRUE;
+  ret |= GST_ELEMENT_REGISTER (tempchatsink, plugin);
+  ret |= GST_ELEMENT_REGISTER (tempchatsrc, plugin);
+  return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, tempchat,

@@ -1,0 +1,375 @@
+/* gsttempchatcall.c - the per-process registry of calls (see the header for
+ * the lifecycle).
+ *
+ * Locks, outermost first:
+ *   registry_lock         the table of calls and their member counts
+ *   call->session_lock    the session pointer (writers create and destroy it;
+ *                         readers push frames and read stats)
+ *   call->lock            the members and the cached call state; held while
+ *                         dispatching events, so a member that stopped gets
+ *                         no event afterwards
+ * The session thread only ever takes call->lock, so joining that thread in
+ * tc_session_stop while holding session_lock cannot deadlock.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gsttempchat.h"
+#include "gsttempchatcall.h"
+
+#define GST_CAT_DEFAULT tempchat_debug
+
+typedef struct
+{
+  GstTempchatMemberFuncs funcs;
+  gpointer member;
+  GstTempchatSettings settings;
+  gboolean started;
+} Member;
+
+struct _GstTempchatCall
+{
+  gchar *key;                   /* url, channel and room name: never logged */
+  guint serial;
+  guint n_members;              /* under registry_lock */
+
+  GRWLock session_lock;
+  tc_session *session;
+  GstTempchatDirections session_dirs;
+
+  GMutex lock;
+  GList *members;               /* of Member */
+  /* What a member starting late needs to catch up. */
+  gboolean have_state;
+  tc_session_state state;
+  gboolean peer_present;
+  gboolean is_offerer;
+  tc_sdp_codec negotiated_audio;
+  tc_sdp_codec negotiated_video;
+};
+
+static GMutex registry_lock;
+static GHashTable *registry;    /* key -> GstTempchatCall */
+static guint next_serial = 1;
+
+static Member *
+find_member (GstTempchatCall *call, gpointer member)
+{
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    if (m->member == member)
+      return m;
+  }
+  return NULL;
+}
+
+static void
+remember (GstTempchatCall *call, const tc_session_event *ev)
+{
+  switch (ev->type) {
+    case TC_SESSION_EV_STATE:
+      call->have_state = TRUE;
+      call->state = ev->state;
+      break;
+    case TC_SESSION_EV_PEER_JOINED:
+      call->peer_present = TRUE;
+      call->is_offerer = ev->is_offerer;
+      break;
+    case TC_SESSION_EV_PEER_LEFT:
+      call->peer_present = FALSE;
+      call->negotiated_audio = TC_SDP_CODEC_NONE;
+      call->negotiated_video = TC_SDP_CODEC_NONE;
+      break;
+    case TC_SESSION_EV_NEGOTIATED:
+      if (ev->kind == TC_MEDIA_AUDIO)
+        call->negotiated_audio = ev->codec;
+      else
+        call->negotiated_video = ev->codec;
+      break;
+    default:
+      break;
+  }
+}
+
+/* On the session thread. */
+static void
+on_session_event (tc_session *s, const tc_session_event *ev, void *user_data)
+{
+  GstTempchatCall *call = user_data;
+
+  g_mutex_lock (&call->lock);
+  remember (call, ev);
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    if (m->started)
+      m->funcs.on_event (m->member, s, ev);
+  }
+  g_mutex_unlock (&call->lock);
+}
+
+static void
+replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec)
+{
+  tc_session_event ev = { 0 };
+
+  if (codec == TC_SDP_CODEC_NONE)
+    return;
+  ev.type = TC_SESSION_EV_NEGOTIATED;
+  ev.kind = kind;
+  ev.codec = codec;
+  m->funcs.on_event (m->member, NULL, &ev);
+}
+
+/* Tells a member that starts late what it missed, in the order the session
+ * said it: peer, tracks, then the current state. call->lock held. */
+static void
+replay (GstTempchatCall *call, Member *m)
+{
+  tc_session_event ev = { 0 };
+
+  if (call->peer_present) {
+    ev.type = TC_SESSION_EV_PEER_JOINED;
+    ev.is_offerer = call->is_offerer;
+    m->funcs.on_event (m->member, NULL, &ev);
+    replay_negotiated (m, TC_MEDIA_VIDEO, call->negotiated_video);
+    replay_negotiated (m, TC_MEDIA_AUDIO, call->negotiated_audio);
+  }
+  if (call->have_state) {
+    memset (&ev, 0, sizeof ev);
+    ev.type = TC_SESSION_EV_STATE;
+    ev.state = call->state;
+    m->funcs.on_event (m->member, NULL, &ev);
+  }
+}
+
+static void
+call_free (GstTempchatCall *call)
+{
+  g_assert (call->members == NULL && call->session == NULL);
+  g_free (call->key);
+  g_rw_lock_clear (&call->session_lock);
+  g_mutex_clear (&call->lock);
+  g_free (call);
+}
+
+GstTempchatCall *
+gst_tempchat_call_join (const GstTempchatSettings *settings,
+    const char *room_name, const GstTempchatMemberFuncs *funcs,
+    gpointer member)
+{
+  gchar *key = g_strjoin ("\n", settings->signaling_url, settings->channel,
+      room_name, NULL);
+  GstTempchatCall *call;
+  Member *m = g_new0 (Member, 1);
+
+  m->funcs = *funcs;
+  m->member = member;
+  gst_tempchat_settings_copy (&m->settings, settings);
+
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL)
+    registry = g_hash_table_new (g_str_hash, g_str_equal);
+  call = g_hash_table_lookup (registry, key);
+  if (call == NULL) {
+    call = g_new0 (GstTempchatCall, 1);
+    call->key = key;
+    key = NULL;
+    call->serial = next_serial++;
+    g_rw_lock_init (&call->session_lock);
+    g_mutex_init (&call->lock);
+    g_hash_table_insert (registry, call->key, call);
+    GST_DEBUG ("[c%u] new call", call->serial);
+  }
+  call->n_members++;
+  g_mutex_lock (&call->lock);
+  call->members = g_list_append (call->members, m);
+  g_mutex_unlock (&call->lock);
+  GST_DEBUG ("[c%u] %u member(s)", call->serial, call->n_members);
+  g_mutex_unlock (&registry_lock);
+
+  g_free (key);
+  return call;
+}
+
+static GstTempchatDirections
+union_of_directions (GstTempchatCall *call)
+{
+  GstTempchatDirections dirs = 0;
+
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    dirs |= m->funcs.directions (m->member);
+  }
+  return dirs;
+}
+
+/* call->session_lock held for writing. */
+static gboolean
+create_session (GstTempchatCall *call, Member *starter, gchar **message)
+{
+  tc_session_config cfg;
+  GstTempchatDirections dirs;
+  tc_status st = TC_OK;
+  tc_session *s;
+
+  g_mutex_lock (&call->lock);
+  dirs = union_of_directions (call);
+  call->have_state = FALSE;
+  call->peer_present = FALSE;
+  call->negotiated_audio = TC_SDP_CODEC_NONE;
+  call->negotiated_video = TC_SDP_CODEC_NONE;
+  starter->started = TRUE;
+  g_mutex_unlock (&call->lock);
+
+  tc_session_config_init (&cfg);
+  gst_tempchat_settings_to_config (&starter->settings, &cfg);
+  cfg.send_audio = (dirs & GST_TEMPCHAT_SEND_AUDIO) != 0;
+  cfg.send_video = (dirs & GST_TEMPCHAT_SEND_VIDEO) != 0;
+  cfg.recv_audio = (dirs & GST_TEMPCHAT_RECV_AUDIO) != 0;
+  cfg.recv_video = (dirs & GST_TEMPCHAT_RECV_VIDEO) != 0;
+  /* Our encoder is vp8enc and our decoder vp8dec; the core packetizes VP8.
+   * Add codecs here together with their encoder and decoder. */
+  cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
+  cfg.n_video_codecs = 1;
+
+  s = tc_session_new (&cfg, on_session_event, call, &st);
+  if (s != NULL)
+    st = tc_session_start (s);
+  if (st != TC_OK) {
+    *message = g_strdup_printf ("Could not start the call: %s.",
+        tc_status_str (st));
+    tc_session_free (s);
+    g_mutex_lock (&call->lock);
+    starter->started = FALSE;
+    g_mutex_unlock (&call->lock);
+    return FALSE;
+  }
+  call->session = s;
+  call->session_dirs = dirs;
+  GST_INFO ("[c%u] session started (send%s%s, receive%s%s)", call->serial,
+      cfg.send_video ? " video" : "", cfg.send_audio ? " audio" : "",
+      cfg.recv_video ? " video" : "", cfg.recv_audio ? " audio" : "");
+  return TRUE;
+}
+
+gboolean
+gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
+    gchar **message)
+{
+  gboolean ok = TRUE;
+  Member *m;
+
+  g_rw_lock_writer_lock (&call->session_lock);
+  g_mutex_lock (&call->lock);
+  m = find_member (call, member);
+  g_mutex_unlock (&call->lock);
+  g_return_val_if_fail (m != NULL, FALSE);
+
+  if (call->session == NULL) {
+    ok = create_session (call, m, message);
+  } else {
+    GstTempchatDirections want = m->funcs.directions (m->member);
+    if ((want & ~call->session_dirs) != 0) {
+      *message = g_strdup ("This room's call in this process was started "
+          "without the media this element needs. Put tempchatsink and "
+          "tempchatsrc of one room in one pipeline, or set both to READY "
+          "before either goes to PAUSED.");
+      ok = FALSE;
+    } else {
+      g_mutex_lock (&call->lock);
+      m->started = TRUE;
+      replay (call, m);
+      g_mutex_unlock (&call->lock);
+    }
+  }
+  g_rw_lock_writer_unlock (&call->session_lock);
+  return ok;
+}
+
+void
+gst_tempchat_call_stop (GstTempchatCall *call, gpointer member)
+{
+  tc_session *s = NULL;
+  gboolean any_started = FALSE;
+
+  g_rw_lock_writer_lock (&call->session_lock);
+  g_mutex_lock (&call->lock);
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    if (m->member == member)
+      m->started = FALSE;
+    any_started |= m->started;
+  }
+  g_mutex_unlock (&call->lock);
+  if (!any_started) {
+    s = call->session;
+    call->session = NULL;
+    call->session_dirs = 0;
+  }
+  /* Outside call->lock: the session thread may be waiting for it. */
+  if (s != NULL) {
+    tc_session_stop (s);
+    tc_session_free (s);
+    GST_INFO ("[c%u] session stopped", call->serial);
+  }
+  g_rw_lock_writer_unlock (&call->session_lock);
+}
+
+void
+gst_tempchat_call_leave (GstTempchatCall *call, gpointer member)
+{
+  Member *m;
+
+  gst_tempchat_call_stop (call, member);
+
+  g_mutex_lock (&registry_lock);
+  g_mutex_lock (&call->lock);
+  m = find_member (call, member);
+  call->members = g_list_remove (call->members, m);
+  g_mutex_unlock (&call->lock);
+  if (m != NULL) {
+    gst_tempchat_settings_clear (&m->settings);
+    g_free (m);
+  }
+  if (--call->n_members == 0) {
+    GST_DEBUG ("[c%u] last member left", call->serial);
+    g_hash_table_remove (registry, call->key);
+    call_free (call);
+  }
+  g_mutex_unlock (&registry_lock);
+}
+
+tc_status
+gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
+    const guint8 *data, gsize len, gint64 pts_us, gboolean keyframe)
+{
+  tc_status st = TC_ERR_CLOSED;
+
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    st = tc_session_push_frame (call->session, kind, data, len, pts_us,
+        keyframe);
+  g_rw_lock_reader_unlock (&call->session_lock);
+  return st;
+}
+
+gboolean
+gst_tempchat_call_get_stats (GstTempchatCall *call, tc_session_stats *out)
+{
+  gboolean ok = FALSE;
+
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    ok = tc_session_get_stats (call->session, out) == TC_OK;
+  g_rw_lock_reader_unlock (&call->session_lock);
+  return ok;
+}
+
+guint
+gst_tempchat_call_serial (GstTempchatCall *call)
+{
+  return call->serial;
+}

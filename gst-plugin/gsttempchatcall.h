@@ -1,0 +1,87 @@
+/* gsttempchatcall.h - one call per room in a process, shared by the elements
+ * that name it. Private to gst-plugin/.
+ *
+ * A tempchatsink and a tempchatsrc naming the same signaling-url, channel and
+ * room are one participant in that room, so they share one tc_session. The
+ * session is configured once, at creation, with the union of the directions
+ * its members want; hence the two phases:
+ *
+ *   join   (NULL -> READY)    become a member; nothing on the network yet
+ *   start  (READY -> PAUSED)  the first member to start creates and starts
+ *                             the session with every joined member's
+ *                             directions; later members must fit in them
+ *   stop   (PAUSED -> READY)  the last started member stops the session
+ *   leave  (READY -> NULL)    the last member frees the call
+ *
+ * A GstBin takes all its children to READY before any goes to PAUSED, so two
+ * elements in one pipeline always share correctly. Across pipelines, set both
+ * to READY before either goes to PAUSED.
+ */
+#ifndef GST_TEMPCHAT_CALL_H
+#define GST_TEMPCHAT_CALL_H
+
+#include <gst/gst.h>
+
+#include "gsttempchatprops.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstTempchatCall GstTempchatCall;
+
+typedef enum
+{
+  GST_TEMPCHAT_SEND_AUDIO = 1 << 0,
+  GST_TEMPCHAT_SEND_VIDEO = 1 << 1,
+  GST_TEMPCHAT_RECV_AUDIO = 1 << 2,
+  GST_TEMPCHAT_RECV_VIDEO = 1 << 3,
+} GstTempchatDirections;
+
+typedef struct
+{
+  /* The directions this member needs; asked when the session is created and
+   * when the member starts. Any thread. */
+  GstTempchatDirections (*directions) (gpointer member);
+  /* An event of the session, on the session thread (or, for the replay of
+   * the call's current state to a member that starts late, on the thread
+   * calling gst_tempchat_call_start, with `s` NULL). `s` may be used for
+   * tc_session_get_stats only. Must return quickly and must not call back
+   * into the call. */
+  void (*on_event) (gpointer member, tc_session *s,
+      const tc_session_event *ev);
+} GstTempchatMemberFuncs;
+
+/* Joins (creating if needed) the call for `settings`, whose room must have
+ * been validated into `room_name`. `settings` is copied. Returns a call the
+ * member leaves with gst_tempchat_call_leave. */
+GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
+    const char *room_name, const GstTempchatMemberFuncs *funcs,
+    gpointer member);
+
+/* Starts the member; creates and starts the session if it is the first.
+ * FALSE with *message (g_free, a sentence for the user) when the session
+ * cannot be created or does not carry what the member needs. */
+gboolean gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
+    gchar **message);
+
+/* Stops the member: no events reach it after this returns. The last started
+ * member stops and frees the session. Must not be called from on_event. */
+void gst_tempchat_call_stop (GstTempchatCall *call, gpointer member);
+
+/* Stops if needed and leaves; `call` is invalid afterwards. */
+void gst_tempchat_call_leave (GstTempchatCall *call, gpointer member);
+
+/* tc_session_push_frame on the call's session; TC_ERR_CLOSED without one.
+ * Any thread. */
+tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,
+    tc_media_kind kind, const guint8 *data, gsize len, gint64 pts_us,
+    gboolean keyframe);
+
+/* Stats of the session; FALSE when there is none. Any thread. */
+gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
+    tc_session_stats *out);
+
+/* A short local number for logs ("[c3]"): never the room. */
+guint gst_tempchat_call_serial (GstTempchatCall *call);
+
+G_END_DECLS
+#endif

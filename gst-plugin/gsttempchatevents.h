@@ -1,0 +1,36 @@
+/* gsttempchatevents.h - what both elements post on the bus for the session's
+ * events. Private to gst-plugin/.
+ *
+ * Element messages (structure names):
+ *   tempchat/peer-joined  role (string: "offerer" or "answerer")
+ *   tempchat/connected    role, video-codec, audio-codec (strings: "VP8",
+ *                         "opus", "none"), relayed (boolean)
+ *   tempchat/peer-left    (no fields); the call waits for the next peer
+ * Fatal session errors become GST_ELEMENT_ERROR, others GST_ELEMENT_WARNING,
+ * with the core's sentence (which never holds ids, SDP or addresses).
+ */
+#ifndef GST_TEMPCHAT_EVENTS_H
+#define GST_TEMPCHAT_EVENTS_H
+
+#include <gst/gst.h>
+
+#include "tempchat/tc_session.h"
+
+G_BEGIN_DECLS
+
+/* What an element remembers of the current peer, for the messages. Touched
+ * only from the member's on_event (serialized by the call). */
+typedef struct
+{
+  gboolean peer_present;
+  gboolean is_offerer;
+  tc_sdp_codec video;
+  tc_sdp_codec audio;
+} GstTempchatPeerInfo;
+
+/* Posts the message or error for `ev`, if it has one. `s` may be NULL. */
+void gst_tempchat_post_event (GstElement *element, GstTempchatPeerInfo *peer,
+    tc_session *s, const tc_session_event *ev);
+
+G_END_DECLS
+#endif

@@ -1,0 +1,379 @@
+/* gsttempchatprops.c - the properties tempchatsink and tempchatsrc share.
+ *
+ * One place installs them, stores them and turns them into a
+ * tc_session_config, so the two elements cannot drift apart. Secrets
+ * (turn-secret, turn-password) are write-only: nothing reads them back, and
+ * gst-launch-1.0 -v cannot print them.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "tempchat/tc_room.h"
+#include "gsttempchatprops.h"
+
+#define RW_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+#define WO_FLAGS (G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+
+GType
+gst_tempchat_quality_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {TC_SDP_QUALITY_360P, "360p: 500 kbps start, 700 kbps max", "360p"},
+    {TC_SDP_QUALITY_720P, "720p: 2 Mbps start, 3 Mbps max", "720p"},
+    {TC_SDP_QUALITY_1080P, "1080p: 4.5 Mbps start, 6 Mbps max", "1080p"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTempchatQuality", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+void
+gst_tempchat_settings_init (GstTempchatSettings *s)
+{
+  memset (s, 0, sizeof *s);
+  s->signaling_url = g_strdup (GST_TEMPCHAT_DEFAULT_SIGNALING_URL);
+  s->quality = GST_TEMPCHAT_DEFAULT_QUALITY;
+}
+
+void
+gst_tempchat_settings_clear (GstTempchatSettings *s)
+{
+  g_free (s->room);
+  g_free (s->signaling_url);
+  g_free (s->channel);
+  g_strfreev (s->stun_servers);
+  g_free (s->turn_server);
+  g_free (s->turn_secret);
+  g_free (s->turn_username);
+  g_free (s->turn_password);
+  g_free (s->ca_file);
+  memset (s, 0, sizeof *s);
+}
+
+void
+gst_tempchat_settings_copy (GstTempchatSettings *dst,
+    const GstTempchatSettings *src)
+{
+  dst->room = g_strdup (src->room);
+  dst->signaling_url = g_strdup (src->signaling_url);
+  dst->channel = g_strdup (src->channel);
+  dst->stun_servers = g_strdupv (src->stun_servers);
+  dst->turn_server = g_strdup (src->turn_server);
+  dst->turn_secret = g_strdup (src->turn_secret);
+  dst->turn_username = g_strdup (src->turn_username);
+  dst->turn_password = g_strdup (src->turn_password);
+  dst->relay_only = src->relay_only;
+  dst->quality = src->quality;
+  dst->insecure_signaling = src->insecure_signaling;
+  dst->ca_file = g_strdup (src->ca_file);
+}
+
+void
+gst_tempchat_props_install (GObjectClass *klass)
+{
+  /* The room is a secret of sorts: anyone with it can join the call. It is
+   * readable (applications need it back) but never logged. */
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_ROOM,
+      g_param_spec_string ("room", "Room",
+          "The TempChat room to join: the invitation link "
+          "(https://host/#abc123), its hash (#abc123) or the bare hash "
+          "(abc123)", NULL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_SIGNALING_URL,
+      g_param_spec_string ("signaling-url", "Signaling URL",
+          "ScaleDrone v3 websocket URL (wss://, or ws:// to a loopback host "
+          "such as a local tempchat-relay)",
+          GST_TEMPCHAT_DEFAULT_SIGNALING_URL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_CHANNEL,
+      g_param_spec_string ("channel", "Channel",
+          "ScaleDrone channel id of the TempChat site (SCALEDRONE_CHANNEL in "
+          "its script.js); required", NULL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STUN_SERVERS,
+      gst_param_spec_array ("stun-servers", "STUN servers",
+          "STUN server URLs as in RTCIceServer, e.g. "
+          "stun-servers=\"<stun:stun.example.org:3478,stun:192.0.2.1:19302>\" "
+          "on the gst-launch-1.0 command line; empty: host (and TURN) "
+          "candidates only",
+          g_param_spec_string ("stun-server", "STUN server",
+              "One STUN server URL (stun:host:port)", NULL,
+              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SERVER,
+      g_param_spec_string ("turn-server", "TURN server",
+          "TURN server URL: turn:host:port?transport=udp|tcp or "
+          "turns:host:port; credentials from turn-secret or "
+          "turn-username/turn-password", NULL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SECRET,
+      g_param_spec_string ("turn-secret", "TURN secret",
+          "coturn static-auth-secret: short-lived TURN credentials are "
+          "derived from it as the web client does (write-only)", NULL,
+          WO_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_USERNAME,
+      g_param_spec_string ("turn-username", "TURN username",
+          "Fixed TURN username (instead of turn-secret)", NULL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_PASSWORD,
+      g_param_spec_string ("turn-password", "TURN password",
+          "Fixed TURN password (instead of turn-secret; write-only)", NULL,
+          WO_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_RELAY_ONLY,
+      g_param_spec_boolean ("relay-only", "Relay only",
+          "Use TURN relay candidates only, so the peer never learns our IP "
+          "address (needs turn-server)", FALSE, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_QUALITY,
+      g_param_spec_enum ("quality", "Quality",
+          "Call quality as in the web client's selector: bandwidth hints in "
+          "the SDP and the video encoder's start bitrate",
+          GST_TYPE_TEMPCHAT_QUALITY, GST_TEMPCHAT_DEFAULT_QUALITY, RW_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_INSECURE_SIGNALING,
+      g_param_spec_boolean ("insecure-signaling", "Insecure signaling",
+          "Allow unencrypted ws:// signaling to hosts that are not loopback "
+          "(the room then travels in clear text)", FALSE, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_CA_FILE,
+      g_param_spec_string ("ca-file", "CA file",
+          "PEM file of extra certificate authorities trusted for wss:// "
+          "signaling (e.g. a self-hosted relay's)", NULL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "The call's statistics as an application/x-tempchat-stats "
+          "structure: state, relayed, rtt-ms, and per direction (send, "
+          "recv) video-codec, width, height, fps, video-bitrate, "
+          "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+set_strv_from_array (gchar ***dst, const GValue *value)
+{
+  guint n = gst_value_array_get_size (value);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++) {
+    const GValue *v = gst_value_array_get_value (value, i);
+    const gchar *str = G_VALUE_HOLDS_STRING (v) ? g_value_get_string (v) : NULL;
+    if (str != NULL && *str != '\0')
+      g_ptr_array_add (out, g_strdup (str));
+  }
+  g_ptr_array_add (out, NULL);
+  g_strfreev (*dst);
+  *dst = (gchar **) g_ptr_array_free (out, FALSE);
+  if ((*dst)[0] == NULL)
+    g_clear_pointer (dst, g_strfreev);
+}
+
+static void
+get_array_from_strv (gchar **src, GValue *value)
+{
+  for (guint i = 0; src != NULL && src[i] != NULL; i++) {
+    GValue v = G_VALUE_INIT;
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, src[i]);
+    gst_value_array_append_and_take_value (value, &v);
+  }
+}
+
+static void
+set_str (gchar **dst, const GValue *value)
+{
+  g_free (*dst);
+  *dst = g_value_dup_string (value);
+}
+
+gboolean
+gst_tempchat_props_set (GstTempchatSettings *s, guint prop_id,
+    const GValue *value)
+{
+  switch (prop_id) {
+    case GST_TEMPCHAT_PROP_ROOM:
+      set_str (&s->room, value);
+      break;
+    case GST_TEMPCHAT_PROP_SIGNALING_URL:
+      set_str (&s->signaling_url, value);
+      if (s->signaling_url == NULL)
+        s->signaling_url = g_strdup (GST_TEMPCHAT_DEFAULT_SIGNALING_URL);
+      break;
+    case GST_TEMPCHAT_PROP_CHANNEL:
+      set_str (&s->channel, value);
+      break;
+    case GST_TEMPCHAT_PROP_STUN_SERVERS:
+      set_strv_from_array (&s->stun_servers, value);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_SERVER:
+      set_str (&s->turn_server, value);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_SECRET:
+      set_str (&s->turn_secret, value);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_USERNAME:
+      set_str (&s->turn_username, value);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_PASSWORD:
+      set_str (&s->turn_password, value);
+      break;
+    case GST_TEMPCHAT_PROP_RELAY_ONLY:
+      s->relay_only = g_value_get_boolean (value);
+      break;
+    case GST_TEMPCHAT_PROP_QUALITY:
+      s->quality = g_value_get_enum (value);
+      break;
+    case GST_TEMPCHAT_PROP_INSECURE_SIGNALING:
+      s->insecure_signaling = g_value_get_boolean (value);
+      break;
+    case GST_TEMPCHAT_PROP_CA_FILE:
+      set_str (&s->ca_file, value);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
+    GValue *value)
+{
+  switch (prop_id) {
+    case GST_TEMPCHAT_PROP_ROOM:
+      g_value_set_string (value, s->room);
+      break;
+    case GST_TEMPCHAT_PROP_SIGNALING_URL:
+      g_value_set_string (value, s->signaling_url);
+      break;
+    case GST_TEMPCHAT_PROP_CHANNEL:
+      g_value_set_string (value, s->channel);
+      break;
+    case GST_TEMPCHAT_PROP_STUN_SERVERS:
+      get_array_from_strv (s->stun_servers, value);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_SERVER:
+      g_value_set_string (value, s->turn_server);
+      break;
+    case GST_TEMPCHAT_PROP_TURN_USERNAME:
+      g_value_set_string (value, s->turn_username);
+      break;
+    case GST_TEMPCHAT_PROP_RELAY_ONLY:
+      g_value_set_boolean (value, s->relay_only);
+      break;
+    case GST_TEMPCHAT_PROP_QUALITY:
+      g_value_set_enum (value, s->quality);
+      break;
+    case GST_TEMPCHAT_PROP_INSECURE_SIGNALING:
+      g_value_set_boolean (value, s->insecure_signaling);
+      break;
+    case GST_TEMPCHAT_PROP_CA_FILE:
+      g_value_set_string (value, s->ca_file);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_tempchat_settings_validate (const GstTempchatSettings *s,
+    char *room_name, gchar **message)
+{
+  if (s->room == NULL || *s->room == '\0') {
+    *message = g_strdup ("No room set: set the room property to the TempChat "
+        "invitation link (https://host/#abc123), #abc123 or abc123.");
+    return FALSE;
+  }
+  if (tc_room_from_link (s->room, room_name, TC_ROOM_NAME_SIZE) != TC_OK) {
+    *message = g_strdup_printf ("The room property is %s.",
+        tc_status_str (TC_ERR_BAD_ROOM));
+    return FALSE;
+  }
+  if (s->channel == NULL || *s->channel == '\0') {
+    *message = g_strdup ("No channel set: set the channel property to the "
+        "ScaleDrone channel id the TempChat site uses.");
+    return FALSE;
+  }
+  if (!g_str_has_prefix (s->signaling_url, "ws://")
+      && !g_str_has_prefix (s->signaling_url, "wss://")) {
+    *message = g_strdup_printf ("The signaling-url property is wrong: %s.",
+        tc_status_str (TC_ERR_BAD_URL));
+    return FALSE;
+  }
+  if (s->relay_only && s->turn_server == NULL) {
+    *message = g_strdup ("relay-only needs a TURN server: set turn-server "
+        "and its credentials.");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+gst_tempchat_settings_to_config (const GstTempchatSettings *s,
+    tc_session_config *cfg)
+{
+  cfg->signaling.url = s->signaling_url;
+  cfg->signaling.channel = s->channel;
+  cfg->signaling.room = s->room;
+  cfg->signaling.allow_insecure = s->insecure_signaling;
+  cfg->signaling.ca_file = s->ca_file;
+  cfg->stun_servers = (const char *const *) s->stun_servers;
+  cfg->turn_server = s->turn_server;
+  cfg->turn_username = s->turn_username;
+  cfg->turn_password = s->turn_password;
+  cfg->turn_secret = s->turn_secret;
+  cfg->relay_only = s->relay_only;
+  cfg->quality = s->quality;
+}
+
+static GstStructure *
+direction_structure (const char *name, const tc_session_stats *st, int i)
+{
+  if (st == NULL)
+    return gst_structure_new (name, "video-codec", G_TYPE_STRING, "none",
+        "width", G_TYPE_UINT, 0u, "height", G_TYPE_UINT, 0u,
+        "fps", G_TYPE_DOUBLE, 0.0, "video-bitrate", G_TYPE_UINT64,
+        (guint64) 0, "audio-bitrate", G_TYPE_UINT64, (guint64) 0,
+        "packets", G_TYPE_UINT64, (guint64) 0, "packets-lost",
+        G_TYPE_UINT64, (guint64) 0, "loss-fraction", G_TYPE_DOUBLE, 0.0,
+        "nacks", G_TYPE_UINT64, (guint64) 0, "plis", G_TYPE_UINT64,
+        (guint64) 0, NULL);
+  return gst_structure_new (name,
+      "video-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].video_codec),
+      "width", G_TYPE_UINT, st->dir[i].width,
+      "height", G_TYPE_UINT, st->dir[i].height,
+      "fps", G_TYPE_DOUBLE, st->dir[i].fps,
+      "video-bitrate", G_TYPE_UINT64, (guint64) st->dir[i].video_bitrate_bps,
+      "audio-bitrate", G_TYPE_UINT64, (guint64) st->dir[i].audio_bitrate_bps,
+      "packets", G_TYPE_UINT64, (guint64) st->dir[i].packets,
+      "packets-lost", G_TYPE_UINT64, (guint64) st->dir[i].packets_lost,
+      "loss-fraction", G_TYPE_DOUBLE, st->dir[i].loss_fraction,
+      "nacks", G_TYPE_UINT64, (guint64) st->dir[i].nacks,
+      "plis", G_TYPE_UINT64, (guint64) st->dir[i].plis, NULL);
+}
+
+GstStructure *
+gst_tempchat_stats_to_structure (const tc_session_stats *st)
+{
+  GstStructure *send = direction_structure ("send", st, 0);
+  GstStructure *recv = direction_structure ("recv", st, 1);
+  GstStructure *s = gst_structure_new (GST_TEMPCHAT_STATS_NAME,
+      "state", G_TYPE_STRING,
+      st != NULL ? tc_session_state_str (st->state) : "idle",
+      "relayed", G_TYPE_BOOLEAN, st != NULL ? st->relayed : FALSE,
+      "rtt-ms", G_TYPE_DOUBLE, st != NULL ? st->rtt_ms : -1.0,
+      "send", GST_TYPE_STRUCTURE, send,
+      "recv", GST_TYPE_STRUCTURE, recv, NULL);
+
+  gst_structure_free (send);
+  gst_structure_free (recv);
+  return s;
+}
+
+const gchar *
+gst_tempchat_status_sentence (tc_status st)
+{
+  return tc_status_str (st);
+}

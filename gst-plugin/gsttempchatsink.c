@@ -1,0 +1,729 @@
+/* gsttempchatsink.c - sends video and audio into a TempChat room.
+ *
+ * A bin with request pads "video" and "audio". Raw input is encoded inside:
+ *   video: videoconvert ! vp8enc ! appsink
+ *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
+ * Already-encoded VP8 or Opus goes straight to the appsink. The chain is
+ * built when the first caps arrive on a pad, which tells raw from encoded.
+ * Each appsink hands its frames to the room's call (gsttempchatcall.c).
+ */
+
+/**
+ * SECTION:element-tempchatsink
+ * @title: tempchatsink
+ * @see_also: tempchatsrc, vp8enc, opusenc
+ *
+ * Joins a TempChat room (the URL hash of a TempChat link) as the other
+ * participant of a 1-on-1 call and sends what arrives on its "video" and
+ * "audio" pads. Raw video is encoded to VP8 and raw audio to Opus (48 kHz
+ * stereo, 128 kbps, in-band FEC) inside the element; VP8 and Opus from an
+ * encoder of your own pass through unchanged (it then receives the peer's
+ * keyframe requests as upstream force-key-unit events, and target bitrate
+ * changes as "tempchat/target-bitrate" element messages with a "bitrate"
+ * field in bits per second).
+ *
+ * The call starts when the element goes from READY to PAUSED and ends when it
+ * goes back to READY. A tempchatsrc naming the same room, channel and
+ * signaling-url in the same process shares the call: put both in one
+ * pipeline (or set both to READY before either goes to PAUSED).
+ *
+ * Element messages: "tempchat/peer-joined" (role), "tempchat/connected"
+ * (role, video-codec, audio-codec, relayed), "tempchat/peer-left". Fatal
+ * call errors are posted as errors.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! tempchatsink name=call \
+ *     room="https://tempchat.example/#abc123" channel=CHANNEL_ID \
+ *     pulsesrc ! call.audio
+ * ]| Sends a webcam and a microphone to the browser that opened the link.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! video/x-raw,width=1280,height=720 ! \
+ *     vp8enc deadline=1 ! tempchatsink name=call room=abc123 channel=CHANNEL_ID \
+ *     quality=720p relay-only=true turn-server="turn:turn.example:3478" \
+ *     turn-secret=SECRET audiotestsrc is-live=true ! opusenc ! call.audio
+ * ]| Sends already-encoded VP8 and Opus over a TURN relay only.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink room=abc123 channel=c \
+ *     signaling-url=ws://127.0.0.1:8080/v3/websocket
+ * ]| Uses a local tempchat-relay for signaling.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+
+#include "tempchat/tc_room.h"
+#include "gsttempchat.h"
+#include "gsttempchatcall.h"
+#include "gsttempchatevents.h"
+#include "gsttempchatprops.h"
+
+#define GST_CAT_DEFAULT tempchat_debug
+
+#define GST_TYPE_TEMPCHAT_SINK (gst_tempchat_sink_get_type ())
+G_DECLARE_FINAL_TYPE (GstTempchatSink, gst_tempchat_sink, GST, TEMPCHAT_SINK,
+    GstBin);
+
+/* Encoder settings for a real-time call. */
+#define VP8_CPU_USED 8          /* fastest real-time presets on small CPUs */
+#define VP8_KEYFRAME_MAX_DIST 600       /* the peer asks for more via PLI */
+#define VP8_THREADS 2
+#define OPUS_BITRATE 128000     /* the web client's 128 kbps */
+#define OPUS_PACKET_LOSS_PERCENT 10     /* makes in-band FEC actually used */
+
+enum
+{
+  PROP_0 = GST_TEMPCHAT_PROP_LAST,
+};
+
+typedef struct
+{
+  GstTempchatSink *sink;        /* not a reference: the sink owns us */
+  tc_media_kind kind;
+  GstPad *ghost;
+  GstElement *appsink;
+  GstElement *encoder;          /* NULL when input is already encoded */
+  GPtrArray *elements;          /* what we added to the bin for this pad */
+  gboolean encoded_input;
+  gboolean warned_refused;
+  /* Set by the session thread, applied in the streaming thread. */
+  gint keyframe_pending;
+  gint bitrate_pending;
+} SinkStream;
+
+struct _GstTempchatSink
+{
+  GstBin parent;
+
+  GstTempchatSettings settings; /* object lock */
+  GstTempchatCall *call;        /* between READY and NULL */
+  GstTempchatPeerInfo peer;     /* session thread only */
+  SinkStream *video;            /* object lock */
+  SinkStream *audio;
+};
+
+static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
+    GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8"));
+
+static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE ("audio",
+    GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("audio/x-raw; "
+        "audio/x-opus, channel-mapping-family = (int) 0"));
+
+G_DEFINE_TYPE (GstTempchatSink, gst_tempchat_sink, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE (tempchatsink, "tempchatsink", GST_RANK_NONE,
+    GST_TYPE_TEMPCHAT_SINK);
+
+/* ------------------------------------------------------------ frames out */
+
+/* The capture time of `buf` on the pipeline clock, in microseconds: running
+ * time plus base time, the same clock for both kinds. */
+static gint64
+frame_time_us (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
+{
+  const GstSegment *seg = gst_sample_get_segment (sample);
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+  GstClockTime rt = GST_CLOCK_TIME_NONE;
+  GstClock *clock;
+  gint64 now_us;
+
+  if (seg != NULL && GST_BUFFER_PTS_IS_VALID (buf))
+    rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (buf));
+  if (GST_CLOCK_TIME_IS_VALID (rt) && GST_CLOCK_TIME_IS_VALID (base))
+    return (gint64) ((rt + base) / GST_USECOND);
+
+  /* No timestamp: now on the same clock. */
+  clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (clock == NULL)
+    return g_get_monotonic_time ();
+  now_us = (gint64) (gst_clock_get_time (clock) / GST_USECOND);
+  gst_object_unref (clock);
+  return now_us;
+}
+
+static GstFlowReturn
+on_new_sample (GstAppSink *appsink, gpointer user_data)
+{
+  SinkStream *st = user_data;
+  GstTempchatSink *self = st->sink;
+  GstSample *sample = gst_app_sink_pull_sample (appsink);
+  GstBuffer *buf;
+  GstMapInfo map;
+  tc_status status;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  buf = gst_sample_get_buffer (sample);
+  if (buf == NULL || self->call == NULL
+      || !gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    gst_sample_unref (sample);
+    return GST_FLOW_OK;
+  }
+  status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
+      map.size, frame_time_us (self, sample, buf),
+      !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT));
+  gst_buffer_unmap (buf, &map);
+  gst_sample_unref (sample);
+
+  if (status == TC_ERR_INVALID_ARG && !st->warned_refused) {
+    st->warned_refused = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The call does not send %s: the pad was requested after the call "
+            "started.", st->kind == TC_MEDIA_VIDEO ? "video" : "audio"),
+        (NULL));
+  }
+  /* Frames while not connected are dropped by the core; never an error. */
+  return GST_FLOW_OK;
+}
+
+/* ------------------------------------------- keyframe and bitrate requests */
+
+/* Applies what the session asked for, in the streaming thread just before a
+ * frame reaches the encoder (or, for encoded input, the appsink). */
+static GstPadProbeReturn
+apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  SinkStream *st = user_data;
+  gint bps;
+
+  if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
+    GstEvent *ev = gst_video_event_new_upstream_force_key_unit
+        (GST_CLOCK_TIME_NONE, TRUE, 0);
+    GST_DEBUG_OBJECT (st->sink, "asking for a keyframe");
+    if (st->encoder != NULL) {
+      GstPad *src = gst_element_get_static_pad (st->encoder, "src");
+      gst_pad_send_event (src, ev);
+      gst_object_unref (src);
+    } else {
+      /* Upstream from the appsink: through the ghost pad to the user's
+       * encoder. */
+      gst_pad_push_event (pad, ev);
+    }
+  }
+  bps = g_atomic_int_exchange (&st->bitrate_pending, 0);
+  if (bps > 0 && st->encoder != NULL) {
+    GST_DEBUG_OBJECT (st->sink, "video target bitrate %d", bps);
+    g_object_set (st->encoder, "target-bitrate", bps, NULL);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* ------------------------------------------------------ building a chain */
+
+/* Returns a new element we hold a reference to (not floating). */
+static GstElement *
+make (GstTempchatSink *self, const gchar *factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (e == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The GStreamer element \"%s\" is missing; install the plugin "
+            "package that provides it (gstreamer1.0-plugins-base or -good).",
+            factory), (NULL));
+    return NULL;
+  }
+  return gst_object_ref_sink (e);
+}
+
+static guint
+start_bitrate_bps (GstTempchatSink *self)
+{
+  guint32 start_kbps = 2000;
+
+  GST_OBJECT_LOCK (self);
+  tc_sdp_quality_bitrates (self->settings.quality, NULL, &start_kbps);
+  GST_OBJECT_UNLOCK (self);
+  return start_kbps * 1000;
+}
+
+static void
+configure_vp8enc (GstTempchatSink *self, GstElement *enc)
+{
+  g_object_set (enc, "deadline", (gint64) 1, "cpu-used", VP8_CPU_USED,
+      "target-bitrate", (gint) start_bitrate_bps (self),
+      "keyframe-max-dist", VP8_KEYFRAME_MAX_DIST, "lag-in-frames", 0,
+      "threads", VP8_THREADS, NULL);
+  gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
+  gst_util_set_object_arg (G_OBJECT (enc), "error-resilient", "default");
+}
+
+static void
+configure_opusenc (GstElement *enc)
+{
+  g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", TRUE,
+      "packet-loss-percentage", OPUS_PACKET_LOSS_PERCENT, NULL);
+  /* generic, not voice: a sink often carries program audio and music. */
+  gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "generic");
+  gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "20");
+}
+
+/* The factories between the ghost pad and the appsink for raw input. */
+static const gchar *const raw_video_chain[] = { "videoconvert", "vp8enc",
+  NULL };
+static const gchar *const raw_audio_chain[] = { "audioconvert",
+  "audioresample", "capsfilter", "opusenc", NULL };
+
+static gboolean
+upstream_is_live (SinkStream *st)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (st->ghost, q))
+    gst_query_parse_latency (q, &live, NULL, NULL);
+  gst_query_unref (q);
+  return live;
+}
+
+static gboolean
+build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
+{
+  const gchar *const *chain = st->kind == TC_MEDIA_VIDEO ? raw_video_chain :
+      raw_audio_chain;
+  GstElement *prev = NULL;
+  GstPad *probe_pad, *target;
+  GstCaps *caps;
+
+  st->appsink = make (self, "appsink");
+  if (st->appsink == NULL)
+    return FALSE;
+  caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ? "video/x-vp8" :
+      "audio/x-opus");
+  /* A live source is already real time: send each frame as soon as it is
+   * encoded (no wait for the pipeline latency, which a tempchatsrc in the
+   * same pipeline raises). Anything else, a file say, is paced by the
+   * clock like a camera. Added while streaming, so no part in preroll. */
+  g_object_set (st->appsink, "caps", caps, "sync", !upstream_is_live (st),
+      "async", FALSE, NULL);
+  gst_caps_unref (caps);
+  {
+    GstAppSinkCallbacks cbs = { 0 };
+    cbs.new_sample = on_new_sample;
+    gst_app_sink_set_callbacks (GST_APP_SINK (st->appsink), &cbs, st, NULL);
+  }
+  g_ptr_array_add (st->elements, st->appsink);
+
+  for (guint i = 0; raw && chain[i] != NULL; i++) {
+    GstElement *e = make (self, chain[i]);
+    if (e == NULL)
+      return FALSE;
+    if (g_str_equal (chain[i], "vp8enc")) {
+      configure_vp8enc (self, e);
+      st->encoder = e;
+    } else if (g_str_equal (chain[i], "opusenc")) {
+      configure_opusenc (e);
+      st->encoder = e;
+    } else if (g_str_equal (chain[i], "capsfilter")) {
+      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
+          "channels=2");
+      g_object_set (e, "caps", opus_in, NULL);
+      gst_caps_unref (opus_in);
+    }
+    g_ptr_array_insert (st->elements, (gint) i, e);
+  }
+
+  for (guint i = 0; i < st->elements->len; i++)
+    gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
+  for (guint i = 0; i < st->elements->len; i++) {
+    GstElement *e = g_ptr_array_index (st->elements, i);
+    if (prev != NULL && !gst_element_link (prev, e)) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Could not build the encoding chain inside tempchatsink."), (NULL));
+      return FALSE;
+    }
+    prev = e;
+  }
+  /* Downstream first, so nothing pushes into an element not yet running. */
+  for (guint i = st->elements->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (st->elements,
+            i - 1));
+
+  probe_pad = gst_element_get_static_pad (st->encoder != NULL ? st->encoder :
+      st->appsink, "sink");
+  if (st->kind == TC_MEDIA_VIDEO)
+    gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER,
+        apply_requests_probe, st, NULL);
+  gst_object_unref (probe_pad);
+
+  target = gst_element_get_static_pad (g_ptr_array_index (st->elements, 0),
+      "sink");
+  gst_ghost_pad_set_target (GST_GHOST_PAD (st->ghost), target);
+  gst_object_unref (target);
+  st->encoded_input = !raw;
+  GST_INFO_OBJECT (self, "%s %s", st->kind == TC_MEDIA_VIDEO ? "video" :
+      "audio", raw ? "encoded here" : "passes through (already encoded)");
+  return TRUE;
+}
+
+static gboolean
+caps_are_raw (GstCaps *caps)
+{
+  const GstStructure *s = gst_caps_get_structure (caps, 0);
+  return g_str_has_suffix (gst_structure_get_name (s), "/x-raw");
+}
+
+static gboolean
+sink_pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (parent);
+  SinkStream *st = gst_pad_get_element_private (pad);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    GstCaps *caps;
+    gboolean raw;
+
+    gst_event_parse_caps (event, &caps);
+    raw = caps_are_raw (caps);
+    if (st->elements->len == 0) {
+      if (!build_chain (self, st, raw)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+    } else if (raw == st->encoded_input) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("tempchatsink cannot switch a pad between raw and encoded input "
+              "while running."), (NULL));
+      gst_event_unref (event);
+      return FALSE;
+    }
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static gboolean
+sink_pad_query (GstPad *pad, GstObject *parent, GstQuery *query)
+{
+  SinkStream *st = gst_pad_get_element_private (pad);
+  GstCaps *templ, *filter, *result;
+
+  /* Until the chain exists, answer from the template (raw or encoded). */
+  if (st->elements->len > 0)
+    return gst_pad_query_default (pad, parent, query);
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      templ = gst_pad_get_pad_template_caps (pad);
+      gst_query_parse_caps (query, &filter);
+      result = filter != NULL ? gst_caps_intersect_full (filter, templ,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (templ);
+      gst_query_set_caps_result (query, result);
+      gst_caps_unref (result);
+      gst_caps_unref (templ);
+      return TRUE;
+    case GST_QUERY_ACCEPT_CAPS:
+      gst_query_parse_accept_caps (query, &filter);
+      templ = gst_pad_get_pad_template_caps (pad);
+      gst_query_set_accept_caps_result (query,
+          gst_caps_can_intersect (filter, templ));
+      gst_caps_unref (templ);
+      return TRUE;
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* ------------------------------------------------------------ request pads */
+
+static void
+stream_free (GstTempchatSink *self, SinkStream *st)
+{
+  /* On dispose the bin may have dropped its children already; we hold our
+   * own references. */
+  for (guint i = 0; i < st->elements->len; i++) {
+    GstElement *e = g_ptr_array_index (st->elements, i);
+    gst_element_set_state (e, GST_STATE_NULL);
+    if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
+      gst_bin_remove (GST_BIN (self), e);
+  }
+  g_ptr_array_free (st->elements, TRUE);
+  g_free (st);
+}
+
+static GstPad *
+gst_tempchat_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
+    const gchar *name, const GstCaps *caps)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (element);
+  gboolean video = g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ),
+      "video");
+  SinkStream *st;
+
+  GST_OBJECT_LOCK (self);
+  if ((video ? self->video : self->audio) != NULL) {
+    GST_OBJECT_UNLOCK (self);
+    GST_WARNING_OBJECT (self, "there is already a %s pad; a call carries "
+        "one of each", video ? "video" : "audio");
+    return NULL;
+  }
+  st = g_new0 (SinkStream, 1);
+  st->sink = self;
+  st->kind = video ? TC_MEDIA_VIDEO : TC_MEDIA_AUDIO;
+  st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  st->ghost = gst_ghost_pad_new_no_target_from_template (video ? "video" :
+      "audio", templ);
+  gst_pad_set_element_private (st->ghost, st);
+  gst_pad_set_event_function (st->ghost, sink_pad_event);
+  gst_pad_set_query_function (st->ghost, sink_pad_query);
+  if (video)
+    self->video = st;
+  else
+    self->audio = st;
+  GST_OBJECT_UNLOCK (self);
+
+  gst_element_add_pad (element, st->ghost);
+  return st->ghost;
+}
+
+static void
+gst_tempchat_sink_release_pad (GstElement *element, GstPad *pad)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (element);
+  SinkStream *st = gst_pad_get_element_private (pad);
+
+  GST_OBJECT_LOCK (self);
+  if (self->video == st)
+    self->video = NULL;
+  else if (self->audio == st)
+    self->audio = NULL;
+  GST_OBJECT_UNLOCK (self);
+
+  gst_ghost_pad_set_target (GST_GHOST_PAD (pad), NULL);
+  gst_element_remove_pad (element, pad);
+  stream_free (self, st);
+}
+
+/* ------------------------------------------------------------ the call */
+
+static GstTempchatDirections
+sink_directions (gpointer member)
+{
+  GstTempchatSink *self = member;
+  GstTempchatDirections dirs = 0;
+
+  GST_OBJECT_LOCK (self);
+  if (self->video != NULL)
+    dirs |= GST_TEMPCHAT_SEND_VIDEO;
+  if (self->audio != NULL)
+    dirs |= GST_TEMPCHAT_SEND_AUDIO;
+  GST_OBJECT_UNLOCK (self);
+  return dirs;
+}
+
+/* On the session thread: quick, no call back into the call. */
+static void
+sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
+{
+  GstTempchatSink *self = member;
+  gboolean encoded;
+
+  switch (ev->type) {
+    case TC_SESSION_EV_KEYFRAME_REQUEST:
+      GST_OBJECT_LOCK (self);
+      if (self->video != NULL)
+        g_atomic_int_set (&self->video->keyframe_pending, 1);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case TC_SESSION_EV_TARGET_BITRATE:
+      GST_OBJECT_LOCK (self);
+      if (self->video != NULL && !self->video->encoded_input)
+        g_atomic_int_set (&self->video->bitrate_pending,
+            (gint) MIN (ev->bitrate_bps, G_MAXINT));
+      encoded = self->video != NULL && self->video->encoded_input;
+      GST_OBJECT_UNLOCK (self);
+      /* Our encoder follows by itself; the user's own one is told. */
+      if (encoded)
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_element (GST_OBJECT (self),
+                gst_structure_new ("tempchat/target-bitrate", "bitrate",
+                    G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
+      break;
+    default:
+      gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
+      break;
+  }
+}
+
+static const GstTempchatMemberFuncs sink_member_funcs = {
+  sink_directions,
+  sink_on_event,
+};
+
+static gboolean
+join_call (GstTempchatSink *self)
+{
+  char room_name[TC_ROOM_NAME_SIZE];
+  gchar *message = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  ok = gst_tempchat_settings_validate (&self->settings, room_name, &message);
+  if (ok)
+    self->call = gst_tempchat_call_join (&self->settings, room_name,
+        &sink_member_funcs, self);
+  GST_OBJECT_UNLOCK (self);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", message), (NULL));
+    g_free (message);
+  }
+  return ok;
+}
+
+static gboolean
+start_call (GstTempchatSink *self)
+{
+  gchar *message = NULL;
+
+  if (sink_directions (self) == 0) {
+    GST_ELEMENT_ERROR (self, CORE, PAD,
+        ("tempchatsink has nothing to send: link video and/or audio to its "
+            "\"video\" and \"audio\" pads."), (NULL));
+    return FALSE;
+  }
+  memset (&self->peer, 0, sizeof self->peer);
+  if (!gst_tempchat_call_start (self->call, self, &message)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
+        (NULL));
+    g_free (message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The call starts at READY->PAUSED, not PAUSED->PLAYING: signaling, ICE and
+ * DTLS take seconds, and starting early overlaps them with prerolling; a
+ * live pipeline goes on to PLAYING at once anyway. It also matches
+ * tempchatsrc, which must be in the room before it has pads to preroll. */
+static GstStateChangeReturn
+gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!join_call (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_call (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (gst_tempchat_sink_parent_class)->change_state
+      (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      gst_tempchat_call_stop (self->call, self);
+    if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+      gst_tempchat_call_leave (self->call, self);
+      self->call = NULL;
+    }
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_tempchat_call_stop (self->call, self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_tempchat_call_leave (self->call, self);
+      self->call = NULL;
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ------------------------------------------------------------ properties */
+
+static void
+gst_tempchat_sink_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
+  gboolean handled;
+
+  GST_OBJECT_LOCK (self);
+  handled = gst_tempchat_props_set (&self->settings, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
+  gboolean handled;
+
+  if (prop_id == GST_TEMPCHAT_PROP_STATS) {
+    tc_session_stats stats;
+    gboolean have = self->call != NULL
+        && gst_tempchat_call_get_stats (self->call, &stats);
+    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
+            &stats : NULL));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  handled = gst_tempchat_props_get (&self->settings, prop_id, value);
+  GST_OBJECT_UNLOCK (self);
+  if (!handled)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_tempchat_sink_finalize (GObject *object)
+{
+  GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
+
+  gst_tempchat_settings_clear (&self->settings);
+  G_OBJECT_CLASS (gst_tempchat_sink_parent_class)->finalize (object);
+}
+
+static void
+gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_tempchat_sink_set_property;
+  gobject_class->get_property = gst_tempchat_sink_get_property;
+  gobject_class->finalize = gst_tempchat_sink_finalize;
+  gst_tempchat_props_install (gobject_class);
+
+  gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_add_static_pad_template (element_class, &audio_template);
+  gst_element_class_set_static_metadata (element_class,
+      "TempChat sink", "Sink/Network/Video/Audio",
+      "Sends video and audio to the other participant of a TempChat room "
+      "(encodes raw input to VP8 and Opus)",
+      "tempchat-peers");
+
+  element_class->request_new_pad =
+      GST_DEBUG_FUNCPTR (gst_tempchat_sink_request_new_pad);
+  element_class->release_pad = GST_DEBUG_FUNCPTR (gst_tempchat_sink_release_pad);
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_tempchat_sink_change_state);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+}
+
+static void
+gst_tempchat_sink_init (GstTempchatSink *self)
+{
+  gst_tempchat_settings_init (&self->settings);
+  /* A sink bin: the pipeline waits for it at EOS. */
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+}

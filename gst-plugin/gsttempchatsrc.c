@@ -1,0 +1,710 @@
+/* gsttempchatsrc.c - receives the remote participant of a TempChat room.
+ *
+ * A bin with sometimes pads video_%u and audio_%u. When the call negotiates
+ * a track (or its first frame arrives) the element builds, off the session
+ * thread,
+ *   appsrc (is-live, TIME) ! vp8dec | opusdec      (decode=true)
+ *   appsrc (is-live, TIME)                         (decode=false)
+ * and exposes the last element's src pad. The session's frames are pushed
+ * into the appsrc with their times mapped to running time.
+ */
+
+/**
+ * SECTION:element-tempchatsrc
+ * @title: tempchatsrc
+ * @see_also: tempchatsink, vp8dec, opusdec
+ *
+ * Joins a TempChat room as the other participant of a 1-on-1 call and
+ * outputs the peer's camera and microphone: a "video_%u" pad and an
+ * "audio_%u" pad appear once the call has negotiated them. Output is decoded
+ * (raw video, raw audio) by default; with decode=false it is the encoded
+ * VP8 and Opus as received.
+ *
+ * It is a live source: it produces only in PLAYING and reports
+ * #GstTempchatSrc:latency as its latency. Timestamps come from the call
+ * (RTCP sender reports), so the two pads stay in sync.
+ *
+ * When the peer leaves, the pads stay: they simply carry nothing until the
+ * next peer joins the room, then continue (with a discontinuity, starting
+ * at a keyframe). A "tempchat/peer-left" element message tells the
+ * application. No EOS is sent: the call waits in the room until the element
+ * is stopped.
+ *
+ * A tempchatsink naming the same room, channel and signaling-url in the same
+ * process shares the call, so one pipeline can be both sides of a two-way
+ * call.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 tempchatsrc name=call room="https://tempchat.example/#abc123" \
+ *     channel=CHANNEL_ID call.video_0 ! queue ! videoconvert ! autovideosink \
+ *     call.audio_0 ! queue ! audioconvert ! autoaudiosink
+ * ]| Shows the browser's camera and plays its microphone.
+ * |[
+ * gst-launch-1.0 tempchatsrc name=call room=abc123 channel=CHANNEL_ID decode=false \
+ *     call.video_0 ! queue ! matroskamux name=mux ! filesink location=call.mkv \
+ *     call.audio_0 ! queue ! mux.
+ * ]| Records the call without re-encoding.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! tempchatsink name=out room=abc123 \
+ *     channel=CHANNEL_ID pulsesrc ! out.audio \
+ *     tempchatsrc name=in room=abc123 channel=CHANNEL_ID \
+ *     in.video_0 ! queue ! videoconvert ! autovideosink \
+ *     in.audio_0 ! queue ! audioconvert ! autoaudiosink
+ * ]| A two-way call: one participant, sending and receiving.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/app/gstappsrc.h>
+
+#include "tempchat/tc_room.h"
+#include "gsttempchat.h"
+#include "gsttempchatcall.h"
+#include "gsttempchatevents.h"
+#include "gsttempchatprops.h"
+
+#define GST_CAT_DEFAULT tempchat_debug
+
+#define GST_TYPE_TEMPCHAT_SRC (gst_tempchat_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
+    GstBin);
+
+#define DEFAULT_DECODE TRUE
+#define DEFAULT_LATENCY_MS 200
+/* Frames kept while a pad is being created; beyond it video waits for the
+ * next keyframe. */
+#define MAX_PENDING 120
+
+enum
+{
+  PROP_DECODE = GST_TEMPCHAT_PROP_LAST,
+  PROP_LATENCY,
+};
+
+enum
+{
+  STREAM_AUDIO,
+  STREAM_VIDEO,
+  N_STREAMS
+};
+
+typedef struct
+{
+  tc_sdp_codec codec;
+  const gchar *caps;
+  const gchar *decoder;
+} CodecInfo;
+
+static const CodecInfo codecs[] = {
+  {TC_SDP_CODEC_VP8, "video/x-vp8", "vp8dec"},
+  {TC_SDP_CODEC_OPUS, "audio/x-opus, channel-mapping-family = (int) 0, "
+        "rate = (int) 48000, channels = (int) 2", "opusdec"},
+};
+
+typedef struct
+{
+  tc_media_kind kind;
+  tc_sdp_codec codec;
+  GstElement *appsrc;           /* set once exposed */
+  GPtrArray *elements;
+  GstPad *ghost;
+  gboolean need_keyframe;       /* video: drop until a keyframe */
+  gboolean discont;
+  GQueue pending;               /* GstBuffer, before the pad exists */
+} SrcStream;
+
+struct _GstTempchatSrc
+{
+  GstBin parent;
+
+  GstTempchatSettings settings; /* object lock */
+  gboolean decode;
+  guint latency_ms;
+
+  GstTempchatCall *call;        /* between READY and NULL */
+  GstTempchatPeerInfo peer;     /* session thread only */
+
+  GMutex lock;                  /* the fields below */
+  gboolean running;             /* between READY->PAUSED and PAUSED->READY */
+  SrcStream *streams[N_STREAMS];
+  guint pad_count[N_STREAMS];
+};
+
+static GstStaticPadTemplate video_template =
+GST_STATIC_PAD_TEMPLATE ("video_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8"));
+
+static GstStaticPadTemplate audio_template =
+GST_STATIC_PAD_TEMPLATE ("audio_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS ("audio/x-raw; audio/x-opus"));
+
+G_DEFINE_TYPE (GstTempchatSrc, gst_tempchat_src, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE (tempchatsrc, "tempchatsrc", GST_RANK_NONE,
+    GST_TYPE_TEMPCHAT_SRC);
+
+static const CodecInfo *
+codec_info (tc_sdp_codec codec)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (codecs); i++)
+    if (codecs[i].codec == codec)
+      return &codecs[i];
+  return NULL;
+}
+
+static void
+stream_free (SrcStream *st)
+{
+  g_queue_clear_full (&st->pending, (GDestroyNotify) gst_buffer_unref);
+  if (st->elements != NULL)
+    g_ptr_array_free (st->elements, TRUE);
+  g_free (st);
+}
+
+/* ------------------------------------------------------ exposing a pad */
+
+/* Returns a new element we hold a reference to (not floating). */
+static GstElement *
+make (GstTempchatSrc *self, const gchar *factory)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (e == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The GStreamer element \"%s\" is missing; install the plugin "
+            "package that provides it (gstreamer1.0-plugins-base or -good).",
+            factory), (NULL));
+    return NULL;
+  }
+  return gst_object_ref_sink (e);
+}
+
+/* Builds appsrc [! decoder] for `st` (not yet in the bin). */
+static gboolean
+build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
+    guint latency_ms)
+{
+  const CodecInfo *info = codec_info (st->codec);
+  GstElement *appsrc, *dec = NULL;
+  GstCaps *caps;
+
+  if (info == NULL) {
+    GST_ELEMENT_ERROR (self, STREAM, CODEC_NOT_FOUND,
+        ("The call negotiated the %s codec, which tempchatsrc cannot "
+            "output.", tc_sdp_codec_name (st->codec)), (NULL));
+    return FALSE;
+  }
+  appsrc = make (self, "appsrc");
+  if (appsrc == NULL)
+    return FALSE;
+  if (decode && (dec = make (self, info->decoder)) == NULL) {
+    gst_object_unref (appsrc);
+    return FALSE;
+  }
+  caps = gst_caps_from_string (info->caps);
+  g_object_set (appsrc, "caps", caps, "is-live", TRUE,
+      "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
+      "min-latency", (gint64) (latency_ms * GST_MSECOND),
+      /* The session thread must never block on us. */
+      "block", FALSE, "max-bytes", (guint64) 0, NULL);
+  gst_caps_unref (caps);
+  st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_ptr_array_add (st->elements, appsrc);
+  if (dec != NULL)
+    g_ptr_array_add (st->elements, dec);
+  return TRUE;
+}
+
+static gboolean
+add_chain (GstTempchatSrc *self, SrcStream *st)
+{
+  GstElement *last = g_ptr_array_index (st->elements, st->elements->len - 1);
+  gboolean video = st->kind == TC_MEDIA_VIDEO;
+  GstPadTemplate *templ;
+  GstPad *srcpad;
+  gchar *name;
+
+  for (guint i = 0; i < st->elements->len; i++)
+    gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
+  if (st->elements->len == 2 && !gst_element_link (g_ptr_array_index
+          (st->elements, 0), last)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Could not build the decoding chain inside tempchatsrc."), (NULL));
+    return FALSE;
+  }
+
+  g_mutex_lock (&self->lock);
+  name = g_strdup_printf (video ? "video_%u" : "audio_%u",
+      self->pad_count[video ? STREAM_VIDEO : STREAM_AUDIO]++);
+  g_mutex_unlock (&self->lock);
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      video ? "video_%u" : "audio_%u");
+  srcpad = gst_element_get_static_pad (last, "src");
+  st->ghost = gst_ghost_pad_new_from_template (name, srcpad, templ);
+  gst_object_unref (srcpad);
+  g_free (name);
+
+  /* Expose before anything runs, so the application links it in
+   * pad-added before the first buffer. */
+  gst_pad_set_active (st->ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self), st->ghost);
+  for (guint i = st->elements->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (st->elements,
+            i - 1));
+  return TRUE;
+}
+
+typedef struct
+{
+  GstTempchatSrc *self;         /* a reference: the pool outlives nothing */
+  tc_media_kind kind;
+} ExposeJob;
+
+static void
+expose_job_free (gpointer data)
+{
+  ExposeJob *job = data;
+  gst_object_unref (job->self);
+  g_free (job);
+}
+
+/* On GStreamer's element thread pool: never on the session thread, whose
+ * callbacks must return quickly (pad-added runs application code). */
+static void
+expose_stream (GstElement *element, gpointer data)
+{
+  ExposeJob *job = data;
+  GstTempchatSrc *self = job->self;
+  int idx = job->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+  SrcStream *st;
+  gboolean decode, ok;
+  guint latency_ms;
+
+  /* Serializes with state changes: teardown cannot run in the middle. */
+  GST_STATE_LOCK (self);
+  g_mutex_lock (&self->lock);
+  st = self->streams[idx];
+  if (!self->running || st == NULL || st->elements != NULL) {
+    g_mutex_unlock (&self->lock);
+    GST_STATE_UNLOCK (self);
+    return;
+  }
+  g_mutex_unlock (&self->lock);
+
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  latency_ms = self->latency_ms;
+  GST_OBJECT_UNLOCK (self);
+
+  ok = build_chain (self, st, decode, latency_ms) && add_chain (self, st);
+
+  g_mutex_lock (&self->lock);
+  if (ok) {
+    GstBuffer *buf;
+    st->appsrc = g_ptr_array_index (st->elements, 0);
+    while ((buf = g_queue_pop_head (&st->pending)) != NULL)
+      gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), buf);
+    GST_INFO_OBJECT (self, "exposed %s (%s)", GST_PAD_NAME (st->ghost),
+        tc_sdp_codec_name (st->codec));
+  }
+  g_mutex_unlock (&self->lock);
+  GST_STATE_UNLOCK (self);
+}
+
+/* self->lock held. Creates the stream record for `kind` and schedules its
+ * pad; nothing happens if it exists. */
+static SrcStream *
+ensure_stream (GstTempchatSrc *self, tc_media_kind kind, tc_sdp_codec codec)
+{
+  int idx = kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+  SrcStream *st = self->streams[idx];
+  ExposeJob *job;
+
+  if (st != NULL)
+    return st;
+  st = g_new0 (SrcStream, 1);
+  st->kind = kind;
+  st->codec = codec;
+  st->need_keyframe = kind == TC_MEDIA_VIDEO;
+  st->discont = TRUE;
+  g_queue_init (&st->pending);
+  self->streams[idx] = st;
+
+  job = g_new0 (ExposeJob, 1);
+  job->self = gst_object_ref (self);
+  job->kind = kind;
+  gst_element_call_async (GST_ELEMENT (self), expose_stream, job,
+      expose_job_free);
+  return st;
+}
+
+/* -------------------------------------------------------------- frames in */
+
+/* Maps the session's time (microseconds on the monotonic clock) to running
+ * time through the pipeline clock. GST_CLOCK_TIME_NONE when not PLAYING:
+ * a live source produces nothing then. */
+static GstClockTime
+running_time_of (GstTempchatSrc *self, gint64 pts_us)
+{
+  GstClock *clock;
+  GstClockTime base, now;
+  gint64 mono_now_us, t;
+  gboolean playing;
+
+  GST_OBJECT_LOCK (self);
+  playing = GST_STATE (self) == GST_STATE_PLAYING;
+  base = GST_ELEMENT_CAST (self)->base_time;
+  clock = GST_ELEMENT_CLOCK (self) != NULL ?
+      gst_object_ref (GST_ELEMENT_CLOCK (self)) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (clock == NULL || !playing) {
+    g_clear_object (&clock);
+    return GST_CLOCK_TIME_NONE;
+  }
+  now = gst_clock_get_time (clock);
+  mono_now_us = g_get_monotonic_time ();
+  gst_object_unref (clock);
+
+  t = (gint64) now - (gint64) base + (pts_us - mono_now_us) * GST_USECOND;
+  return t > 0 ? (GstClockTime) t : 0;
+}
+
+/* On the session thread. */
+static void
+on_frame (GstTempchatSrc *self, const tc_session_event *ev)
+{
+  GstClockTime rt = running_time_of (self, ev->pts_us);
+  const tc_frame *f = ev->frame;
+  SrcStream *st;
+  GstBuffer *buf;
+
+  g_mutex_lock (&self->lock);
+  if (!self->running || f == NULL || f->len == 0)
+    goto out;
+  st = ensure_stream (self, ev->kind, ev->codec);
+  if (!GST_CLOCK_TIME_IS_VALID (rt)) {
+    /* Paused: what comes next follows a gap. */
+    st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+    st->discont = TRUE;
+    goto out;
+  }
+  if (st->need_keyframe && !f->keyframe)
+    goto out;
+  st->need_keyframe = FALSE;
+
+  buf = gst_buffer_new_memdup (f->data, f->len);
+  GST_BUFFER_PTS (buf) = rt;
+  if (!f->keyframe)
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (st->discont) {
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    st->discont = FALSE;
+  }
+  if (st->appsrc != NULL) {
+    gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), buf);
+  } else if (g_queue_get_length (&st->pending) < MAX_PENDING) {
+    g_queue_push_tail (&st->pending, buf);
+  } else {
+    gst_buffer_unref (buf);
+    g_queue_clear_full (&st->pending, (GDestroyNotify) gst_buffer_unref);
+    st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+    st->discont = TRUE;
+  }
+out:
+  g_mutex_unlock (&self->lock);
+}
+
+/* ------------------------------------------------------------ the call */
+
+static GstTempchatDirections
+src_directions (gpointer member)
+{
+  return GST_TEMPCHAT_RECV_AUDIO | GST_TEMPCHAT_RECV_VIDEO;
+}
+
+/* On the session thread: quick, no call back into the call. */
+static void
+src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
+{
+  GstTempchatSrc *self = member;
+
+  switch (ev->type) {
+    case TC_SESSION_EV_FRAME:
+      on_frame (self, ev);
+      return;
+    case TC_SESSION_EV_NEGOTIATED:
+      g_mutex_lock (&self->lock);
+      if (self->running)
+        ensure_stream (self, ev->kind, ev->codec);
+      g_mutex_unlock (&self->lock);
+      break;
+    case TC_SESSION_EV_PEER_LEFT:
+      /* Pads stay; the next peer's media continues on them. */
+      g_mutex_lock (&self->lock);
+      for (int i = 0; i < N_STREAMS; i++) {
+        if (self->streams[i] == NULL)
+          continue;
+        self->streams[i]->need_keyframe = i == STREAM_VIDEO;
+        self->streams[i]->discont = TRUE;
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+  gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
+}
+
+static const GstTempchatMemberFuncs src_member_funcs = {
+  src_directions,
+  src_on_event,
+};
+
+static gboolean
+join_call (GstTempchatSrc *self)
+{
+  char room_name[TC_ROOM_NAME_SIZE];
+  gchar *message = NULL;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  ok = gst_tempchat_settings_validate (&self->settings, room_name, &message);
+  if (ok)
+    self->call = gst_tempchat_call_join (&self->settings, room_name,
+        &src_member_funcs, self);
+  GST_OBJECT_UNLOCK (self);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", message), (NULL));
+    g_free (message);
+  }
+  return ok;
+}
+
+static gboolean
+start_call (GstTempchatSrc *self)
+{
+  gchar *message = NULL;
+
+  memset (&self->peer, 0, sizeof self->peer);
+  g_mutex_lock (&self->lock);
+  self->running = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (!gst_tempchat_call_start (self->call, self, &message)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
+        (NULL));
+    g_free (message);
+    g_mutex_lock (&self->lock);
+    self->running = FALSE;
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* After the call stopped: no event can arrive any more. */
+static void
+remove_streams (GstTempchatSrc *self)
+{
+  SrcStream *streams[N_STREAMS];
+
+  g_mutex_lock (&self->lock);
+  self->running = FALSE;
+  for (int i = 0; i < N_STREAMS; i++) {
+    streams[i] = self->streams[i];
+    self->streams[i] = NULL;
+    self->pad_count[i] = 0;
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (int i = 0; i < N_STREAMS; i++) {
+    SrcStream *st = streams[i];
+    if (st == NULL)
+      continue;
+    for (guint j = 0; st->elements != NULL && j < st->elements->len; j++) {
+      GstElement *e = g_ptr_array_index (st->elements, j);
+      gst_element_set_state (e, GST_STATE_NULL);
+      if (GST_OBJECT_PARENT (e) == GST_OBJECT (self))
+        gst_bin_remove (GST_BIN (self), e);
+    }
+    if (st->ghost != NULL && GST_OBJECT_PARENT (st->ghost) == GST_OBJECT (self))
+      gst_element_remove_pad (GST_ELEMENT (self), st->ghost);
+    stream_free (st);
+  }
+}
+
+/* The call starts at READY->PAUSED (see tempchatsink for why); this element
+ * is live, so PAUSED does not preroll. */
+static GstStateChangeReturn
+gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!join_call (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!start_call (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* Before the children stop, so no frame races the teardown. */
+      gst_tempchat_call_stop (self->call, self);
+      g_mutex_lock (&self->lock);
+      self->running = FALSE;
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->change_state
+      (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+      gst_tempchat_call_stop (self->call, self);
+      remove_streams (self);
+    } else if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+      gst_tempchat_call_leave (self->call, self);
+      self->call = NULL;
+    }
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      remove_streams (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_tempchat_call_leave (self->call, self);
+      self->call = NULL;
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ------------------------------------------------------------ properties */
+
+static void
+gst_tempchat_src_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DECODE:
+      self->decode = g_value_get_boolean (value);
+      break;
+    case PROP_LATENCY:
+      self->latency_ms = g_value_get_uint (value);
+      break;
+    default:
+      if (!gst_tempchat_props_set (&self->settings, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
+
+  if (prop_id == GST_TEMPCHAT_PROP_STATS) {
+    tc_session_stats stats;
+    gboolean have = self->call != NULL
+        && gst_tempchat_call_get_stats (self->call, &stats);
+    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
+            &stats : NULL));
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_DECODE:
+      g_value_set_boolean (value, self->decode);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency_ms);
+      break;
+    default:
+      if (!gst_tempchat_props_get (&self->settings, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_tempchat_src_finalize (GObject *object)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
+
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->streams[i] != NULL)
+      stream_free (self->streams[i]);
+  gst_tempchat_settings_clear (&self->settings);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (gst_tempchat_src_parent_class)->finalize (object);
+}
+
+static void
+gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_tempchat_src_set_property;
+  gobject_class->get_property = gst_tempchat_src_get_property;
+  gobject_class->finalize = gst_tempchat_src_finalize;
+  gst_tempchat_props_install (gobject_class);
+
+  g_object_class_install_property (gobject_class, PROP_DECODE,
+      g_param_spec_boolean ("decode", "Decode",
+          "Output raw video and audio (vp8dec, opusdec inside the element); "
+          "false outputs the encoded VP8 and Opus as received",
+          DEFAULT_DECODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Latency reported to the pipeline, in milliseconds: how late a "
+          "frame may reach the sinks after its timestamp (network jitter "
+          "beyond the call's own jitter buffer)", 0, 10000,
+          DEFAULT_LATENCY_MS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_add_static_pad_template (element_class, &audio_template);
+  gst_element_class_set_static_metadata (element_class,
+      "TempChat source", "Source/Network/Video/Audio",
+      "Receives the video and audio of the other participant of a TempChat "
+      "room (decoded, or as VP8 and Opus)", "tempchat-peers");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+}
+
+static void
+gst_tempchat_src_init (GstTempchatSrc *self)
+{
+  gst_tempchat_settings_init (&self->settings);
+  self->decode = DEFAULT_DECODE;
+  self->latency_ms = DEFAULT_LATENCY_MS;
+  g_mutex_init (&self->lock);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}

@@ -1,0 +1,645 @@
+/* test_gst_call.c - gst <-> gst calls through the real relay.
+ *
+ * Starts tempchat-relay (TC_RELAY_PATH) with --port 0 and reads its
+ * "listening on" line. One side of each call is a pipeline in this process;
+ * the other runs in a child (this same program with --peer), because one
+ * process is one participant per room (tempchatsink and tempchatsrc naming
+ * the same room share a call). The child reports what it receives on stdout
+ * ("video WxH", "audio") and exits when its stdin closes.
+ *
+ * Every wait is event-driven with a deadline: the test iterates the default
+ * context until a condition holds or the deadline passes, and never sleeps.
+ */
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TC_RELAY_PATH
+#define TC_RELAY_PATH "tempchat-relay"
+#endif
+
+#define WAIT_MS 60000           /* signaling + ICE + DTLS + first keyframe */
+#define CHANNEL "it-gst-channel"
+#define MIN_AUDIO_BUFFERS 10
+
+#define VIDEO_RAW "videotestsrc is-live=true ! video/x-raw,format=I420," \
+  "width=640,height=360,framerate=30/1"
+#define AUDIO_RAW "audiotestsrc is-live=true wave=ticks"
+
+/* --- waiting ---------------------------------------------------------------- */
+
+typedef gboolean (*cond_fn) (gpointer data);
+
+static gboolean
+on_deadline (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (cond_fn cond, gpointer data)
+{
+  gboolean late = FALSE;
+  GSource *t = g_timeout_source_new (WAIT_MS);
+
+  g_source_set_callback (t, on_deadline, &late, NULL);
+  g_source_attach (t, NULL);
+  while (!cond (data) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (t);
+  g_source_unref (t);
+  return cond (data);
+}
+
+/* --- what a tempchatsrc delivered -------------------------------------------- */
+
+typedef struct {
+  GMutex lock;
+  gint width, height;          /* of the first video buffer */
+  gchar *video_caps;           /* media type of the video pad */
+  gchar *audio_caps;
+  guint video_buffers, audio_buffers;
+  gchar *error;                /* first bus error */
+  gboolean announce;           /* child: print "video WxH" / "audio" */
+  gboolean announced_video, announced_audio;
+} received;
+
+static GstPadProbeReturn
+count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  received *r = data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  const GstStructure *s = caps != NULL ? gst_caps_get_structure (caps, 0) :
+      NULL;
+  gboolean video;
+
+  if (s == NULL)
+    return GST_PAD_PROBE_OK;
+  video = g_str_has_prefix (gst_structure_get_name (s), "video/");
+  g_mutex_lock (&r->lock);
+  if (video) {
+    if (r->video_buffers++ == 0) {
+      gst_structure_get_int (s, "width", &r->width);
+      gst_structure_get_int (s, "height", &r->height);
+      r->video_caps = g_strdup (gst_structure_get_name (s));
+    }
+    if (r->announce && !r->announced_video) {
+      r->announced_video = TRUE;
+      printf ("video %dx%d\n", r->width, r->height);
+      fflush (stdout);
+    }
+  } else {
+    if (r->audio_buffers++ == 0)
+      r->audio_caps = g_strdup (gst_structure_get_name (s));
+    if (r->announce && !r->announced_audio
+        && r->audio_buffers >= MIN_AUDIO_BUFFERS) {
+      r->announced_audio = TRUE;
+      printf ("audio\n");
+      fflush (stdout);
+    }
+  }
+  g_mutex_unlock (&r->lock);
+  gst_caps_unref (caps);
+  g_main_context_wakeup (NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A fakesink per pad, with a probe that counts. */
+static void
+on_pad_added (GstElement *src, GstPad *pad, gpointer data)
+{
+  received *r = data;
+  GstElement *pipe = GST_ELEMENT (gst_element_get_parent (src));
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (pipe), sink);
+  g_assert_cmpint (gst_pad_link (pad, sinkpad), ==, GST_PAD_LINK_OK);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, r,
+      NULL);
+  gst_element_sync_state_with_parent (sink);
+  gst_object_unref (sinkpad);
+  gst_object_unref (pipe);
+}
+
+static gboolean
+on_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  received *r = data;
+  GError *err = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (msg, &err, NULL);
+    g_mutex_lock (&r->lock);
+    if (r->error == NULL)
+      r->error = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (msg->src),
+          err->message);
+    g_mutex_unlock (&r->lock);
+    if (r->announce) {
+      printf ("error %s\n", err->message);
+      fflush (stdout);
+    }
+    g_error_free (err);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+received_clear (received *r)
+{
+  g_free (r->video_caps);
+  g_free (r->audio_caps);
+  g_free (r->error);
+  g_mutex_clear (&r->lock);
+}
+
+/* --- pipelines ---------------------------------------------------------------- */
+
+static gchar *
+element_args (const char *url, const char *room)
+{
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL, room,
+      url);
+}
+
+/* `mode`: "send-raw", "send-encoded", "recv", "recv-encoded", "both". */
+static gchar *
+pipeline_desc (const char *mode, const char *url, const char *room)
+{
+  gchar *args = element_args (url, room);
+  gchar *desc;
+
+  if (g_str_equal (mode, "send-raw") || g_str_equal (mode, "both"))
+    desc = g_strdup_printf (VIDEO_RAW " ! tempchatsink name=s %s "
+        AUDIO_RAW " ! s.audio %s", args, g_str_equal (mode, "both") ?
+        "tempchatsrc name=r " : "");
+  else if (g_str_equal (mode, "send-encoded"))
+    desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
+        "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
+  else if (g_str_equal (mode, "recv"))
+    desc = g_strdup ("tempchatsrc name=r ");
+  else
+    desc = g_strdup ("tempchatsrc name=r decode=false ");
+  if (strstr (desc, "tempchatsrc name=r ") != NULL) {
+    gchar *full = g_strconcat (desc, args, NULL);
+    g_free (desc);
+    desc = full;
+  }
+  g_free (args);
+  return desc;
+}
+
+static GstElement *
+pipeline_new (const char *mode, const char *url, const char *room,
+    received *r)
+{
+  gchar *desc = pipeline_desc (mode, url, room);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  GstElement *src;
+  GstBus *bus;
+
+  g_assert_no_error (err);
+  g_free (desc);
+  if (!GST_IS_PIPELINE (pipe)) {
+    /* A lone element comes back unwrapped. */
+    GstElement *p = gst_pipeline_new (NULL);
+    gst_bin_add (GST_BIN (p), pipe);
+    pipe = p;
+  }
+  src = gst_bin_get_by_name (GST_BIN (pipe), "r");
+  if (src != NULL) {
+    g_signal_connect (src, "pad-added", G_CALLBACK (on_pad_added), r);
+    gst_object_unref (src);
+  }
+  bus = gst_element_get_bus (pipe);
+  gst_bus_add_watch (bus, on_bus, r);
+  gst_object_unref (bus);
+  return pipe;
+}
+
+static void
+pipeline_free (GstElement *pipe)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+/* Children die with the test, so a failed assertion leaves nothing behind. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags flags, GError **err, const char *const *argv)
+{
+  GSubprocessLauncher *l = g_subprocess_launcher_new (flags);
+  GSubprocess *p;
+
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  p = g_subprocess_launcher_spawnv (l, argv, err);
+  g_object_unref (l);
+  return p;
+}
+
+/* --- the child ------------------------------------------------------------------ */
+
+static gboolean
+on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
+{
+  gchar buf[64];
+  gsize n = 0;
+
+  if ((cond & G_IO_IN) != 0
+      && g_io_channel_read_chars (ch, buf, sizeof buf, &n, NULL) ==
+      G_IO_STATUS_NORMAL && n > 0)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_peer (const char *mode, const char *url, const char *room)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  received r = { 0 };
+  GstElement *pipe;
+  GIOChannel *in = g_io_channel_unix_new (0);
+
+  g_mutex_init (&r.lock);
+  r.announce = TRUE;
+  pipe = pipeline_new (mode, url, room, &r);
+  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_closed, loop);
+  if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    printf ("error could not start\n");
+    fflush (stdout);
+  }
+  printf ("started\n");
+  fflush (stdout);
+  g_main_loop_run (loop);
+  pipeline_free (pipe);
+  g_io_channel_unref (in);
+  received_clear (&r);
+  g_main_loop_unref (loop);
+  return 0;
+}
+
+typedef struct {
+  GSubprocess *proc;
+  GDataInputStream *out;
+  GPtrArray *lines;
+  gboolean eof;
+  gboolean exited;
+} child;
+
+static void
+on_child_line (GObject *src, GAsyncResult *res, gpointer data)
+{
+  child *c = data;
+  gchar *line = g_data_input_stream_read_line_finish (
+      G_DATA_INPUT_STREAM (src), res, NULL, NULL);
+
+  if (line == NULL) {
+    c->eof = TRUE;
+    return;
+  }
+  g_ptr_array_add (c->lines, line);
+  g_data_input_stream_read_line_async (c->out, G_PRIORITY_DEFAULT, NULL,
+      on_child_line, c);
+}
+
+static void
+child_start (child *c, const char *mode, const char *url, const char *room)
+{
+  GError *err = NULL;
+
+  c->lines = g_ptr_array_new_with_free_func (g_free);
+  const char *argv[] = { "/proc/self/exe", "--peer", mode, url, room, NULL };
+
+  c->proc = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, argv);
+  g_assert_no_error (err);
+  c->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (c->proc));
+  g_data_input_stream_read_line_async (c->out, G_PRIORITY_DEFAULT, NULL,
+      on_child_line, c);
+}
+
+typedef struct {
+  child *c;
+  const char *prefix;
+} child_said_args;
+
+static gboolean
+child_said (gpointer data)
+{
+  child_said_args *a = data;
+
+  for (guint i = 0; i < a->c->lines->len; i++) {
+    const char *l = g_ptr_array_index (a->c->lines, i);
+    if (g_str_has_prefix (l, a->prefix) || g_str_has_prefix (l, "error"))
+      return TRUE;
+  }
+  return a->c->eof;
+}
+
+/* Waits for a line starting with `prefix`; returns it (borrowed) or fails. */
+static const char *
+child_expect (child *c, const char *prefix)
+{
+  child_said_args a = { c, prefix };
+
+  g_assert_true (wait_for (child_said, &a));
+  for (guint i = 0; i < c->lines->len; i++) {
+    const char *l = g_ptr_array_index (c->lines, i);
+    g_assert_false (g_str_has_prefix (l, "error"));
+    if (g_str_has_prefix (l, prefix))
+      return l;
+  }
+  g_error ("the peer process ended without saying \"%s\"", prefix);
+  return NULL;
+}
+
+static void
+on_child_exited (GObject *src, GAsyncResult *res, gpointer data)
+{
+  child *c = data;
+  g_subprocess_wait_finish (G_SUBPROCESS (src), res, NULL);
+  c->exited = TRUE;
+}
+
+static gboolean
+child_has_exited (gpointer data)
+{
+  return ((child *) data)->exited;
+}
+
+/* Closes its stdin and waits for a clean exit. */
+static void
+child_stop (child *c)
+{
+  g_output_stream_close (g_subprocess_get_stdin_pipe (c->proc), NULL, NULL);
+  g_subprocess_wait_async (c->proc, NULL, on_child_exited, c);
+  if (!wait_for (child_has_exited, c)) {
+    g_subprocess_force_exit (c->proc);
+    g_error ("the peer process did not stop when asked");
+  }
+  g_assert_true (g_subprocess_get_if_exited (c->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (c->proc), ==, 0);
+  g_clear_object (&c->out);
+  g_clear_object (&c->proc);
+  g_ptr_array_unref (c->lines);
+}
+
+/* --- the relay ----------------------------------------------------------------- */
+
+typedef struct {
+  GSubprocess *proc;
+  GDataInputStream *out;
+  gchar *line;
+  gboolean eof;
+  gchar *url;
+} relay;
+
+static relay the_relay;
+
+static void
+on_relay_line (GObject *src, GAsyncResult *res, gpointer data)
+{
+  relay *r = data;
+  r->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (src),
+      res, NULL, NULL);
+  if (r->line == NULL)
+    r->eof = TRUE;
+}
+
+static gboolean
+relay_said_something (gpointer data)
+{
+  relay *r = data;
+  return r->line != NULL || r->eof;
+}
+
+static void
+relay_start (relay *r)
+{
+  GError *err = NULL;
+  const char *p;
+
+  const char *argv[] = { TC_RELAY_PATH, "--port=0", NULL };
+
+  r->proc = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, argv);
+  g_assert_no_error (err);
+  r->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->proc));
+  g_data_input_stream_read_line_async (r->out, G_PRIORITY_DEFAULT, NULL,
+      on_relay_line, r);
+  g_assert_true (wait_for (relay_said_something, r));
+  g_assert_nonnull (r->line);
+  /* "tempchat-relay listening on ws://127.0.0.1:PORT/v3/websocket" */
+  p = strstr (r->line, "ws://");
+  g_assert_nonnull (p);
+  r->url = g_strdup (p);
+}
+
+static void
+relay_stop (relay *r)
+{
+  g_subprocess_send_signal (r->proc, SIGTERM);
+  g_assert_true (g_subprocess_wait (r->proc, NULL, NULL));
+  g_clear_object (&r->out);
+  g_clear_object (&r->proc);
+  g_clear_pointer (&r->line, g_free);
+  g_clear_pointer (&r->url, g_free);
+}
+
+/* --- the tests ------------------------------------------------------------------- */
+
+static gboolean
+got_video_and_audio (gpointer data)
+{
+  received *r = data;
+  gboolean done;
+
+  g_mutex_lock (&r->lock);
+  done = r->error != NULL || (r->video_buffers > 0
+      && r->audio_buffers >= MIN_AUDIO_BUFFERS);
+  g_mutex_unlock (&r->lock);
+  return done;
+}
+
+static gchar *
+room_for (const char *tag)
+{
+  return g_strdup_printf ("#it-gst-%s-%d", tag, (int) getpid ());
+}
+
+/* Receives from a child sending `child_mode`; checks the media types. */
+static void
+one_way (const char *tag, const char *child_mode, const char *recv_mode,
+    const char *video_type, const char *audio_type)
+{
+  gchar *room = room_for (tag);
+  received r = { 0 };
+  child c = { 0 };
+  GstElement *pipe;
+
+  g_mutex_init (&r.lock);
+  pipe = pipeline_new (recv_mode, the_relay.url, room, &r);
+  /* A live source: PAUSED does not preroll. */
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PAUSED), ==,
+      GST_STATE_CHANGE_NO_PREROLL);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  child_start (&c, child_mode, the_relay.url, room);
+  child_expect (&c, "started");
+
+  g_assert_true (wait_for (got_video_and_audio, &r));
+  g_assert_null (r.error);
+  g_assert_cmpstr (r.video_caps, ==, video_type);
+  g_assert_cmpstr (r.audio_caps, ==, audio_type);
+  if (g_str_equal (video_type, "video/x-raw")) {
+    g_assert_cmpint (r.width, ==, 640);
+    g_assert_cmpint (r.height, ==, 360);
+  }
+
+  child_stop (&c);
+  pipeline_free (pipe);
+  received_clear (&r);
+  g_free (room);
+}
+
+static void
+test_sink_to_src_arrives_decoded_at_640x360_with_audio (void)
+{
+  one_way ("decoded", "send-raw", "recv", "video/x-raw", "audio/x-raw");
+}
+
+static void
+test_encoded_vp8_and_opus_pass_through (void)
+{
+  one_way ("encoded", "send-encoded", "recv-encoded", "video/x-vp8",
+      "audio/x-opus");
+}
+
+static void
+test_two_way_call_with_sink_and_src_in_one_pipeline (void)
+{
+  gchar *room = room_for ("two-way");
+  received r = { 0 };
+  child c = { 0 };
+  GstElement *pipe;
+  const char *line;
+
+  g_mutex_init (&r.lock);
+  pipe = pipeline_new ("both", the_relay.url, room, &r);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "both", the_relay.url, room);
+  child_expect (&c, "started");
+
+  /* We receive the child's media ... */
+  g_assert_true (wait_for (got_video_and_audio, &r));
+  g_assert_null (r.error);
+  g_assert_cmpint (r.width, ==, 640);
+  g_assert_cmpint (r.height, ==, 360);
+  /* ... and the child receives ours. */
+  line = child_expect (&c, "video ");
+  g_assert_cmpstr (line, ==, "video 640x360");
+  child_expect (&c, "audio");
+
+  child_stop (&c);
+  pipeline_free (pipe);
+  received_clear (&r);
+  g_free (room);
+}
+
+/* One process is one participant: a tempchatsrc joining a room whose
+ * send-only call already runs here (another pipeline) is refused, and says
+ * how to do it instead. */
+static void
+test_late_src_in_another_pipeline_is_refused_with_advice (void)
+{
+  gchar *room = room_for ("late");
+  received rs = { 0 }, rr = { 0 };
+  GstElement *sender, *receiver;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+  g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_FAILURE);
+  bus = gst_element_get_bus (receiver);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_assert_nonnull (msg);
+  gst_message_parse_error (msg, &err, NULL);
+  g_assert_nonnull (strstr (err->message, "one pipeline"));
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+
+  pipeline_free (receiver);
+  pipeline_free (sender);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *reg;
+  int ret;
+
+  if (argc == 5 && g_str_equal (argv[1], "--peer")) {
+    gst_init (NULL, NULL);
+    return run_peer (argv[2], argv[3], argv[4]);
+  }
+
+  /* A private registry so the build tree's plugin is the one found; the
+   * child inherits both variables. */
+  reg = g_build_filename (g_get_tmp_dir (), "tc-gst-call-XXXXXX", NULL);
+  close (g_mkstemp (reg));
+  g_setenv ("GST_REGISTRY", reg, TRUE);
+  g_setenv ("GST_PLUGIN_PATH", TC_GST_PLUGIN_DIR, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  relay_start (&the_relay);
+
+  g_test_add_func ("/gst/call/sink-to-src-arrives-decoded-at-640x360-with-audio",
+      test_sink_to_src_arrives_decoded_at_640x360_with_audio);
+  g_test_add_func ("/gst/call/encoded-vp8-and-opus-pass-through",
+      test_encoded_vp8_and_opus_pass_through);
+  g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",
+      test_two_way_call_with_sink_and_src_in_one_pipeline);
+
+  g_test_add_func ("/gst/call/late-src-in-another-pipeline-is-refused-with-advice",
+      test_late_src_in_another_pipeline_is_refused_with_advice);
+
+  ret = g_test_run ();
+  relay_stop (&the_relay);
+  gst_deinit ();
+  g_unlink (reg);
+  g_free (reg);
+  return ret;
+}
