@@ -108,8 +108,8 @@ gst_tempchat_props_install (GObjectClass *klass)
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SERVER,
       g_param_spec_string ("turn-server", "TURN server",
-          "TURN server URL: turn:host:port?transport=udp|tcp or "
-          "turns:host:port; credentials from turn-secret or "
+          "TURN server URL: turn:host:port?transport=udp|tcp (turns:, TURN "
+          "over TLS, is not supported yet); credentials from turn-secret or "
           "turn-username/turn-password", NULL, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SECRET,
       g_param_spec_string ("turn-secret", "TURN secret",
