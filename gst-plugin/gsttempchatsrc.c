@@ -218,6 +218,16 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   return TRUE;
 }
 
+
+/* `tempchatsrc room=x ! sink` links only the first pad that appears; a second
+ * pad left unlinked must not end the call with not-linked (the way tee's
+ * allow-not-linked works), so its buffers are dropped until it is linked. */
+static GstPadProbeReturn
+drop_while_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer ghost)
+{
+  return gst_pad_is_linked (GST_PAD (ghost)) ? GST_PAD_PROBE_OK :
+      GST_PAD_PROBE_DROP;
+}
 static gboolean
 add_chain (GstTempchatSrc *self, SrcStream *st)
 {
@@ -244,6 +254,11 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
       video ? "video_%u" : "audio_%u");
   srcpad = gst_element_get_static_pad (last, "src");
   st->ghost = gst_ghost_pad_new_from_template (name, srcpad, templ);
+  /* The probe keeps its own reference: the ghost pad may be removed from the
+   * element before the internal pad goes away. */
+  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
+      gst_object_ref (st->ghost), gst_object_unref);
   gst_object_unref (srcpad);
   g_free (name);
 

@@ -68,6 +68,7 @@ typedef struct {
   guint video_buffers, audio_buffers;
   gchar *error;                /* first bus error */
   gboolean announce;           /* child: print "video WxH" / "audio" */
+  gboolean video_only;         /* leave audio pads unlinked */
   gboolean announced_video, announced_audio;
 } received;
 
@@ -116,6 +117,8 @@ static void
 on_pad_added (GstElement *src, GstPad *pad, gpointer data)
 {
   received *r = data;
+  if (r->video_only && g_str_has_prefix (GST_PAD_NAME (pad), "audio"))
+    return;
   GstElement *pipe = GST_ELEMENT (gst_element_get_parent (src));
   GstElement *sink = gst_element_factory_make ("fakesink", NULL);
   GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
@@ -536,6 +539,45 @@ test_encoded_vp8_and_opus_pass_through (void)
       "audio/x-opus");
 }
 
+static gboolean
+got_many_video_frames (gpointer data)
+{
+  received *r = data;
+  gboolean done;
+
+  g_mutex_lock (&r->lock);
+  done = r->error != NULL || r->video_buffers >= 60;
+  g_mutex_unlock (&r->lock);
+  return done;
+}
+
+/* `tempchatsrc ! sink` links only one pad: the other, unlinked, must not stop
+ * the call with a not-linked error while audio keeps arriving on it. */
+static void
+test_an_unlinked_audio_pad_does_not_stop_the_video (void)
+{
+  gchar *room = room_for ("unlinked");
+  received r = { 0 };
+  child c = { 0 };
+
+  g_mutex_init (&r.lock);
+  r.video_only = TRUE;
+  GstElement *pipe = pipeline_new ("recv", the_relay.url, room, &r);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "send-raw", the_relay.url, room);
+  child_expect (&c, "started");
+  g_assert_true (wait_for (got_many_video_frames, &r));
+  g_assert_null (r.error);
+  g_assert_cmpint (r.audio_buffers, ==, 0);
+  g_assert_cmpint (r.width, ==, 640);
+
+  child_stop (&c);
+  pipeline_free (pipe);
+  received_clear (&r);
+  g_free (room);
+}
+
 static void
 test_two_way_call_with_sink_and_src_in_one_pipeline (void)
 {
@@ -628,6 +670,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/call/sink-to-src-arrives-decoded-at-640x360-with-audio",
       test_sink_to_src_arrives_decoded_at_640x360_with_audio);
+  g_test_add_func ("/gst/call/an-unlinked-audio-pad-does-not-stop-the-video",
+      test_an_unlinked_audio_pad_does_not_stop_the_video);
   g_test_add_func ("/gst/call/encoded-vp8-and-opus-pass-through",
       test_encoded_vp8_and_opus_pass_through);
   g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",

@@ -18,6 +18,7 @@
  */
 #include "signal/ws.h"
 
+#include <dlfcn.h>
 #include <libwebsockets.h>
 #include <string.h>
 
@@ -94,10 +95,24 @@ lws_log_to_glib (int level, const char *line)
   TC_DEBUG ("lws: %.*s", (int) len, line);
 }
 
+/* lws 4.1 loads its GLib event library as a plugin and unloads it when the
+ * last context is destroyed, while GSources whose funcs live in that plugin
+ * can still be dispatched once more by the loop that outlives the context
+ * (seen as a crash in g_main_context_dispatch). Pinning the plugin in memory
+ * for the life of the process keeps those funcs valid. */
+static void
+pin_lws_glib_plugin (void)
+{
+  void *h = dlopen ("libwebsockets-evlib_glib.so", RTLD_NOW | RTLD_NODELETE);
+  if (h == NULL)
+    TC_DEBUG ("lws: could not pin the GLib event library");
+}
+
 static gpointer
-init_lws_logging (gpointer unused)
+init_lws_once (gpointer unused)
 {
   lws_set_log_level (LLL_ERR | LLL_WARN, lws_log_to_glib);
+  pin_lws_glib_plugin ();
   return NULL;
 }
 
@@ -572,7 +587,7 @@ tc_ws_new (const tc_ws_url *url, const char *ca_file, GMainContext *ctx,
     *status = TC_ERR_INVALID_ARG;
     return NULL;
   }
-  g_once (&log_once, init_lws_logging, NULL);
+  g_once (&log_once, init_lws_once, NULL);
 
   tc_ws *ws = g_new0 (tc_ws, 1);
   ws->ctx = ctx != NULL ? g_main_context_ref (ctx)
