@@ -6,6 +6,10 @@
 #                       720p decoded, Opus, bandwidth hints, L1T3, legacy roles
 #   web/chromium-turn   relay-only through a loopback coturn: REST
 #                       credentials, wrong secret, ICE restart by the offerer
+#   web/gst-chromium    gst-launch-1.0 with our tempchatsink/tempchatsrc
+#                       (TC_GST_PLUGIN_DIR) <-> the page: both directions,
+#                       both join orders, two-way; prints
+#                       METRIC join-to-first-frame-ms
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -28,6 +32,15 @@ else()
   message(STATUS "turnserver (coturn) not found: web/chromium-turn not registered")
 endif()
 
+find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
+set(tc_gst_plugin_dir "")
+if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
+  list(APPEND web_tests gst-chromium=gst_chromium)
+  set(tc_gst_plugin_dir "$<TARGET_FILE_DIR:gsttempchat>")
+else()
+  message(STATUS "gsttempchat or gst-launch-1.0 missing: web/gst-chromium not registered")
+endif()
+
 foreach(entry ${web_tests})
   string(REPLACE "=" ";" parts ${entry})
   list(GET parts 0 name)
@@ -38,11 +51,11 @@ foreach(entry ${web_tests})
   add_test(NAME web/${name}
     COMMAND ${NODE_EXECUTABLE} --test ${TC_WEB_DIR}/${file}.test.mjs)
   set_tests_properties(web/${name} PROPERTIES
-    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE}"
+    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir}"
     # Without the npm packages the test cannot run: say so instead of failing
     # obscurely (scripts/test installs them).
     REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"
     # Two browsers encoding 720p AV1 on two cores: not beside other tests.
     RUN_SERIAL TRUE
-    TIMEOUT 180)
+    TIMEOUT 300)
 endforeach()

@@ -59,6 +59,7 @@
     room: null,
     clientId: null,
     peerId: null,
+    peerArrivedAt: null,    // performance.now() when the call's peer was seen (join order aside)
     localSdp: null,         // the munged SDP given to setLocalDescription (last one)
     remoteSdp: null,
     localTrackSettings: null,
@@ -264,6 +265,7 @@
 
   function peerArrived(peerId, iJoinedSecond) {
     tc.peerId = peerId;
+    tc.peerArrivedAt = performance.now();
     const offerer = isOffererByRule(peerId, iJoinedSecond);
     tc.role = offerer ? 'offerer' : 'answerer';
     log(`role: ${offerer ? 'OFFERER' : 'ANSWERER'} | me: ${short(tc.clientId)} | peer: ${short(peerId)}`);

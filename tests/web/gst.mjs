@@ -1,0 +1,105 @@
+// gst.mjs - runs gst-launch-1.0 with the build's tempchat plugin for the
+// browser interop tests (gst_chromium.test.mjs).
+//
+//   const g = startGst(['videotestsrc', '!', ...]);
+//   await g.waitFor(/tempchat\/connected/, 20000, 'connected');
+//   await g.stop();
+//
+// The plugin comes from TC_GST_PLUGIN_DIR (the build's gst-plugin dir) with a
+// private registry in a temp dir. gst-launch runs with -m (bus messages on
+// stdout) and -v (caps and fakesink last-message on stdout); tempchat's
+// GStreamer log (INFO) goes to stderr. Both are kept for failure messages.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { within } from '../integration/relay_helpers.mjs';
+
+export const GST_PLUGIN_DIR = process.env.TC_GST_PLUGIN_DIR;
+const STOP_TIMEOUT_MS = 5000;
+const TAIL_CHARS = 6000;
+
+export function startGst(args, { name = 'gst', debug = 'tempchat*:4' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tc-gst-'));
+  const proc = spawn('gst-launch-1.0', ['-m', '-v', '-e', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      GST_PLUGIN_PATH: GST_PLUGIN_DIR,
+      GST_REGISTRY: join(dir, 'registry.bin'),
+      GST_DEBUG: process.env.TC_GST_DEBUG || debug,
+      GST_DEBUG_NO_COLOR: '1',
+    },
+  });
+  let out = '';
+  let err = '';
+  const waiters = new Set();
+  const check = () => {
+    for (const w of waiters) {
+      const m = w.test();
+      if (m) { waiters.delete(w); w.resolve(m); }
+    }
+  };
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (chunk) => { out += chunk; check(); });
+  proc.stderr.on('data', (chunk) => { err += chunk; check(); });
+  let exitInfo = null;
+  const exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      for (const w of waiters) w.reject(new Error(`${name}: gst-launch exited (${code ?? signal})`));
+      waiters.clear();
+      resolve(exitInfo);
+    });
+  });
+  const g = {
+    name,
+    proc,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    // The tails of both streams, for failure messages.
+    describe: () => `${name} stdout (tail):\n${out.slice(-TAIL_CHARS)}\n`
+      + `${name} stderr (tail):\n${err.slice(-TAIL_CHARS)}`,
+    // Resolves when `test()` returns a truthy value (checked on every output
+    // chunk), or rejects after `ms` with the gst output.
+    async until(test, ms, what) {
+      const first = test();
+      if (first) return first;
+      if (exitInfo) throw new Error(`${name}: gst-launch exited before ${what}\n${g.describe()}`);
+      let waiter;
+      const p = new Promise((resolve, reject) => { waiter = { test, resolve, reject }; });
+      waiters.add(waiter);
+      try {
+        return await within(ms, `${name}: ${what}`, p);
+      } catch (e) {
+        waiters.delete(waiter);
+        e.message = `${e.message}\n${g.describe()}`;
+        throw e;
+      }
+    },
+    // Waits for `re` in stdout (with `in: 'stderr'`, in stderr).
+    waitFor(re, ms, what, { in: stream = 'stdout' } = {}) {
+      return g.until(() => re.exec(stream === 'stdout' ? out : err), ms, what);
+    },
+    count(re) {
+      return (out.match(new RegExp(re.source, 'g')) || []).length;
+    },
+    async stop() {
+      try {
+        if (!exitInfo) {
+          proc.kill('SIGINT');
+          await within(STOP_TIMEOUT_MS, `${name} to stop`, exited).catch(() => {
+            proc.kill('SIGKILL');
+            return exited;
+          });
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return g;
+}

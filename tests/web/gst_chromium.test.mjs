@@ -1,0 +1,248 @@
+// gst_chromium.test.mjs - our GStreamer elements (gst-launch-1.0 with the
+// build's plugin) call the TempChat test page in headless Chromium through
+// tempchat-relay: gst -> Chromium, Chromium -> gst, both join orders, and
+// both directions at once. Prints `METRIC join-to-first-frame-ms=N`: from
+// the page seeing its peer (the second joiner) to its first decoded frame.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
+import {
+  closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
+} from './harness.mjs';
+
+const T = { timeout: 60000, skip: GST_PLUGIN_DIR ? false : 'TC_GST_PLUGIN_DIR is not set' };
+// The page's default ScaleDrone channel (tempchat.js SCALEDRONE_CHANNEL):
+// the elements' channel property must name the same one.
+const CHANNEL = 'YOUR_CHANNEL_ID';
+const SENT = { width: 1280, height: 720 };     // what gst sends
+const CAMERA = { width: 1280, height: 720 };   // Chromium's fake camera
+
+let site;
+let chrome;
+const running = new Set();
+
+before(async () => {
+  if (!GST_PLUGIN_DIR) return;
+  site = await startSite();
+  chrome = await launchPeer('C');
+});
+
+after(async () => {
+  try {
+    await Promise.allSettled([...running].map((g) => g.stop()));
+    await closeAll([chrome]);
+  } finally {
+    await site?.stop();
+  }
+});
+
+function gst(args, name) {
+  const g = startGst(args, { name });
+  running.add(g);
+  return g;
+}
+
+async function stopGst(g) {
+  running.delete(g);
+  await g.stop();
+}
+
+const roomArgs = (name, room) => [`name=${name}`, `room=${room}`,
+  `signaling-url=${site.relay.url}`, `channel=${CHANNEL}`];
+
+const sendArgs = (room) => [
+  'videotestsrc', 'is-live=true', 'pattern=ball', '!',
+  `video/x-raw,width=${SENT.width},height=${SENT.height},framerate=30/1`, '!',
+  'tempchatsink', ...roomArgs('s', room),
+  'audiotestsrc', 'is-live=true', 'wave=ticks', '!', 's.audio',
+];
+
+const recvArgs = (room) => [
+  'tempchatsrc', ...roomArgs('t', room),
+  't.video_0', '!', 'queue', '!', 'videoconvert', '!', 'video/x-raw,format=I420', '!',
+  'fakesink', 'name=vsink', 'silent=false', 'sync=false',
+  't.audio_0', '!', 'queue', '!', 'fakesink', 'name=asink', 'silent=false', 'sync=false',
+];
+
+// ---- what gst-launch -v prints ----------------------------------------------
+
+const VIDEO_BUFFER = /\(vsink:sink\) \(\d+ bytes/;
+const AUDIO_BUFFER = /\(asink:sink\) \(\d+ bytes/;
+const VIDEO_CAPS = /GstFakeSink:vsink\.GstPad:sink: caps = (video\/x-raw[^\n]*)/g;
+
+// Every raw video size the fakesink negotiated, in order.
+function capsSizes(g) {
+  return [...g.stdout().matchAll(VIDEO_CAPS)].map(([, caps]) => ({
+    width: Number(/width=\(int\)(\d+)/.exec(caps)?.[1]),
+    height: Number(/height=\(int\)(\d+)/.exec(caps)?.[1]),
+  }));
+}
+
+// ---- joining in either order ------------------------------------------------
+
+// Returns when both are in `room`; `startPipeline()` starts the gst side.
+// gstFirst: gst is alone in the room (its call WAITING) before the page
+// joins; otherwise the page is alone (tc.state 'waiting') before gst starts.
+async function join(room, gstFirst, startPipeline) {
+  let g;
+  if (gstFirst) {
+    await chrome.goto(site, room, { hold: '1' });
+    await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
+    g = startPipeline();
+    await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
+    await chrome.eval(() => window.tc.join());
+  } else {
+    await chrome.goto(site, room);
+    await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+    g = startPipeline();
+  }
+  return g;
+}
+
+// Polls the page's getStats every 20 ms (the stats panel polls once a
+// second) until a video frame is decoded; resolves with performance.now().
+function firstFrameAt(peer, timeout) {
+  return peer.eval(async (ms) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      const { pc } = window.tc;
+      if (pc) {
+        const report = await pc.getStats();
+        let decoded = 0;
+        report.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') decoded = s.framesDecoded || 0;
+        });
+        if (decoded > 0) return performance.now();
+      }
+      await new Promise((r) => { setTimeout(r, 20); });
+    }
+    return null;
+  }, timeout);
+}
+
+// Starts timing the page's first decoded frame (the page is loaded and in
+// the room or holding); never rejects: a page navigated away gives null.
+function startTiming() {
+  return firstFrameAt(chrome, 40000).catch(() => null);
+}
+
+async function connected(g) {
+  await waitFor(chrome, () => window.tc.state === 'connected', { what: 'connected', timeout: 20000 })
+    .catch((e) => { e.message += `\n${g.describe()}`; throw e; });
+  const m = await g.waitFor(/tempchat\/connected[^\n]*/, 20000, 'tempchat/connected');
+  return m[0];
+}
+
+// ---- the checks, one per direction --------------------------------------------
+
+async function assertChromiumReceives(g, firstFrame) {
+  const s = await waitFor(chrome, (want) => {
+    const st = window.tc.stats();
+    const v = window.tc.remoteVideoSize();
+    return st && st.framesDecoded > 0 && st.width === want.width && st.height === want.height
+      && v.width === want.width && v.height === want.height && st;
+  }, { what: `remote video decoded at ${SENT.width}x${SENT.height}`, timeout: 20000, arg: SENT })
+    .catch((e) => { e.message += `\n${g.describe()}`; throw e; });
+  assert.equal(s.codec, 'VP8', 'Chromium: receive codec');
+  const grown = await waitFor(chrome, (n) => window.tc.framesDecoded() > n + 30 && window.tc.framesDecoded(),
+    { what: 'framesDecoded growing', arg: s.framesDecoded, timeout: 15000 });
+  assert.ok(grown > s.framesDecoded);
+  await waitFor(chrome, () => window.tc.audioPackets() >= 50 && window.tc.stats().audioCodec === 'opus',
+    { what: 'Opus packets from gst' });
+  const [at, arrived] = await Promise.all([firstFrame, chrome.eval(() => window.tc.peerArrivedAt)]);
+  assert.ok(at != null && arrived != null, 'no first frame timing');
+  const ms = Math.round(at - arrived);
+  console.log(`METRIC join-to-first-frame-ms=${ms}`);
+  return ms;
+}
+
+async function assertGstReceives(g) {
+  await g.until(() => g.count(VIDEO_BUFFER) >= 20 && g.count(AUDIO_BUFFER) >= 50, 20000,
+    'decoded video and audio buffers from Chromium');
+  // Chromium may start below the camera size and step up; wait for the
+  // camera's size, else the decoded size must be what Chromium sends.
+  const isCamera = (c) => c.width === CAMERA.width && c.height === CAMERA.height;
+  try {
+    await g.until(() => capsSizes(g).some(isCamera), 20000, `caps at ${CAMERA.width}x${CAMERA.height}`);
+  } catch {
+    const sizes = capsSizes(g);
+    const last = sizes[sizes.length - 1];
+    const st = await chrome.eval(() => window.tc.stats());
+    assert.ok(last, `no video caps\n${g.describe()}`);
+    assert.deepEqual(last, { width: st.sendWidth, height: st.sendHeight },
+      `decoded size is not what Chromium sends; caps seen ${JSON.stringify(sizes)}`);
+    console.log(`Chromium sent ${st.sendWidth}x${st.sendHeight}, not the camera's size`);
+  }
+  console.log(`tempchatsrc decoded sizes: ${capsSizes(g).map((c) => `${c.width}x${c.height}`).join(' ')}`);
+  const before = g.count(VIDEO_BUFFER);
+  await g.until(() => g.count(VIDEO_BUFFER) > before + 20, 10000, 'video buffers growing');
+  const st = await chrome.eval(() => window.tc.stats());
+  assert.equal(st.sendCodec, 'VP8', 'Chromium: send codec');
+}
+
+// ---- the tests ------------------------------------------------------------------
+
+async function gstToChromium(gstFirst) {
+  const room = randomRoom();
+  let timing;
+  const g = await join(room, gstFirst, () => {
+    timing = startTiming();
+    return gst(sendArgs(room), 'gst-send');
+  });
+  try {
+    const msg = await connected(g);
+    assert.match(msg, /video-codec=\(string\)VP8/);
+    await assertChromiumReceives(g, timing);
+  } catch (e) {
+    e.message += `\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+}
+
+async function chromiumToGst(gstFirst) {
+  const room = randomRoom();
+  const g = await join(room, gstFirst, () => gst(recvArgs(room), 'gst-recv'));
+  try {
+    await connected(g);
+    await assertGstReceives(g);
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+}
+
+test('gst -> Chromium, gst joins first: 720p VP8 and Opus decoded in the page', T,
+  () => gstToChromium(true));
+
+test('gst -> Chromium, Chromium joins first: 720p VP8 and Opus decoded in the page', T,
+  () => gstToChromium(false));
+
+test('Chromium -> gst, gst joins first: tempchatsrc decodes video and audio', T,
+  () => chromiumToGst(true));
+
+test('Chromium -> gst, Chromium joins first: tempchatsrc decodes video and audio', T,
+  () => chromiumToGst(false));
+
+test('two-way: tempchatsink + tempchatsrc in one pipeline and one Chromium tab', T, async () => {
+  const room = randomRoom();
+  const args = [...sendArgs(room), ...recvArgs(room)];
+  let timing;
+  const g = await join(room, true, () => {
+    timing = startTiming();
+    return gst(args, 'gst-both');
+  });
+  try {
+    await connected(g);
+    await Promise.all([assertChromiumReceives(g, timing), assertGstReceives(g)]);
+  } catch (e) {
+    e.message += `\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
