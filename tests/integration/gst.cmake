@@ -24,6 +24,12 @@ foreach(name gst_elements gst_call)
   add_test(NAME integration/${name} COMMAND test_${name})
 endforeach()
 set_tests_properties(integration/gst_elements PROPERTIES TIMEOUT 60)
+# ASan builds: GStreamer's plugin scanner needs the runtime preloaded.
+if(TC_ASAN_RUNTIME)
+  set_tests_properties(integration/gst_elements integration/gst_call
+    PROPERTIES ENVIRONMENT
+    "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
+endif()
 
 if(TARGET tempchat-relay)
   target_compile_definitions(test_gst_call PRIVATE

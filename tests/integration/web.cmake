@@ -51,7 +51,7 @@ foreach(entry ${web_tests})
   add_test(NAME web/${name}
     COMMAND ${NODE_EXECUTABLE} --test ${TC_WEB_DIR}/${file}.test.mjs)
   set_tests_properties(web/${name} PROPERTIES
-    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir}"
+    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir};TC_GST_PRELOAD=${TC_ASAN_RUNTIME}"
     # Without the npm packages the test cannot run: say so instead of failing
     # obscurely (scripts/test installs them).
     REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"

@@ -30,6 +30,11 @@ export function startGst(args, { name = 'gst', debug = 'tempchat*:4' } = {}) {
       GST_REGISTRY: join(dir, 'registry.bin'),
       GST_DEBUG: process.env.TC_GST_DEBUG || debug,
       GST_DEBUG_NO_COLOR: '1',
+      // ASan builds: gst-launch-1.0 needs the runtime preloaded to load our
+      // plugin (never Node or Chromium, hence only here).
+      ...(process.env.TC_GST_PRELOAD
+        ? { LD_PRELOAD: process.env.TC_GST_PRELOAD, ASAN_OPTIONS: 'detect_leaks=0' }
+        : {}),
     },
   });
   let out = '';
