@@ -19,6 +19,7 @@
 
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
+#include "tempchat/tc_room.h"
 
 #define GST_CAT_DEFAULT tempchat_debug
 
@@ -372,4 +373,23 @@ guint
 gst_tempchat_call_serial (GstTempchatCall *call)
 {
   return call->serial;
+}
+
+GstTempchatCall *
+gst_tempchat_call_join_element (GstElement *element,
+    const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs)
+{
+  char room_name[TC_ROOM_NAME_SIZE];
+  gchar *message = NULL;
+  GstTempchatCall *call = NULL;
+
+  GST_OBJECT_LOCK (element);
+  if (gst_tempchat_settings_validate (settings, room_name, &message))
+    call = gst_tempchat_call_join (settings, room_name, funcs, element);
+  GST_OBJECT_UNLOCK (element);
+  if (call == NULL) {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", message), (NULL));
+    g_free (message);
+  }
+  return call;
 }

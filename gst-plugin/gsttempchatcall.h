@@ -57,6 +57,13 @@ GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
     const char *room_name, const GstTempchatMemberFuncs *funcs,
     gpointer member);
 
+/* What both elements do at NULL->READY: validates `settings` (read under
+ * `element`'s object lock) and joins the call they name. On settings that
+ * cannot work it posts a GST_ELEMENT_ERROR saying what was expected and
+ * returns NULL. */
+GstTempchatCall *gst_tempchat_call_join_element (GstElement *element,
+    const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs);
+
 /* Starts the member; creates and starts the session if it is the first.
  * FALSE with *message (g_free, a sentence for the user) when the session
  * cannot be created or does not carry what the member needs. */

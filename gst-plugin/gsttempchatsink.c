@@ -558,21 +558,9 @@ static const GstTempchatMemberFuncs sink_member_funcs = {
 static gboolean
 join_call (GstTempchatSink *self)
 {
-  char room_name[TC_ROOM_NAME_SIZE];
-  gchar *message = NULL;
-  gboolean ok;
-
-  GST_OBJECT_LOCK (self);
-  ok = gst_tempchat_settings_validate (&self->settings, room_name, &message);
-  if (ok)
-    self->call = gst_tempchat_call_join (&self->settings, room_name,
-        &sink_member_funcs, self);
-  GST_OBJECT_UNLOCK (self);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", message), (NULL));
-    g_free (message);
-  }
-  return ok;
+  self->call = gst_tempchat_call_join_element (GST_ELEMENT (self),
+      &self->settings, &sink_member_funcs);
+  return self->call != NULL;
 }
 
 static gboolean

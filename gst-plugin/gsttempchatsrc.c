@@ -481,21 +481,9 @@ static const GstTempchatMemberFuncs src_member_funcs = {
 static gboolean
 join_call (GstTempchatSrc *self)
 {
-  char room_name[TC_ROOM_NAME_SIZE];
-  gchar *message = NULL;
-  gboolean ok;
-
-  GST_OBJECT_LOCK (self);
-  ok = gst_tempchat_settings_validate (&self->settings, room_name, &message);
-  if (ok)
-    self->call = gst_tempchat_call_join (&self->settings, room_name,
-        &src_member_funcs, self);
-  GST_OBJECT_UNLOCK (self);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("%s", message), (NULL));
-    g_free (message);
-  }
-  return ok;
+  self->call = gst_tempchat_call_join_element (GST_ELEMENT (self),
+      &self->settings, &src_member_funcs);
+  return self->call != NULL;
 }
 
 static gboolean
