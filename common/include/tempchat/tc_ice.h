@@ -57,6 +57,9 @@ typedef enum {
   TC_ICE_FAIL_TIMEOUT,        /* no working pair within checking_timeout_ms */
   TC_ICE_FAIL_CONSENT,        /* consent freshness (RFC 7675) lost on a
                                  connected path */
+  TC_ICE_FAIL_TURN_CERT,      /* relay-only and no relay candidate because
+                                 the turns: server's TLS certificate could
+                                 not be verified (CA, host name, dates) */
 } tc_ice_failure;
 
 typedef enum {
@@ -107,9 +110,11 @@ typedef struct {
   /* NULL-terminated lists (either may be NULL). STUN: "stun:host[:port]"
    * (port 3478); libnice uses one STUN server, so only the first usable one
    * is used. TURN: "turn:host[:port][?transport=udp|tcp]" (port 3478, UDP
-   * when no transport is given); "turns:host[:port]" is refused with
-   * TC_ERR_UNSUPPORTED because libnice 0.1.21 cannot speak TLS to a TURN
-   * server. At most 8 TURN URLs. IPv6 literals go in brackets. */
+   * when no transport is given) or "turns:host[:port][?transport=tcp]" (port
+   * 5349, TURN over TLS: libnice talks TURN over TCP to a loopback bridge of
+   * ours that carries it over TLS; the certificate is checked against the
+   * system CAs, ca_file and the host name). At most 8 TURN URLs. IPv6
+   * literals go in brackets. */
   const char *const *stun_urls;
   const char *const *turn_urls;
   /* TURN credentials: either fixed ... */
@@ -120,6 +125,8 @@ typedef struct {
   const char *turn_secret;
   const char *turn_rest_name;     /* NULL: TC_ICE_DEFAULT_REST_NAME */
   uint32_t turn_rest_ttl_s;       /* 0: TC_ICE_DEFAULT_REST_TTL_S */
+  /* PEM file of CAs trusted for turns: besides the system's, or NULL. */
+  const char *ca_file;
 
   /* Gather, offer and use relay candidates only, so the peer never learns
    * the user's addresses. Needs at least one TURN URL. */
@@ -145,8 +152,9 @@ typedef struct {
  * `ctx` is borrowed and must outlive the tc_ice; `config` and its strings are
  * copied; `callbacks` is copied (its user_data is borrowed).
  * Returns TC_OK and *out, or TC_ERR_INVALID_ARG (bad URL, both kinds of
- * credentials, relay_only without TURN, ...), TC_ERR_UNSUPPORTED (turns:)
- * or TC_ERR_PARSE (a local address is not an IP literal). */
+ * credentials, relay_only without TURN, unusable ca_file, ...),
+ * TC_ERR_CONNECT (no loopback socket for a turns: bridge) or TC_ERR_PARSE
+ * (a local address is not an IP literal). */
 tc_status tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
     const tc_ice_callbacks *callbacks, tc_ice **out);
 

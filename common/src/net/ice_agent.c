@@ -10,6 +10,7 @@
  */
 #include "net/ice_priv.h"
 
+#include "net/ice_tls_turn.h"
 #include "net/ice_url.h"
 #include "tempchat/tc_log.h"
 
@@ -51,6 +52,46 @@ turn_credentials (const tc_ice_config *cfg, char **user, char **pass)
   return st;
 }
 
+/* A turns: server's certificate was refused. When that leaves a relay-only
+ * agent without any TURN server to try, fail now with that reason: libnice
+ * would only see closed connections and time out much later. */
+static void
+ice_tls_cert_failed_cb (void *data)
+{
+  tc_ice *ice = data;
+  if (ice->closed || !ice->relay_only || ice->announced > 0
+      || ice->tls_turns->len < ice->n_turn)
+    return;
+  for (guint i = 0; i < ice->tls_turns->len; i++)
+    if (!ice_tls_turn_cert_failed (ice->tls_turns->pdata[i]))
+      return;
+  ice_set_state (ice, TC_ICE_STATE_FAILED, TC_ICE_FAIL_TURN_CERT);
+}
+
+/* Where libnice should send TURN for `url`: the server itself, or for
+ * turns: our loopback TLS bridge to it (see ice_tls_turn.h). */
+static tc_status
+turn_target (tc_ice *ice, const tc_ice_config *cfg, const tc_ice_url *url,
+    const char **host, guint *port, NiceRelayType *type)
+{
+  *host = url->host;
+  *port = url->port;
+  *type = url->transport == TC_ICE_URL_TCP ? NICE_RELAY_TYPE_TURN_TCP
+      : NICE_RELAY_TYPE_TURN_UDP;
+  if (url->scheme != TC_ICE_URL_TURNS)
+    return TC_OK;
+  ice_tls_turn *t;
+  tc_status st = ice_tls_turn_new (ice->ctx, url->host, url->port,
+      cfg->ca_file, ice_tls_cert_failed_cb, ice, &t);
+  if (st != TC_OK)
+    return st;
+  g_ptr_array_add (ice->tls_turns, t);
+  *host = "127.0.0.1";
+  *port = ice_tls_turn_get_port (t);
+  *type = NICE_RELAY_TYPE_TURN_TCP;
+  return TC_OK;
+}
+
 static tc_status
 setup_turn (tc_ice *ice, const tc_ice_config *cfg, unsigned *n_turn)
 {
@@ -62,18 +103,17 @@ setup_turn (tc_ice *ice, const tc_ice_config *cfg, unsigned *n_turn)
   tc_status st = turn_credentials (cfg, &user, &pass);
   for (size_t i = 0; st == TC_OK && cfg->turn_urls[i] != NULL; i++) {
     tc_ice_url url;
+    const char *host;
+    guint port;
+    NiceRelayType type;
     if (i >= NICE_CANDIDATE_MAX_TURN_SERVERS
         || tc_ice_url_parse (cfg->turn_urls[i], &url) != TC_OK
         || url.scheme == TC_ICE_URL_STUN) {
       st = TC_ERR_INVALID_ARG;
-    } else if (url.scheme == TC_ICE_URL_TURNS) {
-      /* libnice 0.1.21 would send plain TURN over TCP to the TLS port. */
-      TC_INFO ("ice: turns: URLs are not supported (libnice has no TLS for TURN)");
-      st = TC_ERR_UNSUPPORTED;
+    } else if ((st = turn_target (ice, cfg, &url, &host, &port, &type))) {
+      /* st says why */
     } else if (!nice_agent_set_relay_info (ice->agent, ice->stream_id,
-            TC_ICE_COMPONENT, url.host, url.port, user, pass,
-            url.transport == TC_ICE_URL_TCP ? NICE_RELAY_TYPE_TURN_TCP
-            : NICE_RELAY_TYPE_TURN_UDP)) {
+            TC_ICE_COMPONENT, host, port, user, pass, type)) {
       st = TC_ERR_INVALID_ARG;
     } else {
       (*n_turn)++;
@@ -155,6 +195,7 @@ setup_agent (tc_ice *ice, const tc_ice_config *cfg)
   unsigned n_turn;
   if ((st = setup_turn (ice, cfg, &n_turn)))
     return st;
+  ice->n_turn = n_turn;
   if (cfg->relay_only && n_turn == 0)
     return TC_ERR_INVALID_ARG;
 
@@ -189,6 +230,8 @@ tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
   ice->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
   g_queue_init (&ice->events);
   g_queue_init (&ice->pending_remote);
+  ice->tls_turns = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) ice_tls_turn_free);
 
   tc_status st = setup_agent (ice, config);
   if (st != TC_OK) {
@@ -219,6 +262,9 @@ destroy_now (tc_ice *ice)
   ice_remote_clear (ice);
   if (ice->agent != NULL)
     g_object_unref (ice->agent);
+  /* After the agent: a graceful close released the allocations through
+   * these bridges. */
+  g_ptr_array_unref (ice->tls_turns);
   g_free (ice->local_ufrag);
   g_free (ice->local_pwd);
   g_free (ice->remote_ufrag);
@@ -448,4 +494,13 @@ tc_ice_restart (tc_ice *ice)
   tc_status st = ice_restart_generation (ice);
   ice_api_leave (ice);
   return st;
+}
+
+bool
+ice_tls_cert_failed (const tc_ice *ice)
+{
+  for (guint i = 0; i < ice->tls_turns->len; i++)
+    if (ice_tls_turn_cert_failed (ice->tls_turns->pdata[i]))
+      return true;
+  return false;
 }

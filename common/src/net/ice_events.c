@@ -299,12 +299,11 @@ ice_local_gathering_done (tc_ice *ice)
   ev->kind = ICE_EV_GATHERING_DONE;
   ice_event_queue (ice, ev);
   if (ice->announced == 0) {
-    TC_INFO ("ice: %s", ice->relay_only
-        ? "no relay candidate: the TURN server is unreachable or refused "
-          "the credentials"
-        : "no local candidate could be gathered");
-    ice_set_state (ice, TC_ICE_STATE_FAILED, ice->relay_only
-        ? TC_ICE_FAIL_NO_RELAY : TC_ICE_FAIL_NO_CANDIDATES);
+    tc_ice_failure why = !ice->relay_only ? TC_ICE_FAIL_NO_CANDIDATES
+        : ice_tls_cert_failed (ice) ? TC_ICE_FAIL_TURN_CERT
+        : TC_ICE_FAIL_NO_RELAY;
+    TC_INFO ("ice: %s", tc_ice_failure_str (why));
+    ice_set_state (ice, TC_ICE_STATE_FAILED, why);
   }
   ice_timeout_update (ice);
 }
@@ -448,6 +447,8 @@ tc_ice_failure_str (tc_ice_failure why)
     case TC_ICE_FAIL_CHECKS: return "every candidate pair failed";
     case TC_ICE_FAIL_TIMEOUT: return "no candidate pair worked in time";
     case TC_ICE_FAIL_CONSENT: return "the connected path stopped answering";
+    case TC_ICE_FAIL_TURN_CERT:
+      return "the TURN server's TLS certificate could not be verified";
   }
   return "unknown failure";
 }

@@ -2,6 +2,7 @@
  *   ice_agent.c   lifecycle, libnice setup, gather, send, restart, close
  *   ice_events.c  libnice signals -> ordered event queue -> user callbacks
  *   ice_remote.c  remote credentials and candidates (kept until usable)
+ *   ice_tls_turn.c  TLS bridges for turns: URLs (libnice sees TURN/TCP)
  * Everything runs on ice->ctx's thread.
  */
 #ifndef TC_NET_ICE_PRIV_H
@@ -72,6 +73,8 @@ struct tc_ice {
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
+  GPtrArray *tls_turns;             /* ice_tls_turn*, one per turns: URL */
+  unsigned n_turn;                  /* TURN servers of any kind */
 };
 
 /* ice_events.c */
@@ -98,5 +101,6 @@ void ice_remote_clear (tc_ice *ice);
 
 /* ice_agent.c */
 tc_status ice_restart_generation (tc_ice *ice);
+bool ice_tls_cert_failed (const tc_ice *ice);
 
 #endif
