@@ -1,7 +1,8 @@
 /* test_ice_loopback.c - two tc_ice agents in one GMainContext, on 127.0.0.1
  * only: trickle in both orders, datagrams both ways, relay-only through a
- * real coturn (UDP and TCP to the server), a refused TURN secret, and ICE
- * restart.
+ * real coturn (UDP and TCP to the server, and TLS to a TLS-only coturn
+ * with a throwaway self-signed certificate), a refused TURN secret, an
+ * untrusted TURN certificate, and ICE restart.
  *
  * Every wait iterates the context until a condition holds or a deadline
  * passes; nothing sleeps a fixed time. coturn is started per test on a free
@@ -424,8 +425,10 @@ test_bad_config_is_refused (void)
     .turn_username = "u", .turn_password = "p", .turn_secret = "s" };
   g_assert_cmpint (tc_ice_new (ctx, &both_credentials, NULL, &ice), ==,
       TC_ERR_INVALID_ARG);
-  tc_ice_config tls = { .turn_urls = turns, .turn_secret = "s" };
-  g_assert_cmpint (tc_ice_new (ctx, &tls, NULL, &ice), ==, TC_ERR_UNSUPPORTED);
+  tc_ice_config no_ca_file = { .turn_urls = turns, .turn_secret = "s",
+    .ca_file = "/nonexistent/ca.pem" };
+  g_assert_cmpint (tc_ice_new (ctx, &no_ca_file, NULL, &ice), ==,
+      TC_ERR_INVALID_ARG);
   tc_ice_config bad_url = { .turn_urls = junk, .turn_secret = "s" };
   g_assert_cmpint (tc_ice_new (ctx, &bad_url, NULL, &ice), ==, TC_ERR_INVALID_ARG);
   const char *const not_ip[] = { "localhost", NULL };
@@ -540,6 +543,7 @@ typedef struct {
   GPid pid;
   char *dir;
   guint16 port;
+  gboolean tls;     /* TLS listener only, certificate in dir/cert.pem */
 } turn_server;
 
 /* A loopback port free for both UDP and TCP right now. */
@@ -581,8 +585,8 @@ turn_ready (gpointer data)
   int t = socket (AF_INET, SOCK_STREAM, 0);
   gboolean tcp = connect (t, (struct sockaddr *) &sa, sizeof sa) == 0;
   close (t);
-  if (!tcp)
-    return FALSE;
+  if (!tcp || ts->tls)
+    return tcp;  /* a TLS-only coturn has no plain UDP to ask */
 
   static const guint8 binding[20] = { 0x00, 0x01, 0x00, 0x00,
     0x21, 0x12, 0xa4, 0x42, 't', 'e', 'm', 'p', 'c', 'h', 'a', 't', 'r', 'e',
@@ -634,38 +638,74 @@ print_turn_log (const turn_server *ts)
   g_free (path);
 }
 
+/* A throwaway self-signed certificate for localhost and 127.0.0.1, made
+ * with the openssl tool into dir/cert.pem and dir/key.pem. */
 static gboolean
-turn_start (turn_server *ts)
+make_certificate (const char *dir)
+{
+  char *argv[] = { TC_OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout", "key.pem", "-out", "cert.pem", NULL };
+  gint status = -1;
+  GError *err = NULL;
+  gboolean ok = g_spawn_sync (dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+      | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &err);
+  g_assert_no_error (err);
+  return ok && g_spawn_check_wait_status (status, NULL);
+}
+
+/* The listener options: plain UDP + TCP, or TLS only (coturn would also
+ * take plain TURN on its TLS port, but nothing listens unencrypted). */
+static void
+add_listener_args (GPtrArray *args, const turn_server *ts)
+{
+  if (!ts->tls) {
+    g_ptr_array_add (args, g_strdup_printf ("--listening-port=%u", ts->port));
+    g_ptr_array_add (args, g_strdup ("--no-tls"));
+    return;
+  }
+  g_ptr_array_add (args, g_strdup_printf ("--tls-listening-port=%u", ts->port));
+  g_ptr_array_add (args, g_strdup ("--no-udp"));
+  g_ptr_array_add (args, g_strdup ("--no-tcp"));
+  g_ptr_array_add (args, g_strdup_printf ("--cert=%s/cert.pem", ts->dir));
+  g_ptr_array_add (args, g_strdup_printf ("--pkey=%s/key.pem", ts->dir));
+}
+
+static gboolean
+turn_start (turn_server *ts, gboolean tls)
 {
   memset (ts, 0, sizeof *ts);
+  ts->tls = tls;
   ts->dir = g_dir_make_tmp ("tc-ice-turn-XXXXXX", NULL);
   g_assert_nonnull (ts->dir);
+  if (tls && !make_certificate (ts->dir))
+    return FALSE;
   ts->port = free_port ();
   guint min_port = 20000 + g_random_int_range (0, 400) * 100;
 
-  char *port = g_strdup_printf ("--listening-port=%u", ts->port);
-  char *minp = g_strdup_printf ("--min-port=%u", min_port);
-  char *maxp = g_strdup_printf ("--max-port=%u", min_port + 99);
-  char *log = g_strdup_printf ("--log-file=%s/turn.log", ts->dir);
-  char *pid = g_strdup_printf ("--pidfile=%s/turn.pid", ts->dir);
-  char *db = g_strdup_printf ("--userdb=%s/turndb", ts->dir);
-  char *argv[] = { TC_TURNSERVER, "-n", "--listening-ip=127.0.0.1",
-    "--relay-ip=127.0.0.1", port, "--use-auth-secret",
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  const char *fixed[] = { TC_TURNSERVER, "-n", "--listening-ip=127.0.0.1",
+    "--relay-ip=127.0.0.1", "--use-auth-secret",
     "--static-auth-secret=" TURN_SECRET, "--realm=tempchat.test",
-    "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls",
-    "--no-rfc5780", "--no-stun-backward-compatibility", minp, maxp, log,
-    "--simple-log", "--no-stdout-log", pid, db, NULL };
+    "--allow-loopback-peers", "--no-cli", "--no-dtls", "--no-rfc5780",
+    "--no-stun-backward-compatibility", "--simple-log", "--no-stdout-log" };
+  for (gsize i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (args, g_strdup (fixed[i]));
+  add_listener_args (args, ts);
+  g_ptr_array_add (args, g_strdup_printf ("--min-port=%u", min_port));
+  g_ptr_array_add (args, g_strdup_printf ("--max-port=%u", min_port + 99));
+  g_ptr_array_add (args, g_strdup_printf ("--log-file=%s/turn.log", ts->dir));
+  g_ptr_array_add (args, g_strdup_printf ("--pidfile=%s/turn.pid", ts->dir));
+  g_ptr_array_add (args, g_strdup_printf ("--userdb=%s/turndb", ts->dir));
+  g_ptr_array_add (args, NULL);
+
   GError *err = NULL;
-  gboolean ok = g_spawn_async (ts->dir, argv, NULL,
+  gboolean ok = g_spawn_async (ts->dir, (char **) args->pdata, NULL,
       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
       | G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL, &ts->pid, &err);
   g_assert_no_error (err);
-  g_free (port);
-  g_free (minp);
-  g_free (maxp);
-  g_free (log);
-  g_free (pid);
-  g_free (db);
+  g_ptr_array_unref (args);
   if (ok && !wait_turn_ready (ts, 10000)) {
     print_turn_log (ts);
     return FALSE;
@@ -717,7 +757,15 @@ turn_setup (turn_fixture *f, gconstpointer unused)
 {
   memset (f, 0, sizeof *f);
   if (TC_TURNSERVER[0] != '\0')
-    f->up = turn_start (&f->turn);
+    f->up = turn_start (&f->turn, FALSE);
+}
+
+static void
+turns_setup (turn_fixture *f, gconstpointer unused)
+{
+  memset (f, 0, sizeof *f);
+  if (TC_TURNSERVER[0] != '\0' && TC_OPENSSL[0] != '\0')
+    f->up = turn_start (&f->turn, TRUE);
 }
 
 static void
@@ -731,8 +779,8 @@ turn_teardown (turn_fixture *f, gconstpointer unused)
 static gboolean
 turn_available (const turn_fixture *f)
 {
-  if (TC_TURNSERVER[0] == '\0') {
-    g_test_skip ("turnserver (coturn) is not installed");
+  if (TC_TURNSERVER[0] == '\0' || TC_OPENSSL[0] == '\0') {
+    g_test_skip ("turnserver (coturn) or openssl is not installed");
     return FALSE;
   }
   if (!f->up)
@@ -757,19 +805,14 @@ close_both (two_peers *t)
   g_assert_true (wait_for (t->ctx, closed, &t->a, WAIT_MS));
 }
 
+/* Two relay-only agents configured as given connect through the relay,
+ * offer only redacted relay candidates, pass data both ways and close
+ * gracefully (allocations released). */
 static void
-relay_only_connects (turn_fixture *f, const char *transport)
+relay_call_works (tc_ice_config *ca, tc_ice_config *cb)
 {
-  if (!turn_available (f))
-    return;
-  char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->turn.port,
-      transport);
-  const char *const turn_urls[] = { url, NULL };
-  tc_ice_config cfg = { .turn_urls = turn_urls, .turn_secret = TURN_SECRET,
-    .turn_rest_name = "loopback-test", .relay_only = true };
   two_peers t;
-  tc_ice_config ca = cfg, cb = cfg;
-  two_init (&t, &ca, &cb);
+  two_init (&t, ca, cb);
   t.a.forward = t.b.forward = TRUE;
   give_credentials (&t.a, &t.b);
   give_credentials (&t.b, &t.a);
@@ -796,6 +839,20 @@ relay_only_connects (turn_fixture *f, const char *transport)
   check_datagrams (t.ctx, &t.b, &t.a);
   close_both (&t);
   two_clear (&t);
+}
+
+static void
+relay_only_connects (turn_fixture *f, const char *transport)
+{
+  if (!turn_available (f))
+    return;
+  char *url = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", f->turn.port,
+      transport);
+  const char *const turn_urls[] = { url, NULL };
+  tc_ice_config cfg = { .turn_urls = turn_urls, .turn_secret = TURN_SECRET,
+    .turn_rest_name = "loopback-test", .relay_only = true };
+  tc_ice_config ca = cfg, cb = cfg;
+  relay_call_works (&ca, &cb);
   g_free (url);
 }
 
@@ -854,6 +911,97 @@ test_wrong_turn_secret_fails_clearly (turn_fixture *f, gconstpointer unused)
   g_free (url);
 }
 
+/* ---- (d) relay-only through a TLS-only coturn (turns:) -------------------- */
+
+static char *
+cert_path (const turn_fixture *f)
+{
+  return g_build_filename (f->turn.dir, "cert.pem", NULL);
+}
+
+static void
+test_relay_only_over_turns_with_rest_credentials_connects (turn_fixture *f,
+    gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  char *ca_file = cert_path (f);
+  /* A resolves a host name, B names the address (and uses the default
+   * transport): both checked against the certificate. */
+  char *url_a = g_strdup_printf ("turns:localhost:%u?transport=tcp",
+      f->turn.port);
+  char *url_b = g_strdup_printf ("turns:127.0.0.1:%u", f->turn.port);
+  const char *const urls_a[] = { url_a, NULL };
+  const char *const urls_b[] = { url_b, NULL };
+  tc_ice_config ca = { .turn_urls = urls_a, .turn_secret = TURN_SECRET,
+    .ca_file = ca_file, .relay_only = true };
+  tc_ice_config cb = { .turn_urls = urls_b, .turn_secret = TURN_SECRET,
+    .turn_rest_name = "peer-b", .ca_file = ca_file, .relay_only = true };
+  relay_call_works (&ca, &cb);
+  g_free (url_a);
+  g_free (url_b);
+  g_free (ca_file);
+}
+
+static void
+test_relay_only_over_turns_with_fixed_credentials_connects (turn_fixture *f,
+    gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  /* Fixed credentials, as a TURN provider would hand them out: here made
+   * from coturn's secret ahead of time. */
+  char user[64], pass[TC_ICE_REST_PASSWORD_SIZE];
+  gint64 expiry = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  g_assert_cmpint (tc_ice_turn_rest_credentials (TURN_SECRET, "fixed", expiry,
+      user, sizeof user, pass, sizeof pass), ==, TC_OK);
+  char *ca_file = cert_path (f);
+  char *url = g_strdup_printf ("turns:localhost:%u", f->turn.port);
+  const char *const urls[] = { url, NULL };
+  tc_ice_config cfg = { .turn_urls = urls, .turn_username = user,
+    .turn_password = pass, .ca_file = ca_file, .relay_only = true };
+  tc_ice_config ca = cfg, cb = cfg;
+  relay_call_works (&ca, &cb);
+  g_free (url);
+  g_free (ca_file);
+}
+
+static void
+test_untrusted_turns_certificate_fails_clearly (turn_fixture *f,
+    gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  /* No ca_file: the self-signed certificate is not trusted. */
+  char *url = g_strdup_printf ("turns:localhost:%u", f->turn.port);
+  const char *const urls[] = { url, NULL };
+  tc_ice_config ca = { .turn_urls = urls, .turn_secret = TURN_SECRET,
+    .relay_only = true };
+  tc_ice_config cb = ca;
+  two_peers t;
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+
+  g_assert_true (wait_for (t.ctx, both_failed, &t.a, WAIT_MS));
+  peer *both[] = { &t.a, &t.b };
+  for (int k = 0; k < 2; k++) {
+    g_assert_cmpint (both[k]->why, ==, TC_ICE_FAIL_TURN_CERT);
+    g_assert_cmpstr (tc_ice_failure_str (both[k]->why), ==,
+        "the TURN server's TLS certificate could not be verified");
+    g_assert_cmpuint (both[k]->all_candidates->len, ==, 0);
+    g_assert_false (saw_state (both[k], TC_ICE_STATE_CONNECTED));
+  }
+  static const uint8_t b[] = { 0x80 };
+  g_assert_cmpint (tc_ice_send (t.a.ice, b, 1), ==, TC_ERR_NOT_CONNECTED);
+  close_both (&t);
+  two_clear (&t);
+  g_free (url);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -880,5 +1028,14 @@ main (int argc, char **argv)
       turn_setup, test_relay_only_over_turn_tcp_connects, turn_teardown);
   g_test_add ("/ice/turn/wrong-secret-fails-clearly", turn_fixture, NULL,
       turn_setup, test_wrong_turn_secret_fails_clearly, turn_teardown);
+  g_test_add ("/ice/turns/relay-only-with-rest-credentials-connects",
+      turn_fixture, NULL, turns_setup,
+      test_relay_only_over_turns_with_rest_credentials_connects, turn_teardown);
+  g_test_add ("/ice/turns/relay-only-with-fixed-credentials-connects",
+      turn_fixture, NULL, turns_setup,
+      test_relay_only_over_turns_with_fixed_credentials_connects, turn_teardown);
+  g_test_add ("/ice/turns/untrusted-certificate-fails-clearly", turn_fixture,
+      NULL, turns_setup, test_untrusted_turns_certificate_fails_clearly,
+      turn_teardown);
   return g_test_run ();
 }
