@@ -39,7 +39,10 @@ typedef struct {
   tc_scaledrone_config signaling;
 
   /* ICE. STUN/TURN URLs as in RTCIceServer ("stun:host:port",
-   * "turn:host:port?transport=udp|tcp", "turns:host:port"). */
+   * "turn:host:port?transport=udp|tcp", "turns:host:port"). A turns:
+   * server's certificate is checked against the system CAs, the host name
+   * and signaling.ca_file; when it fails a relay-only call, the call fails
+   * with TC_ERR_TLS. */
   const char *const *stun_servers;  /* NULL-terminated, may be NULL */
   const char *turn_server;          /* NULL: none */
   const char *turn_username;        /* fixed credentials ... */

@@ -91,7 +91,8 @@ typedef struct {
   const char *channel;    /* ScaleDrone channel id; required */
   const char *room;       /* what the user pasted: link, #hash or hash */
   bool allow_insecure;    /* allow ws:// to hosts that are not loopback */
-  const char *ca_file;    /* PEM file of extra trusted CAs for wss://, or NULL */
+  const char *ca_file;    /* PEM file of extra trusted CAs for wss:// (and a
+                             session's turns: server), or NULL */
   /* Reconnect: first delay and cap in ms (0: 1000 and 30000), attempts
    * before giving up with TC_ERR_SERVER_GONE (0: 25, as the reference client). */
   unsigned reconnect_base_ms;

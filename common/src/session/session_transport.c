@@ -48,6 +48,9 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
       tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
     else if (c->connected && !c->is_offerer)
       tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
+    else if (why == TC_ICE_FAIL_TURN_CERT)
+      tc_call_fail (c, TC_ERR_TLS,
+          "The TURN server's TLS certificate could not be verified.");
     else
       tc_call_fail (c, TC_ERR_NOT_CONNECTED,
           "No network path to the peer was found.");
@@ -104,6 +107,7 @@ tc_call_ice_new (tc_call *c, bool controlling)
     .turn_username = s->cfg.turn_username,
     .turn_password = s->cfg.turn_password,
     .turn_secret = s->cfg.turn_secret,
+    .ca_file = s->cfg.signaling.ca_file,
     .relay_only = s->cfg.relay_only,
     .role = controlling ? TC_ICE_ROLE_CONTROLLING : TC_ICE_ROLE_CONTROLLED,
     .local_addresses = s->cfg.local_addresses,
