@@ -108,8 +108,10 @@ gst_tempchat_props_install (GObjectClass *klass)
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SERVER,
       g_param_spec_string ("turn-server", "TURN server",
-          "TURN server URL: turn:host:port?transport=udp|tcp (turns:, TURN "
-          "over TLS, is not supported yet); credentials from turn-secret or "
+          "TURN server URL: turn:host:port?transport=udp|tcp, or "
+          "turns:host:port for TURN over TLS (port 5349 by default; the "
+          "certificate is checked against the system CAs, ca-file and the "
+          "host name); credentials from turn-secret or "
           "turn-username/turn-password", NULL, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_TURN_SECRET,
       g_param_spec_string ("turn-secret", "TURN secret",
@@ -140,7 +142,8 @@ gst_tempchat_props_install (GObjectClass *klass)
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_CA_FILE,
       g_param_spec_string ("ca-file", "CA file",
           "PEM file of extra certificate authorities trusted for wss:// "
-          "signaling (e.g. a self-hosted relay's)", NULL, RW_FLAGS));
+          "signaling and turns: TURN servers (e.g. self-hosted ones)", NULL,
+          RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
