@@ -10,6 +10,9 @@
 #                       (TC_GST_PLUGIN_DIR) <-> the page: both directions,
 #                       both join orders, two-way; prints
 #                       METRIC join-to-first-frame-ms
+#   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
+#                       self-signed certificate) -> the page, relay-only;
+#                       without ca-file a clear certificate error
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -36,6 +39,9 @@ find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
 set(tc_gst_plugin_dir "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium)
+  if(TURNSERVER_EXECUTABLE)
+    list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
+  endif()
   set(tc_gst_plugin_dir "$<TARGET_FILE_DIR:gsttempchat>")
 else()
   message(STATUS "gsttempchat or gst-launch-1.0 missing: web/gst-chromium not registered")

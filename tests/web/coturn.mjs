@@ -2,11 +2,16 @@
 // with REST credentials from a static auth secret (shared/MACHINE-FACTS.md).
 //
 //   const turn = await startCoturn();   // { url, port, secret, log(), stop() }
+//   const turn = await startCoturn({ tls: true });
+//     // also a TLS listener with a throwaway self-signed certificate for
+//     // localhost: { turnsUrl, caFile, ... }
 //
-// Readiness is a STUN Binding answered on the listening port, not a sleep.
-import { spawn } from 'node:child_process';
+// Readiness is a STUN Binding answered on the listening port (and a TCP
+// connection accepted on the TLS port), not a sleep.
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { createConnection, createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,16 +60,69 @@ async function stunAnswers(port, ms) {
   }
 }
 
+// A TCP port free right now on 127.0.0.1.
+async function freeTcpPort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Resolves once 127.0.0.1:port accepts a TCP connection; tries again every
+// 100 ms.
+async function tcpAccepts(port, ms) {
+  let timer;
+  try {
+    await within(ms, `coturn to accept TCP on port ${port}`, new Promise((resolve) => {
+      const tryOnce = () => {
+        const c = createConnection({ host: '127.0.0.1', port });
+        c.once('connect', () => { c.destroy(); resolve(); });
+        c.once('error', () => { c.destroy(); timer = setTimeout(tryOnce, 100); });
+      };
+      tryOnce();
+    }));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A self-signed certificate for localhost and 127.0.0.1 in dir.
+function makeCertificate(dir) {
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec',
+    '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr || r.error}`);
+  return { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+}
+
 // `port` and `secret` may be given to start one again where a stopped one was.
-export async function startCoturn({ secret = randomBytes(16).toString('hex'), port } = {}) {
+export async function startCoturn({ secret = randomBytes(16).toString('hex'), port, tls = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-coturn-'));
   port ??= await freeUdpPort();
+  let tlsArgs = ['--no-tls'];
+  let tlsPort;
+  let pem;
+  if (tls) {
+    try {
+      pem = makeCertificate(dir);
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    tlsPort = await freeTcpPort();
+    tlsArgs = [`--tls-listening-port=${tlsPort}`, `--cert=${pem.cert}`, `--pkey=${pem.key}`];
+  }
   const proc = spawn(TURNSERVER, [
     '-n',                                    // no config file
     '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${port}`,
     '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm=tempchat.test',
     '--allow-loopback-peers', '--no-multicast-peers',
-    '--no-cli', '--no-tls', '--no-dtls',
+    '--no-cli', ...tlsArgs, '--no-dtls',
     '--log-file=stdout', '--simple-log',
     `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,12 +140,19 @@ export async function startCoturn({ secret = randomBytes(16).toString('hex'), po
   };
   try {
     await Promise.race([
-      stunAnswers(port, 10000),
+      Promise.all([stunAnswers(port, 10000), tls ? tcpAccepts(tlsPort, 10000) : null]),
       exited.then(({ code }) => { throw new Error(`turnserver exited (${code}):\n${log}`); }),
     ]);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { port, secret, url: `turn:127.0.0.1:${port}?transport=udp`, log: () => log, stop };
+  return {
+    port,
+    secret,
+    url: `turn:127.0.0.1:${port}?transport=udp`,
+    ...(tls ? { turnsUrl: `turns:localhost:${tlsPort}`, caFile: pem.cert } : {}),
+    log: () => log,
+    stop,
+  };
 }
