@@ -638,14 +638,14 @@ print_turn_log (const turn_server *ts)
   g_free (path);
 }
 
-/* A throwaway self-signed certificate for localhost and 127.0.0.1, made
- * with the openssl tool into dir/cert.pem and dir/key.pem. */
+/* A throwaway self-signed certificate for the name localhost only (not for
+ * 127.0.0.1), made with the openssl tool into dir/cert.pem and dir/key.pem. */
 static gboolean
 make_certificate (const char *dir)
 {
   char *argv[] = { TC_OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
     "-keyout", "key.pem", "-out", "cert.pem", NULL };
   gint status = -1;
   GError *err = NULL;
@@ -926,11 +926,10 @@ test_relay_only_over_turns_with_rest_credentials_connects (turn_fixture *f,
   if (!turn_available (f))
     return;
   char *ca_file = cert_path (f);
-  /* A resolves a host name, B names the address (and uses the default
-   * transport): both checked against the certificate. */
+  /* Spelled out and with the default transport. */
   char *url_a = g_strdup_printf ("turns:localhost:%u?transport=tcp",
       f->turn.port);
-  char *url_b = g_strdup_printf ("turns:127.0.0.1:%u", f->turn.port);
+  char *url_b = g_strdup_printf ("turns:localhost:%u", f->turn.port);
   const char *const urls_a[] = { url_a, NULL };
   const char *const urls_b[] = { url_b, NULL };
   tc_ice_config ca = { .turn_urls = urls_a, .turn_secret = TURN_SECRET,
@@ -966,17 +965,15 @@ test_relay_only_over_turns_with_fixed_credentials_connects (turn_fixture *f,
   g_free (ca_file);
 }
 
+/* Both agents, relay-only through `url` with `ca_file`, fail at once with
+ * the certificate error, offer nothing and never connect. */
 static void
-test_untrusted_turns_certificate_fails_clearly (turn_fixture *f,
-    gconstpointer unused)
+turns_certificate_refused (turn_fixture *f, const char *url,
+    const char *ca_file)
 {
-  if (!turn_available (f))
-    return;
-  /* No ca_file: the self-signed certificate is not trusted. */
-  char *url = g_strdup_printf ("turns:localhost:%u", f->turn.port);
   const char *const urls[] = { url, NULL };
   tc_ice_config ca = { .turn_urls = urls, .turn_secret = TURN_SECRET,
-    .relay_only = true };
+    .ca_file = ca_file, .relay_only = true };
   tc_ice_config cb = ca;
   two_peers t;
   two_init (&t, &ca, &cb);
@@ -999,7 +996,33 @@ test_untrusted_turns_certificate_fails_clearly (turn_fixture *f,
   g_assert_cmpint (tc_ice_send (t.a.ice, b, 1), ==, TC_ERR_NOT_CONNECTED);
   close_both (&t);
   two_clear (&t);
+}
+
+static void
+test_untrusted_turns_certificate_fails_clearly (turn_fixture *f,
+    gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  /* No ca_file: the self-signed certificate is not trusted. */
+  char *url = g_strdup_printf ("turns:localhost:%u", f->turn.port);
+  turns_certificate_refused (f, url, NULL);
   g_free (url);
+}
+
+static void
+test_turns_certificate_for_another_name_fails_clearly (turn_fixture *f,
+    gconstpointer unused)
+{
+  if (!turn_available (f))
+    return;
+  /* The CA is trusted, but the certificate names localhost, not the
+   * address the URL gives. */
+  char *ca_file = cert_path (f);
+  char *url = g_strdup_printf ("turns:127.0.0.1:%u", f->turn.port);
+  turns_certificate_refused (f, url, ca_file);
+  g_free (url);
+  g_free (ca_file);
 }
 
 int
@@ -1037,5 +1060,8 @@ main (int argc, char **argv)
   g_test_add ("/ice/turns/untrusted-certificate-fails-clearly", turn_fixture,
       NULL, turns_setup, test_untrusted_turns_certificate_fails_clearly,
       turn_teardown);
+  g_test_add ("/ice/turns/certificate-for-another-name-fails-clearly",
+      turn_fixture, NULL, turns_setup,
+      test_turns_certificate_for_another_name_fails_clearly, turn_teardown);
   return g_test_run ();
 }
