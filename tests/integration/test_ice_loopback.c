@@ -429,6 +429,13 @@ test_bad_config_is_refused (void)
     .ca_file = "/nonexistent/ca.pem" };
   g_assert_cmpint (tc_ice_new (ctx, &no_ca_file, NULL, &ice), ==,
       TC_ERR_INVALID_ARG);
+  /* A turns: bridge already listening when a later URL is refused. */
+  const char *const turns_then_junk[] = { "turns:localhost",
+    "turn:127.0.0.1:3478?transport=sctp", NULL };
+  tc_ice_config late_bad_url = { .turn_urls = turns_then_junk,
+    .turn_secret = "s" };
+  g_assert_cmpint (tc_ice_new (ctx, &late_bad_url, NULL, &ice), ==,
+      TC_ERR_INVALID_ARG);
   tc_ice_config bad_url = { .turn_urls = junk, .turn_secret = "s" };
   g_assert_cmpint (tc_ice_new (ctx, &bad_url, NULL, &ice), ==, TC_ERR_INVALID_ARG);
   const char *const not_ip[] = { "localhost", NULL };
