@@ -43,7 +43,8 @@ struct ice_tls_turn {
   GSocketClient *client;
   GTlsDatabase *extra_cas;    /* from ca_file, or NULL */
   GSocket *listener;
-  GSource *accept_source;
+  GSource *accept_source;     /* NULL while paused */
+  GSource *pause_source;      /* resumes accepting, or NULL */
   uint16_t port;
   GQueue bridges;             /* bridge*, each holding a reference */
   bool cert_failed;
@@ -295,6 +296,40 @@ bridge_start (ice_tls_turn *t, GSocket *sock)
   op_started (b);
 }
 
+static gboolean on_incoming (GSocket *listener, GIOCondition cond,
+    gpointer data);
+
+static void
+watch_listener (ice_tls_turn *t)
+{
+  t->accept_source = g_socket_create_source (t->listener, G_IO_IN, NULL);
+  g_source_set_callback (t->accept_source, (GSourceFunc) (void (*) (void))
+      on_incoming, t, NULL);
+  g_source_attach (t->accept_source, t->ctx);
+}
+
+static gboolean
+resume_accepting (gpointer data)
+{
+  ice_tls_turn *t = data;
+  g_clear_pointer (&t->pause_source, g_source_unref);
+  watch_listener (t);
+  return G_SOURCE_REMOVE;
+}
+
+/* accept() failing for another reason than "nothing left" (out of file
+ * descriptors, ...) leaves the listener readable: stop watching it for a
+ * while rather than spin the session thread. */
+static void
+pause_accepting (ice_tls_turn *t)
+{
+  g_source_destroy (t->accept_source);
+  g_clear_pointer (&t->accept_source, g_source_unref);
+  t->pause_source = g_timeout_source_new (ICE_TLS_TURN_ACCEPT_PAUSE_MS);
+  g_source_set_callback (t->pause_source, resume_accepting, t, NULL);
+  g_source_attach (t->pause_source, t->ctx);
+}
+
 static gboolean
 on_incoming (GSocket *listener, GIOCondition cond, gpointer data)
 {
@@ -308,10 +343,13 @@ on_incoming (GSocket *listener, GIOCondition cond, gpointer data)
       TC_INFO ("ice: too many TURN/TLS connections; one refused");
     g_object_unref (sock);  /* the bridge's connection keeps its own ref */
   }
-  if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    TC_DEBUG ("ice: TURN/TLS accept: %s", err->message);
+  bool again = g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  if (!again) {
+    TC_INFO ("ice: TURN/TLS accept failed: %s", err->message);
+    pause_accepting (t);
+  }
   g_error_free (err);
-  return G_SOURCE_CONTINUE;
+  return again ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* ---- the listener ------------------------------------------------------------- */
@@ -340,10 +378,7 @@ listen_loopback (ice_tls_turn *t)
   g_object_unref (bound);
 
   g_socket_set_blocking (t->listener, FALSE);  /* accept until WOULD_BLOCK */
-  t->accept_source = g_socket_create_source (t->listener, G_IO_IN, NULL);
-  g_source_set_callback (t->accept_source, (GSourceFunc) (void (*) (void))
-      on_incoming, t, NULL);
-  g_source_attach (t->accept_source, t->ctx);
+  watch_listener (t);
   return TC_OK;
 }
 
@@ -412,9 +447,12 @@ ice_tls_turn_free (ice_tls_turn *t)
     bridge_end (b);  /* takes it off the list */
     bridge_unref (b);
   }
-  if (t->accept_source != NULL) {
-    g_source_destroy (t->accept_source);
-    g_source_unref (t->accept_source);
+  GSource *sources[] = { t->accept_source, t->pause_source };
+  for (size_t i = 0; i < G_N_ELEMENTS (sources); i++) {
+    if (sources[i] != NULL) {
+      g_source_destroy (sources[i]);
+      g_source_unref (sources[i]);
+    }
   }
   if (t->listener != NULL) {
     g_socket_close (t->listener, NULL);

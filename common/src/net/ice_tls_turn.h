@@ -29,6 +29,7 @@
 
 #define ICE_TLS_TURN_CHUNK 16384   /* bytes in flight per direction */
 #define ICE_TLS_TURN_MAX_CONN 16   /* bridges at once; more are refused */
+#define ICE_TLS_TURN_ACCEPT_PAUSE_MS 200 /* after accept() failed oddly */
 
 typedef struct ice_tls_turn ice_tls_turn;
 
