@@ -173,7 +173,7 @@ element_args (const char *url, const char *room)
       url);
 }
 
-/* `mode`: "send-raw", "send-encoded", "recv", "recv-encoded", "both". */
+/* `mode`: "send-raw", "send-busy", "send-encoded", "recv", "recv-encoded", "both". */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
@@ -184,6 +184,12 @@ pipeline_desc (const char *mode, const char *url, const char *room)
     desc = g_strdup_printf (VIDEO_RAW " ! tempchatsink name=s %s "
         AUDIO_RAW " ! s.audio %s", args, g_str_equal (mode, "both") ?
         "tempchatsrc name=r " : "");
+  else if (g_str_equal (mode, "send-busy"))
+    /* Noise at 360p: the encoder fills its target, so the estimate has
+     * acknowledged traffic to grow on. */
+    desc = g_strdup_printf ("videotestsrc is-live=true pattern=snow ! "
+        "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
+        "tempchatsink name=s quality=360p %s " AUDIO_RAW " ! s.audio", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
         "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
@@ -551,6 +557,81 @@ got_many_video_frames (gpointer data)
   return done;
 }
 
+/* --- the sender's bandwidth estimate ------------------------------------------ */
+
+#define START_360P 500000       /* ARCHITECTURE.md: 360p start/max kbps */
+#define MAX_360P 700000
+#define MIN_BPS 100000
+
+typedef struct {
+  GstElement *sink;
+  guint64 lowest, highest, last;
+  guint64 samples;
+} targets;
+
+/* Reads the sink's stats as a user would, remembering every value seen. */
+static gboolean
+sample_target (gpointer data)
+{
+  targets *t = data;
+  GstStructure *s = NULL;
+  guint64 bps = 0;
+
+  g_object_get (t->sink, "stats", &s, NULL);
+  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+    t->lowest = t->samples == 0 ? bps : MIN (t->lowest, bps);
+    t->highest = MAX (t->highest, bps);
+    t->last = bps;
+    t->samples++;
+  }
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+target_moved_up (gpointer data)
+{
+  targets *t = data;
+  return t->highest > START_360P * 11 / 10;
+}
+
+/* Chromium and our src answer with transport-cc feedback, not REMB: the
+ * sink's target must come from its own estimate. On loopback nothing
+ * limits the path, so from the start it climbs towards the quality's max. */
+static void
+test_sink_target_bitrate_follows_transport_cc_feedback (void)
+{
+  gchar *room = room_for ("bwe");
+  received r = { 0 };
+  child c = { 0 };
+  targets t = { 0 };
+  GstElement *pipe;
+
+  g_mutex_init (&r.lock);
+  child_start (&c, "recv", the_relay.url, room);
+  child_expect (&c, "started");
+  pipe = pipeline_new ("send-busy", the_relay.url, room, &r);
+  t.sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  guint poll = g_timeout_add (100, sample_target, &t);
+
+  g_assert_true (wait_for (target_moved_up, &t));
+  g_source_remove (poll);
+  g_test_message ("target-bitrate %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+      " bit/s over %" G_GUINT64_FORMAT " samples", t.lowest, t.highest,
+      t.samples);
+  g_assert_null (r.error);
+  g_assert_cmpuint (t.lowest, >=, MIN_BPS);
+  g_assert_cmpuint (t.highest, <=, MAX_360P);
+
+  gst_object_unref (t.sink);
+  pipeline_free (pipe);
+  child_stop (&c);
+  received_clear (&r);
+  g_free (room);
+}
+
 /* `tempchatsrc ! sink` links only one pad: the other, unlinked, must not stop
  * the call with a not-linked error while audio keeps arriving on it. */
 static void
@@ -672,6 +753,8 @@ main (int argc, char **argv)
       test_sink_to_src_arrives_decoded_at_640x360_with_audio);
   g_test_add_func ("/gst/call/an-unlinked-audio-pad-does-not-stop-the-video",
       test_an_unlinked_audio_pad_does_not_stop_the_video);
+  g_test_add_func ("/gst/call/sink-target-bitrate-follows-transport-cc-feedback",
+      test_sink_target_bitrate_follows_transport_cc_feedback);
   g_test_add_func ("/gst/call/encoded-vp8-and-opus-pass-through",
       test_encoded_vp8_and_opus_pass_through);
   g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",
