@@ -9,6 +9,7 @@
 
 #include "cc/acked_rate.h"
 #include "cc/aimd.h"
+#include "cc/budget.h"
 #include "cc/feedback.h"
 #include "cc/inter_arrival.h"
 #include "cc/loss_based.h"
@@ -16,6 +17,8 @@
 
 #define REPORT_CHANGE 0.05
 #define REPORT_EVERY_US G_USEC_PER_SEC
+#define RESEND_SHARE 0.25
+#define RESEND_WINDOW_US (200 * 1000)
 
 struct tc_bwe {
   tc_bwe_config cfg;
@@ -26,6 +29,7 @@ struct tc_bwe {
   tc_cc_acked_rate acked;
   tc_cc_aimd aimd;
   tc_cc_loss_based loss;
+  tc_cc_budget resend;
   uint32_t remb_bps;
   uint32_t target_bps;
   uint32_t reported_bps;      /* 0: never handed over */
@@ -66,6 +70,7 @@ tc_bwe_new (const tc_bwe_config *cfg)
   tc_cc_inter_arrival_reset (&b->groups);
   tc_cc_trendline_init (&b->trendline);
   tc_cc_acked_rate_reset (&b->acked);
+  tc_cc_budget_init (&b->resend);
   tc_cc_aimd_init (&b->aimd, b->cfg.start_bps, cfg->min_bps, cfg->max_bps);
   tc_cc_loss_based_init (&b->loss, b->cfg.start_bps, cfg->min_bps,
       cfg->max_bps);
@@ -138,6 +143,15 @@ tc_bwe_set_rtt (tc_bwe *b, int64_t rtt_us)
     return;
   b->aimd.rtt_us = rtt_us;
   b->loss.rtt_us = rtt_us;
+}
+
+bool
+tc_bwe_allow_resend (tc_bwe *b, size_t size, int64_t now_us)
+{
+  g_return_val_if_fail (b != NULL, false);
+  return tc_cc_budget_take (&b->resend,
+      (uint32_t) (RESEND_SHARE * b->target_bps), RESEND_WINDOW_US, size,
+      now_us);
 }
 
 uint32_t

@@ -59,6 +59,11 @@ void tc_bwe_on_remb (tc_bwe *b, uint32_t bps);
 /* The RTT from RTCP reports; paces decreases. */
 void tc_bwe_set_rtt (tc_bwe *b, int64_t rtt_us);
 
+/* Whether a retransmission of `size` bytes fits the share of the target
+ * that repairs may use (a quarter, in bursts of up to 200 ms of it); takes
+ * it from the budget when it does. */
+bool tc_bwe_allow_resend (tc_bwe *b, size_t size, int64_t now_us);
+
 /* The current target in bits per second. */
 uint32_t tc_bwe_target (const tc_bwe *b);
 

@@ -52,6 +52,15 @@ tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
   tc_call_bwe_on_sent (c, seq, len + TC_SRTP_MAX_OVERHEAD, now_us);
 }
 
+/* Repairs share the path with the media: beyond their budget a NACKed
+ * packet is not resent (the receiver asks again or for a keyframe). */
+bool
+tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us)
+{
+  return c->bwe == NULL || tc_bwe_allow_resend (c->bwe,
+      len + TC_SRTP_MAX_OVERHEAD, now_us);
+}
+
 static void
 report (tc_call *c, int64_t now_us)
 {
@@ -69,10 +78,16 @@ tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us)
   if (c->bwe == NULL)
     return;
   size_t n = tc_bwe_on_feedback (c->bwe, fb, now_us);
-  if (++c->twcc_feedback_received % 50 == 1)
-    TC_DEBUG ("[s%u] transport-cc feedback %" G_GUINT64_FORMAT ": %zu news, "
-        "target %u bps", c->s->serial, c->twcc_feedback_received, n,
-        tc_bwe_target (c->bwe));
+  if (++c->twcc_feedback_received % 10 == 1) {
+    tc_bwe_stats st;
+    tc_bwe_get_stats (c->bwe, &st);
+    TC_DEBUG ("[s%u] transport-cc feedback %" G_GUINT64_FORMAT ": %zu news; "
+        "target %u (delay %u, loss %u, remb %u) acked %u bps, loss %.2f, %s",
+        c->s->serial, c->twcc_feedback_received, n, st.target_bps,
+        st.delay_based_bps, st.loss_based_bps, st.remb_bps, st.acked_bps,
+        st.loss_fraction, st.usage == TC_CC_OVERUSING ? "overusing"
+        : st.usage == TC_CC_UNDERUSING ? "underusing" : "normal");
+  }
   report (c, now_us);
 }
 

@@ -238,6 +238,7 @@ void tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
     int64_t now_us);
 void tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st,
     uint8_t *pkt, size_t len, int64_t now_us);
+bool tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us);
 void tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us);
 void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
 void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);

@@ -203,7 +203,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
 {
   size_t len = 0;
   const uint8_t *orig = tc_rtp_history_get (st->history, seq, now, &len);
-  if (orig == NULL)
+  if (orig == NULL || !tc_call_bwe_allow_resend (c, len, now))
     return;
   if (st->rtx_pt < 0) {
     tc_call_send_rtp (c, orig, len);  /* SRTP allows the repeat */
