@@ -166,14 +166,17 @@ received_clear (received *r)
 
 /* --- pipelines ---------------------------------------------------------------- */
 
+/* A relay that is not on loopback is one in a test network namespace
+ * (bwe_tbf.sh): plain ws:// is fine there. */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL, room,
-      url);
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s",
+      room, url, g_str_has_prefix (url, "ws://127.") ? ""
+      : " insecure-signaling=true");
 }
 
-/* `mode`: "send-raw", "send-busy", "send-encoded", "recv", "recv-encoded", "both". */
+/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv", "recv-encoded", "both". */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
@@ -184,12 +187,14 @@ pipeline_desc (const char *mode, const char *url, const char *room)
     desc = g_strdup_printf (VIDEO_RAW " ! tempchatsink name=s %s "
         AUDIO_RAW " ! s.audio %s", args, g_str_equal (mode, "both") ?
         "tempchatsrc name=r " : "");
-  else if (g_str_equal (mode, "send-busy"))
-    /* Noise at 360p: the encoder fills its target, so the estimate has
-     * acknowledged traffic to grow on. */
+  else if (g_str_equal (mode, "send-busy") || g_str_equal (mode, "send-report"))
+    /* Noise: the encoder fills its target, so the estimate has
+     * acknowledged traffic to grow on (send-report: 720p's 2 Mbit/s start,
+     * for a path narrower than that). */
     desc = g_strdup_printf ("videotestsrc is-live=true pattern=snow ! "
         "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
-        "tempchatsink name=s quality=360p %s " AUDIO_RAW " ! s.audio", args);
+        "tempchatsink name=s quality=%s %s " AUDIO_RAW " ! s.audio",
+        g_str_equal (mode, "send-busy") ? "360p" : "720p", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
         "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
@@ -282,6 +287,23 @@ on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+/* send-report: prints the sink's target-bitrate ("target N") for a test
+ * driving this child from outside (bwe_tbf.sh). */
+static gboolean
+print_target (gpointer sink)
+{
+  GstStructure *s = NULL;
+  guint64 bps = 0;
+
+  g_object_get (sink, "stats", &s, NULL);
+  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+    printf ("target %" G_GUINT64_FORMAT "\n", bps);
+    fflush (stdout);
+  }
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 run_peer (const char *mode, const char *url, const char *room)
 {
@@ -301,7 +323,13 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  guint report = sink != NULL && g_str_equal (mode, "send-report") ?
+      g_timeout_add (250, print_target, sink) : 0;
   g_main_loop_run (loop);
+  if (report != 0)
+    g_source_remove (report);
+  g_clear_object (&sink);
   pipeline_free (pipe);
   g_io_channel_unref (in);
   received_clear (&r);
