@@ -147,7 +147,9 @@ gst_tempchat_props_install (GObjectClass *klass)
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
-          "structure: state, relayed, rtt-ms, and per direction (send, "
+          "structure: state, relayed, rtt-ms, target-bitrate (the send-side "
+          "bandwidth estimate in bit/s the video encoder follows; 0 while "
+          "not sending video), and per direction (send, "
           "recv) video-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
@@ -367,6 +369,8 @@ gst_tempchat_stats_to_structure (const tc_session_stats *st)
       st != NULL ? tc_session_state_str (st->state) : "idle",
       "relayed", G_TYPE_BOOLEAN, st != NULL ? st->relayed : FALSE,
       "rtt-ms", G_TYPE_DOUBLE, st != NULL ? st->rtt_ms : -1.0,
+      "target-bitrate", G_TYPE_UINT64,
+      (guint64) (st != NULL ? st->target_bitrate_bps : 0),
       "send", GST_TYPE_STRUCTURE, send,
       "recv", GST_TYPE_STRUCTURE, recv, NULL);
 

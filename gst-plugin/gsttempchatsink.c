@@ -22,6 +22,11 @@
  * changes as "tempchat/target-bitrate" element messages with a "bitrate"
  * field in bits per second).
  *
+ * The target bitrate is the element's own send-side bandwidth estimate, as
+ * in Chromium: the peer's transport-cc feedback (queuing delay trend and
+ * loss), capped by its REMB if it sends one, between 100 kbps and the
+ * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
+ *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
  * signaling-url in the same process shares the call: put both in one

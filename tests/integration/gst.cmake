@@ -39,3 +39,18 @@ if(TARGET tempchat-relay)
 else()
   set_tests_properties(integration/gst_call PROPERTIES DISABLED TRUE)
 endif()
+
+# A sender behind a 1 Mbit/s tbf in a network namespace lowers its target
+# below the limit (needs root: skipped otherwise).
+if(TARGET tempchat-relay)
+  add_test(NAME integration/gst_bwe_tbf
+    COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bwe_tbf.sh
+            $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+            $<TARGET_FILE_DIR:gsttempchat>)
+  set_tests_properties(integration/gst_bwe_tbf PROPERTIES TIMEOUT 120
+    SKIP_RETURN_CODE 77)
+  if(TC_ASAN_RUNTIME)
+    set_tests_properties(integration/gst_bwe_tbf PROPERTIES ENVIRONMENT
+      "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
+  endif()
+endif()

@@ -166,14 +166,17 @@ received_clear (received *r)
 
 /* --- pipelines ---------------------------------------------------------------- */
 
+/* A relay that is not on loopback is one in a test network namespace
+ * (bwe_tbf.sh): plain ws:// is fine there. */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL, room,
-      url);
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s",
+      room, url, g_str_has_prefix (url, "ws://127.") ? ""
+      : " insecure-signaling=true");
 }
 
-/* `mode`: "send-raw", "send-encoded", "recv", "recv-encoded", "both". */
+/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv", "recv-encoded", "both". */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
@@ -184,6 +187,14 @@ pipeline_desc (const char *mode, const char *url, const char *room)
     desc = g_strdup_printf (VIDEO_RAW " ! tempchatsink name=s %s "
         AUDIO_RAW " ! s.audio %s", args, g_str_equal (mode, "both") ?
         "tempchatsrc name=r " : "");
+  else if (g_str_equal (mode, "send-busy") || g_str_equal (mode, "send-report"))
+    /* Noise: the encoder fills its target, so the estimate has
+     * acknowledged traffic to grow on (send-report: 720p's 2 Mbit/s start,
+     * for a path narrower than that). */
+    desc = g_strdup_printf ("videotestsrc is-live=true pattern=snow ! "
+        "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
+        "tempchatsink name=s quality=%s %s " AUDIO_RAW " ! s.audio",
+        g_str_equal (mode, "send-busy") ? "360p" : "720p", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
         "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
@@ -276,6 +287,23 @@ on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+/* send-report: prints the sink's target-bitrate ("target N") for a test
+ * driving this child from outside (bwe_tbf.sh). */
+static gboolean
+print_target (gpointer sink)
+{
+  GstStructure *s = NULL;
+  guint64 bps = 0;
+
+  g_object_get (sink, "stats", &s, NULL);
+  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+    printf ("target %" G_GUINT64_FORMAT "\n", bps);
+    fflush (stdout);
+  }
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 run_peer (const char *mode, const char *url, const char *room)
 {
@@ -295,7 +323,13 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  guint report = sink != NULL && g_str_equal (mode, "send-report") ?
+      g_timeout_add (250, print_target, sink) : 0;
   g_main_loop_run (loop);
+  if (report != 0)
+    g_source_remove (report);
+  g_clear_object (&sink);
   pipeline_free (pipe);
   g_io_channel_unref (in);
   received_clear (&r);
@@ -551,6 +585,81 @@ got_many_video_frames (gpointer data)
   return done;
 }
 
+/* --- the sender's bandwidth estimate ------------------------------------------ */
+
+#define START_360P 500000       /* ARCHITECTURE.md: 360p start/max kbps */
+#define MAX_360P 700000
+#define MIN_BPS 100000
+
+typedef struct {
+  GstElement *sink;
+  guint64 lowest, highest, last;
+  guint64 samples;
+} targets;
+
+/* Reads the sink's stats as a user would, remembering every value seen. */
+static gboolean
+sample_target (gpointer data)
+{
+  targets *t = data;
+  GstStructure *s = NULL;
+  guint64 bps = 0;
+
+  g_object_get (t->sink, "stats", &s, NULL);
+  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+    t->lowest = t->samples == 0 ? bps : MIN (t->lowest, bps);
+    t->highest = MAX (t->highest, bps);
+    t->last = bps;
+    t->samples++;
+  }
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+target_moved_up (gpointer data)
+{
+  targets *t = data;
+  return t->highest > START_360P * 11 / 10;
+}
+
+/* Chromium and our src answer with transport-cc feedback, not REMB: the
+ * sink's target must come from its own estimate. On loopback nothing
+ * limits the path, so from the start it climbs towards the quality's max. */
+static void
+test_sink_target_bitrate_follows_transport_cc_feedback (void)
+{
+  gchar *room = room_for ("bwe");
+  received r = { 0 };
+  child c = { 0 };
+  targets t = { 0 };
+  GstElement *pipe;
+
+  g_mutex_init (&r.lock);
+  child_start (&c, "recv", the_relay.url, room);
+  child_expect (&c, "started");
+  pipe = pipeline_new ("send-busy", the_relay.url, room, &r);
+  t.sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  guint poll = g_timeout_add (100, sample_target, &t);
+
+  g_assert_true (wait_for (target_moved_up, &t));
+  g_source_remove (poll);
+  g_test_message ("target-bitrate %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+      " bit/s over %" G_GUINT64_FORMAT " samples", t.lowest, t.highest,
+      t.samples);
+  g_assert_null (r.error);
+  g_assert_cmpuint (t.lowest, >=, MIN_BPS);
+  g_assert_cmpuint (t.highest, <=, MAX_360P);
+
+  gst_object_unref (t.sink);
+  pipeline_free (pipe);
+  child_stop (&c);
+  received_clear (&r);
+  g_free (room);
+}
+
 /* `tempchatsrc ! sink` links only one pad: the other, unlinked, must not stop
  * the call with a not-linked error while audio keeps arriving on it. */
 static void
@@ -672,6 +781,8 @@ main (int argc, char **argv)
       test_sink_to_src_arrives_decoded_at_640x360_with_audio);
   g_test_add_func ("/gst/call/an-unlinked-audio-pad-does-not-stop-the-video",
       test_an_unlinked_audio_pad_does_not_stop_the_video);
+  g_test_add_func ("/gst/call/sink-target-bitrate-follows-transport-cc-feedback",
+      test_sink_target_bitrate_follows_transport_cc_feedback);
   g_test_add_func ("/gst/call/encoded-vp8-and-opus-pass-through",
       test_encoded_vp8_and_opus_pass_through);
   g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",

@@ -186,6 +186,8 @@ test_stats_are_a_structure_even_before_a_call (void)
   g_assert_cmpstr (gst_structure_get_string (s, "state"), ==, "idle");
   g_assert_true (gst_structure_has_field_typed (s, "relayed", G_TYPE_BOOLEAN));
   g_assert_true (gst_structure_has_field_typed (s, "rtt-ms", G_TYPE_DOUBLE));
+  g_assert_true (gst_structure_has_field_typed (s, "target-bitrate",
+          G_TYPE_UINT64));
   recv = gst_value_get_structure (gst_structure_get_value (s, "recv"));
   g_assert_true (gst_structure_has_field_typed (recv, "width", G_TYPE_UINT));
   g_assert_true (gst_structure_has_field_typed (recv, "fps", G_TYPE_DOUBLE));

@@ -93,8 +93,11 @@ typedef enum {
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
   TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR);
                                      also once right after connecting */
-  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder (for
-                                     now only from the peer's REMB) */
+  TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder: our
+                                     send-side estimate from transport-cc
+                                     feedback, capped by the peer's REMB,
+                                     within the quality's max; on changes
+                                     of more than 5 % and once a second */
   TC_SESSION_EV_ERROR,            /* status, text, fatal */
 } tc_session_event_type;
 
@@ -125,6 +128,9 @@ typedef struct {
   tc_session_state state;
   bool relayed;                 /* TURN relay (true) or direct P2P */
   double rtt_ms;                /* from RTCP; < 0 when unknown */
+  /* Our send-side bandwidth estimate (the video encoder's target); 0 while
+   * we send no video. */
+  uint64_t target_bitrate_bps;
   /* Per direction: index 0 = what we send, 1 = what we receive. */
   struct {
     tc_sdp_codec video_codec;

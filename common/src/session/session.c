@@ -275,6 +275,7 @@ on_tick (gpointer data)
   if (c != NULL && c->connected) {
     tc_call_poll_recv (c, now);
     tc_call_rtcp_tick (c, now);
+    tc_call_bwe_tick (c, now);
   }
   tc_session_update_stats (s, now);
   return G_SOURCE_CONTINUE;

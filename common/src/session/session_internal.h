@@ -20,6 +20,7 @@
 #include "tempchat/tc_session.h"
 #include "tempchat/tc_srtp.h"
 
+#include "cc/bwe.h"
 #include "rtp/history.h"
 #include "rtp/jitter.h"
 #include "rtp/receive_log.h"
@@ -127,6 +128,7 @@ struct tc_call {
   bool have_pts_offset;
   int64_t pts_offset_us;
   tc_twcc_rx twcc;
+  tc_bwe *bwe;                /* NULL: we send no video */
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t next_rtcp_us;
@@ -229,6 +231,19 @@ void tc_call_send_feedback (tc_call *c, const uint8_t *fb, size_t len);
 void tc_call_twcc_setup (tc_call *c, const tc_sdp_negotiated_media *m);
 void tc_call_twcc_on_packet (tc_call *c, const tc_rtp_packet *p, int64_t now);
 void tc_call_twcc_tick (tc_call *c, int64_t now);
+
+/* session_bwe.c */
+void tc_call_bwe_setup (tc_call *c);
+void tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
+    int64_t now_us);
+void tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st,
+    uint8_t *pkt, size_t len, int64_t now_us);
+bool tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us);
+void tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us);
+void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
+void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);
+void tc_call_bwe_tick (tc_call *c, int64_t now_us);
+uint32_t tc_call_bwe_target (const tc_call *c);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

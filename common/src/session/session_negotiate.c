@@ -138,6 +138,7 @@ apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
   }
   announce_negotiated (c);
   tc_call_setup_send (c);
+  tc_call_bwe_setup (c);
   tc_call_setup_recv (c);
   tc_session_set_state (c->s, TC_SESSION_CONNECTING);
   tc_status st = tc_call_transport_start (c);
@@ -281,6 +282,7 @@ tc_call_free (tc_call *c)
     tc_send_stream_clear (&c->tx[k]);
     tc_recv_stream_clear (&c->rx[k]);
   }
+  tc_bwe_free (c->bwe);
   tc_sdp_free (c->local_offer);
   tc_sdp_negotiated_free (c->neg);
   g_free (c);

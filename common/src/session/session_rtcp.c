@@ -1,6 +1,7 @@
 /* session_rtcp.c - RTCP out (SR/RR + SDES about once a second, feedback in
  * compounds) and in (SR for lip sync and LSR, report blocks for RTT and
- * loss, NACK -> resend, PLI/FIR -> KEYFRAME_REQUEST, REMB -> bitrate).
+ * loss, NACK -> resend, PLI/FIR -> KEYFRAME_REQUEST, transport-cc and
+ * REMB -> the bandwidth estimate).
  */
 #include "session/session_internal.h"
 
@@ -110,8 +111,10 @@ on_report_blocks (tc_call *c, const tc_rtcp_report_block *b, size_t n)
       continue;
     int64_t rtt;
     if (tc_rtcp_rtt_us (b[i].lsr, b[i].dlsr,
-            tc_ntp_from_unix_us (g_get_real_time ()), &rtt))
+            tc_ntp_from_unix_us (g_get_real_time ()), &rtt)) {
       c->rtt_us = rtt;
+      tc_call_bwe_set_rtt (c, rtt);
+    }
     c->loss_fraction_q8_remote = b[i].fraction_lost;
     c->lost_remote = (uint64_t) MAX (b[i].cumulative_lost, 0);
   }
@@ -172,17 +175,11 @@ on_item (tc_call *c, const tc_rtcp_item *it, int64_t now)
         keyframe_request (c, tc_rtcp_fir_entry_at (&it->u.fir, i).ssrc);
       break;
     case TC_RTCP_TWCC:
-      /* No send-side estimator yet: counted for the debug log only. */
-      if (++c->twcc_feedback_received % 50 == 1)
-        TC_DEBUG ("[s%u] transport-cc feedback %" G_GUINT64_FORMAT ": %u statuses",
-            c->s->serial, c->twcc_feedback_received, it->u.twcc.status_count);
+      tc_call_bwe_on_twcc (c, &it->u.twcc, now);
       break;
-    case TC_RTCP_REMB: {
-      tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
-        .bitrate_bps = (uint32_t) MIN (it->u.remb.bitrate_bps, G_MAXUINT32) };
-      tc_session_emit (c->s, &ev);
+    case TC_RTCP_REMB:
+      tc_call_bwe_on_remb (c, it->u.remb.bitrate_bps, now);
       break;
-    }
     default:
       break;
   }

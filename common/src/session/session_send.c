@@ -1,5 +1,6 @@
 /* session_send.c - encoded frames out: payloader, RTP header and header
  * extensions, send history, SRTP, ICE; NACK answers (RTX when negotiated).
+ * Every packet with a transport-wide seq is told to the bandwidth estimator.
  */
 #include "session/session_internal.h"
 
@@ -93,6 +94,7 @@ typedef struct {
   tc_send_stream *st;
   uint32_t ts;
   int64_t now_us;
+  uint16_t transport_seq;     /* of the packet being emitted */
 } emit_ctx;
 
 /* Bytes the extension block takes: header, then one-byte elements padded to
@@ -119,9 +121,11 @@ add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
   if (st->ext_abs_send_time != 0)
     tc_rtp_ext_set_abs_send_time (&p->ext[p->ext_count++],
         st->ext_abs_send_time, tc_abs_send_time_from_us (e->now_us), abs);
-  if (st->ext_transport_cc != 0)
+  if (st->ext_transport_cc != 0) {
+    e->transport_seq = e->c->transport_seq++;
     tc_rtp_ext_set_transport_seq (&p->ext[p->ext_count++],
-        st->ext_transport_cc, e->c->transport_seq++, tseq);
+        st->ext_transport_cc, e->transport_seq, tseq);
+  }
   p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
 }
 
@@ -156,6 +160,9 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
   st->packets++;
   st->octets += (uint32_t) len;
   st->window_bytes += n;
+  if (st->ext_transport_cc != 0)
+    tc_call_bwe_on_sent (e->c, e->transport_seq, n + TC_SRTP_MAX_OVERHEAD,
+        e->now_us);
   if (debug_drop (e->c->s))
     return TC_OK;
   /* A full socket drops this packet only; NACK can bring it back. */
@@ -177,7 +184,7 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
   if (keyframe && st->codec == TC_SDP_CODEC_VP8)
     tc_session_keyframe_size (data, len, &st->width, &st->height);
   st->window_frames++;
-  emit_ctx e = { c, st, 0, g_get_monotonic_time () };
+  emit_ctx e = { c, st, 0, g_get_monotonic_time (), 0 };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
   size_t budget = TC_SESSION_MTU - TC_RTP_HEADER_MIN - ext_block_len (st)
       - TC_SRTP_MAX_OVERHEAD;
@@ -196,7 +203,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
 {
   size_t len = 0;
   const uint8_t *orig = tc_rtp_history_get (st->history, seq, now, &len);
-  if (orig == NULL)
+  if (orig == NULL || !tc_call_bwe_allow_resend (c, len, now))
     return;
   if (st->rtx_pt < 0) {
     tc_call_send_rtp (c, orig, len);  /* SRTP allows the repeat */
@@ -207,6 +214,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
   if (tc_rtx_build (orig, len, (uint8_t) st->rtx_pt, st->rtx_ssrc,
           st->rtx_seq, buf, sizeof buf, &n) == TC_OK) {
     st->rtx_seq++;
+    tc_call_bwe_restamp_rtx (c, st, buf, n, now);
     tc_call_send_rtp (c, buf, n);
   }
 }

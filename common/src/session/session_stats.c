@@ -33,6 +33,7 @@ counters (const tc_call *c, tc_session_stats *out)
   const tc_recv_stream *rv = &c->rx[TC_KIND_VIDEO], *ra = &c->rx[TC_KIND_AUDIO];
   out->relayed = c->relayed;
   out->rtt_ms = c->rtt_us >= 0 ? c->rtt_us / 1000.0 : -1;
+  out->target_bitrate_bps = tc_call_bwe_target (c);
   out->dir[0].video_codec = tv->active ? tv->codec : TC_SDP_CODEC_NONE;
   out->dir[0].width = tv->width;
   out->dir[0].height = tv->height;

@@ -1,0 +1,125 @@
+/* session_bwe.c - our send-side bandwidth estimate (cc/bwe.h) in a call:
+ * every RTP and RTX packet that carries a transport-wide seq is recorded,
+ * the peer's transport-cc feedback and REMB feed it, and the target goes to
+ * the wrapper's video encoder as TARGET_BITRATE when it moves by more than
+ * 5 % or a second passed.
+ *
+ * Chromium sends transport-cc feedback instead of REMB when transport-cc is
+ * negotiated, so without this our sender would never adapt to the path.
+ */
+#include "session/session_internal.h"
+
+#include "tempchat/tc_rtp_ext.h"
+
+void
+tc_call_bwe_setup (tc_call *c)
+{
+  const tc_send_stream *v = &c->tx[TC_KIND_VIDEO];
+  tc_bwe_config cfg;
+  if (c->bwe != NULL || !v->active
+      || !tc_bwe_config_for_quality (c->s->cfg.quality, &cfg))
+    return;
+  /* Without transport-cc only REMB can tell us something; the estimator
+   * then just carries it (min of REMB and an idle estimate at start). */
+  c->bwe = tc_bwe_new (&cfg);
+}
+
+void
+tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
+    int64_t now_us)
+{
+  if (c->bwe != NULL)
+    tc_bwe_on_sent (c->bwe, transport_seq, len, now_us);
+}
+
+/* Gives an RTX packet (built from the original, so carrying its transport
+ * seq) a transport seq of its own: the estimator must see the resend as the
+ * separate packet on the wire that it is. */
+void
+tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
+    size_t len, int64_t now_us)
+{
+  tc_rtp_packet p;
+  if (st->ext_transport_cc == 0 || tc_rtp_parse (pkt, len, &p) != TC_OK)
+    return;
+  const tc_rtp_ext *e = tc_rtp_find_ext (&p, st->ext_transport_cc);
+  if (e == NULL || e->len != TC_RTP_EXT_TRANSPORT_SEQ_LEN)
+    return;
+  uint16_t seq = c->transport_seq++;
+  size_t at = (size_t) (e->data - pkt);
+  pkt[at] = (uint8_t) (seq >> 8);
+  pkt[at + 1] = (uint8_t) seq;
+  tc_call_bwe_on_sent (c, seq, len + TC_SRTP_MAX_OVERHEAD, now_us);
+}
+
+/* Repairs share the path with the media: beyond their budget a NACKed
+ * packet is not resent (the receiver asks again or for a keyframe). */
+bool
+tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us)
+{
+  return c->bwe == NULL || tc_bwe_allow_resend (c->bwe,
+      len + TC_SRTP_MAX_OVERHEAD, now_us);
+}
+
+static void
+report (tc_call *c, int64_t now_us)
+{
+  uint32_t bps;
+  if (c->bwe == NULL || !tc_bwe_poll (c->bwe, now_us, &bps))
+    return;
+  tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
+    .bitrate_bps = bps };
+  tc_session_emit (c->s, &ev);
+}
+
+void
+tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us)
+{
+  if (c->bwe == NULL)
+    return;
+  size_t n = tc_bwe_on_feedback (c->bwe, fb, now_us);
+  if (++c->twcc_feedback_received % 10 == 1) {
+    tc_bwe_stats st;
+    tc_bwe_get_stats (c->bwe, &st);
+    TC_DEBUG ("[s%u] transport-cc feedback %" G_GUINT64_FORMAT ": %zu news; "
+        "target %u (delay %u, loss %u, remb %u) acked %u bps, loss %.2f, %s",
+        c->s->serial, c->twcc_feedback_received, n, st.target_bps,
+        st.delay_based_bps, st.loss_based_bps, st.remb_bps, st.acked_bps,
+        st.loss_fraction, st.usage == TC_CC_OVERUSING ? "overusing"
+        : st.usage == TC_CC_UNDERUSING ? "underusing" : "normal");
+  }
+  report (c, now_us);
+}
+
+void
+tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us)
+{
+  uint32_t b = (uint32_t) MIN (bps, G_MAXUINT32);
+  if (c->bwe == NULL) {
+    tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
+      .bitrate_bps = b };
+    tc_session_emit (c->s, &ev);
+    return;
+  }
+  tc_bwe_on_remb (c->bwe, b);
+  report (c, now_us);
+}
+
+void
+tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us)
+{
+  if (c->bwe != NULL)
+    tc_bwe_set_rtt (c->bwe, rtt_us);
+}
+
+void
+tc_call_bwe_tick (tc_call *c, int64_t now_us)
+{
+  report (c, now_us);
+}
+
+uint32_t
+tc_call_bwe_target (const tc_call *c)
+{
+  return c->bwe != NULL ? tc_bwe_target (c->bwe) : 0;
+}
