@@ -10,6 +10,8 @@
 #                       (TC_GST_PLUGIN_DIR) <-> the page: both directions,
 #                       both join orders, two-way; prints
 #                       METRIC join-to-first-frame-ms
+#   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
+#                       opened as is, joins a gst sender's call and decodes it
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -35,7 +37,7 @@ endif()
 find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
 set(tc_gst_plugin_dir "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
-  list(APPEND web_tests gst-chromium=gst_chromium)
+  list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link)
   set(tc_gst_plugin_dir "$<TARGET_FILE_DIR:gsttempchat>")
 else()
   message(STATUS "gsttempchat or gst-launch-1.0 missing: web/gst-chromium not registered")
