@@ -147,10 +147,12 @@ gst_tempchat_props_install (GObjectClass *klass)
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
-          "structure: state, relayed, rtt-ms, target-bitrate (the send-side "
-          "bandwidth estimate in bit/s the video encoder follows; 0 while "
-          "not sending video), and per direction (send, "
-          "recv) video-codec, width, height, fps, video-bitrate, "
+          "structure: state, connection (direct, relay or none: the web "
+          "client's P2P/TURN indicator), relayed, rtt-ms (-1 until an RTCP "
+          "receiver report answers our sender report), target-bitrate (the "
+          "send-side bandwidth estimate in bit/s the video encoder follows; "
+          "0 while not sending video), and per direction "
+          "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
@@ -338,6 +340,7 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
 {
   if (st == NULL)
     return gst_structure_new (name, "video-codec", G_TYPE_STRING, "none",
+        "audio-codec", G_TYPE_STRING, "none",
         "width", G_TYPE_UINT, 0u, "height", G_TYPE_UINT, 0u,
         "fps", G_TYPE_DOUBLE, 0.0, "video-bitrate", G_TYPE_UINT64,
         (guint64) 0, "audio-bitrate", G_TYPE_UINT64, (guint64) 0,
@@ -347,6 +350,7 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
         (guint64) 0, NULL);
   return gst_structure_new (name,
       "video-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].video_codec),
+      "audio-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].audio_codec),
       "width", G_TYPE_UINT, st->dir[i].width,
       "height", G_TYPE_UINT, st->dir[i].height,
       "fps", G_TYPE_DOUBLE, st->dir[i].fps,
@@ -359,6 +363,16 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
       "plis", G_TYPE_UINT64, (guint64) st->dir[i].plis, NULL);
 }
 
+/* What the web client's indicator says: a relay, direct P2P (host, srflx
+ * or prflx pair), or no media path yet. */
+static const gchar *
+connection_type (const tc_session_stats *st)
+{
+  if (st == NULL || st->state != TC_SESSION_CONNECTED)
+    return "none";
+  return st->relayed ? "relay" : "direct";
+}
+
 GstStructure *
 gst_tempchat_stats_to_structure (const tc_session_stats *st)
 {
@@ -367,6 +381,7 @@ gst_tempchat_stats_to_structure (const tc_session_stats *st)
   GstStructure *s = gst_structure_new (GST_TEMPCHAT_STATS_NAME,
       "state", G_TYPE_STRING,
       st != NULL ? tc_session_state_str (st->state) : "idle",
+      "connection", G_TYPE_STRING, connection_type (st),
       "relayed", G_TYPE_BOOLEAN, st != NULL ? st->relayed : FALSE,
       "rtt-ms", G_TYPE_DOUBLE, st != NULL ? st->rtt_ms : -1.0,
       "target-bitrate", G_TYPE_UINT64,

@@ -11,6 +11,8 @@
 #                             and the refusal of a src joining a call that
 #                             another pipeline of this process started
 #                             send-only
+#   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
+#                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
   return()
 endif()
@@ -24,10 +26,17 @@ foreach(name gst_elements gst_call)
   add_test(NAME integration/${name} COMMAND test_${name})
 endforeach()
 set_tests_properties(integration/gst_elements PROPERTIES TIMEOUT 60)
+
+add_executable(test_gst_srtp_shared
+  ${CMAKE_CURRENT_SOURCE_DIR}/test_gst_srtp_shared.c)
+target_link_libraries(test_gst_srtp_shared PRIVATE tempchat-core
+  PkgConfig::GST PkgConfig::GLIB)
+add_test(NAME integration/gst_srtp_shared COMMAND test_gst_srtp_shared)
+set_tests_properties(integration/gst_srtp_shared PROPERTIES TIMEOUT 60)
 # ASan builds: GStreamer's plugin scanner needs the runtime preloaded.
 if(TC_ASAN_RUNTIME)
   set_tests_properties(integration/gst_elements integration/gst_call
-    PROPERTIES ENVIRONMENT
+    integration/gst_srtp_shared PROPERTIES ENVIRONMENT
     "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
 endif()
 

@@ -719,6 +719,124 @@ test_two_way_call_with_sink_and_src_in_one_pipeline (void)
   g_free (room);
 }
 
+/* --- stats while media flows ------------------------------------------------ */
+
+typedef struct {
+  GstElement *element;
+  received *r;
+  GstStructure *stats;         /* the last snapshot read */
+} stats_wait;
+
+static const GstStructure *
+direction (const GstStructure *stats, const char *name)
+{
+  return gst_value_get_structure (gst_structure_get_value (stats, name));
+}
+
+static gdouble
+field_double (const GstStructure *s, const char *name)
+{
+  gdouble v = -2;
+  g_assert_true (gst_structure_get_double (s, name, &v));
+  return v;
+}
+
+static guint
+field_uint (const GstStructure *s, const char *name)
+{
+  guint v = 0;
+  g_assert_true (gst_structure_get_uint (s, name, &v));
+  return v;
+}
+
+static guint64
+field_uint64 (const GstStructure *s, const char *name)
+{
+  guint64 v = 0;
+  g_assert_true (gst_structure_get_uint64 (s, name, &v));
+  return v;
+}
+
+/* Re-read on every received buffer (the probe wakes the context): done once
+ * both directions have a measured frame rate and an RTCP round trip is
+ * known, i.e. what the web client's stats panel shows after a second. */
+static gboolean
+stats_complete (gpointer data)
+{
+  stats_wait *w = data;
+  g_clear_pointer (&w->stats, gst_structure_free);
+  g_object_get (w->element, "stats", &w->stats, NULL);
+  g_mutex_lock (&w->r->lock);
+  gboolean failed = w->r->error != NULL;
+  g_mutex_unlock (&w->r->lock);
+  if (failed)
+    return TRUE;
+  return g_strcmp0 (gst_structure_get_string (w->stats, "state"),
+      "connected") == 0
+      && field_double (direction (w->stats, "send"), "fps") > 0
+      && field_double (direction (w->stats, "recv"), "fps") > 0
+      && field_double (w->stats, "rtt-ms") >= 0;
+}
+
+/* What the panel shows for one direction of a 640x360 30 fps VP8 + Opus
+ * call on loopback. */
+static void
+assert_panel_direction (const GstStructure *d)
+{
+  g_assert_cmpstr (gst_structure_get_string (d, "video-codec"), ==, "VP8");
+  g_assert_cmpstr (gst_structure_get_string (d, "audio-codec"), ==, "opus");
+  g_assert_cmpuint (field_uint (d, "width"), ==, 640);
+  g_assert_cmpuint (field_uint (d, "height"), ==, 360);
+  /* Measured, not configured: frames in the last one-second window. The
+   * source makes 30 a second; how many of them a loaded machine encodes is
+   * a matter of timing, so only "some, and not more than the source can
+   * make" (with room for a burst after a stall) is asserted. */
+  g_assert_cmpfloat (field_double (d, "fps"), >, 0);
+  g_assert_cmpfloat (field_double (d, "fps"), <=, 60);
+  g_assert_cmpuint (field_uint64 (d, "video-bitrate"), >, 0);
+  g_assert_cmpuint (field_uint64 (d, "audio-bitrate"), >, 0);
+  g_assert_cmpuint (field_uint64 (d, "packets"), >, 0);
+  g_assert_cmpfloat (field_double (d, "loss-fraction"), >=, 0);
+  g_assert_cmpfloat (field_double (d, "loss-fraction"), <=, 1);
+}
+
+static void
+test_stats_during_a_two_way_call_show_what_the_panel_shows (void)
+{
+  gchar *room = room_for ("stats");
+  received r = { 0 };
+  child c = { 0 };
+
+  g_mutex_init (&r.lock);
+  GstElement *pipe = pipeline_new ("both", the_relay.url, room, &r);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "both", the_relay.url, room);
+  child_expect (&c, "started");
+  g_assert_true (wait_for (got_video_and_audio, &r));
+  g_assert_null (r.error);
+
+  /* The sink and the src share the call, so either reports all of it. */
+  stats_wait w = { gst_bin_get_by_name (GST_BIN (pipe), "s"), &r, NULL };
+  g_assert_true (wait_for (stats_complete, &w));
+  g_assert_null (r.error);
+  g_assert_cmpstr (gst_structure_get_string (w.stats, "connection"), ==,
+      "direct");
+  gboolean relayed = TRUE;
+  g_assert_true (gst_structure_get_boolean (w.stats, "relayed", &relayed));
+  g_assert_false (relayed);
+  g_assert_cmpfloat (field_double (w.stats, "rtt-ms"), >=, 0);
+  assert_panel_direction (direction (w.stats, "send"));
+  assert_panel_direction (direction (w.stats, "recv"));
+
+  gst_structure_free (w.stats);
+  gst_object_unref (w.element);
+  child_stop (&c);
+  pipeline_free (pipe);
+  received_clear (&r);
+  g_free (room);
+}
+
 /* One process is one participant: a tempchatsrc joining a room whose
  * send-only call already runs here (another pipeline) is refused, and says
  * how to do it instead. */
@@ -788,6 +906,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/call/two-way-with-sink-and-src-in-one-pipeline",
       test_two_way_call_with_sink_and_src_in_one_pipeline);
 
+  g_test_add_func ("/gst/call/stats-during-a-two-way-call-show-what-the-"
+      "panel-shows",
+      test_stats_during_a_two_way_call_show_what_the_panel_shows);
   g_test_add_func ("/gst/call/late-src-in-another-pipeline-is-refused-with-advice",
       test_late_src_in_another_pipeline_is_refused_with_advice);
 

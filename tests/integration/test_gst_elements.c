@@ -184,6 +184,7 @@ test_stats_are_a_structure_even_before_a_call (void)
   g_assert_nonnull (s);
   g_assert_true (gst_structure_has_name (s, "application/x-tempchat-stats"));
   g_assert_cmpstr (gst_structure_get_string (s, "state"), ==, "idle");
+  g_assert_cmpstr (gst_structure_get_string (s, "connection"), ==, "none");
   g_assert_true (gst_structure_has_field_typed (s, "relayed", G_TYPE_BOOLEAN));
   g_assert_true (gst_structure_has_field_typed (s, "rtt-ms", G_TYPE_DOUBLE));
   g_assert_true (gst_structure_has_field_typed (s, "target-bitrate",
@@ -193,6 +194,7 @@ test_stats_are_a_structure_even_before_a_call (void)
   g_assert_true (gst_structure_has_field_typed (recv, "fps", G_TYPE_DOUBLE));
   g_assert_true (gst_structure_has_field_typed (recv, "video-codec",
           G_TYPE_STRING));
+  g_assert_cmpstr (gst_structure_get_string (recv, "audio-codec"), ==, "none");
   g_assert_true (gst_structure_has_field_typed (recv, "loss-fraction",
           G_TYPE_DOUBLE));
   g_assert_true (gst_structure_has_field (s, "send"));

@@ -5,7 +5,10 @@
  *   - an a=fingerprint altered in the offer refuses the call on both sides,
  *     and no frame ever comes out;
  *   - glare: the answerer-by-rule offers too (as older pages do), and
- *     perfect negotiation still ends in one call.
+ *     perfect negotiation still ends in one call;
+ *   - SDPs whose a=ssrc lines name other SSRCs than the packets carry (as a
+ *     page that munges SDP, or changes SSRCs, sends): media still arrives,
+ *     routed by the mid header extension.
  */
 #include "session_helpers.h"
 
@@ -364,6 +367,55 @@ test_an_altered_fingerprint_refuses_the_call (void)
   fixture_stop (&f);
 }
 
+/* Changes the last digit of every SSRC in a=ssrc and a=ssrc-group lines
+ * (down by one, 0 up to 1: the same SSRC always becomes the same other one,
+ * and never overflows 32 bits), so every SDP names SSRCs no packet has. */
+static void
+shift_digit_before (char *end)
+{
+  *(end - 1) = *(end - 1) == '0' ? '1' : (char) (*(end - 1) - 1);
+}
+
+static void
+wrong_ssrcs (tc_peer_msg *m)
+{
+  if (m->kind != TC_PEER_MSG_SDP)
+    return;
+  for (char *l = strstr (m->sdp, "a=ssrc"); l != NULL;
+       l = strstr (l + 1, "a=ssrc")) {
+    char *p = strchr (l, ':') + 1;
+    char *eol = p + strcspn (p, "\r\n");
+    if (g_str_has_prefix (l, "a=ssrc-group:"))
+      p += strcspn (p, " ");          /* past the semantics (FID) */
+    while (p < eol) {
+      p += strspn (p, " ");
+      char *end = p + strspn (p, "0123456789");
+      if (end > p)
+        shift_digit_before (end);
+      if (!g_str_has_prefix (l, "a=ssrc-group:"))
+        break;                        /* a=ssrc:N attr: only N */
+      p = end > p ? end : p + 1;
+    }
+  }
+}
+
+static void
+test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong (void)
+{
+  loop_pair *pair = pair_new ();
+  pair->rewrite = wrong_ssrcs;
+  fixture f;
+  fixture_start (&f, pair);
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a, &f.b };
+  send_media (senders, 2, 20, &n_audio);
+  check_received (&f.a, 20, n_audio);
+  check_received (&f.b, 20, n_audio);
+  fixture_stop (&f);
+}
+
 /* A's offer is held until B, the answerer by the rule, loses patience and
  * offers too: both offers cross. B (polite) rolls back and answers A;
  * A (impolite) ignores B's offer. */
@@ -441,6 +493,8 @@ main (int argc, char **argv)
       test_lost_packets_come_back_through_nack_and_rtx);
   g_test_add_func ("/session/loopback/fingerprint-mismatch-refuses-the-call",
       test_an_altered_fingerprint_refuses_the_call);
+  g_test_add_func ("/session/loopback/mid-routes-when-sdp-ssrcs-are-wrong",
+      test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong);
   g_test_add_func ("/session/loopback/glare-ends-in-one-call",
       test_crossing_offers_end_in_one_call);
   return g_test_run ();

@@ -13,6 +13,8 @@
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
 #                       without ca-file a clear certificate error
+#   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
+#                       opened as is, joins a gst sender's call and decodes it
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -38,7 +40,7 @@ endif()
 find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
 set(tc_gst_plugin_dir "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
-  list(APPEND web_tests gst-chromium=gst_chromium)
+  list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()

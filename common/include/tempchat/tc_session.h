@@ -134,6 +134,7 @@ typedef struct {
   /* Per direction: index 0 = what we send, 1 = what we receive. */
   struct {
     tc_sdp_codec video_codec;
+    tc_sdp_codec audio_codec;
     unsigned width, height;     /* last keyframe's size; 0 when unknown */
     double fps;
     uint64_t video_bitrate_bps;

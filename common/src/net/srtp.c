@@ -98,15 +98,53 @@ tc_srtp_keys_wipe (tc_srtp_keys *keys)
     OPENSSL_cleanse (keys, sizeof *keys);
 }
 
-/* libsrtp is initialized once per process and never shut down: other
- * sessions may be using it on other threads. */
+/* Whether libsrtp's crypto kernel is initialised, asked the only way the
+ * public API allows: a throw-away session with an all-zero key can only be
+ * created once the kernel has its ciphers loaded (srtp_create refuses with
+ * srtp_err_status_init_fail before that). */
+static gboolean
+libsrtp_usable (void)
+{
+  uint8_t master[TC_SRTP_MAX_KEY_LEN + TC_SRTP_MAX_SALT_LEN] = {0};
+  srtp_policy_t policy;
+  srtp_t probe = NULL;
+
+  memset (&policy, 0, sizeof policy);
+  srtp_crypto_policy_set_rtp_default (&policy.rtp);
+  srtp_crypto_policy_set_rtcp_default (&policy.rtcp);
+  policy.ssrc.type = ssrc_any_outbound;
+  policy.key = master;
+  policy.window_size = REPLAY_WINDOW;
+  if (srtp_create (&probe, &policy) != srtp_err_status_ok)
+    return FALSE;
+  srtp_dealloc (probe);
+  return TRUE;
+}
+
+/* libsrtp is process-global and has no reference count, so it is
+ * initialised once per process (GOnce makes our side thread-safe) and never
+ * shut down: other sessions, or another libsrtp user in the same process
+ * such as GStreamer's srtp plugin, may still be using it.
+ *
+ * When another user initialised it first, srtp_init() (libsrtp 2.x) finds
+ * the crypto kernel already secure and re-runs its self-tests, then fails
+ * to register its "srtp" debug module a second time with
+ * srtp_err_status_bad_param. The kernel is then fully usable, so that
+ * failure is accepted once a probe session proves it. */
 static gpointer
 init_libsrtp (gpointer unused)
 {
+  (void) unused;
   srtp_err_status_t e = srtp_init ();
-  if (e != srtp_err_status_ok)
-    TC_WARN ("srtp: libsrtp failed to initialize (%d)", (int) e);
-  return GINT_TO_POINTER (e == srtp_err_status_ok ? 1 : -1);
+  if (e == srtp_err_status_ok)
+    return GINT_TO_POINTER (1);
+  if (e == srtp_err_status_bad_param && libsrtp_usable ()) {
+    TC_DEBUG ("srtp: libsrtp was already initialised by another user; "
+        "sharing it");
+    return GINT_TO_POINTER (1);
+  }
+  TC_WARN ("srtp: libsrtp failed to initialize (%d)", (int) e);
+  return GINT_TO_POINTER (-1);
 }
 
 static gboolean

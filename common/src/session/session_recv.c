@@ -5,6 +5,8 @@
 #include "session/session_internal.h"
 
 #include "rtp/pay_vp8.h"
+#include "session/session_route.h"
+#include "tempchat/tc_rtp_ext.h"
 
 #include <string.h>
 
@@ -41,6 +43,16 @@ on_frame (const tc_frame *frame, void *data)
   tc_session_emit (c->s, &ev);
 }
 
+static const tc_receive_log_config recv_log_config = { 1024, 10, 20 * 1000 };
+
+static tc_jitter *
+new_jitter (tc_recv_stream *rx)
+{
+  tc_jitter_config jc = { rx->pay, JITTER_PACKETS, JITTER_BYTES,
+    rx->kind == TC_MEDIA_VIDEO ? VIDEO_WAIT_US : AUDIO_WAIT_US };
+  return tc_jitter_new (&jc, on_frame, rx);
+}
+
 static void
 setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
     tc_media_kind kind)
@@ -48,9 +60,6 @@ setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
   const tc_payloader *pay = tc_payloader_find (tc_sdp_codec_name (m->codec));
   if (pay == NULL || pay->kind != kind)
     return;
-  tc_jitter_config jc = { pay, JITTER_PACKETS, JITTER_BYTES,
-    kind == TC_MEDIA_VIDEO ? VIDEO_WAIT_US : AUDIO_WAIT_US };
-  tc_receive_log_config lc = { 1024, 10, 20 * 1000 };
   *rx = (tc_recv_stream) {
     .active = true, .call = c, .kind = kind, .pay = pay, .codec = m->codec,
     .pt = m->pt, .rtx_pt = m->rtx_pt,
@@ -58,9 +67,9 @@ setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
     .ssrc = m->remote_ssrc, .rtx_ssrc = m->remote_rtx_ssrc,
     .nack = (m->rtcp_fb & TC_SDP_FB_NACK) != 0,
     .pli = (m->rtcp_fb & TC_SDP_FB_PLI) != 0,
-    .log = tc_receive_log_new (&lc),
+    .log = tc_receive_log_new (&recv_log_config),
   };
-  rx->jitter = tc_jitter_new (&jc, on_frame, rx);
+  rx->jitter = new_jitter (rx);
   tc_call_twcc_setup (c, m);
   g_strlcpy (rx->mid, m->mid, sizeof rx->mid);
 }
@@ -97,31 +106,75 @@ tc_call_recv_by_ssrc (tc_call *c, uint32_t ssrc)
   return NULL;
 }
 
-/* Which stream a packet belongs to: by SSRC from the SDP, else by payload
- * type (unique across a BUNDLE in every SDP we or browsers write), which
- * also teaches us an SSRC the SDP did not carry. */
+/* The sdes:mid extension id: one for the whole BUNDLE group. */
+static uint8_t
+mid_ext_id (const tc_call *c)
+{
+  for (size_t i = 0; c->neg != NULL && i < c->neg->n_media; i++)
+    if (c->neg->media[i].accepted && c->neg->media[i].ext_mid != 0)
+      return c->neg->media[i].ext_mid;
+  return 0;
+}
+
+/* The packet's mid, or NULL when it carries none we can read. */
+static const char *
+packet_mid (const tc_call *c, const tc_rtp_packet *p, char *buf, size_t cap)
+{
+  uint8_t id = mid_ext_id (c);
+  const tc_rtp_ext *ext = id != 0 ? tc_rtp_find_ext (p, id) : NULL;
+  return ext != NULL && tc_rtp_ext_mid (ext, buf, cap) == TC_OK ? buf : NULL;
+}
+
+/* The peer's stream changed SSRC after media had arrived: a new sequence
+ * space, new reception reports, no lip sync until its next SR, and a fresh
+ * jitter buffer that waits for (and asks for) a keyframe. */
+static void
+restart_stream (tc_recv_stream *rx)
+{
+  tc_jitter_free (rx->jitter);
+  rx->jitter = new_jitter (rx);
+  tc_receive_log_free (rx->log);
+  rx->log = tc_receive_log_new (&recv_log_config);
+  rx->rx_started = false;
+  memset (&rx->sync, 0, sizeof rx->sync);
+  TC_DEBUG ("[s%u] remote %s stream changed SSRC", rx->call->s->serial,
+      rx->kind == TC_MEDIA_VIDEO ? "video" : "audio");
+}
+
+/* Which stream a packet belongs to (session_route.h: mid, then a bound
+ * SSRC, then payload type); learns the SSRC binding it implies. */
 static tc_recv_stream *
 route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
 {
-  *is_rtx = false;
+  tc_route_stream table[TC_N_KINDS];
+  tc_recv_stream *streams[TC_N_KINDS];
+  size_t n = 0;
   for (int k = 0; k < TC_N_KINDS; k++) {
     tc_recv_stream *rx = &c->rx[k];
     if (!rx->active)
       continue;
-    if (rx->ssrc == p->ssrc && p->payload_type == rx->pt)
-      return rx;
-    if (rx->rtx_pt >= 0 && p->payload_type == rx->rtx_pt
-        && (rx->rtx_ssrc == 0 || rx->rtx_ssrc == p->ssrc)) {
-      rx->rtx_ssrc = p->ssrc;
-      *is_rtx = true;
-      return rx;
-    }
-    if (p->payload_type == rx->pt && rx->ssrc == 0) {
-      rx->ssrc = p->ssrc;
-      return rx;
+    streams[n] = rx;
+    table[n++] = (tc_route_stream) { rx->mid, rx->pt, rx->rtx_pt, rx->ssrc,
+      rx->rtx_ssrc };
+  }
+  char mid[TC_SDP_MAX_ID + 1];
+  tc_route r = tc_route_decide (table, n, p->ssrc, p->payload_type,
+      packet_mid (c, p, mid, sizeof mid));
+  *is_rtx = r.kind == TC_ROUTE_RTX;
+  if (r.kind == TC_ROUTE_DROP)
+    return NULL;
+  if (r.bind) {
+    tc_route_bind (table, n, &r, p->ssrc);
+    for (size_t i = 0; i < n; i++) {
+      tc_recv_stream *rx = streams[i];
+      bool moved = rx->ssrc != table[i].ssrc;
+      rx->ssrc = table[i].ssrc;
+      rx->rtx_ssrc = table[i].rtx_ssrc;
+      if (moved && rx->rx_started)
+        restart_stream (rx);
     }
   }
-  return NULL;
+  return streams[r.stream];
 }
 
 static void

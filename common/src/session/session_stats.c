@@ -35,6 +35,7 @@ counters (const tc_call *c, tc_session_stats *out)
   out->rtt_ms = c->rtt_us >= 0 ? c->rtt_us / 1000.0 : -1;
   out->target_bitrate_bps = tc_call_bwe_target (c);
   out->dir[0].video_codec = tv->active ? tv->codec : TC_SDP_CODEC_NONE;
+  out->dir[0].audio_codec = ta->active ? ta->codec : TC_SDP_CODEC_NONE;
   out->dir[0].width = tv->width;
   out->dir[0].height = tv->height;
   out->dir[0].packets = (uint64_t) tv->packets + ta->packets;
@@ -43,6 +44,7 @@ counters (const tc_call *c, tc_session_stats *out)
   out->dir[0].nacks = c->nacks_received;
   out->dir[0].plis = c->plis_received;
   out->dir[1].video_codec = rv->active ? rv->codec : TC_SDP_CODEC_NONE;
+  out->dir[1].audio_codec = ra->active ? ra->codec : TC_SDP_CODEC_NONE;
   out->dir[1].width = rv->width;
   out->dir[1].height = rv->height;
   out->dir[1].packets = rv->packets + ra->packets;
