@@ -682,6 +682,7 @@ test_pipelines_joining_and_leaving_a_call_renegotiate_it (void)
   GstElement *sender, *receiver;
   child_line_args gone;
   video_goal more;
+  gint64 t0;
 
   g_mutex_init (&rs.lock);
   g_mutex_init (&rr.lock);
@@ -695,9 +696,15 @@ test_pipelines_joining_and_leaving_a_call_renegotiate_it (void)
 
   /* A receiver in a second pipeline of this process joins the call. */
   receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  t0 = g_get_monotonic_time ();
   g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
       GST_STATE_CHANGE_FAILURE);
-  more = (video_goal) { &rr, 10, 320 };
+  more = (video_goal) { &rr, 1, 320 };
+  g_assert_true (wait_for (got_video_of_size, &more));
+  /* Informational: renegotiation plus the peer's first keyframe. */
+  g_test_message ("METRIC src-start-to-first-frame-ms=%" G_GINT64_FORMAT,
+      (g_get_monotonic_time () - t0) / 1000);
+  more.at_least = 10;
   g_assert_true (wait_for (got_video_of_size, &more));
   g_assert_null (rr.error);
   g_assert_cmpint (rr.width, ==, 320);
@@ -719,6 +726,42 @@ test_pipelines_joining_and_leaving_a_call_renegotiate_it (void)
   g_assert_null (rs.error);
 
   child_stop (&c);
+  pipeline_free (receiver);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
+/* The other way round: a receive-only call, then a tempchatsink in a second
+ * pipeline starts sending, and the peer decodes it. */
+static void
+test_a_sink_pipeline_joining_a_receive_only_call_starts_sending (void)
+{
+  gchar *room = room_for ("reneg-sink");
+  received rs = { 0 }, rr = { 0 };
+  child c = { 0 };
+  GstElement *sender, *receiver;
+  video_goal first = { &rr, 1, 320 };
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  child_start (&c, "both-qvga", the_relay.url, room);
+  child_expect (&c, "started");
+  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_for (got_video_of_size, &first));
+  g_assert_null (rr.error);
+
+  sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+  g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_cmpstr (child_expect (&c, "video "), ==, "video 640x360");
+  child_expect (&c, "audio");
+  g_assert_null (rs.error);
+
+  child_stop (&c);
+  pipeline_free (sender);
   pipeline_free (receiver);
   received_clear (&rs);
   received_clear (&rr);
@@ -757,6 +800,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/call/pipelines-joining-and-leaving-renegotiate",
       test_pipelines_joining_and_leaving_a_call_renegotiate_it);
+  g_test_add_func ("/gst/call/a-sink-joining-a-receive-only-call-starts-sending",
+      test_a_sink_pipeline_joining_a_receive_only_call_starts_sending);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

@@ -272,8 +272,11 @@ test('renegotiation: a tempchatsrc added to a send-only call receives the page; 
     await connected(g);
     await assertChromiumReceives(g, timing);
     assert.equal(await pageDirection('video'), 'recvonly', 'the page before: receives only');
+    const t0 = performance.now();
     g.command('start 1');
     await g.waitFor(/pipeline 1 playing/, 10000, 'the second pipeline');
+    await g.until(() => g.count(VIDEO_BUFFER) >= 1, 20000, 'a first video buffer');
+    console.log(`METRIC src-start-to-first-frame-ms=${Math.round(performance.now() - t0)}`);
     await assertGstReceives(g);
     await waitFor(chrome, () => {
       const t = window.tc.pc.getTransceivers().find((x) => x.receiver.track?.kind === 'video');
