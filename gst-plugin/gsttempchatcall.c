@@ -29,6 +29,9 @@ typedef struct
   gpointer member;
   GstTempchatSettings settings;
   gboolean started;
+  /* What it needed when it started: asked outside call->lock (the member
+   * takes its own lock to answer). */
+  GstTempchatDirections started_dirs;
 } Member;
 
 struct _GstTempchatCall
@@ -204,16 +207,29 @@ gst_tempchat_call_join (const GstTempchatSettings *settings,
   return call;
 }
 
-/* call->lock held. `started_only`: the members that are running now. */
+/* call->lock held. */
 static GstTempchatDirections
-union_of_directions (GstTempchatCall *call, gboolean started_only)
+union_of_directions (GstTempchatCall *call)
 {
   GstTempchatDirections dirs = 0;
 
   for (GList *l = call->members; l != NULL; l = l->next) {
     Member *m = l->data;
-    if (m->started || !started_only)
-      dirs |= m->funcs.directions (m->member);
+    dirs |= m->funcs.directions (m->member);
+  }
+  return dirs;
+}
+
+/* call->lock held: what the running members need. */
+static GstTempchatDirections
+union_of_started (GstTempchatCall *call)
+{
+  GstTempchatDirections dirs = 0;
+
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    if (m->started)
+      dirs |= m->started_dirs;
   }
   return dirs;
 }
@@ -251,12 +267,13 @@ create_session (GstTempchatCall *call, Member *starter, gchar **message)
   tc_session *s;
 
   g_mutex_lock (&call->lock);
-  dirs = union_of_directions (call, FALSE);
+  dirs = union_of_directions (call);
   call->have_state = FALSE;
   call->peer_present = FALSE;
   call->negotiated_audio = TC_SDP_CODEC_NONE;
   call->negotiated_video = TC_SDP_CODEC_NONE;
   starter->started = TRUE;
+  starter->started_dirs = starter->funcs.directions (starter->member);
   g_mutex_unlock (&call->lock);
 
   tc_session_config_init (&cfg);
@@ -311,6 +328,7 @@ gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     set_session_directions (call, call->session_dirs | want);
     g_mutex_lock (&call->lock);
     m->started = TRUE;
+    m->started_dirs = want;
     replay (call, m);
     g_mutex_unlock (&call->lock);
   }
@@ -333,7 +351,7 @@ gst_tempchat_call_stop (GstTempchatCall *call, gpointer member)
       m->started = FALSE;
     any_started |= m->started;
   }
-  remaining = union_of_directions (call, TRUE);
+  remaining = union_of_started (call);
   g_mutex_unlock (&call->lock);
   if (!any_started) {
     s = call->session;

@@ -257,7 +257,12 @@ function pageDirection(kind) {
   }, kind);
 }
 
-const STAGES = { ...T, skip: T.skip || (process.env.TC_GST_STAGES ? false : 'TC_GST_STAGES is not set') };
+// Two phases of a call, each with the waits of the tests above.
+const STAGES = {
+  ...T,
+  timeout: 150000,
+  skip: T.skip || (process.env.TC_GST_STAGES ? false : 'TC_GST_STAGES is not set'),
+};
 
 test('renegotiation: a tempchatsrc added to a send-only call receives the page; removing the sink makes the call receive-only', STAGES, async () => {
   const room = randomRoom();
