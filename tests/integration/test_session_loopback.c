@@ -503,6 +503,39 @@ test_a_sender_that_stops_is_heard_by_the_peer (void)
   fixture_stop (&f);
 }
 
+static gint offers_seen;
+
+/* Lets the first offer through, alters the fingerprint of later ones. */
+static void
+alter_reoffer_fingerprint (tc_peer_msg *m)
+{
+  if (m->kind == TC_PEER_MSG_SDP && m->sdp_type == TC_SDP_OFFER
+      && g_atomic_int_add (&offers_seen, 1) > 0)
+    alter_fingerprint (m);
+}
+
+/* A re-offer with another certificate would need a new DTLS association
+ * mid-call: the call fails with a sentence instead of running on. */
+static void
+test_a_reoffer_with_another_certificate_fails_the_call (void)
+{
+  /* The refusal is logged as a warning, as it should be. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_atomic_int_set (&offers_seen, 0);
+  loop_pair *pair = pair_new ();
+  pair->rewrite = alter_reoffer_fingerprint;
+  fixture f;
+  fixture_start (&f, pair);
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  tc_session_directions send_only = { true, true, false, false };
+  g_assert_cmpint (tc_session_set_directions (f.b.s, &send_only), ==, TC_OK);
+  g_assert_true (peer_wait (&f.a, has_error, NULL));
+  WAIT_STATE (&f.a, TC_SESSION_FAILED);
+  g_assert_cmpint (f.a.error, ==, TC_ERR_UNSUPPORTED);
+  fixture_stop (&f);
+}
+
 static void
 noop_event (tc_session *s, const tc_session_event *ev, void *data)
 {
@@ -563,5 +596,7 @@ main (int argc, char **argv)
       test_crossing_reoffers_end_in_one_renegotiation);
   g_test_add_func ("/session/loopback/a-sender-that-stops-is-heard-by-the-peer",
       test_a_sender_that_stops_is_heard_by_the_peer);
+  g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-fails",
+      test_a_reoffer_with_another_certificate_fails_the_call);
   return g_test_run ();
 }

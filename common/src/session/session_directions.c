@@ -91,6 +91,19 @@ tc_session_set_directions (tc_session *s, const tc_session_directions *dirs)
 
 /* ---- applying a renegotiation ------------------------------------------- */
 
+/* A renegotiation runs on the DTLS association the call has: the peer's
+ * certificate and both roles must be the ones it was made with (RFC 8842
+ * 5.5 would need a new association, which we do not make mid-call). */
+bool
+tc_call_keeps_dtls (const tc_call *c, const tc_sdp_negotiated *next)
+{
+  const tc_sdp_fingerprint *a = &c->neg->remote_fingerprint;
+  const tc_sdp_fingerprint *b = &next->remote_fingerprint;
+  return next->local_setup == c->neg->local_setup && a->len == b->len
+      && memcmp (a->bytes, b->bytes, a->len) == 0
+      && g_ascii_strcasecmp (a->algorithm, b->algorithm) == 0;
+}
+
 static const tc_sdp_negotiated_media *
 section_of (const tc_sdp_negotiated *neg, const char *kind)
 {

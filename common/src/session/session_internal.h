@@ -204,6 +204,7 @@ void tc_call_send_offer (tc_call *c);
 /* session_directions.c: what we send and receive, changed in a call. */
 tc_session_directions tc_session_cfg_directions (const tc_session *s);
 void tc_call_check_directions (tc_call *c);
+bool tc_call_keeps_dtls (const tc_call *c, const tc_sdp_negotiated *next);
 void tc_call_update_media (tc_call *c);
 
 /* session_transport.c */

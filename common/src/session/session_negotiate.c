@@ -141,6 +141,12 @@ static void
 apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
 {
   bool first = c->neg == NULL;
+  if (!first && !tc_call_keeps_dtls (c, neg)) {
+    tc_sdp_negotiated_free (neg);
+    tc_call_fail (c, TC_ERR_UNSUPPORTED, "The peer changed its DTLS "
+        "certificate or role in the middle of the call.");
+    return;
+  }
   tc_sdp_negotiated_free (c->neg);
   c->neg = neg;
   if (!first) {
