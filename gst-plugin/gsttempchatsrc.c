@@ -32,7 +32,9 @@
  *
  * A tempchatsink naming the same room, channel and signaling-url in the same
  * process shares the call, so one pipeline can be both sides of a two-way
- * call.
+ * call. A tempchatsrc started later (in another pipeline too) joins a
+ * running send-only call: the call is renegotiated and its pads appear when
+ * the peer agrees to send.
  *
  * ## Example launch lines
  * |[
