@@ -29,6 +29,9 @@ typedef struct
   gpointer member;
   GstTempchatSettings settings;
   gboolean started;
+  /* What it needed when it started: asked outside call->lock (the member
+   * takes its own lock to answer). */
+  GstTempchatDirections started_dirs;
 } Member;
 
 struct _GstTempchatCall
@@ -50,6 +53,8 @@ struct _GstTempchatCall
   gboolean is_offerer;
   tc_sdp_codec negotiated_audio;
   tc_sdp_codec negotiated_video;
+  tc_sdp_direction negotiated_audio_dir;
+  tc_sdp_direction negotiated_video_dir;
 };
 
 static GMutex registry_lock;
@@ -85,10 +90,13 @@ remember (GstTempchatCall *call, const tc_session_event *ev)
       call->negotiated_video = TC_SDP_CODEC_NONE;
       break;
     case TC_SESSION_EV_NEGOTIATED:
-      if (ev->kind == TC_MEDIA_AUDIO)
+      if (ev->kind == TC_MEDIA_AUDIO) {
         call->negotiated_audio = ev->codec;
-      else
+        call->negotiated_audio_dir = ev->direction;
+      } else {
         call->negotiated_video = ev->codec;
+        call->negotiated_video_dir = ev->direction;
+      }
       break;
     default:
       break;
@@ -112,7 +120,8 @@ on_session_event (tc_session *s, const tc_session_event *ev, void *user_data)
 }
 
 static void
-replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec)
+replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec,
+    tc_sdp_direction direction)
 {
   tc_session_event ev = { 0 };
 
@@ -121,6 +130,7 @@ replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec)
   ev.type = TC_SESSION_EV_NEGOTIATED;
   ev.kind = kind;
   ev.codec = codec;
+  ev.direction = direction;
   m->funcs.on_event (m->member, NULL, &ev);
 }
 
@@ -135,8 +145,10 @@ replay (GstTempchatCall *call, Member *m)
     ev.type = TC_SESSION_EV_PEER_JOINED;
     ev.is_offerer = call->is_offerer;
     m->funcs.on_event (m->member, NULL, &ev);
-    replay_negotiated (m, TC_MEDIA_VIDEO, call->negotiated_video);
-    replay_negotiated (m, TC_MEDIA_AUDIO, call->negotiated_audio);
+    replay_negotiated (m, TC_MEDIA_VIDEO, call->negotiated_video,
+        call->negotiated_video_dir);
+    replay_negotiated (m, TC_MEDIA_AUDIO, call->negotiated_audio,
+        call->negotiated_audio_dir);
   }
   if (call->have_state) {
     memset (&ev, 0, sizeof ev);
@@ -195,6 +207,7 @@ gst_tempchat_call_join (const GstTempchatSettings *settings,
   return call;
 }
 
+/* call->lock held. */
 static GstTempchatDirections
 union_of_directions (GstTempchatCall *call)
 {
@@ -205,6 +218,43 @@ union_of_directions (GstTempchatCall *call)
     dirs |= m->funcs.directions (m->member);
   }
   return dirs;
+}
+
+/* call->lock held: what the running members need. */
+static GstTempchatDirections
+union_of_started (GstTempchatCall *call)
+{
+  GstTempchatDirections dirs = 0;
+
+  for (GList *l = call->members; l != NULL; l = l->next) {
+    Member *m = l->data;
+    if (m->started)
+      dirs |= m->started_dirs;
+  }
+  return dirs;
+}
+
+/* call->session_lock held for writing. The session renegotiates when a
+ * call is under way (a src added later starts receiving, a sink removed
+ * stops our media at the peer). */
+static void
+set_session_directions (GstTempchatCall *call, GstTempchatDirections dirs)
+{
+  tc_session_directions d = {
+    .send_audio = (dirs & GST_TEMPCHAT_SEND_AUDIO) != 0,
+    .send_video = (dirs & GST_TEMPCHAT_SEND_VIDEO) != 0,
+    .recv_audio = (dirs & GST_TEMPCHAT_RECV_AUDIO) != 0,
+    .recv_video = (dirs & GST_TEMPCHAT_RECV_VIDEO) != 0,
+  };
+
+  if (dirs == call->session_dirs || call->session == NULL)
+    return;
+  if (tc_session_set_directions (call->session, &d) != TC_OK)
+    return;
+  call->session_dirs = dirs;
+  GST_INFO ("[c%u] directions now send%s%s, receive%s%s", call->serial,
+      d.send_video ? " video" : "", d.send_audio ? " audio" : "",
+      d.recv_video ? " video" : "", d.recv_audio ? " audio" : "");
 }
 
 /* call->session_lock held for writing. */
@@ -223,6 +273,7 @@ create_session (GstTempchatCall *call, Member *starter, gchar **message)
   call->negotiated_audio = TC_SDP_CODEC_NONE;
   call->negotiated_video = TC_SDP_CODEC_NONE;
   starter->started = TRUE;
+  starter->started_dirs = starter->funcs.directions (starter->member);
   g_mutex_unlock (&call->lock);
 
   tc_session_config_init (&cfg);
@@ -272,19 +323,14 @@ gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
   if (call->session == NULL) {
     ok = create_session (call, m, message);
   } else {
+    /* A member joining a running call adds what it needs. */
     GstTempchatDirections want = m->funcs.directions (m->member);
-    if ((want & ~call->session_dirs) != 0) {
-      *message = g_strdup ("This room's call in this process was started "
-          "without the media this element needs. Put tempchatsink and "
-          "tempchatsrc of one room in one pipeline, or set both to READY "
-          "before either goes to PAUSED.");
-      ok = FALSE;
-    } else {
-      g_mutex_lock (&call->lock);
-      m->started = TRUE;
-      replay (call, m);
-      g_mutex_unlock (&call->lock);
-    }
+    set_session_directions (call, call->session_dirs | want);
+    g_mutex_lock (&call->lock);
+    m->started = TRUE;
+    m->started_dirs = want;
+    replay (call, m);
+    g_mutex_unlock (&call->lock);
   }
   g_rw_lock_writer_unlock (&call->session_lock);
   return ok;
@@ -295,6 +341,7 @@ gst_tempchat_call_stop (GstTempchatCall *call, gpointer member)
 {
   tc_session *s = NULL;
   gboolean any_started = FALSE;
+  GstTempchatDirections remaining;
 
   g_rw_lock_writer_lock (&call->session_lock);
   g_mutex_lock (&call->lock);
@@ -304,11 +351,16 @@ gst_tempchat_call_stop (GstTempchatCall *call, gpointer member)
       m->started = FALSE;
     any_started |= m->started;
   }
+  remaining = union_of_started (call);
   g_mutex_unlock (&call->lock);
   if (!any_started) {
     s = call->session;
     call->session = NULL;
     call->session_dirs = 0;
+  } else {
+    /* The others stay in the call: drop what only this member needed, so
+     * the peer stops waiting for media we no longer send. */
+    set_session_directions (call, remaining);
   }
   /* Outside call->lock: the session thread may be waiting for it. */
   if (s != NULL) {

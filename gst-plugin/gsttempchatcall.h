@@ -3,19 +3,21 @@
  *
  * A tempchatsink and a tempchatsrc naming the same signaling-url, channel and
  * room are one participant in that room, so they share one tc_session. The
- * session is configured once, at creation, with the union of the directions
- * its members want; hence the two phases:
+ * session starts with the union of the directions its members want, and
+ * follows members that start or stop later by renegotiating the call:
  *
  *   join   (NULL -> READY)    become a member; nothing on the network yet
  *   start  (READY -> PAUSED)  the first member to start creates and starts
  *                             the session with every joined member's
- *                             directions; later members must fit in them
- *   stop   (PAUSED -> READY)  the last started member stops the session
+ *                             directions; a later member adds its own (a
+ *                             src added to a send-only call starts
+ *                             receiving, a sink added to a receive-only
+ *                             call starts sending)
+ *   stop   (PAUSED -> READY)  a member stops: while others stay, what only
+ *                             it needed is dropped (a removed sink: the peer
+ *                             stops waiting for our media); the last started
+ *                             member stops the session
  *   leave  (READY -> NULL)    the last member frees the call
- *
- * A GstBin takes all its children to READY before any goes to PAUSED, so two
- * elements in one pipeline always share correctly. Across pipelines, set both
- * to READY before either goes to PAUSED.
  */
 #ifndef GST_TEMPCHAT_CALL_H
 #define GST_TEMPCHAT_CALL_H
@@ -64,9 +66,10 @@ GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
 GstTempchatCall *gst_tempchat_call_join_element (GstElement *element,
     const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs);
 
-/* Starts the member; creates and starts the session if it is the first.
- * FALSE with *message (g_free, a sentence for the user) when the session
- * cannot be created or does not carry what the member needs. */
+/* Starts the member; creates and starts the session if it is the first,
+ * else adds the member's directions to the running session. FALSE with
+ * *message (g_free, a sentence for the user) when the session cannot be
+ * created. */
 gboolean gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     gchar **message);
 

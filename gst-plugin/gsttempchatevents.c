@@ -91,7 +91,13 @@ gst_tempchat_post_event (GstElement *element, GstTempchatPeerInfo *peer,
         peer->video = ev->codec;
       else
         peer->audio = ev->codec;
-      GST_INFO_OBJECT (element, "negotiated %s", tc_sdp_codec_name (ev->codec));
+      GST_INFO_OBJECT (element, "negotiated %s %s",
+          tc_sdp_codec_name (ev->codec), tc_sdp_direction_str (ev->direction));
+      post (element, gst_structure_new ("tempchat/media",
+              "kind", G_TYPE_STRING, ev->kind == TC_MEDIA_VIDEO ? "video"
+              : "audio", "codec", G_TYPE_STRING, tc_sdp_codec_name (ev->codec),
+              "direction", G_TYPE_STRING,
+              tc_sdp_direction_str (ev->direction), NULL));
       break;
     case TC_SESSION_EV_ERROR:
       post_error (element, ev);

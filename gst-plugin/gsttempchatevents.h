@@ -6,6 +6,11 @@
  *   tempchat/connected    role, video-codec, audio-codec (strings: "VP8",
  *                         "opus", "none"), relayed (boolean)
  *   tempchat/peer-left    (no fields); the call waits for the next peer
+ *   tempchat/media        kind ("video", "audio"), codec, direction (ours:
+ *                         "sendrecv", "sendonly", "recvonly", "inactive"):
+ *                         when a track is negotiated, and again when a
+ *                         renegotiation starts or stops sending or
+ *                         receiving it
  * Fatal session errors become GST_ELEMENT_ERROR, others GST_ELEMENT_WARNING,
  * with the core's sentence (which never holds ids, SDP or addresses).
  */

@@ -29,11 +29,14 @@
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
- * signaling-url in the same process shares the call: put both in one
- * pipeline (or set both to READY before either goes to PAUSED).
+ * signaling-url in the same process shares the call, in one pipeline or in
+ * another: a sink that starts in a running receive-only call starts sending
+ * (the call is renegotiated), and one that stops while a tempchatsrc stays
+ * makes the call receive-only.
  *
  * Element messages: "tempchat/peer-joined" (role), "tempchat/connected"
- * (role, video-codec, audio-codec, relayed), "tempchat/peer-left". Fatal
+ * (role, video-codec, audio-codec, relayed), "tempchat/media" (kind, codec,
+ * direction; again after each renegotiation), "tempchat/peer-left". Fatal
  * call errors are posted as errors.
  *
  * ## Example launch lines

@@ -32,7 +32,9 @@
  *
  * A tempchatsink naming the same room, channel and signaling-url in the same
  * process shares the call, so one pipeline can be both sides of a two-way
- * call.
+ * call. A tempchatsrc started later (in another pipeline too) joins a
+ * running send-only call: the call is renegotiated and its pads appear when
+ * the peer agrees to send.
  *
  * ## Example launch lines
  * |[
@@ -451,8 +453,11 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
       on_frame (self, ev);
       return;
     case TC_SESSION_EV_NEGOTIATED:
+      /* A track we only send (a call this src joined late, before the
+       * renegotiation that lets us receive) gets no pad. */
       g_mutex_lock (&self->lock);
-      if (self->running)
+      if (self->running && (ev->direction == TC_SDP_DIR_SENDRECV
+              || ev->direction == TC_SDP_DIR_RECVONLY))
         ensure_stream (self, ev->kind, ev->codec);
       g_mutex_unlock (&self->lock);
       break;

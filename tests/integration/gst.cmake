@@ -8,9 +8,8 @@
 #                             one-way decoded, one-way encoded pass-through,
 #                             two-way with sink and src in one pipeline
 #                             (the other side runs in a child process),
-#                             and the refusal of a src joining a call that
-#                             another pipeline of this process started
-#                             send-only
+#                             and pipelines of one process joining and
+#                             leaving a running call (renegotiation)
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)

@@ -3,7 +3,8 @@
 #                                 call each other over ICE on 127.0.0.1
 #   integration/session_loopback  sessions paired by an in-process signaller
 #                                 that can rewrite messages (fingerprint
-#                                 mismatch, glare)
+#                                 mismatch, glare, crossing re-offers when
+#                                 directions change in a running call)
 set(tc_session_tests session_loopback)
 if(TARGET tempchat-relay)
   list(APPEND tc_session_tests session_relay)

@@ -33,6 +33,7 @@ typedef struct {
   bool is_offerer;
   tc_status error;
   tc_sdp_codec negotiated[3]; /* by tc_media_kind */
+  tc_sdp_direction direction[3]; /* the last NEGOTIATED's, by kind */
   GPtrArray *frames[3];      /* rx_frame *, by tc_media_kind */
 } peer;
 
@@ -66,6 +67,7 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
       break;
     case TC_SESSION_EV_NEGOTIATED:
       p->negotiated[ev->kind] = ev->codec;
+      p->direction[ev->kind] = ev->direction;
       break;
     case TC_SESSION_EV_FRAME: {
       rx_frame *f = g_new0 (rx_frame, 1);

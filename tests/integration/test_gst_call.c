@@ -30,6 +30,9 @@
 
 #define VIDEO_RAW "videotestsrc is-live=true ! video/x-raw,format=I420," \
   "width=640,height=360,framerate=30/1"
+/* The peer of the renegotiation test sends a size of its own. */
+#define VIDEO_RAW_QVGA "videotestsrc is-live=true ! video/x-raw,format=I420," \
+  "width=320,height=240,framerate=30/1"
 #define AUDIO_RAW "audiotestsrc is-live=true wave=ticks"
 
 /* --- waiting ---------------------------------------------------------------- */
@@ -151,6 +154,15 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       fflush (stdout);
     }
     g_error_free (err);
+  } else if (r->announce && gst_message_has_name (msg, "tempchat/media")
+      && GST_MESSAGE_SRC (msg) != NULL
+      && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
+    /* "media video sendonly": what the call now carries (one element's
+     * messages are enough). */
+    const GstStructure *st = gst_message_get_structure (msg);
+    printf ("media %s %s\n", gst_structure_get_string (st, "kind"),
+        gst_structure_get_string (st, "direction"));
+    fflush (stdout);
   }
   return G_SOURCE_CONTINUE;
 }
@@ -176,16 +188,18 @@ element_args (const char *url, const char *room)
       : " insecure-signaling=true");
 }
 
-/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv", "recv-encoded", "both". */
+/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv",
+ * "recv-encoded", "both", "both-qvga" (both, sending 320x240). */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
   gchar *args = element_args (url, room);
   gchar *desc;
 
-  if (g_str_equal (mode, "send-raw") || g_str_equal (mode, "both"))
-    desc = g_strdup_printf (VIDEO_RAW " ! tempchatsink name=s %s "
-        AUDIO_RAW " ! s.audio %s", args, g_str_equal (mode, "both") ?
+  if (g_str_equal (mode, "send-raw") || g_str_has_prefix (mode, "both"))
+    desc = g_strdup_printf ("%s ! tempchatsink name=s %s "
+        AUDIO_RAW " ! s.audio %s", g_str_equal (mode, "both-qvga")
+        ? VIDEO_RAW_QVGA : VIDEO_RAW, args, g_str_has_prefix (mode, "both") ?
         "tempchatsrc name=r " : "");
   else if (g_str_equal (mode, "send-busy") || g_str_equal (mode, "send-report"))
     /* Noise: the encoder fills its target, so the estimate has
@@ -837,38 +851,145 @@ test_stats_during_a_two_way_call_show_what_the_panel_shows (void)
   g_free (room);
 }
 
-/* One process is one participant: a tempchatsrc joining a room whose
- * send-only call already runs here (another pipeline) is refused, and says
- * how to do it instead. */
-static void
-test_late_src_in_another_pipeline_is_refused_with_advice (void)
+typedef struct {
+  received *r;
+  guint at_least;
+  gint width;
+} video_goal;
+
+static gboolean
+got_video_of_size (gpointer data)
 {
-  gchar *room = room_for ("late");
+  video_goal *g = data;
+  gboolean done;
+
+  g_mutex_lock (&g->r->lock);
+  done = g->r->error != NULL || (g->r->video_buffers >= g->at_least
+      && g->r->width == g->width);
+  g_mutex_unlock (&g->r->lock);
+  return done;
+}
+
+/* Like child_expect, but only lines that came after the first `skip`. */
+static gboolean
+child_said_after (child *c, guint skip, const char *line)
+{
+  for (guint i = skip; i < c->lines->len; i++) {
+    if (g_str_equal (g_ptr_array_index (c->lines, i), line))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+typedef struct {
+  child *c;
+  guint skip;
+  const char *line;
+} child_line_args;
+
+static gboolean
+child_line_came (gpointer data)
+{
+  child_line_args *a = data;
+  return child_said_after (a->c, a->skip, a->line) || a->c->eof;
+}
+
+/* One process is one participant, and its pipelines come and go during a
+ * call: a tempchatsrc started later in another pipeline joins the running
+ * send-only call (renegotiated to send and receive) and receives the peer;
+ * when the sending pipeline stops, the call is renegotiated to receive
+ * only: the peer learns that nothing comes from us any more, and the src
+ * keeps receiving. */
+static void
+test_pipelines_joining_and_leaving_a_call_renegotiate_it (void)
+{
+  gchar *room = room_for ("reneg");
   received rs = { 0 }, rr = { 0 };
+  child c = { 0 };
   GstElement *sender, *receiver;
-  GstBus *bus;
-  GstMessage *msg;
-  GError *err = NULL;
+  child_line_args gone;
+  video_goal more;
+  gint64 t0;
 
   g_mutex_init (&rs.lock);
   g_mutex_init (&rr.lock);
+  child_start (&c, "both-qvga", the_relay.url, room);
+  child_expect (&c, "started");
   sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
   g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
       GST_STATE_CHANGE_FAILURE);
-  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
-  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), ==,
-      GST_STATE_CHANGE_FAILURE);
-  bus = gst_element_get_bus (receiver);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  g_assert_nonnull (msg);
-  gst_message_parse_error (msg, &err, NULL);
-  g_assert_nonnull (strstr (err->message, "one pipeline"));
-  g_error_free (err);
-  gst_message_unref (msg);
-  gst_object_unref (bus);
+  /* The send-only call runs: the peer decodes our 640x360. */
+  g_assert_cmpstr (child_expect (&c, "video "), ==, "video 640x360");
 
-  pipeline_free (receiver);
+  /* A receiver in a second pipeline of this process joins the call. */
+  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  t0 = g_get_monotonic_time ();
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  more = (video_goal) { &rr, 1, 320 };
+  g_assert_true (wait_for (got_video_of_size, &more));
+  /* Informational: renegotiation plus the peer's first keyframe. */
+  g_test_message ("METRIC src-start-to-first-frame-ms=%" G_GINT64_FORMAT,
+      (g_get_monotonic_time () - t0) / 1000);
+  more.at_least = 10;
+  g_assert_true (wait_for (got_video_of_size, &more));
+  g_assert_null (rr.error);
+  g_assert_cmpint (rr.width, ==, 320);
+  g_assert_cmpint (rr.height, ==, 240);
+
+  /* The sending pipeline stops; the peer hears we no longer send. */
+  gone = (child_line_args) { &c, c.lines->len, "media video sendonly" };
   pipeline_free (sender);
+  g_assert_true (wait_for (child_line_came, &gone));
+  g_assert_true (child_said_after (&c, gone.skip, "media video sendonly"));
+  g_assert_true (child_said_after (&c, gone.skip, "media audio sendonly"));
+
+  /* The receiver goes on receiving. */
+  g_mutex_lock (&rr.lock);
+  more.at_least = rr.video_buffers + 30;
+  g_mutex_unlock (&rr.lock);
+  g_assert_true (wait_for (got_video_of_size, &more));
+  g_assert_null (rr.error);
+  g_assert_null (rs.error);
+
+  child_stop (&c);
+  pipeline_free (receiver);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
+/* The other way round: a receive-only call, then a tempchatsink in a second
+ * pipeline starts sending, and the peer decodes it. */
+static void
+test_a_sink_pipeline_joining_a_receive_only_call_starts_sending (void)
+{
+  gchar *room = room_for ("reneg-sink");
+  received rs = { 0 }, rr = { 0 };
+  child c = { 0 };
+  GstElement *sender, *receiver;
+  video_goal first = { &rr, 1, 320 };
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  child_start (&c, "both-qvga", the_relay.url, room);
+  child_expect (&c, "started");
+  receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_for (got_video_of_size, &first));
+  g_assert_null (rr.error);
+
+  sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+  g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_cmpstr (child_expect (&c, "video "), ==, "video 640x360");
+  child_expect (&c, "audio");
+  g_assert_null (rs.error);
+
+  child_stop (&c);
+  pipeline_free (sender);
+  pipeline_free (receiver);
   received_clear (&rs);
   received_clear (&rr);
   g_free (room);
@@ -909,8 +1030,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/call/stats-during-a-two-way-call-show-what-the-"
       "panel-shows",
       test_stats_during_a_two_way_call_show_what_the_panel_shows);
-  g_test_add_func ("/gst/call/late-src-in-another-pipeline-is-refused-with-advice",
-      test_late_src_in_another_pipeline_is_refused_with_advice);
+  g_test_add_func ("/gst/call/pipelines-joining-and-leaving-renegotiate",
+      test_pipelines_joining_and_leaving_a_call_renegotiate_it);
+  g_test_add_func ("/gst/call/a-sink-joining-a-receive-only-call-starts-sending",
+      test_a_sink_pipeline_joining_a_receive_only_call_starts_sending);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

@@ -9,6 +9,9 @@
  *   - SDPs whose a=ssrc lines name other SSRCs than the packets carry (as a
  *     page that munges SDP, or changes SSRCs, sends): media still arrives,
  *     routed by the mid header extension.
+ *   - directions changed in a running call: crossing re-offers end in one
+ *     renegotiation on the same ICE and DTLS, and a sender that stops is
+ *     heard by the peer.
  */
 #include "session_helpers.h"
 
@@ -36,6 +39,7 @@ struct loop_pair {
   rewrite_fn rewrite;      /* applied to every message, or NULL */
   bool hold_first_side;    /* keep side 0's messages until side 1 speaks */
   GPtrArray *held;         /* deliveries waiting */
+  GCond held_cond;         /* signalled when a delivery is held */
 };
 
 typedef struct {
@@ -59,6 +63,7 @@ pair_unref (loop_pair *p)
   if (!g_atomic_int_dec_and_test (&p->refs))
     return;
   g_ptr_array_unref (p->held);
+  g_cond_clear (&p->held_cond);
   g_mutex_clear (&p->m);
   g_free (p);
 }
@@ -148,6 +153,7 @@ loop_send (tc_signal *sig, const tc_peer_msg *msg)
     delivery_free (d);
   } else if (p->hold_first_side && ls->idx == 0) {
     g_ptr_array_add (p->held, d);
+    g_cond_broadcast (&p->held_cond);
   } else {
     post (p, d);
     if (ls->idx == 1 && p->hold_first_side) {
@@ -222,6 +228,7 @@ pair_new (void)
   loop_pair *p = g_new0 (loop_pair, 1);
   p->refs = 1;
   g_mutex_init (&p->m);
+  g_cond_init (&p->held_cond);
   p->held = g_ptr_array_new ();
   return p;
 }
@@ -229,18 +236,24 @@ pair_new (void)
 /* ---- sessions on it -------------------------------------------------------- */
 
 static void
-start_on (peer *p, loop_slot *slot, bool sends)
+start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
 {
   tc_session_config cfg;
   tc_session_config_init (&cfg);
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = sends;
-  cfg.recv_audio = cfg.recv_video = true;
+  cfg.recv_audio = cfg.recv_video = receives;
   tc_status st = TC_ERR_INVALID_ARG;
   p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,
       p, &st);
   g_assert_cmpint (st, ==, TC_OK);
   g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
+}
+
+static void
+start_on (peer *p, loop_slot *slot, bool sends)
+{
+  start_on_dirs (p, slot, sends, true);
 }
 
 typedef struct {
@@ -439,6 +452,142 @@ test_crossing_offers_end_in_one_call (void)
   fixture_stop (&f);
 }
 
+/* ---- directions changed in a running call ---------------------------------- */
+
+typedef struct {
+  tc_sdp_direction video, audio;
+} directions_arg;
+
+static gboolean
+has_directions (peer *p, gconstpointer arg)
+{
+  const directions_arg *d = arg;
+  return p->direction[TC_MEDIA_VIDEO] == d->video
+      && p->direction[TC_MEDIA_AUDIO] == d->audio;
+}
+
+/* Waits until side 0 has a message held (the loopback signaller's hold). */
+static gboolean
+pair_wait_held (loop_pair *p)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  g_mutex_lock (&p->m);
+  while (p->held->len == 0 && g_cond_wait_until (&p->held_cond, &p->m, end))
+    ;
+  gboolean ok = p->held->len > 0;
+  g_mutex_unlock (&p->m);
+  return ok;
+}
+
+/* Both send only; then both want to receive at once, so their re-offers
+ * cross: B (polite) rolls back and answers A's, A ignores B's. One
+ * renegotiation later both send and receive on the first ICE and DTLS
+ * (each connected once), with the DTLS roles of the first negotiation. */
+static void
+test_crossing_reoffers_end_in_one_renegotiation (void)
+{
+  loop_pair *pair = pair_new ();
+  fixture f = { .pair = pair };
+  peer_init (&f.a, "A");
+  peer_init (&f.b, "B");
+  f.slots[0] = (loop_slot) { pair, 0 };
+  f.slots[1] = (loop_slot) { pair, 1 };
+  start_on_dirs (&f.a, &f.slots[0], true, false);
+  start_on_dirs (&f.b, &f.slots[1], true, false);
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+
+  g_mutex_lock (&pair->m);
+  pair->hold_first_side = true;
+  g_mutex_unlock (&pair->m);
+  tc_session_directions both = { true, true, true, true };
+  g_assert_cmpint (tc_session_set_directions (f.a.s, &both), ==, TC_OK);
+  g_assert_true (pair_wait_held (pair));  /* A's re-offer, in flight */
+  g_assert_cmpint (tc_session_set_directions (f.b.s, &both), ==, TC_OK);
+
+  directions_arg sendrecv = { TC_SDP_DIR_SENDRECV, TC_SDP_DIR_SENDRECV };
+  g_assert_true (peer_wait (&f.a, has_directions, &sendrecv));
+  g_assert_true (peer_wait (&f.b, has_directions, &sendrecv));
+  char *a_sent = tc_session_debug_sdp (f.a.s, true);
+  char *b_sent = tc_session_debug_sdp (f.b.s, true);
+  g_assert_nonnull (strstr (a_sent, "a=setup:actpass"));  /* A's re-offer */
+  g_assert_nonnull (strstr (b_sent, "a=setup:active"));   /* B's answer */
+  g_free (a_sent);
+  g_free (b_sent);
+
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a, &f.b };
+  send_media (senders, 2, 10, &n_audio);
+  check_received (&f.a, 10, n_audio);
+  check_received (&f.b, 10, n_audio);
+  g_assert_cmpuint (f.a.connected, ==, 1);
+  g_assert_cmpuint (f.b.connected, ==, 1);
+  g_assert_cmpuint (f.a.errors + f.b.errors, ==, 0);
+  fixture_stop (&f);
+}
+
+/* A stops sending: after the renegotiation B says it only sends, A's frames
+ * are refused, and B's media still reaches A. */
+static void
+test_a_sender_that_stops_is_heard_by_the_peer (void)
+{
+  fixture f;
+  fixture_start (&f, pair_new ());
+  directions_arg sendrecv = { TC_SDP_DIR_SENDRECV, TC_SDP_DIR_SENDRECV };
+  g_assert_true (peer_wait (&f.b, has_directions, &sendrecv));
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+
+  tc_session_directions recv_only = { false, false, true, true };
+  g_assert_cmpint (tc_session_set_directions (f.b.s, &recv_only), ==, TC_OK);
+  directions_arg a_sends = { TC_SDP_DIR_SENDONLY, TC_SDP_DIR_SENDONLY };
+  directions_arg b_receives = { TC_SDP_DIR_RECVONLY, TC_SDP_DIR_RECVONLY };
+  g_assert_true (peer_wait (&f.a, has_directions, &a_sends));
+  g_assert_true (peer_wait (&f.b, has_directions, &b_receives));
+  static const uint8_t byte = 1;
+  g_assert_cmpint (tc_session_push_frame (f.b.s, TC_MEDIA_VIDEO, &byte, 1, 0,
+      true), ==, TC_ERR_INVALID_ARG);
+
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a };
+  send_media (senders, 1, 10, &n_audio);
+  check_received (&f.b, 10, n_audio);
+  g_assert_cmpuint (f.a.connected, ==, 1);
+  fixture_stop (&f);
+}
+
+static gint offers_seen;
+
+/* Lets the first offer through, alters the fingerprint of later ones. */
+static void
+alter_reoffer_fingerprint (tc_peer_msg *m)
+{
+  if (m->kind == TC_PEER_MSG_SDP && m->sdp_type == TC_SDP_OFFER
+      && g_atomic_int_add (&offers_seen, 1) > 0)
+    alter_fingerprint (m);
+}
+
+/* A re-offer with another certificate would need a new DTLS association
+ * mid-call: the call fails with a sentence instead of running on. */
+static void
+test_a_reoffer_with_another_certificate_fails_the_call (void)
+{
+  /* The refusal is logged as a warning, as it should be. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_atomic_int_set (&offers_seen, 0);
+  loop_pair *pair = pair_new ();
+  pair->rewrite = alter_reoffer_fingerprint;
+  fixture f;
+  fixture_start (&f, pair);
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  tc_session_directions send_only = { true, true, false, false };
+  g_assert_cmpint (tc_session_set_directions (f.b.s, &send_only), ==, TC_OK);
+  g_assert_true (peer_wait (&f.a, has_error, NULL));
+  WAIT_STATE (&f.a, TC_SESSION_FAILED);
+  g_assert_cmpint (f.a.error, ==, TC_ERR_UNSUPPORTED);
+  fixture_stop (&f);
+}
+
 static void
 noop_event (tc_session *s, const tc_session_event *ev, void *data)
 {
@@ -497,5 +646,11 @@ main (int argc, char **argv)
       test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong);
   g_test_add_func ("/session/loopback/glare-ends-in-one-call",
       test_crossing_offers_end_in_one_call);
+  g_test_add_func ("/session/loopback/crossing-reoffers-end-in-one-renegotiation",
+      test_crossing_reoffers_end_in_one_renegotiation);
+  g_test_add_func ("/session/loopback/a-sender-that-stops-is-heard-by-the-peer",
+      test_a_sender_that_stops_is_heard_by_the_peer);
+  g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-fails",
+      test_a_reoffer_with_another_certificate_fails_the_call);
   return g_test_run ();
 }

@@ -8,7 +8,9 @@
 #                       credentials, wrong secret, ICE restart by the offerer
 #   web/gst-chromium    gst-launch-1.0 with our tempchatsink/tempchatsrc
 #                       (TC_GST_PLUGIN_DIR) <-> the page: both directions,
-#                       both join orders, two-way; prints
+#                       both join orders, two-way, a tempchatsrc added
+#                       to a running send-only call (tc-gst-stages,
+#                       tests/web/gst_stages.c); prints
 #                       METRIC join-to-first-frame-ms
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
@@ -39,12 +41,17 @@ endif()
 
 find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
 set(tc_gst_plugin_dir "")
+set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()
   set(tc_gst_plugin_dir "$<TARGET_FILE_DIR:gsttempchat>")
+  # Several pipelines in one process, started and stopped on command.
+  add_executable(tc-gst-stages ${TC_WEB_DIR}/gst_stages.c)
+  target_link_libraries(tc-gst-stages PRIVATE PkgConfig::GST PkgConfig::GLIB)
+  set(tc_gst_stages "$<TARGET_FILE:tc-gst-stages>")
 else()
   message(STATUS "gsttempchat or gst-launch-1.0 missing: web/gst-chromium not registered")
 endif()
@@ -59,7 +66,7 @@ foreach(entry ${web_tests})
   add_test(NAME web/${name}
     COMMAND ${NODE_EXECUTABLE} --test ${TC_WEB_DIR}/${file}.test.mjs)
   set_tests_properties(web/${name} PROPERTIES
-    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir};TC_GST_PRELOAD=${TC_ASAN_RUNTIME}"
+    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir};TC_GST_STAGES=${tc_gst_stages};TC_GST_PRELOAD=${TC_ASAN_RUNTIME}"
     # Without the npm packages the test cannot run: say so instead of failing
     # obscurely (scripts/test installs them).
     REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"

@@ -20,10 +20,15 @@ export const GST_PLUGIN_DIR = process.env.TC_GST_PLUGIN_DIR;
 const STOP_TIMEOUT_MS = 5000;
 const TAIL_CHARS = 6000;
 
-export function startGst(args, { name = 'gst', debug = 'tempchat*:4' } = {}) {
+// `stages`: instead of one gst-launch pipeline, `args` are pipeline
+// descriptions for tc-gst-stages (TC_GST_STAGES): the first plays at once,
+// g.command('start 1') / g.command('stop 0') start and stop the others.
+export function startGst(args, { name = 'gst', debug = 'tempchat*:4', stages = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-gst-'));
-  const proc = spawn('gst-launch-1.0', ['-m', '-v', '-e', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const [program, argv] = stages ? [process.env.TC_GST_STAGES, args]
+    : ['gst-launch-1.0', ['-m', '-v', '-e', ...args]];
+  const proc = spawn(program, argv, {
+    stdio: [stages ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       GST_PLUGIN_PATH: GST_PLUGIN_DIR,
@@ -88,6 +93,10 @@ export function startGst(args, { name = 'gst', debug = 'tempchat*:4' } = {}) {
     // Waits for `re` in stdout (with `in: 'stderr'`, in stderr).
     waitFor(re, ms, what, { in: stream = 'stdout' } = {}) {
       return g.until(() => re.exec(stream === 'stdout' ? out : err), ms, what);
+    },
+    // tc-gst-stages only: one line of command on its stdin.
+    command(line) {
+      proc.stdin.write(`${line}\n`);
     },
     count(re) {
       return (out.match(new RegExp(re.source, 'g')) || []).length;

@@ -1,8 +1,10 @@
 // gst_chromium.test.mjs - our GStreamer elements (gst-launch-1.0 with the
 // build's plugin) call the TempChat test page in headless Chromium through
 // tempchat-relay: gst -> Chromium, Chromium -> gst, both join orders, and
-// both directions at once. Prints `METRIC join-to-first-frame-ms=N`: from
-// the page seeing its peer (the second joiner) to its first decoded frame.
+// both directions at once, and a running call renegotiated as pipelines
+// of one process come and go (tc-gst-stages). Prints
+// `METRIC join-to-first-frame-ms=N`: from the page seeing its peer (the
+// second joiner) to its first decoded frame.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -37,8 +39,8 @@ after(async () => {
   }
 });
 
-function gst(args, name) {
-  const g = startGst(args, { name });
+function gst(args, name, opts = {}) {
+  const g = startGst(args, { name, ...opts });
   running.add(g);
   return g;
 }
@@ -238,6 +240,67 @@ test('two-way: tempchatsink + tempchatsrc in one pipeline and one Chromium tab',
   try {
     await connected(g);
     await Promise.all([assertChromiumReceives(g, timing), assertGstReceives(g)]);
+  } catch (e) {
+    e.message += `\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
+// The page's direction for its `kind` transceiver, as negotiated.
+function pageDirection(kind) {
+  return chrome.eval((k) => {
+    const t = window.tc.pc?.getTransceivers().find((x) => x.receiver.track?.kind === k);
+    return t ? t.currentDirection : null;
+  }, kind);
+}
+
+// Two phases of a call, each with the waits of the tests above.
+const STAGES = {
+  ...T,
+  timeout: 150000,
+  skip: T.skip || (process.env.TC_GST_STAGES ? false : 'TC_GST_STAGES is not set'),
+};
+
+test('renegotiation: a tempchatsrc added to a send-only call receives the page; removing the sink makes the call receive-only', STAGES, async () => {
+  const room = randomRoom();
+  let timing;
+  // Pipeline 0 sends; pipeline 1 (same process, same room) receives.
+  const g = await join(room, true, () => {
+    timing = startTiming();
+    return gst([sendArgs(room).join(' '), recvArgs(room).join(' ')],
+      'gst-stages', { stages: true });
+  });
+  try {
+    await connected(g);
+    await assertChromiumReceives(g, timing);
+    assert.equal(await pageDirection('video'), 'recvonly', 'the page before: receives only');
+    const t0 = performance.now();
+    g.command('start 1');
+    await g.waitFor(/pipeline 1 playing/, 10000, 'the second pipeline');
+    await g.until(() => g.count(VIDEO_BUFFER) >= 1, 20000, 'a first video buffer');
+    console.log(`METRIC src-start-to-first-frame-ms=${Math.round(performance.now() - t0)}`);
+    await assertGstReceives(g);
+    await waitFor(chrome, () => {
+      const t = window.tc.pc.getTransceivers().find((x) => x.receiver.track?.kind === 'video');
+      return t.currentDirection === 'sendrecv';
+    }, { what: 'the page sending and receiving video' });
+    // The page still decodes ours.
+    const n = await chrome.eval(() => window.tc.framesDecoded());
+    await waitFor(chrome, (m) => window.tc.framesDecoded() > m + 30,
+      { what: 'the page still decoding gst video', arg: n, timeout: 15000 });
+
+    // The sending pipeline stops: the page learns gst sends nothing now,
+    // and gst goes on receiving.
+    g.command('stop 0');
+    await waitFor(chrome, () => window.tc.pc.getTransceivers()
+      .filter((x) => x.mid !== null).every((x) => x.currentDirection === 'sendonly'),
+    { what: 'the page sending only', timeout: 15000 });
+    const before = g.count(VIDEO_BUFFER);
+    await g.until(() => g.count(VIDEO_BUFFER) > before + 20, 10000,
+      'video buffers growing after the sink left');
   } catch (e) {
     e.message += `\n${await describe(chrome)}`;
     throw e;

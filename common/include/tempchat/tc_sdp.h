@@ -451,6 +451,18 @@ void tc_sdp_negotiated_free (tc_sdp_negotiated *neg);
 tc_status tc_sdp_build_offer (const tc_sdp_local *local, tc_sdp **out,
     const char **why);
 
+/* Builds a subsequent offer for a call negotiated as `current` (JSEP 5.2.2):
+ * the same m= sections in the same order with the same mids and BUNDLE, the
+ * negotiated codecs with their payload types and RTX, the negotiated
+ * extension ids (extensions not agreed are left out), setup:actpass
+ * (local->setup is ignored: the DTLS role stays with the transport), and
+ * the directions, ICE credentials and fingerprint of `local`. A section
+ * `current` rejected stays rejected (port 0). `*out` is new, owned by the
+ * caller. TC_ERR_INVALID_ARG (with *why) when `local` is unusable or
+ * `current` has no accepted audio or video section. */
+tc_status tc_sdp_build_reoffer (const tc_sdp_local *local,
+    const tc_sdp_negotiated *current, tc_sdp **out, const char **why);
+
 /* Answers `offer` (JSEP 5.3): one section per offered m= line, same order and
  * mids; for each, the offerer's first codec we support (H264 needs
  * packetization-mode=1 and a baseline or constrained-baseline profile), its

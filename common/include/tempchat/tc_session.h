@@ -88,8 +88,9 @@ typedef enum {
   TC_SESSION_EV_STATE,            /* state */
   TC_SESSION_EV_PEER_JOINED,      /* is_offerer */
   TC_SESSION_EV_PEER_LEFT,
-  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader: one per track
-                                     that sends or receives */
+  TC_SESSION_EV_NEGOTIATED,       /* kind, codec, payloader, direction: one
+                                     per track that sends or receives, and
+                                     again when a renegotiation starts one */
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
   TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR);
                                      also once right after connecting */
@@ -109,6 +110,8 @@ typedef struct {
   tc_media_kind kind;
   tc_sdp_codec codec;
   const tc_payloader *payloader;  /* NEGOTIATED: clock rate, channels */
+  tc_sdp_direction direction;     /* NEGOTIATED: ours (SENDRECV, SENDONLY,
+                                     RECVONLY) */
   const tc_frame *frame;
   /* FRAME: presentation time on the session's monotonic clock (microseconds,
    * g_get_monotonic_time() base), mapped from RTP time via RTCP SR so audio
@@ -163,6 +166,28 @@ tc_status tc_session_start (tc_session *s);
  * TC_ERR_CLOSED after stop; TC_ERR_INVALID_ARG for a kind we do not send. */
 tc_status tc_session_push_frame (tc_session *s, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe);
+
+/* What a session sends and receives (the same four flags as in
+ * tc_session_config). */
+typedef struct {
+  bool send_audio;
+  bool send_video;
+  bool recv_audio;
+  bool recv_video;
+} tc_session_directions;
+
+/* Changes what the session sends and receives, for a wrapper whose tracks
+ * come and go during a call. `dirs` is copied. Before the call is
+ * negotiated the new directions go into the first offer or answer. In a
+ * negotiated call the session renegotiates: a new offer with the same ICE
+ * credentials and sections (DTLS and SRTP stay as they are), and each
+ * stream starts or stops when the answer agrees; a video stream that starts
+ * sending asks the wrapper for a keyframe first (KEYFRAME_REQUEST), and a
+ * stream that starts receiving is announced with NEGOTIATED. Frames pushed
+ * for a kind no longer sent get TC_ERR_INVALID_ARG from then on.
+ * Any thread, also the event callback. TC_ERR_CLOSED after stop. */
+tc_status tc_session_set_directions (tc_session *s,
+    const tc_session_directions *dirs);
 
 /* A snapshot of the stats; any thread. */
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);

@@ -152,6 +152,7 @@ tc_session_new_with_signal (const tc_session_config *cfg,
   s->make_signal = factory;
   s->factory_data = factory_data;
   copy_config (s, cfg);
+  s->dirs = tc_session_cfg_directions (s);
   s->n_video_codecs = pick_video_codecs (cfg, s->video_codecs);
   *status = s->n_video_codecs == 0 ? TC_ERR_UNSUPPORTED : tc_dtls_cert_new (&s->cert);
   if (*status != TC_OK) {
@@ -399,13 +400,14 @@ tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe)
 {
   g_return_val_if_fail (s != NULL && (data != NULL || len == 0), TC_ERR_INVALID_ARG);
-  bool sends = kind == TC_MEDIA_AUDIO ? s->cfg.send_audio
-      : kind == TC_MEDIA_VIDEO ? s->cfg.send_video : false;
-  if (!sends || len == 0)
-    return TC_ERR_INVALID_ARG;
   g_mutex_lock (&s->lock);
   bool open = s->started && !s->stopped;
+  /* s->dirs, not s->cfg: the session thread owns cfg. */
+  bool sends = kind == TC_MEDIA_AUDIO ? s->dirs.send_audio
+      : kind == TC_MEDIA_VIDEO ? s->dirs.send_video : false;
   g_mutex_unlock (&s->lock);
+  if (!sends || len == 0)
+    return TC_ERR_INVALID_ARG;
   if (!open)
     return TC_ERR_CLOSED;
   pushed_frame *f = g_malloc (sizeof *f + len);

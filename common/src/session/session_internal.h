@@ -111,6 +111,9 @@ struct tc_call {
   GSource *patience;          /* answerer's wait for an offer */
   tc_sdp *local_offer;        /* our offer while it waits for an answer */
   tc_sdp_negotiated *neg;
+  /* The directions our last offer or answer asked for; wanted ones that
+   * differ after a negotiation make us offer again (session_directions.c). */
+  tc_session_directions described;
   uint64_t sdp_session_id;
   uint64_t sdp_version;
   tc_dtls *dtls;
@@ -174,6 +177,9 @@ struct tc_session {
   GMutex lock;
   bool started;
   bool stopped;
+  /* The directions the wrapper wants; the session thread copies them into
+   * cfg (tc_session_set_directions). */
+  tc_session_directions dirs;
   tc_session_stats stats;
   char *debug_local_sdp;
   char *debug_remote_sdp;
@@ -194,6 +200,14 @@ void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
 void tc_call_free (tc_call *c);
 bool tc_call_restart_ice (tc_call *c);
 void tc_session_end_call (tc_session *s);
+
+void tc_call_send_offer (tc_call *c);
+
+/* session_directions.c: what we send and receive, changed in a call. */
+tc_session_directions tc_session_cfg_directions (const tc_session *s);
+void tc_call_check_directions (tc_call *c);
+bool tc_call_keeps_dtls (const tc_call *c, const tc_sdp_negotiated *next);
+void tc_call_update_media (tc_call *c);
 
 /* session_transport.c */
 tc_status tc_call_ice_new (tc_call *c, bool controlling);

@@ -27,6 +27,8 @@ fill_local (tc_call *c, tc_sdp_local *l)
     memcpy (l->fingerprint_sha256, fp.bytes, 32);
   l->session_id = c->sdp_session_id;
   l->session_version = c->sdp_version;
+  /* A renegotiation keeps the DTLS role of the running transport. */
+  l->setup = c->neg != NULL ? c->neg->local_setup : TC_SDP_SETUP_NONE;
   l->send_audio = s->cfg.send_audio;
   l->send_video = s->cfg.send_video;
   l->recv_audio = s->cfg.recv_audio;
@@ -77,14 +79,24 @@ send_offer (tc_call *c)
   fill_local (c, &l);
   tc_sdp_free (c->local_offer);
   c->local_offer = NULL;
-  tc_status st = tc_sdp_build_offer (&l, &c->local_offer, &why);
+  /* Once negotiated, an offer keeps the sections, mids and payload types. */
+  tc_status st = c->neg != NULL
+      ? tc_sdp_build_reoffer (&l, c->neg, &c->local_offer, &why)
+      : tc_sdp_build_offer (&l, &c->local_offer, &why);
   if (st != TC_OK) {
     tc_call_fail (c, st, "Could not describe our media to the peer.");
     return;
   }
   c->sdp_version++;
+  c->described = tc_session_cfg_directions (c->s);
   send_sdp (c, TC_SDP_OFFER, c->local_offer);
   ensure_gathering (c);
+}
+
+void
+tc_call_send_offer (tc_call *c)
+{
+  send_offer (c);
 }
 
 #define MAX_ICE_RESTARTS 3
@@ -115,7 +127,7 @@ announce_negotiated (tc_call *c)
       continue;
     tc_session_event ev = { .type = TC_SESSION_EV_NEGOTIATED,
       .kind = strcmp (m->kind, "audio") == 0 ? TC_MEDIA_AUDIO : TC_MEDIA_VIDEO,
-      .codec = m->codec,
+      .codec = m->codec, .direction = m->direction,
       .payloader = tc_payloader_find (tc_sdp_codec_name (m->codec)) };
     TC_INFO ("[s%u] negotiated %s %s (%s)", c->s->serial, m->kind,
         tc_sdp_codec_name (m->codec), tc_sdp_direction_str (m->direction));
@@ -129,11 +141,18 @@ static void
 apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
 {
   bool first = c->neg == NULL;
+  if (!first && !tc_call_keeps_dtls (c, neg)) {
+    tc_sdp_negotiated_free (neg);
+    tc_call_fail (c, TC_ERR_UNSUPPORTED, "The peer changed its DTLS "
+        "certificate or role in the middle of the call.");
+    return;
+  }
   tc_sdp_negotiated_free (c->neg);
   c->neg = neg;
   if (!first) {
     tc_ice_set_remote_credentials (c->ice, neg->remote_ice_ufrag,
         neg->remote_ice_pwd);
+    tc_call_update_media (c);
     return;
   }
   announce_negotiated (c);
@@ -197,9 +216,11 @@ on_offer (tc_call *c, const char *text)
     return;
   }
   if (a == TC_OFFER_ROLLBACK_AND_ACCEPT || c->neg == NULL) {
-    /* We answer, so the peer controls ICE. */
     g_clear_pointer (&c->local_offer, tc_sdp_free);
-    tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
+    /* We answer the call, so the peer controls ICE; a renegotiation's
+     * glare changes no role of the running transport. */
+    if (c->neg == NULL)
+      tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
   }
   tc_session_debug_keep_sdp (c->s, false, text);
   tc_sdp *answer = NULL;
@@ -211,10 +232,12 @@ on_offer (tc_call *c, const char *text)
     return;
   }
   c->sdp_version++;
+  c->described = tc_session_cfg_directions (c->s);
   send_sdp (c, TC_SDP_ANSWER, answer);
   tc_sdp_free (answer);
   ensure_gathering (c);
   apply_negotiated (c, neg);
+  tc_call_check_directions (c);
 }
 
 static void
@@ -242,6 +265,7 @@ on_answer (tc_call *c, const char *text)
     return;
   }
   apply_negotiated (c, neg);
+  tc_call_check_directions (c);
 }
 
 static void
