@@ -97,8 +97,10 @@ typedef enum {
   TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder: our
                                      send-side estimate from transport-cc
                                      feedback, capped by the peer's REMB,
-                                     within the quality's max; on changes
-                                     of more than 5 % and once a second */
+                                     within the quality's max, less what
+                                     audio sends; on changes of more than
+                                     5 % and once a second. Without
+                                     transport-cc: the peer's REMB. */
   TC_SESSION_EV_ERROR,            /* status, text, fatal */
 } tc_session_event_type;
 

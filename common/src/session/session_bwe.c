@@ -16,11 +16,11 @@ tc_call_bwe_setup (tc_call *c)
 {
   const tc_send_stream *v = &c->tx[TC_KIND_VIDEO];
   tc_bwe_config cfg;
-  if (c->bwe != NULL || !v->active
+  /* Without transport-cc the estimator would get no feedback and hold the
+   * start bitrate for ever; REMB then goes to the encoder as it is. */
+  if (c->bwe != NULL || !v->active || v->ext_transport_cc == 0
       || !tc_bwe_config_for_quality (c->s->cfg.quality, &cfg))
     return;
-  /* Without transport-cc only REMB can tell us something; the estimator
-   * then just carries it (min of REMB and an idle estimate at start). */
   c->bwe = tc_bwe_new (&cfg);
 }
 
@@ -61,6 +61,20 @@ tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us)
       len + TC_SRTP_MAX_OVERHEAD, now_us);
 }
 
+#define VIDEO_MIN_BPS 50000
+
+/* The estimate covers everything we send. Opus keeps what it uses (it is
+ * small and its quality drops first), the video encoder gets the rest. */
+static uint32_t
+video_share (const tc_call *c, uint32_t bps)
+{
+  uint64_t audio = c->tx[TC_KIND_AUDIO].active
+      ? c->s->stats.dir[0].audio_bitrate_bps : 0;
+  if (audio + VIDEO_MIN_BPS >= bps)
+    return MIN (bps, VIDEO_MIN_BPS);
+  return bps - (uint32_t) audio;
+}
+
 static void
 report (tc_call *c, int64_t now_us)
 {
@@ -68,7 +82,7 @@ report (tc_call *c, int64_t now_us)
   if (c->bwe == NULL || !tc_bwe_poll (c->bwe, now_us, &bps))
     return;
   tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
-    .bitrate_bps = bps };
+    .bitrate_bps = video_share (c, bps) };
   tc_session_emit (c->s, &ev);
 }
 

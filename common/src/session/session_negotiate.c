@@ -153,6 +153,7 @@ apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
     tc_ice_set_remote_credentials (c->ice, neg->remote_ice_ufrag,
         neg->remote_ice_pwd);
     tc_call_update_media (c);
+    tc_call_bwe_setup (c); /* video may start sending only now */
     return;
   }
   announce_negotiated (c);
