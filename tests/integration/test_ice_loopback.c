@@ -8,6 +8,7 @@
  * passes; nothing sleeps a fixed time. coturn is started per test on a free
  * loopback port and killed in teardown.
  */
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -61,6 +62,7 @@ struct peer {
   tc_ice *ice;
   peer *other;
   gboolean forward;          /* trickle straight to `other` */
+  const char *host_name;     /* forward with this name for 127.0.0.1 */
   GPtrArray *candidates;     /* local candidates not forwarded yet */
   GPtrArray *all_candidates; /* every local candidate seen */
   gboolean gathered;
@@ -74,13 +76,32 @@ struct peer {
   gboolean free_on_datagram; /* tc_ice_free() from on_datagram */
 };
 
+/* As a page hiding its address behind an mDNS name: the peer gets the
+ * name only. */
+static void
+forward_named (peer *p, const char *cand)
+{
+  gchar **parts = g_strsplit (cand, " ", -1);
+  g_assert_cmpuint (g_strv_length (parts), >, 5);
+  g_assert_cmpstr (parts[4], ==, "127.0.0.1");
+  g_free (parts[4]);
+  parts[4] = g_strdup (p->host_name);
+  gchar *named = g_strjoinv (" ", parts);
+  g_assert_cmpint (tc_ice_add_remote_candidate (p->other->ice, named), ==,
+      TC_OK);
+  g_free (named);
+  g_strfreev (parts);
+}
+
 static void
 on_candidate (void *data, const char *cand)
 {
   peer *p = data;
   g_assert_true (g_str_has_prefix (cand, "candidate:"));
   g_ptr_array_add (p->all_candidates, g_strdup (cand));
-  if (p->forward && p->other->ice != NULL)
+  if (p->forward && p->other->ice != NULL && p->host_name != NULL)
+    forward_named (p, cand);
+  else if (p->forward && p->other->ice != NULL)
     g_assert_cmpint (tc_ice_add_remote_candidate (p->other->ice, cand), ==, TC_OK);
   else
     g_ptr_array_add (p->candidates, g_strdup (cand));
@@ -336,6 +357,142 @@ test_trickle_with_credentials_first_connects (void)
   two_clear (&t);
 }
 
+/* --- host-name candidates ------------------------------------------------ */
+
+/* Stands in for the LAN's mDNS (installed as the default GResolver, as an
+ * application may): "peer-*.local" is 127.0.0.1, "pending-*.local" answers
+ * only by being cancelled, anything else is not found. */
+typedef struct { GResolver parent; } TestMdns;
+typedef struct { GResolverClass parent_class; } TestMdnsClass;
+static GType test_mdns_get_type (void);
+G_DEFINE_TYPE (TestMdns, test_mdns, G_TYPE_RESOLVER)
+
+static void
+pending_cancelled (GCancellable *cancel, gpointer data)
+{
+  g_task_return_new_error (data, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+}
+
+static void
+test_mdns_lookup_async (GResolver *r, const gchar *host, GCancellable *cancel,
+    GAsyncReadyCallback cb, gpointer data)
+{
+  GTask *task = g_task_new (r, cancel, cb, data);
+  if (g_str_has_prefix (host, "peer-") && g_str_has_suffix (host, ".local")) {
+    GList *addrs = g_list_append (NULL,
+        g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
+    g_task_return_pointer (task, addrs,
+        (GDestroyNotify) g_resolver_free_addresses);
+  } else if (g_str_has_prefix (host, "pending-") && cancel != NULL) {
+    g_cancellable_connect (cancel, G_CALLBACK (pending_cancelled),
+        g_object_ref (task), g_object_unref);
+  } else {
+    g_task_return_new_error (task, G_RESOLVER_ERROR,
+        G_RESOLVER_ERROR_NOT_FOUND, "not found");
+  }
+  g_object_unref (task);
+}
+
+static GList *
+test_mdns_lookup_finish (GResolver *r, GAsyncResult *res, GError **err)
+{
+  return g_task_propagate_pointer (G_TASK (res), err);
+}
+
+static void
+test_mdns_class_init (TestMdnsClass *klass)
+{
+  GResolverClass *rc = G_RESOLVER_CLASS (klass);
+  rc->lookup_by_name_async = test_mdns_lookup_async;
+  rc->lookup_by_name_finish = test_mdns_lookup_finish;
+}
+
+static void
+test_mdns_init (TestMdns *self)
+{
+}
+
+static GResolver *
+use_test_mdns (void)
+{
+  GResolver *system = g_resolver_get_default ();
+  GResolver *mdns = g_object_new (test_mdns_get_type (), NULL);
+  g_resolver_set_default (mdns);
+  g_object_unref (mdns);
+  return system;
+}
+
+static void
+restore_resolver (GResolver *system)
+{
+  g_resolver_set_default (system);
+  g_object_unref (system);
+}
+
+/* Every candidate either side sends names an mDNS host instead of an IP
+ * (as Chromium's do): neither agent knows an address of the other unless
+ * the names are looked up, so connecting proves they were. */
+static void
+test_mdns_candidates_are_resolved_and_connect (void)
+{
+  GResolver *system = use_test_mdns ();
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  t.a.forward = t.b.forward = TRUE;
+  t.a.host_name = "peer-a.local";
+  t.b.host_name = "peer-b.local";
+  give_credentials (&t.a, &t.b);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  assert_connected_and_passing (&t);
+  two_clear (&t);
+  restore_resolver (system);
+}
+
+static int
+add_named (tc_ice *ice, const char *host)
+{
+  gchar *cand = g_strdup_printf ("candidate:9 1 udp 1 %s 5000 typ host", host);
+  int st = tc_ice_add_remote_candidate (ice, cand);
+  g_free (cand);
+  return st;
+}
+
+/* Names that do not resolve are dropped, other host names are not looked
+ * up, the number of lookups is bounded, and an agent
+ * freed while lookups are in flight neither crashes nor leaks. */
+static void
+test_host_names_that_cannot_be_used_are_dropped_safely (void)
+{
+  GResolver *system = use_test_mdns ();
+  two_peers t;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&t, &ca, &cb);
+  give_credentials (&t.b, &t.a);
+  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
+  g_assert_cmpint (add_named (t.a.ice, "gone.local"), ==, TC_OK);
+  g_assert_cmpint (add_named (t.a.ice, "peer.example.com"), ==,
+      TC_ERR_UNSUPPORTED);
+  unsigned ok = 0, full = 0;
+  for (int i = 0; i < 40; i++) {
+    gchar *name = g_strdup_printf ("pending-%d.local", i);
+    int st = add_named (t.a.ice, name);
+    ok += st == TC_OK;
+    full += st == TC_ERR_TOO_LARGE;
+    g_free (name);
+  }
+  g_assert_cmpuint (ok + full, ==, 40);
+  g_assert_cmpuint (full, >, 0);
+  g_assert_cmpuint (ok, >=, 15);
+  for (int i = 0; i < 100 && g_main_context_iteration (t.ctx, FALSE); i++)
+    ;
+  g_assert_false (is_up (&t.a));
+  two_clear (&t);   /* frees A with its pending lookups */
+  restore_resolver (system);
+}
+
 static void
 test_candidates_before_credentials_and_gathering_are_kept (void)
 {
@@ -388,9 +545,10 @@ test_remote_candidate_input_is_checked (void)
   tc_ice *ice = t.a.ice;
   g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp"), ==,
       TC_ERR_PARSE);
+  /* A host name is looked up, not refused (see host-name tests). */
   g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp 1 "
       "0f1c2d3e-aaaa-bbbb-cccc-0123456789ab.local 5000 typ host"), ==,
-      TC_ERR_UNSUPPORTED);
+      TC_OK);
   g_assert_cmpint (tc_ice_add_remote_candidate (ice,
       "candidate:1 2 udp 1 127.0.0.1 5000 typ host"), ==, TC_ERR_UNSUPPORTED);
   g_assert_cmpint (tc_ice_add_remote_candidate (ice,
@@ -1046,6 +1204,10 @@ main (int argc, char **argv)
       test_candidates_before_credentials_and_gathering_are_kept);
   g_test_add_func ("/ice/loopback/role-conflict-is-resolved",
       test_role_conflict_is_resolved);
+  g_test_add_func ("/ice/loopback/mdns-candidates-are-resolved-and-connect",
+      test_mdns_candidates_are_resolved_and_connect);
+  g_test_add_func ("/ice/loopback/host-names-that-cannot-be-used-are-dropped",
+      test_host_names_that_cannot_be_used_are_dropped_safely);
   g_test_add_func ("/ice/loopback/remote-candidate-input-is-checked",
       test_remote_candidate_input_is_checked);
   g_test_add_func ("/ice/loopback/bad-config-is-refused",

@@ -295,6 +295,7 @@ static void
 silence (tc_ice *ice)
 {
   ice->closed = true;
+  ice_resolve_cancel_all (ice);
   ice_timeout_cancel (ice);
   ice_events_clear (ice);
   ice_events_disconnect (ice);

@@ -73,6 +73,8 @@ struct tc_ice {
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
+  GCancellable *resolve_cancel;     /* host-name lookups (ice_resolve.c) */
+  unsigned lookups;                 /* in flight */
   GPtrArray *tls_turns;             /* ice_tls_turn*, one per turns: URL */
   unsigned n_turn;                  /* TURN servers of any kind */
 };
@@ -98,6 +100,12 @@ void ice_on_recv (NiceAgent *agent, guint stream_id, guint component_id,
 void ice_remote_flush (tc_ice *ice, bool drop_others);
 void ice_remote_drop_generation (tc_ice *ice);
 void ice_remote_clear (tc_ice *ice);
+
+/* ice_resolve.c */
+bool ice_resolve_allowed (const tc_ice *ice, const char *host);
+tc_status ice_resolve_candidate (tc_ice *ice, NiceCandidate *nc,
+    const char *host, guint port, const char *ufrag);
+void ice_resolve_cancel_all (tc_ice *ice);
 
 /* ice_agent.c */
 tc_status ice_restart_generation (tc_ice *ice);

@@ -130,9 +130,11 @@ tc_ice_set_remote_credentials (tc_ice *ice, const char *ufrag,
   return st;
 }
 
-/* Parses and checks one remote candidate into a NiceCandidate. */
+/* Parses and checks one remote candidate into a NiceCandidate. A host name
+ * (mDNS or FQDN) leaves the address unset and `*named` true. */
 static tc_status
-to_nice (const tc_ice *ice, const tc_ice_candidate *c, NiceCandidate **out)
+to_nice (const tc_ice *ice, const tc_ice_candidate *c, NiceCandidate **out,
+    bool *named)
 {
   static const NiceCandidateType types[] = {
     [TC_ICE_CAND_HOST] = NICE_CANDIDATE_TYPE_HOST,
@@ -140,16 +142,14 @@ to_nice (const tc_ice *ice, const tc_ice_candidate *c, NiceCandidate **out)
     [TC_ICE_CAND_PRFLX] = NICE_CANDIDATE_TYPE_PEER_REFLEXIVE,
     [TC_ICE_CAND_RELAY] = NICE_CANDIDATE_TYPE_RELAYED,
   };
-  if (c->component != TC_ICE_COMPONENT || c->proto != TC_ICE_PROTO_UDP
-      || tc_ice_candidate_is_mdns (c))
+  if (c->component != TC_ICE_COMPONENT || c->proto != TC_ICE_PROTO_UDP)
     return TC_ERR_UNSUPPORTED;
 
   NiceCandidate *nc = nice_candidate_new (types[c->type]);
-  if (!nice_address_set_from_string (&nc->addr, c->address)) {
-    nice_candidate_free (nc);
-    return TC_ERR_UNSUPPORTED;  /* a host name: libnice needs an IP */
-  }
-  nice_address_set_port (&nc->addr, c->port);
+  /* The parser let through only characters that can name a host. */
+  *named = !nice_address_set_from_string (&nc->addr, c->address);
+  if (!*named)
+    nice_address_set_port (&nc->addr, c->port);
   nc->transport = NICE_CANDIDATE_TRANSPORT_UDP;
   nc->stream_id = ice->stream_id;
   nc->component_id = TC_ICE_COMPONENT;
@@ -172,8 +172,15 @@ tc_ice_add_remote_candidate (tc_ice *ice, const char *candidate)
   if (st != TC_OK)
     return st == TC_ERR_TOO_LARGE ? TC_ERR_PARSE : st;
   NiceCandidate *nc = NULL;
-  if ((st = to_nice (ice, &c, &nc)) != TC_OK)
+  bool named = false;
+  if ((st = to_nice (ice, &c, &nc, &named)) != TC_OK)
     return st;
+  if (named && !ice_resolve_allowed (ice, c.address)) {
+    nice_candidate_free (nc);
+    return TC_ERR_UNSUPPORTED;
+  }
+  if (named)
+    return ice_resolve_candidate (ice, nc, c.address, c.port, c.ufrag);
   if (g_queue_get_length (&ice->pending_remote) >= TC_ICE_MAX_PENDING_REMOTE) {
     nice_candidate_free (nc);
     return TC_ERR_TOO_LARGE;
