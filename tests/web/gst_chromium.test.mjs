@@ -168,13 +168,26 @@ async function assertGstReceives(g) {
   try {
     await g.until(() => capsSizes(g).some(isCamera), 20000, `caps at ${CAMERA.width}x${CAMERA.height}`);
   } catch {
-    const sizes = capsSizes(g);
-    const last = sizes[sizes.length - 1];
-    const st = await chrome.eval(() => window.tc.stats());
-    assert.ok(last, `no video caps\n${g.describe()}`);
-    assert.deepEqual(last, { width: st.sendWidth, height: st.sendHeight },
-      `decoded size is not what Chromium sends; caps seen ${JSON.stringify(sizes)}`);
-    console.log(`Chromium sent ${st.sendWidth}x${st.sendHeight}, not the camera's size`);
+    // Chromium adapts its send size to CPU and bandwidth, and a new size
+    // reaches us with the next keyframe: the decoded size must come to
+    // match what the page says it sends (polled on both sides).
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const sizes = capsSizes(g);
+      const last = sizes[sizes.length - 1];
+      const st = await chrome.eval(() => window.tc.stats());
+      assert.ok(last, `no video caps\n${g.describe()}`);
+      const sent = { width: st.sendWidth, height: st.sendHeight };
+      if (last.width === sent.width && last.height === sent.height) {
+        console.log(`Chromium sent ${sent.width}x${sent.height}, not the camera's size`);
+        break;
+      }
+      if (Date.now() > deadline) {
+        assert.deepEqual(last, sent,
+          `decoded size is not what Chromium sends; caps seen ${JSON.stringify(sizes)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   console.log(`tempchatsrc decoded sizes: ${capsSizes(g).map((c) => `${c.width}x${c.height}`).join(' ')}`);
   const before = g.count(VIDEO_BUFFER);
