@@ -4,7 +4,9 @@
 #   integration/session_loopback  sessions paired by an in-process signaller
 #                                 that can rewrite messages (fingerprint
 #                                 mismatch, glare)
-set(tc_session_tests session_loopback)
+#   integration/session_recovery  the ICE path cut and restored (nftables in
+#                                 the test's own network namespace; root)
+set(tc_session_tests session_loopback session_recovery)
 if(TARGET tempchat-relay)
   list(APPEND tc_session_tests session_relay)
 endif()

@@ -109,6 +109,12 @@ struct tc_call {
   unsigned ice_restarts;
   GSource *patience;          /* answerer's wait for an offer */
   tc_sdp *local_offer;        /* our offer while it waits for an answer */
+  int64_t local_offer_us;     /* when it was sent */
+  char *ignored_offer;        /* the peer's offer we ignored in glare, kept
+                                 in case the peer never yields */
+  int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
+  bool path_failed;           /* ICE failed, not only disconnected */
+  int64_t restart_us;         /* last ICE restart by either side; 0: none */
   tc_sdp_negotiated *neg;
   uint64_t sdp_session_id;
   uint64_t sdp_version;
@@ -190,8 +196,10 @@ void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
     void *data);
 void tc_call_free (tc_call *c);
-bool tc_call_restart_ice (tc_call *c);
 void tc_session_end_call (tc_session *s);
+void tc_call_path_lost (tc_call *c, bool failed);
+void tc_call_path_back (tc_call *c);
+void tc_session_negotiate_tick (tc_session *s, int64_t now_us);
 
 /* session_transport.c */
 tc_status tc_call_ice_new (tc_call *c, bool controlling);
