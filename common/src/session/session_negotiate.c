@@ -261,6 +261,12 @@ on_peer_message (tc_call *c, const tc_peer_msg *m)
         on_answer (c, m->sdp);
       break;
     case TC_PEER_MSG_CANDIDATE:
+      /* We run one transport, the first m-line's (BUNDLE). A browser that
+       * offers gathers per m-line until the answer (bundlePolicy
+       * "balanced"): checking the others could select a pair on a
+       * transport it is about to close. */
+      if (m->sdp_mline_index > 0)
+        break;
       /* tc_ice keeps candidates that come before the description. */
       tc_ice_add_remote_candidate (c->ice, m->candidate);
       break;
