@@ -141,6 +141,10 @@ cut_until_restart_by (fixture *f, int restarter)
   g_assert_true (pair_wait_offers (f->pair, restarter, before + 1,
       RECOVERY_WAIT_US));
   int64_t t_restart = g_get_monotonic_time ();
+  /* The outage is over: signaling carries every offer again. */
+  g_mutex_lock (&f->pair->m);
+  f->pair->drop_later_offers[0] = false;
+  g_mutex_unlock (&f->pair->m);
   restore_path ();
   g_assert_true (peer_wait (&f->a, connected_again, NULL));
   g_assert_true (peer_wait (&f->b, connected_again, NULL));
