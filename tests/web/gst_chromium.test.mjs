@@ -250,20 +250,27 @@ test('two-way: tempchatsink + tempchatsrc in one pipeline and one Chromium tab',
 
 // ---- older pages --------------------------------------------------------------
 
-const GLARE_TRIES = 16;
+const GLARE_TRIES = 12;
+// Each try starts gst afresh (a few seconds each).
+const T_GLARE = { ...T, timeout: 180000 };
 
-// gst is alone in `room`; the legacy page (second joiner: it offers) joins
-// until its client id is the smaller, so that gst offers too by the id rule
-// and both offers cross. A page with the greater id leaves and comes back
-// with a new id (each try is a coin toss). Returns the number of tries.
-async function pageJoinsIntoGlare(room, params) {
+// Starts gst alone in `room`, then the legacy page (second joiner: it
+// offers) joins; gst offers too when its client id is the greater, and
+// both offers cross. Otherwise both leave and come back with new ids (a
+// coin toss each time; a fixed gst id could lose every toss). Returns
+// { g, tries }.
+async function joinIntoGlare(room, args, params) {
   for (let i = 1; i <= GLARE_TRIES; i++) {
+    await chrome.goto(site, room, { hold: '1', ...params });
+    await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
+    const g = gst(args, 'gst-glare');
+    await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
     await chrome.eval(() => window.tc.join());
     const ids = await waitFor(chrome, () => window.tc.peerId
       && { me: window.tc.clientId, peer: window.tc.peerId }, { what: 'gst in the room' });
-    if (ids.me < ids.peer) return i;
-    await chrome.goto(site, room, { hold: '1', ...params });
-    await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
+    if (ids.me < ids.peer) return { g, tries: i };
+    await stopGst(g);
+    await chrome.leave();
   }
   throw new Error(`no client id order giving glare in ${GLARE_TRIES} tries`);
 }
@@ -281,12 +288,8 @@ async function twoWayWithOlderPage(room, g, timing) {
 async function olderPageGlare(params, wantPageLog) {
   const room = randomRoom();
   const args = [...sendArgs(room), ...recvArgs(room)];
-  await chrome.goto(site, room, { hold: '1', ...params });
-  await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
-  const g = gst(args, 'gst-glare');
+  const { g, tries } = await joinIntoGlare(room, args, params);
   try {
-    await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
-    const tries = await pageJoinsIntoGlare(room, params);
     const timing = startTiming();
     console.log(`glare after ${tries} join(s)`);
     await twoWayWithOlderPage(room, g, timing);
@@ -301,11 +304,11 @@ async function olderPageGlare(params, wantPageLog) {
   }
 }
 
-test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T,
+test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,
   // The page keeps its offer and stays the offerer: gst backed down.
   () => olderPageGlare({ legacyRoles: '1', noYield: '1' }, /offer collision: ignored \(never yields\)/));
 
-test('older page (legacy roles), gst joins first: crossing offers, the page yields, video both ways', T,
+test('older page (legacy roles), gst joins first: crossing offers, the page yields, video both ways', T_GLARE,
   () => olderPageGlare({ legacyRoles: '1' }, /offer collision: yielded/));
 
 test('older page that never yields, page joins first: the call connects, video both ways', T, async () => {
