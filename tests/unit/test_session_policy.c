@@ -26,9 +26,9 @@ test_an_offer_is_accepted_unless_it_collides_with_ours (void)
   g_assert_cmpstr (tc_offer_action_str (TC_OFFER_IGNORE), ==, "ignore");
 }
 
-/* The impolite side answers an offer it ignored once its own offer has
- * waited the glare patience (1.5 s) without an answer: an older page that
- * never yields must not stall the call. */
+/* The impolite side answers an offer it ignored once the glare patience
+ * (1.5 s) has passed since the collision without an answer to its own: an
+ * older page that never yields must not stall the call. */
 static void
 test_an_ignored_offer_is_answered_after_the_glare_patience (void)
 {

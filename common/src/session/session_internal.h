@@ -109,9 +109,9 @@ struct tc_call {
   unsigned ice_restarts;
   GSource *patience;          /* answerer's wait for an offer */
   tc_sdp *local_offer;        /* our offer while it waits for an answer */
-  int64_t local_offer_us;     /* when it was sent */
   char *ignored_offer;        /* the peer's offer we ignored in glare, kept
                                  in case the peer never yields */
+  int64_t ignored_offer_us;   /* when we ignored it */
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */

@@ -88,7 +88,6 @@ send_offer (tc_call *c)
     return;
   }
   c->sdp_version++;
-  c->local_offer_us = g_get_monotonic_time ();
   send_sdp (c, TC_SDP_OFFER, c->local_offer);
   ensure_gathering (c);
 }
@@ -214,6 +213,7 @@ on_offer (tc_call *c, const char *text)
     /* Kept: an older page may never yield (glare_tick). */
     g_free (c->ignored_offer);
     c->ignored_offer = g_strdup (text);
+    c->ignored_offer_us = g_get_monotonic_time ();
     tc_sdp_free (offer);
     return;
   }
@@ -353,12 +353,13 @@ on_peer_joined (tc_session *s, bool is_offerer)
 static void
 glare_tick (tc_call *c, int64_t now)
 {
-  int64_t waited_ms = (now - c->local_offer_us) / 1000;
+  int64_t waited_ms = (now - c->ignored_offer_us) / 1000;
   if (!tc_session_glare_should_yield (c->ignored_offer != NULL,
           c->local_offer != NULL, waited_ms))
     return;
-  TC_DEBUG ("[s%u] our offer got no answer in %" G_GINT64_FORMAT " ms and "
-      "the peer did not yield: answering its offer", c->s->serial, waited_ms);
+  TC_DEBUG ("[s%u] no answer to our offer %" G_GINT64_FORMAT " ms after "
+      "the collision: the peer does not yield, answering its offer",
+      c->s->serial, waited_ms);
   char *text = g_steal_pointer (&c->ignored_offer);
   tc_sdp *offer = NULL;
   if (tc_sdp_parse (text, strlen (text), &offer, NULL) == TC_OK)

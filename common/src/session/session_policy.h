@@ -23,14 +23,16 @@ tc_offer_action tc_session_offer_action (bool have_local_offer, bool polite);
 
 const char *tc_offer_action_str (tc_offer_action a);
 
-/* How long the impolite side's offer waits for an answer while it holds an
- * offer it ignored. An older page that never yields answers nothing, so
- * without a bound both offers would wait forever. */
+/* How long the impolite side waits for an answer to its offer after
+ * ignoring a colliding one. A polite peer answers as soon as our offer
+ * reaches it, which is about when its own reached us; an older page that
+ * never yields answers nothing, and both offers would wait forever. */
 #define TC_GLARE_PATIENCE_MS 1500
 
 /* True when the impolite side should drop its own offer and answer the one
  * it ignored: it kept one (`have_ignored_offer`), its own offer is still
- * unanswered (`have_local_offer`) and has waited `waited_ms`. */
+ * unanswered (`have_local_offer`), and `waited_ms` passed since it ignored
+ * the peer's. */
 bool tc_session_glare_should_yield (bool have_ignored_offer,
     bool have_local_offer, int64_t waited_ms);
 
