@@ -5,7 +5,9 @@
 #                                 that can rewrite messages (fingerprint
 #                                 mismatch, glare, crossing re-offers when
 #                                 directions change in a running call)
-set(tc_session_tests session_loopback)
+#   integration/session_recovery  the ICE path cut and restored (nftables in
+#                                 the test's own network namespace; root)
+set(tc_session_tests session_loopback session_recovery)
 if(TARGET tempchat-relay)
   list(APPEND tc_session_tests session_relay)
 endif()

@@ -32,6 +32,7 @@ typedef struct {
   unsigned joined, left, connected, errors, keyframe_requests;
   bool is_offerer;
   tc_status error;
+  char error_text[160];      /* of the last error */
   tc_sdp_codec negotiated[3]; /* by tc_media_kind */
   tc_sdp_direction direction[3]; /* the last NEGOTIATED's, by kind */
   GPtrArray *frames[3];      /* rx_frame *, by tc_media_kind */
@@ -83,6 +84,8 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
     case TC_SESSION_EV_ERROR:
       p->errors++;
       p->error = ev->status;
+      g_strlcpy (p->error_text, ev->text != NULL ? ev->text : "",
+          sizeof p->error_text);
       break;
     default:
       break;
@@ -129,11 +132,11 @@ peer_reset_counts (peer *p)
 
 typedef gboolean (*peer_cond) (peer *p, gconstpointer arg);
 
-/* Waits until cond(p, arg) holds or WAIT_US passes. */
+/* Waits until cond(p, arg) holds or `timeout_us` passes. */
 static inline gboolean
-peer_wait (peer *p, peer_cond cond, gconstpointer arg)
+peer_wait_us (peer *p, peer_cond cond, gconstpointer arg, int64_t timeout_us)
 {
-  gint64 end = g_get_monotonic_time () + WAIT_US;
+  gint64 end = g_get_monotonic_time () + timeout_us;
   g_mutex_lock (&p->m);
   gboolean ok;
   while (!(ok = cond (p, arg)) && g_cond_wait_until (&p->cond, &p->m, end))
@@ -144,6 +147,13 @@ peer_wait (peer *p, peer_cond cond, gconstpointer arg)
         p->states->str, p->errors);
   g_mutex_unlock (&p->m);
   return ok;
+}
+
+/* Waits until cond(p, arg) holds or WAIT_US passes. */
+static inline gboolean
+peer_wait (peer *p, peer_cond cond, gconstpointer arg)
+{
+  return peer_wait_us (p, cond, arg, WAIT_US);
 }
 
 static inline gboolean

@@ -8,253 +8,12 @@
  *     perfect negotiation still ends in one call;
  *   - SDPs whose a=ssrc lines name other SSRCs than the packets carry (as a
  *     page that munges SDP, or changes SSRCs, sends): media still arrives,
- *     routed by the mid header extension.
+ *     routed by the mid header extension;
  *   - directions changed in a running call: crossing re-offers end in one
  *     renegotiation on the same ICE and DTLS, and a sender that stops is
  *     heard by the peer.
  */
-#include "session_helpers.h"
-
-static const char *const loopback[] = { "127.0.0.1", NULL };
-
-/* ---- the loopback signaller ------------------------------------------------- */
-
-typedef struct loop_pair loop_pair;
-
-typedef struct {
-  tc_signal base;      /* first: tc_signal's common head */
-  loop_pair *pair;
-  int idx;
-  GMainContext *ctx;
-  bool started;
-} loop_sig;
-
-typedef void (*rewrite_fn) (tc_peer_msg *msg);
-
-struct loop_pair {
-  gint refs;
-  GMutex m;
-  loop_sig *side[2];
-  int offerer;             /* which side PEER_JOINED calls the offerer */
-  rewrite_fn rewrite;      /* applied to every message, or NULL */
-  bool hold_first_side;    /* keep side 0's messages until side 1 speaks */
-  GPtrArray *held;         /* deliveries waiting */
-  GCond held_cond;         /* signalled when a delivery is held */
-};
-
-typedef struct {
-  loop_pair *pair;         /* a reference */
-  int to;
-  tc_signal_event_type type;
-  bool is_offerer;
-  tc_peer_msg msg;
-} delivery;
-
-static loop_pair *
-pair_ref (loop_pair *p)
-{
-  g_atomic_int_inc (&p->refs);
-  return p;
-}
-
-static void
-pair_unref (loop_pair *p)
-{
-  if (!g_atomic_int_dec_and_test (&p->refs))
-    return;
-  g_ptr_array_unref (p->held);
-  g_cond_clear (&p->held_cond);
-  g_mutex_clear (&p->m);
-  g_free (p);
-}
-
-static void
-delivery_free (gpointer data)
-{
-  delivery *d = data;
-  tc_peer_msg_clear (&d->msg);
-  pair_unref (d->pair);
-  g_free (d);
-}
-
-/* On the receiver's thread: deliver unless it stopped meanwhile. */
-static gboolean
-deliver (gpointer data)
-{
-  delivery *d = data;
-  g_mutex_lock (&d->pair->m);
-  loop_sig *to = d->pair->side[d->to];
-  bool ok = to != NULL && to->started;
-  g_mutex_unlock (&d->pair->m);
-  if (ok) {
-    tc_signal_event ev = { .type = d->type, .is_offerer = d->is_offerer,
-      .members = 2, .msg = &d->msg };
-    to->base.cb (&to->base, &ev, to->base.user_data);
-  }
-  return G_SOURCE_REMOVE;
-}
-
-static delivery *
-delivery_new (loop_pair *p, int to, tc_signal_event_type type)
-{
-  delivery *d = g_new0 (delivery, 1);
-  d->pair = pair_ref (p);
-  d->to = to;
-  d->type = type;
-  return d;
-}
-
-/* Called with the pair locked. Always through an idle source, never
- * inline: signallers must not call back from inside their own calls. */
-static void
-post (loop_pair *p, delivery *d)
-{
-  GSource *src = g_idle_source_new ();
-  g_source_set_callback (src, deliver, d, delivery_free);
-  g_source_attach (src, p->side[d->to]->ctx);
-  g_source_unref (src);
-}
-
-static tc_status
-loop_start (tc_signal *sig)
-{
-  loop_sig *ls = (loop_sig *) sig;
-  loop_pair *p = ls->pair;
-  g_mutex_lock (&p->m);
-  ls->started = true;
-  p->side[ls->idx] = ls;
-  if (p->side[0] != NULL && p->side[1] != NULL) {
-    for (int i = 0; i < 2; i++) {
-      delivery *d = delivery_new (p, i, TC_SIGNAL_EV_PEER_JOINED);
-      d->is_offerer = i == p->offerer;
-      post (p, d);
-    }
-  }
-  g_mutex_unlock (&p->m);
-  return TC_OK;
-}
-
-static tc_status
-loop_send (tc_signal *sig, const tc_peer_msg *msg)
-{
-  loop_sig *ls = (loop_sig *) sig;
-  loop_pair *p = ls->pair;
-  int to = 1 - ls->idx;
-  /* Through JSON, as on the wire. */
-  char *json = tc_peer_msg_encode (msg);
-  g_assert_nonnull (json);
-  delivery *d = delivery_new (p, to, TC_SIGNAL_EV_MESSAGE);
-  g_assert_cmpint (tc_peer_msg_decode (json, strlen (json), &d->msg), ==, TC_OK);
-  g_free (json);
-  if (p->rewrite != NULL)
-    p->rewrite (&d->msg);
-  g_mutex_lock (&p->m);
-  if (p->side[to] == NULL) {
-    delivery_free (d);
-  } else if (p->hold_first_side && ls->idx == 0) {
-    g_ptr_array_add (p->held, d);
-    g_cond_broadcast (&p->held_cond);
-  } else {
-    post (p, d);
-    if (ls->idx == 1 && p->hold_first_side) {
-      /* Side 1 spoke: release what side 0 said, after it. */
-      p->hold_first_side = false;
-      for (guint i = 0; i < p->held->len; i++)
-        post (p, g_ptr_array_index (p->held, i));
-      g_ptr_array_set_size (p->held, 0);
-    }
-  }
-  g_mutex_unlock (&p->m);
-  return TC_OK;
-}
-
-static void
-loop_stop (tc_signal *sig)
-{
-  loop_sig *ls = (loop_sig *) sig;
-  loop_pair *p = ls->pair;
-  g_mutex_lock (&p->m);
-  if (ls->started) {
-    ls->started = false;
-    p->side[ls->idx] = NULL;
-    loop_sig *other = p->side[1 - ls->idx];
-    if (other != NULL && other->started)
-      post (p, delivery_new (p, other->idx, TC_SIGNAL_EV_PEER_LEFT));
-  }
-  g_mutex_unlock (&p->m);
-}
-
-static void
-loop_free (tc_signal *sig)
-{
-  loop_sig *ls = (loop_sig *) sig;
-  loop_stop (sig);
-  pair_unref (ls->pair);
-  g_free (ls);
-}
-
-static const tc_signal_ops loop_ops = {
-  .name = "loopback",
-  .start = loop_start,
-  .send = loop_send,
-  .stop = loop_stop,
-  .free = loop_free,
-};
-
-typedef struct {
-  loop_pair *pair;
-  int idx;
-} loop_slot;
-
-static tc_signal *
-make_loop_sig (GMainContext *ctx, tc_signal_event_cb cb, void *cb_data,
-    void *factory_data, tc_status *status)
-{
-  loop_slot *slot = factory_data;
-  loop_sig *ls = g_new0 (loop_sig, 1);
-  ls->base.ops = &loop_ops;
-  ls->base.cb = cb;
-  ls->base.user_data = cb_data;
-  ls->pair = pair_ref (slot->pair);
-  ls->idx = slot->idx;
-  ls->ctx = ctx;
-  *status = TC_OK;
-  return &ls->base;
-}
-
-static loop_pair *
-pair_new (void)
-{
-  loop_pair *p = g_new0 (loop_pair, 1);
-  p->refs = 1;
-  g_mutex_init (&p->m);
-  g_cond_init (&p->held_cond);
-  p->held = g_ptr_array_new ();
-  return p;
-}
-
-/* ---- sessions on it -------------------------------------------------------- */
-
-static void
-start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
-{
-  tc_session_config cfg;
-  tc_session_config_init (&cfg);
-  cfg.local_addresses = loopback;
-  cfg.send_audio = cfg.send_video = sends;
-  cfg.recv_audio = cfg.recv_video = receives;
-  tc_status st = TC_ERR_INVALID_ARG;
-  p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,
-      p, &st);
-  g_assert_cmpint (st, ==, TC_OK);
-  g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
-}
-
-static void
-start_on (peer *p, loop_slot *slot, bool sends)
-{
-  start_on_dirs (p, slot, sends, true);
-}
+#include "loop_signal.h"
 
 typedef struct {
   loop_pair *pair;
@@ -432,6 +191,11 @@ test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong (void)
 /* A's offer is held until B, the answerer by the rule, loses patience and
  * offers too: both offers cross. B (polite) rolls back and answers A;
  * A (impolite) ignores B's offer. */
+
+
+/* A's offer is held until B, the answerer by the rule, loses patience and
+ * offers too: both offers cross. B (polite) rolls back and answers A;
+ * A (impolite) ignores B's offer. */
 static void
 test_crossing_offers_end_in_one_call (void)
 {
@@ -472,7 +236,7 @@ pair_wait_held (loop_pair *p)
 {
   gint64 end = g_get_monotonic_time () + WAIT_US;
   g_mutex_lock (&p->m);
-  while (p->held->len == 0 && g_cond_wait_until (&p->held_cond, &p->m, end))
+  while (p->held->len == 0 && g_cond_wait_until (&p->cond, &p->m, end))
     ;
   gboolean ok = p->held->len > 0;
   g_mutex_unlock (&p->m);
@@ -587,6 +351,7 @@ test_a_reoffer_with_another_certificate_fails_the_call (void)
   g_assert_cmpint (f.a.error, ==, TC_ERR_UNSUPPORTED);
   fixture_stop (&f);
 }
+
 
 static void
 noop_event (tc_session *s, const tc_session_event *ev, void *data)

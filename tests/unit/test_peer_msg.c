@@ -106,6 +106,25 @@ test_chrome_candidate (void)
   tc_peer_msg_clear (&m);
 }
 
+/* Our end-of-candidates decodes back with the generation it ends, so two
+ * of our peers understand each other as a page understands us. */
+static void
+test_end_of_candidates_round_trip (void)
+{
+  tc_peer_msg eoc = { .kind = TC_PEER_MSG_END_OF_CANDIDATES, .sdp_mid = "0",
+    .sdp_mline_index = 0, .username_fragment = "sTjX" };
+  char *json = tc_peer_msg_encode (&eoc);
+  tc_peer_msg m;
+  g_assert_cmpint (tc_peer_msg_decode (json, strlen (json), &m), ==, TC_OK);
+  g_assert_cmpint (m.kind, ==, TC_PEER_MSG_END_OF_CANDIDATES);
+  g_assert_null (m.candidate);
+  g_assert_cmpstr (m.sdp_mid, ==, "0");
+  g_assert_cmpint (m.sdp_mline_index, ==, 0);
+  g_assert_cmpstr (m.username_fragment, ==, "sTjX");
+  tc_peer_msg_clear (&m);
+  free (json);
+}
+
 typedef struct {
   const char *name;
   const char *json;
@@ -217,9 +236,19 @@ static const encode_case encode_cases[] = {
       .sdp_mid = "0", .sdp_mline_index = -1},
     "{\"candidate\":{\"candidate\":\"candidate:1 1 udp 1 192.0.2.1 9 typ host\","
     "\"sdpMid\":\"0\",\"sdpMLineIndex\":null,\"usernameFragment\":null}}"},
-  {"end-of-candidates encodes as a null candidate",
+  {"end-of-candidates encodes as the empty candidate a page passes to "
+    "addIceCandidate, naming its m-line and ICE generation",
+    {.kind = TC_PEER_MSG_END_OF_CANDIDATES, .sdp_mid = "0",
+      .sdp_mline_index = 0, .username_fragment = "sTjX"},
+    "{\"candidate\":{\"candidate\":\"\",\"sdpMid\":\"0\","
+    "\"sdpMLineIndex\":0,\"usernameFragment\":\"sTjX\"}}"},
+  {"end-of-candidates without ids encodes their keys as null",
     {.kind = TC_PEER_MSG_END_OF_CANDIDATES, .sdp_mline_index = -1},
-    "{\"candidate\":null}"},
+    "{\"candidate\":{\"candidate\":\"\",\"sdpMid\":null,"
+    "\"sdpMLineIndex\":null,\"usernameFragment\":null}}"},
+  {"an empty candidate line is not a candidate",
+    {.kind = TC_PEER_MSG_CANDIDATE, .candidate = "", .sdp_mid = "0",
+      .sdp_mline_index = 0}, NULL},
   {"an offer without a body is refused",
     {.kind = TC_PEER_MSG_SDP, .sdp_type = TC_SDP_OFFER, .sdp_mline_index = -1},
     NULL},
@@ -295,6 +324,8 @@ main (int argc, char **argv)
     g_test_add_data_func (path, &encode_cases[i], test_encode_case);
     g_free (path);
   }
+  g_test_add_func ("/peer_msg/end-of-candidates decodes back with its generation",
+      test_end_of_candidates_round_trip);
   g_test_add_func ("/peer_msg/messages above 64 KiB are neither read nor written",
       test_too_large);
   g_test_add_func ("/peer_msg/the json_t variants agree with the text ones",

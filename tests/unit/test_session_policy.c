@@ -26,6 +26,63 @@ test_an_offer_is_accepted_unless_it_collides_with_ours (void)
   g_assert_cmpstr (tc_offer_action_str (TC_OFFER_IGNORE), ==, "ignore");
 }
 
+/* The impolite side answers an offer it ignored once the glare patience
+ * (3 s) has passed since the collision without an answer to its own: an
+ * older page that never yields must not stall the call. */
+static void
+test_an_ignored_offer_is_answered_after_the_glare_patience (void)
+{
+  static const struct {
+    bool ignored, local;
+    int64_t waited_ms;
+    bool want;
+  } table[] = {
+    { true, true, 0, false },       /* the collision has just happened */
+    { true, true, 2999, false },    /* a modern peer is still yielding */
+    { true, true, 3000, true },     /* nobody yielded: we do */
+    { true, true, 60000, true },
+    { false, true, 60000, false },  /* no collision: nothing to answer */
+    { true, false, 60000, false },  /* our offer was answered meanwhile */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpint (tc_session_glare_should_yield (table[i].ignored,
+        table[i].local, table[i].waited_ms), ==, table[i].want);
+}
+
+/* A lost path: the offerer restarts after the web client's grace (4 s
+ * failed, 3 s disconnected), the answerer 3 s later if no restart offer
+ * came, either retries a restart that did not help after the same grace,
+ * and after 20 s the call ends. */
+static void
+test_a_lost_path_is_restarted_by_either_role_then_given_up (void)
+{
+  static const struct {
+    bool offerer, failed;
+    int64_t lost_ms, since_restart_ms;
+    tc_recovery_action want;
+  } table[] = {
+    { true, true, 3999, -1, TC_RECOVERY_WAIT },
+    { true, true, 4000, -1, TC_RECOVERY_RESTART },
+    { true, false, 2999, -1, TC_RECOVERY_WAIT },
+    { true, false, 3000, -1, TC_RECOVERY_RESTART },
+    { false, true, 4000, -1, TC_RECOVERY_WAIT },    /* the offerer goes first */
+    { false, true, 6999, -1, TC_RECOVERY_WAIT },
+    { false, true, 7000, -1, TC_RECOVERY_RESTART }, /* it did not: we offer */
+    { false, false, 6000, -1, TC_RECOVERY_RESTART },
+    { false, true, 9000, 2000, TC_RECOVERY_WAIT },  /* the peer's restart runs */
+    { true, true, 9000, 3999, TC_RECOVERY_WAIT },
+    { true, true, 9000, 4000, TC_RECOVERY_RESTART }, /* it did not help */
+    { true, true, 19999, 100, TC_RECOVERY_WAIT },
+    { true, true, 20000, 100, TC_RECOVERY_GIVE_UP },
+    { false, false, 20000, -1, TC_RECOVERY_GIVE_UP },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpstr (tc_recovery_action_str (tc_session_recovery_action (
+        table[i].offerer, table[i].failed, table[i].lost_ms,
+        table[i].since_restart_ms)), ==,
+        tc_recovery_action_str (table[i].want));
+}
+
 static void
 test_rtp_time_follows_pts_at_the_codec_clock (void)
 {
@@ -88,6 +145,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/session/policy/offer-collision-table",
       test_an_offer_is_accepted_unless_it_collides_with_ours);
+  g_test_add_func ("/session/policy/glare-patience",
+      test_an_ignored_offer_is_answered_after_the_glare_patience);
+  g_test_add_func ("/session/policy/ice-recovery",
+      test_a_lost_path_is_restarted_by_either_role_then_given_up);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
   g_test_add_func ("/session/clock/ntp-round-trip",

@@ -1,8 +1,9 @@
 // gst_chromium.test.mjs - our GStreamer elements (gst-launch-1.0 with the
 // build's plugin) call the TempChat test page in headless Chromium through
 // tempchat-relay: gst -> Chromium, Chromium -> gst, both join orders, and
-// both directions at once, and a running call renegotiated as pipelines
-// of one process come and go (tc-gst-stages). Prints
+// both directions at once, a running call renegotiated as pipelines of one
+// process come and go (tc-gst-stages), and against an older page (legacy
+// roles, one that never yields in glare). Prints
 // `METRIC join-to-first-frame-ms=N`: from the page seeing its peer (the
 // second joiner) to its first decoded frame.
 import assert from 'node:assert/strict';
@@ -86,16 +87,16 @@ function capsSizes(g) {
 // Returns when both are in `room`; `startPipeline()` starts the gst side.
 // gstFirst: gst is alone in the room (its call WAITING) before the page
 // joins; otherwise the page is alone (tc.state 'waiting') before gst starts.
-async function join(room, gstFirst, startPipeline) {
+async function join(room, gstFirst, startPipeline, params = {}) {
   let g;
   if (gstFirst) {
-    await chrome.goto(site, room, { hold: '1' });
+    await chrome.goto(site, room, { hold: '1', ...params });
     await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
     g = startPipeline();
     await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
     await chrome.eval(() => window.tc.join());
   } else {
-    await chrome.goto(site, room);
+    await chrome.goto(site, room, params);
     await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
     g = startPipeline();
   }
@@ -316,6 +317,88 @@ test('renegotiation: a tempchatsrc added to a send-only call receives the page; 
       'video buffers growing after the sink left');
   } catch (e) {
     e.message += `\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
+// ---- older pages --------------------------------------------------------------
+
+const GLARE_TRIES = 12;
+// Each try starts gst afresh (a few seconds each).
+const T_GLARE = { ...T, timeout: 180000 };
+
+// Starts gst alone in `room`, then the legacy page (second joiner: it
+// offers) joins; gst offers too when its client id is the greater, and
+// both offers cross. Otherwise both leave and come back with new ids (a
+// coin toss each time; a fixed gst id could lose every toss). Returns
+// { g, tries }.
+async function joinIntoGlare(room, args, params) {
+  for (let i = 1; i <= GLARE_TRIES; i++) {
+    await chrome.goto(site, room, { hold: '1', ...params });
+    await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
+    const g = gst(args, 'gst-glare');
+    await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
+    await chrome.eval(() => window.tc.join());
+    const ids = await waitFor(chrome, () => window.tc.peerId
+      && { me: window.tc.clientId, peer: window.tc.peerId }, { what: 'gst in the room' });
+    if (ids.me < ids.peer) return { g, tries: i };
+    await stopGst(g);
+    await chrome.leave();
+  }
+  throw new Error(`no client id order giving glare in ${GLARE_TRIES} tries`);
+}
+
+// Two-way call with an older page: both receiving sides decode the other's
+// video at its size, and the page took our end-of-candidates without error.
+async function twoWayWithOlderPage(room, g, timing) {
+  await connected(g);
+  await Promise.all([assertChromiumReceives(g, timing), assertGstReceives(g)]);
+  const rc = await chrome.eval(() => window.tc.remoteCandidates);
+  assert.ok(rc.endOfCandidates >= 1, `the page got no end-of-candidates: ${JSON.stringify(rc)}`);
+  assert.equal(rc.refused, 0, `the page refused candidates: ${JSON.stringify(rc)}`);
+}
+
+async function olderPageGlare(params, wantPageLog) {
+  const room = randomRoom();
+  const args = [...sendArgs(room), ...recvArgs(room)];
+  const { g, tries } = await joinIntoGlare(room, args, params);
+  try {
+    const timing = startTiming();
+    console.log(`glare after ${tries} join(s)`);
+    await twoWayWithOlderPage(room, g, timing);
+    const log = await chrome.eval(() => window.tc.log.join('\n'));
+    assert.match(log, wantPageLog);
+  } catch (e) {
+    e.message += `\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+}
+
+test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,
+  // The page keeps its offer and stays the offerer: gst backed down.
+  () => olderPageGlare({ legacyRoles: '1', noYield: '1' }, /offer collision: ignored \(never yields\)/));
+
+test('older page (legacy roles), gst joins first: crossing offers, the page yields, video both ways', T_GLARE,
+  () => olderPageGlare({ legacyRoles: '1' }, /offer collision: yielded/));
+
+test('older page that never yields, page joins first: the call connects, video both ways', T, async () => {
+  const room = randomRoom();
+  const args = [...sendArgs(room), ...recvArgs(room)];
+  let timing;
+  const g = await join(room, false, () => {
+    timing = startTiming();
+    return gst(args, 'gst-older');
+  }, { legacyRoles: '1', noYield: '1' });
+  try {
+    await twoWayWithOlderPage(room, g, timing);
+  } catch (e) {
+    e.message += `\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);

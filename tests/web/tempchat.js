@@ -33,6 +33,9 @@
   const qualityName = QUALITIES[params.get('quality')] ? params.get('quality') : '720p';
   const quality = QUALITIES[qualityName];
   const legacyRoles = params.get('legacyRoles') === '1';
+  // An older page without perfect negotiation: it ignores an offer that
+  // meets its own and never rolls back, whatever the client ids say.
+  const noYield = params.get('noYield') === '1';
 
   const $ = (id) => document.getElementById(id);
   const remoteVideo = $('remote');
@@ -56,6 +59,7 @@
     role: null,             // 'offerer' | 'answerer'
     quality: qualityName,
     legacyRoles,
+    noYield,
     room: null,
     clientId: null,
     peerId: null,
@@ -67,7 +71,7 @@
     iceRestarts: 0,
     iceGathering: null,     // the peer connection's iceGatheringState
     localCandidates: {},    // candidates sent, by type (host, srflx, relay)
-    remoteCandidates: { added: 0, refused: 0 },
+    remoteCandidates: { added: 0, refused: 0, endOfCandidates: 0 },
     lastStats: null,
     log: [],
     errors: [],
@@ -280,7 +284,7 @@
     pendingCandidates = [];
     lastTotals = null;
     tc.localCandidates = {};
-    tc.remoteCandidates = { added: 0, refused: 0 };
+    tc.remoteCandidates = { added: 0, refused: 0, endOfCandidates: 0 };
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
       tc.localCandidates[candidate.type] = (tc.localCandidates[candidate.type] || 0) + 1;
@@ -380,8 +384,11 @@
     if (desc.type === 'offer') {
       // Perfect negotiation: the answerer by the rule is polite and yields.
       const collision = pc.signalingState !== 'stable';
-      const polite = !(tc.clientId > tc.peerId);
-      if (collision && !polite) { log('offer collision: ignored (impolite)'); return; }
+      const polite = !noYield && !(tc.clientId > tc.peerId);
+      if (collision && !polite) {
+        log(`offer collision: ignored (${noYield ? 'never yields' : 'impolite'})`);
+        return;
+      }
       // Yielding in a collision, or offered to before offering: this side
       // answers the call. A later offer (renegotiation) changes no role.
       const firstOffer = !pc.remoteDescription;
@@ -413,6 +420,8 @@
     try {
       await pc.addIceCandidate(candidate);
       tc.remoteCandidates.added += 1;
+      // An empty candidate is the peer's end-of-candidates (WebRTC).
+      if (candidate.candidate === '') tc.remoteCandidates.endOfCandidates += 1;
     } catch (err) {
       tc.remoteCandidates.refused += 1;
       log(`remote candidate refused: ${err.name}`);

@@ -38,7 +38,9 @@ typedef struct {
   /* TC_PEER_MSG_SDP */
   tc_sdp_type sdp_type;
   char *sdp;
-  /* TC_PEER_MSG_CANDIDATE (sdp_mid / username_fragment may be NULL) */
+  /* TC_PEER_MSG_CANDIDATE (sdp_mid / username_fragment may be NULL);
+   * TC_PEER_MSG_END_OF_CANDIDATES uses the three id fields, which name the
+   * m-line and ICE generation it ends (encoded as an empty candidate) */
   char *candidate;
   char *sdp_mid;
   int sdp_mline_index; /* -1 when absent or null */

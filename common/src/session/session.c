@@ -279,6 +279,7 @@ on_tick (gpointer data)
     tc_call_bwe_tick (c, now);
   }
   tc_session_update_stats (s, now);
+  tc_session_negotiate_tick (s, now);  /* last: it may end the call */
   return G_SOURCE_CONTINUE;
 }
 

@@ -110,6 +110,12 @@ struct tc_call {
   unsigned ice_restarts;
   GSource *patience;          /* answerer's wait for an offer */
   tc_sdp *local_offer;        /* our offer while it waits for an answer */
+  char *ignored_offer;        /* the peer's offer we ignored in glare, kept
+                                 in case the peer never yields */
+  int64_t ignored_offer_us;   /* when we ignored it */
+  int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
+  bool path_failed;           /* ICE failed, not only disconnected */
+  int64_t restart_us;         /* last ICE restart by either side; 0: none */
   tc_sdp_negotiated *neg;
   /* The directions our last offer or answer asked for; wanted ones that
    * differ after a negotiation make us offer again (session_directions.c). */
@@ -198,8 +204,10 @@ void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
     void *data);
 void tc_call_free (tc_call *c);
-bool tc_call_restart_ice (tc_call *c);
 void tc_session_end_call (tc_session *s);
+void tc_call_path_lost (tc_call *c, bool failed);
+void tc_call_path_back (tc_call *c);
+void tc_session_negotiate_tick (tc_session *s, int64_t now_us);
 
 void tc_call_send_offer (tc_call *c);
 

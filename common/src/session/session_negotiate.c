@@ -5,7 +5,12 @@
  * offer may meet ours in flight: perfect negotiation resolves that glare,
  * with the answerer-by-rule as the polite side (session_policy.c). If the
  * peer stays silent while we wait for an offer (an older page that thinks
- * we should offer), we offer after ANSWERER_PATIENCE_MS.
+ * we should offer), we offer after ANSWERER_PATIENCE_MS. An older page
+ * may also never yield in glare: the offer we ignored is kept and answered
+ * if ours stays unanswered (tc_session_glare_should_yield).
+ *
+ * A lost ICE path is restarted by either role, and the call ends after a
+ * bound (tc_session_recovery_action); the session tick drives both.
  */
 #include "session/session_internal.h"
 
@@ -99,23 +104,6 @@ tc_call_send_offer (tc_call *c)
   send_offer (c);
 }
 
-#define MAX_ICE_RESTARTS 3
-
-/* The offerer restarts ICE when the path fails, as the web client does
- * (pc.restartIce()); the answerer waits for the peer's restart offer.
- * False when we gave up (or it is not ours to do). */
-bool
-tc_call_restart_ice (tc_call *c)
-{
-  if (c->neg == NULL || !c->is_offerer || c->ice_restarts >= MAX_ICE_RESTARTS
-      || tc_ice_restart (c->ice) != TC_OK)
-    return false;
-  c->ice_restarts++;
-  TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
-  send_offer (c);
-  return true;
-}
-
 /* ---- applying a negotiation -------------------------------------------- */
 
 static void
@@ -200,23 +188,16 @@ build_answer (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
   return st;
 }
 
+/* Takes `offer`; `text` is its SDP. `yield`: our own offer is dropped. */
 static void
-on_offer (tc_call *c, const char *text)
+answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
 {
-  tc_sdp *offer = NULL;
-  const char *why = NULL;
-  if (tc_sdp_parse (text, strlen (text), &offer, &why) != TC_OK) {
-    TC_WARN ("[s%u] unreadable offer (%s)", c->s->serial, why);
-    return;
-  }
-  tc_offer_action a = tc_session_offer_action (c->local_offer != NULL,
-      !c->is_offerer);
-  TC_INFO ("[s%u] offer received: %s", c->s->serial, tc_offer_action_str (a));
-  if (a == TC_OFFER_IGNORE) {
-    tc_sdp_free (offer);
-    return;
-  }
-  if (a == TC_OFFER_ROLLBACK_AND_ACCEPT || c->neg == NULL) {
+  g_clear_pointer (&c->ignored_offer, g_free);
+  /* A restart offer from the peer while our path is lost: its restart
+   * runs now, so ours waits (tc_session_recovery_action). */
+  if (c->path_lost_us != 0)
+    c->restart_us = g_get_monotonic_time ();
+  if (yield || c->neg == NULL) {
     g_clear_pointer (&c->local_offer, tc_sdp_free);
     /* We answer the call, so the peer controls ICE; a renegotiation's
      * glare changes no role of the running transport. */
@@ -242,6 +223,29 @@ on_offer (tc_call *c, const char *text)
 }
 
 static void
+on_offer (tc_call *c, const char *text)
+{
+  tc_sdp *offer = NULL;
+  const char *why = NULL;
+  if (tc_sdp_parse (text, strlen (text), &offer, &why) != TC_OK) {
+    TC_WARN ("[s%u] unreadable offer (%s)", c->s->serial, why);
+    return;
+  }
+  tc_offer_action a = tc_session_offer_action (c->local_offer != NULL,
+      !c->is_offerer);
+  TC_INFO ("[s%u] offer received: %s", c->s->serial, tc_offer_action_str (a));
+  if (a == TC_OFFER_IGNORE) {
+    /* Kept: an older page may never yield (glare_tick). */
+    g_free (c->ignored_offer);
+    c->ignored_offer = g_strdup (text);
+    c->ignored_offer_us = g_get_monotonic_time ();
+    tc_sdp_free (offer);
+    return;
+  }
+  answer_offer (c, offer, text, a == TC_OFFER_ROLLBACK_AND_ACCEPT);
+}
+
+static void
 on_answer (tc_call *c, const char *text)
 {
   if (c->local_offer == NULL) {
@@ -261,6 +265,7 @@ on_answer (tc_call *c, const char *text)
   tc_status st = tc_sdp_read_answer (c->local_offer, answer, &l, &neg, &why);
   tc_sdp_free (answer);
   g_clear_pointer (&c->local_offer, tc_sdp_free);
+  g_clear_pointer (&c->ignored_offer, g_free); /* the peer yielded */
   if (st != TC_OK) {
     tc_call_fail (c, st, "The peer's answer cannot be used.");
     return;
@@ -282,6 +287,12 @@ on_peer_message (tc_call *c, const tc_peer_msg *m)
         on_answer (c, m->sdp);
       break;
     case TC_PEER_MSG_CANDIDATE:
+      /* We run one transport, the first m-line's (BUNDLE). A browser that
+       * offers gathers per m-line until the answer (bundlePolicy
+       * "balanced"): checking the others could select a pair on a
+       * transport it is about to close. */
+      if (m->sdp_mline_index > 0)
+        break;
       /* tc_ice keeps candidates that come before the description. */
       tc_ice_add_remote_candidate (c->ice, m->candidate);
       break;
@@ -309,6 +320,7 @@ tc_call_free (tc_call *c)
   }
   tc_bwe_free (c->bwe);
   tc_sdp_free (c->local_offer);
+  g_free (c->ignored_offer);
   tc_sdp_negotiated_free (c->neg);
   g_free (c);
 }
@@ -359,6 +371,94 @@ on_peer_joined (tc_session *s, bool is_offerer)
   c->patience = g_timeout_source_new (ANSWERER_PATIENCE_MS);
   g_source_set_callback (c->patience, on_answerer_patience, c, NULL);
   g_source_attach (c->patience, s->ctx);
+}
+
+/* ---- making progress: glare and a lost path ------------------------------ */
+
+/* Our offer met one from a peer that never yields (an older page): answer
+ * the peer's offer after all. */
+static void
+glare_tick (tc_call *c, int64_t now)
+{
+  int64_t waited_ms = (now - c->ignored_offer_us) / 1000;
+  if (!tc_session_glare_should_yield (c->ignored_offer != NULL,
+          c->local_offer != NULL, waited_ms))
+    return;
+  TC_DEBUG ("[s%u] no answer to our offer %" G_GINT64_FORMAT " ms after "
+      "the collision: the peer does not yield, answering its offer",
+      c->s->serial, waited_ms);
+  char *text = g_steal_pointer (&c->ignored_offer);
+  tc_sdp *offer = NULL;
+  if (tc_sdp_parse (text, strlen (text), &offer, NULL) == TC_OK)
+    answer_offer (c, offer, text, true);
+  g_free (text);
+}
+
+static void
+restart_ice (tc_call *c, int64_t now)
+{
+  c->restart_us = now;
+  if (tc_ice_restart (c->ice) != TC_OK)
+    return;  /* tried again after the grace, then given up */
+  c->ice_restarts++;
+  TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
+  send_offer (c);
+}
+
+/* The path stayed lost: the call is over, the session waits for a peer. */
+static void
+give_up (tc_session *s)
+{
+  TC_WARN ("[s%u] the path to the peer stayed lost: ending the call",
+      s->serial);
+  tc_session_emit_error (s, TC_ERR_NOT_CONNECTED, false,
+      "Lost the connection to the other person and could not get it back.");
+  tc_session_end_call (s);
+  tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
+  tc_session_emit (s, &ev);
+  tc_session_set_state (s, s->signal_down ? TC_SESSION_RECONNECTING
+      : TC_SESSION_WAITING);
+}
+
+/* ICE lost the path of a connected call (session_transport.c). */
+void
+tc_call_path_lost (tc_call *c, bool failed)
+{
+  if (c->path_lost_us == 0)
+    c->path_lost_us = g_get_monotonic_time ();
+  c->path_failed = failed;
+  tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
+}
+
+void
+tc_call_path_back (tc_call *c)
+{
+  c->path_lost_us = 0;
+  c->restart_us = 0;
+}
+
+/* Called from the session tick; may end the call. */
+void
+tc_session_negotiate_tick (tc_session *s, int64_t now)
+{
+  tc_call *c = s->call;
+  if (c == NULL || c->failed)
+    return;
+  glare_tick (c, now);
+  if (c->failed || c->path_lost_us == 0)
+    return;
+  int64_t since = c->restart_us != 0 ? (now - c->restart_us) / 1000 : -1;
+  switch (tc_session_recovery_action (c->is_offerer, c->path_failed,
+      (now - c->path_lost_us) / 1000, since)) {
+    case TC_RECOVERY_WAIT:
+      break;
+    case TC_RECOVERY_RESTART:
+      restart_ice (c, now);
+      break;
+    case TC_RECOVERY_GIVE_UP:
+      give_up (s);
+      break;
+  }
 }
 
 static void

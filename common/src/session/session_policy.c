@@ -26,6 +26,41 @@ tc_offer_action_str (tc_offer_action a)
   return "unknown";
 }
 
+bool
+tc_session_glare_should_yield (bool have_ignored_offer, bool have_local_offer,
+    int64_t waited_ms)
+{
+  /* A modern peer yields and answers well within the patience; only a
+   * peer that never backs down makes us wait it out. */
+  return have_ignored_offer && have_local_offer
+      && waited_ms >= TC_GLARE_PATIENCE_MS;
+}
+
+tc_recovery_action
+tc_session_recovery_action (bool offerer, bool failed, int64_t lost_ms,
+    int64_t since_restart_ms)
+{
+  if (lost_ms >= TC_RECOVERY_GIVE_UP_MS)
+    return TC_RECOVERY_GIVE_UP;
+  int64_t grace = failed ? TC_RECOVERY_GRACE_FAILED_MS
+      : TC_RECOVERY_GRACE_DISCONNECTED_MS;
+  if (!offerer)
+    grace += TC_RECOVERY_ANSWERER_EXTRA_MS;
+  int64_t waited = since_restart_ms >= 0 ? since_restart_ms : lost_ms;
+  return waited >= grace ? TC_RECOVERY_RESTART : TC_RECOVERY_WAIT;
+}
+
+const char *
+tc_recovery_action_str (tc_recovery_action a)
+{
+  switch (a) {
+    case TC_RECOVERY_WAIT: return "wait";
+    case TC_RECOVERY_RESTART: return "restart";
+    case TC_RECOVERY_GIVE_UP: return "give-up";
+  }
+  return "unknown";
+}
+
 /* a * b / c rounded to nearest, for |a| up to ~2^40 and b up to 2^20. */
 static int64_t
 scale_round (int64_t a, int64_t b, int64_t c)

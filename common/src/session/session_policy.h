@@ -23,6 +23,45 @@ tc_offer_action tc_session_offer_action (bool have_local_offer, bool polite);
 
 const char *tc_offer_action_str (tc_offer_action a);
 
+/* How long the impolite side waits for an answer to its offer after
+ * ignoring a colliding one. A polite peer answers as soon as our offer
+ * reaches it, which is about when its own reached us; an older page that
+ * never yields answers nothing, and both offers would wait forever. */
+#define TC_GLARE_PATIENCE_MS 3000
+
+/* True when the impolite side should drop its own offer and answer the one
+ * it ignored: it kept one (`have_ignored_offer`), its own offer is still
+ * unanswered (`have_local_offer`), and `waited_ms` passed since it ignored
+ * the peer's. */
+bool tc_session_glare_should_yield (bool have_ignored_offer,
+    bool have_local_offer, int64_t waited_ms);
+
+/* ---- recovering a lost ICE path ---------------------------------------- */
+
+/* The web client's offerer restarts ICE after this grace (spec "ICE
+ * restart"); the answerer waits longer, for that restart offer first. */
+#define TC_RECOVERY_GRACE_FAILED_MS 4000
+#define TC_RECOVERY_GRACE_DISCONNECTED_MS 3000
+#define TC_RECOVERY_ANSWERER_EXTRA_MS 3000
+/* A path lost this long ends the call: never wait forever. */
+#define TC_RECOVERY_GIVE_UP_MS 20000
+
+typedef enum {
+  TC_RECOVERY_WAIT,     /* the path may come back, or a restart is running */
+  TC_RECOVERY_RESTART,  /* restart ICE: send an ICE-restart offer */
+  TC_RECOVERY_GIVE_UP,  /* lost for too long: end the call */
+} tc_recovery_action;
+
+/* What to do about a path lost for `lost_ms` (ICE `failed`, else
+ * disconnected), `since_restart_ms` after the last ICE restart by either
+ * side (-1: none yet). Perfect negotiation lets either side offer, so the
+ * answerer restarts too when the offerer stays silent; a restart that has
+ * not brought the path back within the grace is tried again. */
+tc_recovery_action tc_session_recovery_action (bool offerer, bool failed,
+    int64_t lost_ms, int64_t since_restart_ms);
+
+const char *tc_recovery_action_str (tc_recovery_action a);
+
 /* ---- RTP time ---------------------------------------------------------- */
 
 /* RTP timestamp of a frame captured at `pts_us`, when the first frame's

@@ -23,12 +23,17 @@ on_local_candidate (void *data, const char *candidate)
   tc_signal_send (c->s->sig, &msg);
 }
 
+/* End-of-candidates as a page passes it to pc.addIceCandidate(): an empty
+ * candidate of our current generation (usernameFragment), so the browser's
+ * checks may fail definitively instead of waiting for more. */
 static void
 on_gathering_done (void *data)
 {
-  /* Browsers learn the end of candidates from their own ICE timeouts; the
-   * web client forwards only non-null candidates, so we send nothing. */
-  (void) data;
+  tc_call *c = data;
+  tc_peer_msg msg = { .kind = TC_PEER_MSG_END_OF_CANDIDATES,
+    .sdp_mid = (char *) "0", .sdp_mline_index = 0,
+    .username_fragment = (char *) tc_ice_get_local_ufrag (c->ice) };
+  tc_signal_send (c->s->sig, &msg);
 }
 
 static void dtls_schedule (tc_call *c);
@@ -44,10 +49,10 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
     dtls_schedule (c);
   } else if (state == TC_ICE_STATE_FAILED) {
     TC_INFO ("[s%u] ICE failed: %s", c->s->serial, tc_ice_failure_str (why));
-    if (c->connected && tc_call_restart_ice (c))
-      tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
-    else if (c->connected && !c->is_offerer)
-      tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
+    /* A call that had media gets it back by ICE restarts (either role,
+     * tc_session_negotiate_tick); one that never connected has no path. */
+    if (c->connected)
+      tc_call_path_lost (c, true);
     else if (why == TC_ICE_FAIL_TURN_CERT)
       tc_call_fail (c, TC_ERR_TLS,
           "The TURN server's TLS certificate could not be verified.");
@@ -55,8 +60,10 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
       tc_call_fail (c, TC_ERR_NOT_CONNECTED,
           "No network path to the peer was found.");
   } else if (state == TC_ICE_STATE_DISCONNECTED && c->connected) {
-    tc_session_set_state (c->s, TC_SESSION_RECONNECTING);
-  } else if (state == TC_ICE_STATE_CONNECTED && c->connected) {
+    tc_call_path_lost (c, false);
+  } else if ((state == TC_ICE_STATE_CONNECTED
+          || state == TC_ICE_STATE_COMPLETED) && c->connected) {
+    tc_call_path_back (c);
     tc_session_set_state (c->s, TC_SESSION_CONNECTED);
   }
 }

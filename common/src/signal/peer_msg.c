@@ -201,21 +201,20 @@ encode_sdp (const tc_peer_msg *msg)
       msg->sdp != NULL ? msg->sdp : "");
 }
 
+/* `line` "" is end-of-candidates, which may name no m-line. */
 static json_t *
-encode_candidate (const tc_peer_msg *msg)
+encode_candidate (const tc_peer_msg *msg, const char *line)
 {
-  if (msg->candidate == NULL || msg->candidate[0] == '\0')
-    return NULL;
   if (msg->sdp_mline_index < -1 || msg->sdp_mline_index > MLINE_INDEX_MAX)
     return NULL;
-  if (msg->sdp_mid == NULL && msg->sdp_mline_index < 0)
+  if (line[0] != '\0' && msg->sdp_mid == NULL && msg->sdp_mline_index < 0)
     return NULL;
   json_t *index = msg->sdp_mline_index >= 0
       ? json_integer (msg->sdp_mline_index) : json_null ();
   /* RTCIceCandidate.toJSON() always carries all four keys, null if unknown;
    * "o" steals the references, json_pack releases them on failure. */
   return json_pack ("{s:{s:s,s:o,s:o,s:o}}", "candidate",
-      "candidate", msg->candidate,
+      "candidate", line,
       "sdpMid", string_or_null (msg->sdp_mid),
       "sdpMLineIndex", index,
       "usernameFragment", string_or_null (msg->username_fragment));
@@ -230,9 +229,14 @@ tc_peer_msg_to_json (const tc_peer_msg *msg)
     case TC_PEER_MSG_SDP:
       return encode_sdp (msg);
     case TC_PEER_MSG_CANDIDATE:
-      return encode_candidate (msg);
+      if (msg->candidate == NULL || msg->candidate[0] == '\0')
+        return NULL;
+      return encode_candidate (msg, msg->candidate);
     case TC_PEER_MSG_END_OF_CANDIDATES:
-      return json_pack ("{s:n}", "candidate");
+      /* What a page hands to pc.addIceCandidate() for the end of a
+       * generation (an empty candidate, RTCIceCandidateInit); the
+       * TempChat page drops a null candidate without passing it on. */
+      return encode_candidate (msg, "");
   }
   return NULL;
 }
