@@ -16,7 +16,10 @@
 
 #include <string.h>
 
-#define ANSWERER_PATIENCE_MS 4000
+/* A modern page offers as soon as it sees us, so its offer comes well
+ * within this. Offering early is safe: as the answerer by the rule we are
+ * the polite side, and if the page's offer crosses ours we roll ours back. */
+#define ANSWERER_PATIENCE_MS 2000
 
 /* ---- the local description --------------------------------------------- */
 
