@@ -72,5 +72,5 @@ foreach(entry ${web_tests})
     REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"
     # Two browsers encoding 720p AV1 on two cores: not beside other tests.
     RUN_SERIAL TRUE
-    TIMEOUT 300)
+    TIMEOUT 480)
 endforeach()

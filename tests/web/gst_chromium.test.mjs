@@ -328,7 +328,7 @@ test('renegotiation: a tempchatsrc added to a send-only call receives the page; 
 
 const GLARE_TRIES = 12;
 // Each try starts gst afresh (a few seconds each).
-const T_GLARE = { ...T, timeout: 180000 };
+const T_GLARE = { ...T, timeout: 240000 };
 
 // Starts gst alone in `room`, then the legacy page (second joiner: it
 // offers) joins; gst offers too when its client id is the greater, and
@@ -361,7 +361,21 @@ async function twoWayWithOlderPage(room, g, timing) {
   assert.equal(rc.refused, 0, `the page refused candidates: ${JSON.stringify(rc)}`);
 }
 
-async function olderPageGlare(params, wantPageLog) {
+// Chromium 156 sometimes gathers no candidates at all after rolling back an
+// offer whose gathering had started (its ICE stays "new" with our
+// candidates added): the page's own failure, which no peer can repair
+// before its checks start. Seen in about 1 of 4 runs of the yielding case;
+// such a try is reported and the scenario runs again with new ids.
+async function pageGatheringStalled() {
+  const st = await chrome.eval(() => ({
+    gathering: window.tc.iceGathering, sent: window.tc.localCandidates,
+    ice: window.tc.pc?.iceConnectionState,
+  }));
+  return st.gathering === 'gathering' && Object.keys(st.sent).length === 0
+    && st.ice === 'new';
+}
+
+async function olderPageGlareOnce(params, wantPageLog) {
   const room = randomRoom();
   const args = [...sendArgs(room), ...recvArgs(room)];
   const { g, tries } = await joinIntoGlare(room, args, params);
@@ -371,13 +385,25 @@ async function olderPageGlare(params, wantPageLog) {
     await twoWayWithOlderPage(room, g, timing);
     const log = await chrome.eval(() => window.tc.log.join('\n'));
     assert.match(log, wantPageLog);
+    return true;
   } catch (e) {
+    if (await pageGatheringStalled()) {
+      console.log('Chromium gathered no candidates after its rollback; trying again');
+      return false;
+    }
     e.message += `\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);
     await chrome.leave();
   }
+}
+
+async function olderPageGlare(params, wantPageLog) {
+  for (let i = 0; i < 3; i++) {
+    if (await olderPageGlareOnce(params, wantPageLog)) return;
+  }
+  throw new Error('Chromium gathered no candidates after its rollback in 3 tries');
 }
 
 test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,
