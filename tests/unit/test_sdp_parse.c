@@ -275,6 +275,8 @@ static const bad_case bad_cases[] = {
   { "extmap id repeated", HEAD AUDIO "a=extmap:1 urn:x\r\na=extmap:1 urn:y\r\n", TC_ERR_PARSE },
   { "extmap bad direction", HEAD AUDIO "a=extmap:1/both urn:x\r\n", TC_ERR_PARSE },
   { "ssrc without attribute", HEAD AUDIO "a=ssrc:1234\r\n", TC_ERR_PARSE },
+  /* Found by the fuzz smoke run: a value-taking attribute with no value. */
+  { "ssrc without a value", HEAD AUDIO "a=ssrc\r\n", TC_ERR_PARSE },
   { "ssrc above 32 bits", HEAD AUDIO "a=ssrc:4294967296 cname:x\r\n", TC_ERR_PARSE },
   { "ssrc-group without ssrcs", HEAD AUDIO "a=ssrc-group:FID\r\n", TC_ERR_PARSE },
   { "msid with three ids", HEAD AUDIO "a=msid:a b c\r\n", TC_ERR_PARSE },
@@ -298,6 +300,27 @@ test_malformed_sdps_are_rejected (void)
     g_assert_cmpint (st, ==, c->want);
     g_assert_null (sdp);
     g_assert_nonnull (why);
+    g_free (text);
+  }
+}
+
+/* Every attribute we read, given without its value: a clear result (kept
+ * verbatim or refused), never a crash. */
+static void
+test_attributes_without_a_value_never_crash (void)
+{
+  static const char *const names[] = { "ssrc", "ssrc-group", "extmap",
+    "rtpmap", "fmtp", "rtcp-fb", "fingerprint", "setup", "mid", "msid",
+    "ice-ufrag", "ice-pwd", "candidate", "group", "rtcp", "ice-options",
+    "end-of-candidates", "rtcp-mux", "rtcp-rsize", "sendrecv" };
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+    char *text = g_strdup_printf (HEAD AUDIO "a=%s\r\n", names[i]);
+    tc_sdp *sdp = NULL;
+    const char *why = NULL;
+    tc_status st = tc_sdp_parse (text, strlen (text), &sdp, &why);
+    g_assert_true (st == TC_OK || st == TC_ERR_PARSE);
+    g_assert_true ((st == TC_OK) == (sdp != NULL));
+    tc_sdp_free (sdp);
     g_free (text);
   }
 }
@@ -390,6 +413,8 @@ main (int argc, char **argv)
       test_gathered_candidates_are_parsed_and_kept_as_text);
   g_test_add_func ("/sdp/parse/malformed-sdps-are-rejected",
       test_malformed_sdps_are_rejected);
+  g_test_add_func ("/sdp/parse/attributes-without-a-value-never-crash",
+      test_attributes_without_a_value_never_crash);
   g_test_add_func ("/sdp/parse/absurd-sizes-and-counts-are-too-large",
       test_absurd_sizes_and_counts_are_too_large);
   g_test_add_func ("/sdp/parse/parse-errors-never-echo-content",

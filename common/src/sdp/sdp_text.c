@@ -62,6 +62,8 @@ tc_sdp_word (const char **p, size_t *len)
 const char *
 tc_sdp_rest (const char *p)
 {
+  if (p == NULL)
+    return NULL;  /* an attribute without a value ("a=ssrc") */
   while (*p == ' ')
     p++;
   return *p != '\0' ? p : NULL;
