@@ -290,26 +290,28 @@ tc_call_fail (tc_call *c, tc_status st, const char *text)
 
 /* ---- protected sending -------------------------------------------------- */
 
-tc_status
-tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len)
+static tc_status
+send_protected (tc_call *c, const uint8_t *pkt, size_t len, bool rtcp)
 {
   uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
   size_t out = 0;
   if (c->srtp == NULL || len > TC_SESSION_PACKET_MAX)
     return TC_ERR_NOT_CONNECTED;
   memcpy (buf, pkt, len);
-  tc_status st = tc_srtp_protect_rtp (c->srtp, buf, len, sizeof buf, &out);
+  tc_status st = rtcp
+      ? tc_srtp_protect_rtcp (c->srtp, buf, len, sizeof buf, &out)
+      : tc_srtp_protect_rtp (c->srtp, buf, len, sizeof buf, &out);
   return st != TC_OK ? st : tc_ice_send (c->ice, buf, out);
+}
+
+tc_status
+tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len)
+{
+  return send_protected (c, pkt, len, false);
 }
 
 tc_status
 tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len)
 {
-  uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
-  size_t out = 0;
-  if (c->srtp == NULL || len > TC_SESSION_PACKET_MAX)
-    return TC_ERR_NOT_CONNECTED;
-  memcpy (buf, pkt, len);
-  tc_status st = tc_srtp_protect_rtcp (c->srtp, buf, len, sizeof buf, &out);
-  return st != TC_OK ? st : tc_ice_send (c->ice, buf, out);
+  return send_protected (c, pkt, len, true);
 }
