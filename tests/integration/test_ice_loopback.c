@@ -711,23 +711,40 @@ typedef struct {
   gboolean tls;     /* TLS listener only, certificate in dir/cert.pem */
 } turn_server;
 
-/* A loopback port free for both UDP and TCP right now. */
+/* The low end of the kernel's ephemeral port range (ip_local_port_range). */
+static guint
+ephemeral_low (void)
+{
+  gchar *text = NULL;
+  guint low = 0;
+  if (g_file_get_contents ("/proc/sys/net/ipv4/ip_local_port_range", &text,
+          NULL, NULL))
+    low = (guint) g_ascii_strtoull (text, NULL, 10);
+  g_free (text);
+  return low > 11000 ? low : 49152;
+}
+
+/* A loopback port free for both UDP and TCP right now, below the ephemeral
+ * range and below the relay ports turn_start() gives coturn (from 20000):
+ * a port found free inside those can go to another process's unbound
+ * socket (Chromium, libnice, a parallel test's coturn relay) before coturn
+ * binds it, and coturn then retries its bind forever without answering. */
 static guint16
 free_port (void)
 {
-  for (int tries = 0; tries < 50; tries++) {
-    int u = socket (AF_INET, SOCK_DGRAM, 0);
+  guint low = ephemeral_low ();
+  for (int tries = 0; tries < 100; tries++) {
+    guint16 port = (guint16) g_random_int_range (10000, (gint32) MIN (low, 20000));
     struct sockaddr_in sa = { .sin_family = AF_INET,
-      .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-    socklen_t len = sizeof sa;
-    g_assert_cmpint (bind (u, (struct sockaddr *) &sa, sizeof sa), ==, 0);
-    g_assert_cmpint (getsockname (u, (struct sockaddr *) &sa, &len), ==, 0);
+      .sin_addr.s_addr = htonl (INADDR_LOOPBACK), .sin_port = htons (port) };
+    int u = socket (AF_INET, SOCK_DGRAM, 0);
     int t = socket (AF_INET, SOCK_STREAM, 0);
-    int ok = bind (t, (struct sockaddr *) &sa, sizeof sa) == 0;
+    int ok = bind (u, (struct sockaddr *) &sa, sizeof sa) == 0
+        && bind (t, (struct sockaddr *) &sa, sizeof sa) == 0;
     close (t);
     close (u);
     if (ok)
-      return ntohs (sa.sin_port);
+      return port;
   }
   g_assert_not_reached ();
 }
@@ -772,6 +789,19 @@ turn_ready (gpointer data)
   return udp;
 }
 
+/* True when coturn's log so far contains `what`. */
+static gboolean
+turn_log_says (const turn_server *ts, const char *what)
+{
+  char *path = g_build_filename (ts->dir, "turn.log", NULL);
+  char *log = NULL;
+  gboolean says = g_file_get_contents (path, &log, NULL, NULL)
+      && strstr (log, what) != NULL;
+  g_free (log);
+  g_free (path);
+  return says;
+}
+
 /* Polls turn_ready() until it holds or `ms` passed (each poll waits up to
  * 100 ms for the UDP answer, a refused TCP connect returns at once). */
 static gboolean
@@ -786,6 +816,8 @@ wait_turn_ready (turn_server *ts, guint ms)
       ts->pid = 0;
       return FALSE;  /* coturn exited */
     }
+    if (turn_log_says (ts, "Cannot bind"))
+      return FALSE;  /* it would retry that bind forever */
     struct pollfd none = { .fd = -1 };
     poll (&none, 0, 20);
   }

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
 import {
-  closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
+  closeAll, describe, launchPeer, randomRoom, startSite, waitFor, waitForSenderSize,
 } from './harness.mjs';
 
 const T = { timeout: 60000, skip: GST_PLUGIN_DIR ? false : 'TC_GST_PLUGIN_DIR is not set' };
@@ -163,33 +163,16 @@ async function assertChromiumReceives(g, firstFrame) {
 async function assertGstReceives(g) {
   await g.until(() => g.count(VIDEO_BUFFER) >= 20 && g.count(AUDIO_BUFFER) >= 50, 20000,
     'decoded video and audio buffers from Chromium');
-  // Chromium may start below the camera size and step up; wait for the
-  // camera's size, else the decoded size must be what Chromium sends.
-  const isCamera = (c) => c.width === CAMERA.width && c.height === CAMERA.height;
-  try {
-    await g.until(() => capsSizes(g).some(isCamera), 20000, `caps at ${CAMERA.width}x${CAMERA.height}`);
-  } catch {
-    // Chromium adapts its send size to CPU and bandwidth, and a new size
-    // reaches us with the next keyframe: the decoded size must come to
-    // match what the page says it sends (polled on both sides).
-    const deadline = Date.now() + 20000;
-    for (;;) {
-      const sizes = capsSizes(g);
-      const last = sizes[sizes.length - 1];
-      const st = await chrome.eval(() => window.tc.stats());
-      assert.ok(last, `no video caps\n${g.describe()}`);
-      const sent = { width: st.sendWidth, height: st.sendHeight };
-      if (last.width === sent.width && last.height === sent.height) {
-        console.log(`Chromium sent ${sent.width}x${sent.height}, not the camera's size`);
-        break;
-      }
-      if (Date.now() > deadline) {
-        assert.deepEqual(last, sent,
-          `decoded size is not what Chromium sends; caps seen ${JSON.stringify(sizes)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // The camera's size, or what Chromium sends when its own CPU adaptation
+  // lowered it (a new size reaches us with the next keyframe).
+  const gstReceiver = {
+    decoded: async () => {
+      const last = capsSizes(g).at(-1);
+      return last && { ...last, framesDecoded: g.count(VIDEO_BUFFER) };
+    },
+  };
+  await waitForSenderSize(gstReceiver, chrome, CAMERA)
+    .catch((e) => { e.message += `\n${g.describe()}`; throw e; });
   console.log(`tempchatsrc decoded sizes: ${capsSizes(g).map((c) => `${c.width}x${c.height}`).join(' ')}`);
   const before = g.count(VIDEO_BUFFER);
   await g.until(() => g.count(VIDEO_BUFFER) > before + 20, 10000, 'video buffers growing');

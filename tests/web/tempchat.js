@@ -549,6 +549,9 @@
       sendWidth: (outVideo && outVideo.frameWidth) || 0,
       sendHeight: (outVideo && outVideo.frameHeight) || 0,
       scalabilityMode: (outVideo && outVideo.scalabilityMode) || null,
+      // Why the browser sends below its camera's size: 'cpu' (its own
+      // encoder adaptation), 'bandwidth' (the estimate), or 'none'.
+      sendLimit: (outVideo && outVideo.qualityLimitationReason) || null,
       audioPackets: (inAudio && inAudio.packetsReceived) || 0,
       audioCodec: codecName(report, inAudio),
       path: pair ? (relayed ? 'relay' : 'direct') : null,
