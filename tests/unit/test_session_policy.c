@@ -83,6 +83,32 @@ test_a_lost_path_is_restarted_by_either_role_then_given_up (void)
         tc_recovery_action_str (table[i].want));
 }
 
+/* Before the first connection, a peer that sent no candidate within 3 s
+ * of the offer/answer exchange is asked to gather again by an ICE restart,
+ * twice at most. */
+static void
+test_a_peer_that_gathers_nothing_is_restarted_twice_at_most (void)
+{
+  static const struct {
+    bool connected;
+    int64_t since_exchange_ms;
+    unsigned candidates, restarts;
+    bool want;
+  } table[] = {
+    { false, -1, 0, 0, false },     /* no exchange yet */
+    { false, 2999, 0, 0, false },
+    { false, 3000, 0, 0, true },    /* stalled */
+    { false, 3000, 1, 0, false },   /* a candidate came: checks run */
+    { true, 9000, 0, 0, false },    /* connected (peer-reflexive) */
+    { false, 3000, 0, 1, true },    /* the first restart did not help */
+    { false, 60000, 0, 2, false },  /* enough: the peer has none */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_true (tc_session_stalled_should_restart (table[i].connected,
+        table[i].since_exchange_ms, table[i].candidates, table[i].restarts)
+        == table[i].want);
+}
+
 static void
 test_rtp_time_follows_pts_at_the_codec_clock (void)
 {
@@ -149,6 +175,8 @@ main (int argc, char **argv)
       test_an_ignored_offer_is_answered_after_the_glare_patience);
   g_test_add_func ("/session/policy/ice-recovery",
       test_a_lost_path_is_restarted_by_either_role_then_given_up);
+  g_test_add_func ("/session/policy/stalled-gathering",
+      test_a_peer_that_gathers_nothing_is_restarted_twice_at_most);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
   g_test_add_func ("/session/clock/ntp-round-trip",

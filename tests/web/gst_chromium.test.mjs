@@ -346,9 +346,14 @@ async function twoWayWithOlderPage(room, g, timing) {
 
 // Chromium 156 sometimes gathers no candidates at all after rolling back an
 // offer whose gathering had started (its ICE stays "new" with our
-// candidates added): the page's own failure, which no peer can repair
-// before its checks start. Seen in about 1 of 4 runs of the yielding case;
-// such a try is reported and the scenario runs again with new ids.
+// candidates added): seen in 1 to 4 of 8 runs of the yielding case. It is
+// the page's own failure and no peer can repair it: our session restarts
+// ICE when no candidate came 3 s after the exchange (session_policy.h), and
+// the page answers both restart offers, yet gathers nothing for them either
+// (checked with the restarts logged: three offers answered, still no
+// candidate); other mids for our m-lines do not avoid it. Only a new
+// RTCPeerConnection on the page would. So such a try is reported, with the
+// page's state, and the scenario runs again with new ids.
 async function pageGatheringStalled() {
   const st = await chrome.eval(() => ({
     gathering: window.tc.iceGathering, sent: window.tc.localCandidates,

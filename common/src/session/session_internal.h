@@ -116,6 +116,10 @@ struct tc_call {
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
+  int64_t exchange_us;        /* last completed offer/answer; 0: none since
+                                 the last restart */
+  unsigned remote_candidates; /* the peer's, since our last ICE restart */
+  unsigned stall_restarts;    /* restarts for a peer that sent none */
   tc_sdp_negotiated *neg;
   /* The directions our last offer or answer asked for; wanted ones that
    * differ after a negotiation make us offer again (session_directions.c). */

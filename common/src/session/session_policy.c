@@ -50,6 +50,14 @@ tc_session_recovery_action (bool offerer, bool failed, int64_t lost_ms,
   return waited >= grace ? TC_RECOVERY_RESTART : TC_RECOVERY_WAIT;
 }
 
+bool
+tc_session_stalled_should_restart (bool connected, int64_t since_exchange_ms,
+    unsigned remote_candidates, unsigned restarts)
+{
+  return !connected && since_exchange_ms >= TC_CANDIDATE_PATIENCE_MS
+      && remote_candidates == 0 && restarts < TC_STALL_MAX_RESTARTS;
+}
+
 const char *
 tc_recovery_action_str (tc_recovery_action a)
 {

@@ -62,6 +62,26 @@ tc_recovery_action tc_session_recovery_action (bool offerer, bool failed,
 
 const char *tc_recovery_action_str (tc_recovery_action a);
 
+/* ---- a peer whose gathering stalled ------------------------------------ */
+
+/* How long after an offer/answer exchange, before the call first
+ * connects, we wait for the peer's first candidate. Browsers trickle their
+ * first one within a few hundred ms of their description (a relay one
+ * after a TURN allocation, well under a second); Chromium 156 sometimes
+ * gathers nothing at all after rolling back an offer in glare, and no
+ * check can start without a candidate on one side. An ICE restart makes
+ * it gather anew. */
+#define TC_CANDIDATE_PATIENCE_MS 3000
+/* Restarts for that reason per call; a peer that truly has no candidate
+ * (relay-only with refused TURN credentials) is not asked forever. */
+#define TC_STALL_MAX_RESTARTS 2
+
+/* True when a call that has not connected yet should restart ICE because
+ * no remote candidate came `since_exchange_ms` after the last completed
+ * offer/answer (-1: none yet); `restarts` made for this reason so far. */
+bool tc_session_stalled_should_restart (bool connected,
+    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts);
+
 /* ---- RTP time ---------------------------------------------------------- */
 
 /* RTP timestamp of a frame captured at `pts_us`, when the first frame's
