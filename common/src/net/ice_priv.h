@@ -73,7 +73,7 @@ struct tc_ice {
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
-  GCancellable *resolve_cancel;     /* host-name lookups (ice_resolve.c) */
+  struct tc_mdns *mdns;             /* .local lookups (ice_resolve.c), or NULL */
   unsigned lookups;                 /* in flight */
   GPtrArray *tls_turns;             /* ice_tls_turn*, one per turns: URL */
   unsigned n_turn;                  /* TURN servers of any kind */
