@@ -42,9 +42,12 @@ export function next(emitter, event, ms = 5000) {
 }
 
 // Starts the relay with `args` (plus --port 0) and waits for its listening
-// line. Returns { proc, url, port, stderr(), exited, stop() }.
-export async function startRelay(args = [], { env } = {}) {
-  const proc = spawn(RELAY, ['--port', '0', ...args], {
+// line. `wrap` runs it through a command, e.g. ['ip', 'netns', 'exec', ns]
+// (which execs it: the pid stays the relay's). Returns { proc, url, port,
+// stderr(), exited, stop() }.
+export async function startRelay(args = [], { env, wrap = [] } = {}) {
+  const argv = [...wrap, RELAY, '--port', '0', ...args];
+  const proc = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
