@@ -3,6 +3,7 @@
  *   ice_events.c  libnice signals -> ordered event queue -> user callbacks
  *   ice_remote.c  remote credentials and candidates (kept until usable)
  *   ice_tls_turn.c  TLS bridges for turns: URLs (libnice sees TURN/TCP)
+ *   ice_resolve.c  remote ".local" candidates, looked up by mdns_query.c
  * Everything runs on ice->ctx's thread.
  */
 #ifndef TC_NET_ICE_PRIV_H

@@ -363,12 +363,6 @@ tc_mdns_lookup (tc_mdns *m, const char *name, tc_mdns_result_fn cb,
   return TC_OK;
 }
 
-unsigned
-tc_mdns_pending (const tc_mdns *m)
-{
-  return m != NULL ? m->lookups.length : 0;
-}
-
 void
 tc_mdns_free (tc_mdns *m)
 {

@@ -40,9 +40,6 @@ tc_mdns *tc_mdns_new (GMainContext *ctx);
 tc_status tc_mdns_lookup (tc_mdns *m, const char *name, tc_mdns_result_fn cb,
     void *user_data, GDestroyNotify destroy);
 
-/* Number of lookups still waiting for an answer. */
-unsigned tc_mdns_pending (const tc_mdns *m);
-
 /* Ends every lookup without calling its `cb` (each `destroy` is called)
  * and closes the socket. NULL-safe. Call on the context's thread. */
 void tc_mdns_free (tc_mdns *m);
