@@ -94,6 +94,10 @@ typedef struct {
   const char *names[MDNS_TEST_NAMES];
   const char *addrs[MDNS_TEST_NAMES];
   const char *answer_as;
+  /* Holds port 5353 alone (no address reuse) and answers each query by
+   * unicast to its sender, echoing its ID and question (RFC 6762 section
+   * 6.7), as Avahi does for one-shot queries. */
+  gboolean exclusive;
   GPtrArray *asked;   /* every name asked for (A or AAAA), in order */
   guint answered;
 } mdns_responder;
@@ -133,13 +137,25 @@ append_name (GByteArray *out, const char *name)
   g_strfreev (labels);
 }
 
+/* To the group, or (exclusive) to `from` with the query's ID and question. */
 static void
-send_answer (mdns_responder *r, const char *owner, const char *ip)
+send_answer (mdns_responder *r, const char *owner, const char *ip,
+    const guint8 *query, const struct sockaddr_in *from)
 {
-  static const guint8 header[] = { 0, 0, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0 };
+  guint8 header[] = { 0, 0, 0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0 };
   static const guint8 fixed[] = { 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4 };
+  static const guint8 a_in[] = { 0, 1, 0, 1 };
   GByteArray *msg = g_byte_array_new ();
+  if (r->exclusive) {
+    header[0] = query[0];
+    header[1] = query[1];
+    header[5] = 1;  /* QDCOUNT */
+  }
   g_byte_array_append (msg, header, sizeof header);
+  if (r->exclusive) {
+    append_name (msg, owner);
+    g_byte_array_append (msg, a_in, sizeof a_in);
+  }
   append_name (msg, owner);
   g_byte_array_append (msg, fixed, sizeof fixed);
   struct in_addr a;
@@ -147,6 +163,8 @@ send_answer (mdns_responder *r, const char *owner, const char *ip)
   g_byte_array_append (msg, (const guint8 *) &a, 4);
   struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (5353) };
   inet_pton (AF_INET, "224.0.0.251", &to.sin_addr);
+  if (r->exclusive)
+    to = *from;
   g_assert_cmpint (sendto (g_socket_get_fd (r->sock), msg->data, msg->len, 0,
       (struct sockaddr *) &to, sizeof to), ==, (gssize) msg->len);
   r->answered++;
@@ -159,17 +177,21 @@ responder_readable (GSocket *sock, GIOCondition cond, gpointer data)
   mdns_responder *r = data;
   guint8 buf[9000];
   gssize n;
-  while ((n = recv (g_socket_get_fd (sock), buf, sizeof buf, MSG_DONTWAIT)) > 0) {
+  struct sockaddr_in from;
+  socklen_t from_len = sizeof from;
+  while ((n = recvfrom (g_socket_get_fd (sock), buf, sizeof buf, MSG_DONTWAIT,
+              (struct sockaddr *) &from, &from_len)) > 0) {
+    from_len = sizeof from;
     GString *name = g_string_new (NULL);
     guint16 qtype = 0;
     if (read_question (buf, (gsize) n, name, &qtype)) {
       g_ptr_array_add (r->asked, g_strdup (name->str));
       if (qtype == 1 && r->answer_as != NULL)
-        send_answer (r, r->answer_as, r->addrs[0]);
+        send_answer (r, r->answer_as, r->addrs[0], buf, &from);
       for (int i = 0; qtype == 1 && r->answer_as == NULL
           && i < MDNS_TEST_NAMES && r->names[i] != NULL; i++)
         if (g_ascii_strcasecmp (name->str, r->names[i]) == 0)
-          send_answer (r, r->names[i], r->addrs[i]);
+          send_answer (r, r->names[i], r->addrs[i], buf, &from);
     }
     g_string_free (name, TRUE);
   }
@@ -182,15 +204,18 @@ setopt_or_fail (int fd, int level, int opt, const void *v, socklen_t len)
   g_assert_cmpint (setsockopt (fd, level, opt, v, len), ==, 0);
 }
 
-/* Listens on 224.0.0.251:5353 on lo, beside the agents' own sockets. */
+/* Listens on 224.0.0.251:5353 on lo, beside the agents' own sockets
+ * (alone with `exclusive`). */
 static void
 mdns_responder_start (mdns_responder *r, GMainContext *ctx)
 {
   int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   g_assert_cmpint (fd, >=, 0);
   int one = 1, ttl = 255;
-  setopt_or_fail (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  setopt_or_fail (fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (!r->exclusive) {
+    setopt_or_fail (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    setopt_or_fail (fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  }
   struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (5353) };
   g_assert_cmpint (bind (fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
   struct ip_mreqn mr = { .imr_ifindex = (int) if_nametoindex ("lo") };

@@ -388,9 +388,10 @@ typedef struct {
 } mdns_fixture;
 
 /* Two agents and a responder on the namespace's loopback that knows
- * "peer-a.local" and "peer-b.local" as 127.0.0.1. */
+ * "peer-a.local" and "peer-b.local" as 127.0.0.1 (see mdns_responder for
+ * `exclusive`). */
 static gboolean
-mdns_start (mdns_fixture *f)
+mdns_start (mdns_fixture *f, gboolean exclusive)
 {
   memset (f, 0, sizeof *f);
   if (!in_private_netns ())
@@ -400,6 +401,7 @@ mdns_start (mdns_fixture *f)
   f->r.names[0] = "peer-a.local";
   f->r.names[1] = "peer-b.local";
   f->r.addrs[0] = f->r.addrs[1] = "127.0.0.1";
+  f->r.exclusive = exclusive;
   mdns_responder_start (&f->r, f->t.ctx);
   return TRUE;
 }
@@ -445,7 +447,7 @@ static void
 test_mdns_candidates_are_resolved_and_connect (void)
 {
   mdns_fixture f;
-  if (!mdns_start (&f))
+  if (!mdns_start (&f, FALSE))
     return;
   gint64 start = g_get_monotonic_time ();
   trickle_named (&f, "peer-a.local", "peer-b.local");
@@ -471,7 +473,7 @@ static void
 test_answers_for_another_name_are_ignored (void)
 {
   mdns_fixture f;
-  if (!mdns_start (&f))
+  if (!mdns_start (&f, FALSE))
     return;
   f.r.answer_as = "someone-else.local";
   trickle_named (&f, "peer-a.local", "peer-b.local");
@@ -481,6 +483,20 @@ test_answers_for_another_name_are_ignored (void)
   g_assert_false (saw_state (&f.t.a, TC_ICE_STATE_CONNECTED));
   g_assert_false (saw_state (&f.t.b, TC_ICE_STATE_CONNECTED));
   g_assert_cmpuint (f.t.a.pair_events + f.t.b.pair_events, ==, 0);
+  mdns_stop (&f);
+}
+
+/* A responder that holds port 5353 alone: the agents query from an
+ * ephemeral port (RFC 6762 section 5.1) and take its unicast answers. */
+static void
+test_one_shot_queries_when_port_5353_is_not_shared (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, TRUE))
+    return;
+  trickle_named (&f, "peer-a.local", "peer-b.local");
+  assert_connected_and_passing (&f.t);
+  g_assert_cmpuint (f.r.answered, >=, 2);
   mdns_stop (&f);
 }
 
@@ -511,7 +527,7 @@ static void
 test_unanswered_name_times_out_and_is_dropped (void)
 {
   mdns_fixture f;
-  if (!mdns_start (&f))
+  if (!mdns_start (&f, FALSE))
     return;
   give_credentials (&f.t.b, &f.t.a);
   g_assert_cmpint (tc_ice_gather (f.t.a.ice), ==, TC_OK);
@@ -535,7 +551,7 @@ static void
 test_only_local_names_are_asked_for (void)
 {
   mdns_fixture f;
-  if (!mdns_start (&f))
+  if (!mdns_start (&f, FALSE))
     return;
   g_assert_cmpint (add_named (f.t.a.ice, "peer.example.com"), ==,
       TC_ERR_UNSUPPORTED);
@@ -570,7 +586,7 @@ static void
 test_lookups_are_bounded_and_freed_with_the_agent (void)
 {
   mdns_fixture f;
-  if (!mdns_start (&f))
+  if (!mdns_start (&f, FALSE))
     return;
   give_credentials (&f.t.b, &f.t.a);
   g_assert_cmpint (tc_ice_gather (f.t.a.ice), ==, TC_OK);
@@ -1346,6 +1362,8 @@ main (int argc, char **argv)
       test_role_conflict_is_resolved);
   g_test_add_func ("/ice/mdns/candidates-are-resolved-and-connect",
       test_mdns_candidates_are_resolved_and_connect);
+  g_test_add_func ("/ice/mdns/one-shot-queries-when-port-5353-is-not-shared",
+      test_one_shot_queries_when_port_5353_is_not_shared);
   g_test_add_func ("/ice/mdns/answers-for-another-name-are-ignored",
       test_answers_for_another_name_are_ignored);
   g_test_add_func ("/ice/mdns/unanswered-name-times-out-and-is-dropped",

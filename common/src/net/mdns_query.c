@@ -183,13 +183,21 @@ send_round (mdns_lookup *l)
   }
 }
 
+/* Also from the timer's own callback: GLib allows a dispatching source to
+ * be destroyed. */
 static void
-lookup_free (mdns_lookup *l)
+stop_timer (mdns_lookup *l)
 {
   if (l->timer != NULL) {
     g_source_destroy (l->timer);
-    g_source_unref (l->timer);
+    g_clear_pointer (&l->timer, g_source_unref);
   }
+}
+
+static void
+lookup_free (mdns_lookup *l)
+{
+  stop_timer (l);
   if (l->destroy != NULL)
     l->destroy (l->user_data);
   g_free (l);
@@ -210,10 +218,7 @@ static gboolean on_timer (gpointer data);
 static void
 arm_timer (mdns_lookup *l, guint ms)
 {
-  if (l->timer != NULL) {
-    g_source_destroy (l->timer);
-    g_source_unref (l->timer);
-  }
+  stop_timer (l);
   l->timer = g_timeout_source_new (ms);
   g_source_set_callback (l->timer, on_timer, l, NULL);
   g_source_attach (l->timer, l->m->ctx);
@@ -232,15 +237,13 @@ on_timer (gpointer data)
     arm_timer (l, TC_MDNS_GIVE_UP_MS - TC_MDNS_RESEND2_MS);
   } else {
     TC_DEBUG ("mdns: no answer in %d ms", TC_MDNS_GIVE_UP_MS);
-    g_source_unref (l->timer);
-    l->timer = NULL;  /* removed by returning G_SOURCE_REMOVE */
     tc_mdns_answer none = { .n = 0 };
     finish (l, &none);
     if (g_queue_is_empty (&m->lookups))
       close_socket (m);
-    return G_SOURCE_REMOVE;
   }
-  /* arm_timer() destroyed this source and made a new one. */
+  /* Either way this source is destroyed: a new one was armed, or the
+   * lookup is over. */
   return G_SOURCE_REMOVE;
 }
 
