@@ -46,7 +46,20 @@ function ip(...args) {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+// Namespaces left by a run that was killed (its pid is in the name).
+function removeStaleLans() {
+  const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  for (const [, name, pid] of list.matchAll(/^(tcmdns-[gc]-(\d+))/gm)) {
+    if (!alive(Number(pid))) ip('netns', 'del', name);
+  }
+}
+
 function makeLan() {
+  removeStaleLans();
   ip('netns', 'add', NS_G);
   ip('netns', 'add', NS_C);
   // Created inside G, its peer moved to C: nothing touches the host's links.
