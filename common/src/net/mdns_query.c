@@ -10,7 +10,7 @@
  *
  * Queries go to the group on each interface with IP TTL 255 and multicast
  * loop on, so a responder on this host answers too; one question per
- * packet (A, then AAAA), resent twice, then given up. A response counts
+ * packet (A, then AAAA), resent once, then given up. A response counts
  * only if it came from the link (section 11): sent to the group, which no
  * router forwards, or from an address on one of our IPv4 subnets.
  */
@@ -231,10 +231,7 @@ on_timer (gpointer data)
   tc_mdns *m = l->m;
   if (l->sent == 1) {
     send_round (l);
-    arm_timer (l, TC_MDNS_RESEND2_MS - TC_MDNS_RESEND1_MS);
-  } else if (l->sent == 2) {
-    send_round (l);
-    arm_timer (l, TC_MDNS_GIVE_UP_MS - TC_MDNS_RESEND2_MS);
+    arm_timer (l, TC_MDNS_GIVE_UP_MS - TC_MDNS_RESEND_MS);
   } else {
     TC_DEBUG ("mdns: no answer in %d ms", TC_MDNS_GIVE_UP_MS);
     tc_mdns_answer none = { .n = 0 };
@@ -362,7 +359,7 @@ tc_mdns_lookup (tc_mdns *m, const char *name, tc_mdns_result_fn cb,
     TC_DEBUG ("mdns: no socket; the lookup will time out");
   g_queue_push_tail (&m->lookups, l);
   send_round (l);
-  arm_timer (l, TC_MDNS_RESEND1_MS);
+  arm_timer (l, TC_MDNS_RESEND_MS);
   return TC_OK;
 }
 

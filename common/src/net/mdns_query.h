@@ -14,12 +14,12 @@
 #include "net/mdns_msg.h"
 #include "tempchat/tc_status.h"
 
-/* Resends after the first query, then the give-up time, from the first
- * query. Chromium answers a second question for the same name (the AAAA
- * after the A) only 1 s after the first, so an IPv6-only name needs more
- * than a second. */
-#define TC_MDNS_RESEND1_MS 250
-#define TC_MDNS_RESEND2_MS 750
+/* From the first query: one resend, then giving up. Queries for a name are
+ * at least a second apart (RFC 6762 section 5.2), and sooner would not
+ * help with Chromium anyway: it answers for a name at most once a second,
+ * so the AAAA answer of an IPv6-only name, or the answer to a resend after
+ * a lost one, comes a second after the first answer. */
+#define TC_MDNS_RESEND_MS 1000
 #define TC_MDNS_GIVE_UP_MS 1500
 
 typedef struct tc_mdns tc_mdns;
