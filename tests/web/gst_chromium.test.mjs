@@ -344,26 +344,12 @@ async function twoWayWithOlderPage(room, g, timing) {
   assert.equal(rc.refused, 0, `the page refused candidates: ${JSON.stringify(rc)}`);
 }
 
-// Chromium 156 sometimes gathers no candidates at all after rolling back an
-// offer whose gathering had started (its ICE stays "new" with our
-// candidates added): seen in 1 to 4 of 8 runs of the yielding case. It is
-// the page's own failure and no peer can repair it: our session restarts
-// ICE when no candidate came 3 s after the exchange (session_policy.h), and
-// the page answers both restart offers, yet gathers nothing for them either
-// (checked with the restarts logged: three offers answered, still no
-// candidate); other mids for our m-lines do not avoid it. Only a new
-// RTCPeerConnection on the page would. So such a try is reported, with the
-// page's state, and the scenario runs again with new ids.
-async function pageGatheringStalled() {
-  const st = await chrome.eval(() => ({
-    gathering: window.tc.iceGathering, sent: window.tc.localCandidates,
-    ice: window.tc.pc?.iceConnectionState,
-  }));
-  return st.gathering === 'gathering' && Object.keys(st.sent).length === 0
-    && st.ice === 'new';
-}
-
-async function olderPageGlareOnce(params, wantPageLog) {
+// Chromium 156 sometimes gathers no candidates at all after rolling back
+// its offer in glare (1 to 4 of 8 runs of the yielding case), and nothing
+// repairs that peer connection, ICE restarts included: our session then
+// leaves the room and joins again, and the page starts over with a new one
+// (session_policy.h). The call must connect either way.
+async function olderPageGlare(params, wantPageLog) {
   const room = randomRoom();
   const args = [...sendArgs(room), ...recvArgs(room)];
   const { g, tries } = await joinIntoGlare(room, args, params);
@@ -373,25 +359,17 @@ async function olderPageGlareOnce(params, wantPageLog) {
     await twoWayWithOlderPage(room, g, timing);
     const log = await chrome.eval(() => window.tc.log.join('\n'));
     assert.match(log, wantPageLog);
-    return true;
+    // Nobody leaves in this scenario but for our rejoin (one peer-left per
+    // element: the sink's and the src's).
+    const left = (g.stdout().match(/tempchat\/peer-left/g) || []).length;
+    if (left > 0) console.log(`the page gathered nothing after its rollback: gst left and rejoined (${left} peer-left messages)`);
   } catch (e) {
-    if (await pageGatheringStalled()) {
-      console.log('Chromium gathered no candidates after its rollback; trying again');
-      return false;
-    }
     e.message += `\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);
     await chrome.leave();
   }
-}
-
-async function olderPageGlare(params, wantPageLog) {
-  for (let i = 0; i < 3; i++) {
-    if (await olderPageGlareOnce(params, wantPageLog)) return;
-  }
-  throw new Error('Chromium gathered no candidates after its rollback in 3 tries');
 }
 
 test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,
