@@ -19,6 +19,7 @@ struct relay_client {
   guint serial;
   char id[RELAY_CLIENT_ID_LEN + 1];
   json_t *client_data;        /* owned; JSON null until the handshake */
+  char *channel;              /* owned; NULL until the handshake */
   gboolean handshaken;
   gboolean closing;           /* close requested: ignore it from now on */
   GHashTable *rooms;          /* set of room names (owned) it is in */
@@ -75,6 +76,7 @@ client_free (relay_client *c)
 {
   json_decref (c->client_data);
   g_hash_table_destroy (c->rooms);
+  g_free (c->channel);
   g_free (c);
 }
 
@@ -190,6 +192,16 @@ is_observable (const char *room)
   return g_str_has_prefix (room, OBSERVABLE_PREFIX);
 }
 
+/* The registry's key for `room` in the client's channel. Rooms belong to
+ * their channel: two apps on one relay may use the same room name and must
+ * never see each other. The channel's length comes first so that no pair
+ * of (channel, room) can spell another pair's key. */
+static char *
+room_key (const relay_client *c, const char *room)
+{
+  return g_strdup_printf ("%zu:%s%s", strlen (c->channel), c->channel, room);
+}
+
 static relay_msg *
 member_event (relay_member_event ev, const char *room, const relay_client *c)
 {
@@ -201,9 +213,9 @@ member_event (relay_member_event ev, const char *room, const relay_client *c)
 
 /* observable_members for `room`: everyone in it, oldest first. */
 static relay_msg *
-members_list (relay_hub *hub, const char *room)
+members_list (relay_hub *hub, const char *key, const char *room)
 {
-  const GPtrArray *members = relay_registry_members (hub->registry, room);
+  const GPtrArray *members = relay_registry_members (hub->registry, key);
   json_t *data = json_array ();
   for (guint i = 0; members != NULL && i < members->len; i++) {
     const relay_client *m = members->pdata[i];
@@ -218,11 +230,11 @@ members_list (relay_hub *hub, const char *room)
 static void
 leave_room (relay_hub *hub, relay_client *c, const char *room)
 {
-  if (!relay_registry_leave (hub->registry, room, c))
-    return;
-  if (is_observable (room))
-    broadcast_take (hub, relay_registry_members (hub->registry, room),
+  char *key = room_key (c, room);
+  if (relay_registry_leave (hub->registry, key, c) && is_observable (room))
+    broadcast_take (hub, relay_registry_members (hub->registry, key),
         member_event (RELAY_MEMBER_LEAVE, room, c), c);
+  g_free (key);
 }
 
 static void
@@ -234,8 +246,10 @@ handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
         RELAY_STAT_ERR_TOO_MANY_ROOMS);
     return;
   }
-  if (relay_registry_join (hub->registry, f->room, c) == RELAY_JOIN_FULL) {
+  char *key = room_key (c, f->room);
+  if (relay_registry_join (hub->registry, key, c) == RELAY_JOIN_FULL) {
     send_error (hub, c, f, "Room is full", RELAY_STAT_ERR_ROOM_FULL);
+    g_free (key);
     return;
   }
   g_hash_table_add (c->rooms, g_strdup (f->room));
@@ -243,15 +257,16 @@ handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
   hub->stats.rooms_peak = MAX (hub->stats.rooms_peak,
       relay_registry_room_count (hub->registry));
   send_ok (hub, c, f);
-  if (!is_observable (f->room))
-    return;
-  /* A repeated subscribe replaces the client's room object in
-   * scaledrone-node, which then needs the member list again; the others
-   * already know this member. */
-  send_take (hub, c, members_list (hub, f->room));
-  if (!again)
-    broadcast_take (hub, relay_registry_members (hub->registry, f->room),
-        member_event (RELAY_MEMBER_JOIN, f->room, c), c);
+  if (is_observable (f->room)) {
+    /* A repeated subscribe replaces the client's room object in
+     * scaledrone-node, which then needs the member list again; the others
+     * already know this member. */
+    send_take (hub, c, members_list (hub, key, f->room));
+    if (!again)
+      broadcast_take (hub, relay_registry_members (hub->registry, key),
+          member_event (RELAY_MEMBER_JOIN, f->room, c), c);
+  }
+  g_free (key);
   relay_debug ("[c%u] subscribed", c->serial);
 }
 
@@ -279,7 +294,9 @@ handle_publish (relay_hub *hub, relay_client *c, const relay_frame *f)
   }
   relay_msg *msg = relay_reply_publish (f->room, f->message, c->id, mid,
       hub->wall_clock_s ());
-  const GPtrArray *members = relay_registry_members (hub->registry, f->room);
+  char *key = room_key (c, f->room);
+  const GPtrArray *members = relay_registry_members (hub->registry, key);
+  g_free (key);
   relay_stats_inc (&hub->stats, RELAY_STAT_PUBLISHED);
   hub->stats.count[RELAY_STAT_DELIVERED] += members->len;
   broadcast_take (hub, members, msg, NULL);
@@ -313,6 +330,7 @@ handle_handshake (relay_hub *hub, relay_client *c, const relay_frame *f)
   }
   json_decref (c->client_data);
   c->client_data = json_incref (f->client_data);
+  c->channel = g_strdup (f->channel);
   c->handshaken = TRUE;
   c->timers.handshaken = true;
   relay_stats_inc (&hub->stats, RELAY_STAT_HANDSHAKES);

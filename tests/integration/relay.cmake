@@ -5,6 +5,7 @@
 #                           deadlines, SIGTERM and what reaches the log
 #   integration/relay_tls   wss:// and https:// with a throwaway certificate
 #   integration/relay_web   --web-root over http next to the websocket
+#   integration/relay_channels  rooms of one name in two channels never meet
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -14,7 +15,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web)
+set(relay_node_tests node web channels)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

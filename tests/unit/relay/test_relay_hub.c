@@ -173,12 +173,15 @@ is_client_id (const char *id)
   return TRUE;
 }
 
-/* Handshakes `c` (client_data given as JSON text) and returns its id. */
+/* Handshakes `c` on `channel` (client_data given as JSON text) and returns
+ * its id. */
 static char *
-handshake (fixture *f, conn *c, const char *client_data)
+handshake_on (fixture *f, conn *c, const char *channel,
+    const char *client_data)
 {
-  char *frame = g_strdup_printf ("{\"type\":\"handshake\",\"channel\":\"ch\","
-      "\"version\":2,\"client_data\":%s,\"callback\":0}", client_data);
+  char *frame = g_strdup_printf ("{\"type\":\"handshake\",\"channel\":\"%s\","
+      "\"version\":2,\"client_data\":%s,\"callback\":0}", channel,
+      client_data);
   say (f, c, frame);
   g_free (frame);
   json_t *j = next (c);
@@ -186,6 +189,12 @@ handshake (fixture *f, conn *c, const char *client_data)
   g_assert_true (is_client_id (id));
   assert_ok (j, 0);
   return id;
+}
+
+static char *
+handshake (fixture *f, conn *c, const char *client_data)
+{
+  return handshake_on (f, c, "ch", client_data);
 }
 
 static void
@@ -491,6 +500,36 @@ test_subscribe_again (fixture *f, gconstpointer d)
   g_free (idb);
 }
 
+/* Two apps on one relay use the same room name: each sees only its own
+ * members and messages. */
+static void
+test_channels_are_apart (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  conn *b = open_conn (f, 1);
+  char *ida = handshake_on (f, a, "app-one", "null");
+  char *idb = handshake_on (f, b, "app-two", "null");
+  subscribe (f, a, "observable-x", 1);
+  subscribe (f, b, "observable-x", 1);
+  assert_ok (next (a), 1);
+  assert_members (next (a), "observable-x", (const char *[]) { ida, NULL });
+  assert_ok (next (b), 1);
+  assert_members (next (b), "observable-x", (const char *[]) { idb, NULL });
+
+  say (f, a, "{\"type\":\"publish\",\"room\":\"observable-x\","
+      "\"message\":1}");
+  json_t *echo = next (a);
+  g_assert_cmpstr (str (echo, "client_id"), ==, ida);
+  json_decref (echo);
+  relay_hub_disconnect (f->hub, a->client);
+  a->client = NULL;
+  assert_nothing (b);
+  /* The same name in both channels is two rooms. */
+  g_assert_cmpuint (relay_hub_room_count (f->hub), ==, 1);
+  g_free (ida);
+  g_free (idb);
+}
+
 static void
 test_too_many_rooms (fixture *f, gconstpointer d)
 {
@@ -649,6 +688,8 @@ main (int argc, char **argv)
       test_disconnect_announces_leave);
   ADD ("subscribing again resends the members without a new join",
       test_subscribe_again);
+  ADD ("rooms of the same name in two channels never meet",
+      test_channels_are_apart);
   ADD ("one connection may not be in too many rooms", test_too_many_rooms);
   ADD ("malformed frames get an error and the connection stays usable",
       test_malformed_input);
