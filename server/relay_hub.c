@@ -62,7 +62,7 @@ relay_hub_new (const relay_hub_config *cfg, const relay_sink *sink)
   hub->wall_clock_s = cfg->wall_clock_s ? cfg->wall_clock_s : real_clock_s;
   /* Both sentences name the limit so the user knows what was crossed. */
   hub->too_large_text = g_strdup_printf (
-      "Message exceeds the %zu-byte limit and was dropped",
+      "Message exceeds the %zu-byte limit",
       cfg->max_message_bytes);
   hub->rate_text = g_strdup_printf ("Message rate limit exceeded (%u per "
       "second); messages are being dropped", cfg->rate);
@@ -419,13 +419,44 @@ relay_hub_reject (relay_hub *hub, relay_client *c, relay_reject why,
     gint64 now_us)
 {
   relay_hub_heard (hub, c, now_us);
-  if (!admit (hub, c, now_us))
-    return;
-  if (why == RELAY_REJECT_TOO_LARGE)
-    send_error (hub, c, NULL, hub->too_large_text, RELAY_STAT_ERR_TOO_LARGE);
-  else
-    send_error (hub, c, NULL, "Binary messages are not supported; send JSON "
-        "text", RELAY_STAT_ERR_BINARY);
+  switch (why) {
+  case RELAY_REJECT_TOO_LARGE:
+    /* Closed at once: reading on would cost us the rest of a message that
+     * may announce 2^62 bytes. */
+    relay_stats_inc (&hub->stats, RELAY_STAT_ERR_TOO_LARGE);
+    close_client (hub, c, RELAY_CLOSE_TOO_BIG, hub->too_large_text,
+        RELAY_STAT_CLOSED_TOO_LARGE);
+    break;
+  case RELAY_REJECT_UNMASKED:
+    close_client (hub, c, RELAY_CLOSE_PROTOCOL, "Client frames must be "
+        "masked", RELAY_STAT_CLOSED_PROTOCOL);
+    break;
+  case RELAY_REJECT_PROTOCOL:
+    close_client (hub, c, RELAY_CLOSE_PROTOCOL, "Invalid websocket frame",
+        RELAY_STAT_CLOSED_PROTOCOL);
+    break;
+  case RELAY_REJECT_BINARY:
+    if (admit (hub, c, now_us))
+      send_error (hub, c, NULL, "Binary messages are not supported; send "
+          "JSON text", RELAY_STAT_ERR_BINARY);
+    break;
+  }
+}
+
+void
+relay_hub_charge (relay_hub *hub, relay_client *c, unsigned frames,
+    gint64 now_us)
+{
+  relay_hub_heard (hub, c, now_us);
+  for (unsigned i = 0; i < frames && !c->closing; i++) {
+    relay_stats_inc (&hub->stats, RELAY_STAT_FRAMES);
+    relay_flood_verdict v = relay_flood_check (&c->flood, now_us);
+    if (v == RELAY_FLOOD_CLOSE)
+      close_client (hub, c, RELAY_CLOSE_POLICY, RELAY_REASON_FLOOD,
+          RELAY_STAT_CLOSED_FLOOD);
+    else if (v != RELAY_FLOOD_PASS)
+      relay_stats_inc (&hub->stats, RELAY_STAT_ERR_RATE);
+  }
 }
 
 void

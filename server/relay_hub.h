@@ -33,7 +33,9 @@
 /* Websocket close codes the hub uses (RFC 6455 section 7.4.1). */
 #define RELAY_CLOSE_NORMAL 1000
 #define RELAY_CLOSE_GOING_AWAY 1001
+#define RELAY_CLOSE_PROTOCOL 1002
 #define RELAY_CLOSE_POLICY 1008
+#define RELAY_CLOSE_TOO_BIG 1009
 
 /* Close reasons. The flood one contains "exceeded" on purpose: that word
  * tells scaledrone-node not to reconnect. */
@@ -92,12 +94,20 @@ void relay_hub_receive (relay_hub *hub, relay_client *client,
     const char *text, size_t len, gint64 now_us);
 
 typedef enum {
-  RELAY_REJECT_TOO_LARGE,  /* over max_message_bytes; it was discarded */
-  RELAY_REJECT_BINARY,     /* a binary message */
+  RELAY_REJECT_TOO_LARGE,  /* over max_message_bytes: close 1009 at once */
+  RELAY_REJECT_BINARY,     /* a binary message: an error reply */
+  RELAY_REJECT_UNMASKED,   /* an unmasked frame (RFC 6455 5.1): close 1002 */
+  RELAY_REJECT_PROTOCOL,   /* a frame no client may send: close 1002 */
 } relay_reject;
 
-/* A message arrived that the I/O layer could not pass on. */
+/* A message or frame arrived that the I/O layer could not pass on. */
 void relay_hub_reject (relay_hub *hub, relay_client *client, relay_reject why,
+    gint64 now_us);
+
+/* `frames` control frames or continuation fragments arrived: each costs
+ * what a message costs. A client that keeps sending them is closed (1008)
+ * like any flooder; none of them gets an error reply. */
+void relay_hub_charge (relay_hub *hub, relay_client *client, unsigned frames,
     gint64 now_us);
 
 /* Applies deadlines: pings quiet clients, closes idle ones and ones that

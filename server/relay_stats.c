@@ -23,6 +23,8 @@ static const char *const stat_names[RELAY_STAT_COUNT_] = {
   [RELAY_STAT_CLOSED_IDLE] = "closed_idle",
   [RELAY_STAT_CLOSED_HANDSHAKE] = "closed_handshake_timeout",
   [RELAY_STAT_CLOSED_SLOW] = "closed_slow_reader",
+  [RELAY_STAT_CLOSED_TOO_LARGE] = "closed_too_large",
+  [RELAY_STAT_CLOSED_PROTOCOL] = "closed_protocol_error",
 };
 
 const char *

@@ -31,6 +31,8 @@ typedef enum {
   RELAY_STAT_CLOSED_IDLE,        /* closed by the idle timeout */
   RELAY_STAT_CLOSED_HANDSHAKE,   /* closed by the handshake timeout */
   RELAY_STAT_CLOSED_SLOW,        /* closed: send queue over its limit */
+  RELAY_STAT_CLOSED_TOO_LARGE,   /* closed: a message over the limit (1009) */
+  RELAY_STAT_CLOSED_PROTOCOL,    /* closed: unmasked or invalid frames */
   RELAY_STAT_COUNT_              /* not a counter */
 } relay_stat;
 

@@ -6,6 +6,7 @@
 #   integration/relay_tls   wss:// and https:// with a throwaway certificate
 #   integration/relay_web   --web-root over http next to the websocket
 #   integration/relay_channels  rooms of one name in two channels never meet
+#   integration/relay_frames  hostile frames while a healthy room keeps talking
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -15,7 +16,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web channels)
+set(relay_node_tests node web channels frames)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

@@ -4,6 +4,8 @@
 // Packages come from NODE_PATH (set by ctest to the test node_modules), which
 // ES module imports ignore, hence createRequire.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
@@ -175,4 +177,45 @@ export async function joinRoom(drone, name) {
   const [error] = await next(room, 'open');
   if (error) throw error;
   return { room, members: (await members)[0] };
+}
+
+// A websocket opened by hand on a TCP socket, for what the `ws` client will
+// not do (ignore pings, send hostile frames). Resolves once upgraded with
+// the socket; `onFrame(opcode, payload)` hears every server frame (server
+// frames are unmasked; lengths up to 16 bits are all the relay sends here).
+export function rawWebsocket(port, onFrame) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => {
+      sock.write('GET /v3/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+        + 'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+        + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n`
+        + 'Sec-WebSocket-Version: 13\r\n\r\n');
+    });
+    let buf = Buffer.alloc(0);
+    let upgraded = false;
+    sock.on('error', reject);
+    sock.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (!upgraded) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!buf.subarray(0, end).toString().startsWith('HTTP/1.1 101')) reject(new Error('no upgrade'));
+        upgraded = true;
+        buf = buf.subarray(end + 4);
+        resolve(sock);
+      }
+      while (buf.length >= 2) {
+        let len = buf[1] & 0x7f;
+        let off = 2;
+        if (len === 126) {
+          if (buf.length < 4) return;
+          len = buf.readUInt16BE(2);
+          off = 4;
+        }
+        if (buf.length < off + len) return;
+        onFrame(buf[0] & 0x0f, buf.subarray(off, off + len));
+        buf = buf.subarray(off + len);
+      }
+    });
+  });
 }

@@ -566,19 +566,40 @@ static void
 test_rejected_messages (fixture *f, gconstpointer d)
 {
   conn *a = open_conn (f, 0);
-  relay_hub_reject (f->hub, a->client, RELAY_REJECT_TOO_LARGE, f->now);
-  assert_error (next (a), -1, "65536-byte limit");
   relay_hub_reject (f->hub, a->client, RELAY_REJECT_BINARY, f->now);
   assert_error (next (a), -1, "Binary");
   g_assert_cmpint (a->close_code, ==, 0);
+  /* Oversize closes at once, naming the limit, without an error reply. */
+  relay_hub_reject (f->hub, a->client, RELAY_REJECT_TOO_LARGE, f->now);
+  g_assert_cmpint (a->close_code, ==, RELAY_CLOSE_TOO_BIG);
+  g_assert_nonnull (strstr (a->close_reason, "65536-byte limit"));
+  assert_nothing (a);
+
+  conn *b = open_conn (f, 1);
+  relay_hub_reject (f->hub, b->client, RELAY_REJECT_UNMASKED, f->now);
+  g_assert_cmpint (b->close_code, ==, RELAY_CLOSE_PROTOCOL);
+  g_assert_nonnull (strstr (b->close_reason, "masked"));
+}
+
+/* Control frames and fragments cost like messages, get no replies, and a
+ * client that keeps sending them is closed as a flooder. */
+static void
+test_frames_are_charged (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  relay_hub_charge (f->hub, a->client, 10, f->now);  /* the burst */
+  g_assert_cmpint (a->close_code, ==, 0);
+  say (f, a, "{\"type\":\"unsubscribe\",\"room\":\"r\"}");
+  assert_error (next (a), -1, "rate limit exceeded");
+  relay_hub_charge (f->hub, a->client, 100, f->now);
+  g_assert_cmpint (a->close_code, ==, RELAY_CLOSE_POLICY);
+  g_assert_nonnull (strstr (a->close_reason, "exceeded"));
+  assert_nothing (a);
 }
 
 static void
 test_flood (fixture *f, gconstpointer d)
 {
-  relay_hub_config cfg = { .max_members = 10, .rate = 5 };
-  teardown (f, NULL);
-  setup_with (f, &cfg);
   conn *a = open_conn (f, 0);
   for (int i = 0; i < 100; i++)
     say (f, a, "{\"type\":\"unsubscribe\",\"room\":\"r\"}");
@@ -661,6 +682,10 @@ test_free_with_clients (void)
 
 #define ADD(path, fn) \
   g_test_add ("/relay/hub/" path, fixture, NULL, setup, fn, teardown)
+/* For the rate tests: 5 messages per second, bursts of 10. */
+static const relay_hub_config rate_5 = { .max_members = 10, .rate = 5 };
+#define ADD_RATE_5(path, fn) \
+  g_test_add ("/relay/hub/" path, fixture, &rate_5, setup, fn, teardown)
 
 int
 main (int argc, char **argv)
@@ -693,9 +718,11 @@ main (int argc, char **argv)
   ADD ("one connection may not be in too many rooms", test_too_many_rooms);
   ADD ("malformed frames get an error and the connection stays usable",
       test_malformed_input);
-  ADD ("oversized and binary messages get an error naming the problem",
+  ADD ("binary messages get an error; oversized and unmasked ones a close",
       test_rejected_messages);
-  ADD ("a flood gets one rate error then a 1008 close saying exceeded",
+  ADD_RATE_5 ("control frames and fragments count against the rate",
+      test_frames_are_charged);
+  ADD_RATE_5 ("a flood gets one rate error then a 1008 close saying exceeded",
       test_flood);
   ADD ("a connection without a handshake is closed after the timeout",
       test_handshake_timeout);
