@@ -17,6 +17,7 @@ typedef struct {
 
 typedef struct {
   int port, max_members, max_message_bytes, rate, idle, handshake;
+  int max_connections, max_per_ip;
   gboolean verbose, version, help;
 } raw_options;
 
@@ -50,6 +51,12 @@ make_context (relay_config *cfg, raw_options *raw)
     { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &raw->handshake,
       "Close connections that do not handshake in time (default 10)",
       "SECONDS" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &raw->max_connections,
+      "Most connections at once (default: the descriptor limit less a "
+      "sixteenth); more are refused with HTTP 503", "N" },
+    { "max-per-ip", 0, 0, G_OPTION_ARG_INT, &raw->max_per_ip,
+      "Most connections from one IPv4 address or IPv6 /64 (default: a "
+      "quarter of --max-connections, at most 256)", "N" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &raw->verbose,
       "Log connection events (never ids, rooms or messages)", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version,
@@ -82,6 +89,8 @@ check_ranges (const raw_options *raw)
     { "--rate", raw->rate, 0, 1000000 },
     { "--idle-timeout", raw->idle, 0, 86400 },
     { "--handshake-timeout", raw->handshake, 1, 3600 },
+    { "--max-connections", raw->max_connections, 0, 10000000 },
+    { "--max-per-ip", raw->max_per_ip, 0, 10000000 },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (ranges); i++) {
     int v = ranges[i].value;
@@ -125,6 +134,8 @@ apply (relay_config *cfg, const raw_options *raw)
   cfg->rate = (guint) raw->rate;
   cfg->idle_timeout_s = (guint) raw->idle;
   cfg->handshake_timeout_s = (guint) raw->handshake;
+  cfg->max_connections = (guint) raw->max_connections;
+  cfg->max_per_ip = (guint) raw->max_per_ip;
   cfg->verbose = raw->verbose;
 }
 

@@ -3,7 +3,9 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "relay_fdguard.h"
 #include "relay_log.h"
 #include "relay_ws.h"
 
@@ -65,6 +67,40 @@ make_hub (const relay_config *cfg)
     .idle_timeout_us = (gint64) cfg->idle_timeout_s * G_USEC_PER_SEC,
   };
   return relay_hub_new (&hc, &relay_ws_sink);
+}
+
+/* The connection limits: as configured, or derived from the descriptor
+ * limit. A configured total above what the descriptor limit allows first
+ * raises the soft limit as far as the hard one; past that it is kept (the
+ * user asked for it) and EMFILE refuses the excess (relay_fdguard). */
+static relay_limits *
+make_limits (const relay_config *cfg)
+{
+  struct rlimit rl;
+  guint64 nofile = 1024;
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    nofile = rl.rlim_cur;
+  guint total, per_address;
+  relay_limits_defaults (nofile, &total, &per_address);
+  if (cfg->max_connections > total) {
+    guint64 want = nofile + (cfg->max_connections - total) * 2;
+    if (rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = MIN (want, rl.rlim_max);
+      if (setrlimit (RLIMIT_NOFILE, &rl) == 0)
+        relay_limits_defaults (rl.rlim_cur, &total, &per_address);
+    }
+    if (cfg->max_connections > total)
+      relay_warn ("--max-connections %u is more than the descriptor limit "
+          "allows (about %u); connections past that are refused when "
+          "descriptors run out", cfg->max_connections, total);
+  }
+  if (cfg->max_connections > 0)
+    total = cfg->max_connections;
+  if (cfg->max_per_ip > 0)
+    per_address = cfg->max_per_ip;
+  else
+    per_address = MAX (1, MIN (per_address, total / 4));
+  return relay_limits_new (total, per_address);
 }
 
 static bool
@@ -141,6 +177,10 @@ relay_server_new (const relay_config *cfg, char **error)
   relay_server *srv = g_new0 (relay_server, 1);
   srv->cfg = cfg;
   srv->shared.hub = make_hub (cfg);
+  /* Before lws sizes its descriptor table from the limit. */
+  srv->shared.limits = make_limits (cfg);
+  srv->shared.admitted = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  relay_fdguard_init ();
   srv->shared.max_message_bytes = cfg->max_message_bytes;
   srv->shared.send_queue_limit = SEND_QUEUE_MESSAGES * (cfg->max_message_bytes
       + 1024);
@@ -174,6 +214,10 @@ relay_server_free (relay_server *srv)
     lws_context_destroy (srv->ctx);
   }
   relay_hub_free (srv->shared.hub);
+  g_hash_table_destroy (srv->shared.admitted);
+  g_free (srv->shared.pending_key);
+  relay_limits_free (srv->shared.limits);
+  relay_fdguard_cleanup ();
   g_free (srv);
 }
 

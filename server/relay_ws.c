@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "relay_fdguard.h"
 #include "relay_log.h"
 #include "relay_outq.h"
 #include "relay_rxbuf.h"
@@ -135,15 +136,68 @@ static const relay_tap_handler tap_handler = { tap_frames, tap_broken };
 
 /* --- connection lifetime -------------------------------------------------- */
 
-/* A TCP connection was accepted on `fd` (not yet HTTP, not yet a
- * websocket). Returning nonzero makes lws close it. */
+static void
+release_pending (relay_ws_shared *shared)
+{
+  if (shared->pending)
+    relay_limits_release (shared->limits, shared->pending_key);
+  g_clear_pointer (&shared->pending_key, g_free);
+  shared->pending = false;
+}
+
+/* A TCP connection was accepted (not yet HTTP, not yet a websocket).
+ * Returning nonzero makes lws close it. */
 static int
-on_accepted (struct lws *wsi, int fd)
+on_accepted (struct lws *wsi, const struct lws_filter_network_conn_args *a)
+{
+  static relay_log_limit full_log, address_log;
+  relay_ws_shared *shared = shared_of (wsi);
+  /* Left over only if lws failed to create the last one's wsi. */
+  release_pending (shared);
+  char *key = relay_limits_key ((const struct sockaddr *) &a->cli_addr,
+      a->clilen);
+  relay_admit verdict = relay_limits_admit (shared->limits, key);
+  if (verdict != RELAY_ADMIT_OK) {
+    gint64 now = g_get_monotonic_time ();
+    bool full = verdict == RELAY_ADMIT_FULL;
+    relay_stats_inc (relay_hub_stats (shared->hub), full
+        ? RELAY_STAT_REFUSED_FULL : RELAY_STAT_REFUSED_ADDRESS);
+    relay_warn_limited (full ? &full_log : &address_log, now, "%s",
+        full ? "connection limit reached: refusing new connections"
+             : "per-address connection limit reached: refusing");
+    relay_fdguard_refuse (a->accept_fd);
+    g_free (key);
+    return 1;
+  }
+  shared->pending_key = key;
+  shared->pending = true;
+  relay_tap_set_handler (&tap_handler);
+  relay_tap_open (a->accept_fd, shared->max_message_bytes);
+  return 0;
+}
+
+/* lws made the wsi of the connection on_accepted() just let in. */
+static void
+on_wsi_create (struct lws *wsi)
 {
   relay_ws_shared *shared = shared_of (wsi);
-  relay_tap_set_handler (&tap_handler);
-  relay_tap_open (fd, shared->max_message_bytes);
-  return 0;
+  if (!shared->pending)
+    return; /* the listener's, or the event pipe's */
+  g_hash_table_insert (shared->admitted, wsi,
+      shared->pending_key != NULL ? shared->pending_key : g_strdup (""));
+  shared->pending_key = NULL;
+  shared->pending = false;
+}
+
+static void
+on_wsi_destroy (struct lws *wsi)
+{
+  relay_ws_shared *shared = shared_of (wsi);
+  const char *key = g_hash_table_lookup (shared->admitted, wsi);
+  if (key == NULL)
+    return;
+  relay_limits_release (shared->limits, *key != '\0' ? key : NULL);
+  g_hash_table_remove (shared->admitted, wsi);
 }
 
 static int
@@ -295,7 +349,13 @@ relay_ws_callback (struct lws *wsi, enum lws_callback_reasons reason,
 
   switch (reason) {
   case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-    return on_accepted (wsi, (int) (lws_intptr_t) in);
+    return on_accepted (wsi, user);
+  case LWS_CALLBACK_WSI_CREATE:
+    on_wsi_create (wsi);
+    return 0;
+  case LWS_CALLBACK_WSI_DESTROY:
+    on_wsi_destroy (wsi);
+    return 0;
   case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
     return confirm_upgrade (wsi, in);
   case LWS_CALLBACK_HTTP:

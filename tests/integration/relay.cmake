@@ -7,6 +7,7 @@
 #   integration/relay_web   --web-root over http next to the websocket
 #   integration/relay_channels  rooms of one name in two channels never meet
 #   integration/relay_frames  hostile frames while a healthy room keeps talking
+#   integration/relay_limits  per-address and total limits, EMFILE under ulimit -n 64
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -16,7 +17,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web channels frames)
+set(relay_node_tests node web channels frames limits)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

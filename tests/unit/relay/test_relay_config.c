@@ -32,6 +32,8 @@ test_defaults (void)
   g_assert_null (cfg.channels);
   g_assert_null (cfg.cert);
   g_assert_null (cfg.web_root);
+  g_assert_cmpuint (cfg.max_connections, ==, 0); /* from the fd limit */
+  g_assert_cmpuint (cfg.max_per_ip, ==, 0);
   g_assert_false (cfg.verbose);
   relay_config_clear (&cfg);
 }
@@ -43,7 +45,8 @@ test_everything_set (void)
   char *text;
   char *line = g_strdup_printf ("tempchat-relay --listen ::1 --port 0 "
       "--channel a --channel b --max-members 2 --max-message-bytes 1000 "
-      "--rate 7 --idle-timeout 30 --handshake-timeout 3 --web-root %s -v",
+      "--rate 7 --idle-timeout 30 --handshake-timeout 3 --web-root %s -v "
+      "--max-connections 500 --max-per-ip 20",
       g_get_tmp_dir ());
   g_assert_cmpint (parse (line, &cfg, &text), ==, RELAY_CONFIG_RUN);
   g_assert_cmpstr (cfg.listen, ==, "::1");
@@ -56,6 +59,8 @@ test_everything_set (void)
   g_assert_cmpuint (cfg.idle_timeout_s, ==, 30);
   g_assert_cmpuint (cfg.handshake_timeout_s, ==, 3);
   g_assert_cmpstr (cfg.web_root, ==, g_get_tmp_dir ());
+  g_assert_cmpuint (cfg.max_connections, ==, 500);
+  g_assert_cmpuint (cfg.max_per_ip, ==, 20);
   g_assert_true (cfg.verbose);
   relay_config_clear (&cfg);
   g_free (line);
