@@ -21,6 +21,8 @@ static const char *const status_sentences[RELAY_PARSE_STATUS_COUNT_] = {
   [RELAY_PARSE_BAD_HISTORY] =
       "Fields 'history' and 'history_count' must be non-negative integers",
   [RELAY_PARSE_NO_MESSAGE] = "Field 'message' is required",
+  [RELAY_PARSE_BIG_CLIENT_DATA] =
+      "Field 'client_data' must be at most 4096 bytes of JSON",
 };
 
 const char *
@@ -108,6 +110,10 @@ parse_handshake (json_t *root, relay_frame *out)
     return RELAY_PARSE_BAD_VERSION;
   json_t *data = field (root, "client_data");
   out->client_data = data != NULL ? data : json_null ();
+  /* Measured as the relay would send it; jansson counts without writing. */
+  if (json_dumpb (out->client_data, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY)
+      > RELAY_MAX_CLIENT_DATA)
+    return RELAY_PARSE_BIG_CLIENT_DATA;
   return RELAY_PARSE_OK;
 }
 

@@ -24,6 +24,9 @@
 /* Longest channel id and room name accepted, in bytes. */
 #define RELAY_MAX_CHANNEL_LEN 256
 #define RELAY_MAX_ROOM_LEN 256
+/* Largest client_data, as compact JSON: it is repeated to every member of
+ * every room the client joins, so it must stay small. */
+#define RELAY_MAX_CLIENT_DATA 4096
 /* The only protocol version this relay speaks. */
 #define RELAY_PROTOCOL_VERSION 2
 
@@ -46,6 +49,7 @@ typedef enum {
   RELAY_PARSE_BAD_ROOM,       /* "room" missing, empty, long or not text */
   RELAY_PARSE_BAD_HISTORY,    /* "history"/"history_count" of a wrong type */
   RELAY_PARSE_NO_MESSAGE,     /* publish without "message" */
+  RELAY_PARSE_BIG_CLIENT_DATA,/* "client_data" over RELAY_MAX_CLIENT_DATA */
   RELAY_PARSE_STATUS_COUNT_   /* not a status: keeps the sentences honest */
 } relay_parse_status;
 

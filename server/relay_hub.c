@@ -24,6 +24,7 @@ struct relay_client {
   gboolean closing;           /* close requested: ignore it from now on */
   GHashTable *rooms;          /* set of room names (owned) it is in */
   relay_flood flood;
+  guint64 bytes_owed;         /* sent on its behalf, not yet charged */
   relay_timer_state timers;
 };
 
@@ -37,6 +38,7 @@ struct relay_hub {
   char *rate_text;
   relay_registry *registry;
   GHashTable *clients;        /* set of relay_client (owned) */
+  guint64 sent;               /* bytes queued while handling one frame */
   guint next_serial;
   relay_stats stats;
 };
@@ -105,10 +107,12 @@ relay_hub_free (relay_hub *hub)
 static void
 send_to (relay_hub *hub, relay_client *c, relay_msg *msg)
 {
-  if (msg == NULL)
+  if (msg == NULL) {
     relay_stats_inc (&hub->stats, RELAY_STAT_ERR_INTERNAL);
-  else if (!c->closing)
+  } else if (!c->closing) {
     hub->sink.send (c->io, msg);
+    hub->sent += relay_msg_len (msg);
+  }
 }
 
 /* Like send_to(), but consumes `msg`. */
@@ -149,6 +153,11 @@ send_ok (relay_hub *hub, relay_client *c, const relay_frame *f)
     send_take (hub, c, relay_reply_ok (f->callback));
 }
 
+static void leave_all (relay_hub *hub, relay_client *c);
+
+/* From here on nothing is done for `c`: it leaves its rooms at once (the
+ * others hear it now, not when the socket is finally gone, and no fan-out
+ * visits it), and nothing more is sent to it or read from it. */
 static void
 close_client (relay_hub *hub, relay_client *c, int code, const char *reason,
     relay_stat stat)
@@ -157,6 +166,7 @@ close_client (relay_hub *hub, relay_client *c, int code, const char *reason,
     return;
   relay_stats_inc (&hub->stats, stat);
   c->closing = TRUE;
+  leave_all (hub, c);
   hub->sink.close (c->io, code, reason);
   relay_debug ("[c%u] closing: %s", c->serial, reason);
 }
@@ -238,6 +248,18 @@ leave_room (relay_hub *hub, relay_client *c, const char *room)
 }
 
 static void
+leave_all (relay_hub *hub, relay_client *c)
+{
+  GHashTableIter it;
+  gpointer room;
+  g_hash_table_iter_init (&it, c->rooms);
+  while (g_hash_table_iter_next (&it, &room, NULL)) {
+    leave_room (hub, c, room);
+    g_hash_table_iter_remove (&it);
+  }
+}
+
+static void
 handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
 {
   gboolean again = g_hash_table_contains (c->rooms, f->room);
@@ -257,14 +279,13 @@ handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
   hub->stats.rooms_peak = MAX (hub->stats.rooms_peak,
       relay_registry_room_count (hub->registry));
   send_ok (hub, c, f);
-  if (is_observable (f->room)) {
-    /* A repeated subscribe replaces the client's room object in
-     * scaledrone-node, which then needs the member list again; the others
-     * already know this member. */
+  /* A repeated subscribe changes nothing: the client has the list and the
+   * others know it. Rebuilding and resending the list (up to max_members
+   * times RELAY_MAX_CLIENT_DATA) for every repeat was an amplifier. */
+  if (is_observable (f->room) && !again) {
     send_take (hub, c, members_list (hub, key, f->room));
-    if (!again)
-      broadcast_take (hub, relay_registry_members (hub->registry, key),
-          member_event (RELAY_MEMBER_JOIN, f->room, c), c);
+    broadcast_take (hub, relay_registry_members (hub->registry, key),
+        member_event (RELAY_MEMBER_JOIN, f->room, c), c);
   }
   g_free (key);
   relay_debug ("[c%u] subscribed", c->serial);
@@ -366,14 +387,12 @@ dispatch (relay_hub *hub, relay_client *c, const relay_frame *f)
   }
 }
 
-/* Every frame costs a token before anything else is done with it, so a
- * flood of garbage is as cheap to refuse as a flood of valid frames. */
+/* Takes one token. Over the rate the client is told (at most once a
+ * second); out of patience too, it is closed. Returns whether a token was
+ * there. */
 static gboolean
-admit (relay_hub *hub, relay_client *c, gint64 now_us)
+take_token (relay_hub *hub, relay_client *c, gint64 now_us)
 {
-  if (c->closing)
-    return FALSE;
-  relay_stats_inc (&hub->stats, RELAY_STAT_FRAMES);
   switch (relay_flood_check (&c->flood, now_us)) {
   case RELAY_FLOOD_PASS:
     return TRUE;
@@ -391,6 +410,30 @@ admit (relay_hub *hub, relay_client *c, gint64 now_us)
   return FALSE;
 }
 
+/* Every frame costs a token before anything else is done with it, so a
+ * flood of garbage is as cheap to refuse as a flood of valid frames. */
+static gboolean
+admit (relay_hub *hub, relay_client *c, gint64 now_us)
+{
+  if (c->closing)
+    return FALSE;
+  relay_stats_inc (&hub->stats, RELAY_STAT_FRAMES);
+  return take_token (hub, c, now_us);
+}
+
+/* Charges `c` for what handling its frame made the relay send. */
+static void
+charge_sent (relay_hub *hub, relay_client *c, gint64 now_us)
+{
+  if (hub->rate == 0)
+    return;
+  c->bytes_owed += hub->sent;
+  while (c->bytes_owed >= RELAY_BYTES_PER_TOKEN && !c->closing) {
+    c->bytes_owed -= RELAY_BYTES_PER_TOKEN;
+    take_token (hub, c, now_us);
+  }
+}
+
 void
 relay_hub_heard (relay_hub *hub, relay_client *c, gint64 now_us)
 {
@@ -406,12 +449,14 @@ relay_hub_receive (relay_hub *hub, relay_client *c, const char *text,
     return;
   relay_frame f;
   relay_parse_status st = relay_frame_parse (text, len, &f);
+  hub->sent = 0;
   if (st == RELAY_PARSE_OK)
     dispatch (hub, c, &f);
   else
     send_error (hub, c, &f, relay_parse_status_str (st),
         RELAY_STAT_ERR_MALFORMED);
   relay_frame_clear (&f);
+  charge_sent (hub, c, now_us);
 }
 
 void
@@ -448,25 +493,17 @@ relay_hub_charge (relay_hub *hub, relay_client *c, unsigned frames,
     gint64 now_us)
 {
   relay_hub_heard (hub, c, now_us);
-  for (unsigned i = 0; i < frames && !c->closing; i++) {
-    relay_stats_inc (&hub->stats, RELAY_STAT_FRAMES);
-    relay_flood_verdict v = relay_flood_check (&c->flood, now_us);
-    if (v == RELAY_FLOOD_CLOSE)
-      close_client (hub, c, RELAY_CLOSE_POLICY, RELAY_REASON_FLOOD,
-          RELAY_STAT_CLOSED_FLOOD);
-    else if (v != RELAY_FLOOD_PASS)
-      relay_stats_inc (&hub->stats, RELAY_STAT_ERR_RATE);
+  for (unsigned i = 0; i < frames; i++) {
+    if (c->closing)
+      return;
+    admit (hub, c, now_us);
   }
 }
 
 void
 relay_hub_disconnect (relay_hub *hub, relay_client *c)
 {
-  GHashTableIter it;
-  gpointer room;
-  g_hash_table_iter_init (&it, c->rooms);
-  while (g_hash_table_iter_next (&it, &room, NULL))
-    leave_room (hub, c, room);
+  leave_all (hub, c);
   g_hash_table_remove (hub->clients, c);
   hub->stats.connections_open--;
   relay_debug ("[c%u] disconnected", c->serial);

@@ -12,7 +12,8 @@
  *   subscribe   -> {callback} | {callback,error}; for observable-* rooms
  *                  the subscriber then gets observable_members (everyone, in
  *                  join order, itself included) and the others
- *                  observable_member_join
+ *                  observable_member_join; a repeated subscribe gets the
+ *                  callback only (resending the list was an amplifier)
  *   publish     -> {type:publish,...} to every subscriber, the sender included
  *   unsubscribe -> others get observable_member_leave (also on disconnect)
  * Errors for frames without a callback are {type:"error",error:SENTENCE}.
@@ -43,6 +44,12 @@
 #define RELAY_REASON_IDLE "Connection idle for too long"
 #define RELAY_REASON_HANDSHAKE "No handshake received in time"
 #define RELAY_REASON_SHUTDOWN "Relay is shutting down"
+
+/* What one client is charged for what the relay sends because of it
+ * (replies, its publishes times the room's members, its join announced to
+ * the others): one rate token per this many bytes, on top of the token
+ * each of its messages costs. */
+#define RELAY_BYTES_PER_TOKEN 16384
 
 /* How many rooms one connection may be in at once. */
 #define RELAY_MAX_ROOMS_PER_CLIENT 32
@@ -105,8 +112,8 @@ void relay_hub_reject (relay_hub *hub, relay_client *client, relay_reject why,
     gint64 now_us);
 
 /* `frames` control frames or continuation fragments arrived: each costs
- * what a message costs. A client that keeps sending them is closed (1008)
- * like any flooder; none of them gets an error reply. */
+ * what a message costs, with the same at most one error reply a second,
+ * and a client that keeps sending them is closed (1008) like any flooder. */
 void relay_hub_charge (relay_hub *hub, relay_client *client, unsigned frames,
     gint64 now_us);
 

@@ -64,7 +64,10 @@ request_close (relay_conn *conn, int code, const char *reason)
   conn->close_due = true;
   conn->close_code = code;
   g_strlcpy (conn->close_reason, reason, sizeof conn->close_reason);
+  /* Nothing more is read: the tap drops input, and a half-received
+   * message's buffer (up to the size limit) goes now, not at CLOSED. */
   relay_tap_condemn (conn->fd);
+  relay_rxbuf_clear (&conn->rx);
   if (!conn->shared->destroying) {
     lws_set_timeout (conn->wsi, PENDING_TIMEOUT_USER_OK, CLOSE_GRACE_S);
     lws_callback_on_writable (conn->wsi);

@@ -8,6 +8,7 @@
 #   integration/relay_channels  rooms of one name in two channels never meet
 #   integration/relay_frames  hostile frames while a healthy room keeps talking
 #   integration/relay_limits  per-address and total limits, EMFILE under ulimit -n 64
+#   integration/relay_amplify  client_data cap, repeated subscribes, bytes charged
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -17,7 +18,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web channels frames limits)
+set(relay_node_tests node web channels frames limits amplify)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

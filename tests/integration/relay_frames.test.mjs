@@ -12,11 +12,10 @@ import { connect } from 'node:net';
 import { afterEach, test } from 'node:test';
 
 import {
-  closeDrone, joinRoom, next, openDrone, rawWebsocket, startRelay, within,
+  closeDrone, healthyRoom, next, rawWebsocket, startRelay, within,
 } from './relay_helpers.mjs';
 
 const T = { timeout: 60000 };
-const ROOM = 'observable-healthy';
 let relay;
 let drones = [];
 let sockets = [];
@@ -93,52 +92,12 @@ function keepWriting(sock, make, max = 1e6) {
   });
 }
 
-// Two scaledrone-node clients in one room, each publishing a numbered
-// message every `everyMs`. stop() ends the talk and checks that each
-// received every message of both, in order; it returns the longest gap
-// (ms) between two deliveries at either client.
-async function healthyRoom(url, everyMs = 20) {
-  const a = await openDrone('healthy', url);
-  const b = await openDrone('healthy', url);
-  drones.push(a, b);
-  const rooms = [(await joinRoom(a, ROOM)).room, (await joinRoom(b, ROOM)).room];
-  const got = [[], []];
-  const times = [[], []];
-  rooms.forEach((room, i) => room.on('message', (m) => {
-    got[i].push(`${m.clientId === a.clientId ? 'a' : 'b'}${m.data.n}`);
-    times[i].push(performance.now());
-  }));
-  const sent = { a: 0, b: 0 };
-  const timer = setInterval(() => {
-    a.publish({ room: ROOM, message: { n: sent.a++ } });
-    b.publish({ room: ROOM, message: { n: sent.b++ } });
-  }, everyMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      const want = sent.a + sent.b;
-      await within(10000, 'the last messages', Promise.all(rooms.map((room, i) => new Promise((resolve) => {
-        const check = () => (got[i].length >= want ? resolve() : room.once('message', () => setImmediate(check)));
-        check();
-      }))));
-      for (const list of got) {
-        for (const who of ['a', 'b']) {
-          const seq = list.filter((x) => x[0] === who).map((x) => Number(x.slice(1)));
-          assert.deepEqual(seq, [...Array(sent[who]).keys()], `${who}'s messages, in order, none lost`);
-        }
-      }
-      let gap = 0;
-      for (const t of times) for (let i = 1; i < t.length; i++) gap = Math.max(gap, t[i] - t[i - 1]);
-      return { gap, messages: want };
-    },
-  };
-}
-
 // Runs `attack` against a fresh relay while the healthy room talks, for at
 // least `minMs`; returns the attacker's close and the room's longest gap.
 async function underAttack(t, args, attack, minMs = 1500) {
   relay = await startRelay(args);
   const room = await healthyRoom(relay.url);
+  drones.push(...room.drones);
   const { sock, closed } = await hostileSocket(relay.port);
   const started = performance.now();
   const writes = attack(sock);
@@ -154,6 +113,15 @@ async function underAttack(t, args, attack, minMs = 1500) {
     + `healthy room: ${messages} messages, longest gap ${gap.toFixed(1)} ms`);
   return { ...close, gap };
 }
+
+test('baseline: the healthy room alone, for comparing gaps', T, async (t) => {
+  relay = await startRelay([]);
+  const room = await healthyRoom(relay.url);
+  drones.push(...room.drones);
+  await within(3000, 'the talk', new Promise((r) => setTimeout(r, 1500)));
+  const { gap, messages } = await room.stop();
+  t.diagnostic(`healthy room alone: ${messages} messages, longest gap ${gap.toFixed(1)} ms`);
+});
 
 const text = (s, fin = true) => frame({ fin, opcode: 0x1, payload: Buffer.from(s) });
 

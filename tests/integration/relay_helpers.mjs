@@ -3,6 +3,7 @@
 // Every wait here is on an event and bounded by a timeout; nothing sleeps.
 // Packages come from NODE_PATH (set by ctest to the test node_modules), which
 // ES module imports ignore, hence createRequire.
+import { deepStrictEqual as assertDeepEqual } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
@@ -223,4 +224,47 @@ export function rawWebsocket(port, onFrame) {
       }
     });
   });
+}
+
+// Two scaledrone-node clients in one room, each publishing a numbered
+// message every `everyMs`. stop() ends the talk and checks that each
+// received every message of both, in order; it returns the longest gap
+// (ms) between two deliveries at either client.
+// `drones` lists both, for the caller's teardown.
+export async function healthyRoom(url, everyMs = 20) {
+  const ROOM = 'observable-healthy';
+  const a = await openDrone('healthy', url);
+  const b = await openDrone('healthy', url);
+  const rooms = [(await joinRoom(a, ROOM)).room, (await joinRoom(b, ROOM)).room];
+  const got = [[], []];
+  const times = [[], []];
+  rooms.forEach((room, i) => room.on('message', (m) => {
+    got[i].push(`${m.clientId === a.clientId ? 'a' : 'b'}${m.data.n}`);
+    times[i].push(performance.now());
+  }));
+  const sent = { a: 0, b: 0 };
+  const timer = setInterval(() => {
+    a.publish({ room: ROOM, message: { n: sent.a++ } });
+    b.publish({ room: ROOM, message: { n: sent.b++ } });
+  }, everyMs);
+  return {
+    drones: [a, b],
+    async stop() {
+      clearInterval(timer);
+      const want = sent.a + sent.b;
+      await within(10000, 'the last messages', Promise.all(rooms.map((room, i) => new Promise((resolve) => {
+        const check = () => (got[i].length >= want ? resolve() : room.once('message', () => setImmediate(check)));
+        check();
+      }))));
+      for (const list of got) {
+        for (const who of ['a', 'b']) {
+          const seq = list.filter((x) => x[0] === who).map((x) => Number(x.slice(1)));
+          assertDeepEqual(seq, [...Array(sent[who]).keys()], `${who}'s messages, in order, none lost`);
+        }
+      }
+      let gap = 0;
+      for (const t of times) for (let i = 1; i < t.length; i++) gap = Math.max(gap, t[i] - t[i - 1]);
+      return { gap, messages: want };
+    },
+  };
 }
