@@ -33,6 +33,7 @@ typedef struct {
   guint handshake_timeout_s;
   guint max_connections;     /* 0: derived from the descriptor limit */
   guint max_per_ip;          /* 0: derived from max_connections */
+  char *jwt_secret;          /* NULL: no authentication; never logged */
   bool verbose;
 } relay_config;
 

@@ -23,6 +23,8 @@ static const char *const status_sentences[RELAY_PARSE_STATUS_COUNT_] = {
   [RELAY_PARSE_NO_MESSAGE] = "Field 'message' is required",
   [RELAY_PARSE_BIG_CLIENT_DATA] =
       "Field 'client_data' must be at most 4096 bytes of JSON",
+  [RELAY_PARSE_BAD_TOKEN] =
+      "Field 'token' must be a non-empty string of at most 8192 bytes",
 };
 
 const char *
@@ -41,6 +43,7 @@ static const struct {
   { "subscribe", RELAY_FRAME_SUBSCRIBE },
   { "unsubscribe", RELAY_FRAME_UNSUBSCRIBE },
   { "publish", RELAY_FRAME_PUBLISH },
+  { "authenticate", RELAY_FRAME_AUTHENTICATE },
 };
 
 static bool
@@ -158,6 +161,13 @@ relay_frame_parse (const char *buf, size_t len, relay_frame *out)
     return RELAY_PARSE_UNKNOWN_TYPE;
   if (out->type == RELAY_FRAME_HANDSHAKE)
     return parse_handshake (out->root, out);
+  if (out->type == RELAY_FRAME_AUTHENTICATE) {
+    out->token = short_string (out->root, "token", RELAY_MAX_TOKEN_LEN);
+    if (out->token == NULL)
+      return RELAY_PARSE_BAD_TOKEN;
+    out->token_len = strlen (out->token);
+    return RELAY_PARSE_OK;
+  }
   return parse_room_frame (out->root, out);
 }
 

@@ -6,12 +6,16 @@
 #include "relay_flood.h"
 #include "relay_frame.h"
 #include "relay_id.h"
+#include "relay_jwt.h"
 #include "relay_log.h"
+#include "relay_perms.h"
 #include "relay_registry.h"
 #include "relay_reply.h"
 #include "relay_timers.h"
 
 /* Rooms with this prefix announce their members (TempChat's rooms do). */
+#define ROOM_JOINED (1u << 8)
+#define ALL_PERMS (RELAY_PERM_SUBSCRIBE | RELAY_PERM_PUBLISH)
 #define OBSERVABLE_PREFIX "observable-"
 
 struct relay_client {
@@ -20,9 +24,12 @@ struct relay_client {
   char id[RELAY_CLIENT_ID_LEN + 1];
   json_t *client_data;        /* owned; JSON null until the handshake */
   char *channel;              /* owned; NULL until the handshake */
+  relay_perms *perms;         /* owned; NULL until authenticated */
   gboolean handshaken;
   gboolean closing;           /* close requested: ignore it from now on */
-  GHashTable *rooms;          /* set of room names (owned) it is in */
+  /* Rooms it is in: name (owned) -> relay_perm bits it has there, plus
+   * ROOM_JOINED so that no value is NULL. */
+  GHashTable *rooms;
   relay_flood flood;
   guint64 bytes_owed;         /* sent on its behalf, not yet charged */
   relay_timer_state timers;
@@ -31,6 +38,7 @@ struct relay_client {
 struct relay_hub {
   relay_sink sink;
   GStrv channels;             /* NULL: any channel */
+  char *jwt_secret;           /* NULL: no authentication */
   guint rate;
   relay_timer_config timers;
   gint64 (*wall_clock_s) (void);
@@ -59,6 +67,7 @@ relay_hub_new (const relay_hub_config *cfg, const relay_sink *sink)
   if (cfg->channels != NULL && cfg->channels[0] != NULL)
     hub->channels = g_strdupv ((char **) cfg->channels);
   hub->rate = cfg->rate;
+  hub->jwt_secret = g_strdup (cfg->jwt_secret);
   hub->timers.handshake_us = cfg->handshake_timeout_us;
   hub->timers.idle_us = cfg->idle_timeout_us;
   hub->wall_clock_s = cfg->wall_clock_s ? cfg->wall_clock_s : real_clock_s;
@@ -78,6 +87,7 @@ client_free (relay_client *c)
 {
   json_decref (c->client_data);
   g_hash_table_destroy (c->rooms);
+  relay_perms_free (c->perms);
   g_free (c->channel);
   g_free (c);
 }
@@ -95,6 +105,9 @@ relay_hub_free (relay_hub *hub)
   g_hash_table_destroy (hub->clients);
   relay_registry_free (hub->registry);
   g_strfreev (hub->channels);
+  if (hub->jwt_secret != NULL)
+    memset (hub->jwt_secret, 0, strlen (hub->jwt_secret));
+  g_free (hub->jwt_secret);
   g_free (hub->too_large_text);
   g_free (hub->rate_text);
   g_free (hub);
@@ -259,9 +272,35 @@ leave_all (relay_hub *hub, relay_client *c)
   }
 }
 
+/* What `c` may do in `room`: everything when the relay has no JWT secret,
+ * else what its token permits (nothing before it authenticated). */
+static unsigned
+room_perms (const relay_hub *hub, const relay_client *c, const char *room)
+{
+  if (hub->jwt_secret == NULL)
+    return ALL_PERMS;
+  return c->perms != NULL ? relay_perms_for_room (c->perms, room) : 0;
+}
+
+static gboolean
+permitted (relay_hub *hub, relay_client *c, const relay_frame *f,
+    unsigned perms, relay_perm need)
+{
+  if (perms & need)
+    return TRUE;
+  const char *sentence = c->perms == NULL ? "Authenticate first"
+      : need == RELAY_PERM_SUBSCRIBE ? "Not permitted to subscribe to this room"
+      : "Not permitted to publish to this room";
+  send_error (hub, c, f, sentence, RELAY_STAT_ERR_FORBIDDEN);
+  return FALSE;
+}
+
 static void
 handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
 {
+  unsigned perms = room_perms (hub, c, f->room);
+  if (!permitted (hub, c, f, perms, RELAY_PERM_SUBSCRIBE))
+    return;
   gboolean again = g_hash_table_contains (c->rooms, f->room);
   if (!again && g_hash_table_size (c->rooms) >= RELAY_MAX_ROOMS_PER_CLIENT) {
     send_error (hub, c, f, "Too many rooms for one connection",
@@ -274,7 +313,8 @@ handle_subscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
     g_free (key);
     return;
   }
-  g_hash_table_add (c->rooms, g_strdup (f->room));
+  g_hash_table_insert (c->rooms, g_strdup (f->room),
+      GUINT_TO_POINTER (perms | ROOM_JOINED));
   relay_stats_inc (&hub->stats, RELAY_STAT_SUBSCRIBES);
   hub->stats.rooms_peak = MAX (hub->stats.rooms_peak,
       relay_registry_room_count (hub->registry));
@@ -303,11 +343,14 @@ handle_unsubscribe (relay_hub *hub, relay_client *c, const relay_frame *f)
 static void
 handle_publish (relay_hub *hub, relay_client *c, const relay_frame *f)
 {
-  if (!g_hash_table_contains (c->rooms, f->room)) {
+  unsigned perms = GPOINTER_TO_UINT (g_hash_table_lookup (c->rooms, f->room));
+  if (perms == 0) {
     send_error (hub, c, f, "Subscribe to the room before publishing to it",
         RELAY_STAT_ERR_NOT_SUBSCRIBED);
     return;
   }
+  if (!permitted (hub, c, f, perms, RELAY_PERM_PUBLISH))
+    return;
   char mid[RELAY_MESSAGE_ID_LEN + 1];
   if (!relay_id_generate (mid, RELAY_MESSAGE_ID_LEN)) {
     send_error (hub, c, f, "Internal error", RELAY_STAT_ERR_INTERNAL);
@@ -321,6 +364,64 @@ handle_publish (relay_hub *hub, relay_client *c, const relay_frame *f)
   relay_stats_inc (&hub->stats, RELAY_STAT_PUBLISHED);
   hub->stats.count[RELAY_STAT_DELIVERED] += members->len;
   broadcast_take (hub, members, msg, NULL);
+}
+
+/* --- authentication ------------------------------------------------------- */
+
+/* Why a verified token still does not fit this connection, or NULL. */
+static const char *
+claims_mismatch (const relay_client *c, const relay_jwt_claims *claims)
+{
+  if (strcmp (claims->channel, c->channel) != 0)
+    return "Token is for another channel";
+  if (claims->client == NULL || strcmp (claims->client, c->id) != 0)
+    return "Token is for another client";
+  return NULL;
+}
+
+/* A new token replaces the old one, and with it what the client may do in
+ * the rooms it is in already. */
+static void
+apply_token (relay_hub *hub, relay_client *c, relay_perms *perms)
+{
+  relay_perms_free (c->perms);
+  c->perms = perms;
+  GHashTableIter it;
+  gpointer room, bits;
+  g_hash_table_iter_init (&it, c->rooms);
+  while (g_hash_table_iter_next (&it, &room, &bits))
+    g_hash_table_iter_replace (&it, GUINT_TO_POINTER (ROOM_JOINED
+        | relay_perms_for_room (perms, room)));
+}
+
+static void
+handle_authenticate (relay_hub *hub, relay_client *c, const relay_frame *f)
+{
+  if (hub->jwt_secret == NULL) {
+    send_error (hub, c, f, "Authentication is not enabled on this relay",
+        RELAY_STAT_ERR_AUTH);
+    return;
+  }
+  relay_jwt_claims claims;
+  relay_jwt_status st = relay_jwt_check (f->token, f->token_len,
+      (const uint8_t *) hub->jwt_secret, strlen (hub->jwt_secret),
+      hub->wall_clock_s (), &claims);
+  const char *problem = st != RELAY_JWT_OK ? relay_jwt_status_str (st)
+                        : claims_mismatch (c, &claims);
+  relay_perms *perms = problem == NULL
+                       ? relay_perms_new (claims.permissions) : NULL;
+  if (problem == NULL && perms == NULL)
+    problem = "Token 'permissions' must map at most 32 valid regexes to "
+              "{publish, subscribe} booleans";
+  relay_jwt_claims_clear (&claims);
+  if (problem != NULL) {
+    send_error (hub, c, f, problem, RELAY_STAT_ERR_AUTH);
+    return;
+  }
+  apply_token (hub, c, perms);
+  relay_stats_inc (&hub->stats, RELAY_STAT_AUTHENTICATED);
+  send_ok (hub, c, f);
+  relay_debug ("[c%u] authenticated", c->serial);
 }
 
 /* --- handshake and dispatch ----------------------------------------------- */
@@ -381,6 +482,9 @@ dispatch (relay_hub *hub, relay_client *c, const relay_frame *f)
     break;
   case RELAY_FRAME_PUBLISH:
     handle_publish (hub, c, f);
+    break;
+  case RELAY_FRAME_AUTHENTICATE:
+    handle_authenticate (hub, c, f);
     break;
   case RELAY_FRAME_HANDSHAKE:
     break;

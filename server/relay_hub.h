@@ -16,6 +16,9 @@
  *                  callback only (resending the list was an amplifier)
  *   publish     -> {type:publish,...} to every subscriber, the sender included
  *   unsubscribe -> others get observable_member_leave (also on disconnect)
+ *   authenticate-> {callback} | {callback,error} (with a JWT secret only:
+ *                  then subscribe and publish need a valid token whose
+ *                  permissions allow the room; see relay_jwt.h)
  * Errors for frames without a callback are {type:"error",error:SENTENCE}.
  *
  * Ownership: the hub owns its clients; a relay_client pointer is valid from
@@ -77,6 +80,9 @@ typedef struct {
   guint rate;                 /* frames per second per client; 0 = no limit */
   gint64 handshake_timeout_us;/* 0 disables */
   gint64 idle_timeout_us;     /* 0 disables idle closing and pings */
+  /* HS256 secret for ScaleDrone JWT authentication; NULL: no
+   * authentication (authenticate is refused, everything else allowed). */
+  const char *jwt_secret;
   /* Unix time in seconds for publish timestamps; NULL means the real clock.
    * Tests pass a fixed one. */
   gint64 (*wall_clock_s) (void);

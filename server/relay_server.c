@@ -65,6 +65,7 @@ make_hub (const relay_config *cfg)
     .rate = cfg->rate,
     .handshake_timeout_us = (gint64) cfg->handshake_timeout_s * G_USEC_PER_SEC,
     .idle_timeout_us = (gint64) cfg->idle_timeout_s * G_USEC_PER_SEC,
+    .jwt_secret = cfg->jwt_secret,
   };
   return relay_hub_new (&hc, &relay_ws_sink);
 }

@@ -9,6 +9,7 @@
 #   integration/relay_frames  hostile frames while a healthy room keeps talking
 #   integration/relay_limits  per-address and total limits, EMFILE under ulimit -n 64
 #   integration/relay_amplify  client_data cap, repeated subscribes, bytes charged
+#   integration/relay_auth  JWT authentication with scaledrone-node authenticate()
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -18,7 +19,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web channels frames limits amplify)
+set(relay_node_tests node web channels frames limits amplify auth)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

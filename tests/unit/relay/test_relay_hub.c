@@ -544,6 +544,37 @@ test_too_many_rooms (fixture *f, gconstpointer d)
   assert_error (next (a), RELAY_MAX_ROOMS_PER_CLIENT, "Too many rooms");
 }
 
+/* --- authentication (tokens themselves: test_relay_jwt) ------------------- */
+
+static const relay_hub_config with_secret = {
+  .max_members = 10, .jwt_secret = "s3cret",
+};
+
+static void
+test_auth_required (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  g_free (handshake (f, a, "null"));
+  subscribe (f, a, "observable-x", 1);
+  assert_error (next (a), 1, "Authenticate first");
+  say (f, a, "{\"type\":\"authenticate\",\"token\":\"a.b.c\",\"callback\":2}");
+  assert_error (next (a), 2, "Token");
+  subscribe (f, a, "observable-x", 3);
+  assert_error (next (a), 3, "Authenticate first");
+  g_assert_cmpuint (relay_hub_room_count (f->hub), ==, 0);
+}
+
+static void
+test_auth_not_enabled (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  g_free (handshake (f, a, "null"));
+  say (f, a, "{\"type\":\"authenticate\",\"token\":\"a.b.c\",\"callback\":2}");
+  assert_error (next (a), 2, "not enabled");
+  subscribe (f, a, "observable-x", 3);
+  assert_ok (next (a), 3);
+}
+
 /* --- bad input and limits ------------------------------------------------- */
 
 static void
@@ -757,6 +788,10 @@ main (int argc, char **argv)
   ADD ("rooms of the same name in two channels never meet",
       test_channels_are_apart);
   ADD ("one connection may not be in too many rooms", test_too_many_rooms);
+  g_test_add ("/relay/hub/with a JWT secret, rooms need a token", fixture,
+      &with_secret, setup, test_auth_required, teardown);
+  ADD ("without a JWT secret, authenticate is refused and rooms are open",
+      test_auth_not_enabled);
   ADD ("malformed frames get an error and the connection stays usable",
       test_malformed_input);
   ADD ("binary messages get an error; oversized and unmasked ones a close",
