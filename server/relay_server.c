@@ -2,8 +2,10 @@
 #include "relay_server.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <ev.h>
 
 #include "relay_fdguard.h"
 #include "relay_log.h"
@@ -12,6 +14,10 @@
 /* How much a slow reader may have queued before it is disconnected: a
  * generous number of maximum-size messages (a room of 10 all publishing). */
 #define SEND_QUEUE_MESSAGES 32
+/* Memory freed after a burst goes back to the system when the relay turns
+ * quiet (a sweep with no frames after some), and at least this often under
+ * steady load. */
+#define TRIM_INTERVAL_US (60 * G_USEC_PER_SEC)
 /* Shutdown waits this long for clients to acknowledge the close. */
 #define SHUTDOWN_GRACE_US (2 * G_USEC_PER_SEC)
 
@@ -25,6 +31,17 @@ struct relay_server {
   lws_sorted_usec_list_t sweep;
   lws_usec_t sweep_us;
   int port;
+  /* lws runs on this libev loop (epoll), not on its own poll() loop, which
+   * walked every socket on every wakeup: with 10,000 idle connections each
+   * publish cost a pass over 10,000 descriptors. The loop is ours
+   * ("foreign" to lws) so that lws installs no signal watchers of its own
+   * and relay_signals keeps SIGTERM/SIGINT/SIGUSR1. (libuv, the other
+   * epoll-backed choice, lost the close frame of connections the relay
+   * closes with lws 4.1.6; GLib's loop polls every descriptor too.) */
+  struct ev_loop *loop;
+  guint64 frames_seen;       /* activity signature at the last sweep */
+  bool busy_since_trim;      /* frames arrived since the last trim */
+  gint64 last_trim_us;
 };
 
 /* lws' own log lines, routed to stderr with our prefix. Only errors and
@@ -47,11 +64,36 @@ sweep_interval_us (const relay_config *cfg)
   return MAX (us, 100 * LWS_US_PER_MS);
 }
 
+/* glibc keeps freed memory in its heaps; after a flood (big messages
+ * queued, thousands of connections gone) that is tens of megabytes the
+ * relay no longer uses. Give it back once things calm down. */
+static void
+maybe_trim (relay_server *srv, gint64 now)
+{
+  const relay_stats *st = relay_hub_stats (srv->shared.hub);
+  /* Connections going count too: their buffers are what a flood leaves. */
+  guint64 frames = st->count[RELAY_STAT_FRAMES]
+                   + st->count[RELAY_STAT_CONNECTIONS] + st->connections_open;
+  bool quiet = frames == srv->frames_seen;
+  srv->frames_seen = frames;
+  if (!quiet)
+    srv->busy_since_trim = true;
+  if (!srv->busy_since_trim)
+    return;
+  if (quiet || now - srv->last_trim_us >= TRIM_INTERVAL_US) {
+    malloc_trim (0);
+    srv->busy_since_trim = false;
+    srv->last_trim_us = now;
+  }
+}
+
 static void
 sweep (lws_sorted_usec_list_t *sul)
 {
   relay_server *srv = lws_container_of (sul, relay_server, sweep);
-  relay_hub_tick (srv->shared.hub, g_get_monotonic_time ());
+  gint64 now = g_get_monotonic_time ();
+  relay_hub_tick (srv->shared.hub, now);
+  maybe_trim (srv, now);
   lws_sul_schedule (srv->ctx, 0, &srv->sweep, sweep, srv->sweep_us);
 }
 
@@ -112,10 +154,13 @@ is_ipv4_literal (const char *addr)
 }
 
 static void
-fill_info (relay_server *srv, struct lws_context_creation_info *info)
+fill_info (relay_server *srv, struct lws_context_creation_info *info,
+    void **foreign_loops)
 {
   const relay_config *cfg = srv->cfg;
   memset (info, 0, sizeof *info);
+  foreign_loops[0] = srv->loop;
+  info->foreign_loops = foreign_loops;
   info->port = cfg->port;
   info->iface = cfg->listen;
   info->protocols = srv->protocols;
@@ -129,7 +174,8 @@ fill_info (relay_server *srv, struct lws_context_creation_info *info)
   /* HTTP/1.1 only: websockets over h2 would take another code path. */
   info->alpn = "http/1.1";
   info->options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS
-                  | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND;
+                  | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND
+                  | LWS_SERVER_OPTION_LIBEV;
   /* lws 4.1 binds an IPv4 literal as the IPv6 wildcard when IPv6 is on,
    * which would listen on every interface: keep IPv4 addresses on IPv4. */
   if (is_ipv4_literal (cfg->listen))
@@ -155,7 +201,13 @@ static bool
 start_lws (relay_server *srv, char **error)
 {
   struct lws_context_creation_info info;
-  fill_info (srv, &info);
+  void *foreign_loops[1];
+  srv->loop = ev_loop_new (EVBACKEND_EPOLL);
+  if (srv->loop == NULL) {
+    *error = g_strdup ("cannot create the event loop");
+    return false;
+  }
+  fill_info (srv, &info, foreign_loops);
   srv->ctx = lws_create_context (&info);
   if (srv->ctx == NULL) {
     *error = g_strdup ("cannot initialise libwebsockets");
@@ -214,6 +266,8 @@ relay_server_free (relay_server *srv)
     srv->shared.destroying = true;
     lws_context_destroy (srv->ctx);
   }
+  if (srv->loop != NULL)
+    ev_loop_destroy (srv->loop);
   relay_hub_free (srv->shared.hub);
   g_hash_table_destroy (srv->shared.admitted);
   g_free (srv->shared.pending_key);
@@ -235,7 +289,7 @@ relay_server_url (const relay_server *srv)
 void
 relay_server_service (relay_server *srv)
 {
-  lws_service (srv->ctx, 0);
+  ev_run (srv->loop, EVRUN_ONCE);
 }
 
 void
@@ -254,7 +308,7 @@ relay_server_shutdown (relay_server *srv)
       RELAY_REASON_SHUTDOWN);
   gint64 deadline = g_get_monotonic_time () + SHUTDOWN_GRACE_US;
   while (srv->shared.open > 0 && g_get_monotonic_time () < deadline)
-    lws_service (srv->ctx, 0);
+    relay_server_service (srv);
 }
 
 void

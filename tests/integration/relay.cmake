@@ -10,6 +10,7 @@
 #   integration/relay_limits  per-address and total limits, EMFILE under ulimit -n 64
 #   integration/relay_amplify  client_data cap, repeated subscribes, bytes charged
 #   integration/relay_auth  JWT authentication with scaledrone-node authenticate()
+#   integration/relay_memory  RSS comes back after a flood
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -19,7 +20,7 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web channels frames limits amplify auth)
+set(relay_node_tests node web channels frames limits amplify auth memory)
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()
