@@ -12,20 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 
-import { closeDrone, joinRoom, next, openDrone, startRelay } from './relay_helpers.mjs';
+import { joinRoom, next, testScope } from './relay_helpers.mjs';
 
 const T = { timeout: 30000 };
 const SECRET = 'test-secret-not-for-production';
 const CHANNEL = 'auth-channel';
+const scope = testScope();
 let relay;
-let drones = [];
 
-afterEach(async () => {
-  await Promise.all(drones.map(closeDrone));
-  drones = [];
-  await relay?.stop();
-  relay = undefined;
-});
+afterEach(() => scope.close());
 
 const b64url = (data) => Buffer.from(data).toString('base64url');
 
@@ -44,11 +39,7 @@ function token(clientId, over = {}, secret = SECRET) {
   return `${header}.${payload}.${sig}`;
 }
 
-async function drone() {
-  const d = await openDrone(CHANNEL, relay.url);
-  drones.push(d);
-  return d;
-}
+const drone = () => scope.drone(CHANNEL, relay.url);
 
 // drone.authenticate(t) -> the error it reports, or null.
 async function authenticate(d, t) {
@@ -65,7 +56,7 @@ async function subscribeError(d, room) {
 }
 
 test('a valid token lets the client into the rooms it permits, and no others', T, async () => {
-  relay = await startRelay(['--jwt-secret', SECRET]);
+  relay = await scope.relay(['--jwt-secret', SECRET]);
   const d = await drone();
   assert.equal(await authenticate(d, token(d.clientId)), null);
   const { room } = await joinRoom(d, 'observable-ok');
@@ -82,7 +73,7 @@ test('a valid token lets the client into the rooms it permits, and no others', T
 });
 
 test('wrong signature, expired, wrong client, wrong channel and "none" tokens are refused', T, async () => {
-  relay = await startRelay(['--jwt-secret', SECRET]);
+  relay = await scope.relay(['--jwt-secret', SECRET]);
   const d = await drone();
   const noneToken = [b64url('{"alg":"none","typ":"JWT"}'), token(d.clientId).split('.')[1], ''].join('.');
   const cases = [
@@ -103,7 +94,7 @@ test('wrong signature, expired, wrong client, wrong channel and "none" tokens ar
 });
 
 test('without a token nothing may be subscribed to', T, async () => {
-  relay = await startRelay(['--jwt-secret', SECRET]);
+  relay = await scope.relay(['--jwt-secret', SECRET]);
   const d = await drone();
   assert.match((await subscribeError(d, 'observable-ok'))?.message ?? '', /Authenticate first/);
 });
@@ -113,7 +104,7 @@ test('--jwt-secret-file reads the secret; the secret never reaches the log', T, 
   try {
     const file = join(dir, 'secret');
     writeFileSync(file, `${SECRET}\n`, { mode: 0o600 });
-    relay = await startRelay(['--jwt-secret-file', file, '--verbose']);
+    relay = await scope.relay(['--jwt-secret-file', file, '--verbose']);
     const d = await drone();
     const t = token(d.clientId);
     assert.equal(await authenticate(d, t), null);
@@ -126,7 +117,7 @@ test('--jwt-secret-file reads the secret; the secret never reaches the log', T, 
 });
 
 test('without --jwt-secret, rooms are open as before and authenticate is refused', T, async () => {
-  relay = await startRelay([]);
+  relay = await scope.relay([]);
   const d = await drone();
   await joinRoom(d, 'observable-anything');
   assert.match((await authenticate(d, token(d.clientId)))?.message ?? '', /not enabled/);

@@ -6,27 +6,18 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 
-import { closeDrone, joinRoom, next, openDrone, startRelay, within } from './relay_helpers.mjs';
+import { closeDrone, joinRoom, next, testScope, within } from './relay_helpers.mjs';
 
 const T = { timeout: 30000 };
+const scope = testScope();
 let relay;
-let drones = [];
 
-afterEach(async () => {
-  await Promise.all(drones.map(closeDrone));
-  drones = [];
-  await relay?.stop();
-  relay = undefined;
-});
+afterEach(() => scope.close());
 
-async function drone(channel) {
-  const d = await openDrone(channel, relay.url);
-  drones.push(d);
-  return d;
-}
+const drone = (channel) => scope.drone(channel, relay.url);
 
 test('two channels with the same room name share no members and no messages', T, async () => {
-  relay = await startRelay([]);
+  relay = await scope.relay([]);
   const a = await drone('app-one');
   const b = await drone('app-two');
   const { room: roomA, members: membersA } = await joinRoom(a, 'observable-lobby');

@@ -268,3 +268,28 @@ export async function healthyRoom(url, everyMs = 20) {
     },
   };
 }
+
+// What one test opens, closed after it whatever happened: make relays and
+// drones through the scope and call `scope.close()` in afterEach.
+export function testScope() {
+  let relays = [];
+  let drones = [];
+  return {
+    async relay(args, options) {
+      const r = await startRelay(args, options);
+      relays.push(r);
+      return r;
+    },
+    async drone(channel, url, options) {
+      const d = await openDrone(channel, url, options);
+      drones.push(d);
+      return d;
+    },
+    async close() {
+      await Promise.all(drones.map(closeDrone));
+      drones = [];
+      await Promise.all(relays.map((r) => r.stop()));
+      relays = [];
+    },
+  };
+}
