@@ -45,14 +45,12 @@ export function next(emitter, event, ms = 5000) {
 }
 
 // Starts the relay with `args` (plus --port 0) and waits for its listening
-// line; `nofile` lowers its descriptor limit (ulimit -n in a shell that
-// then execs the relay, so the test process keeps its own). Returns
-// { proc, url, port, stderr(), exited, stop() }.
-export async function startRelay(args = [], { env, nofile } = {}) {
-  const argv = ['--port', '0', ...args];
-  const [cmd, cmdArgs] = nofile === undefined ? [RELAY, argv]
-    : ['sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, RELAY, ...argv]];
-  const proc = spawn(cmd, cmdArgs, {
+// line. `wrap` runs it through a command, e.g. ['ip', 'netns', 'exec', ns]
+// (which execs it: the pid stays the relay's). Returns { proc, url, port,
+// stderr(), exited, stop() }.
+export async function startRelay(args = [], { env, wrap = [] } = {}) {
+  const argv = [...wrap, RELAY, '--port', '0', ...args];
+  const proc = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

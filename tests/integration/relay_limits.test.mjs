@@ -87,7 +87,9 @@ function cpuSeconds(pid) {
 
 test('out of descriptors (ulimit -n 64): the excess gets 503 at once, no spinning, a quiet log, and service after', T, async (t) => {
   // Limits set far above the descriptor limit so that EMFILE is what stops it.
-  relay = await startRelay(['--max-per-ip', '1000', '--max-connections', '1000'], { nofile: 64 });
+  // ulimit -n in a shell that execs the relay: the test keeps its own limit.
+  relay = await startRelay(['--max-per-ip', '1000', '--max-connections', '1000'],
+    { wrap: ['sh', '-c', 'ulimit -n 64 && exec "$0" "$@"'] });
   const results = await Promise.all(Array.from({ length: 120 }, () => attempt()));
   const opened = results.filter((r) => r.ws);
   const refused = results.filter((r) => r.status === 503);
