@@ -9,6 +9,7 @@
 
 #include "relay_fdguard.h"
 #include "relay_log.h"
+#include "relay_rate.h"
 #include "relay_ws.h"
 
 /* How much a slow reader may have queued before it is disconnected: a
@@ -47,10 +48,32 @@ struct relay_server {
 };
 
 /* lws' own log lines, routed to stderr with our prefix. Only errors and
- * warnings by default; they carry no room, client or channel ids. */
+ * warnings by default; they carry no room, client or channel ids. Some
+ * are per connection or per frame, which an attacker controls: at most
+ * LWS_LOG_BURST lines, then LWS_LOG_PER_S a second, and the next line
+ * printed says how many were left out. */
+#define LWS_LOG_PER_S 1
+#define LWS_LOG_BURST 20
+
 static void
 lws_log_emit (int level, const char *line)
 {
+  static relay_rate budget;
+  static bool started;
+  static guint64 left_out;
+  gint64 now = g_get_monotonic_time ();
+  if (!started) {
+    relay_rate_init (&budget, LWS_LOG_PER_S, LWS_LOG_BURST, now);
+    started = true;
+  }
+  if (!relay_log_verbose () && !relay_rate_take (&budget, now)) {
+    left_out++;
+    return;
+  }
+  if (left_out > 0)
+    fprintf (stderr, "tempchat-relay: lws: (%" G_GUINT64_FORMAT " lines left "
+        "out)\n", left_out);
+  left_out = 0;
   fprintf (stderr, "tempchat-relay: lws: %s", line);
 }
 
