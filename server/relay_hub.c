@@ -376,16 +376,27 @@ claims_mismatch (const relay_client *c, const relay_jwt_claims *claims)
     return "Token is for another channel";
   if (claims->client == NULL || strcmp (claims->client, c->id) != 0)
     return "Token is for another client";
+  if (claims->data != NULL
+      && json_dumpb (claims->data, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY)
+         > RELAY_MAX_CLIENT_DATA)
+    return "Token 'data' must be at most 4096 bytes of JSON";
   return NULL;
 }
 
 /* A new token replaces the old one, and with it what the client may do in
- * the rooms it is in already. */
+ * the rooms it is in already. Its "data" claim, as with ScaleDrone, is
+ * the client's data in observable rooms from now on (members who already
+ * know the client keep what they were told). */
 static void
-apply_token (relay_hub *hub, relay_client *c, relay_perms *perms)
+apply_token (relay_hub *hub, relay_client *c, relay_perms *perms,
+    json_t *data)
 {
   relay_perms_free (c->perms);
   c->perms = perms;
+  if (data != NULL) {
+    json_decref (c->client_data);
+    c->client_data = json_incref (data);
+  }
   GHashTableIter it;
   gpointer room, bits;
   g_hash_table_iter_init (&it, c->rooms);
@@ -413,12 +424,14 @@ handle_authenticate (relay_hub *hub, relay_client *c, const relay_frame *f)
   if (problem == NULL && perms == NULL)
     problem = "Token 'permissions' must map at most 32 valid regexes to "
               "{publish, subscribe} booleans";
+  if (problem == NULL)
+    apply_token (hub, c, perms, json_is_null (claims.data) ? NULL
+                                                          : claims.data);
   relay_jwt_claims_clear (&claims);
   if (problem != NULL) {
     send_error (hub, c, f, problem, RELAY_STAT_ERR_AUTH);
     return;
   }
-  apply_token (hub, c, perms);
   relay_stats_inc (&hub->stats, RELAY_STAT_AUTHENTICATED);
   send_ok (hub, c, f);
   relay_debug ("[c%u] authenticated", c->serial);

@@ -93,6 +93,14 @@ test('wrong signature, expired, wrong client, wrong channel and "none" tokens ar
   assert.match((await subscribeError(d, 'observable-ok'))?.message ?? '', /Authenticate first/);
 });
 
+test("the token's data claim is the client's data in observable rooms", T, async () => {
+  relay = await scope.relay(['--jwt-secret', SECRET]);
+  const d = await drone();
+  assert.equal(await authenticate(d, token(d.clientId, { data: { name: 'from-token' } })), null);
+  const { members } = await joinRoom(d, 'observable-ok');
+  assert.deepEqual(members.map((m) => m.clientData), [{ name: 'from-token' }]);
+});
+
 test('without a token nothing may be subscribed to', T, async () => {
   relay = await scope.relay(['--jwt-secret', SECRET]);
   const d = await drone();
