@@ -83,6 +83,27 @@ test_a_lost_path_is_restarted_by_either_role_then_given_up (void)
         tc_recovery_action_str (table[i].want));
 }
 
+/* Silence, not a lost check, decides: 2.5 s of it shows `disconnected`,
+ * and consent is lost only after RFC 7675's 30 s. */
+static void
+test_a_path_is_alive_until_the_peer_falls_silent (void)
+{
+  static const struct {
+    int64_t silent_ms;
+    tc_liveness want;
+  } table[] = {
+    { 0, TC_LIVENESS_ALIVE },
+    { 2499, TC_LIVENESS_ALIVE },
+    { 2500, TC_LIVENESS_SILENT },
+    { 10000, TC_LIVENESS_SILENT },   /* libnice 0.1.21 gave up here */
+    { 29999, TC_LIVENESS_SILENT },
+    { 30000, TC_LIVENESS_LOST },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpint (tc_session_liveness (table[i].silent_ms), ==,
+        table[i].want);
+}
+
 static void
 test_rtp_time_follows_pts_at_the_codec_clock (void)
 {
@@ -149,6 +170,8 @@ main (int argc, char **argv)
       test_an_ignored_offer_is_answered_after_the_glare_patience);
   g_test_add_func ("/session/policy/ice-recovery",
       test_a_lost_path_is_restarted_by_either_role_then_given_up);
+  g_test_add_func ("/session/policy/liveness",
+      test_a_path_is_alive_until_the_peer_falls_silent);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
   g_test_add_func ("/session/clock/ntp-round-trip",

@@ -115,6 +115,9 @@ struct tc_call {
   int64_t ignored_offer_us;   /* when we ignored it */
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
+  int64_t heard_us;           /* authenticated traffic from the peer last */
+  bool silent;                /* we called the path lost for its silence */
+  bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   tc_sdp_negotiated *neg;
   /* The directions our last offer or answer asked for; wanted ones that
@@ -266,6 +269,10 @@ void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
 void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);
 void tc_call_bwe_tick (tc_call *c, int64_t now_us);
 uint32_t tc_call_bwe_target (const tc_call *c);
+
+/* session_liveness.c: our own judgment of the path (RFC 7675 timing). */
+void tc_call_heard (tc_call *c, int64_t now_us);
+void tc_call_liveness_tick (tc_call *c, int64_t now_us);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -61,6 +61,15 @@ tc_recovery_action_str (tc_recovery_action a)
   return "unknown";
 }
 
+tc_liveness
+tc_session_liveness (int64_t silent_ms)
+{
+  if (silent_ms >= TC_LIVENESS_CONSENT_MS)
+    return TC_LIVENESS_LOST;
+  return silent_ms >= TC_LIVENESS_SILENT_MS ? TC_LIVENESS_SILENT
+      : TC_LIVENESS_ALIVE;
+}
+
 /* a * b / c rounded to nearest, for |a| up to ~2^40 and b up to 2^20. */
 static int64_t
 scale_round (int64_t a, int64_t b, int64_t c)

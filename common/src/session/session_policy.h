@@ -62,6 +62,27 @@ tc_recovery_action tc_session_recovery_action (bool offerer, bool failed,
 
 const char *tc_recovery_action_str (tc_recovery_action a);
 
+/* ---- is the path alive? ------------------------------------------------ */
+
+/* A path is alive while authenticated traffic from the peer arrives on it
+ * (SRTP/SRTCP that authenticates, DTLS, answered ICE checks). Silence this
+ * long shows `disconnected`, the restart trigger; Chromium marks a
+ * connection that received nothing for 2.5 s the same way. No call is
+ * that quiet: media or RTCP (0.5-1.5 s apart) flows both ways, and random
+ * loss never silences a path for 2.5 s. */
+#define TC_LIVENESS_SILENT_MS 2500
+/* RFC 7675 5.1: consent is lost after 30 s without any response. */
+#define TC_LIVENESS_CONSENT_MS 30000
+
+typedef enum {
+  TC_LIVENESS_ALIVE,    /* heard from the peer lately */
+  TC_LIVENESS_SILENT,   /* `disconnected`: keep sending, maybe restart */
+  TC_LIVENESS_LOST,     /* consent expired: stop sending (RFC 7675) */
+} tc_liveness;
+
+/* The liveness of a path that heard nothing from the peer for `silent_ms`. */
+tc_liveness tc_session_liveness (int64_t silent_ms);
+
 /* ---- RTP time ---------------------------------------------------------- */
 
 /* RTP timestamp of a frame captured at `pts_us`, when the first frame's

@@ -209,6 +209,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
       || tc_srtp_unprotect_rtp (c->srtp, buf, len, &plain, NULL) != TC_OK
       || tc_rtp_parse (buf, plain, &p) != TC_OK)
     return;
+  tc_call_heard (c, now_us);
   tc_call_twcc_on_packet (c, &p, now_us);
   bool is_rtx;
   tc_recv_stream *rx = route (c, &p, &is_rtx);

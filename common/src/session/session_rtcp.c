@@ -191,8 +191,10 @@ tc_call_on_rtcp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
   size_t plain = 0, count = 0;
   tc_rtcp_item items[TC_RTCP_MAX_ITEMS];
   if (c->srtp == NULL || !c->connected
-      || tc_srtp_unprotect_rtcp (c->srtp, buf, len, &plain, NULL) != TC_OK
-      || tc_rtcp_parse (buf, plain, items, G_N_ELEMENTS (items), &count) != TC_OK)
+      || tc_srtp_unprotect_rtcp (c->srtp, buf, len, &plain, NULL) != TC_OK)
+    return;
+  tc_call_heard (c, now_us);
+  if (tc_rtcp_parse (buf, plain, items, G_N_ELEMENTS (items), &count) != TC_OK)
     return;
   for (size_t i = 0; i < count; i++)
     on_item (c, &items[i], now_us);
