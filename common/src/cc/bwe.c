@@ -17,8 +17,13 @@
 
 #define REPORT_CHANGE 0.05
 #define REPORT_EVERY_US G_USEC_PER_SEC
-#define RESEND_SHARE 0.25
-#define RESEND_WINDOW_US (200 * 1000)
+/* Retransmissions may use up to the target rate over half a second, as
+ * libwebrtc's retransmission rate limiter allows (RtpTransportControllerSend
+ * sets it to the target; 500 ms window). A quarter of the target over
+ * 200 ms held less than one full packet at 150 kbit/s: at low targets,
+ * where loss hurts most, no NACK was answered. */
+#define RESEND_SHARE 1.0
+#define RESEND_WINDOW_US (500 * 1000)
 
 struct tc_bwe {
   tc_bwe_config cfg;
