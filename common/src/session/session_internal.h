@@ -58,6 +58,7 @@ typedef struct {
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
   unsigned width, height;
+  tc_keyframe_gate keyframes; /* the peer's PLI/FIR -> the encoder */
 } tc_send_stream;
 
 typedef struct {
