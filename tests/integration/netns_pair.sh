@@ -5,7 +5,8 @@
 # the namespaces. Names carry our PID, so parallel runs do not collide.
 #
 # Before sourcing: RELAY (the relay binary), PLUGIN_DIR, PREFIX (a short
-# tag for the names). Exit 77 (skipped) without root or iproute2.
+# tag for the names), optionally RELAY_ARGS (more relay options, split on
+# spaces). Exit 77 (skipped) without root or iproute2.
 
 [ "$(id -u)" = 0 ] && command -v ip >/dev/null \
   || { echo "needs root and ip"; exit 77; }
@@ -38,7 +39,9 @@ ip -n "$B" link set "$VB" up
 export GST_PLUGIN_PATH="$PLUGIN_DIR" GST_REGISTRY="$work/registry.bin"
 
 mkfifo "$work/relay.out"
-ip netns exec "$B" "$RELAY" --listen 10.213.0.2 --port 0 >"$work/relay.out" &
+# shellcheck disable=SC2086
+ip netns exec "$B" "$RELAY" --listen 10.213.0.2 --port 0 ${RELAY_ARGS:-} \
+  >"$work/relay.out" &
 pids="$pids $!"
 exec 5<"$work/relay.out"        # kept open: the relay may write more
 read -r line <&5 || line=""
