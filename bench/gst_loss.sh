@@ -29,7 +29,7 @@ for loss in 0 5 10; do
       "$build/tests/integration/test_gst_call" "$build/server/tempchat-relay" \
       "$build/gst-plugin" "$loss" "$secs" 2>&1 || true)
     echo "$out" | grep '^METRIC' >&2
-    m() { echo "$out" | sed -n "s/^METRIC $2loss$loss-$1=\([^ ]*\).*/\1/p"; }
+    m() { echo "$out" | sed -n "s/^METRIC ${2:-}loss$loss-$1=\([^ ]*\).*/\1/p"; }
     row "$loss%" "$run" gst "$(m frames-decoded-pct)" \
       "$(m max-video-gap-ms)ms" "$(m not-connected-reports)" \
       "$(m sender-target-bps)" "$(m nacks-sent)" "$(m plis-sent)" \
