@@ -73,6 +73,8 @@ typedef struct {
   gboolean announce;           /* child: print "video WxH" / "audio" */
   gboolean video_only;         /* leave audio pads unlinked */
   gboolean announced_video, announced_audio;
+  gint64 last_video_us;        /* arrival of the last video buffer */
+  gint64 max_gap_us;           /* between two, since the last report */
 } received;
 
 static GstPadProbeReturn
@@ -89,6 +91,10 @@ count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   video = g_str_has_prefix (gst_structure_get_name (s), "video/");
   g_mutex_lock (&r->lock);
   if (video) {
+    gint64 now = g_get_monotonic_time ();
+    if (r->video_buffers > 0)
+      r->max_gap_us = MAX (r->max_gap_us, now - r->last_video_us);
+    r->last_video_us = now;
     if (r->video_buffers++ == 0) {
       gst_structure_get_int (s, "width", &r->width);
       gst_structure_get_int (s, "height", &r->height);
@@ -188,7 +194,9 @@ element_args (const char *url, const char *room)
       : " insecure-signaling=true");
 }
 
-/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv",
+/* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
+ * zone plate at 320x240 and 360p's rates, reporting like send-report),
+ * "send-encoded", "recv", "recv-report" (recv, reporting each second),
  * "recv-encoded", "both", "both-qvga" (both, sending 320x240). */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
@@ -209,10 +217,17 @@ pipeline_desc (const char *mode, const char *url, const char *room)
         "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
         "tempchatsink name=s quality=%s %s " AUDIO_RAW " ! s.audio",
         g_str_equal (mode, "send-busy") ? "360p" : "720p", args);
+  else if (g_str_equal (mode, "send-light"))
+    /* Cheap to encode and decode on a busy machine, yet every frame
+     * changes: what a loss test measures is the network, not the CPU. */
+    desc = g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate "
+        "kt2=2 kx2=8 ky2=8 ! video/x-raw,format=I420,width=320,height=240,"
+        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_RAW
+        " ! s.audio", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
         "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
-  else if (g_str_equal (mode, "recv"))
+  else if (g_str_equal (mode, "recv") || g_str_equal (mode, "recv-report"))
     desc = g_strdup ("tempchatsrc name=r ");
   else
     desc = g_strdup ("tempchatsrc name=r decode=false ");
@@ -301,19 +316,87 @@ on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
-/* send-report: prints the sink's target-bitrate ("target N") for a test
- * driving this child from outside (bwe_tbf.sh). */
-static gboolean
-print_target (gpointer sink)
+/* The state and one direction's NACK and PLI counters of `stats`. */
+static void
+stats_fields (const GstStructure *s, const char *dir, const gchar **state,
+    guint64 *nacks, guint64 *plis)
 {
-  GstStructure *s = NULL;
-  guint64 bps = 0;
+  const GValue *v = gst_structure_get_value (s, dir);
+  const GstStructure *d = v != NULL ? gst_value_get_structure (v) : NULL;
 
-  g_object_get (sink, "stats", &s, NULL);
+  *state = gst_structure_get_string (s, "state");
+  *nacks = *plis = 0;
+  if (d != NULL) {
+    gst_structure_get_uint64 (d, "nacks", nacks);
+    gst_structure_get_uint64 (d, "plis", plis);
+  }
+}
+
+static GstPadProbeReturn
+count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+typedef struct {
+  GstElement *sink;
+  gint frames;                 /* video frames into the sink (atomic) */
+} sender_ctx;
+
+/* send-report: prints the sink's target-bitrate, then its state, the
+ * NACKs and PLIs it received and the video frames it was given ("target N
+ * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
+ * (bwe_tbf.sh, gst_loss.sh). */
+static gboolean
+print_target (gpointer data)
+{
+  sender_ctx *sc = data;
+  GstStructure *s = NULL;
+  guint64 bps = 0, nacks, plis;
+  const gchar *state;
+
+  g_object_get (sc->sink, "stats", &s, NULL);
+  stats_fields (s, "send", &state, &nacks, &plis);
   if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
-    printf ("target %" G_GUINT64_FORMAT "\n", bps);
+    printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
+        G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
+        g_atomic_int_get (&sc->frames));
     fflush (stdout);
   }
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  GstElement *src;
+  received *r;
+} report_ctx;
+
+/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS":
+ * buffers decoded so far, the longest wait between two video buffers since
+ * the last report, and the NACKs and PLIs the src sent (gst_loss.sh). */
+static gboolean
+print_report (gpointer data)
+{
+  report_ctx *rc = data;
+  GstStructure *s = NULL;
+  guint64 nacks, plis;
+  const gchar *state;
+  gint64 gap;
+
+  g_object_get (rc->src, "stats", &s, NULL);
+  stats_fields (s, "recv", &state, &nacks, &plis);
+  g_mutex_lock (&rc->r->lock);
+  gap = rc->r->max_gap_us;
+  if (rc->r->video_buffers > 0)   /* a wait still going on counts too */
+    gap = MAX (gap, g_get_monotonic_time () - rc->r->last_video_us);
+  rc->r->max_gap_us = 0;
+  printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
+      G_GUINT64_FORMAT "\n", rc->r->video_buffers, rc->r->audio_buffers,
+      gap / 1000, state, nacks, plis);
+  g_mutex_unlock (&rc->r->lock);
+  fflush (stdout);
   gst_structure_free (s);
   return G_SOURCE_CONTINUE;
 }
@@ -337,13 +420,27 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
-  guint report = sink != NULL && g_str_equal (mode, "send-report") ?
-      g_timeout_add (250, print_target, sink) : 0;
+  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0 };
+  report_ctx rc = { gst_bin_get_by_name (GST_BIN (pipe), "r"), &r };
+  GstPad *vpad = sc.sink != NULL ?
+      gst_element_get_static_pad (sc.sink, "video") : NULL;
+  if (vpad != NULL) {
+    gst_pad_add_probe (vpad, GST_PAD_PROBE_TYPE_BUFFER, count_frame,
+        &sc.frames, NULL);
+    gst_object_unref (vpad);
+  }
+  guint report = sc.sink != NULL && (g_str_equal (mode, "send-report")
+      || g_str_equal (mode, "send-light")) ?
+      g_timeout_add (250, print_target, &sc) : 0;
+  guint recv_report = rc.src != NULL && g_str_equal (mode, "recv-report") ?
+      g_timeout_add (1000, print_report, &rc) : 0;
   g_main_loop_run (loop);
   if (report != 0)
     g_source_remove (report);
-  g_clear_object (&sink);
+  if (recv_report != 0)
+    g_source_remove (recv_report);
+  g_clear_object (&sc.sink);
+  g_clear_object (&rc.src);
   pipeline_free (pipe);
   g_io_channel_unref (in);
   received_clear (&r);

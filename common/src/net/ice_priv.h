@@ -64,6 +64,8 @@ struct tc_ice {
   NiceComponentState nice_state;
   bool ever_connected;
   bool has_pair;
+  bool consent_revoked;             /* libnice refuses to send on the selected
+                                       pair until another one is selected */
 
   GQueue events;                    /* ice_event*, delivery order */
   GSource *flush_source;            /* idle delivering `events` */
@@ -94,6 +96,7 @@ void ice_local_gathering_done (tc_ice *ice);
 void ice_timeout_update (tc_ice *ice);
 void ice_timeout_cancel (tc_ice *ice);
 void ice_set_state (tc_ice *ice, tc_ice_state st, tc_ice_failure why);
+void ice_consent_revoked (tc_ice *ice);
 void ice_on_recv (NiceAgent *agent, guint stream_id, guint component_id,
     guint len, gchar *buf, gpointer data);
 

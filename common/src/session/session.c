@@ -277,6 +277,7 @@ on_tick (gpointer data)
     tc_call_poll_recv (c, now);
     tc_call_rtcp_tick (c, now);
     tc_call_bwe_tick (c, now);
+    tc_call_liveness_tick (c, now);
   }
   tc_session_update_stats (s, now);
   tc_session_negotiate_tick (s, now);  /* last: it may end the call */

@@ -58,6 +58,7 @@ typedef struct {
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
   unsigned width, height;
+  tc_keyframe_gate keyframes; /* the peer's PLI/FIR -> the encoder */
 } tc_send_stream;
 
 typedef struct {
@@ -115,6 +116,9 @@ struct tc_call {
   int64_t ignored_offer_us;   /* when we ignored it */
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
+  int64_t heard_us;           /* authenticated traffic from the peer last */
+  bool silent;                /* we called the path lost for its silence */
+  bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   int64_t exchange_us;        /* last completed offer/answer; 0: none since
                                  the last restart */
@@ -272,6 +276,10 @@ void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
 void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);
 void tc_call_bwe_tick (tc_call *c, int64_t now_us);
 uint32_t tc_call_bwe_target (const tc_call *c);
+
+/* session_liveness.c: our own judgment of the path (RFC 7675 timing). */
+void tc_call_heard (tc_call *c, int64_t now_us);
+void tc_call_liveness_tick (tc_call *c, int64_t now_us);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -86,6 +86,35 @@ tc_recovery_action_str (tc_recovery_action a)
   return "unknown";
 }
 
+tc_liveness
+tc_session_liveness (int64_t silent_ms)
+{
+  if (silent_ms >= TC_LIVENESS_CONSENT_MS)
+    return TC_LIVENESS_LOST;
+  return silent_ms >= TC_LIVENESS_SILENT_MS ? TC_LIVENESS_SILENT
+      : TC_LIVENESS_ALIVE;
+}
+
+bool
+tc_keyframe_gate_pli (tc_keyframe_gate *g, int64_t now_us)
+{
+  if (g->asked && now_us - g->last_us < TC_KEYFRAME_MIN_INTERVAL_US)
+    return false;
+  g->asked = true;
+  g->last_us = now_us;
+  return true;
+}
+
+bool
+tc_keyframe_gate_fir (tc_keyframe_gate *g, uint8_t seq_nr, int64_t now_us)
+{
+  if (g->have_fir_seq && g->fir_seq == seq_nr)
+    return false;
+  g->have_fir_seq = true;
+  g->fir_seq = seq_nr;
+  return tc_keyframe_gate_pli (g, now_us);
+}
+
 /* a * b / c rounded to nearest, for |a| up to ~2^40 and b up to 2^20. */
 static int64_t
 scale_round (int64_t a, int64_t b, int64_t c)

@@ -101,6 +101,50 @@ tc_stall_action tc_session_stall_action (bool offerer, bool connected,
     unsigned rejoins);
 
 const char *tc_stall_action_str (tc_stall_action a);
+/* ---- is the path alive? ------------------------------------------------ */
+
+/* A path is alive while authenticated traffic from the peer arrives on it
+ * (SRTP/SRTCP that authenticates, DTLS, answered ICE checks). Silence this
+ * long shows `disconnected`, the restart trigger; Chromium marks a
+ * connection that received nothing for 2.5 s the same way. No call is
+ * that quiet: media or RTCP (0.5-1.5 s apart) flows both ways, and random
+ * loss never silences a path for 2.5 s. */
+#define TC_LIVENESS_SILENT_MS 2500
+/* RFC 7675 5.1: consent is lost after 30 s without any response. */
+#define TC_LIVENESS_CONSENT_MS 30000
+
+typedef enum {
+  TC_LIVENESS_ALIVE,    /* heard from the peer lately */
+  TC_LIVENESS_SILENT,   /* `disconnected`: keep sending, maybe restart */
+  TC_LIVENESS_LOST,     /* consent expired: stop sending (RFC 7675) */
+} tc_liveness;
+
+/* The liveness of a path that heard nothing from the peer for `silent_ms`. */
+tc_liveness tc_session_liveness (int64_t silent_ms);
+
+/* ---- keyframe requests from the peer ------------------------------------- */
+
+/* A keyframe asked for within this of the last one asked of the encoder
+ * is the same keyframe: libwebrtc's EncoderRtcpFeedback lets one request
+ * through per 300 ms (kMinKeyframeSendIntervalMs). Under loss a receiver
+ * repeats its PLI until a keyframe arrives; a keyframe per PLI is a burst
+ * per PLI, more loss, more PLIs. */
+#define TC_KEYFRAME_MIN_INTERVAL_US 300000
+
+typedef struct {
+  bool asked;                 /* the encoder was asked at least once */
+  int64_t last_us;            /* then */
+  bool have_fir_seq;
+  uint8_t fir_seq;            /* of the last FIR honoured */
+} tc_keyframe_gate;
+
+/* Whether a PLI at `now_us` asks the encoder for a keyframe. */
+bool tc_keyframe_gate_pli (tc_keyframe_gate *g, int64_t now_us);
+
+/* Whether a FIR entry with `seq_nr` does: a repeated seq nr is a
+ * retransmission of a request already honoured (RFC 5104 4.3.1.2). */
+bool tc_keyframe_gate_fir (tc_keyframe_gate *g, uint8_t seq_nr,
+    int64_t now_us);
 
 /* ---- RTP time ---------------------------------------------------------- */
 

@@ -43,7 +43,11 @@ on_frame (const tc_frame *frame, void *data)
   tc_session_emit (c->s, &ev);
 }
 
-static const tc_receive_log_config recv_log_config = { 1024, 10, 20 * 1000 };
+/* 10 NACKs at most, RTT apart (20 ms at least); the first 10 ms after a
+ * hole is seen (20-30 ms after it opened, at the tick), as a reordered
+ * packet comes within a few ms on the paths we meet. */
+static const tc_receive_log_config recv_log_config = { 1024, 10, 20 * 1000,
+  10 * 1000 };
 
 static tc_jitter *
 new_jitter (tc_recv_stream *rx)
@@ -209,6 +213,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
       || tc_srtp_unprotect_rtp (c->srtp, buf, len, &plain, NULL) != TC_OK
       || tc_rtp_parse (buf, plain, &p) != TC_OK)
     return;
+  tc_call_heard (c, now_us);
   tc_call_twcc_on_packet (c, &p, now_us);
   bool is_rtx;
   tc_recv_stream *rx = route (c, &p, &is_rtx);
