@@ -70,9 +70,11 @@ typedef struct {
   gchar *audio_caps;
   guint video_buffers, audio_buffers;
   gchar *error;                /* first bus error */
+  gchar *warning;              /* first bus warning */
   gboolean announce;           /* child: print "video WxH" / "audio" */
   gboolean video_only;         /* leave audio pads unlinked */
   gboolean announced_video, announced_audio;
+  gchar *video_direction;      /* of the last tempchat/media about video */
 } received;
 
 static GstPadProbeReturn
@@ -154,7 +156,22 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       fflush (stdout);
     }
     g_error_free (err);
-  } else if (r->announce && gst_message_has_name (msg, "tempchat/media")
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+    gst_message_parse_warning (msg, &err, NULL);
+    g_mutex_lock (&r->lock);
+    if (r->warning == NULL)
+      r->warning = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (msg->src),
+          err->message);
+    g_mutex_unlock (&r->lock);
+    g_error_free (err);
+  } else if (gst_message_has_name (msg, "tempchat/media")
+      && g_str_equal (gst_structure_get_string (gst_message_get_structure
+              (msg), "kind"), "video")) {
+    g_free (r->video_direction);
+    r->video_direction = g_strdup (gst_structure_get_string
+        (gst_message_get_structure (msg), "direction"));
+  }
+  if (r->announce && gst_message_has_name (msg, "tempchat/media")
       && GST_MESSAGE_SRC (msg) != NULL
       && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
     /* "media video sendonly": what the call now carries (one element's
@@ -173,6 +190,8 @@ received_clear (received *r)
   g_free (r->video_caps);
   g_free (r->audio_caps);
   g_free (r->error);
+  g_free (r->video_direction);
+  g_free (r->warning);
   g_mutex_clear (&r->lock);
 }
 
@@ -189,7 +208,8 @@ element_args (const char *url, const char *room)
 }
 
 /* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv",
- * "recv-encoded", "both", "both-qvga" (both, sending 320x240). */
+ * "recv-encoded", "both", "both-qvga" (both, sending 320x240), "both-count"
+ * (both-qvga, printing what it received: "count VIDEO AUDIO"). */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
@@ -198,7 +218,7 @@ pipeline_desc (const char *mode, const char *url, const char *room)
 
   if (g_str_equal (mode, "send-raw") || g_str_has_prefix (mode, "both"))
     desc = g_strdup_printf ("%s ! tempchatsink name=s %s "
-        AUDIO_RAW " ! s.audio %s", g_str_equal (mode, "both-qvga")
+        AUDIO_RAW " ! s.audio %s", g_str_has_prefix (mode, "both-")
         ? VIDEO_RAW_QVGA : VIDEO_RAW, args, g_str_has_prefix (mode, "both") ?
         "tempchatsrc name=r " : "");
   else if (g_str_equal (mode, "send-busy") || g_str_equal (mode, "send-report"))
@@ -318,6 +338,26 @@ print_target (gpointer sink)
   return G_SOURCE_CONTINUE;
 }
 
+/* both-count: "count VIDEO AUDIO" (buffers received so far) when it
+ * changed. */
+static gboolean
+print_counts (gpointer data)
+{
+  received *r = data;
+  static guint last_v, last_a;
+
+  g_mutex_lock (&r->lock);
+  guint v = r->video_buffers, a = r->audio_buffers;
+  g_mutex_unlock (&r->lock);
+  if (v != last_v || a != last_a) {
+    printf ("count %u %u\n", v, a);
+    fflush (stdout);
+    last_v = v;
+    last_a = a;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 run_peer (const char *mode, const char *url, const char *room)
 {
@@ -340,9 +380,13 @@ run_peer (const char *mode, const char *url, const char *room)
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
   guint report = sink != NULL && g_str_equal (mode, "send-report") ?
       g_timeout_add (250, print_target, sink) : 0;
+  guint counts = g_str_equal (mode, "both-count") ?
+      g_timeout_add (50, print_counts, &r) : 0;
   g_main_loop_run (loop);
   if (report != 0)
     g_source_remove (report);
+  if (counts != 0)
+    g_source_remove (counts);
   g_clear_object (&sink);
   pipeline_free (pipe);
   g_io_channel_unref (in);
@@ -995,6 +1039,104 @@ test_a_sink_pipeline_joining_a_receive_only_call_starts_sending (void)
   g_free (room);
 }
 
+/* --- a sending pipeline restarted many times ------------------------------- */
+
+#define RESTARTS 20
+#define RESTART_VIDEO_FRAMES 30 /* a second of the 30 fps source, decoded */
+#define RESTART_AUDIO_BUFFERS 25
+
+typedef struct {
+  child *c;
+  guint video, audio;          /* the peer's last "count" line */
+  guint want_video, want_audio;
+} peer_counts;
+
+static void
+read_counts (peer_counts *p)
+{
+  for (guint i = p->c->lines->len; i > 0; i--) {
+    const char *l = g_ptr_array_index (p->c->lines, i - 1);
+    if (sscanf (l, "count %u %u", &p->video, &p->audio) == 2)
+      return;
+  }
+}
+
+static gboolean
+peer_counts_reached (gpointer data)
+{
+  peer_counts *p = data;
+  read_counts (p);
+  return p->c->eof
+      || (p->video >= p->want_video && p->audio >= p->want_audio);
+}
+
+typedef struct {
+  received *r;
+  const char *direction;
+} direction_wait;
+
+static gboolean
+video_direction_is (gpointer data)
+{
+  direction_wait *w = data;
+  return g_strcmp0 (w->r->video_direction, w->direction) == 0;
+}
+
+/* The README promises that a tempchatsink may stop and start again while a
+ * tempchatsrc keeps the call. Each restart renegotiates our sending on the
+ * same SSRC and the same SRTP keys: the peer must decode a second of video
+ * and hear audio after every one of 20 restarts. (The restarted stream used
+ * to take a random sequence number: about half of the restarts fell behind
+ * the SRTP window and went silent.) */
+static void
+test_a_sink_restarted_20_times_is_seen_and_heard_each_time (void)
+{
+  gchar *room = room_for ("restarts");
+  received rs = { 0 }, rr = { 0 };
+  child c = { 0 };
+  video_goal first = { &rr, 1, 320 };
+  peer_counts pc = { .c = &c };
+  direction_wait recv_only = { &rr, "recvonly" };
+  guint heard = 0;
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  child_start (&c, "both-count", the_relay.url, room);
+  child_expect (&c, "started");
+  GstElement *receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_for (got_video_of_size, &first));
+
+  for (guint i = 0; i < RESTARTS; i++) {
+    read_counts (&pc);
+    pc.want_video = pc.video + RESTART_VIDEO_FRAMES;
+    pc.want_audio = pc.audio + RESTART_AUDIO_BUFFERS;
+    g_clear_pointer (&rr.video_direction, g_free);
+    GstElement *sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+    g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+        GST_STATE_CHANGE_FAILURE);
+    gboolean reached = wait_for (peer_counts_reached, &pc);
+    g_test_message ("restart %u: peer at %u video %u audio (wanted %u, %u)",
+        i + 1, pc.video, pc.audio, pc.want_video, pc.want_audio);
+    heard += reached && !c.eof;
+    pipeline_free (sender);
+    /* The call is back to receiving only before the next start. */
+    g_assert_true (wait_for (video_direction_is, &recv_only));
+    g_assert_null (rs.error);
+    g_assert_null (rr.error);
+  }
+  g_test_message ("METRIC restarts-seen-and-heard=%u/%u", heard, RESTARTS);
+  g_assert_cmpuint (heard, ==, RESTARTS);
+  g_assert_null (rr.warning);
+
+  child_stop (&c);
+  pipeline_free (receiver);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1034,6 +1176,9 @@ main (int argc, char **argv)
       test_pipelines_joining_and_leaving_a_call_renegotiate_it);
   g_test_add_func ("/gst/call/a-sink-joining-a-receive-only-call-starts-sending",
       test_a_sink_pipeline_joining_a_receive_only_call_starts_sending);
+
+  g_test_add_func ("/gst/call/a-sink-restarted-20-times-is-seen-and-heard-"
+      "each-time", test_a_sink_restarted_20_times_is_seen_and_heard_each_time);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

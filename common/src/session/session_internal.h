@@ -48,12 +48,15 @@ typedef struct {
   uint32_t ts_base;           /* random first RTP timestamp */
   bool started;
   int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
+  uint32_t last_ts;            /* of the last frame sent */
+  int64_t last_ts_us;          /* when it was sent; 0: none yet */
   int rtx_pt;                 /* -1: resend NACKed packets as they were */
   uint32_t rtx_ssrc;
   uint16_t rtx_seq;
   char mid[TC_SDP_MAX_ID + 1];
   uint8_t ext_mid, ext_abs_send_time, ext_transport_cc;
-  tc_rtp_history *history;
+  tc_rtp_history *history;    /* plain packets for RTX; without RTX the
+                                 protected ones, resent as they went */
   uint32_t packets, octets;   /* for the SR sender info */
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
@@ -87,6 +90,17 @@ typedef struct {
   uint32_t lost;              /* from our last report block about it */
   uint8_t fraction_lost;
 } tc_recv_stream;
+
+/* Where a stopped send stream of the call left its SSRC: a restart goes on
+ * from here, because the SRTP context of the call has used every index up
+ * to `seq` (session_send.c). */
+typedef struct {
+  bool valid;
+  uint32_t ssrc, rtx_ssrc;
+  uint16_t seq, rtx_seq;      /* the next ones to use */
+  uint32_t ts;                /* of the last frame */
+  int64_t ts_us;              /* when it was sent */
+} tc_send_resume;
 
 /* Transport-wide arrivals not reported yet (session_twcc.c). */
 #define TC_TWCC_WINDOW 256
@@ -129,6 +143,8 @@ struct tc_call {
   bool failed;
   bool relayed;
   tc_send_stream tx[TC_N_KINDS];
+  tc_send_resume resume[TC_N_KINDS];
+  bool srtp_refusal_reported;
   tc_recv_stream rx[TC_N_KINDS];
   uint16_t transport_seq;
   /* Our monotonic clock minus the wrapper's pts clock, at its smallest (the
@@ -223,11 +239,15 @@ tc_status tc_call_transport_start (tc_call *c);
 void tc_call_transport_close (tc_call *c);
 void tc_call_fail (tc_call *c, tc_status st, const char *text);
 tc_status tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len);
+tc_status tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len,
+    size_t cap, size_t *out);
+tc_status tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len);
 tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
 
 /* session_send.c */
 void tc_call_setup_send (tc_call *c);
 void tc_send_stream_clear (tc_send_stream *st);
+void tc_call_stop_send (tc_call *c, int k);
 void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
