@@ -1137,6 +1137,80 @@ test_a_sink_restarted_20_times_is_seen_and_heard_each_time (void)
   g_free (room);
 }
 
+/* --- an application stopping the pipeline from a synchronous handler ------ */
+
+typedef struct {
+  GstElement *pipe;
+  gint stopped;                /* atomic: the handler's set_state returned */
+  GstStateChangeReturn ret;
+  gchar *message;              /* the message it stopped on */
+} stopper;
+
+/* On whichever thread posts: for our elements' messages that is the call's
+ * own thread. */
+static GstBusSyncReply
+stop_on_first_message (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  stopper *st = data;
+  const GstStructure *s = gst_message_get_structure (msg);
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT || s == NULL
+      || !g_str_has_prefix (gst_structure_get_name (s), "tempchat/")
+      || st->message != NULL)
+    return GST_BUS_PASS;
+  st->message = g_strdup (gst_structure_get_name (s));
+  st->ret = gst_element_set_state (st->pipe, GST_STATE_NULL);
+  g_atomic_int_set (&st->stopped, 1);
+  g_main_context_wakeup (NULL);
+  return GST_BUS_DROP;
+}
+
+static gboolean
+stopper_done (gpointer data)
+{
+  return g_atomic_int_get (&((stopper *) data)->stopped);
+}
+
+/* GStreamer lets a synchronous bus handler change the pipeline's state; one
+ * that stops it on our first message must get its pipeline stopped, not a
+ * deadlock (the message was posted with the call's lock held, on the
+ * thread that stopping joins). */
+static void
+test_a_sync_bus_handler_may_stop_the_pipeline_on_the_first_message (void)
+{
+  gchar *room = room_for ("sync-stop");
+  child c = { 0 };
+  GError *err = NULL;
+  gchar *desc = pipeline_desc ("recv", the_relay.url, room);
+  stopper st = { .pipe = gst_parse_launch (desc, &err) };
+
+  g_assert_no_error (err);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (pipe), st.pipe);
+  st.pipe = pipe;
+  GstBus *bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, stop_on_first_message, &st, NULL);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "send-raw", the_relay.url, room);
+  child_expect (&c, "started");
+
+  g_assert_true (wait_for (stopper_done, &st));
+  g_test_message ("stopped on %s", st.message);
+  g_assert_cmpint (st.ret, ==, GST_STATE_CHANGE_SUCCESS);
+  GstState state = GST_STATE_VOID_PENDING;
+  gst_element_get_state (pipe, &state, NULL, 0);
+  g_assert_cmpint (state, ==, GST_STATE_NULL);
+
+  child_stop (&c);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_free (st.message);
+  g_free (desc);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1179,6 +1253,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/call/a-sink-restarted-20-times-is-seen-and-heard-"
       "each-time", test_a_sink_restarted_20_times_is_seen_and_heard_each_time);
+
+  g_test_add_func ("/gst/call/a-sync-bus-handler-may-stop-the-pipeline-on-"
+      "the-first-message",
+      test_a_sync_bus_handler_may_stop_the_pipeline_on_the_first_message);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

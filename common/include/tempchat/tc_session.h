@@ -195,7 +195,10 @@ tc_status tc_session_set_directions (tc_session *s,
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);
 
 /* Leaves the room, closes the call, stops and joins the thread. No events
- * after it returns. Idempotent. Must not be called from the callback. */
+ * after it returns. Idempotent. Called from the event callback (on the
+ * session thread), it cannot join: the teardown then runs on that thread
+ * once the callback returned, and a tc_session_free there leaves the last
+ * of the freeing to the thread as it ends. */
 void tc_session_stop (tc_session *s);
 
 /* Stops if needed and frees. NULL-safe. */

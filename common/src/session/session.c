@@ -210,7 +210,8 @@ tc_session_new (const tc_session_config *cfg, tc_session_event_cb cb,
 void
 tc_session_emit (tc_session *s, const tc_session_event *ev)
 {
-  s->cb (s, ev, s->user_data);
+  if (!s->stopped_here)
+    s->cb (s, ev, s->user_data);
 }
 
 void
@@ -311,6 +312,13 @@ session_thread (gpointer data)
   for (int i = 0; i < 100 && g_main_context_iteration (s->ctx, FALSE); i++)
     ;
   g_main_context_pop_thread_default (s->ctx);
+  if (s->free_on_exit) {
+    /* Freed from one of its own callbacks: nobody joins this thread. */
+    GThread *self = s->thread;
+    g_clear_pointer (&s->loop, g_main_loop_unref);
+    session_free_fields (s);
+    g_thread_unref (self);
+  }
   return NULL;
 }
 
@@ -360,6 +368,21 @@ tc_session_stop (tc_session *s)
   g_mutex_unlock (&s->lock);
   if (was || s->thread == NULL)
     return;
+  if (g_thread_self () == s->thread) {
+    /* From inside one of our callbacks (an application stopping its
+     * pipeline in a synchronous bus handler): the thread cannot join
+     * itself, and the code that called back still runs on this call, so
+     * the teardown comes after it returns and no event follows. */
+    g_mutex_lock (&s->lock);
+    s->stopped_here = true;
+    g_mutex_unlock (&s->lock);
+    GSource *src = g_idle_source_new ();
+    g_source_set_priority (src, G_PRIORITY_HIGH);
+    g_source_set_callback (src, on_stop, s, NULL);
+    g_source_attach (src, s->ctx);
+    g_source_unref (src);
+    return;
+  }
   g_main_context_invoke (s->ctx, on_stop, s);
   g_thread_join (s->thread);
   s->thread = NULL;
@@ -372,6 +395,18 @@ tc_session_free (tc_session *s)
   if (s == NULL)
     return;
   tc_session_stop (s);
+  g_mutex_lock (&s->lock);
+  bool stopped_here = s->stopped_here;
+  g_mutex_unlock (&s->lock);
+  if (stopped_here && g_thread_self () == s->thread) {
+    s->free_on_exit = true;  /* session_thread frees it as it ends */
+    return;
+  }
+  if (stopped_here) {
+    /* Stopped from its own thread, freed from another: on_stop ends it. */
+    g_thread_join (s->thread);
+    g_clear_pointer (&s->loop, g_main_loop_unref);
+  }
   session_free_fields (s);
 }
 

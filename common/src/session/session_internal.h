@@ -193,6 +193,8 @@ struct tc_session {
   tc_call *call;
   GSource *tick;
   tc_session_state state;     /* session thread's copy */
+  bool stopped_here;          /* stopped from its own thread: no more events */
+  bool free_on_exit;          /* freed from its own thread: the thread frees */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
 
   /* Under lock: what other threads may read or set. */
