@@ -6,6 +6,13 @@
  * RTX; we echo only the extensions we use, under the offerer's ids; our
  * direction is what the offer allows and what we have. Sections we cannot
  * use are rejected with port 0 and left out of the BUNDLE group.
+ *
+ * We have one track and one SSRC per kind, so we serve the first usable
+ * section of each kind. A further one (a page adding a screen share as a
+ * second video track) is accepted inactive, bundled, with no SSRC, FID
+ * group or msid: JSEP (RFC 8829 5.3.1) keeps port 0 for sections that
+ * cannot be used at all, and an inactive one lets the page's transceiver
+ * live on until we could use it.
  */
 #include "sdp/sdp_internal.h"
 
@@ -103,7 +110,8 @@ echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om)
 
 static void
 accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
-    const tc_sdp_local *l, tc_sdp_setup setup, unsigned pt, tc_sdp_codec codec)
+    const tc_sdp_local *l, tc_sdp_setup setup, unsigned pt, tc_sdp_codec codec,
+    bool served)
 {
   bool video = codec != TC_SDP_CODEC_OPUS;
   bool have = video ? l->send_video : l->send_audio;
@@ -113,7 +121,8 @@ accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
       l, setup);
 
   echo_extmaps (m, offer, om);
-  m->direction = answer_direction (om->direction, have, want);
+  m->direction = served ? answer_direction (om->direction, have, want)
+      : TC_SDP_DIR_INACTIVE;
   m->rtcp_rsize = om->rtcp_rsize;
   tc_sdp_build_codec (m, codec, pt, rtx,
       video ? NULL : tc_sdp_codec_info_get (codec)->fmtp);
@@ -184,16 +193,20 @@ answer_sections (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_local *local,
     tc_sdp_setup setup)
 {
   size_t n_accepted = 0;
+  bool served_audio = false, served_video = false;
   for (size_t i = 0; i < offer->n_media; i++) {
     const tc_sdp_media *om = offer->media[i];
     tc_sdp_codec codec;
     int pt = acceptable (offer, om, local, n_accepted, &codec);
     if (pt < 0) {
       reject_section (ans, om);
-    } else {
-      accept_section (ans, offer, om, local, setup, (unsigned) pt, codec);
-      n_accepted++;
+      continue;
     }
+    bool *served = codec == TC_SDP_CODEC_OPUS ? &served_audio : &served_video;
+    accept_section (ans, offer, om, local, setup, (unsigned) pt, codec,
+        !*served);
+    *served = true;
+    n_accepted++;
   }
   return n_accepted;
 }
