@@ -356,6 +356,50 @@ test_answer_serves_one_video_section_and_leaves_a_second_inactive (void)
   g_free (text);
 }
 
+/* A 360p page writes b=AS:700 and x-google-max-bitrate=700: the most it
+ * wants to receive. The session learns it, and our 720p answer asks for no
+ * more than that either. */
+static void
+test_answer_keeps_the_offers_bandwidth_limits (void)
+{
+  static const char offer[] = HEAD "a=group:BUNDLE 0\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n" TRANSPORT ("actpass")
+    "b=AS:700\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:96 VP8/90000\r\n"
+    "a=fmtp:96 x-google-start-bitrate=500;x-google-max-bitrate=700\r\n";
+  tc_sdp_local l;
+  test_local (&l);
+  l.quality = TC_SDP_QUALITY_720P;
+  tc_sdp_negotiated *neg = NULL;
+  tc_sdp *ans = answer_for (offer, &l, &neg, NULL);
+  const tc_sdp_media *m = ans->media[0];
+
+  g_assert_cmpuint (neg->media[0].remote_max_kbps, ==, 700);
+  g_assert_cmpuint (tc_sdp_media_max_kbps (m, 96), ==, 700);
+  g_assert_cmpuint (m->common.n_bandwidths, ==, 1);
+  g_assert_cmpuint (m->common.bandwidths[0].value, ==, 700);
+  const tc_sdp_fmtp *f = tc_sdp_media_fmtp (m, 96);
+  g_assert_cmpstr (tc_sdp_fmtp_get (f, "x-google-max-bitrate"), ==, "700");
+  g_assert_cmpstr (tc_sdp_fmtp_get (f, "x-google-start-bitrate"), ==, "700");
+  tc_sdp_negotiated_free (neg);
+  tc_sdp_free (ans);
+
+  /* b=TIAS in bit/s, the lowest of all three counts; none: no limit */
+  static const struct { const char *lines; uint32_t kbps; } cases[] = {
+    { "b=TIAS:450000\r\n", 450 },
+    { "b=AS:2000\r\nb=TIAS:2500000\r\n", 2000 },
+    { "", 0 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *text = g_strdup_printf (HEAD "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+        "%sa=mid:0\r\na=rtpmap:96 VP8/90000\r\n", cases[i].lines);
+    tc_sdp *sdp = parse_text (text);
+    g_assert_cmpuint (tc_sdp_media_max_kbps (sdp->media[0], 96), ==,
+        cases[i].kbps);
+    tc_sdp_free (sdp);
+    g_free (text);
+  }
+}
+
 static void
 test_answer_setup_follows_the_offer (void)
 {
@@ -620,6 +664,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sdp/answer/serves-one-video-section-and-leaves-a-second-"
       "inactive",
       test_answer_serves_one_video_section_and_leaves_a_second_inactive);
+  g_test_add_func ("/sdp/answer/keeps-the-offers-bandwidth-limits",
+      test_answer_keeps_the_offers_bandwidth_limits);
   g_test_add_func ("/sdp/answer/setup-follows-the-offer",
       test_answer_setup_follows_the_offer);
   g_test_add_func ("/sdp/answer/reports-what-the-session-needs",

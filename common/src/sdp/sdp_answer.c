@@ -211,6 +211,20 @@ answer_sections (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_local *local,
   return n_accepted;
 }
 
+/* Our hints never ask for more than the offer's limits: the page and we
+ * then name one ceiling per video section. */
+static void
+keep_offered_limits (tc_sdp *ans, const tc_sdp *offer)
+{
+  for (size_t i = 0; i < ans->n_media; i++) {
+    tc_sdp_media *m = ans->media[i];
+    int pt = m->n_formats > 0 ? tc_sdp_media_format_pt (m, 0) : -1;
+    if (m->port != 0 && strcmp (m->kind, "video") == 0)
+      tc_sdp_cap_bandwidth (m, pt,
+          tc_sdp_media_max_kbps (offer->media[i], pt));
+  }
+}
+
 /* Gives the caller what it asked for and frees the rest. */
 static void
 hand_over (tc_sdp *ans, tc_sdp_negotiated *n, tc_sdp **answer,
@@ -271,6 +285,7 @@ tc_sdp_build_answer (const tc_sdp *offer, const tc_sdp_local *local,
     return fail (ans, why, TC_ERR_UNSUPPORTED, "no usable media section in the offer");
   answer_bundle (ans, offer);
   tc_sdp_apply_bandwidth (ans, local->quality);
+  keep_offered_limits (ans, offer);
   tc_status st = self_check (ans);
   if (st != TC_OK)
     return fail (ans, why, st, "answer would exceed the SDP limits");

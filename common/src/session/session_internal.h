@@ -48,6 +48,7 @@ typedef struct {
   uint32_t ts_base;           /* random first RTP timestamp */
   bool started;
   int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
+  uint32_t max_bps;           /* the peer's limit (b=AS...); 0: none */
   uint32_t last_ts;            /* of the last frame sent */
   int64_t last_ts_us;          /* when it was sent; 0: none yet */
   int rtx_pt;                 /* -1: resend NACKed packets as they were */
@@ -288,6 +289,7 @@ void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
 void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);
 void tc_call_bwe_tick (tc_call *c, int64_t now_us);
 uint32_t tc_call_bwe_target (const tc_call *c);
+uint32_t tc_call_send_cap (const tc_call *c, uint32_t bps);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

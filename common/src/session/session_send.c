@@ -34,6 +34,13 @@ resume_stream (const tc_send_resume *r, tc_send_stream *st, int64_t now_us)
       + (uint32_t) ((uint64_t) off_us * st->clock_rate / G_USEC_PER_SEC);
 }
 
+/* What the peer's description lets us send it, bit/s; 0: no limit. */
+static uint32_t
+peer_limit (const tc_sdp_negotiated_media *m)
+{
+  return (uint32_t) MIN ((uint64_t) m->remote_max_kbps * 1000, G_MAXUINT32);
+}
+
 static void
 setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     tc_media_kind kind)
@@ -57,6 +64,7 @@ setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     .history = tc_rtp_history_new (&hc),
   };
   g_strlcpy (st->mid, m->mid, sizeof st->mid);
+  st->max_bps = peer_limit (m);
   resume_stream (&c->resume[k], st, g_get_monotonic_time ());
 }
 
@@ -71,6 +79,9 @@ tc_call_setup_send (tc_call *c)
     if (!m->accepted || !we_send (m->direction))
       continue;
     bool audio = strcmp (m->kind, "audio") == 0;
+    /* A renegotiation may change the peer's limit on a running stream. */
+    if (c->tx[audio ? TC_KIND_AUDIO : TC_KIND_VIDEO].active)
+      c->tx[audio ? TC_KIND_AUDIO : TC_KIND_VIDEO].max_bps = peer_limit (m);
     if (audio && c->s->cfg.send_audio && !c->tx[TC_KIND_AUDIO].active)
       setup_stream (c, TC_KIND_AUDIO, m, TC_MEDIA_AUDIO);
     else if (!audio && c->s->cfg.send_video && !c->tx[TC_KIND_VIDEO].active)
