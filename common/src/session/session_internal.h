@@ -86,6 +86,8 @@ typedef struct {
   uint64_t window_bytes;
   unsigned window_frames;
   int64_t frame_arrival_us;   /* arrival of the packet completing a frame */
+  int64_t last_media_us;      /* last packet from `ssrc`; 0: none yet */
+  int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
   uint64_t packets;
   uint32_t lost;              /* from our last report block about it */

@@ -141,10 +141,17 @@ restart_stream (tc_recv_stream *rx)
       rx->kind == TC_MEDIA_VIDEO ? "video" : "audio");
 }
 
+/* Whether the SSRC bound in `ssrc` went quiet (or never spoke) by `now`. */
+static bool
+went_quiet (uint32_t ssrc, int64_t last_us, int64_t now)
+{
+  return ssrc != 0 && (last_us == 0 || now - last_us > TC_ROUTE_STOPPED_US);
+}
+
 /* Which stream a packet belongs to (session_route.h: mid, then a bound
  * SSRC, then payload type); learns the SSRC binding it implies. */
 static tc_recv_stream *
-route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
+route (tc_call *c, const tc_rtp_packet *p, int64_t now, bool *is_rtx)
 {
   tc_route_stream table[TC_N_KINDS];
   tc_recv_stream *streams[TC_N_KINDS];
@@ -155,7 +162,8 @@ route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
       continue;
     streams[n] = rx;
     table[n++] = (tc_route_stream) { rx->mid, rx->pt, rx->rtx_pt, rx->ssrc,
-      rx->rtx_ssrc };
+      rx->rtx_ssrc, went_quiet (rx->ssrc, rx->last_media_us, now),
+      went_quiet (rx->rtx_ssrc, rx->last_rtx_us, now) };
   }
   char mid[TC_SDP_MAX_ID + 1];
   tc_route r = tc_route_decide (table, n, p->ssrc, p->payload_type,
@@ -211,9 +219,10 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
     return;
   tc_call_twcc_on_packet (c, &p, now_us);
   bool is_rtx;
-  tc_recv_stream *rx = route (c, &p, &is_rtx);
+  tc_recv_stream *rx = route (c, &p, now_us, &is_rtx);
   if (rx == NULL || (is_rtx && tc_rtx_unwrap (&p, rx->pt, rx->ssrc) != TC_OK))
     return;
+  *(is_rtx ? &rx->last_rtx_us : &rx->last_media_us) = now_us;
   if (!is_rtx) {
     if (!rx->rx_started) {
       tc_rtcp_rx_stats_init (&rx->rx, rx->ssrc, rx->clock_rate);
