@@ -47,6 +47,8 @@ struct _GstTempchatCall
   guint serial;
   guint n_members;              /* under registry_lock */
 
+  gint recv_dropped;            /* atomic: frames the src could not queue */
+
   GRWLock session_lock;
   tc_session *session;
   GstTempchatDirections session_dirs;
@@ -486,7 +488,15 @@ gst_tempchat_call_get_stats (GstTempchatCall *call, tc_session_stats *out)
   if (call->session != NULL)
     ok = tc_session_get_stats (call->session, out) == TC_OK;
   g_rw_lock_reader_unlock (&call->session_lock);
+  if (ok)
+    out->dir[1].frames_dropped += (guint) g_atomic_int_get (&call->recv_dropped);
   return ok;
+}
+
+void
+gst_tempchat_call_count_recv_dropped (GstTempchatCall *call)
+{
+  g_atomic_int_inc (&call->recv_dropped);
 }
 
 guint

@@ -92,6 +92,10 @@ tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,
 gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
     tc_session_stats *out);
 
+/* One received frame the member dropped (its queue to the decoder full);
+ * counted in the stats' recv frames-dropped. Any thread. */
+void gst_tempchat_call_count_recv_dropped (GstTempchatCall *call);
+
 /* A short local number for logs ("[c3]"): never the room. */
 guint gst_tempchat_call_serial (GstTempchatCall *call);
 

@@ -80,6 +80,9 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
 /* Frames kept while a pad is being created; beyond it video waits for the
  * next keyframe. */
 #define MAX_PENDING 120
+/* Encoded bytes an appsrc may hold for its decoder (about four seconds of
+ * 1080p): a stalled downstream makes us drop, never grow. */
+#define MAX_QUEUED_BYTES (3u << 20)
 
 enum
 {
@@ -389,6 +392,14 @@ running_time_of (GstTempchatSrc *self, gint64 pts_us)
   return t > 0 ? (GstClockTime) t : 0;
 }
 
+/* Whether `len` more bytes would pass the appsrc's bound. */
+static gboolean
+queue_full (SrcStream *st, gsize len)
+{
+  return gst_app_src_get_current_level_bytes (GST_APP_SRC (st->appsrc)) + len
+      > MAX_QUEUED_BYTES;
+}
+
 /* On the session thread. */
 static void
 on_frame (GstTempchatSrc *self, const tc_session_event *ev)
@@ -420,7 +431,14 @@ on_frame (GstTempchatSrc *self, const tc_session_event *ev)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     st->discont = FALSE;
   }
-  if (st->appsrc != NULL) {
+  if (st->appsrc != NULL && queue_full (st, f->len)) {
+    /* Late video first: what follows waits for a keyframe. */
+    gst_buffer_unref (buf);
+    st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+    st->discont = TRUE;
+    if (self->call != NULL)
+      gst_tempchat_call_count_recv_dropped (self->call);
+  } else if (st->appsrc != NULL) {
     gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), buf);
   } else if (g_queue_get_length (&st->pending) < MAX_PENDING) {
     g_queue_push_tail (&st->pending, buf);

@@ -210,6 +210,8 @@ struct tc_session {
   tc_session_stats stats;
   char *debug_local_sdp;
   char *debug_remote_sdp;
+  struct tc_frame_queue *outq; /* pushed frames for the session thread */
+  bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
   unsigned debug_drop_count;  /* session thread */
 };
