@@ -209,6 +209,10 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     gst_object_unref (appsrc);
     return FALSE;
   }
+  if (dec != NULL && st->kind == TC_MEDIA_AUDIO)
+    /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
+     * the next packet's in-band FEC when the web client's Opus sent it. */
+    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
   caps = gst_caps_from_string (info->caps);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
@@ -452,6 +456,30 @@ out:
   g_mutex_unlock (&self->lock);
 }
 
+/* On the session thread: audio that never came becomes an empty buffer
+ * spanning it, as GstAudioDecoder makes of a gap event, so opusdec conceals
+ * it (PLC, or FEC from the frame after) and later audio keeps its time. */
+static void
+on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
+{
+  GstClockTime rt = running_time_of (self, ev->pts_us);
+  SrcStream *st;
+
+  g_mutex_lock (&self->lock);
+  st = self->streams[STREAM_AUDIO];
+  /* Only a decoder conceals: encoded output (decode=false) has no gaps. */
+  if (self->running && st != NULL && st->appsrc != NULL
+      && st->elements->len > 1 && GST_CLOCK_TIME_IS_VALID (rt)
+      && !queue_full (st, 0)) {
+    GstBuffer *gap = gst_buffer_new ();
+    GST_BUFFER_PTS (gap) = rt;
+    GST_BUFFER_DURATION (gap) = ev->duration_us * GST_USECOND;
+    GST_BUFFER_FLAG_SET (gap, GST_BUFFER_FLAG_GAP);
+    gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), gap);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
 /* ------------------------------------------------------------ the call */
 
 static GstTempchatDirections
@@ -469,6 +497,9 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
   switch (ev->type) {
     case TC_SESSION_EV_FRAME:
       on_frame (self, ev);
+      return;
+    case TC_SESSION_EV_AUDIO_LOST:
+      on_audio_lost (self, ev);
       return;
     case TC_SESSION_EV_NEGOTIATED:
       /* A track we only send (a call this src joined late, before the

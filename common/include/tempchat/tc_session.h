@@ -102,6 +102,12 @@ typedef enum {
                                      5 % and once a second. Without
                                      transport-cc: the peer's REMB. */
   TC_SESSION_EV_ERROR,            /* status, text, fatal */
+  TC_SESSION_EV_AUDIO_LOST,       /* kind, codec, lost_frames, pts_us of the
+                                     first, duration_us of all: received
+                                     audio that never came, told before the
+                                     frame after it so the decoder conceals
+                                     it (Opus in-band FEC from that frame,
+                                     else PLC) instead of skipping time */
 } tc_session_event_type;
 
 /* An event; pointers are borrowed for the duration of the callback. */
@@ -123,6 +129,8 @@ typedef struct {
   tc_status status;
   bool fatal;
   const char *text;  /* a sentence for the user: no ids, SDP or addresses */
+  unsigned lost_frames;  /* AUDIO_LOST */
+  int64_t duration_us;   /* AUDIO_LOST */
 } tc_session_event;
 
 typedef void (*tc_session_event_cb) (tc_session *s, const tc_session_event *ev,
@@ -152,6 +160,8 @@ typedef struct {
      * it could take them (late video first); receive, the wrapper's queue
      * to its decoder full. */
     uint64_t frames_dropped;
+    /* Receive: audio frames lost and handed to the decoder to conceal. */
+    uint64_t audio_concealed;
   } dir[2];
 } tc_session_stats;
 

@@ -87,6 +87,10 @@ typedef struct {
   unsigned window_frames;
   int64_t frame_arrival_us;   /* arrival of the packet completing a frame */
   int64_t last_media_us;      /* last packet from `ssrc`; 0: none yet */
+  bool have_audio_ts;         /* audio: the last frame handed on */
+  uint32_t audio_ts;
+  uint32_t audio_frame_ts;    /* RTP ticks per frame, as seen; 0: unknown */
+  uint64_t audio_concealed;
   int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
   uint64_t packets;

@@ -13,7 +13,9 @@
 #define JITTER_PACKETS 4096
 #define JITTER_BYTES (8u << 20)
 #define VIDEO_WAIT_US (400 * 1000)  /* room for NACK + RTX to repair a frame */
-#define AUDIO_WAIT_US (120 * 1000)
+/* Audio is not repaired (no NACK for Opus, as in browsers): wait only for
+ * reordering, then let the decoder conceal the loss. */
+#define AUDIO_WAIT_US (40 * 1000)
 #define PLI_INTERVAL_US (500 * 1000)
 #define NACK_MAX 64
 
@@ -21,6 +23,34 @@ static bool
 we_receive (tc_sdp_direction d)
 {
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
+}
+
+/* Audio frames that never came between the last one handed on and
+ * `frame`: told to the wrapper first, so its decoder conceals them (Opus
+ * recovers the last from `frame`'s in-band FEC) and audio keeps its time.
+ * A jump of a second or more is a pause (DTX) or a new stream, not loss. */
+static void
+tell_audio_lost (tc_recv_stream *rx, const tc_frame *frame, int64_t pts)
+{
+  uint32_t step = rx->audio_frame_ts != 0 ? rx->audio_frame_ts
+      : rx->clock_rate / 50;
+  uint32_t delta = frame->rtp_timestamp - rx->audio_ts;
+  bool had = rx->have_audio_ts;
+  rx->have_audio_ts = true;
+  rx->audio_ts = frame->rtp_timestamp;
+  if (!had || step == 0 || delta == 0 || delta >= rx->clock_rate)
+    return;
+  if (delta < 2 * step) {
+    rx->audio_frame_ts = delta;  /* the sender's frame size */
+    return;
+  }
+  unsigned lost = delta / step - 1;
+  int64_t frame_us = (int64_t) step * G_USEC_PER_SEC / rx->clock_rate;
+  rx->audio_concealed += lost;
+  tc_session_event ev = { .type = TC_SESSION_EV_AUDIO_LOST,
+    .kind = TC_MEDIA_AUDIO, .codec = rx->codec, .lost_frames = lost,
+    .pts_us = pts - lost * frame_us, .duration_us = lost * frame_us };
+  tc_session_emit (rx->call->s, &ev);
 }
 
 static void
@@ -37,6 +67,8 @@ on_frame (const tc_frame *frame, void *data)
     pts = rx->frame_arrival_us;
   if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
     tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
+  if (rx->kind == TC_MEDIA_AUDIO)
+    tell_audio_lost (rx, frame, pts);
   rx->window_frames++;
   tc_session_event ev = { .type = TC_SESSION_EV_FRAME, .kind = rx->kind,
     .codec = rx->codec, .frame = frame, .pts_us = pts };
@@ -136,6 +168,7 @@ restart_stream (tc_recv_stream *rx)
   tc_receive_log_free (rx->log);
   rx->log = tc_receive_log_new (&recv_log_config);
   rx->rx_started = false;
+  rx->have_audio_ts = false;
   memset (&rx->sync, 0, sizeof rx->sync);
   TC_DEBUG ("[s%u] remote %s stream changed SSRC", rx->call->s->serial,
       rx->kind == TC_MEDIA_VIDEO ? "video" : "audio");
