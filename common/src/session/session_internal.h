@@ -11,6 +11,7 @@
 #define TEMPCHAT_SESSION_INTERNAL_H
 
 #include "session/session_hooks.h"
+#include "session/media_clock.h"
 #include "session/session_policy.h"
 #include "tempchat/tc_demux.h"
 #include "tempchat/tc_dtls.h"
@@ -82,6 +83,7 @@ typedef struct {
   tc_rtcp_rx_stats rx;
   bool rx_started;
   tc_rtp_sync sync;           /* RTP <-> sender NTP from the last SR */
+  tc_media_clock clock;       /* RTP -> our time (media_clock.h) */
   int64_t last_pli_us;
   uint64_t window_bytes;
   unsigned window_frames;

@@ -58,13 +58,17 @@ on_frame (const tc_frame *frame, void *data)
 {
   tc_recv_stream *rx = data;
   tc_call *c = rx->call;
-  int64_t sender_us, pts;
-  /* After the first SR both streams share one time line (lip sync);
-   * before it, arrival time is the best we know. */
-  if (tc_rtp_sync_sender_us (&rx->sync, frame->rtp_timestamp, &sender_us))
-    pts = tc_clock_offset_map (&c->media_clock, sender_us, rx->frame_arrival_us);
-  else
-    pts = rx->frame_arrival_us;
+  int64_t sender_us, shared_us;
+  /* The stream's own RTP time line from its first frame; after an SR it
+   * moves smoothly onto the time line it shares with the peer's other
+   * stream (lip sync), never jumping (media_clock.h). */
+  bool shared = tc_rtp_sync_sender_us (&rx->sync, frame->rtp_timestamp,
+      &sender_us);
+  if (shared)
+    shared_us = tc_clock_offset_map (&c->media_clock, sender_us,
+        rx->frame_arrival_us);
+  int64_t pts = tc_media_clock_pts (&rx->clock, rx->clock_rate,
+      frame->rtp_timestamp, rx->frame_arrival_us, shared ? &shared_us : NULL);
   if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
     tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
   if (rx->kind == TC_MEDIA_AUDIO)
@@ -170,6 +174,7 @@ restart_stream (tc_recv_stream *rx)
   rx->rx_started = false;
   rx->have_audio_ts = false;
   memset (&rx->sync, 0, sizeof rx->sync);
+  memset (&rx->clock, 0, sizeof rx->clock);
   TC_DEBUG ("[s%u] remote %s stream changed SSRC", rx->call->s->serial,
       rx->kind == TC_MEDIA_VIDEO ? "video" : "audio");
 }
