@@ -324,6 +324,59 @@ test('renegotiation: a tempchatsrc added to a send-only call receives the page; 
   }
 });
 
+// A tempchatsink stopped and started 20 times while a tempchatsrc keeps the
+// call: each restart renegotiates our sending on the same SSRCs and SRTP
+// keys, and the page must decode our video and receive our audio after
+// every one (a restarted stream once took a random sequence number and
+// about half the restarts went silent at the page).
+const RESTARTS = 20;
+const RESTARTS_T = { ...STAGES, timeout: 420000 };
+
+test('a tempchatsink restarted 20 times while the tempchatsrc keeps the call is seen and heard by the page each time', RESTARTS_T, async () => {
+  const room = randomRoom();
+  // Pipeline 0 receives and keeps the call; pipeline 1 sends, on and off.
+  const g = await join(room, true, () => gst([recvArgs(room).join(' '),
+    sendArgs(room).join(' ')], 'gst-restarts', { stages: true }));
+  let heard = 0;
+  try {
+    await connected(g);
+    await assertGstReceives(g);
+    for (let i = 1; i <= RESTARTS; i++) {
+      // The page's counters start again when its receiver is re-created
+      // by a renegotiation: count what they gain, across such resets.
+      await chrome.eval(() => {
+        window.tcGained = { v: 0, a: 0, lastV: window.tc.framesDecoded(),
+          lastA: window.tc.audioPackets() };
+      });
+      g.command('start 1');
+      await g.until(() => g.count(/pipeline 1 playing/) >= i, 10000, 'the sender');
+      await waitFor(chrome, () => {
+        const r = window.tcGained;
+        const v = window.tc.framesDecoded();
+        const a = window.tc.audioPackets();
+        r.v += v >= r.lastV ? v - r.lastV : v;
+        r.a += a >= r.lastA ? a - r.lastA : a;
+        r.lastV = v;
+        r.lastA = a;
+        return r.v >= 30 && r.a >= 25;
+      }, { what: `our video and audio after restart ${i}`, timeout: 30000 });
+      heard++;
+      console.log(`restart ${i}: seen and heard`);
+      g.command('stop 1');
+      await waitFor(chrome, () => window.tc.pc.getTransceivers()
+        .filter((x) => x.mid !== null).every((x) => x.currentDirection === 'sendonly'),
+      { what: `the page sending only after stop ${i}`, timeout: 15000 });
+    }
+    console.log(`METRIC restarts-seen-and-heard=${heard}/${RESTARTS}`);
+  } catch (e) {
+    e.message += `\nrestarts seen and heard: ${heard}/${RESTARTS}\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
 // ---- older pages --------------------------------------------------------------
 
 const GLARE_TRIES = 12;
