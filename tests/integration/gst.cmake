@@ -43,7 +43,7 @@ if(TARGET tempchat-relay)
   target_compile_definitions(test_gst_call PRIVATE
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
   add_dependencies(test_gst_call tempchat-relay)
-  set_tests_properties(integration/gst_call PROPERTIES TIMEOUT 180)
+  set_tests_properties(integration/gst_call PROPERTIES TIMEOUT 420)
 else()
   set_tests_properties(integration/gst_call PROPERTIES DISABLED TRUE)
 endif()

@@ -100,6 +100,66 @@ test_lost_packets_come_back_through_nack_and_rtx (void)
   fixture_stop (&f);
 }
 
+/* Which make_opus() frame `f` is; -1 when none of the first `n`. */
+static int
+opus_index (const rx_frame *f, unsigned n)
+{
+  for (unsigned i = 0; i < n; i++) {
+    GBytes *b = make_opus (i);
+    gboolean same = g_bytes_equal (f->data, b);
+    g_bytes_unref (b);
+    if (same)
+      return (int) i;
+  }
+  return -1;
+}
+
+typedef struct {
+  unsigned audio;              /* frames received plus frames told lost */
+} audio_goal;
+
+static gboolean
+audio_accounted (peer *p, gconstpointer arg)
+{
+  const audio_goal *g = arg;
+  return p->frames[TC_MEDIA_AUDIO]->len + p->audio_lost >= g->audio;
+}
+
+/* 5 % of A's packets are lost. Audio is not resent, so every lost audio
+ * frame must be told to B's decoder (to conceal it, with Opus FEC from the
+ * frame after it) before that next frame: received and lost frames together
+ * cover every 20 ms up to the last one received, and the stats count them. */
+static void
+test_lost_audio_is_told_to_the_decoder_before_the_next_frame (void)
+{
+  fixture f;
+  fixture_start (&f, pair_new ());
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  tc_session_debug_drop_rtp (f.a.s, 20);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a };
+  send_media (senders, 1, 90, &n_audio);
+  /* the last frames may be lost with nothing after them to tell it */
+  audio_goal want = { n_audio - 5 };
+  g_assert_true (peer_wait (&f.b, audio_accounted, &want));
+
+  tc_session_stats sb;
+  tc_session_get_stats (f.b.s, &sb);
+  g_mutex_lock (&f.b.m);
+  GPtrArray *got = f.b.frames[TC_MEDIA_AUDIO];
+  unsigned received = got->len, lost = f.b.audio_lost;
+  int last = opus_index (g_ptr_array_index (got, got->len - 1), n_audio);
+  g_mutex_unlock (&f.b.m);
+  g_test_message ("METRIC audio frames sent %u received %u concealed %u",
+      n_audio, received, lost);
+  g_assert_cmpuint (lost, >, 0);
+  g_assert_cmpint (last, >=, 0);
+  g_assert_cmpuint (received + lost, ==, (unsigned) last + 1);
+  g_assert_cmpuint (sb.dir[1].audio_concealed, ==, lost);
+  fixture_stop (&f);
+}
+
 /* Flips one hex digit of the offer's a=fingerprint. */
 static void
 alter_fingerprint (tc_peer_msg *m)
@@ -440,6 +500,8 @@ main (int argc, char **argv)
       test_a_call_works_over_the_loopback_signaller);
   g_test_add_func ("/session/loopback/nack-rtx-repairs-loss",
       test_lost_packets_come_back_through_nack_and_rtx);
+  g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",
+      test_lost_audio_is_told_to_the_decoder_before_the_next_frame);
   g_test_add_func ("/session/loopback/fingerprint-mismatch-refuses-the-call",
       test_an_altered_fingerprint_refuses_the_call);
   g_test_add_func ("/session/loopback/mid-routes-when-sdp-ssrcs-are-wrong",

@@ -174,9 +174,18 @@ int64_t
 tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
     int64_t arrival_us)
 {
+  int64_t transit = arrival_us - sender_us;
   if (!off->valid) {
-    off->offset_us = arrival_us - sender_us;
-    off->valid = true;
+    *off = (tc_clock_offset) { .valid = true, .offset_us = transit,
+      .window_start_us = arrival_us, .window_min_us = transit };
+    return sender_us + off->offset_us;
+  }
+  off->window_min_us = MIN (off->window_min_us, transit);
+  if (arrival_us - off->window_start_us >= TC_CLOCK_OFFSET_WINDOW_US) {
+    off->offset_us += CLAMP (off->window_min_us - off->offset_us,
+        -TC_CLOCK_OFFSET_STEP_US, TC_CLOCK_OFFSET_STEP_US);
+    off->window_start_us = arrival_us;
+    off->window_min_us = transit;
   }
   return sender_us + off->offset_us;
 }

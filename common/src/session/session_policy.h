@@ -177,10 +177,18 @@ bool tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
 
 /* Sender wall clock -> our monotonic clock, one offset per peer so that all
  * of its streams land on one time line (lip sync). The first mapped frame
- * anchors the offset at its arrival time. */
+ * anchors the offset at its arrival time; then it follows the lowest
+ * transit (arrival minus sender time) of each TC_CLOCK_OFFSET_WINDOW_US by
+ * at most TC_CLOCK_OFFSET_STEP_US: the two clocks drift apart (tens of ppm,
+ * a tenth of a second in a half-hour call) and the time line must not
+ * drift past the jitter buffer's latency, nor jump. */
+#define TC_CLOCK_OFFSET_WINDOW_US 4000000
+#define TC_CLOCK_OFFSET_STEP_US 4000
 typedef struct {
   bool valid;
   int64_t offset_us;
+  int64_t window_start_us;
+  int64_t window_min_us;     /* lowest transit in this window */
 } tc_clock_offset;
 
 int64_t tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,

@@ -295,6 +295,36 @@ tc_call_fail (tc_call *c, tc_status st, const char *text)
 
 /* ---- protected sending -------------------------------------------------- */
 
+/* A refused protect is a bug on our side that silences media: the user
+ * hears of it once per call, not only in a debug line. */
+static void
+report_refused (tc_call *c, tc_status st)
+{
+  if (st != TC_ERR_SRTP_INDEX || c->srtp_refusal_reported)
+    return;
+  c->srtp_refusal_reported = true;
+  tc_session_emit_error (c->s, st, false,
+      "A media packet would have reused an encryption index; it was not "
+      "sent, so the peer may miss some media.");
+}
+
+tc_status
+tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len, size_t cap,
+    size_t *out)
+{
+  if (c->srtp == NULL)
+    return TC_ERR_NOT_CONNECTED;
+  tc_status st = tc_srtp_protect_rtp (c->srtp, buf, len, cap, out);
+  report_refused (c, st);
+  return st;
+}
+
+tc_status
+tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len)
+{
+  return c->srtp == NULL ? TC_ERR_NOT_CONNECTED : tc_ice_send (c->ice, pkt, len);
+}
+
 static tc_status
 send_protected (tc_call *c, const uint8_t *pkt, size_t len, bool rtcp)
 {
@@ -305,7 +335,7 @@ send_protected (tc_call *c, const uint8_t *pkt, size_t len, bool rtcp)
   memcpy (buf, pkt, len);
   tc_status st = rtcp
       ? tc_srtp_protect_rtcp (c->srtp, buf, len, sizeof buf, &out)
-      : tc_srtp_protect_rtp (c->srtp, buf, len, sizeof buf, &out);
+      : tc_call_protect_rtp (c, buf, len, sizeof buf, &out);
   return st != TC_OK ? st : tc_ice_send (c->ice, buf, out);
 }
 
