@@ -11,13 +11,22 @@
 
 #include "tempchat/tc_rtp_ext.h"
 
+/* The share of the peer's limit the encoder is given: the limit is for the
+ * stream as it arrives (RTP headers and extensions, SRTP tags, the
+ * packets a keyframe adds), and libvpx's CBR overshoots its target by a
+ * few percent over seconds, so an encoder set to the limit itself is seen
+ * a few percent above it. */
+#define CAP_HEADROOM_PERCENT 6
+
 /* `bps` within what the peer's description lets us send it (b=AS, TIAS,
  * x-google-max-bitrate), whatever the estimate or REMB says. */
 uint32_t
 tc_call_send_cap (const tc_call *c, uint32_t bps)
 {
   uint32_t max = c->tx[TC_KIND_VIDEO].max_bps;
-  return max != 0 ? MIN (bps, max) : bps;
+  if (max == 0)
+    return bps;
+  return MIN (bps, max - max / 100 * CAP_HEADROOM_PERCENT);
 }
 
 void
