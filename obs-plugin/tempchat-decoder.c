@@ -12,6 +12,8 @@ struct tempchat_decoder {
 	AVCodecContext *ctx;
 	AVPacket *pkt;
 	AVFrame *frame;
+	float *planar; /* libopus gives interleaved samples; OBS takes planes */
+	size_t planar_samples;
 };
 
 static enum AVCodecID codec_id_of(tc_sdp_codec codec)
@@ -37,6 +39,7 @@ static bool open_context(struct tempchat_decoder *dec, const AVCodec *codec)
 		AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
 		dec->ctx->sample_rate = 48000;
 		av_channel_layout_copy(&dec->ctx->ch_layout, &stereo);
+		dec->ctx->request_sample_fmt = AV_SAMPLE_FMT_FLT;
 	} else {
 		/* A call is real time: no frame threading delay. */
 		dec->ctx->thread_count = 1;
@@ -47,8 +50,10 @@ static bool open_context(struct tempchat_decoder *dec, const AVCodec *codec)
 struct tempchat_decoder *tempchat_decoder_new(tc_sdp_codec codec)
 {
 	enum AVCodecID id = codec_id_of(codec);
-	const AVCodec *c = id != AV_CODEC_ID_NONE ? avcodec_find_decoder(id)
-						   : NULL;
+	const AVCodec *c = codec == TC_SDP_CODEC_OPUS
+				   ? avcodec_find_decoder_by_name("libopus")
+			   : id != AV_CODEC_ID_NONE ? avcodec_find_decoder(id)
+						    : NULL;
 	struct tempchat_decoder *dec;
 
 	if (c == NULL)
@@ -71,6 +76,7 @@ void tempchat_decoder_free(struct tempchat_decoder *dec)
 	avcodec_free_context(&dec->ctx);
 	av_packet_free(&dec->pkt);
 	av_frame_free(&dec->frame);
+	bfree(dec->planar);
 	bfree(dec);
 }
 
@@ -125,6 +131,24 @@ bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
 	return true;
 }
 
+/* Interleaved float to the decoder's planar buffer. */
+static void deinterleave(struct tempchat_decoder *dec, const float *in,
+			 int channels, int samples, struct obs_source_audio *out)
+{
+	size_t need = (size_t)channels * (size_t)samples;
+
+	if (need > dec->planar_samples) {
+		dec->planar = brealloc(dec->planar, need * sizeof(float));
+		dec->planar_samples = need;
+	}
+	for (int c = 0; c < channels; c++) {
+		float *plane = dec->planar + (size_t)c * (size_t)samples;
+		for (int i = 0; i < samples; i++)
+			plane[i] = in[i * channels + c];
+		out->data[c] = (const uint8_t *)plane;
+	}
+}
+
 bool tempchat_decoder_audio(struct tempchat_decoder *dec, const uint8_t *data,
 			    size_t len, uint64_t timestamp_ns,
 			    struct obs_source_audio *out)
@@ -135,12 +159,12 @@ bool tempchat_decoder_audio(struct tempchat_decoder *dec, const uint8_t *data,
 	if (dec->codec != TC_SDP_CODEC_OPUS || !decode(dec, data, len))
 		return false;
 	channels = f->ch_layout.nb_channels;
-	if (f->format != AV_SAMPLE_FMT_FLTP || f->nb_samples <= 0 ||
+	if (f->format != AV_SAMPLE_FMT_FLT || f->nb_samples <= 0 ||
 	    (channels != 1 && channels != 2))
 		return false;
 	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < channels; i++)
-		out->data[i] = f->extended_data[i];
+	deinterleave(dec, (const float *)f->data[0], channels, f->nb_samples,
+		     out);
 	out->frames = (uint32_t)f->nb_samples;
 	out->speakers = channels == 2 ? SPEAKERS_STEREO : SPEAKERS_MONO;
 	out->format = AUDIO_FORMAT_FLOAT_PLANAR;

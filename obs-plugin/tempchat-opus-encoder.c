@@ -23,6 +23,7 @@ struct tempchat_opus_encoder {
 	AVPacket *pkt;
 	uint64_t epoch_ns;    /* time of sample 0 */
 	int64_t next_sample;  /* sample number of the FIFO's first sample */
+	/* next_sample + the FIFO's size is the next sample to arrive. */
 	bool started;
 };
 
@@ -92,9 +93,12 @@ static void follow_timeline(struct tempchat_opus_encoder *enc,
 
 	if (enc->started && drift <= MAX_DRIFT_NS)
 		return;
+	/* Sample numbers keep counting up (the encoder wants them to); the
+	 * epoch moves so that the next one lands at `timestamp_ns`. */
+	enc->next_sample += queued;
 	av_audio_fifo_reset(enc->fifo);
-	enc->epoch_ns = timestamp_ns;
-	enc->next_sample = 0;
+	enc->epoch_ns = timestamp_ns - (uint64_t)(enc->next_sample *
+						  1000000000LL / RATE);
 	enc->started = true;
 }
 

@@ -7,11 +7,15 @@
  *                   noted for the status line
  *   decode thread   decodes with libavcodec and hands pictures and audio to
  *                   OBS with their times, so OBS keeps them in sync
- *   OBS threads     create/update/destroy/properties (UI or scripting);
- *                   nothing here runs on OBS's video or audio thread
+ *                   and joins and leaves calls when the settings change
+ *   OBS threads     create/update/destroy/properties. OBS runs a video
+ *                   source's update on its video thread, so update only
+ *                   hands the settings over: leaving a room waits for the
+ *                   session thread, which the decode thread may do
  * Locks: session_lock guards the session pointer (held while stopping it,
  * never taken by the session thread); status_lock guards the status fields
- * and is taken by the session thread, never while stopping a session.
+ * and pending_lock the settings handed over; the session thread takes only
+ * status_lock.
  */
 #include <glib.h>
 #include <obs-module.h>
@@ -40,11 +44,14 @@
 /* Video frames waiting for the decoder beyond which we drop until the next
  * keyframe rather than fall behind. */
 #define MAX_QUEUED_VIDEO 8
+/* Audio whose time is further than this from where the last packet ended
+ * starts a new timeline (see smooth_audio_time). */
+#define AUDIO_RESYNC_NS 250000000ULL
 
 enum item_type {
 	ITEM_FRAME,
 	ITEM_CLEAR, /* the guest left and the source shows nothing */
-	ITEM_RESET, /* a new session: forget decoders and timing */
+	ITEM_RESTART, /* the settings changed: maybe join another call */
 	ITEM_QUIT,
 };
 
@@ -69,6 +76,11 @@ struct tempchat_source {
 	pthread_mutex_t status_lock;
 	struct dstr problem; /* what went wrong, for the status line */
 
+	pthread_mutex_t pending_lock;
+	struct tempchat_settings pending;
+	bool pending_send_program;
+	bool have_pending;
+
 	/* Read by the session and decode threads. */
 	volatile long latency_ms;
 	volatile bool idle_last_frame;
@@ -78,6 +90,7 @@ struct tempchat_source {
 	bool drop_until_keyframe;
 	uint64_t created_ns;
 	bool first_frame_logged;
+	bool joined; /* was in the room once */
 
 	GAsyncQueue *queue;
 	volatile long queued_video;
@@ -135,6 +148,7 @@ struct decoders {
 	struct tempchat_decoder *video;
 	struct tempchat_decoder *audio;
 	bool need_keyframe;
+	uint64_t audio_next_ns; /* where the last audio ended; 0: none */
 };
 
 static struct tempchat_decoder **decoder_for(struct decoders *d,
@@ -166,17 +180,40 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	obs_source_output_video(ts->source, &frame);
 }
 
+/* Packets arrive in bursts and their times move in steps until the
+ * sender's RTCP reports pin them down; OBS wants audio whose times follow
+ * its sample count (or it buffers more and more). So audio continues where
+ * the last packet ended, and only a larger jump (a gap, a new guest)
+ * starts from the packet's own time again. */
+static uint64_t smooth_audio_time(struct decoders *d, uint64_t t,
+				  const struct obs_source_audio *audio)
+{
+	uint64_t next = d->audio_next_ns;
+	uint64_t diff = next > t ? next - t : t - next;
+
+	if (next != 0 && diff < AUDIO_RESYNC_NS)
+		t = next;
+	d->audio_next_ns = t + (uint64_t)audio->frames * 1000000000ULL /
+				       audio->samples_per_sec;
+	return t;
+}
+
 static void decode_audio(struct tempchat_source *ts, struct decoders *d,
 			 const struct item *it)
 {
 	struct tempchat_decoder **dec = decoder_for(d, it);
 	struct obs_source_audio audio;
 
-	if (*dec != NULL &&
-	    tempchat_decoder_audio(*dec, it->data, it->len,
-				   presentation_ns(ts, it->pts_us), &audio))
-		obs_source_output_audio(ts->source, &audio);
+	uint64_t t = presentation_ns(ts, it->pts_us);
+
+	if (*dec == NULL ||
+	    !tempchat_decoder_audio(*dec, it->data, it->len, t, &audio))
+		return;
+	audio.timestamp = smooth_audio_time(d, t, &audio);
+	obs_source_output_audio(ts->source, &audio);
 }
+
+static bool restart(struct tempchat_source *ts);
 
 static void *decode_thread(void *data)
 {
@@ -199,10 +236,12 @@ static void *decode_thread(void *data)
 		case ITEM_CLEAR:
 			obs_source_output_video(ts->source, NULL);
 			break;
-		case ITEM_RESET:
-			tempchat_decoder_free(d.video);
-			tempchat_decoder_free(d.audio);
-			d = (struct decoders){.need_keyframe = true};
+		case ITEM_RESTART:
+			if (restart(ts)) {
+				tempchat_decoder_free(d.video);
+				tempchat_decoder_free(d.audio);
+				d = (struct decoders){.need_keyframe = true};
+			}
 			break;
 		case ITEM_QUIT:
 			quit = true;
@@ -263,6 +302,19 @@ static void on_error(struct tempchat_source *ts, const tc_session_event *ev)
 	set_problem(ts, tempchat_status_text(ev->status));
 }
 
+static void on_state(struct tempchat_source *ts, tc_session_state state)
+{
+	blog(LOG_INFO, "[tempchat] guest call %s", tc_session_state_str(state));
+	if (state == TC_SESSION_WAITING)
+		ts->joined = true;
+	if (state == TC_SESSION_CONNECTED || state == TC_SESSION_WAITING)
+		set_problem(ts, NULL);
+	/* The core retries an unreachable server for minutes before it
+	 * gives up; say so at the first failure. */
+	if (state == TC_SESSION_RECONNECTING && !ts->joined)
+		set_problem(ts, tempchat_status_text(TC_ERR_CONNECT));
+}
+
 static void on_session_event(tc_session *s, const tc_session_event *ev,
 			     void *data)
 {
@@ -273,11 +325,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 		on_frame(ts, ev);
 		break;
 	case TC_SESSION_EV_STATE:
-		blog(LOG_INFO, "[tempchat] guest call %s",
-		     tc_session_state_str(ev->state));
-		if (ev->state == TC_SESSION_CONNECTED ||
-		    ev->state == TC_SESSION_WAITING)
-			set_problem(ts, NULL);
+		on_state(ts, ev->state);
 		break;
 	case TC_SESSION_EV_PEER_LEFT:
 		blog(LOG_INFO, "[tempchat] the guest left");
@@ -327,9 +375,9 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 		return;
 	}
 	set_problem(ts, NULL);
-	push_item(ts, ITEM_RESET);
 	ts->drop_until_keyframe = true;
 	ts->first_frame_logged = false;
+	ts->joined = false;
 	ts->created_ns = os_gettime_ns();
 
 	tc_session_config_init(&cfg);
@@ -362,11 +410,44 @@ static const char *tempchat_source_name(void *unused)
 	return obs_module_text("TempChatGuest");
 }
 
+/* On the decode thread: joins the call the pending settings name, unless
+ * it is the one running. True when a new call started. */
+static bool restart(struct tempchat_source *ts)
+{
+	struct tempchat_settings s;
+	bool send_program, same;
+
+	pthread_mutex_lock(&ts->pending_lock);
+	if (!ts->have_pending) {
+		pthread_mutex_unlock(&ts->pending_lock);
+		return false;
+	}
+	s = ts->pending;
+	send_program = ts->pending_send_program;
+	memset(&ts->pending, 0, sizeof(ts->pending));
+	ts->have_pending = false;
+	pthread_mutex_unlock(&ts->pending_lock);
+
+	pthread_mutex_lock(&ts->session_lock);
+	/* Latency and idle apply live; only a change of call restarts it. */
+	same = tempchat_settings_equal(&s, &ts->settings) &&
+	       send_program == ts->send_program &&
+	       (ts->session != NULL || tempchat_settings_problem(&s) != NULL);
+	if (same) {
+		tempchat_settings_clear(&s);
+	} else {
+		stop_call(ts);
+		if (!ts->idle_last_frame)
+			obs_source_output_video(ts->source, NULL);
+		start_call(ts, &s, send_program);
+	}
+	pthread_mutex_unlock(&ts->session_lock);
+	return !same;
+}
+
 static void tempchat_source_update(void *data, obs_data_t *settings)
 {
 	struct tempchat_source *ts = data;
-	struct tempchat_settings s;
-	bool send_program = obs_data_get_bool(settings, OPT_SEND_PROGRAM);
 
 	os_atomic_set_long(&ts->latency_ms,
 			   (long)obs_data_get_int(settings, OPT_LATENCY_MS));
@@ -374,20 +455,13 @@ static void tempchat_source_update(void *data, obs_data_t *settings)
 		strcmp(obs_data_get_string(settings, OPT_IDLE),
 		       IDLE_LAST_FRAME) == 0;
 
-	tempchat_settings_read(&s, settings);
-	pthread_mutex_lock(&ts->session_lock);
-	/* Only a change of call restarts it: latency and idle apply live. */
-	if (tempchat_settings_equal(&s, &ts->settings) &&
-	    send_program == ts->send_program &&
-	    (ts->session != NULL || tempchat_settings_problem(&s) != NULL)) {
-		tempchat_settings_clear(&s);
-	} else {
-		stop_call(ts);
-		if (!ts->idle_last_frame)
-			push_item(ts, ITEM_CLEAR);
-		start_call(ts, &s, send_program);
-	}
-	pthread_mutex_unlock(&ts->session_lock);
+	pthread_mutex_lock(&ts->pending_lock);
+	tempchat_settings_clear(&ts->pending);
+	tempchat_settings_read(&ts->pending, settings);
+	ts->pending_send_program = obs_data_get_bool(settings, OPT_SEND_PROGRAM);
+	ts->have_pending = true;
+	pthread_mutex_unlock(&ts->pending_lock);
+	push_item(ts, ITEM_RESTART);
 }
 
 static void tempchat_source_destroy(void *data);
@@ -410,6 +484,7 @@ static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 	ts->source = source;
 	pthread_mutex_init(&ts->session_lock, NULL);
 	pthread_mutex_init(&ts->status_lock, NULL);
+	pthread_mutex_init(&ts->pending_lock, NULL);
 	ts->queue = g_async_queue_new();
 	if (pthread_create(&ts->decode_thread, NULL, decode_thread, ts) != 0) {
 		tempchat_source_destroy(ts);
@@ -428,19 +503,22 @@ static void tempchat_source_destroy(void *data)
 	struct tempchat_source *ts = data;
 	struct item *it;
 
-	pthread_mutex_lock(&ts->session_lock);
-	stop_call(ts);
-	pthread_mutex_unlock(&ts->session_lock);
+	/* The decode thread first: it may be joining a call. */
 	if (ts->decode_thread_started) {
 		push_item(ts, ITEM_QUIT);
 		pthread_join(ts->decode_thread, NULL);
 	}
+	pthread_mutex_lock(&ts->session_lock);
+	stop_call(ts); /* no event after it */
+	pthread_mutex_unlock(&ts->session_lock);
 	while ((it = g_async_queue_try_pop(ts->queue)) != NULL)
 		bfree(it);
 	g_async_queue_unref(ts->queue);
+	tempchat_settings_clear(&ts->pending);
 	dstr_free(&ts->problem);
 	pthread_mutex_destroy(&ts->session_lock);
 	pthread_mutex_destroy(&ts->status_lock);
+	pthread_mutex_destroy(&ts->pending_lock);
 	bfree(ts);
 }
 

@@ -1,0 +1,170 @@
+/* test_obs_output.c - the "TempChat Call" output in a real libobs, sending
+ * the program (a colour source on the canvas) to a real tempchatsrc through
+ * our relay (tc_obs_gst_peer recv).
+ *
+ * Run under xvfb-run. Every wait is for an event with a deadline.
+ */
+#include <glib.h>
+#include <obs.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "obs_harness.h"
+
+#define RED_ABGR 0xff0000ffLL /* colour_source takes ABGR */
+
+static obs_data_t *call_settings(const char *room)
+{
+	obs_data_t *s = obs_data_create();
+
+	obs_data_set_string(s, "room", room);
+	obs_data_set_string(s, "signaling_url", harness_relay_url());
+	obs_data_set_string(s, "channel", HARNESS_CHANNEL);
+	return s;
+}
+
+static obs_source_t *red_program(void)
+{
+	obs_data_t *s = obs_data_create();
+	obs_source_t *colour;
+
+	obs_data_set_int(s, "color", RED_ABGR);
+	obs_data_set_int(s, "width", HARNESS_CANVAS_W);
+	obs_data_set_int(s, "height", HARNESS_CANVAS_H);
+	colour = obs_source_create("color_source_v3", "red", s, NULL);
+	g_assert_nonnull(colour);
+	obs_data_release(s);
+	obs_set_output_source(0, colour);
+	return colour;
+}
+
+typedef struct {
+	long long frames, keyframes, requests, answered, dropped, bitrate;
+} sender_stats;
+
+static void get_sender_stats(obs_output_t *out, sender_stats *st)
+{
+	calldata_t cd = {0};
+
+	proc_handler_call(obs_output_get_proc_handler(out),
+			  "get_sender_stats", &cd);
+	st->frames = calldata_int(&cd, "frames");
+	st->keyframes = calldata_int(&cd, "keyframes");
+	st->requests = calldata_int(&cd, "keyframe_requests");
+	st->answered = calldata_int(&cd, "answered_requests");
+	st->dropped = calldata_int(&cd, "dropped");
+	st->bitrate = calldata_int(&cd, "bitrate");
+	calldata_free(&cd);
+}
+
+static void
+test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
+{
+	char *room = harness_new_room();
+	harness_peer *receiver =
+		harness_peer_start("recv", harness_relay_url(), room, NULL);
+	obs_source_t *colour = red_program();
+	obs_data_t *settings = call_settings(room);
+	obs_output_t *out;
+	const char *line;
+	int w = 0, h = 0;
+	unsigned r = 0, g = 0, b = 0;
+	sender_stats st;
+
+	g_assert_nonnull(harness_peer_wait_line(receiver, "started"));
+	out = obs_output_create("tempchat_output", "call", settings, NULL);
+	g_assert_nonnull(out);
+	g_assert_true(obs_output_start(out));
+
+	line = harness_peer_wait_line(receiver, "video ");
+	get_sender_stats(out, &st);
+	g_test_message("frames %lld keyframes %lld requests %lld dropped %lld",
+		       st.frames, st.keyframes, st.requests, st.dropped);
+	g_assert_nonnull(line);
+	g_test_message("receiver: %s", line);
+	g_assert_cmpint(sscanf(line, "video %d %d %u %u %u", &w, &h, &r, &g,
+			       &b),
+			==, 5);
+	g_assert_cmpint(w, ==, HARNESS_CANVAS_W);
+	g_assert_cmpint(h, ==, HARNESS_CANVAS_H);
+	g_assert_cmpuint(r, >=, 200);
+	g_assert_cmpuint(g, <=, 60);
+	g_assert_cmpuint(b, <=, 60);
+	g_assert_nonnull(harness_peer_wait_line(receiver, "audio"));
+
+	/* Every keyframe request (the one after connecting, and the
+	 * receiver's PLIs) was answered by the very next frame. */
+	get_sender_stats(out, &st);
+	g_test_message("frames %lld keyframes %lld requests %lld answered "
+		       "%lld dropped %lld bitrate %lld",
+		       st.frames, st.keyframes, st.requests, st.answered,
+		       st.dropped, st.bitrate);
+	g_assert_cmpint(st.requests, >=, 1);
+	g_assert_cmpint(st.answered, ==, st.requests);
+	g_assert_cmpint(st.keyframes, >=, st.answered);
+
+	obs_output_stop(out);
+	obs_output_release(out);
+	obs_data_release(settings);
+	obs_set_output_source(0, NULL);
+	obs_source_release(colour);
+	harness_peer_stop(receiver);
+	g_free(room);
+}
+
+static void test_bad_settings_refuse_to_start_with_a_clear_error(void)
+{
+	obs_data_t *settings = call_settings("");
+	obs_output_t *out =
+		obs_output_create("tempchat_output", "call", settings, NULL);
+
+	g_assert_false(obs_output_start(out));
+	g_test_message("last error: %s", obs_output_get_last_error(out));
+	g_assert_nonnull(strstr(obs_output_get_last_error(out),
+				"No room set"));
+
+	obs_data_set_string(settings, "room", "#bad room");
+	obs_output_update(out, settings);
+	g_assert_false(obs_output_start(out));
+	g_assert_nonnull(strstr(obs_output_get_last_error(out),
+				"not a TempChat link"));
+	obs_output_release(out);
+	obs_data_release(settings);
+}
+
+static void test_stopping_before_anyone_joined_is_clean(void)
+{
+	char *room = harness_new_room();
+	obs_data_t *settings = call_settings(room);
+	obs_output_t *out =
+		obs_output_create("tempchat_output", "call", settings, NULL);
+
+	g_assert_true(obs_output_start(out));
+	obs_output_stop(out);
+	g_assert_false(obs_output_active(out));
+	obs_output_release(out);
+	obs_data_release(settings);
+	g_free(room);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+	harness_obs_start();
+	g_test_add_func(
+		"/obs/output/the-program-arrives-at-a-tempchatsrc-at-the-"
+		"canvas-size",
+		test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size);
+	g_test_add_func("/obs/output/bad-settings-refuse-to-start-with-a-"
+			"clear-error",
+			test_bad_settings_refuse_to_start_with_a_clear_error);
+	g_test_add_func("/obs/output/stopping-before-anyone-joined-is-clean",
+			test_stopping_before_anyone_joined_is_clean);
+	ret = g_test_run();
+	harness_obs_stop();
+	harness_relay_stop();
+	g_assert_cmpint(bnum_allocs(), ==, 0);
+	return ret;
+}
