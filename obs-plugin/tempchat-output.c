@@ -43,8 +43,7 @@ struct tempchat_output {
 	bool running;
 	bool capturing;
 
-	pthread_mutex_t status_lock;
-	struct dstr problem;
+	struct tempchat_problem problem;
 
 	GAsyncQueue *control;
 	pthread_t control_thread;
@@ -52,33 +51,11 @@ struct tempchat_output {
 
 /* ------------------------------------------------------------ status */
 
-static void set_problem(struct tempchat_output *to, const char *text)
-{
-	pthread_mutex_lock(&to->status_lock);
-	if (text != NULL)
-		dstr_copy(&to->problem, text);
-	else
-		dstr_free(&to->problem);
-	pthread_mutex_unlock(&to->status_lock);
-}
-
 static void format_status(struct tempchat_output *to, struct dstr *out)
 {
-	tc_session_stats stats;
-	bool have = false;
-	struct dstr problem = {0};
-
 	pthread_mutex_lock(&to->lock);
-	if (to->session != NULL)
-		have = tc_session_get_stats(to->session, &stats) == TC_OK;
+	tempchat_status_line(out, &to->problem, to->session);
 	pthread_mutex_unlock(&to->lock);
-	pthread_mutex_lock(&to->status_lock);
-	dstr_copy_dstr(&problem, &to->problem);
-	pthread_mutex_unlock(&to->status_lock);
-	tempchat_status_format(out, dstr_is_empty(&problem) ? NULL
-							  : problem.array,
-			       have ? &stats : NULL);
-	dstr_free(&problem);
 }
 
 /* ---------------------------------------------------- control thread */
@@ -187,7 +164,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 		blog(LOG_INFO, "[tempchat] output call %s",
 		     tc_session_state_str(ev->state));
 		if (ev->state == TC_SESSION_CONNECTED) {
-			set_problem(to, NULL);
+			tempchat_problem_set(&to->problem, NULL);
 			post_control(to, CONTROL_BEGIN, TC_OK);
 		}
 		break;
@@ -195,7 +172,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 		blog(ev->fatal ? LOG_WARNING : LOG_INFO,
 		     "[tempchat] output call error %s",
 		     tc_status_name(ev->status));
-		set_problem(to, tempchat_status_text(ev->status));
+		tempchat_problem_set(&to->problem, tempchat_status_text(ev->status));
 		if (ev->fatal)
 			post_control(to, CONTROL_FAIL, ev->status);
 		break;
@@ -228,7 +205,7 @@ static void free_call(struct tempchat_output *to)
 static bool fail_start(struct tempchat_output *to, const char *message)
 {
 	blog(LOG_WARNING, "[tempchat] output not started");
-	set_problem(to, message);
+	tempchat_problem_set(&to->problem, message);
 	obs_output_set_last_error(to->output, message);
 	return false;
 }
@@ -253,7 +230,7 @@ static bool tempchat_output_start(void *data)
 		pthread_mutex_unlock(&to->lock);
 		return fail_start(to, problem);
 	}
-	set_problem(to, NULL);
+	tempchat_problem_set(&to->problem, NULL);
 	to->sender = tempchat_sender_new(ovi.output_width, ovi.output_height,
 					 to->settings.quality);
 	tc_session_config_init(&cfg);
@@ -355,7 +332,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 	to->output = output;
 	pthread_mutex_init(&to->lock, NULL);
 	pthread_mutex_init(&to->control_lock, NULL);
-	pthread_mutex_init(&to->status_lock, NULL);
+	tempchat_problem_init(&to->problem);
 	to->control = g_async_queue_new();
 	if (pthread_create(&to->control_thread, NULL, control_thread, to) !=
 	    0) {
@@ -391,10 +368,9 @@ static void tempchat_output_destroy(void *data)
 	while ((c = g_async_queue_try_pop(to->control)) != NULL)
 		bfree(c);
 	g_async_queue_unref(to->control);
-	dstr_free(&to->problem);
 	pthread_mutex_destroy(&to->lock);
 	pthread_mutex_destroy(&to->control_lock);
-	pthread_mutex_destroy(&to->status_lock);
+	tempchat_problem_free(&to->problem);
 	bfree(to);
 }
 

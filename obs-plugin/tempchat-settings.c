@@ -25,36 +25,37 @@ void tempchat_settings_defaults(obs_data_t *settings)
 	obs_data_set_default_bool(settings, OPT_RELAY_ONLY, false);
 }
 
+void tempchat_add_text(obs_properties_t *props, const char *key,
+		       const char *label, const char *tooltip,
+		       enum obs_text_type type)
+{
+	obs_property_t *p = obs_properties_add_text(
+		props, key, obs_module_text(label), type);
+
+	if (tooltip != NULL)
+		obs_property_set_long_description(p, obs_module_text(tooltip));
+}
+
 void tempchat_settings_add_properties(obs_properties_t *props)
 {
 	obs_property_t *p;
 
 	/* Anyone with the room can join the call: shown like a password. */
-	obs_properties_add_text(props, OPT_ROOM, obs_module_text("Room"),
-				OBS_TEXT_PASSWORD);
-	p = obs_properties_add_text(props, OPT_SIGNALING_URL,
-				    obs_module_text("SignalingUrl"),
-				    OBS_TEXT_DEFAULT);
-	obs_property_set_long_description(
-		p, obs_module_text("SignalingUrl.Tooltip"));
-	obs_properties_add_text(props, OPT_CHANNEL,
-				obs_module_text("Channel"), OBS_TEXT_DEFAULT);
-	p = obs_properties_add_text(props, OPT_STUN, obs_module_text("Stun"),
-				    OBS_TEXT_DEFAULT);
-	obs_property_set_long_description(p,
-					  obs_module_text("Stun.Tooltip"));
-	p = obs_properties_add_text(props, OPT_TURN, obs_module_text("Turn"),
-				    OBS_TEXT_DEFAULT);
-	obs_property_set_long_description(p,
-					  obs_module_text("Turn.Tooltip"));
-	obs_properties_add_text(props, OPT_TURN_SECRET,
-				obs_module_text("TurnSecret"),
-				OBS_TEXT_PASSWORD);
-	obs_properties_add_text(props, OPT_TURN_USER,
-				obs_module_text("TurnUser"), OBS_TEXT_DEFAULT);
-	obs_properties_add_text(props, OPT_TURN_PASSWORD,
-				obs_module_text("TurnPassword"),
-				OBS_TEXT_PASSWORD);
+	tempchat_add_text(props, OPT_ROOM, "Room", NULL, OBS_TEXT_PASSWORD);
+	tempchat_add_text(props, OPT_SIGNALING_URL, "SignalingUrl",
+			  "SignalingUrl.Tooltip", OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_CHANNEL, "Channel", NULL,
+			  OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_STUN, "Stun", "Stun.Tooltip",
+			  OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_TURN, "Turn", "Turn.Tooltip",
+			  OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_TURN_SECRET, "TurnSecret", NULL,
+			  OBS_TEXT_PASSWORD);
+	tempchat_add_text(props, OPT_TURN_USER, "TurnUser", NULL,
+			  OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_TURN_PASSWORD, "TurnPassword", NULL,
+			  OBS_TEXT_PASSWORD);
 	obs_properties_add_bool(props, OPT_RELAY_ONLY,
 				obs_module_text("RelayOnly"));
 	p = obs_properties_add_list(props, OPT_QUALITY,

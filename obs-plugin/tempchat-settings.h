@@ -38,6 +38,11 @@ struct tempchat_settings {
 
 void tempchat_settings_defaults(obs_data_t *settings);
 
+/* A text property whose label (and tooltip, unless NULL) are locale keys. */
+void tempchat_add_text(obs_properties_t *props, const char *key,
+		       const char *label, const char *tooltip,
+		       enum obs_text_type type);
+
 /* Adds the connection properties, labels from the locale. */
 void tempchat_settings_add_properties(obs_properties_t *props);
 

@@ -13,9 +13,9 @@
  *                   hands the settings over: leaving a room waits for the
  *                   session thread, which the decode thread may do
  * Locks: session_lock guards the session pointer (held while stopping it,
- * never taken by the session thread); status_lock guards the status fields
- * and pending_lock the settings handed over; the session thread takes only
- * status_lock.
+ * never taken by the session thread); pending_lock guards the settings
+ * handed over; the problem (tempchat-status.h) has its own, the only one
+ * the session thread takes.
  */
 #include <glib.h>
 #include <obs-module.h>
@@ -73,8 +73,7 @@ struct tempchat_source {
 	struct tempchat_settings settings; /* of the running session */
 	struct tempchat_sender *sender;    /* send_program */
 
-	pthread_mutex_t status_lock;
-	struct dstr problem; /* what went wrong, for the status line */
+	struct tempchat_problem problem; /* for the status line */
 
 	pthread_mutex_t pending_lock;
 	struct tempchat_settings pending;
@@ -100,33 +99,11 @@ struct tempchat_source {
 
 /* ----------------------------------------------------------- status */
 
-static void set_problem(struct tempchat_source *ts, const char *text)
-{
-	pthread_mutex_lock(&ts->status_lock);
-	if (text != NULL)
-		dstr_copy(&ts->problem, text);
-	else
-		dstr_free(&ts->problem);
-	pthread_mutex_unlock(&ts->status_lock);
-}
-
 static void format_status(struct tempchat_source *ts, struct dstr *out)
 {
-	tc_session_stats stats;
-	bool have = false;
-	struct dstr problem = {0};
-
 	pthread_mutex_lock(&ts->session_lock);
-	if (ts->session != NULL)
-		have = tc_session_get_stats(ts->session, &stats) == TC_OK;
+	tempchat_status_line(out, &ts->problem, ts->session);
 	pthread_mutex_unlock(&ts->session_lock);
-	pthread_mutex_lock(&ts->status_lock);
-	dstr_copy_dstr(&problem, &ts->problem);
-	pthread_mutex_unlock(&ts->status_lock);
-	tempchat_status_format(out, dstr_is_empty(&problem) ? NULL
-							  : problem.array,
-			       have ? &stats : NULL);
-	dstr_free(&problem);
 }
 
 /* ----------------------------------------------------- decode thread */
@@ -299,7 +276,7 @@ static void on_error(struct tempchat_source *ts, const tc_session_event *ev)
 	 * want in a log. */
 	blog(ev->fatal ? LOG_WARNING : LOG_INFO, "[tempchat] call error %s",
 	     tc_status_name(ev->status));
-	set_problem(ts, tempchat_status_text(ev->status));
+	tempchat_problem_set(&ts->problem, tempchat_status_text(ev->status));
 }
 
 static void on_state(struct tempchat_source *ts, tc_session_state state)
@@ -308,11 +285,11 @@ static void on_state(struct tempchat_source *ts, tc_session_state state)
 	if (state == TC_SESSION_WAITING)
 		ts->joined = true;
 	if (state == TC_SESSION_CONNECTED || state == TC_SESSION_WAITING)
-		set_problem(ts, NULL);
+		tempchat_problem_set(&ts->problem, NULL);
 	/* The core retries an unreachable server for minutes before it
 	 * gives up; say so at the first failure. */
 	if (state == TC_SESSION_RECONNECTING && !ts->joined)
-		set_problem(ts, tempchat_status_text(TC_ERR_CONNECT));
+		tempchat_problem_set(&ts->problem, tempchat_status_text(TC_ERR_CONNECT));
 }
 
 static void on_session_event(tc_session *s, const tc_session_event *ev,
@@ -371,10 +348,10 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	if (problem != NULL) {
 		blog(LOG_INFO, "[tempchat] guest source not started: settings "
 			       "incomplete");
-		set_problem(ts, problem);
+		tempchat_problem_set(&ts->problem, problem);
 		return;
 	}
-	set_problem(ts, NULL);
+	tempchat_problem_set(&ts->problem, NULL);
 	ts->drop_until_keyframe = true;
 	ts->first_frame_logged = false;
 	ts->joined = false;
@@ -392,7 +369,7 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	if (st != TC_OK) {
 		blog(LOG_WARNING, "[tempchat] guest call not started: %s",
 		     tc_status_name(st));
-		set_problem(ts, tempchat_status_text(st));
+		tempchat_problem_set(&ts->problem, tempchat_status_text(st));
 		stop_call(ts);
 		return;
 	}
@@ -483,7 +460,7 @@ static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 
 	ts->source = source;
 	pthread_mutex_init(&ts->session_lock, NULL);
-	pthread_mutex_init(&ts->status_lock, NULL);
+	tempchat_problem_init(&ts->problem);
 	pthread_mutex_init(&ts->pending_lock, NULL);
 	ts->queue = g_async_queue_new();
 	if (pthread_create(&ts->decode_thread, NULL, decode_thread, ts) != 0) {
@@ -515,9 +492,8 @@ static void tempchat_source_destroy(void *data)
 		bfree(it);
 	g_async_queue_unref(ts->queue);
 	tempchat_settings_clear(&ts->pending);
-	dstr_free(&ts->problem);
 	pthread_mutex_destroy(&ts->session_lock);
-	pthread_mutex_destroy(&ts->status_lock);
+	tempchat_problem_free(&ts->problem);
 	pthread_mutex_destroy(&ts->pending_lock);
 	bfree(ts);
 }
@@ -530,6 +506,7 @@ static bool new_room_clicked(obs_properties_t *props, obs_property_t *p,
 	char id[TEMPCHAT_ROOM_ID_LEN + 1];
 	char *link;
 
+	UNUSED_PARAMETER(props);
 	UNUSED_PARAMETER(p);
 	if (!tempchat_new_room_id(id)) {
 		blog(LOG_WARNING, "[tempchat] no cryptographic random numbers "
@@ -541,8 +518,6 @@ static bool new_room_clicked(obs_properties_t *props, obs_property_t *p,
 				    id);
 	obs_data_set_string(settings, OPT_ROOM, link);
 	obs_data_set_string(settings, OPT_INVITE_LINK, link);
-	obs_property_set_visible(obs_properties_get(props, OPT_INVITE_LINK),
-				 true);
 	obs_source_update(ts->source, settings);
 	bfree(link);
 	obs_data_release(settings);
@@ -558,22 +533,21 @@ static obs_properties_t *tempchat_source_properties(void *data)
 
 	if (ts != NULL)
 		format_status(ts, &status);
-	p = obs_properties_add_text(props, OPT_STATUS, status.array,
-				    OBS_TEXT_INFO);
+	else
+		tempchat_status_format(&status, NULL, NULL);
+	/* The status line: read when the properties open. */
+	obs_properties_add_text(props, OPT_STATUS, status.array,
+				OBS_TEXT_INFO);
 	dstr_free(&status);
-	UNUSED_PARAMETER(p);
 
 	tempchat_settings_add_properties(props);
 	obs_properties_add_button(props, OPT_NEW_ROOM,
 				  obs_module_text("NewRoom"),
 				  new_room_clicked);
-	p = obs_properties_add_text(props, OPT_INVITE_LINK,
-				    obs_module_text("InviteLink"),
-				    OBS_TEXT_DEFAULT);
-	obs_property_set_long_description(
-		p, obs_module_text("InviteLink.Tooltip"));
-	obs_properties_add_text(props, OPT_WEB_URL,
-				obs_module_text("WebUrl"), OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_INVITE_LINK, "InviteLink",
+			  "InviteLink.Tooltip", OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_WEB_URL, "WebUrl", NULL,
+			  OBS_TEXT_DEFAULT);
 	obs_properties_add_int(props, OPT_LATENCY_MS,
 			       obs_module_text("LatencyMs"), 0, 5000, 10);
 	p = obs_properties_add_list(props, OPT_IDLE, obs_module_text("Idle"),

@@ -63,3 +63,42 @@ void tempchat_status_format(struct dstr *out, const char *problem,
 		dstr_catf(out, "; %s %.0f ms", obs_module_text("Status.Rtt"),
 			  st->rtt_ms);
 }
+
+void tempchat_problem_init(struct tempchat_problem *p)
+{
+	pthread_mutex_init(&p->lock, NULL);
+	dstr_init(&p->text);
+}
+
+void tempchat_problem_free(struct tempchat_problem *p)
+{
+	dstr_free(&p->text);
+	pthread_mutex_destroy(&p->lock);
+}
+
+void tempchat_problem_set(struct tempchat_problem *p, const char *text)
+{
+	pthread_mutex_lock(&p->lock);
+	if (text != NULL)
+		dstr_copy(&p->text, text);
+	else
+		dstr_free(&p->text);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void tempchat_status_line(struct dstr *out, struct tempchat_problem *p,
+			  tc_session *session)
+{
+	tc_session_stats stats;
+	bool have = session != NULL &&
+		    tc_session_get_stats(session, &stats) == TC_OK;
+	struct dstr problem = {0};
+
+	pthread_mutex_lock(&p->lock);
+	dstr_copy_dstr(&problem, &p->text);
+	pthread_mutex_unlock(&p->lock);
+	tempchat_status_format(out,
+			       dstr_is_empty(&problem) ? NULL : problem.array,
+			       have ? &stats : NULL);
+	dstr_free(&problem);
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <util/dstr.h>
+#include <util/threading.h>
 
 #include "tempchat/tc_session.h"
 
@@ -14,3 +15,19 @@
  * NULL when there is no session. Localized; never holds ids or addresses. */
 void tempchat_status_format(struct dstr *out, const char *problem,
 			    const tc_session_stats *stats);
+
+/* What went wrong last, set by the session thread and read by OBS's. */
+struct tempchat_problem {
+	pthread_mutex_t lock;
+	struct dstr text;
+};
+
+void tempchat_problem_init(struct tempchat_problem *p);
+void tempchat_problem_free(struct tempchat_problem *p);
+/* Sets (or with NULL clears) the sentence. Any thread. */
+void tempchat_problem_set(struct tempchat_problem *p, const char *text);
+
+/* The status line for a source or output: `p`, else the stats of
+ * `session` (NULL: none). The caller keeps `session` alive meanwhile. */
+void tempchat_status_line(struct dstr *out, struct tempchat_problem *p,
+			  tc_session *session);
