@@ -3,6 +3,7 @@
  *
  *   tc_obs_gst_peer send-bars URL ROOM WxH   SMPTE bars at WxH and a 440 Hz
  *                                           tone into the room
+ *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
  *   tc_obs_gst_peer recv URL ROOM            receives; prints
  *       "video W H R G B" (size and the centre pixel of the 30th decoded
  *       frame) and "audio" (after 25 decoded buffers)
@@ -115,7 +116,7 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 	gchar *desc;
 	int w = 320, h = 240;
 
-	if (g_str_equal(mode, "send-bars")) {
+	if (g_str_equal(mode, "send-bars") || g_str_equal(mode, "both")) {
 		if (arg != NULL)
 			sscanf(arg, "%dx%d", &w, &h);
 		desc = g_strdup_printf(
@@ -125,6 +126,12 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
 			w, h, common);
+		if (g_str_equal(mode, "both")) {
+			gchar *both = g_strdup_printf(
+				"%s tempchatsrc name=t %s", desc, common);
+			g_free(desc);
+			desc = both;
+		}
 	} else {
 		desc = g_strdup_printf("tempchatsrc name=t %s", common);
 	}

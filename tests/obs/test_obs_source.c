@@ -5,6 +5,7 @@
  */
 #include <glib.h>
 #include <obs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,11 @@ static void set_room(obs_source_t *source, const char *key, const char *value)
 	obs_data_release(s);
 }
 
+static gboolean rendered_a_second(gpointer since)
+{
+	return obs_get_total_frames() - *(uint32_t *)since >= 30;
+}
+
 static void test_bad_settings_say_what_to_fix_and_obs_keeps_rendering(void)
 {
 	obs_data_t *settings = guest_settings("");
@@ -195,9 +201,10 @@ static void test_bad_settings_say_what_to_fix_and_obs_keeps_rendering(void)
 	set_room(g.source, "signaling_url", "ws://127.0.0.1:1/v3/websocket");
 	assert_status_says(g.source, "Could not reach the signaling server");
 
-	/* The source is alive and OBS drew its frames meanwhile. */
+	/* The source is alive and OBS keeps drawing frames on time. */
 	g_assert_true(obs_source_get_ref(g.source) != NULL);
 	obs_source_release(g.source);
+	harness_wait(rendered_a_second, &total0, HARNESS_WAIT_MS);
 	total = obs_get_total_frames() - total0;
 	lagged = obs_get_lagged_frames() - lagged0;
 	g_test_message("rendered %u frames, %u lagged", total, lagged);
@@ -261,6 +268,58 @@ static void test_removing_the_source_mid_call_is_clean(void)
 	g_free(room);
 }
 
+static void test_send_program_gives_the_guest_the_program(void)
+{
+	char *room = harness_new_room();
+	harness_peer *peer =
+		harness_peer_start("both", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	obs_data_t *red = obs_data_create();
+	obs_source_t *background;
+	obs_sceneitem_t *item;
+	struct vec2 quarter;
+	const char *line;
+	int w = 0, h = 0;
+	unsigned r = 0, gr = 0, b = 0;
+	guest g;
+
+	vec2_set(&quarter, 0.25f, 0.25f);
+	g_assert_nonnull(harness_peer_wait_line(peer, "started"));
+	obs_data_set_bool(settings, "send_program", true);
+	guest_add(&g, settings);
+	/* The program: red, with the guest small in a corner. */
+	obs_data_set_int(red, "color", 0xff0000ffLL);
+	obs_data_set_int(red, "width", HARNESS_CANVAS_W);
+	obs_data_set_int(red, "height", HARNESS_CANVAS_H);
+	background = obs_source_create("color_source_v3", "red", red, NULL);
+	obs_scene_add(g.scene, background);
+	item = obs_scene_sceneitem_from_source(g.scene, g.source);
+	obs_sceneitem_set_order(item, OBS_ORDER_MOVE_TOP);
+	obs_sceneitem_set_scale(item, &quarter);
+	obs_sceneitem_release(item);
+
+	assert_frames_of_size(&g.probe, 320, 240);
+	line = harness_peer_wait_line(peer, "video ");
+	g_assert_nonnull(line);
+	g_test_message("guest sees: %s", line);
+	g_assert_cmpint(sscanf(line, "video %d %d %u %u %u", &w, &h, &r, &gr,
+			       &b),
+			==, 5);
+	g_assert_cmpint(w, ==, HARNESS_CANVAS_W);
+	g_assert_cmpint(h, ==, HARNESS_CANVAS_H);
+	g_assert_cmpuint(r, >=, 200);
+	g_assert_cmpuint(gr, <=, 60);
+	g_assert_cmpuint(b, <=, 60);
+	g_assert_nonnull(harness_peer_wait_line(peer, "audio"));
+
+	guest_remove(&g);
+	obs_source_release(background);
+	obs_data_release(red);
+	obs_data_release(settings);
+	harness_peer_stop(peer);
+	g_free(room);
+}
+
 int main(int argc, char **argv)
 {
 	int ret;
@@ -279,6 +338,8 @@ int main(int argc, char **argv)
 			test_a_new_guest_and_a_new_room_need_nothing_done);
 	g_test_add_func("/obs/source/removing-the-source-mid-call-is-clean",
 			test_removing_the_source_mid_call_is_clean);
+	g_test_add_func("/obs/source/send-program-gives-the-guest-the-program",
+			test_send_program_gives_the_guest_the_program);
 	ret = g_test_run();
 	harness_obs_stop();
 	harness_relay_stop();
