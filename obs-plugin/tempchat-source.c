@@ -41,9 +41,11 @@
 #define IDLE_LAST_FRAME "last_frame"
 #define DEFAULT_LATENCY_MS 200
 #define DEFAULT_WEB_URL "https://teams.securityops.co/"
-/* Video frames waiting for the decoder beyond which we drop until the next
- * keyframe rather than fall behind. */
-#define MAX_QUEUED_VIDEO 8
+/* Video frames waiting for the decoder (2 s at 30 fps) beyond which we drop
+ * until the next keyframe rather than fall further behind. Generous: the
+ * core has no way for us to ask the guest for that keyframe, so a drop can
+ * freeze the picture until the guest's encoder makes one by itself. */
+#define MAX_QUEUED_VIDEO 60
 /* Audio whose time is further than this from where the last packet ended
  * starts a new timeline (see smooth_audio_time). */
 #define AUDIO_RESYNC_NS 250000000ULL
@@ -148,11 +150,11 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 
 	if (*dec == NULL || (d->need_keyframe && !it->keyframe))
 		return;
+	/* A frame that does not decode is skipped; the decoder conceals what
+	 * it can in the next ones rather than wait for a keyframe. */
 	if (!tempchat_decoder_video(*dec, it->data, it->len,
-				    presentation_ns(ts, it->pts_us), &frame)) {
-		d->need_keyframe = true;
+				    presentation_ns(ts, it->pts_us), &frame))
 		return;
-	}
 	d->need_keyframe = false;
 	obs_source_output_video(ts->source, &frame);
 }
