@@ -103,8 +103,28 @@ void harness_obs_start(void)
 	obs_post_load_modules();
 }
 
+/* The GL driver libobs-opengl brought in (Mesa's, found through EGL) is
+ * unloaded at shutdown too; keep whatever is mapped from a dri/ folder. */
+static void keep_gl_driver_mapped(void)
+{
+	char *maps = NULL;
+	char **lines;
+
+	if (!g_file_get_contents("/proc/self/maps", &maps, NULL, NULL))
+		return;
+	lines = g_strsplit(maps, "\n", -1);
+	for (char **l = lines; *l != NULL; l++) {
+		const char *path = strchr(*l, '/');
+		if (path != NULL && strstr(path, "/dri/") != NULL)
+			dlopen(path, RTLD_NOW | RTLD_NODELETE);
+	}
+	g_strfreev(lines);
+	g_free(maps);
+}
+
 void harness_obs_stop(void)
 {
+	keep_gl_driver_mapped();
 	for (int i = 0; i < MAX_CHANNELS; i++)
 		obs_set_output_source(i, NULL);
 	obs_shutdown();
