@@ -317,6 +317,7 @@ static void get_sender_stats_proc(void *data, calldata_t *cd)
 			 (long long)c.keyframe_requests);
 	calldata_set_int(cd, "answered_requests",
 			 (long long)c.answered_requests);
+	calldata_set_int(cd, "missed_requests", (long long)c.missed_requests);
 	calldata_set_int(cd, "dropped", (long long)c.dropped);
 	calldata_set_int(cd, "bitrate", (long long)c.bitrate_bps);
 }
@@ -346,7 +347,8 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 	proc_handler_add(ph,
 			 "void get_sender_stats(out int frames, "
 			 "out int keyframes, out int keyframe_requests, "
-			 "out int answered_requests, out int dropped, "
+			 "out int answered_requests, out int missed_requests, "
+			 "out int dropped, "
 			 "out int bitrate)",
 			 get_sender_stats_proc, to);
 	return to;

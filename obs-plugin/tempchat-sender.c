@@ -77,8 +77,10 @@ static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
 	snd->counters.frames++;
 	if (keyframe)
 		snd->counters.keyframes++;
-	if (keyframe && snd->forced)
+	if (snd->forced && keyframe)
 		snd->counters.answered_requests++;
+	else if (snd->forced)
+		snd->counters.missed_requests++;
 	pthread_mutex_unlock(&snd->counters_lock);
 	push_to_session(snd, TC_MEDIA_VIDEO, data, len, snd->frame_ts_ns,
 			keyframe);

@@ -44,7 +44,10 @@ struct tempchat_sender_counters {
 	uint64_t frames;             /* video frames encoded */
 	uint64_t keyframes;          /* of which keyframes */
 	uint64_t keyframe_requests;  /* PLI/FIR (and the one after connect) */
-	uint64_t answered_requests;  /* requests whose next frame was a key */
+	/* Frames encoded after a request (requests between two frames make
+	 * one): keyframes, or not (missed, never expected). */
+	uint64_t answered_requests;
+	uint64_t missed_requests;
 	uint64_t dropped;            /* frames dropped because encoding lagged */
 	uint32_t bitrate_bps;        /* what the encoder now aims at */
 };
