@@ -61,6 +61,7 @@ function startObs(args) {
   proc.stderr.on('data', (c) => { err += c; });
   const exited = new Promise((resolve) => { proc.on('exit', (code, signal) => resolve({ code, signal })); });
   const o = {
+    stdout: () => out,
     stderr: () => err,
     describe: () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-6000)}`,
     // The last line matching `re` for which `ok(match)` holds.
@@ -126,7 +127,7 @@ test('the OBS source shows Chromium\'s camera and sends it the program', T, asyn
     '30 frames from Chromium in the source');
   const sent = await chrome.eval(() => window.tc.stats());
   console.log(`source shows ${m[2]}x${m[3]}; Chromium sends ${sent.sendWidth}x${sent.sendHeight}`);
-  const first = /first guest frame (\d+) ms after the source joined/.exec(obs.stderr());
+  const first = /first guest frame (\d+) ms after the source joined/.exec(obs.stdout() + obs.stderr());
   if (first) console.log(`METRIC obs-join-to-first-frame-ms=${first[1]}`);
   assert.ok(Number(m[2]) > 0 && Number(m[3]) > 0);
   const r = await obs.stop();
