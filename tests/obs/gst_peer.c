@@ -15,23 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stdin_closed.h"
+
 #define CHANNEL "obs-test-channel"
 #define VIDEO_FRAME_TO_REPORT 30
 #define AUDIO_BUFFERS_TO_REPORT 25
-
-static gboolean on_stdin(GIOChannel *ch, GIOCondition cond, gpointer loop)
-{
-	gchar buf[64];
-	gsize n = 0;
-
-	if ((cond & G_IO_IN) != 0 &&
-	    g_io_channel_read_chars(ch, buf, sizeof buf, &n, NULL) ==
-		    G_IO_STATUS_NORMAL &&
-	    n > 0)
-		return G_SOURCE_CONTINUE;
-	g_main_loop_quit(loop);
-	return G_SOURCE_REMOVE;
-}
 
 static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
 				  gpointer data)
@@ -174,7 +162,7 @@ int main(int argc, char **argv)
 	}
 	loop = g_main_loop_new(NULL, FALSE);
 	in = g_io_channel_unix_new(0);
-	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, loop);
+	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit, loop);
 	if (gst_element_set_state(pipe, GST_STATE_PLAYING) ==
 	    GST_STATE_CHANGE_FAILURE)
 		printf("error could not start\n");

@@ -298,3 +298,20 @@ char *harness_status(obs_source_t *source)
 	calldata_free(&cd);
 	return out;
 }
+
+void harness_assert_red_canvas(const char *line)
+{
+	int w = 0, h = 0;
+	unsigned r = 0, g = 0, b = 0;
+
+	g_assert_nonnull(line);
+	g_test_message("the peer decoded: %s", line);
+	g_assert_cmpint(sscanf(line, "video %d %d %u %u %u", &w, &h, &r, &g,
+			       &b),
+			==, 5);
+	g_assert_cmpint(w, ==, HARNESS_CANVAS_W);
+	g_assert_cmpint(h, ==, HARNESS_CANVAS_H);
+	g_assert_cmpuint(r, >=, 200);
+	g_assert_cmpuint(g, <=, 60);
+	g_assert_cmpuint(b, <=, 60);
+}

@@ -46,3 +46,7 @@ gboolean harness_wait(harness_cond cond, gpointer data, guint timeout_ms);
 
 /* What a source's status line says now (its get_status proc). g_free. */
 char *harness_status(obs_source_t *source);
+
+/* Asserts that a "video W H R G B" line of a receiving peer says the
+ * canvas size and a red centre (the tests' program is red). */
+void harness_assert_red_canvas(const char *line);

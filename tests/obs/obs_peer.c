@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stdin_closed.h"
+
 #include "obs_harness.h"
 #include "probe.h"
 
@@ -96,20 +98,6 @@ static gboolean report(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_stdin(GIOChannel *ch, GIOCondition cond, gpointer loop)
-{
-	gchar buf[64];
-	gsize n = 0;
-
-	if ((cond & G_IO_IN) != 0 &&
-	    g_io_channel_read_chars(ch, buf, sizeof buf, &n, NULL) ==
-		    G_IO_STATUS_NORMAL &&
-	    n > 0)
-		return G_SOURCE_CONTINUE;
-	g_main_loop_quit(loop);
-	return G_SOURCE_REMOVE;
-}
-
 static void teardown(peer *p)
 {
 	if (p->output != NULL) {
@@ -158,7 +146,7 @@ int main(int argc, char **argv)
 	printf("started\n");
 	fflush(stdout);
 	timer = g_timeout_add(REPORT_MS, report, &p);
-	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, loop);
+	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit, loop);
 	g_main_loop_run(loop);
 	g_source_remove(timer);
 	teardown(&p);
