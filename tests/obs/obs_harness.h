@@ -27,6 +27,12 @@ void harness_obs_stop(void);
 const char *harness_relay_url(void);
 void harness_relay_stop(void);
 
+/* Another relay, with its own flags (NULL-terminated). */
+typedef struct harness_relay harness_relay;
+harness_relay *harness_relay_start(const char *const *flags);
+const char *harness_relay_get_url(harness_relay *r);
+void harness_relay_free(harness_relay *r);
+
 /* A fresh room name, unique in this process. g_free. */
 char *harness_new_room(void);
 

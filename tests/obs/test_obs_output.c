@@ -124,6 +124,59 @@ static void test_bad_settings_refuse_to_start_with_a_clear_error(void)
 	obs_data_release(settings);
 }
 
+typedef struct {
+	volatile gint stopped;
+	volatile gint code;
+} stop_seen;
+
+static void on_stop(void *data, calldata_t *cd)
+{
+	stop_seen *s = data;
+
+	g_atomic_int_set(&s->code, (gint)calldata_int(cd, "code"));
+	g_atomic_int_set(&s->stopped, 1);
+	g_main_context_wakeup(NULL);
+}
+
+static gboolean has_stopped(gpointer data)
+{
+	return g_atomic_int_get(&((stop_seen *)data)->stopped) != 0;
+}
+
+static void test_a_full_room_stops_the_output_with_a_clear_error(void)
+{
+	const char *const one_member[] = {"--max-members", "1", NULL};
+	harness_relay *small = harness_relay_start(one_member);
+	char *room = harness_new_room();
+	harness_peer *first = harness_peer_start(
+		"recv", harness_relay_get_url(small), room, NULL);
+	obs_data_t *settings = call_settings(room);
+	stop_seen seen = {0};
+	obs_output_t *out;
+
+	g_assert_nonnull(harness_peer_wait_line(first, "started"));
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(small));
+	out = obs_output_create("tempchat_output", "call", settings, NULL);
+	signal_handler_connect(obs_output_get_signal_handler(out), "stop",
+			       on_stop, &seen);
+	g_assert_true(obs_output_start(out)); /* never blocks: connects later */
+	g_assert_true(harness_wait(has_stopped, &seen, HARNESS_WAIT_MS));
+	g_test_message("stopped with %d: %s", seen.code,
+		       obs_output_get_last_error(out));
+	g_assert_cmpint(seen.code, ==, OBS_OUTPUT_CONNECT_FAILED);
+	g_assert_nonnull(strstr(obs_output_get_last_error(out),
+				"The room is full"));
+
+	signal_handler_disconnect(obs_output_get_signal_handler(out), "stop",
+				  on_stop, &seen);
+	obs_output_release(out);
+	obs_data_release(settings);
+	harness_peer_stop(first);
+	harness_relay_free(small);
+	g_free(room);
+}
+
 static void test_stopping_before_anyone_joined_is_clean(void)
 {
 	char *room = harness_new_room();
@@ -152,6 +205,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/obs/output/bad-settings-refuse-to-start-with-a-"
 			"clear-error",
 			test_bad_settings_refuse_to_start_with_a_clear_error);
+	g_test_add_func("/obs/output/a-full-room-stops-the-output-with-a-clear-"
+			"error",
+			test_a_full_room_stops_the_output_with_a_clear_error);
 	g_test_add_func("/obs/output/stopping-before-anyone-joined-is-clean",
 			test_stopping_before_anyone_joined_is_clean);
 	ret = g_test_run();

@@ -223,6 +223,29 @@ static void test_bad_settings_say_what_to_fix_and_obs_keeps_rendering(void)
 	obs_data_release(settings);
 }
 
+static void test_a_full_room_says_so_and_the_source_stays(void)
+{
+	const char *const one_member[] = {"--max-members", "1", NULL};
+	harness_relay *small = harness_relay_start(one_member);
+	char *room = harness_new_room();
+	harness_peer *first = harness_peer_start(
+		"send-bars", harness_relay_get_url(small), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	guest g;
+
+	g_assert_nonnull(harness_peer_wait_line(first, "started"));
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(small));
+	guest_add(&g, settings);
+	assert_status_says(g.source, "The room is full");
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(first);
+	harness_relay_free(small);
+	g_free(room);
+}
+
 static void test_a_new_guest_and_a_new_room_need_nothing_done(void)
 {
 	char *room_a = harness_new_room(), *room_b = harness_new_room();
@@ -330,6 +353,8 @@ int main(int argc, char **argv)
 		"/obs/source/bad-settings-say-what-to-fix-and-obs-keeps-"
 		"rendering",
 		test_bad_settings_say_what_to_fix_and_obs_keeps_rendering);
+	g_test_add_func("/obs/source/a-full-room-says-so-and-the-source-stays",
+			test_a_full_room_says_so_and_the_source_stays);
 	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
 			"done",
 			test_a_new_guest_and_a_new_room_need_nothing_done);
