@@ -308,7 +308,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 		break;
 	case TC_SESSION_EV_PEER_LEFT:
 		blog(LOG_INFO, "[tempchat] the guest left");
-		if (!ts->idle_last_frame)
+		if (!os_atomic_load_bool(&ts->idle_last_frame))
 			push_item(ts, ITEM_CLEAR);
 		break;
 	case TC_SESSION_EV_ERROR:
@@ -416,7 +416,7 @@ static bool restart(struct tempchat_source *ts)
 		tempchat_settings_clear(&s);
 	} else {
 		stop_call(ts);
-		if (!ts->idle_last_frame)
+		if (!os_atomic_load_bool(&ts->idle_last_frame))
 			obs_source_output_video(ts->source, NULL);
 		start_call(ts, &s, send_program);
 	}
@@ -430,9 +430,9 @@ static void tempchat_source_update(void *data, obs_data_t *settings)
 
 	os_atomic_set_long(&ts->latency_ms,
 			   (long)obs_data_get_int(settings, OPT_LATENCY_MS));
-	ts->idle_last_frame =
-		strcmp(obs_data_get_string(settings, OPT_IDLE),
-		       IDLE_LAST_FRAME) == 0;
+	os_atomic_set_bool(&ts->idle_last_frame,
+			   strcmp(obs_data_get_string(settings, OPT_IDLE),
+				  IDLE_LAST_FRAME) == 0);
 
 	pthread_mutex_lock(&ts->pending_lock);
 	tempchat_settings_clear(&ts->pending);
