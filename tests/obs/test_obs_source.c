@@ -246,6 +246,33 @@ static void test_a_full_room_says_so_and_the_source_stays(void)
 	g_free(room);
 }
 
+static gboolean shows_nothing(gpointer source)
+{
+	return obs_source_get_width(source) == 0;
+}
+
+static void test_idle_last_frame_keeps_the_guests_last_picture(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	guest g;
+
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	obs_data_set_string(settings, "idle", "last_frame");
+	guest_add(&g, settings);
+	assert_frames_of_size(&g.probe, 320, 240);
+	harness_peer_stop(sender);
+	assert_status_says(g.source, "Waiting for the guest");
+	g_assert_cmpuint(obs_source_get_width(g.source), ==, 320);
+	g_assert_cmpuint(obs_source_get_height(g.source), ==, 240);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(room);
+}
+
 static void test_a_new_guest_and_a_new_room_need_nothing_done(void)
 {
 	char *room_a = harness_new_room(), *room_b = harness_new_room();
@@ -260,8 +287,10 @@ static void test_a_new_guest_and_a_new_room_need_nothing_done(void)
 	guest_add(&g, settings);
 	assert_frames_of_size(&g.probe, 320, 240);
 
-	/* The guest leaves; another joins the same room. */
+	/* The guest leaves: with idle "nothing" the source shows nothing;
+	 * another guest joins the same room. */
 	harness_peer_stop(first);
+	g_assert_true(harness_wait(shows_nothing, g.source, HARNESS_WAIT_MS));
 	probe_reset(&g.probe);
 	second = harness_peer_start("send-bars", url, room_a, "352x288");
 	assert_frames_of_size(&g.probe, 352, 288);
@@ -358,6 +387,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
 			"done",
 			test_a_new_guest_and_a_new_room_need_nothing_done);
+	g_test_add_func("/obs/source/idle-last-frame-keeps-the-guests-last-"
+			"picture",
+			test_idle_last_frame_keeps_the_guests_last_picture);
 	g_test_add_func("/obs/source/removing-the-source-mid-call-is-clean",
 			test_removing_the_source_mid_call_is_clean);
 	g_test_add_func("/obs/source/send-program-gives-the-guest-the-program",
