@@ -3,6 +3,7 @@
  *
  *   tc_obs_gst_peer send-bars URL ROOM WxH   SMPTE bars at WxH and a 440 Hz
  *                                           tone into the room
+ *   tc_obs_gst_peer send-ball URL ROOM WxH   a moving ball instead (benchmarks)
  *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
  *   tc_obs_gst_peer recv URL ROOM            receives; prints
  *       "video W H R G B" (size and the centre pixel of the 30th decoded
@@ -104,16 +105,17 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 	gchar *desc;
 	int w = 320, h = 240;
 
-	if (g_str_equal(mode, "send-bars") || g_str_equal(mode, "both")) {
+	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
 		if (arg != NULL)
 			sscanf(arg, "%dx%d", &w, &h);
 		desc = g_strdup_printf(
-			"videotestsrc pattern=smpte is-live=true ! "
+			"videotestsrc pattern=%s is-live=true ! "
 			"video/x-raw,format=I420,width=%d,height=%d,"
 			"framerate=30/1 ! tempchatsink name=s %s "
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
-			w, h, common);
+			g_str_equal(mode, "send-ball") ? "ball" : "smpte", w, h,
+			common);
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);

@@ -5,6 +5,7 @@
 #include <obs-nix-platform.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -67,14 +68,19 @@ static void keep_mapped(const char *path)
 
 void harness_obs_start(void)
 {
+	harness_obs_start_canvas(HARNESS_CANVAS_W, HARNESS_CANVAS_H);
+}
+
+void harness_obs_start_canvas(uint32_t width, uint32_t height)
+{
 	struct obs_video_info ovi = {
 		.graphics_module = "libobs-opengl",
 		.fps_num = 30,
 		.fps_den = 1,
-		.base_width = HARNESS_CANVAS_W,
-		.base_height = HARNESS_CANVAS_H,
-		.output_width = HARNESS_CANVAS_W,
-		.output_height = HARNESS_CANVAS_H,
+		.base_width = width,
+		.base_height = height,
+		.output_width = width,
+		.output_height = height,
 		.output_format = VIDEO_FORMAT_NV12,
 		.gpu_conversion = true,
 		.colorspace = VIDEO_CS_709,
@@ -101,6 +107,15 @@ void harness_obs_start(void)
 	load_module(TC_OBS_MODULE, TC_OBS_DATA);
 	load_module(TC_OBS_SYSTEM_PLUGINS "/image-source.so",
 		    TC_OBS_SYSTEM_DATA "/image-source");
+	if (getenv("TC_OBS_BENCH_MODULES") != NULL) {
+		/* bench/obs_output_cpu.sh compares with OBS's own x264. */
+		load_module(TC_OBS_SYSTEM_PLUGINS "/obs-x264.so",
+			    TC_OBS_SYSTEM_DATA "/obs-x264");
+		load_module(TC_OBS_SYSTEM_PLUGINS "/obs-ffmpeg.so",
+			    TC_OBS_SYSTEM_DATA "/obs-ffmpeg");
+		load_module(TC_OBS_SYSTEM_PLUGINS "/obs-outputs.so",
+			    TC_OBS_SYSTEM_DATA "/obs-outputs");
+	}
 	obs_post_load_modules();
 }
 

@@ -20,6 +20,8 @@
  * from the build tree, and image-source.so from the system (colour
  * sources). Aborts the test on failure. */
 void harness_obs_start(void);
+/* The same at another canvas size (benchmarks). */
+void harness_obs_start_canvas(uint32_t width, uint32_t height);
 void harness_obs_stop(void);
 
 /* The relay's ws:// URL (started on first use, stopped by
