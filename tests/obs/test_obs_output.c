@@ -143,20 +143,31 @@ static gboolean has_stopped(gpointer data)
 	return g_atomic_int_get(&((stop_seen *)data)->stopped) != 0;
 }
 
+static gboolean waiting_for_guest(gpointer source)
+{
+	char *status = harness_status(source);
+	gboolean yes = strstr(status, "Waiting for the guest") != NULL;
+
+	g_free(status);
+	return yes;
+}
+
 static void test_a_full_room_stops_the_output_with_a_clear_error(void)
 {
 	const char *const one_member[] = {"--max-members", "1", NULL};
 	harness_relay *small = harness_relay_start(one_member);
 	char *room = harness_new_room();
-	harness_peer *first = harness_peer_start(
-		"recv", harness_relay_get_url(small), room, NULL);
 	obs_data_t *settings = call_settings(room);
 	stop_seen seen = {0};
+	obs_source_t *first;
 	obs_output_t *out;
 
-	g_assert_nonnull(harness_peer_wait_line(first, "started"));
+	/* Someone is in the room (a source of ours, so we know when). */
 	obs_data_set_string(settings, "signaling_url",
 			    harness_relay_get_url(small));
+	first = obs_source_create_private("tempchat_source", "first",
+					  settings);
+	g_assert_true(harness_wait(waiting_for_guest, first, HARNESS_WAIT_MS));
 	out = obs_output_create("tempchat_output", "call", settings, NULL);
 	signal_handler_connect(obs_output_get_signal_handler(out), "stop",
 			       on_stop, &seen);
@@ -171,8 +182,8 @@ static void test_a_full_room_stops_the_output_with_a_clear_error(void)
 	signal_handler_disconnect(obs_output_get_signal_handler(out), "stop",
 				  on_stop, &seen);
 	obs_output_release(out);
+	obs_source_release(first);
 	obs_data_release(settings);
-	harness_peer_stop(first);
 	harness_relay_free(small);
 	g_free(room);
 }
