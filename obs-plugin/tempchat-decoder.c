@@ -112,8 +112,7 @@ bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
 
 	if (dec->codec == TC_SDP_CODEC_OPUS || !decode(dec, data, len))
 		return false;
-	if (f->format != AV_PIX_FMT_YUV420P || f->width <= 0 ||
-	    f->height <= 0)
+	if (f->format != AV_PIX_FMT_YUV420P || f->width <= 0 || f->height <= 0)
 		return false;
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < 3; i++) {
@@ -133,7 +132,8 @@ bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
 
 /* Interleaved float to the decoder's planar buffer. */
 static void deinterleave(struct tempchat_decoder *dec, const float *in,
-			 int channels, int samples, struct obs_source_audio *out)
+			 int channels, int samples,
+			 struct obs_source_audio *out)
 {
 	size_t need = (size_t)channels * (size_t)samples;
 

@@ -10,8 +10,8 @@
 #include "tempchat-opus-encoder.h"
 
 #define RATE 48000
-#define FRAME_SAMPLES 960 /* 20 ms */
-#define BITRATE 128000    /* the web client's */
+#define FRAME_SAMPLES 960  /* 20 ms */
+#define BITRATE 128000     /* the web client's */
 #define PACKET_LOSS_PCT 10 /* makes in-band FEC actually used */
 /* A jump of more than this between blocks starts the timeline anew. */
 #define MAX_DRIFT_NS 40000000ULL
@@ -21,8 +21,8 @@ struct tempchat_opus_encoder {
 	AVAudioFifo *fifo;
 	AVFrame *frame;
 	AVPacket *pkt;
-	uint64_t epoch_ns;    /* time of sample 0 */
-	int64_t next_sample;  /* sample number of the FIFO's first sample */
+	uint64_t epoch_ns;   /* time of sample 0 */
+	int64_t next_sample; /* sample number of the FIFO's first sample */
 	/* next_sample + the FIFO's size is the next sample to arrive. */
 	bool started;
 };
@@ -73,8 +73,7 @@ void tempchat_opus_encoder_free(struct tempchat_opus_encoder *enc)
 	bfree(enc);
 }
 
-static uint64_t time_of(const struct tempchat_opus_encoder *enc,
-			int64_t sample)
+static uint64_t time_of(const struct tempchat_opus_encoder *enc, int64_t sample)
 {
 	/* Encoder delay makes the first packets' numbers negative. */
 	int64_t t = (int64_t)enc->epoch_ns + sample * 1000000000LL / RATE;
@@ -97,8 +96,8 @@ static void follow_timeline(struct tempchat_opus_encoder *enc,
 	 * epoch moves so that the next one lands at `timestamp_ns`. */
 	enc->next_sample += queued;
 	av_audio_fifo_reset(enc->fifo);
-	enc->epoch_ns = timestamp_ns - (uint64_t)(enc->next_sample *
-						  1000000000LL / RATE);
+	enc->epoch_ns = timestamp_ns -
+			(uint64_t)(enc->next_sample * 1000000000LL / RATE);
 	enc->started = true;
 }
 

@@ -100,8 +100,8 @@ static void begin_capture(struct tempchat_output *to)
 
 	if (to->capturing || !obs_get_video_info(&ovi))
 		return;
-	tempchat_sender_conversions(ovi.output_width, ovi.output_height,
-				    &vconv, &aconv);
+	tempchat_sender_conversions(ovi.output_width, ovi.output_height, &vconv,
+				    &aconv);
 	obs_output_set_video_conversion(to->output, &vconv);
 	obs_output_set_audio_conversion(to->output, &aconv);
 	if (!obs_output_can_begin_data_capture(to->output, 0))
@@ -172,7 +172,8 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 		blog(ev->fatal ? LOG_WARNING : LOG_INFO,
 		     "[tempchat] output call error %s",
 		     tc_status_name(ev->status));
-		tempchat_problem_set(&to->problem, tempchat_status_text(ev->status));
+		tempchat_problem_set(&to->problem,
+				     tempchat_status_text(ev->status));
 		if (ev->fatal)
 			post_control(to, CONTROL_FAIL, ev->status);
 		break;

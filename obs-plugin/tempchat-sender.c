@@ -21,8 +21,8 @@ enum item_type { ITEM_VIDEO, ITEM_AUDIO, ITEM_QUIT };
 struct item {
 	enum item_type type;
 	uint64_t timestamp_ns;
-	uint32_t frames;        /* audio */
-	uint8_t *planes[3];     /* into data */
+	uint32_t frames;    /* audio */
+	uint8_t *planes[3]; /* into data */
 	uint32_t linesize[3];
 	uint8_t data[];
 };
@@ -281,12 +281,11 @@ struct tempchat_sender *tempchat_sender_new_program(tc_sdp_quality quality)
 
 	if (!obs_get_video_info(&ovi))
 		return NULL;
-	snd = tempchat_sender_new(ovi.output_width, ovi.output_height,
-				  quality);
+	snd = tempchat_sender_new(ovi.output_width, ovi.output_height, quality);
 	if (snd == NULL)
 		return NULL;
-	tempchat_sender_conversions(ovi.output_width, ovi.output_height,
-				    &vconv, &aconv);
+	tempchat_sender_conversions(ovi.output_width, ovi.output_height, &vconv,
+				    &aconv);
 	snd->program = true;
 	obs_add_raw_video_callback(&vconv, program_video, snd);
 	obs_add_raw_audio_callback(0, &aconv, program_audio, snd);
@@ -314,8 +313,7 @@ void tempchat_sender_on_event(struct tempchat_sender *snd,
 		snd->counters.keyframe_requests++;
 		pthread_mutex_unlock(&snd->counters_lock);
 	} else if (ev->type == TC_SESSION_EV_TARGET_BITRATE) {
-		os_atomic_set_long(&snd->target_bitrate,
-				   (long)ev->bitrate_bps);
+		os_atomic_set_long(&snd->target_bitrate, (long)ev->bitrate_bps);
 	}
 }
 

@@ -41,15 +41,15 @@ void tempchat_sender_push_audio(struct tempchat_sender *snd,
 				const struct audio_data *frames);
 
 struct tempchat_sender_counters {
-	uint64_t frames;             /* video frames encoded */
-	uint64_t keyframes;          /* of which keyframes */
-	uint64_t keyframe_requests;  /* PLI/FIR (and the one after connect) */
+	uint64_t frames;            /* video frames encoded */
+	uint64_t keyframes;         /* of which keyframes */
+	uint64_t keyframe_requests; /* PLI/FIR (and the one after connect) */
 	/* Frames encoded after a request (requests between two frames make
 	 * one): keyframes, or not (missed, never expected). */
 	uint64_t answered_requests;
 	uint64_t missed_requests;
-	uint64_t dropped;            /* frames dropped because encoding lagged */
-	uint32_t bitrate_bps;        /* what the encoder now aims at */
+	uint64_t dropped;     /* frames dropped because encoding lagged */
+	uint32_t bitrate_bps; /* what the encoder now aims at */
 };
 void tempchat_sender_get_counters(struct tempchat_sender *snd,
 				  struct tempchat_sender_counters *out);

@@ -58,10 +58,9 @@ void tempchat_settings_add_properties(obs_properties_t *props)
 			  OBS_TEXT_PASSWORD);
 	obs_properties_add_bool(props, OPT_RELAY_ONLY,
 				obs_module_text("RelayOnly"));
-	p = obs_properties_add_list(props, OPT_QUALITY,
-				    obs_module_text("Quality"),
-				    OBS_COMBO_TYPE_LIST,
-				    OBS_COMBO_FORMAT_STRING);
+	p = obs_properties_add_list(
+		props, OPT_QUALITY, obs_module_text("Quality"),
+		OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
 	for (size_t i = 0; i < sizeof(qualities) / sizeof(qualities[0]); i++)
 		obs_property_list_add_string(p, qualities[i].key,
 					     qualities[i].key);

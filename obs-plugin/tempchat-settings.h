@@ -27,7 +27,7 @@ struct tempchat_settings {
 	char *room;
 	char *signaling_url; /* NULL: the hosted ScaleDrone service */
 	char *channel;
-	char **stun;         /* NULL-terminated list, or NULL */
+	char **stun; /* NULL-terminated list, or NULL */
 	char *turn;
 	char *turn_secret;
 	char *turn_user;

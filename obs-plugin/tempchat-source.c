@@ -52,7 +52,7 @@
 
 enum item_type {
 	ITEM_FRAME,
-	ITEM_CLEAR, /* the guest left and the source shows nothing */
+	ITEM_CLEAR,   /* the guest left and the source shows nothing */
 	ITEM_RESTART, /* the settings changed: maybe join another call */
 	ITEM_QUIT,
 };
@@ -133,8 +133,8 @@ struct decoders {
 static struct tempchat_decoder **decoder_for(struct decoders *d,
 					     const struct item *it)
 {
-	struct tempchat_decoder **dec = it->kind == TC_MEDIA_VIDEO ? &d->video
-								   : &d->audio;
+	struct tempchat_decoder **dec =
+		it->kind == TC_MEDIA_VIDEO ? &d->video : &d->audio;
 	if (*dec != NULL && tempchat_decoder_codec(*dec) != it->codec)
 		tempchat_decoder_free(*dec), *dec = NULL;
 	if (*dec == NULL)
@@ -291,7 +291,8 @@ static void on_state(struct tempchat_source *ts, tc_session_state state)
 	/* The core retries an unreachable server for minutes before it
 	 * gives up; say so at the first failure. */
 	if (state == TC_SESSION_RECONNECTING && !ts->joined)
-		tempchat_problem_set(&ts->problem, tempchat_status_text(TC_ERR_CONNECT));
+		tempchat_problem_set(&ts->problem,
+				     tempchat_status_text(TC_ERR_CONNECT));
 }
 
 static void on_session_event(tc_session *s, const tc_session_event *ev,
@@ -437,7 +438,8 @@ static void tempchat_source_update(void *data, obs_data_t *settings)
 	pthread_mutex_lock(&ts->pending_lock);
 	tempchat_settings_clear(&ts->pending);
 	tempchat_settings_read(&ts->pending, settings);
-	ts->pending_send_program = obs_data_get_bool(settings, OPT_SEND_PROGRAM);
+	ts->pending_send_program =
+		obs_data_get_bool(settings, OPT_SEND_PROGRAM);
 	ts->have_pending = true;
 	pthread_mutex_unlock(&ts->pending_lock);
 	push_item(ts, ITEM_RESTART);
@@ -538,18 +540,15 @@ static obs_properties_t *tempchat_source_properties(void *data)
 	else
 		tempchat_status_format(&status, NULL, NULL);
 	/* The status line: read when the properties open. */
-	obs_properties_add_text(props, OPT_STATUS, status.array,
-				OBS_TEXT_INFO);
+	obs_properties_add_text(props, OPT_STATUS, status.array, OBS_TEXT_INFO);
 	dstr_free(&status);
 
 	tempchat_settings_add_properties(props);
 	obs_properties_add_button(props, OPT_NEW_ROOM,
-				  obs_module_text("NewRoom"),
-				  new_room_clicked);
+				  obs_module_text("NewRoom"), new_room_clicked);
 	tempchat_add_text(props, OPT_INVITE_LINK, "InviteLink",
 			  "InviteLink.Tooltip", OBS_TEXT_DEFAULT);
-	tempchat_add_text(props, OPT_WEB_URL, "WebUrl", NULL,
-			  OBS_TEXT_DEFAULT);
+	tempchat_add_text(props, OPT_WEB_URL, "WebUrl", NULL, OBS_TEXT_DEFAULT);
 	obs_properties_add_int(props, OPT_LATENCY_MS,
 			       obs_module_text("LatencyMs"), 0, 5000, 10);
 	p = obs_properties_add_list(props, OPT_IDLE, obs_module_text("Idle"),

@@ -27,8 +27,8 @@ struct tempchat_vp8_encoder {
 	vpx_codec_pts_t pts;
 };
 
-static void configure(vpx_codec_enc_cfg_t *cfg, uint32_t width,
-		      uint32_t height, uint32_t fps, uint32_t bitrate_bps)
+static void configure(vpx_codec_enc_cfg_t *cfg, uint32_t width, uint32_t height,
+		      uint32_t fps, uint32_t bitrate_bps)
 {
 	cfg->g_w = width;
 	cfg->g_h = height;
@@ -64,8 +64,8 @@ struct tempchat_vp8_encoder *tempchat_vp8_encoder_new(uint32_t width,
 	    VPX_CODEC_OK)
 		goto fail;
 	configure(&enc->cfg, width, height, fps, bitrate_bps);
-	if (vpx_codec_enc_init(&enc->codec, vpx_codec_vp8_cx(), &enc->cfg,
-			       0) != VPX_CODEC_OK)
+	if (vpx_codec_enc_init(&enc->codec, vpx_codec_vp8_cx(), &enc->cfg, 0) !=
+	    VPX_CODEC_OK)
 		goto fail;
 	vpx_codec_control(&enc->codec, VP8E_SET_CPUUSED, CPU_USED);
 	vpx_codec_control(&enc->codec, VP8E_SET_STATIC_THRESHOLD, 1);
@@ -92,8 +92,7 @@ bool tempchat_vp8_encoder_set_bitrate(struct tempchat_vp8_encoder *enc,
 				      uint32_t bitrate_bps)
 {
 	enc->cfg.rc_target_bitrate = bitrate_bps / 1000;
-	return vpx_codec_enc_config_set(&enc->codec, &enc->cfg) ==
-	       VPX_CODEC_OK;
+	return vpx_codec_enc_config_set(&enc->codec, &enc->cfg) == VPX_CODEC_OK;
 }
 
 bool tempchat_vp8_encoder_encode(struct tempchat_vp8_encoder *enc,

@@ -41,8 +41,8 @@ static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
 	if (gst_buffer_map(buf, &map, GST_MAP_READ)) {
 		/* RGB, rows padded to 4 bytes. */
 		gsize stride = ((gsize)w * 3 + 3) & ~(gsize)3;
-		const guint8 *px = map.data + (gsize)(h / 2) * stride +
-				   (gsize)(w / 2) * 3;
+		const guint8 *px =
+			map.data + (gsize)(h / 2) * stride + (gsize)(w / 2) * 3;
 		printf("video %d %d %u %u %u\n", w, h, px[0], px[1], px[2]);
 		fflush(stdout);
 		gst_buffer_unmap(buf, &map);
@@ -164,7 +164,8 @@ int main(int argc, char **argv)
 	}
 	loop = g_main_loop_new(NULL, FALSE);
 	in = g_io_channel_unix_new(0);
-	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit, loop);
+	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit,
+		       loop);
 	if (gst_element_set_state(pipe, GST_STATE_PLAYING) ==
 	    GST_STATE_CHANGE_FAILURE)
 		printf("error could not start\n");

@@ -37,7 +37,8 @@ static obs_output_t *start_x264(obs_encoder_t **venc, obs_encoder_t **aenc)
 {
 	obs_data_t *v = obs_data_create();
 	obs_data_t *a = obs_data_create();
-	obs_output_t *out = obs_output_create("null_output", "null", NULL, NULL);
+	obs_output_t *out =
+		obs_output_create("null_output", "null", NULL, NULL);
 
 	obs_data_set_string(v, "rate_control", "CBR");
 	obs_data_set_int(v, "bitrate", BITRATE_KBPS);
@@ -67,8 +68,10 @@ int main(int argc, char **argv)
 	obs_data_t *s;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: %s idle|x264|tempchat URL ROOM_IN "
-				"CHANNEL [ROOM_OUT]\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s idle|x264|tempchat URL ROOM_IN "
+			"CHANNEL [ROOM_OUT]\n",
+			argv[0]);
 		return 2;
 	}
 	harness_obs_start_canvas(WIDTH, HEIGHT);

@@ -167,8 +167,7 @@ static GSubprocess *spawn(GSubprocessFlags flags, const char *const *argv)
 	/* In ASan builds the leak check is for this process (libobs and our
 	 * module); the peers' GStreamer and its plugin scanner have their
 	 * own tests. */
-	g_subprocess_launcher_setenv(l, "ASAN_OPTIONS", "detect_leaks=0",
-				     TRUE);
+	g_subprocess_launcher_setenv(l, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
 	p = g_subprocess_launcher_spawnv(l, argv, &err);
 	g_assert_no_error(err);
 	g_object_unref(l);
@@ -220,8 +219,7 @@ static harness_peer *peer_spawn(const char *const *argv)
 	p->proc = spawn(G_SUBPROCESS_FLAGS_STDIN_PIPE |
 				G_SUBPROCESS_FLAGS_STDOUT_PIPE,
 			argv);
-	p->out = g_data_input_stream_new(
-		g_subprocess_get_stdout_pipe(p->proc));
+	p->out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(p->proc));
 	g_data_input_stream_read_line_async(p->out, G_PRIORITY_DEFAULT, NULL,
 					    on_line, p);
 	return p;
@@ -251,8 +249,7 @@ void harness_peer_stop(harness_peer *p)
 	if (p == NULL)
 		return;
 	/* Closing stdin asks it to leave the room and exit. */
-	g_output_stream_close(g_subprocess_get_stdin_pipe(p->proc), NULL,
-			      NULL);
+	g_output_stream_close(g_subprocess_get_stdin_pipe(p->proc), NULL, NULL);
 	/* The pending line read must end before `p` goes away. */
 	harness_wait(at_eof, p, HARNESS_WAIT_MS);
 	g_assert_true(p->eof);
@@ -355,9 +352,9 @@ void harness_assert_red_canvas(const char *line)
 
 	g_assert_nonnull(line);
 	g_test_message("the peer decoded: %s", line);
-	g_assert_cmpint(sscanf(line, "video %d %d %u %u %u", &w, &h, &r, &g,
-			       &b),
-			==, 5);
+	g_assert_cmpint(
+		sscanf(line, "video %d %d %u %u %u", &w, &h, &r, &g, &b), ==,
+		5);
 	g_assert_cmpint(w, ==, HARNESS_CANVAS_W);
 	g_assert_cmpint(h, ==, HARNESS_CANVAS_H);
 	g_assert_cmpuint(r, >=, 200);

@@ -62,8 +62,8 @@ static void add_guest(peer *p, obs_data_t *settings)
 	obs_sceneitem_t *item;
 
 	vec2_set(&quarter, 0.25f, 0.25f);
-	p->guest = obs_source_create("tempchat_source", "guest", settings,
-				     NULL);
+	p->guest =
+		obs_source_create("tempchat_source", "guest", settings, NULL);
 	item = obs_scene_add(p->scene, p->guest);
 	obs_sceneitem_set_scale(item, &quarter);
 	probe_attach(&p->probe, p->guest);
@@ -122,8 +122,8 @@ int main(int argc, char **argv)
 	peer p = {0};
 	guint timer;
 
-	if (argc < 5 || (!g_str_equal(argv[1], "guest") &&
-			 !g_str_equal(argv[1], "call"))) {
+	if (argc < 5 ||
+	    (!g_str_equal(argv[1], "guest") && !g_str_equal(argv[1], "call"))) {
 		fprintf(stderr, "usage: %s guest|call URL ROOM CHANNEL [0|1]\n",
 			argv[0]);
 		return 2;
@@ -140,13 +140,15 @@ int main(int argc, char **argv)
 		p.output = obs_output_create("tempchat_output", "call",
 					     settings, NULL);
 		if (!obs_output_start(p.output))
-			printf("error %s\n", obs_output_get_last_error(p.output));
+			printf("error %s\n",
+			       obs_output_get_last_error(p.output));
 	}
 	obs_data_release(settings);
 	printf("started\n");
 	fflush(stdout);
 	timer = g_timeout_add(REPORT_MS, report, &p);
-	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit, loop);
+	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit,
+		       loop);
 	g_main_loop_run(loop);
 	g_source_remove(timer);
 	teardown(&p);

@@ -47,8 +47,8 @@ static void get_sender_stats(obs_output_t *out, sender_stats *st)
 {
 	calldata_t cd = {0};
 
-	proc_handler_call(obs_output_get_proc_handler(out),
-			  "get_sender_stats", &cd);
+	proc_handler_call(obs_output_get_proc_handler(out), "get_sender_stats",
+			  &cd);
 	st->frames = calldata_int(&cd, "frames");
 	st->keyframes = calldata_int(&cd, "keyframes");
 	st->requests = calldata_int(&cd, "keyframe_requests");
@@ -59,8 +59,7 @@ static void get_sender_stats(obs_output_t *out, sender_stats *st)
 	calldata_free(&cd);
 }
 
-static void
-test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
+static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
 {
 	char *room = harness_new_room();
 	harness_peer *receiver =
@@ -112,14 +111,13 @@ static void test_bad_settings_refuse_to_start_with_a_clear_error(void)
 
 	g_assert_false(obs_output_start(out));
 	g_test_message("last error: %s", obs_output_get_last_error(out));
-	g_assert_nonnull(strstr(obs_output_get_last_error(out),
-				"No room set"));
+	g_assert_nonnull(strstr(obs_output_get_last_error(out), "No room set"));
 
 	obs_data_set_string(settings, "room", "#bad room");
 	obs_output_update(out, settings);
 	g_assert_false(obs_output_start(out));
-	g_assert_nonnull(strstr(obs_output_get_last_error(out),
-				"not a TempChat link"));
+	g_assert_nonnull(
+		strstr(obs_output_get_last_error(out), "not a TempChat link"));
 	obs_output_release(out);
 	obs_data_release(settings);
 }
@@ -165,8 +163,7 @@ static void test_a_full_room_stops_the_output_with_a_clear_error(void)
 	/* Someone is in the room (a source of ours, so we know when). */
 	obs_data_set_string(settings, "signaling_url",
 			    harness_relay_get_url(small));
-	first = obs_source_create_private("tempchat_source", "first",
-					  settings);
+	first = obs_source_create_private("tempchat_source", "first", settings);
 	g_assert_true(harness_wait(waiting_for_guest, first, HARNESS_WAIT_MS));
 	out = obs_output_create("tempchat_output", "call", settings, NULL);
 	signal_handler_connect(obs_output_get_signal_handler(out), "stop",
@@ -176,8 +173,8 @@ static void test_a_full_room_stops_the_output_with_a_clear_error(void)
 	g_test_message("stopped with %d: %s", seen.code,
 		       obs_output_get_last_error(out));
 	g_assert_cmpint(seen.code, ==, OBS_OUTPUT_CONNECT_FAILED);
-	g_assert_nonnull(strstr(obs_output_get_last_error(out),
-				"The room is full"));
+	g_assert_nonnull(
+		strstr(obs_output_get_last_error(out), "The room is full"));
 
 	signal_handler_disconnect(obs_output_get_signal_handler(out), "stop",
 				  on_stop, &seen);

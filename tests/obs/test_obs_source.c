@@ -47,8 +47,8 @@ static obs_data_t *guest_settings(const char *room)
 static void guest_add(guest *g, obs_data_t *settings)
 {
 	memset(g, 0, sizeof(*g));
-	g->source = obs_source_create("tempchat_source", "guest", settings,
-				      NULL);
+	g->source =
+		obs_source_create("tempchat_source", "guest", settings, NULL);
 	g_assert_nonnull(g->source);
 	g->scene = obs_scene_create("scene");
 	obs_scene_add(g->scene, g->source);
@@ -104,9 +104,8 @@ static void assert_frames_of_size(probe *p, guint width, guint height)
 static void test_source_shows_the_senders_bars_and_plays_its_tone(void)
 {
 	char *room = harness_new_room();
-	harness_peer *sender =
-		harness_peer_start("send-bars", harness_relay_url(), room,
-				   "480x270");
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "480x270");
 	obs_data_t *settings = guest_settings(room);
 	gint64 t0 = g_get_monotonic_time();
 	guest g;
@@ -235,8 +234,7 @@ static void test_a_full_room_says_so_and_the_source_stays(void)
 	/* Someone is in the room (a source of ours, so we know when). */
 	obs_data_set_string(settings, "signaling_url",
 			    harness_relay_get_url(small));
-	first = obs_source_create_private("tempchat_source", "first",
-					  settings);
+	first = obs_source_create_private("tempchat_source", "first", settings);
 	assert_status_says(first, "Waiting for the guest");
 	guest_add(&g, settings);
 	assert_status_says(g.source, "The room is full");
@@ -279,8 +277,8 @@ static void test_a_new_guest_and_a_new_room_need_nothing_done(void)
 {
 	char *room_a = harness_new_room(), *room_b = harness_new_room();
 	const char *url = harness_relay_url();
-	harness_peer *first = harness_peer_start("send-bars", url, room_a,
-						 "320x240");
+	harness_peer *first =
+		harness_peer_start("send-bars", url, room_a, "320x240");
 	obs_data_t *settings = guest_settings(room_a);
 	harness_peer *second, *other_room;
 	guest g;
@@ -333,8 +331,8 @@ static void test_removing_the_source_mid_call_is_clean(void)
 static void test_send_program_gives_the_guest_the_program(void)
 {
 	char *room = harness_new_room();
-	harness_peer *peer =
-		harness_peer_start("both", harness_relay_url(), room, "320x240");
+	harness_peer *peer = harness_peer_start("both", harness_relay_url(),
+						room, "320x240");
 	obs_data_t *settings = guest_settings(room);
 	obs_data_t *red = obs_data_create();
 	obs_source_t *background;
