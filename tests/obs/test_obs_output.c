@@ -59,6 +59,16 @@ static void get_sender_stats(obs_output_t *out, sender_stats *st)
 	calldata_free(&cd);
 }
 
+#define START_BITRATE 2000000 /* 720p */
+
+static gboolean bitrate_moved(gpointer out)
+{
+	sender_stats st;
+
+	get_sender_stats(out, &st);
+	return st.bitrate != START_BITRATE;
+}
+
 static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
 {
 	char *room = harness_new_room();
@@ -93,6 +103,13 @@ static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
 	g_assert_cmpint(st.answered, >=, 1);
 	g_assert_cmpint(st.missed, ==, 0);
 	g_assert_cmpint(st.keyframes, >=, st.answered);
+
+	/* The encoder follows the call's target bitrate (the send-side
+	 * estimate from the receiver's feedback), away from where the
+	 * quality starts it. */
+	g_assert_true(harness_wait(bitrate_moved, out, HARNESS_WAIT_MS));
+	get_sender_stats(out, &st);
+	g_test_message("encoder bitrate now %lld", st.bitrate);
 
 	obs_output_stop(out);
 	obs_output_release(out);
