@@ -246,6 +246,51 @@ static void test_a_full_room_says_so_and_the_source_stays(void)
 	g_free(room);
 }
 
+/* Presses "New room" as a user does; returns the room it filled in. */
+static char *press_new_room(obs_source_t *source)
+{
+	obs_properties_t *props = obs_source_properties(source);
+	obs_data_t *settings;
+	char *room;
+
+	g_assert_true(obs_property_button_clicked(
+		obs_properties_get(props, "new_room"), source));
+	obs_properties_destroy(props);
+	settings = obs_source_get_settings(source);
+	room = g_strdup(obs_data_get_string(settings, "room"));
+	g_assert_cmpstr(room, ==, obs_data_get_string(settings, "invite_link"));
+	obs_data_release(settings);
+	return room;
+}
+
+static void test_new_room_makes_an_unguessable_invite_link(void)
+{
+	obs_data_t *settings = guest_settings("");
+	const char *prefix = "https://chat.example/app/#";
+	char *first, *second;
+	guest g;
+
+	obs_data_set_string(settings, "web_url",
+			    "https://chat.example/app/#old");
+	guest_add(&g, settings);
+	first = press_new_room(g.source);
+	second = press_new_room(g.source);
+	g_test_message("invite link: %s", first);
+	/* The web address without its fragment, then 128 bits in hex. */
+	g_assert_true(g_str_has_prefix(first, prefix));
+	g_assert_cmpuint(strlen(first), ==, strlen(prefix) + 32);
+	for (const char *c = first + strlen(prefix); *c != '\0'; c++)
+		g_assert_true(g_ascii_isxdigit(*c) && !g_ascii_isupper(*c));
+	g_assert_cmpstr(first, !=, second);
+	/* The source joins the new room at once. */
+	assert_status_says(g.source, "Waiting for the guest");
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(first);
+	g_free(second);
+}
+
 static gboolean shows_nothing(gpointer source)
 {
 	return obs_source_get_width(source) == 0;
@@ -387,6 +432,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
 			"done",
 			test_a_new_guest_and_a_new_room_need_nothing_done);
+	g_test_add_func("/obs/source/new-room-makes-an-unguessable-invite-link",
+			test_new_room_makes_an_unguessable_invite_link);
 	g_test_add_func("/obs/source/idle-last-frame-keeps-the-guests-last-"
 			"picture",
 			test_idle_last_frame_keeps_the_guests_last_picture);
