@@ -11,7 +11,10 @@
  *     routed by the mid header extension;
  *   - directions changed in a running call: crossing re-offers end in one
  *     renegotiation on the same ICE and DTLS, and a sender that stops is
- *     heard by the peer.
+ *     heard by the peer;
+ *   - a first call in which no candidate ever arrives (a peer whose
+ *     gathering died): an ICE restart, then the sessions leave and join
+ *     again, and the next call connects.
  */
 #include "loop_signal.h"
 
@@ -362,6 +365,38 @@ noop_event (tc_session *s, const tc_session_event *ev, void *data)
 }
 
 /* Settings that cannot work are refused at creation, with the reason. */
+/* No candidate of the first call arrives, either way, as with a page
+ * whose gathering died after a rollback: 3 s after the exchange the
+ * sessions restart ICE (a second offer), 3 s later they leave and join the
+ * room again, and the call that follows connects and carries media. */
+static void
+test_a_call_without_candidates_restarts_then_rejoins (void)
+{
+  fixture f;
+  loop_pair *pair = pair_new ();
+  pair->drop_first_candidates = true;
+  fixture_start (&f, pair);
+  /* The offerer's restart offer comes after the patience. */
+  g_assert_true (pair_wait_offers (pair, 0, 2, WAIT_US));
+  g_mutex_lock (&pair->m);
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  while (pair->joins < 2 && g_cond_wait_until (&pair->cond, &pair->m, end))
+    ;
+  unsigned joins = pair->joins;
+  g_mutex_unlock (&pair->m);
+  g_assert_cmpuint (joins, >=, 2);
+  g_assert_true (peer_wait (&f.a, has_left, NULL));
+  g_assert_true (peer_wait (&f.b, has_left, NULL));
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a, &f.b };
+  send_media (senders, 2, 20, &n_audio);
+  check_received (&f.a, 20, n_audio);
+  check_received (&f.b, 20, n_audio);
+  fixture_stop (&f);
+}
+
 static void
 test_unusable_settings_are_refused (void)
 {
@@ -417,5 +452,7 @@ main (int argc, char **argv)
       test_a_sender_that_stops_is_heard_by_the_peer);
   g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-fails",
       test_a_reoffer_with_another_certificate_fails_the_call);
+  g_test_add_func ("/session/loopback/no-candidates-restart-then-rejoin",
+      test_a_call_without_candidates_restarts_then_rejoins);
   return g_test_run ();
 }

@@ -83,6 +83,37 @@ test_a_lost_path_is_restarted_by_either_role_then_given_up (void)
         tc_recovery_action_str (table[i].want));
 }
 
+/* Before the first connection, a peer that sent no candidate within 3 s
+ * of the offer/answer exchange (6 s for the answerer by the rule) gets one
+ * ICE restart, then we leave and join again (twice in a row at most). */
+static void
+test_a_peer_that_gathers_nothing_gets_a_restart_then_a_rejoin (void)
+{
+  static const struct {
+    bool offerer, connected;
+    int64_t since_exchange_ms;
+    unsigned candidates, restarts, rejoins;
+    tc_stall_action want;
+  } table[] = {
+    { true, false, -1, 0, 0, 0, TC_STALL_WAIT },      /* no exchange yet */
+    { true, false, 2999, 0, 0, 0, TC_STALL_WAIT },
+    { true, false, 3000, 0, 0, 0, TC_STALL_RESTART }, /* stalled */
+    { false, false, 3000, 0, 0, 0, TC_STALL_WAIT },   /* the offerer acts */
+    { false, false, 5999, 0, 0, 0, TC_STALL_WAIT },
+    { false, false, 6000, 0, 0, 0, TC_STALL_RESTART }, /* it did not */
+    { true, false, 3000, 1, 0, 0, TC_STALL_WAIT },    /* a candidate came */
+    { true, true, 9000, 0, 0, 0, TC_STALL_WAIT },     /* connected (prflx) */
+    { true, false, 3000, 0, 1, 0, TC_STALL_REJOIN },  /* restart did not help */
+    { true, false, 3000, 0, 1, 1, TC_STALL_REJOIN },
+    { true, false, 60000, 0, 1, 2, TC_STALL_WAIT },   /* enough: it has none */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpstr (tc_stall_action_str (tc_session_stall_action (
+        table[i].offerer, table[i].connected, table[i].since_exchange_ms,
+        table[i].candidates, table[i].restarts, table[i].rejoins)), ==,
+        tc_stall_action_str (table[i].want));
+}
+
 static void
 test_rtp_time_follows_pts_at_the_codec_clock (void)
 {
@@ -149,6 +180,8 @@ main (int argc, char **argv)
       test_an_ignored_offer_is_answered_after_the_glare_patience);
   g_test_add_func ("/session/policy/ice-recovery",
       test_a_lost_path_is_restarted_by_either_role_then_given_up);
+  g_test_add_func ("/session/policy/stalled-gathering",
+      test_a_peer_that_gathers_nothing_gets_a_restart_then_a_rejoin);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
   g_test_add_func ("/session/clock/ntp-round-trip",

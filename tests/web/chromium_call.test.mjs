@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  closeAll, holdInRoom, joinInOrder, launchPeer, randomRoom, startSite, waitFor, waitForAll,
+  closeAll, holdInRoom, joinInOrder, launchPeer, pageReceiver, randomRoom, startAll, startSite,
+  waitFor, waitForAll, waitForSenderSize,
 } from './harness.mjs';
 
 const T = { timeout: 45000 };
@@ -19,7 +20,7 @@ let b;
 
 before(async () => {
   site = await startSite({ relayArgs: ['--verbose'] });
-  [a, b] = await Promise.all([launchPeer('A'), launchPeer('B')]);
+  [a, b] = await startAll([() => launchPeer('A'), () => launchPeer('B')]);
 });
 
 after(async () => {
@@ -79,12 +80,8 @@ async function assertFullCall(offerer, answerer) {
   for (const p of [offerer, answerer]) {
     // The fake camera's full size decoded on the other side: the bandwidth
     // hints skip the slow start (without them Chromium sits at 320x180).
-    const size = await waitFor(p, (want) => {
-      const s = window.tc.stats();
-      const v = window.tc.remoteVideoSize();
-      return s && s.framesDecoded > 0 && s.width === want.width && s.height === want.height
-        && v.width === want.width && v.height === want.height && s;
-    }, { what: `remote video decoded at ${CAMERA.width}x${CAMERA.height}`, timeout: 25000, arg: CAMERA });
+    const other = p === offerer ? answerer : offerer;
+    const size = await waitForSenderSize(pageReceiver(p), other, CAMERA);
     assert.equal(size.codec, 'AV1', `${p.name}: receive codec`);
     assert.equal(size.sendCodec, 'AV1', `${p.name}: send codec`);
     assert.equal(size.path, 'direct', `${p.name}: path`);

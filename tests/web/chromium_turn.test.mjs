@@ -6,7 +6,8 @@ import { after, before, test } from 'node:test';
 
 import { startCoturn } from './coturn.mjs';
 import {
-  closeAll, holdInRoom, joinInOrder, launchPeer, randomRoom, startSite, waitFor, waitForAll,
+  closeAll, holdInRoom, joinInOrder, launchPeer, randomRoom, startAll, startSite, waitFor,
+  waitForAll,
 } from './harness.mjs';
 
 const T = { timeout: 60000 };
@@ -17,8 +18,8 @@ let a;
 let b;
 
 before(async () => {
-  [site, turn] = await Promise.all([startSite(), startCoturn()]);
-  [a, b] = await Promise.all([launchPeer('A'), launchPeer('B')]);
+  [site, turn] = await startAll([startSite, () => startCoturn()]);
+  [a, b] = await startAll([() => launchPeer('A'), () => launchPeer('B')]);
 });
 
 after(async () => {

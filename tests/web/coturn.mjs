@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createConnection, createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,16 +22,52 @@ export const TURNSERVER = process.env.TURNSERVER || 'turnserver';
 
 const STUN_MAGIC = 0x2112a442;
 
-// A UDP port free right now (coturn gets it next; a collision is unlikely).
-async function freeUdpPort() {
-  const sock = createSocket('udp4');
-  await new Promise((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(0, '127.0.0.1', resolve);
-  });
-  const { port } = sock.address();
-  await new Promise((resolve) => sock.close(resolve));
-  return port;
+// Why coturn sometimes "did not answer": it had never bound its port. A
+// port found free in the kernel's ephemeral range (ip_local_port_range) can
+// be handed to any other process's socket (Chromium, libnice, a parallel
+// test) before coturn binds it, and coturn then retries its bind forever
+// without a word on the STUN port. So ports are chosen below that range,
+// where only an explicit bind can take them, free for UDP and TCP alike
+// (coturn listens on both), and a failed bind in coturn's log ends the wait
+// at once (startCoturn below).
+function ephemeralLow() {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim().split(/\s+/).map(Number);
+    if (low > 11000) return low;
+  } catch { /* not Linux: the IANA range */ }
+  return 49152;
+}
+
+async function bindable(port) {
+  const udp = createSocket('udp4');
+  const tcp = createServer();
+  try {
+    await new Promise((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, '127.0.0.1', resolve);
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await new Promise((resolve) => udp.close(() => resolve()));
+    if (tcp.listening) await new Promise((resolve) => tcp.close(resolve));
+  }
+}
+
+// A port free for UDP and TCP on 127.0.0.1, outside the ephemeral range.
+async function freePort() {
+  const low = ephemeralLow();
+  for (let i = 0; i < 100; i++) {
+    const port = 10000 + Math.floor(Math.random() * (low - 10000));
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
 }
 
 // Resolves once a STUN Binding request to 127.0.0.1:port gets a success
@@ -58,18 +94,6 @@ async function stunAnswers(port, ms) {
     clearInterval(timer);
     sock.close();
   }
-}
-
-// A TCP port free right now on 127.0.0.1.
-async function freeTcpPort() {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 // Resolves once 127.0.0.1:port accepts a TCP connection; tries again every
@@ -103,7 +127,7 @@ function makeCertificate(dir) {
 // `port` and `secret` may be given to start one again where a stopped one was.
 export async function startCoturn({ secret = randomBytes(16).toString('hex'), port, tls = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-coturn-'));
-  port ??= await freeUdpPort();
+  port ??= await freePort();
   let tlsArgs = ['--no-tls'];
   let tlsPort;
   let pem;
@@ -114,7 +138,7 @@ export async function startCoturn({ secret = randomBytes(16).toString('hex'), po
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    tlsPort = await freeTcpPort();
+    tlsPort = await freePort();
     tlsArgs = [`--tls-listening-port=${tlsPort}`, `--cert=${pem.cert}`, `--pkey=${pem.key}`];
   }
   const proc = spawn(TURNSERVER, [
@@ -127,8 +151,15 @@ export async function startCoturn({ secret = randomBytes(16).toString('hex'), po
     `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  proc.stdout.setEncoding('utf8').on('data', (c) => { log += c; });
-  proc.stderr.setEncoding('utf8').on('data', (c) => { log += c; });
+  // Settles with coturn's first "Cannot bind": it would retry that forever.
+  let bindFailed;
+  const cannotBind = new Promise((resolve) => { bindFailed = resolve; });
+  const collect = (chunk) => {
+    log += chunk;
+    if (/Cannot bind/.test(log)) bindFailed();
+  };
+  proc.stdout.setEncoding('utf8').on('data', collect);
+  proc.stderr.setEncoding('utf8').on('data', collect);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {
     try {
@@ -141,10 +172,15 @@ export async function startCoturn({ secret = randomBytes(16).toString('hex'), po
   try {
     await Promise.race([
       Promise.all([stunAnswers(port, 10000), tls ? tcpAccepts(tlsPort, 10000) : null]),
-      exited.then(({ code }) => { throw new Error(`turnserver exited (${code}):\n${log}`); }),
+      exited.then(({ code }) => { throw new Error(`turnserver exited (${code})`); }),
+      cannotBind.then(() => {
+        throw new Error(`turnserver could not bind its port ${port}${tls ? `/${tlsPort}` : ''}`
+          + ' (taken by another process after it was found free)');
+      }),
     ]);
   } catch (err) {
     await stop();
+    err.message += `\n--- coturn log ---\n${log}`;
     throw err;
   }
   return {

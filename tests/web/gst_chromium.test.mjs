@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
 import {
-  closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
+  closeAll, describe, launchPeer, randomRoom, startSite, waitFor, waitForSenderSize,
 } from './harness.mjs';
 
 const T = { timeout: 60000, skip: GST_PLUGIN_DIR ? false : 'TC_GST_PLUGIN_DIR is not set' };
@@ -163,33 +163,16 @@ async function assertChromiumReceives(g, firstFrame) {
 async function assertGstReceives(g) {
   await g.until(() => g.count(VIDEO_BUFFER) >= 20 && g.count(AUDIO_BUFFER) >= 50, 20000,
     'decoded video and audio buffers from Chromium');
-  // Chromium may start below the camera size and step up; wait for the
-  // camera's size, else the decoded size must be what Chromium sends.
-  const isCamera = (c) => c.width === CAMERA.width && c.height === CAMERA.height;
-  try {
-    await g.until(() => capsSizes(g).some(isCamera), 20000, `caps at ${CAMERA.width}x${CAMERA.height}`);
-  } catch {
-    // Chromium adapts its send size to CPU and bandwidth, and a new size
-    // reaches us with the next keyframe: the decoded size must come to
-    // match what the page says it sends (polled on both sides).
-    const deadline = Date.now() + 20000;
-    for (;;) {
-      const sizes = capsSizes(g);
-      const last = sizes[sizes.length - 1];
-      const st = await chrome.eval(() => window.tc.stats());
-      assert.ok(last, `no video caps\n${g.describe()}`);
-      const sent = { width: st.sendWidth, height: st.sendHeight };
-      if (last.width === sent.width && last.height === sent.height) {
-        console.log(`Chromium sent ${sent.width}x${sent.height}, not the camera's size`);
-        break;
-      }
-      if (Date.now() > deadline) {
-        assert.deepEqual(last, sent,
-          `decoded size is not what Chromium sends; caps seen ${JSON.stringify(sizes)}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // The camera's size, or what Chromium sends when its own CPU adaptation
+  // lowered it (a new size reaches us with the next keyframe).
+  const gstReceiver = {
+    decoded: async () => {
+      const last = capsSizes(g).at(-1);
+      return last && { ...last, framesDecoded: g.count(VIDEO_BUFFER) };
+    },
+  };
+  await waitForSenderSize(gstReceiver, chrome, CAMERA)
+    .catch((e) => { e.message += `\n${g.describe()}`; throw e; });
   console.log(`tempchatsrc decoded sizes: ${capsSizes(g).map((c) => `${c.width}x${c.height}`).join(' ')}`);
   const before = g.count(VIDEO_BUFFER);
   await g.until(() => g.count(VIDEO_BUFFER) > before + 20, 10000, 'video buffers growing');
@@ -361,21 +344,12 @@ async function twoWayWithOlderPage(room, g, timing) {
   assert.equal(rc.refused, 0, `the page refused candidates: ${JSON.stringify(rc)}`);
 }
 
-// Chromium 156 sometimes gathers no candidates at all after rolling back an
-// offer whose gathering had started (its ICE stays "new" with our
-// candidates added): the page's own failure, which no peer can repair
-// before its checks start. Seen in about 1 of 4 runs of the yielding case;
-// such a try is reported and the scenario runs again with new ids.
-async function pageGatheringStalled() {
-  const st = await chrome.eval(() => ({
-    gathering: window.tc.iceGathering, sent: window.tc.localCandidates,
-    ice: window.tc.pc?.iceConnectionState,
-  }));
-  return st.gathering === 'gathering' && Object.keys(st.sent).length === 0
-    && st.ice === 'new';
-}
-
-async function olderPageGlareOnce(params, wantPageLog) {
+// Chromium 156 sometimes gathers no candidates at all after rolling back
+// its offer in glare (1 to 4 of 8 runs of the yielding case), and nothing
+// repairs that peer connection, ICE restarts included: our session then
+// leaves the room and joins again, and the page starts over with a new one
+// (session_policy.h). The call must connect either way.
+async function olderPageGlare(params, wantPageLog) {
   const room = randomRoom();
   const args = [...sendArgs(room), ...recvArgs(room)];
   const { g, tries } = await joinIntoGlare(room, args, params);
@@ -385,25 +359,17 @@ async function olderPageGlareOnce(params, wantPageLog) {
     await twoWayWithOlderPage(room, g, timing);
     const log = await chrome.eval(() => window.tc.log.join('\n'));
     assert.match(log, wantPageLog);
-    return true;
+    // Nobody leaves in this scenario but for our rejoin (one peer-left per
+    // element: the sink's and the src's).
+    const left = (g.stdout().match(/tempchat\/peer-left/g) || []).length;
+    if (left > 0) console.log(`the page gathered nothing after its rollback: gst left and rejoined (${left} peer-left messages)`);
   } catch (e) {
-    if (await pageGatheringStalled()) {
-      console.log('Chromium gathered no candidates after its rollback; trying again');
-      return false;
-    }
     e.message += `\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);
     await chrome.leave();
   }
-}
-
-async function olderPageGlare(params, wantPageLog) {
-  for (let i = 0; i < 3; i++) {
-    if (await olderPageGlareOnce(params, wantPageLog)) return;
-  }
-  throw new Error('Chromium gathered no candidates after its rollback in 3 tries');
 }
 
 test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,

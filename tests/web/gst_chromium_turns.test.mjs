@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { startCoturn } from './coturn.mjs';
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
 import {
-  closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
+  closeAll, describe, launchPeer, randomRoom, startAll, startSite, waitFor,
 } from './harness.mjs';
 
 const T = { timeout: 60000, skip: GST_PLUGIN_DIR ? false : 'TC_GST_PLUGIN_DIR is not set' };
@@ -22,7 +22,7 @@ const running = new Set();
 
 before(async () => {
   if (!GST_PLUGIN_DIR) return;
-  [site, turn] = await Promise.all([startSite(), startCoturn({ tls: true })]);
+  [site, turn] = await startAll([startSite, () => startCoturn({ tls: true })]);
   chrome = await launchPeer('C');
 });
 

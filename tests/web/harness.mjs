@@ -48,11 +48,12 @@ export function randomRoom() {
 // Builds the web root in a temp dir and serves it with the relay
 // (--web-root): the page and the signaling share one origin.
 // Returns { relay, root, pageUrl(room, params), stop() }.
-export async function startSite({ relayArgs = [] } = {}) {
+// `relayWrap`: see startRelay.
+export async function startSite({ relayArgs = [], relayWrap = [] } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'tc-web-'));
   try {
     await buildSite(root);
-    const relay = await startRelay(['--web-root', root, ...relayArgs]);
+    const relay = await startRelay(['--web-root', root, ...relayArgs], { wrap: relayWrap });
     return {
       relay,
       root,
@@ -78,14 +79,16 @@ export async function startSite({ relayArgs = [] } = {}) {
 // { name, context, page, logs[], eval(fn, arg), goto(site, room, params),
 // close() }; logs collects the page's console lines and errors. One Chromium
 // can serve several tests: goto() loads the page afresh each time.
-export async function launchPeer(name = 'peer') {
+// `executablePath` and `args` replace CHROMIUM and CHROMIUM_ARGS.
+export async function launchPeer(name = 'peer',
+  { executablePath = CHROMIUM, args = CHROMIUM_ARGS } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args,
       timeout: 30000,
     });
   } catch (err) {
@@ -196,4 +199,64 @@ export async function closeAll(peers) {
   const results = await Promise.allSettled(peers.filter(Boolean).map((p) => p.close()));
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+// Starts several things at once (sites, coturns, Chromiums: anything with a
+// stop() or close()) and returns them all, or, when one fails, stops those
+// that did start and throws the first failure. With a bare Promise.all the
+// started ones would be lost to the test's after() hook, and their child
+// processes would keep node running until ctest's timeout.
+export async function startAll(starters) {
+  const results = await Promise.allSettled(starters.map((start) => start()));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (!failed) return results.map((r) => r.value);
+  await Promise.allSettled(results.filter((r) => r.status === 'fulfilled')
+    .map(({ value }) => (value.stop ? value.stop() : value.close())));
+  throw failed.reason;
+}
+
+// Waits until `receiver` (a page, or anything with a `decoded()` giving
+// {framesDecoded, width, height}) shows the video `sender` (a page) sends,
+// at `camera` size. Chromium lowers its send size by itself when its
+// encoder lacks CPU (qualityLimitationReason 'cpu', as under ASan on two
+// cores): then the decoded size must be what it sends, and the test says
+// so. A size lowered for 'bandwidth' (or for no reason) fails: the
+// bandwidth hints and our feedback are what should give full size. Returns
+// the receiver's last reading.
+export async function waitForSenderSize(receiver, sender, camera, { timeout = 25000 } = {}) {
+  const deadline = Date.now() + timeout;
+  const same = (a, b) => a && b && a.width === b.width && a.height === b.height;
+  let seen;
+  let sent;
+  for (;;) {
+    [seen, sent] = await Promise.all([receiver.decoded(), sender.eval(() => window.tc.stats())]);
+    const sendSize = sent && { width: sent.sendWidth, height: sent.sendHeight };
+    if (seen && seen.framesDecoded > 0) {
+      if (same(seen, camera)) return seen;
+      if (sent?.sendLimit === 'cpu' && same(seen, sendSize) && !same(sendSize, camera)) {
+        console.log(`${sender.name} sends ${sendSize.width}x${sendSize.height}: `
+          + 'Chromium\'s own CPU adaptation (qualityLimitationReason cpu)');
+        return seen;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`video from ${sender.name} not decoded at ${camera.width}x${camera.height} `
+        + `within ${timeout} ms: decoded ${JSON.stringify(seen)}, sender sends `
+        + `${sent?.sendWidth}x${sent?.sendHeight} (qualityLimitationReason ${sent?.sendLimit})`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// A page as a receiver for waitForSenderSize: what its stats and its
+// <video> element show (both must agree on the size).
+export function pageReceiver(peer) {
+  return {
+    decoded: () => peer.eval(() => {
+      const s = window.tc.stats();
+      const v = window.tc.remoteVideoSize();
+      const agree = s && s.width === v.width && s.height === v.height;
+      return s && { ...s, framesDecoded: agree ? s.framesDecoded : 0 };
+    }),
+  };
 }

@@ -3,6 +3,7 @@
  *   ice_events.c  libnice signals -> ordered event queue -> user callbacks
  *   ice_remote.c  remote credentials and candidates (kept until usable)
  *   ice_tls_turn.c  TLS bridges for turns: URLs (libnice sees TURN/TCP)
+ *   ice_resolve.c  remote ".local" candidates, looked up by mdns_query.c
  * Everything runs on ice->ctx's thread.
  */
 #ifndef TC_NET_ICE_PRIV_H
@@ -73,7 +74,7 @@ struct tc_ice {
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
-  GCancellable *resolve_cancel;     /* host-name lookups (ice_resolve.c) */
+  struct tc_mdns *mdns;             /* .local lookups (ice_resolve.c), or NULL */
   unsigned lookups;                 /* in flight */
   GPtrArray *tls_turns;             /* ice_tls_turn*, one per turns: URL */
   unsigned n_turn;                  /* TURN servers of any kind */

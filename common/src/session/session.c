@@ -283,18 +283,49 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Makes and starts the signaller; false (the session failed) if it cannot. */
+static bool
+join_room (tc_session *s)
+{
+  tc_status st = TC_OK;
+  s->sig = s->make_signal (s->ctx, tc_session_on_signal, s, s->factory_data, &st);
+  if (s->sig == NULL || (st = tc_signal_start (s->sig)) != TC_OK) {
+    g_clear_pointer (&s->sig, tc_signal_free);
+    tc_session_emit_error (s, st, true, tc_status_str (st));
+    tc_session_set_state (s, TC_SESSION_FAILED);
+    return false;
+  }
+  return true;
+}
+
+/* Ends the call and joins the room again over a new signaling connection
+ * (a new client id): the peer sees us leave and join, and starts its side
+ * afresh with a new peer connection. Session thread; not from inside a
+ * signaller callback (the signaller is freed here). */
+void
+tc_session_rejoin (tc_session *s)
+{
+  bool had = s->call != NULL;
+  tc_session_end_call (s);
+  if (had) {
+    tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
+    tc_session_emit (s, &ev);
+  }
+  if (s->sig != NULL) {
+    tc_signal_stop (s->sig);
+    g_clear_pointer (&s->sig, tc_signal_free);
+  }
+  tc_session_set_state (s, TC_SESSION_RECONNECTING);
+  join_room (s);
+}
+
 /* Runs on the session thread: make and start the signaller. */
 static gboolean
 on_begin (gpointer data)
 {
   tc_session *s = data;
-  tc_status st = TC_OK;
-  s->sig = s->make_signal (s->ctx, tc_session_on_signal, s, s->factory_data, &st);
-  if (s->sig == NULL || (st = tc_signal_start (s->sig)) != TC_OK) {
-    tc_session_emit_error (s, st, true, tc_status_str (st));
-    tc_session_set_state (s, TC_SESSION_FAILED);
+  if (!join_room (s))
     return G_SOURCE_REMOVE;
-  }
   s->tick = g_timeout_source_new (TICK_MS);
   g_source_set_callback (s->tick, on_tick, s, NULL);
   g_source_attach (s->tick, s->ctx);

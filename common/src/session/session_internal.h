@@ -116,6 +116,10 @@ struct tc_call {
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
+  int64_t exchange_us;        /* last completed offer/answer; 0: none since
+                                 the last restart */
+  unsigned remote_candidates; /* the peer's, since our last ICE restart */
+  unsigned stall_restarts;    /* ICE restarts for a peer that sent none */
   tc_sdp_negotiated *neg;
   /* The directions our last offer or answer asked for; wanted ones that
    * differ after a negotiation make us offer again (session_directions.c). */
@@ -178,6 +182,7 @@ struct tc_session {
   GSource *tick;
   tc_session_state state;     /* session thread's copy */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
+  unsigned stall_rejoins;     /* tc_session_rejoin()s since a call connected */
 
   /* Under lock: what other threads may read or set. */
   GMutex lock;
@@ -199,6 +204,7 @@ void tc_session_emit (tc_session *s, const tc_session_event *ev);
 void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
     const char *text);
 void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
+void tc_session_rejoin (tc_session *s);
 
 /* session_negotiate.c: signaling events and offer/answer. */
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,

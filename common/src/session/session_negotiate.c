@@ -220,6 +220,7 @@ answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
   c->described = tc_session_cfg_directions (c->s);
   send_sdp (c, TC_SDP_ANSWER, answer);
   tc_sdp_free (answer);
+  c->exchange_us = g_get_monotonic_time ();
   ensure_gathering (c);
   apply_negotiated (c, neg);
   tc_call_check_directions (c);
@@ -273,6 +274,7 @@ on_answer (tc_call *c, const char *text)
     tc_call_fail (c, st, "The peer's answer cannot be used.");
     return;
   }
+  c->exchange_us = g_get_monotonic_time ();
   apply_negotiated (c, neg);
   tc_call_check_directions (c);
 }
@@ -297,7 +299,8 @@ on_peer_message (tc_call *c, const tc_peer_msg *m)
       if (m->sdp_mline_index > 0)
         break;
       /* tc_ice keeps candidates that come before the description. */
-      tc_ice_add_remote_candidate (c->ice, m->candidate);
+      if (tc_ice_add_remote_candidate (c->ice, m->candidate) == TC_OK)
+        c->remote_candidates++;
       break;
     case TC_PEER_MSG_END_OF_CANDIDATES:
       tc_ice_end_of_remote_candidates (c->ice, m->username_fragment);
@@ -404,8 +407,40 @@ restart_ice (tc_call *c, int64_t now)
   if (tc_ice_restart (c->ice) != TC_OK)
     return;  /* tried again after the grace, then given up */
   c->ice_restarts++;
+  c->remote_candidates = 0;
+  c->exchange_us = 0;
   TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
   send_offer (c);
+}
+
+/* Before the first connection: a peer that sent not one candidate since
+ * the exchange may have lost them on the way, or stalled its gathering
+ * (session_policy.h). */
+static void
+stall_tick (tc_call *c, int64_t now)
+{
+  tc_session *s = c->s;
+  if (c->local_offer != NULL)
+    return;  /* an exchange is under way */
+  tc_ice_state st = tc_ice_get_state (c->ice);
+  bool connected = c->connected || st == TC_ICE_STATE_CONNECTED
+      || st == TC_ICE_STATE_COMPLETED;
+  if (connected)
+    s->stall_rejoins = 0;
+  int64_t since = c->exchange_us != 0 ? (now - c->exchange_us) / 1000 : -1;
+  tc_stall_action a = tc_session_stall_action (c->is_offerer, connected, since,
+      c->remote_candidates, c->stall_restarts, s->stall_rejoins);
+  if (a == TC_STALL_WAIT)
+    return;
+  TC_INFO ("[s%u] no candidate from the peer %" G_GINT64_FORMAT
+      " ms after the exchange: %s", s->serial, since, tc_stall_action_str (a));
+  if (a == TC_STALL_RESTART) {
+    c->stall_restarts++;
+    restart_ice (c, now);
+  } else {
+    s->stall_rejoins++;
+    tc_session_rejoin (s);  /* frees `c` */
+  }
 }
 
 /* The path stayed lost: the call is over, the session waits for a peer. */
@@ -448,6 +483,11 @@ tc_session_negotiate_tick (tc_session *s, int64_t now)
   if (c == NULL || c->failed)
     return;
   glare_tick (c, now);
+  if (!c->failed) {
+    stall_tick (c, now);
+    if (s->call != c)
+      return;  /* we left the room to join again */
+  }
   if (c->failed || c->path_lost_us == 0)
     return;
   int64_t since = c->restart_us != 0 ? (now - c->restart_us) / 1000 : -1;

@@ -50,6 +50,31 @@ tc_session_recovery_action (bool offerer, bool failed, int64_t lost_ms,
   return waited >= grace ? TC_RECOVERY_RESTART : TC_RECOVERY_WAIT;
 }
 
+tc_stall_action
+tc_session_stall_action (bool offerer, bool connected,
+    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts,
+    unsigned rejoins)
+{
+  int64_t patience = TC_CANDIDATE_PATIENCE_MS
+      + (offerer ? 0 : TC_STALL_ANSWERER_EXTRA_MS);
+  if (connected || since_exchange_ms < patience || remote_candidates > 0)
+    return TC_STALL_WAIT;
+  if (restarts == 0)
+    return TC_STALL_RESTART;
+  return rejoins < TC_STALL_MAX_REJOINS ? TC_STALL_REJOIN : TC_STALL_WAIT;
+}
+
+const char *
+tc_stall_action_str (tc_stall_action a)
+{
+  switch (a) {
+    case TC_STALL_WAIT: return "wait";
+    case TC_STALL_RESTART: return "restart";
+    case TC_STALL_REJOIN: return "rejoin";
+  }
+  return "?";
+}
+
 const char *
 tc_recovery_action_str (tc_recovery_action a)
 {

@@ -62,6 +62,46 @@ tc_recovery_action tc_session_recovery_action (bool offerer, bool failed,
 
 const char *tc_recovery_action_str (tc_recovery_action a);
 
+/* ---- a peer whose gathering stalled ------------------------------------ */
+
+/* How long after an offer/answer exchange, before the call first
+ * connects, we wait for the peer's first candidate. Browsers trickle their
+ * first one within a few hundred ms of their description (a relay one
+ * after a TURN allocation, well under a second), and no check can start
+ * without a candidate on one side. */
+#define TC_CANDIDATE_PATIENCE_MS 3000
+/* The answerer by the rule waits this much longer, so that when neither
+ * side hears a candidate the offerer acts alone: two sessions restarting
+ * and rejoining at once would cross each other's messages. */
+#define TC_STALL_ANSWERER_EXTRA_MS 3000
+/* Rejoins for that reason in a row without a call connecting: a peer that
+ * truly has no candidate (relay-only with refused TURN credentials) is not
+ * made to start over forever. */
+#define TC_STALL_MAX_REJOINS 2
+
+typedef enum {
+  TC_STALL_WAIT,     /* candidates came, or it is too early, or enough tries */
+  TC_STALL_RESTART,  /* restart ICE: a lost candidate is sent again */
+  TC_STALL_REJOIN,   /* leave the room and join again: the peer makes a new
+                        peer connection */
+} tc_stall_action;
+
+/* What to do about a call that has not connected when no remote candidate
+ * came `since_exchange_ms` after the last completed offer/answer (-1: none
+ * yet). One ICE restart comes first: it repairs candidates lost on the way.
+ * Chromium 156 sometimes gathers nothing at all after rolling back its
+ * offer in glare, and nothing repairs that peer connection, restarts
+ * included (it answers them, and still gathers nothing): only a new one
+ * does, which a page makes when we leave and join again. `offerer`: by
+ * the client-id rule. `restarts`: ICE
+ * restarts of this call for this reason; `rejoins`: rejoins since a call
+ * last connected. */
+tc_stall_action tc_session_stall_action (bool offerer, bool connected,
+    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts,
+    unsigned rejoins);
+
+const char *tc_stall_action_str (tc_stall_action a);
+
 /* ---- RTP time ---------------------------------------------------------- */
 
 /* RTP timestamp of a frame captured at `pts_us`, when the first frame's
