@@ -3,7 +3,8 @@
  *
  *   tc_obs_peer guest URL ROOM CHANNEL 0|1   a "TempChat Guest" source (1:
  *       with send_program) in a scene whose program is red; prints
- *       "guest frames N W H" twice a second
+ *       "guest frames N W H" (frames drawn, the size shown now) twice a
+ *       second
  *   tc_obs_peer call URL ROOM CHANNEL        a "TempChat Call" output
  *       sending that red program; prints "sender frames F keyframes K
  *       requests R answered A missed M dropped D bitrate B" twice a second
@@ -76,8 +77,10 @@ static gboolean report(gpointer data)
 	if (p->guest != NULL) {
 		probe snap;
 		probe_snapshot(&p->probe, &snap);
-		printf("guest frames %u %u %u\n", snap.frames, snap.width,
-		       snap.height);
+		/* The size the source shows now: 0x0 while nobody is there. */
+		printf("guest frames %u %u %u\n", snap.frames,
+		       obs_source_get_width(p->guest),
+		       obs_source_get_height(p->guest));
 	}
 	if (p->output != NULL) {
 		calldata_t cd = {0};

@@ -3,7 +3,7 @@
 // Chromium through tempchat-relay:
 //   - the "TempChat Guest" source with send_program: the source shows
 //     Chromium's camera, and Chromium decodes the OBS program (red) at the
-//     canvas size;
+//     canvas size; the page closed and opened again gets the same again;
 //   - the "TempChat Call" output alone: Chromium decodes the program at the
 //     canvas size; the frame after every keyframe request (Chromium's PLIs
 //     included) was a keyframe.
@@ -64,10 +64,13 @@ function startObs(args) {
     stdout: () => out,
     stderr: () => err,
     describe: () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-6000)}`,
-    // The last line matching `re` for which `ok(match)` holds.
-    until(re, ok, ms, what) {
+    // Where the output is now, for until(..., from).
+    mark: () => out.length,
+    // The last line matching `re` for which `ok(match)` holds, in what was
+    // printed since `from`.
+    until(re, ok, ms, what, from = 0) {
       const test = () => {
-        const all = [...out.matchAll(new RegExp(re.source, 'g'))].filter(ok);
+        const all = [...out.slice(from).matchAll(new RegExp(re.source, 'g'))].filter(ok);
         return all.length > 0 ? all[all.length - 1] : null;
       };
       const first = test();
@@ -130,6 +133,18 @@ test('the OBS source shows Chromium\'s camera and sends it the program', T, asyn
   const first = /first guest frame (\d+) ms after the source joined/.exec(obs.stdout() + obs.stderr());
   if (first) console.log(`METRIC obs-join-to-first-frame-ms=${first[1]}`);
   assert.ok(Number(m[2]) > 0 && Number(m[3]) > 0);
+
+  // The guest closes the page and opens the link again: the same source
+  // shows them again, and they get the program again.
+  const left = obs.mark();
+  await chrome.leave();
+  await obs.until(/guest frames (\d+) 0 0/, () => true, 30000,
+    'the source emptied after the guest left', left);
+  const back = obs.mark();
+  await chrome.goto(site, room);
+  await chromiumDecodesTheProgram(obs);
+  await obs.until(/guest frames (\d+) (\d+) (\d+)/, (x) => Number(x[2]) > 0, 30000,
+    'frames again from the returning guest', back);
   const r = await obs.stop();
   assert.equal(r.code, 0, `tc_obs_peer exit (nonzero: libobs leaked)\n${obs.describe()}`);
 });
