@@ -1,19 +1,22 @@
 /* plugin-main.c - the OBS module entry: registers the TempChat source and
- * output as they land. Kept tiny, like obs-outputs.c. */
+ * output. Kept tiny, like obs-outputs.c. */
 #include <obs-module.h>
 
-OBS_DECLARE_MODULE ()
-OBS_MODULE_USE_DEFAULT_LOCALE ("tempchat", "en-US")
+OBS_DECLARE_MODULE()
+OBS_MODULE_USE_DEFAULT_LOCALE("tempchat", "en-US")
 
-MODULE_EXPORT const char *
-obs_module_description (void)
+extern struct obs_source_info tempchat_source_info;
+extern struct obs_output_info tempchat_output_info;
+
+MODULE_EXPORT const char *obs_module_description(void)
 {
-  return obs_module_text ("TempChat.Description");
+	return obs_module_text("TempChat.Description");
 }
 
-bool
-obs_module_load (void)
+bool obs_module_load(void)
 {
-  blog (LOG_INFO, "[tempchat] loaded (version %s)", TC_VERSION);
-  return true;
+	obs_register_source(&tempchat_source_info);
+	obs_register_output(&tempchat_output_info);
+	blog(LOG_INFO, "[tempchat] loaded (version %s)", TC_VERSION);
+	return true;
 }

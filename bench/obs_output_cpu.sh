@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# bench/obs_output_cpu.sh - CPU seconds per minute the "TempChat Call"
+# output adds to OBS at 720p30, as a ratio against OBS's own recording
+# encoders (x264 veryfast CBR 2 Mbit/s + AAC into a null output) on the same
+# scene, both run in the same invocation (these machines are noisy: read the
+# ratio).
+#
+#   bench/obs_output_cpu.sh [BUILD_DIR] [SECONDS]
+#
+# The scene (tc_obs_bench, libobs under xvfb-run with Mesa's software GL) is
+# a 1280x720 "TempChat Guest" source showing a GStreamer peer's moving ball,
+# so each run pays for receiving, decoding and rendering it; an idle run
+# (scene only) is subtracted from both. Ours also sends the program to a
+# tempchatsrc through tempchat-relay on loopback.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+secs=${2:-30}
+warmup=8
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export GST_PLUGIN_PATH="$build/gst-plugin" GST_REGISTRY="$work/registry.bin"
+export LIBGL_ALWAYS_SOFTWARE=1 TC_OBS_BENCH_MODULES=1
+hz=$(getconf CLK_TCK)
+peer="$build/tests/obs/tc_obs_gst_peer"
+bench="$build/tests/obs/tc_obs_bench"
+
+cpu_ticks() {  # utime + stime of a process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# measure PID: CPU seconds per minute over $secs after $warmup seconds
+measure() {
+  local pid=$1 a b
+  sleep "$warmup"   # a benchmark's fixed window, not a test's wait
+  a=$(cpu_ticks "$pid")
+  sleep "$secs"
+  b=$(cpu_ticks "$pid")
+  awk -v a="$a" -v b="$b" -v hz="$hz" -v s="$secs" \
+    'BEGIN { printf "%.2f", (b - a) / hz * 60 / s }'
+}
+
+mkfifo "$work/relay"
+"$build/server/tempchat-relay" --port 0 >"$work/relay" 2>/dev/null &
+pids+=($!)
+read -r -t 10 line <"$work/relay"
+url=${line##* }
+in=benchin$RANDOM
+out=benchout$RANDOM
+# The peers run until their stdin closes: a fifo kept open by sleep.
+mkfifo "$work/hold"
+sleep infinity >"$work/hold" &
+pids+=($!)
+"$peer" send-ball "$url" "$in" 1280x720 <"$work/hold" >/dev/null 2>&1 &
+pids+=($!)
+"$peer" recv "$url" "$out" <"$work/hold" >/dev/null 2>&1 &
+pids+=($!)
+
+# run MODE: CPU seconds per minute of tc_obs_bench in MODE
+run() {
+  local mode=$1 pid
+  mkfifo "$work/out-$mode"
+  xvfb-run -a "$bench" "$mode" "$url" "$in" bench "$out" <"$work/hold" \
+    >"$work/out-$mode" 2>/dev/null &
+  pids+=($!)
+  exec 3<"$work/out-$mode"
+  pid=""
+  while [ -z "$pid" ] && read -r -t 30 line <&3; do
+    case $line in "pid "*) pid=${line#pid } ;; esac
+  done
+  # libobs logs to stdout: keep the pipe drained.
+  cat <&3 >/dev/null &
+  pids+=($!)
+  measure "$pid"
+  kill "$pid"
+  exec 3<&-
+}
+
+idle=$(run idle)
+x264=$(run x264)
+ours=$(run tempchat)
+awk -v i="$idle" -v x="$x264" -v o="$ours" 'BEGIN {
+  printf "OBS CPU seconds per minute at 720p30: scene only %s, with x264+AAC recording %s, with the TempChat Call output %s\n", i, x, o
+  printf "added by the encoders: x264+AAC %.2f, TempChat Call (VP8+Opus, sending) %.2f, ratio %.2f\n", x - i, o - i, (o - i) / (x - i) }'

@@ -1,0 +1,174 @@
+/* tempchat-decoder.c - libavcodec's native VP8 and Opus decoders behind the
+ * two calls the source needs (see the header). */
+#include <libavcodec/avcodec.h>
+#include <libavutil/channel_layout.h>
+#include <string.h>
+#include <util/bmem.h>
+
+#include "tempchat-decoder.h"
+
+struct tempchat_decoder {
+	tc_sdp_codec codec;
+	AVCodecContext *ctx;
+	AVPacket *pkt;
+	AVFrame *frame;
+	float *planar; /* libopus gives interleaved samples; OBS takes planes */
+	size_t planar_samples;
+};
+
+static enum AVCodecID codec_id_of(tc_sdp_codec codec)
+{
+	switch (codec) {
+	case TC_SDP_CODEC_VP8:
+		return AV_CODEC_ID_VP8;
+	case TC_SDP_CODEC_OPUS:
+		return AV_CODEC_ID_OPUS;
+	default:
+		return AV_CODEC_ID_NONE;
+	}
+}
+
+static bool open_context(struct tempchat_decoder *dec, const AVCodec *codec)
+{
+	dec->ctx = avcodec_alloc_context3(codec);
+	if (dec->ctx == NULL)
+		return false;
+	if (dec->codec == TC_SDP_CODEC_OPUS) {
+		/* WebRTC's Opus is 48 kHz stereo (RFC 7587), with no
+		 * identification header to say so. */
+		AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+		dec->ctx->sample_rate = 48000;
+		av_channel_layout_copy(&dec->ctx->ch_layout, &stereo);
+		dec->ctx->request_sample_fmt = AV_SAMPLE_FMT_FLT;
+	} else {
+		/* A call is real time: no frame threading delay. */
+		dec->ctx->thread_count = 1;
+	}
+	return avcodec_open2(dec->ctx, codec, NULL) == 0;
+}
+
+struct tempchat_decoder *tempchat_decoder_new(tc_sdp_codec codec)
+{
+	enum AVCodecID id = codec_id_of(codec);
+	const AVCodec *c = codec == TC_SDP_CODEC_OPUS
+				   ? avcodec_find_decoder_by_name("libopus")
+			   : id != AV_CODEC_ID_NONE ? avcodec_find_decoder(id)
+						    : NULL;
+	struct tempchat_decoder *dec;
+
+	if (c == NULL)
+		return NULL;
+	dec = bzalloc(sizeof(*dec));
+	dec->codec = codec;
+	dec->pkt = av_packet_alloc();
+	dec->frame = av_frame_alloc();
+	if (dec->pkt == NULL || dec->frame == NULL || !open_context(dec, c)) {
+		tempchat_decoder_free(dec);
+		return NULL;
+	}
+	return dec;
+}
+
+void tempchat_decoder_free(struct tempchat_decoder *dec)
+{
+	if (dec == NULL)
+		return;
+	avcodec_free_context(&dec->ctx);
+	av_packet_free(&dec->pkt);
+	av_frame_free(&dec->frame);
+	bfree(dec->planar);
+	bfree(dec);
+}
+
+tc_sdp_codec tempchat_decoder_codec(const struct tempchat_decoder *dec)
+{
+	return dec->codec;
+}
+
+/* Sends one packet and takes the one frame it yields. */
+static bool decode(struct tempchat_decoder *dec, const uint8_t *data,
+		   size_t len)
+{
+	if (len == 0 || len > INT32_MAX)
+		return false;
+	av_frame_unref(dec->frame);
+	av_packet_unref(dec->pkt);
+	/* The decoder reads the packet only during send_packet. */
+	dec->pkt->data = (uint8_t *)data;
+	dec->pkt->size = (int)len;
+	int ret = avcodec_send_packet(dec->ctx, dec->pkt);
+	dec->pkt->data = NULL;
+	dec->pkt->size = 0;
+	if (ret < 0)
+		return false;
+	return avcodec_receive_frame(dec->ctx, dec->frame) == 0;
+}
+
+bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
+			    size_t len, uint64_t timestamp_ns,
+			    struct obs_source_frame *out)
+{
+	AVFrame *f = dec->frame;
+
+	if (dec->codec == TC_SDP_CODEC_OPUS || !decode(dec, data, len))
+		return false;
+	if (f->format != AV_PIX_FMT_YUV420P || f->width <= 0 || f->height <= 0)
+		return false;
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < 3; i++) {
+		out->data[i] = f->data[i];
+		out->linesize[i] = (uint32_t)f->linesize[i];
+	}
+	out->width = (uint32_t)f->width;
+	out->height = (uint32_t)f->height;
+	out->format = VIDEO_FORMAT_I420;
+	out->timestamp = timestamp_ns;
+	out->full_range = false;
+	video_format_get_parameters_for_format(
+		VIDEO_CS_601, VIDEO_RANGE_PARTIAL, VIDEO_FORMAT_I420,
+		out->color_matrix, out->color_range_min, out->color_range_max);
+	return true;
+}
+
+/* Interleaved float to the decoder's planar buffer. */
+static void deinterleave(struct tempchat_decoder *dec, const float *in,
+			 int channels, int samples,
+			 struct obs_source_audio *out)
+{
+	size_t need = (size_t)channels * (size_t)samples;
+
+	if (need > dec->planar_samples) {
+		dec->planar = brealloc(dec->planar, need * sizeof(float));
+		dec->planar_samples = need;
+	}
+	for (int c = 0; c < channels; c++) {
+		float *plane = dec->planar + (size_t)c * (size_t)samples;
+		for (int i = 0; i < samples; i++)
+			plane[i] = in[i * channels + c];
+		out->data[c] = (const uint8_t *)plane;
+	}
+}
+
+bool tempchat_decoder_audio(struct tempchat_decoder *dec, const uint8_t *data,
+			    size_t len, uint64_t timestamp_ns,
+			    struct obs_source_audio *out)
+{
+	AVFrame *f = dec->frame;
+	int channels;
+
+	if (dec->codec != TC_SDP_CODEC_OPUS || !decode(dec, data, len))
+		return false;
+	channels = f->ch_layout.nb_channels;
+	if (f->format != AV_SAMPLE_FMT_FLT || f->nb_samples <= 0 ||
+	    (channels != 1 && channels != 2))
+		return false;
+	memset(out, 0, sizeof(*out));
+	deinterleave(dec, (const float *)f->data[0], channels, f->nb_samples,
+		     out);
+	out->frames = (uint32_t)f->nb_samples;
+	out->speakers = channels == 2 ? SPEAKERS_STEREO : SPEAKERS_MONO;
+	out->format = AUDIO_FORMAT_FLOAT_PLANAR;
+	out->samples_per_sec = (uint32_t)f->sample_rate;
+	out->timestamp = timestamp_ns;
+	return true;
+}

@@ -1,0 +1,352 @@
+/* tempchat-sender.c - OBS program -> VP8/Opus -> a call (see the header).
+ *
+ * OBS's video and audio threads must never wait on us: they copy a frame
+ * into the queue, or drop it when the encoder is behind (video beyond
+ * MAX_QUEUED_VIDEO frames); the encode thread does the rest.
+ */
+#include <glib.h>
+#include <string.h>
+#include <util/platform.h>
+#include <util/threading.h>
+
+#include "tempchat-opus-encoder.h"
+#include "tempchat-sender.h"
+#include "tempchat-vp8-encoder.h"
+
+#define MAX_QUEUED_VIDEO 2
+#define MAX_QUEUED_AUDIO 50 /* about a second of OBS's 1024-sample blocks */
+
+enum item_type { ITEM_VIDEO, ITEM_AUDIO, ITEM_QUIT };
+
+struct item {
+	enum item_type type;
+	uint64_t timestamp_ns;
+	uint32_t frames;    /* audio */
+	uint8_t *planes[3]; /* into data */
+	uint32_t linesize[3];
+	uint8_t data[];
+};
+
+struct tempchat_sender {
+	uint32_t width, height, fps;
+	bool program; /* took OBS's program itself */
+
+	pthread_mutex_t session_lock;
+	tc_session *session;
+
+	GAsyncQueue *queue;
+	volatile long queued_video;
+	volatile long queued_audio;
+	pthread_t thread;
+	bool thread_started;
+
+	volatile long keyframe_pending;
+	volatile long target_bitrate;
+
+	pthread_mutex_t counters_lock;
+	struct tempchat_sender_counters counters;
+
+	/* Encode thread only. */
+	struct tempchat_vp8_encoder *vp8;
+	struct tempchat_opus_encoder *opus;
+	uint32_t applied_bitrate;
+	bool forced;
+	uint64_t frame_ts_ns;
+};
+
+/* ---------------------------------------------------- encode thread */
+
+static void push_to_session(struct tempchat_sender *snd, tc_media_kind kind,
+			    const uint8_t *data, size_t len, uint64_t ts_ns,
+			    bool keyframe)
+{
+	pthread_mutex_lock(&snd->session_lock);
+	/* Frames before the call connects are dropped by the core. */
+	if (snd->session != NULL)
+		tc_session_push_frame(snd->session, kind, data, len,
+				      (int64_t)(ts_ns / 1000), keyframe);
+	pthread_mutex_unlock(&snd->session_lock);
+}
+
+static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
+			    void *user_data)
+{
+	struct tempchat_sender *snd = user_data;
+
+	pthread_mutex_lock(&snd->counters_lock);
+	snd->counters.frames++;
+	if (keyframe)
+		snd->counters.keyframes++;
+	if (snd->forced && keyframe)
+		snd->counters.answered_requests++;
+	else if (snd->forced)
+		snd->counters.missed_requests++;
+	pthread_mutex_unlock(&snd->counters_lock);
+	push_to_session(snd, TC_MEDIA_VIDEO, data, len, snd->frame_ts_ns,
+			keyframe);
+}
+
+static void on_audio_packet(const uint8_t *data, size_t len, uint64_t ts_ns,
+			    void *user_data)
+{
+	push_to_session(user_data, TC_MEDIA_AUDIO, data, len, ts_ns, true);
+}
+
+static void apply_bitrate(struct tempchat_sender *snd)
+{
+	uint32_t bps = (uint32_t)os_atomic_load_long(&snd->target_bitrate);
+
+	if (bps == 0 || bps == snd->applied_bitrate)
+		return;
+	if (tempchat_vp8_encoder_set_bitrate(snd->vp8, bps))
+		snd->applied_bitrate = bps;
+	pthread_mutex_lock(&snd->counters_lock);
+	snd->counters.bitrate_bps = snd->applied_bitrate;
+	pthread_mutex_unlock(&snd->counters_lock);
+}
+
+static void encode_video(struct tempchat_sender *snd, struct item *it)
+{
+	os_atomic_dec_long(&snd->queued_video);
+	apply_bitrate(snd);
+	snd->forced = os_atomic_set_long(&snd->keyframe_pending, 0) != 0;
+	snd->frame_ts_ns = it->timestamp_ns;
+	tempchat_vp8_encoder_encode(snd->vp8, it->planes, it->linesize,
+				    snd->forced, on_video_packet, snd);
+}
+
+static void encode_audio(struct tempchat_sender *snd, struct item *it)
+{
+	const float *planes[2] = {(const float *)it->planes[0],
+				  (const float *)it->planes[1]};
+
+	os_atomic_dec_long(&snd->queued_audio);
+	if (snd->opus != NULL)
+		tempchat_opus_encoder_encode(snd->opus, planes, it->frames,
+					     it->timestamp_ns, on_audio_packet,
+					     snd);
+}
+
+static void *encode_thread(void *data)
+{
+	struct tempchat_sender *snd = data;
+	bool quit = false;
+
+	os_set_thread_name("tempchat-encode");
+	while (!quit) {
+		struct item *it = g_async_queue_pop(snd->queue);
+		if (it->type == ITEM_VIDEO && snd->vp8 != NULL)
+			encode_video(snd, it);
+		else if (it->type == ITEM_AUDIO)
+			encode_audio(snd, it);
+		else if (it->type == ITEM_VIDEO)
+			os_atomic_dec_long(&snd->queued_video);
+		quit = it->type == ITEM_QUIT;
+		bfree(it);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------ OBS threads: copy */
+
+void tempchat_sender_push_video(struct tempchat_sender *snd,
+				const struct video_data *frame)
+{
+	uint32_t heights[3] = {snd->height, (snd->height + 1) / 2,
+			       (snd->height + 1) / 2};
+	size_t size = 0, off = 0;
+	struct item *it;
+
+	if (os_atomic_load_long(&snd->queued_video) >= MAX_QUEUED_VIDEO) {
+		pthread_mutex_lock(&snd->counters_lock);
+		snd->counters.dropped++;
+		pthread_mutex_unlock(&snd->counters_lock);
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		size += (size_t)frame->linesize[i] * heights[i];
+	it = bmalloc(sizeof(*it) + size);
+	it->type = ITEM_VIDEO;
+	it->timestamp_ns = frame->timestamp;
+	for (int i = 0; i < 3; i++) {
+		size_t plane = (size_t)frame->linesize[i] * heights[i];
+		it->planes[i] = it->data + off;
+		it->linesize[i] = frame->linesize[i];
+		memcpy(it->planes[i], frame->data[i], plane);
+		off += plane;
+	}
+	os_atomic_inc_long(&snd->queued_video);
+	g_async_queue_push(snd->queue, it);
+}
+
+void tempchat_sender_push_audio(struct tempchat_sender *snd,
+				const struct audio_data *frames)
+{
+	size_t plane = (size_t)frames->frames * sizeof(float);
+	struct item *it;
+
+	if (os_atomic_load_long(&snd->queued_audio) >= MAX_QUEUED_AUDIO)
+		return;
+	it = bmalloc(sizeof(*it) + 2 * plane);
+	it->type = ITEM_AUDIO;
+	it->timestamp_ns = frames->timestamp;
+	it->frames = frames->frames;
+	for (int i = 0; i < 2; i++) {
+		it->planes[i] = it->data + i * plane;
+		memcpy(it->planes[i], frames->data[i], plane);
+	}
+	os_atomic_inc_long(&snd->queued_audio);
+	g_async_queue_push(snd->queue, it);
+}
+
+/* ------------------------------------------------------- lifecycle */
+
+static uint32_t start_bitrate(tc_sdp_quality quality)
+{
+	uint32_t max_kbps = 3000, start_kbps = 2000;
+
+	tc_sdp_quality_bitrates(quality, &max_kbps, &start_kbps);
+	return start_kbps * 1000;
+}
+
+struct tempchat_sender *tempchat_sender_new(uint32_t width, uint32_t height,
+					    tc_sdp_quality quality)
+{
+	struct tempchat_sender *snd = bzalloc(sizeof(*snd));
+	struct obs_video_info ovi;
+
+	snd->width = width;
+	snd->height = height;
+	snd->fps = 30;
+	if (obs_get_video_info(&ovi) && ovi.fps_den > 0)
+		snd->fps = ovi.fps_num / ovi.fps_den;
+	snd->applied_bitrate = start_bitrate(quality);
+	snd->counters.bitrate_bps = snd->applied_bitrate;
+	pthread_mutex_init(&snd->session_lock, NULL);
+	pthread_mutex_init(&snd->counters_lock, NULL);
+	snd->queue = g_async_queue_new();
+	snd->vp8 = tempchat_vp8_encoder_new(width, height, snd->fps,
+					    snd->applied_bitrate);
+	snd->opus = tempchat_opus_encoder_new();
+	if (snd->vp8 == NULL || snd->opus == NULL)
+		blog(LOG_WARNING, "[tempchat] %s encoder unavailable",
+		     snd->vp8 == NULL ? "VP8" : "Opus");
+	snd->thread_started =
+		pthread_create(&snd->thread, NULL, encode_thread, snd) == 0;
+	if (!snd->thread_started) {
+		tempchat_sender_free(snd);
+		return NULL;
+	}
+	return snd;
+}
+
+static void program_video(void *param, struct video_data *frame)
+{
+	tempchat_sender_push_video(param, frame);
+}
+
+static void program_audio(void *param, size_t mix_idx,
+			  struct audio_data *frames)
+{
+	UNUSED_PARAMETER(mix_idx);
+	tempchat_sender_push_audio(param, frames);
+}
+
+/* The conversions VP8 and Opus want: I420 with BT.601 limited range (what
+ * decoders assume for VP8), 48 kHz stereo float. */
+void tempchat_sender_conversions(uint32_t width, uint32_t height,
+				 struct video_scale_info *video,
+				 struct audio_convert_info *audio)
+{
+	*video = (struct video_scale_info){
+		.format = VIDEO_FORMAT_I420,
+		.width = width,
+		.height = height,
+		.range = VIDEO_RANGE_PARTIAL,
+		.colorspace = VIDEO_CS_601,
+	};
+	*audio = (struct audio_convert_info){
+		.samples_per_sec = 48000,
+		.format = AUDIO_FORMAT_FLOAT_PLANAR,
+		.speakers = SPEAKERS_STEREO,
+	};
+}
+
+struct tempchat_sender *tempchat_sender_new_program(tc_sdp_quality quality)
+{
+	struct obs_video_info ovi;
+	struct video_scale_info vconv;
+	struct audio_convert_info aconv;
+	struct tempchat_sender *snd;
+
+	if (!obs_get_video_info(&ovi))
+		return NULL;
+	snd = tempchat_sender_new(ovi.output_width, ovi.output_height, quality);
+	if (snd == NULL)
+		return NULL;
+	tempchat_sender_conversions(ovi.output_width, ovi.output_height, &vconv,
+				    &aconv);
+	snd->program = true;
+	obs_add_raw_video_callback(&vconv, program_video, snd);
+	obs_add_raw_audio_callback(0, &aconv, program_audio, snd);
+	return snd;
+}
+
+void tempchat_sender_attach(struct tempchat_sender *snd, tc_session *s)
+{
+	pthread_mutex_lock(&snd->session_lock);
+	snd->session = s;
+	pthread_mutex_unlock(&snd->session_lock);
+}
+
+void tempchat_sender_detach(struct tempchat_sender *snd)
+{
+	tempchat_sender_attach(snd, NULL);
+}
+
+void tempchat_sender_on_event(struct tempchat_sender *snd,
+			      const tc_session_event *ev)
+{
+	if (ev->type == TC_SESSION_EV_KEYFRAME_REQUEST) {
+		os_atomic_set_long(&snd->keyframe_pending, 1);
+		pthread_mutex_lock(&snd->counters_lock);
+		snd->counters.keyframe_requests++;
+		pthread_mutex_unlock(&snd->counters_lock);
+	} else if (ev->type == TC_SESSION_EV_TARGET_BITRATE) {
+		os_atomic_set_long(&snd->target_bitrate, (long)ev->bitrate_bps);
+	}
+}
+
+void tempchat_sender_get_counters(struct tempchat_sender *snd,
+				  struct tempchat_sender_counters *out)
+{
+	pthread_mutex_lock(&snd->counters_lock);
+	*out = snd->counters;
+	pthread_mutex_unlock(&snd->counters_lock);
+}
+
+void tempchat_sender_free(struct tempchat_sender *snd)
+{
+	struct item *it;
+
+	if (snd == NULL)
+		return;
+	if (snd->program) {
+		obs_remove_raw_video_callback(program_video, snd);
+		obs_remove_raw_audio_callback(0, program_audio, snd);
+	}
+	if (snd->thread_started) {
+		it = bzalloc(sizeof(*it));
+		it->type = ITEM_QUIT;
+		g_async_queue_push(snd->queue, it);
+		pthread_join(snd->thread, NULL);
+	}
+	while ((it = g_async_queue_try_pop(snd->queue)) != NULL)
+		bfree(it);
+	g_async_queue_unref(snd->queue);
+	tempchat_vp8_encoder_free(snd->vp8);
+	tempchat_opus_encoder_free(snd->opus);
+	pthread_mutex_destroy(&snd->session_lock);
+	pthread_mutex_destroy(&snd->counters_lock);
+	bfree(snd);
+}

@@ -1,0 +1,181 @@
+/* gst_peer.c - the GStreamer side of the libobs tests, a real TempChat peer
+ * built from the build tree's tempchatsink / tempchatsrc.
+ *
+ *   tc_obs_gst_peer send-bars URL ROOM WxH   SMPTE bars at WxH and a 440 Hz
+ *                                           tone into the room
+ *   tc_obs_gst_peer send-ball URL ROOM WxH   a moving ball instead (benchmarks)
+ *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
+ *   tc_obs_gst_peer recv URL ROOM            receives; prints
+ *       "video W H R G B" (size and the centre pixel of the 30th decoded
+ *       frame) and "audio" (after 25 decoded buffers)
+ *
+ * Prints "started" once running; leaves the room and exits when stdin
+ * closes.
+ */
+#include <gst/gst.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stdin_closed.h"
+
+#define CHANNEL "obs-test-channel"
+#define VIDEO_FRAME_TO_REPORT 30
+#define AUDIO_BUFFERS_TO_REPORT 25
+
+static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
+				  gpointer data)
+{
+	static guint frames;
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstCaps *caps;
+	GstMapInfo map;
+	gint w = 0, h = 0;
+
+	(void)data;
+	if (++frames != VIDEO_FRAME_TO_REPORT)
+		return GST_PAD_PROBE_OK;
+	caps = gst_pad_get_current_caps(pad);
+	gst_structure_get_int(gst_caps_get_structure(caps, 0), "width", &w);
+	gst_structure_get_int(gst_caps_get_structure(caps, 0), "height", &h);
+	gst_caps_unref(caps);
+	if (gst_buffer_map(buf, &map, GST_MAP_READ)) {
+		/* RGB, rows padded to 4 bytes. */
+		gsize stride = ((gsize)w * 3 + 3) & ~(gsize)3;
+		const guint8 *px =
+			map.data + (gsize)(h / 2) * stride + (gsize)(w / 2) * 3;
+		printf("video %d %d %u %u %u\n", w, h, px[0], px[1], px[2]);
+		fflush(stdout);
+		gst_buffer_unmap(buf, &map);
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn on_audio(GstPad *pad, GstPadProbeInfo *info,
+				  gpointer data)
+{
+	static guint buffers;
+
+	(void)pad, (void)info, (void)data;
+	if (++buffers == AUDIO_BUFFERS_TO_REPORT) {
+		printf("audio\n");
+		fflush(stdout);
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+static void on_pad_added(GstElement *src, GstPad *pad, gpointer pipe)
+{
+	gboolean video = g_str_has_prefix(GST_PAD_NAME(pad), "video");
+	GstElement *bin = gst_parse_bin_from_description(
+		video ? "queue ! videoconvert ! video/x-raw,format=RGB ! "
+			"fakesink name=vsink sync=false async=false"
+		      : "queue ! fakesink sync=false async=false",
+		TRUE, NULL);
+	GstPad *sinkpad = gst_element_get_static_pad(bin, "sink");
+	GstElement *last;
+	GstPad *probe;
+
+	(void)src;
+	gst_bin_add(GST_BIN(pipe), bin);
+	if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) {
+		printf("error could not link %s\n", GST_PAD_NAME(pad));
+		fflush(stdout);
+	}
+	gst_object_unref(sinkpad);
+	if (video) {
+		last = gst_bin_get_by_name(GST_BIN(bin), "vsink");
+		probe = gst_element_get_static_pad(last, "sink");
+		gst_pad_add_probe(probe, GST_PAD_PROBE_TYPE_BUFFER, on_video,
+				  NULL, NULL);
+		gst_object_unref(last);
+	} else {
+		probe = gst_element_get_static_pad(bin, "sink");
+		gst_pad_add_probe(probe, GST_PAD_PROBE_TYPE_BUFFER, on_audio,
+				  NULL, NULL);
+	}
+	gst_object_unref(probe);
+	gst_element_sync_state_with_parent(bin);
+}
+
+static gchar *describe(const char *mode, const char *url, const char *room,
+		       const char *arg)
+{
+	gchar *common = g_strdup_printf(
+		"room=%s signaling-url=%s channel=" CHANNEL, room, url);
+	gchar *desc;
+	int w = 320, h = 240;
+
+	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
+		if (arg != NULL)
+			sscanf(arg, "%dx%d", &w, &h);
+		desc = g_strdup_printf(
+			"videotestsrc pattern=%s is-live=true ! "
+			"video/x-raw,format=I420,width=%d,height=%d,"
+			"framerate=30/1 ! tempchatsink name=s %s "
+			"audiotestsrc is-live=true wave=sine freq=440 "
+			"volume=0.5 ! s.audio",
+			g_str_equal(mode, "send-ball") ? "ball" : "smpte", w, h,
+			common);
+		if (g_str_equal(mode, "both")) {
+			gchar *both = g_strdup_printf(
+				"%s tempchatsrc name=t %s", desc, common);
+			g_free(desc);
+			desc = both;
+		}
+	} else {
+		desc = g_strdup_printf("tempchatsrc name=t %s", common);
+	}
+	g_free(common);
+	return desc;
+}
+
+int main(int argc, char **argv)
+{
+	GMainLoop *loop;
+	GstElement *pipe, *t;
+	GIOChannel *in;
+	GError *err = NULL;
+	gchar *desc;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s send-bars|recv URL ROOM [WxH]\n",
+			argv[0]);
+		return 2;
+	}
+	gst_init(NULL, NULL);
+	desc = describe(argv[1], argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+	pipe = gst_parse_launch(desc, &err);
+	g_free(desc);
+	if (pipe == NULL) {
+		printf("error %s\n", err->message);
+		return 1;
+	}
+	if (!GST_IS_PIPELINE(pipe)) {
+		/* A lone element comes back unwrapped. */
+		GstElement *p = gst_pipeline_new(NULL);
+		gst_bin_add(GST_BIN(p), pipe);
+		pipe = p;
+	}
+	t = gst_bin_get_by_name(GST_BIN(pipe), "t");
+	if (t != NULL) {
+		g_signal_connect(t, "pad-added", G_CALLBACK(on_pad_added),
+				 pipe);
+		gst_object_unref(t);
+	}
+	loop = g_main_loop_new(NULL, FALSE);
+	in = g_io_channel_unix_new(0);
+	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit,
+		       loop);
+	if (gst_element_set_state(pipe, GST_STATE_PLAYING) ==
+	    GST_STATE_CHANGE_FAILURE)
+		printf("error could not start\n");
+	else
+		printf("started\n");
+	fflush(stdout);
+	g_main_loop_run(loop);
+	gst_element_set_state(pipe, GST_STATE_NULL);
+	gst_object_unref(pipe);
+	g_io_channel_unref(in);
+	g_main_loop_unref(loop);
+	return 0;
+}

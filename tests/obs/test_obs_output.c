@@ -1,0 +1,243 @@
+/* test_obs_output.c - the "TempChat Call" output in a real libobs, sending
+ * the program (a colour source on the canvas) to a real tempchatsrc through
+ * our relay (tc_obs_gst_peer recv).
+ *
+ * Run under xvfb-run. Every wait is for an event with a deadline.
+ */
+#include <glib.h>
+#include <obs.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "obs_harness.h"
+
+#define RED_ABGR 0xff0000ffLL /* colour_source takes ABGR */
+
+static obs_data_t *call_settings(const char *room)
+{
+	obs_data_t *s = obs_data_create();
+
+	obs_data_set_string(s, "room", room);
+	obs_data_set_string(s, "signaling_url", harness_relay_url());
+	obs_data_set_string(s, "channel", HARNESS_CHANNEL);
+	return s;
+}
+
+static obs_source_t *red_program(void)
+{
+	obs_data_t *s = obs_data_create();
+	obs_source_t *colour;
+
+	obs_data_set_int(s, "color", RED_ABGR);
+	obs_data_set_int(s, "width", HARNESS_CANVAS_W);
+	obs_data_set_int(s, "height", HARNESS_CANVAS_H);
+	colour = obs_source_create("color_source_v3", "red", s, NULL);
+	g_assert_nonnull(colour);
+	obs_data_release(s);
+	obs_set_output_source(0, colour);
+	return colour;
+}
+
+typedef struct {
+	long long frames, keyframes, requests, answered, missed, dropped,
+		bitrate;
+} sender_stats;
+
+static void get_sender_stats(obs_output_t *out, sender_stats *st)
+{
+	calldata_t cd = {0};
+
+	proc_handler_call(obs_output_get_proc_handler(out), "get_sender_stats",
+			  &cd);
+	st->frames = calldata_int(&cd, "frames");
+	st->keyframes = calldata_int(&cd, "keyframes");
+	st->requests = calldata_int(&cd, "keyframe_requests");
+	st->answered = calldata_int(&cd, "answered_requests");
+	st->missed = calldata_int(&cd, "missed_requests");
+	st->dropped = calldata_int(&cd, "dropped");
+	st->bitrate = calldata_int(&cd, "bitrate");
+	calldata_free(&cd);
+}
+
+#define START_BITRATE 2000000 /* 720p */
+
+static gboolean bitrate_moved(gpointer out)
+{
+	sender_stats st;
+
+	get_sender_stats(out, &st);
+	return st.bitrate != START_BITRATE;
+}
+
+static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
+{
+	char *room = harness_new_room();
+	harness_peer *receiver =
+		harness_peer_start("recv", harness_relay_url(), room, NULL);
+	obs_source_t *colour = red_program();
+	obs_data_t *settings = call_settings(room);
+	obs_output_t *out;
+	const char *line;
+	sender_stats st;
+
+	g_assert_nonnull(harness_peer_wait_line(receiver, "started"));
+	out = obs_output_create("tempchat_output", "call", settings, NULL);
+	g_assert_nonnull(out);
+	g_assert_true(obs_output_start(out));
+
+	line = harness_peer_wait_line(receiver, "video ");
+	get_sender_stats(out, &st);
+	g_test_message("frames %lld keyframes %lld requests %lld dropped %lld",
+		       st.frames, st.keyframes, st.requests, st.dropped);
+	harness_assert_red_canvas(line);
+	g_assert_nonnull(harness_peer_wait_line(receiver, "audio"));
+
+	/* Every keyframe request (the one after connecting, and the
+	 * receiver's PLIs) was answered by the very next frame. */
+	get_sender_stats(out, &st);
+	g_test_message("frames %lld keyframes %lld requests %lld answered "
+		       "%lld missed %lld dropped %lld bitrate %lld",
+		       st.frames, st.keyframes, st.requests, st.answered,
+		       st.missed, st.dropped, st.bitrate);
+	g_assert_cmpint(st.requests, >=, 1);
+	g_assert_cmpint(st.answered, >=, 1);
+	g_assert_cmpint(st.missed, ==, 0);
+	g_assert_cmpint(st.keyframes, >=, st.answered);
+
+	/* The encoder follows the call's target bitrate (the send-side
+	 * estimate from the receiver's feedback), away from where the
+	 * quality starts it. */
+	g_assert_true(harness_wait(bitrate_moved, out, HARNESS_WAIT_MS));
+	get_sender_stats(out, &st);
+	g_test_message("encoder bitrate now %lld", st.bitrate);
+
+	obs_output_stop(out);
+	obs_output_release(out);
+	obs_data_release(settings);
+	obs_set_output_source(0, NULL);
+	obs_source_release(colour);
+	harness_peer_stop(receiver);
+	g_free(room);
+}
+
+static void test_bad_settings_refuse_to_start_with_a_clear_error(void)
+{
+	obs_data_t *settings = call_settings("");
+	obs_output_t *out =
+		obs_output_create("tempchat_output", "call", settings, NULL);
+
+	g_assert_false(obs_output_start(out));
+	g_test_message("last error: %s", obs_output_get_last_error(out));
+	g_assert_nonnull(strstr(obs_output_get_last_error(out), "No room set"));
+
+	obs_data_set_string(settings, "room", "#bad room");
+	obs_output_update(out, settings);
+	g_assert_false(obs_output_start(out));
+	g_assert_nonnull(
+		strstr(obs_output_get_last_error(out), "not a TempChat link"));
+	obs_output_release(out);
+	obs_data_release(settings);
+}
+
+typedef struct {
+	volatile gint stopped;
+	volatile gint code;
+} stop_seen;
+
+static void on_stop(void *data, calldata_t *cd)
+{
+	stop_seen *s = data;
+
+	g_atomic_int_set(&s->code, (gint)calldata_int(cd, "code"));
+	g_atomic_int_set(&s->stopped, 1);
+	g_main_context_wakeup(NULL);
+}
+
+static gboolean has_stopped(gpointer data)
+{
+	return g_atomic_int_get(&((stop_seen *)data)->stopped) != 0;
+}
+
+static gboolean waiting_for_guest(gpointer source)
+{
+	char *status = harness_status(source);
+	gboolean yes = strstr(status, "Waiting for the guest") != NULL;
+
+	g_free(status);
+	return yes;
+}
+
+static void test_a_full_room_stops_the_output_with_a_clear_error(void)
+{
+	const char *const one_member[] = {"--max-members", "1", NULL};
+	harness_relay *small = harness_relay_start(one_member);
+	char *room = harness_new_room();
+	obs_data_t *settings = call_settings(room);
+	stop_seen seen = {0};
+	obs_source_t *first;
+	obs_output_t *out;
+
+	/* Someone is in the room (a source of ours, so we know when). */
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(small));
+	first = obs_source_create_private("tempchat_source", "first", settings);
+	g_assert_true(harness_wait(waiting_for_guest, first, HARNESS_WAIT_MS));
+	out = obs_output_create("tempchat_output", "call", settings, NULL);
+	signal_handler_connect(obs_output_get_signal_handler(out), "stop",
+			       on_stop, &seen);
+	g_assert_true(obs_output_start(out)); /* never blocks: connects later */
+	g_assert_true(harness_wait(has_stopped, &seen, HARNESS_WAIT_MS));
+	g_test_message("stopped with %d: %s", seen.code,
+		       obs_output_get_last_error(out));
+	g_assert_cmpint(seen.code, ==, OBS_OUTPUT_CONNECT_FAILED);
+	g_assert_nonnull(
+		strstr(obs_output_get_last_error(out), "The room is full"));
+
+	signal_handler_disconnect(obs_output_get_signal_handler(out), "stop",
+				  on_stop, &seen);
+	obs_output_release(out);
+	obs_source_release(first);
+	obs_data_release(settings);
+	harness_relay_free(small);
+	g_free(room);
+}
+
+static void test_stopping_before_anyone_joined_is_clean(void)
+{
+	char *room = harness_new_room();
+	obs_data_t *settings = call_settings(room);
+	obs_output_t *out =
+		obs_output_create("tempchat_output", "call", settings, NULL);
+
+	g_assert_true(obs_output_start(out));
+	obs_output_stop(out);
+	g_assert_false(obs_output_active(out));
+	obs_output_release(out);
+	obs_data_release(settings);
+	g_free(room);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+	harness_obs_start();
+	g_test_add_func(
+		"/obs/output/the-program-arrives-at-a-tempchatsrc-at-the-"
+		"canvas-size",
+		test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size);
+	g_test_add_func("/obs/output/bad-settings-refuse-to-start-with-a-"
+			"clear-error",
+			test_bad_settings_refuse_to_start_with_a_clear_error);
+	g_test_add_func("/obs/output/a-full-room-stops-the-output-with-a-clear-"
+			"error",
+			test_a_full_room_stops_the_output_with_a_clear_error);
+	g_test_add_func("/obs/output/stopping-before-anyone-joined-is-clean",
+			test_stopping_before_anyone_joined_is_clean);
+	ret = g_test_run();
+	harness_obs_stop();
+	harness_relay_stop();
+	g_assert_cmpint(bnum_allocs(), ==, 0);
+	return ret;
+}

@@ -1,0 +1,450 @@
+/* test_obs_source.c - the "TempChat Guest" source in a real libobs, against
+ * real peers: our relay and tempchatsink pipelines (tc_obs_gst_peer).
+ *
+ * Run under xvfb-run. Every wait is for an event with a deadline.
+ */
+#include <glib.h>
+#include <obs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obs_harness.h"
+#include "probe.h"
+
+/* videotestsrc's SMPTE bars (100 %), top row, left to right: white,
+ * yellow, cyan, green, magenta, red, blue. */
+static const guint8 bars[PROBE_POINTS][3] = {
+	{255, 255, 255}, {255, 255, 0}, {0, 255, 255}, {0, 255, 0},
+	{255, 0, 255},   {255, 0, 0},   {0, 0, 255},
+};
+#define COLOUR_TOLERANCE 40 /* VP8 at a low bitrate, chroma subsampling */
+#define ENOUGH_FRAMES 30
+#define ENOUGH_LOUD_BLOCKS 20
+
+static gboolean rendered_a_second(gpointer since)
+{
+	return obs_get_total_frames() - *(uint32_t *)since >= 30;
+}
+
+typedef struct {
+	obs_source_t *source;
+	obs_scene_t *scene;
+	probe probe;
+} guest;
+
+static obs_data_t *guest_settings(const char *room)
+{
+	obs_data_t *s = obs_data_create();
+
+	obs_data_set_string(s, "room", room);
+	obs_data_set_string(s, "signaling_url", harness_relay_url());
+	obs_data_set_string(s, "channel", HARNESS_CHANNEL);
+	return s;
+}
+
+/* A source in a scene on the main view, as a user adds it. */
+static void guest_add(guest *g, obs_data_t *settings)
+{
+	memset(g, 0, sizeof(*g));
+	g->source =
+		obs_source_create("tempchat_source", "guest", settings, NULL);
+	g_assert_nonnull(g->source);
+	g->scene = obs_scene_create("scene");
+	obs_scene_add(g->scene, g->source);
+	obs_set_output_source(0, obs_scene_get_source(g->scene));
+	probe_attach(&g->probe, g->source);
+}
+
+static void guest_remove(guest *g)
+{
+	probe_detach(&g->probe);
+	obs_set_output_source(0, NULL);
+	obs_source_remove(g->source);
+	obs_source_release(g->source);
+	obs_scene_release(g->scene);
+}
+
+typedef struct {
+	probe *p;
+	guint width, height; /* 0: any */
+} frames_wanted;
+
+static gboolean has_frames(gpointer data)
+{
+	frames_wanted *w = data;
+	probe snap;
+
+	probe_snapshot(w->p, &snap);
+	return snap.frames >= ENOUGH_FRAMES &&
+	       (w->width == 0 ||
+		(snap.width == w->width && snap.height == w->height));
+}
+
+static gboolean has_sound(gpointer data)
+{
+	probe snap;
+
+	probe_snapshot(data, &snap);
+	return snap.loud_blocks >= ENOUGH_LOUD_BLOCKS;
+}
+
+static void assert_frames_of_size(probe *p, guint width, guint height)
+{
+	frames_wanted w = {p, width, height};
+	probe snap;
+
+	harness_wait(has_frames, &w, HARNESS_WAIT_MS);
+	probe_snapshot(p, &snap);
+	g_assert_cmpuint(snap.frames, >=, ENOUGH_FRAMES);
+	g_assert_cmpuint(snap.width, ==, width);
+	g_assert_cmpuint(snap.height, ==, height);
+}
+
+static void test_source_shows_the_senders_bars_and_plays_its_tone(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "480x270");
+	obs_data_t *settings = guest_settings(room);
+	gint64 t0 = g_get_monotonic_time();
+	guest g;
+	probe snap;
+	char *status;
+	uint32_t frames0;
+
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	/* For the report, not a target: OBS's own render time. */
+	frames0 = obs_get_total_frames();
+	harness_wait(rendered_a_second, &frames0, HARNESS_WAIT_MS);
+	g_test_message("average frame time without the source: %.2f ms",
+		       obs_get_average_frame_time_ns() / 1e6);
+	guest_add(&g, settings);
+
+	/* The sender's size, not the canvas's. */
+	assert_frames_of_size(&g.probe, 480, 270);
+	g_test_message("average frame time with the source live: %.2f ms",
+		       obs_get_average_frame_time_ns() / 1e6);
+	g_test_message("first %u frames after %.0f ms", ENOUGH_FRAMES,
+		       (g_get_monotonic_time() - t0) / 1000.0);
+	probe_snapshot(&g.probe, &snap);
+	g_assert_cmpint(snap.format, ==, VIDEO_FORMAT_I420);
+	for (int i = 0; i < PROBE_POINTS; i++)
+		g_test_message("bar %d: %u %u %u", i, snap.rgb[i][0],
+			       snap.rgb[i][1], snap.rgb[i][2]);
+	for (int i = 0; i < PROBE_POINTS; i++)
+		for (int c = 0; c < 3; c++)
+			g_assert_cmpint(abs((int)snap.rgb[i][c] - bars[i][c]),
+					<=, COLOUR_TOLERANCE);
+
+	harness_wait(has_sound, &g.probe, HARNESS_WAIT_MS);
+	probe_snapshot(&g.probe, &snap);
+	g_test_message("%u audio blocks, %u loud", snap.audio_blocks,
+		       snap.loud_blocks);
+	g_assert_cmpuint(snap.loud_blocks, >=, ENOUGH_LOUD_BLOCKS);
+
+	status = harness_status(g.source);
+	g_test_message("status: %s", status);
+	g_assert_nonnull(strstr(status, "Connected"));
+	g_assert_nonnull(strstr(status, "VP8 480x270"));
+	g_free(status);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(sender);
+	g_free(room);
+}
+
+typedef struct {
+	obs_source_t *source;
+	const char *want;
+} status_wanted;
+
+static gboolean status_says(gpointer data)
+{
+	status_wanted *w = data;
+	char *status = harness_status(w->source);
+	gboolean yes = strstr(status, w->want) != NULL;
+
+	g_free(status);
+	return yes;
+}
+
+static void assert_status_says(obs_source_t *source, const char *want)
+{
+	status_wanted w = {source, want};
+	char *status;
+
+	harness_wait(status_says, &w, HARNESS_WAIT_MS);
+	status = harness_status(source);
+	g_test_message("status: %s", status);
+	g_assert_nonnull(strstr(status, want));
+	g_free(status);
+}
+
+static void set_room(obs_source_t *source, const char *key, const char *value)
+{
+	obs_data_t *s = obs_data_create();
+
+	obs_data_set_string(s, key, value);
+	obs_source_update(source, s);
+	obs_data_release(s);
+}
+
+static void test_bad_settings_say_what_to_fix_and_obs_keeps_rendering(void)
+{
+	obs_data_t *settings = guest_settings("");
+	uint32_t total0, lagged0, total, lagged;
+	guest g;
+
+	guest_add(&g, settings);
+	total0 = obs_get_total_frames();
+	lagged0 = obs_get_lagged_frames();
+
+	assert_status_says(g.source, "No room set");
+	set_room(g.source, "room", "https://tempchat.example/#not a room!");
+	assert_status_says(g.source, "not a TempChat link");
+	set_room(g.source, "room", "valid-room");
+	set_room(g.source, "signaling_url", "ws://127.0.0.1:1/v3/websocket");
+	assert_status_says(g.source, "Could not reach the signaling server");
+
+	/* The source is alive and OBS keeps drawing frames on time. */
+	g_assert_true(obs_source_get_ref(g.source) != NULL);
+	obs_source_release(g.source);
+	harness_wait(rendered_a_second, &total0, HARNESS_WAIT_MS);
+	total = obs_get_total_frames() - total0;
+	lagged = obs_get_lagged_frames() - lagged0;
+	g_test_message("rendered %u frames, %u lagged", total, lagged);
+	g_assert_cmpuint(total, >, 0);
+	g_assert_cmpuint(lagged * 2, <=, total);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+}
+
+static void test_a_full_room_says_so_and_the_source_stays(void)
+{
+	const char *const one_member[] = {"--max-members", "1", NULL};
+	harness_relay *small = harness_relay_start(one_member);
+	char *room = harness_new_room();
+	obs_data_t *settings = guest_settings(room);
+	obs_source_t *first;
+	guest g;
+
+	/* Someone is in the room (a source of ours, so we know when). */
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(small));
+	first = obs_source_create_private("tempchat_source", "first", settings);
+	assert_status_says(first, "Waiting for the guest");
+	guest_add(&g, settings);
+	assert_status_says(g.source, "The room is full");
+
+	guest_remove(&g);
+	obs_source_release(first);
+	obs_data_release(settings);
+	harness_relay_free(small);
+	g_free(room);
+}
+
+/* Presses "New room" as a user does; returns the room it filled in. */
+static char *press_new_room(obs_source_t *source)
+{
+	obs_properties_t *props = obs_source_properties(source);
+	obs_data_t *settings;
+	char *room;
+
+	g_assert_true(obs_property_button_clicked(
+		obs_properties_get(props, "new_room"), source));
+	obs_properties_destroy(props);
+	settings = obs_source_get_settings(source);
+	room = g_strdup(obs_data_get_string(settings, "room"));
+	g_assert_cmpstr(room, ==, obs_data_get_string(settings, "invite_link"));
+	obs_data_release(settings);
+	return room;
+}
+
+static void test_new_room_makes_an_unguessable_invite_link(void)
+{
+	obs_data_t *settings = guest_settings("");
+	const char *prefix = "https://chat.example/app/#";
+	char *first, *second;
+	guest g;
+
+	obs_data_set_string(settings, "web_url",
+			    "https://chat.example/app/#old");
+	guest_add(&g, settings);
+	first = press_new_room(g.source);
+	second = press_new_room(g.source);
+	g_test_message("invite link: %s", first);
+	/* The web address without its fragment, then 128 bits in hex. */
+	g_assert_true(g_str_has_prefix(first, prefix));
+	g_assert_cmpuint(strlen(first), ==, strlen(prefix) + 32);
+	for (const char *c = first + strlen(prefix); *c != '\0'; c++)
+		g_assert_true(g_ascii_isxdigit(*c) && !g_ascii_isupper(*c));
+	g_assert_cmpstr(first, !=, second);
+	/* The source joins the new room at once. */
+	assert_status_says(g.source, "Waiting for the guest");
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(first);
+	g_free(second);
+}
+
+static gboolean shows_nothing(gpointer source)
+{
+	return obs_source_get_width(source) == 0;
+}
+
+static void test_idle_last_frame_keeps_the_guests_last_picture(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	guest g;
+
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	obs_data_set_string(settings, "idle", "last_frame");
+	guest_add(&g, settings);
+	assert_frames_of_size(&g.probe, 320, 240);
+	harness_peer_stop(sender);
+	assert_status_says(g.source, "Waiting for the guest");
+	g_assert_cmpuint(obs_source_get_width(g.source), ==, 320);
+	g_assert_cmpuint(obs_source_get_height(g.source), ==, 240);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(room);
+}
+
+static void test_a_new_guest_and_a_new_room_need_nothing_done(void)
+{
+	char *room_a = harness_new_room(), *room_b = harness_new_room();
+	const char *url = harness_relay_url();
+	harness_peer *first =
+		harness_peer_start("send-bars", url, room_a, "320x240");
+	obs_data_t *settings = guest_settings(room_a);
+	harness_peer *second, *other_room;
+	guest g;
+
+	g_assert_nonnull(harness_peer_wait_line(first, "started"));
+	guest_add(&g, settings);
+	assert_frames_of_size(&g.probe, 320, 240);
+
+	/* The guest leaves: with idle "nothing" the source shows nothing;
+	 * another guest joins the same room. */
+	harness_peer_stop(first);
+	g_assert_true(harness_wait(shows_nothing, g.source, HARNESS_WAIT_MS));
+	probe_reset(&g.probe);
+	second = harness_peer_start("send-bars", url, room_a, "352x288");
+	assert_frames_of_size(&g.probe, 352, 288);
+
+	/* The room changes in the settings: the source follows. */
+	other_room = harness_peer_start("send-bars", url, room_b, "256x144");
+	g_assert_nonnull(harness_peer_wait_line(other_room, "started"));
+	probe_reset(&g.probe);
+	set_room(g.source, "room", room_b);
+	assert_frames_of_size(&g.probe, 256, 144);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(second);
+	harness_peer_stop(other_room);
+	g_free(room_a);
+	g_free(room_b);
+}
+
+static void test_removing_the_source_mid_call_is_clean(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	guest g;
+
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	guest_add(&g, settings);
+	assert_frames_of_size(&g.probe, 320, 240);
+	/* Frames are flowing through the decode thread right now. */
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(sender);
+	g_free(room);
+}
+
+static void test_send_program_gives_the_guest_the_program(void)
+{
+	char *room = harness_new_room();
+	harness_peer *peer = harness_peer_start("both", harness_relay_url(),
+						room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	obs_data_t *red = obs_data_create();
+	obs_source_t *background;
+	obs_sceneitem_t *item;
+	struct vec2 quarter;
+	const char *line;
+	guest g;
+
+	vec2_set(&quarter, 0.25f, 0.25f);
+	g_assert_nonnull(harness_peer_wait_line(peer, "started"));
+	obs_data_set_bool(settings, "send_program", true);
+	guest_add(&g, settings);
+	/* The program: red, with the guest small in a corner. */
+	obs_data_set_int(red, "color", 0xff0000ffLL);
+	obs_data_set_int(red, "width", HARNESS_CANVAS_W);
+	obs_data_set_int(red, "height", HARNESS_CANVAS_H);
+	background = obs_source_create("color_source_v3", "red", red, NULL);
+	obs_scene_add(g.scene, background);
+	item = obs_scene_sceneitem_from_source(g.scene, g.source);
+	obs_sceneitem_set_order(item, OBS_ORDER_MOVE_TOP);
+	obs_sceneitem_set_scale(item, &quarter);
+	obs_sceneitem_release(item);
+
+	assert_frames_of_size(&g.probe, 320, 240);
+	line = harness_peer_wait_line(peer, "video ");
+	harness_assert_red_canvas(line);
+	g_assert_nonnull(harness_peer_wait_line(peer, "audio"));
+
+	guest_remove(&g);
+	obs_source_release(background);
+	obs_data_release(red);
+	obs_data_release(settings);
+	harness_peer_stop(peer);
+	g_free(room);
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+
+	g_test_init(&argc, &argv, NULL);
+	harness_obs_start();
+	probe_register();
+	g_test_add_func("/obs/source/shows-the-senders-bars-and-plays-its-tone",
+			test_source_shows_the_senders_bars_and_plays_its_tone);
+	g_test_add_func(
+		"/obs/source/bad-settings-say-what-to-fix-and-obs-keeps-"
+		"rendering",
+		test_bad_settings_say_what_to_fix_and_obs_keeps_rendering);
+	g_test_add_func("/obs/source/a-full-room-says-so-and-the-source-stays",
+			test_a_full_room_says_so_and_the_source_stays);
+	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
+			"done",
+			test_a_new_guest_and_a_new_room_need_nothing_done);
+	g_test_add_func("/obs/source/new-room-makes-an-unguessable-invite-link",
+			test_new_room_makes_an_unguessable_invite_link);
+	g_test_add_func("/obs/source/idle-last-frame-keeps-the-guests-last-"
+			"picture",
+			test_idle_last_frame_keeps_the_guests_last_picture);
+	g_test_add_func("/obs/source/removing-the-source-mid-call-is-clean",
+			test_removing_the_source_mid_call_is_clean);
+	g_test_add_func("/obs/source/send-program-gives-the-guest-the-program",
+			test_send_program_gives_the_guest_the_program);
+	ret = g_test_run();
+	harness_obs_stop();
+	harness_relay_stop();
+	/* libobs counts its allocations: ours go through bmalloc too. */
+	g_assert_cmpint(bnum_allocs(), ==, 0);
+	return ret;
+}

@@ -1,0 +1,175 @@
+// obs_chromium.test.mjs - the OBS plugin in a real libobs (tc_obs_peer from
+// the build tree, under xvfb-run) calls the TempChat test page in headless
+// Chromium through tempchat-relay:
+//   - the "TempChat Guest" source with send_program: the source shows
+//     Chromium's camera, and Chromium decodes the OBS program (red) at the
+//     canvas size; the page closed and opened again gets the same again;
+//   - the "TempChat Call" output alone: Chromium decodes the program at the
+//     canvas size; the frame after every keyframe request (Chromium's PLIs
+//     included) was a keyframe.
+// Prints `METRIC obs-join-to-first-frame-ms=N`: from the source joining
+// the room (Chromium already there) to its first frame from Chromium.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import {
+  closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
+} from './harness.mjs';
+
+const PEER = process.env.TC_OBS_PEER;
+const XVFB_RUN = process.env.XVFB_RUN || 'xvfb-run';
+const T = { timeout: 120000, skip: PEER ? false : 'TC_OBS_PEER is not set' };
+const CHANNEL = 'YOUR_CHANNEL_ID';   // the page's default
+const CANVAS = { width: 640, height: 360 };
+const STOP_TIMEOUT_MS = 15000;
+
+let site;
+let chrome;
+const running = new Set();
+
+before(async () => {
+  if (!PEER) return;
+  site = await startSite();
+  chrome = await launchPeer('C');
+});
+
+after(async () => {
+  try {
+    await Promise.allSettled([...running].map((o) => o.stop()));
+    await closeAll([chrome]);
+  } finally {
+    await site?.stop();
+  }
+});
+
+// tc_obs_peer under xvfb-run; `until(re)` waits for a stdout line.
+function startObs(args) {
+  const proc = spawn(XVFB_RUN, ['-a', PEER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters = new Set();
+  const check = () => {
+    for (const w of waiters) {
+      const m = w.test();
+      if (m) { waiters.delete(w); w.resolve(m); }
+    }
+  };
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (c) => { out += c; check(); });
+  proc.stderr.on('data', (c) => { err += c; });
+  const exited = new Promise((resolve) => { proc.on('exit', (code, signal) => resolve({ code, signal })); });
+  const o = {
+    stdout: () => out,
+    stderr: () => err,
+    describe: () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-6000)}`,
+    // Where the output is now, for until(..., from).
+    mark: () => out.length,
+    // The last line matching `re` for which `ok(match)` holds, in what was
+    // printed since `from`.
+    until(re, ok, ms, what, from = 0) {
+      const test = () => {
+        const all = [...out.slice(from).matchAll(new RegExp(re.source, 'g'))].filter(ok);
+        return all.length > 0 ? all[all.length - 1] : null;
+      };
+      const first = test();
+      if (first) return Promise.resolve(first);
+      return new Promise((resolve, reject) => {
+        const w = { test, resolve };
+        waiters.add(w);
+        setTimeout(() => {
+          if (waiters.delete(w)) reject(new Error(`obs: no ${what} in ${ms} ms\n${o.describe()}`));
+        }, ms);
+      });
+    },
+    async stop() {
+      running.delete(o);
+      proc.stdin.end();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const r = await exited;
+      clearTimeout(timer);
+      return r;
+    },
+  };
+  running.add(o);
+  return o;
+}
+
+async function chromiumDecodesTheProgram(obs) {
+  const st = await waitFor(chrome, (want) => {
+    const s = window.tc.stats();
+    return s && s.framesDecoded > 30 && s.width === want.width && s.height === want.height && s;
+  }, { what: `the OBS program decoded at ${CANVAS.width}x${CANVAS.height}`, timeout: 30000, arg: CANVAS })
+    .catch(async (e) => { e.message += `\n${await describe(chrome)}\n${obs.describe()}`; throw e; });
+  assert.equal(st.codec, 'VP8');
+  // The program is red: the centre of the decoded picture says so.
+  const [r, g, b] = await chrome.eval(() => {
+    const v = document.getElementById('remote');
+    const c = document.createElement('canvas');
+    c.width = v.videoWidth;
+    c.height = v.videoHeight;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(v, 0, 0);
+    return [...ctx.getImageData(c.width / 2, c.height / 2, 1, 1).data];
+  });
+  assert.ok(r >= 200 && g <= 60 && b <= 60, `centre pixel ${r},${g},${b} is not red`);
+  await waitFor(chrome, () => window.tc.audioPackets() >= 50, { what: 'Opus packets from OBS' });
+  return st;
+}
+
+test('the OBS source shows Chromium\'s camera and sends it the program', T, async () => {
+  const room = randomRoom();
+  await chrome.goto(site, room);
+  await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+  const obs = startObs(['guest', site.relay.url, room, CHANNEL, '1']);
+  await obs.until(/started/, () => true, 30000, 'start');
+  await chromiumDecodesTheProgram(obs);
+  // The source shows what Chromium sends, at the size it sends.
+  const m = await obs.until(/guest frames (\d+) (\d+) (\d+)/, (x) => Number(x[1]) >= 30, 30000,
+    '30 frames from Chromium in the source');
+  const sent = await chrome.eval(() => window.tc.stats());
+  console.log(`source shows ${m[2]}x${m[3]}; Chromium sends ${sent.sendWidth}x${sent.sendHeight}`);
+  const first = /first guest frame (\d+) ms after the source joined/.exec(obs.stdout() + obs.stderr());
+  if (first) console.log(`METRIC obs-join-to-first-frame-ms=${first[1]}`);
+  assert.ok(Number(m[2]) > 0 && Number(m[3]) > 0);
+
+  // The guest closes the page and opens the link again: the same source
+  // shows them again, and they get the program again.
+  const left = obs.mark();
+  await chrome.leave();
+  await obs.until(/guest frames (\d+) 0 0/, () => true, 30000,
+    'the source emptied after the guest left', left);
+  const back = obs.mark();
+  await chrome.goto(site, room);
+  await chromiumDecodesTheProgram(obs);
+  await obs.until(/guest frames (\d+) (\d+) (\d+)/, (x) => Number(x[2]) > 0, 30000,
+    'frames again from the returning guest', back);
+  const r = await obs.stop();
+  assert.equal(r.code, 0, `tc_obs_peer exit (nonzero: libobs leaked)\n${obs.describe()}`);
+});
+
+test('the OBS output alone: Chromium decodes the program, PLIs get keyframes', T, async () => {
+  const room = randomRoom();
+  await chrome.goto(site, room);
+  await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+  const obs = startObs(['call', site.relay.url, room, CHANNEL]);
+  await obs.until(/started/, () => true, 30000, 'start');
+  await chromiumDecodesTheProgram(obs);
+  const plis = await chrome.eval(async () => {
+    let n = 0;
+    (await window.tc.pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') n = s.pliCount || 0;
+    });
+    return n;
+  });
+  const m = await obs.until(/sender frames (\d+) keyframes (\d+) requests (\d+) answered (\d+) missed (\d+)/,
+    (x) => Number(x[3]) >= 1, 10000, 'sender stats');
+  const [, frames, keyframes, requests, answered, missed] = m.map(Number);
+  console.log(`Chromium sent ${plis} PLIs; the output had ${requests} keyframe requests, `
+    + `answered ${answered} (missed ${missed}), made ${keyframes} keyframes in ${frames} frames`);
+  assert.ok(requests >= 1 && answered >= 1);
+  assert.equal(missed, 0, 'a frame after a keyframe request was not a keyframe');
+  const r = await obs.stop();
+  assert.equal(r.code, 0, `tc_obs_peer exit (nonzero: libobs leaked)\n${obs.describe()}`);
+});
