@@ -99,6 +99,7 @@ typedef struct
   GPtrArray *elements;          /* what we added to the bin for this pad */
   gboolean encoded_input;
   gboolean warned_refused;
+  gboolean eos;                 /* EOS reached the pad before any caps */
   /* Set by the session thread, applied in the streaming thread. */
   gint keyframe_pending;
   gint bitrate_pending;
@@ -378,11 +379,49 @@ caps_are_raw (GstCaps *caps)
   return g_str_has_suffix (gst_structure_get_name (s), "/x-raw");
 }
 
+/* object lock held. */
+static gboolean
+stream_ended_without_chain (SinkStream *st)
+{
+  return st == NULL || (st->elements->len == 0 && st->eos);
+}
+
+/* EOS on a pad that never got caps has no appsink to end, and a bin posts
+ * EOS only when its sink children did: with no child at all, the pipeline
+ * would wait for us forever (Ctrl-C with -e before the source started).
+ * Once every pad ended that way, the element posts EOS itself. */
+static void
+on_eos_without_chain (GstTempchatSink *self, SinkStream *st, guint32 seqnum)
+{
+  gboolean all;
+  GstMessage *msg;
+
+  GST_OBJECT_LOCK (self);
+  st->eos = TRUE;
+  all = stream_ended_without_chain (self->video)
+      && stream_ended_without_chain (self->audio);
+  GST_OBJECT_UNLOCK (self);
+  if (!all)
+    return;
+  GST_INFO_OBJECT (self, "EOS before any media: posting EOS");
+  msg = gst_message_new_eos (GST_OBJECT (self));
+  gst_message_set_seqnum (msg, seqnum);
+  gst_element_post_message (GST_ELEMENT (self), msg);
+}
+
 static gboolean
 sink_pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   GstTempchatSink *self = GST_TEMPCHAT_SINK (parent);
   SinkStream *st = gst_pad_get_element_private (pad);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && st->elements->len == 0) {
+    on_eos_without_chain (self, st, gst_event_get_seqnum (event));
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    st->eos = FALSE;
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
     GstCaps *caps;
@@ -583,6 +622,12 @@ start_call (GstTempchatSink *self)
     return FALSE;
   }
   memset (&self->peer, 0, sizeof self->peer);
+  GST_OBJECT_LOCK (self);
+  if (self->video != NULL)
+    self->video->eos = FALSE;
+  if (self->audio != NULL)
+    self->audio->eos = FALSE;
+  GST_OBJECT_UNLOCK (self);
   if (!gst_tempchat_call_start (self->call, self, &message)) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
         (NULL));

@@ -28,7 +28,10 @@
  * next peer joins the room, then continue (with a discontinuity, starting
  * at a keyframe). A "tempchat/peer-left" element message tells the
  * application. No EOS is sent: the call waits in the room until the element
- * is stopped.
+ * is stopped, or until EOS is sent to it (gst-launch-1.0 -e on Ctrl-C):
+ * then its pads end, and if the call has not added a video or an audio pad
+ * yet, an empty one is added that carries only EOS, so the sinks meant for
+ * it finish and the pipeline ends at once.
  *
  * A tempchatsink naming the same room, channel and signaling-url in the same
  * process shares the call, so one pipeline can be both sides of a two-way
@@ -132,6 +135,7 @@ struct _GstTempchatSrc
 
   GMutex lock;                  /* the fields below */
   gboolean running;             /* between READY->PAUSED and PAUSED->READY */
+  gboolean eos;                 /* EOS was sent to us: no new media */
   SrcStream *streams[N_STREAMS];
   guint pad_count[N_STREAMS];
 };
@@ -230,11 +234,27 @@ drop_while_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer ghost)
   return gst_pad_is_linked (GST_PAD (ghost)) ? GST_PAD_PROBE_OK :
       GST_PAD_PROBE_DROP;
 }
+/* "video_0", "audio_1", ... and the template it comes from. */
+static gchar *
+next_pad_name (GstTempchatSrc *self, tc_media_kind kind,
+    GstPadTemplate **templ)
+{
+  gboolean video = kind == TC_MEDIA_VIDEO;
+  gchar *name;
+
+  g_mutex_lock (&self->lock);
+  name = g_strdup_printf (video ? "video_%u" : "audio_%u",
+      self->pad_count[video ? STREAM_VIDEO : STREAM_AUDIO]++);
+  g_mutex_unlock (&self->lock);
+  *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      video ? "video_%u" : "audio_%u");
+  return name;
+}
+
 static gboolean
 add_chain (GstTempchatSrc *self, SrcStream *st)
 {
   GstElement *last = g_ptr_array_index (st->elements, st->elements->len - 1);
-  gboolean video = st->kind == TC_MEDIA_VIDEO;
   GstPadTemplate *templ;
   GstPad *srcpad;
   gchar *name;
@@ -248,12 +268,7 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
     return FALSE;
   }
 
-  g_mutex_lock (&self->lock);
-  name = g_strdup_printf (video ? "video_%u" : "audio_%u",
-      self->pad_count[video ? STREAM_VIDEO : STREAM_AUDIO]++);
-  g_mutex_unlock (&self->lock);
-  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-      video ? "video_%u" : "audio_%u");
+  name = next_pad_name (self, st->kind, &templ);
   srcpad = gst_element_get_static_pad (last, "src");
   st->ghost = gst_ghost_pad_new_from_template (name, srcpad, templ);
   /* The probe keeps its own reference: the ghost pad may be removed from the
@@ -304,7 +319,8 @@ expose_stream (GstElement *element, gpointer data)
   GST_STATE_LOCK (self);
   g_mutex_lock (&self->lock);
   st = self->streams[idx];
-  if (!self->running || st == NULL || st->elements != NULL) {
+  if (!self->running || self->eos || st == NULL || st->elements != NULL
+      || st->ghost != NULL) {
     g_mutex_unlock (&self->lock);
     GST_STATE_UNLOCK (self);
     return;
@@ -358,6 +374,75 @@ ensure_stream (GstTempchatSrc *self, tc_media_kind kind, tc_sdp_codec codec)
   return st;
 }
 
+/* ------------------------------------------------------------------- EOS */
+
+/* A pad that carries nothing but EOS, for a stream the call never started.
+ * The pipeline ends only when every sink has seen EOS, and the sinks meant
+ * for our pads (gst-launch-1.0 links "t.video_0 ! queue ! fakesink" when
+ * video_0 appears) would otherwise wait for a pad that never comes: so
+ * Ctrl-C with -e before a peer joined ends at once, as it does for a source
+ * with static pads. */
+static void
+expose_eos_pad (GstTempchatSrc *self, SrcStream *st, guint32 seqnum)
+{
+  GstPadTemplate *templ;
+  gchar *name = next_pad_name (self, st->kind, &templ);
+  gchar *stream_id;
+  GstEvent *ev;
+
+  st->ghost = gst_pad_new_from_template (templ, name);
+  g_free (name);
+  gst_pad_use_fixed_caps (st->ghost);
+  gst_pad_set_active (st->ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self), st->ghost);
+
+  stream_id = gst_pad_create_stream_id (st->ghost, GST_ELEMENT (self),
+      GST_PAD_NAME (st->ghost));
+  gst_pad_push_event (st->ghost, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  ev = gst_event_new_eos ();
+  gst_event_set_seqnum (ev, seqnum);
+  /* Unlinked (the application did not want this kind): nothing to end. */
+  gst_pad_push_event (st->ghost, ev);
+  GST_INFO_OBJECT (self, "EOS before the call had %s: exposed %s for it",
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio", GST_PAD_NAME (st->ghost));
+}
+
+/* Runs under the state lock (gst_element_send_event takes it), so it cannot
+ * race expose_stream. Streams with a decoding chain get EOS from GstBin,
+ * which sends it to its source children (our appsrcs). */
+static gboolean
+gst_tempchat_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  SrcStream *need[N_STREAMS] = { NULL };
+  guint32 seqnum = gst_event_get_seqnum (event);
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->send_event
+        (element, event);
+
+  g_mutex_lock (&self->lock);
+  self->eos = TRUE;
+  for (int i = 0; self->running && i < N_STREAMS; i++) {
+    SrcStream *st = self->streams[i];
+    if (st == NULL) {
+      st = self->streams[i] = g_new0 (SrcStream, 1);
+      st->kind = i == STREAM_VIDEO ? TC_MEDIA_VIDEO : TC_MEDIA_AUDIO;
+      g_queue_init (&st->pending);
+    }
+    if (st->ghost == NULL)
+      need[i] = st;
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (int i = 0; i < N_STREAMS; i++)
+    if (need[i] != NULL)
+      expose_eos_pad (self, need[i], seqnum);
+  return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->send_event
+      (element, event);
+}
+
 /* -------------------------------------------------------------- frames in */
 
 /* Maps the session's time (microseconds on the monotonic clock) to running
@@ -399,7 +484,7 @@ on_frame (GstTempchatSrc *self, const tc_session_event *ev)
   GstBuffer *buf;
 
   g_mutex_lock (&self->lock);
-  if (!self->running || f == NULL || f->len == 0)
+  if (!self->running || self->eos || f == NULL || f->len == 0)
     goto out;
   st = ensure_stream (self, ev->kind, ev->codec);
   if (!GST_CLOCK_TIME_IS_VALID (rt)) {
@@ -456,7 +541,7 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
       /* A track we only send (a call this src joined late, before the
        * renegotiation that lets us receive) gets no pad. */
       g_mutex_lock (&self->lock);
-      if (self->running && (ev->direction == TC_SDP_DIR_SENDRECV
+      if (self->running && !self->eos && (ev->direction == TC_SDP_DIR_SENDRECV
               || ev->direction == TC_SDP_DIR_RECVONLY))
         ensure_stream (self, ev->kind, ev->codec);
       g_mutex_unlock (&self->lock);
@@ -499,6 +584,7 @@ start_call (GstTempchatSrc *self)
   memset (&self->peer, 0, sizeof self->peer);
   g_mutex_lock (&self->lock);
   self->running = TRUE;
+  self->eos = FALSE;
   g_mutex_unlock (&self->lock);
   if (!gst_tempchat_call_start (self->call, self, &message)) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
@@ -703,6 +789,7 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_tempchat_src_send_event);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
 }

@@ -1,0 +1,218 @@
+/* test_gst_pipeline.c - tempchatsink and tempchatsrc in pipelines as a
+ * GStreamer user runs them: what happens on Ctrl-C (EOS), when the relay
+ * cannot be reached, when the room is busy, when properties change while
+ * PLAYING, and what queries and the bus say before a peer arrives.
+ *
+ * Pipelines come from gst_parse_launch, as gst-launch-1.0 builds them
+ * (delayed links for sometimes pads included); the relay is the real
+ * tempchat-relay (TC_RELAY_PATH) on a free loopback port. Waits are bus
+ * pops or context iterations with deadlines; nothing sleeps.
+ */
+#include <gst/gst.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TC_RELAY_PATH
+#define TC_RELAY_PATH "tempchat-relay"
+#endif
+
+#define WAIT_MS 30000
+#define CHANNEL "it-gst-pipeline"
+
+#include "gst_test_util.h"
+
+static relay the_relay;
+
+/* A fresh room per test, so tests never meet in one. */
+static gchar *
+new_room (void)
+{
+  static guint n;
+  return g_strdup_printf ("pipe%u%d", ++n, (int) getpid ());
+}
+
+/* `desc` with every "@ARGS@" replaced by the element arguments for `room`
+ * on `url`. */
+static GstElement *
+launch (const char *desc, const char *url, const char *room)
+{
+  gchar *args = g_strdup_printf ("room=%s channel=" CHANNEL
+      " signaling-url=%s", room, url);
+  gchar **parts = g_strsplit (desc, "@ARGS@", -1);
+  gchar *full = g_strjoinv (args, parts);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (full, &err);
+
+  g_assert_no_error (err);
+  g_strfreev (parts);
+  g_free (args);
+  g_free (full);
+  return pipe;
+}
+
+/* Sets PLAYING and waits until the tempchat element `name` is PLAYING. The
+ * pipeline itself may stay ASYNC: its sinks preroll on the first buffer,
+ * which only comes with a peer. */
+static void
+play (GstElement *pipe, const char *name)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gboolean playing = FALSE;
+
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  while (!playing && g_get_monotonic_time () < end) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus,
+        (end - g_get_monotonic_time ()) * GST_USECOND,
+        GST_MESSAGE_STATE_CHANGED | GST_MESSAGE_ERROR);
+    GstState now;
+    if (m == NULL)
+      break;
+    g_assert_cmpint (GST_MESSAGE_TYPE (m), !=, GST_MESSAGE_ERROR);
+    gst_message_parse_state_changed (m, NULL, &now, NULL);
+    playing = now == GST_STATE_PLAYING
+        && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (m)), name);
+    gst_message_unref (m);
+  }
+  gst_object_unref (bus);
+  g_assert_true (playing);
+}
+
+static void
+stop (GstElement *pipe)
+{
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_NULL), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+}
+
+/* The first message of `types` within `ms`, or NULL. */
+static GstMessage *
+pop (GstElement *pipe, GstMessageType types, guint ms)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, ms * GST_MSECOND, types);
+  gst_object_unref (bus);
+  return m;
+}
+
+/* What gst-launch-1.0 -e does on Ctrl-C: EOS to the pipeline, then it waits
+ * for the EOS message. Returns the milliseconds it took (fails after 5 s). */
+static gint64
+eos_ms (GstElement *pipe)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  GstMessage *m;
+
+  g_assert_true (gst_element_send_event (pipe, gst_event_new_eos ()));
+  m = pop (pipe, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 5000);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  return (g_get_monotonic_time () - t0) / 1000;
+}
+
+/* --- 1. Ctrl-C ends the pipeline ----------------------------------------- */
+
+static void
+assert_eos_is_quick (const char *desc, const char *url)
+{
+  gchar *room = new_room ();
+  GstElement *pipe = launch (desc, url, room);
+  gint64 ms;
+
+  play (pipe, "t");
+  ms = eos_ms (pipe);
+  g_test_message ("EOS after %" G_GINT64_FORMAT " ms: %s", ms, desc);
+  g_assert_cmpint (ms, <, 1000);
+  stop (pipe);
+  g_free (room);
+}
+
+static void
+test_src_without_pads_ends_on_eos (void)
+{
+  /* In the room, no peer: the delayed links wait for pads. */
+  assert_eos_is_quick ("tempchatsrc name=t @ARGS@ t.video_0 ! queue ! "
+      "fakesink t.audio_0 ! queue ! fakesink", the_relay.url);
+  /* The way most examples link it: the first pad to appear. */
+  assert_eos_is_quick ("tempchatsrc name=t @ARGS@ ! queue ! fakesink",
+      the_relay.url);
+  /* Encoded output the same. */
+  assert_eos_is_quick ("tempchatsrc name=t decode=false @ARGS@ t.video_0 ! "
+      "queue ! fakesink", the_relay.url);
+}
+
+/* A loopback port nobody listens on: bound, then closed. */
+static gchar *
+dead_url (void)
+{
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *a = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound;
+  gchar *url;
+
+  g_assert_true (g_socket_bind (s, a, TRUE, NULL));
+  bound = g_socket_get_local_address (s, NULL);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/v3/websocket",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (s, NULL);
+  g_object_unref (bound);
+  g_object_unref (a);
+  g_object_unref (lo);
+  g_object_unref (s);
+  return url;
+}
+
+static void
+test_src_ends_on_eos_when_the_relay_is_unreachable (void)
+{
+  gchar *url = dead_url ();
+  assert_eos_is_quick ("tempchatsrc name=t @ARGS@ t.video_0 ! queue ! "
+      "fakesink", url);
+  g_free (url);
+}
+
+static void
+test_sink_ends_on_eos_before_its_source_produced (void)
+{
+  /* An appsrc with caps sends them with its first buffer: EOS comes to a
+   * pad that never saw caps (a camera that has not started). */
+  assert_eos_is_quick ("appsrc is-live=true format=time "
+      "caps=video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! "
+      "tempchatsink name=t @ARGS@", the_relay.url);
+  /* Media flowing, no peer in the room. */
+  assert_eos_is_quick ("videotestsrc is-live=true ! tempchatsink name=t "
+      "@ARGS@ audiotestsrc is-live=true ! t.audio", the_relay.url);
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *reg;
+  int ret;
+
+  reg = gst_test_private_registry ("tc-gst-pipeline");
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  relay_start (&the_relay);
+
+  g_test_add_func ("/gst/pipeline/src-without-pads-ends-on-eos",
+      test_src_without_pads_ends_on_eos);
+  g_test_add_func ("/gst/pipeline/src-ends-on-eos-when-the-relay-is-"
+      "unreachable", test_src_ends_on_eos_when_the_relay_is_unreachable);
+  g_test_add_func ("/gst/pipeline/sink-ends-on-eos-before-its-source-"
+      "produced", test_sink_ends_on_eos_before_its_source_produced);
+
+  ret = g_test_run ();
+  relay_stop (&the_relay);
+  gst_deinit ();
+  g_unlink (reg);
+  g_free (reg);
+  return ret;
+}
