@@ -43,6 +43,7 @@ gst_tempchat_settings_init (GstTempchatSettings *s)
   memset (s, 0, sizeof *s);
   s->signaling_url = g_strdup (GST_TEMPCHAT_DEFAULT_SIGNALING_URL);
   s->quality = GST_TEMPCHAT_DEFAULT_QUALITY;
+  s->signaling_retries = GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES;
 }
 
 void
@@ -76,6 +77,7 @@ gst_tempchat_settings_copy (GstTempchatSettings *dst,
   dst->quality = src->quality;
   dst->insecure_signaling = src->insecure_signaling;
   dst->ca_file = g_strdup (src->ca_file);
+  dst->signaling_retries = src->signaling_retries;
 }
 
 void
@@ -144,6 +146,13 @@ gst_tempchat_props_install (GObjectClass *klass)
           "PEM file of extra certificate authorities trusted for wss:// "
           "signaling and turns: TURN servers (e.g. self-hosted ones)", NULL,
           RW_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
+      g_param_spec_int ("signaling-retries", "Signaling retries",
+          "Failed attempts to reach the signaling server before the element "
+          "posts an error: -1 tries forever (each failure is a warning on "
+          "the bus saying why), 0 is the ScaleDrone client's 25",
+          -1, G_MAXINT, GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
@@ -237,6 +246,9 @@ gst_tempchat_props_set (GstTempchatSettings *s, guint prop_id,
     case GST_TEMPCHAT_PROP_CA_FILE:
       set_str (&s->ca_file, value);
       break;
+    case GST_TEMPCHAT_PROP_SIGNALING_RETRIES:
+      s->signaling_retries = g_value_get_int (value);
+      break;
     default:
       return FALSE;
   }
@@ -277,6 +289,9 @@ gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
       break;
     case GST_TEMPCHAT_PROP_CA_FILE:
       g_value_set_string (value, s->ca_file);
+      break;
+    case GST_TEMPCHAT_PROP_SIGNALING_RETRIES:
+      g_value_set_int (value, s->signaling_retries);
       break;
     default:
       return FALSE;
@@ -326,6 +341,8 @@ gst_tempchat_settings_to_config (const GstTempchatSettings *s,
   cfg->signaling.room = s->room;
   cfg->signaling.allow_insecure = s->insecure_signaling;
   cfg->signaling.ca_file = s->ca_file;
+  cfg->signaling.reconnect_attempts = s->signaling_retries < 0 ?
+      TC_SIGNAL_RETRY_FOREVER : (unsigned) s->signaling_retries;
   cfg->stun_servers = (const char *const *) s->stun_servers;
   cfg->turn_server = s->turn_server;
   cfg->turn_username = s->turn_username;

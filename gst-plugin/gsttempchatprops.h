@@ -28,12 +28,14 @@ enum
   GST_TEMPCHAT_PROP_QUALITY,
   GST_TEMPCHAT_PROP_INSECURE_SIGNALING,
   GST_TEMPCHAT_PROP_CA_FILE,
+  GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
   GST_TEMPCHAT_PROP_STATS,
   GST_TEMPCHAT_PROP_LAST
 };
 
 #define GST_TEMPCHAT_DEFAULT_SIGNALING_URL TC_SIGNAL_DEFAULT_URL
 #define GST_TEMPCHAT_DEFAULT_QUALITY TC_SDP_QUALITY_720P
+#define GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES -1
 #define GST_TEMPCHAT_STATS_NAME "application/x-tempchat-stats"
 
 #define GST_TYPE_TEMPCHAT_QUALITY (gst_tempchat_quality_get_type ())
@@ -55,6 +57,7 @@ typedef struct
   tc_sdp_quality quality;
   gboolean insecure_signaling;
   gchar *ca_file;
+  gint signaling_retries;       /* -1: forever */
 } GstTempchatSettings;
 
 void gst_tempchat_settings_init (GstTempchatSettings *s);

@@ -13,7 +13,7 @@
 static const char *const shared_props[] = {
   "room", "signaling-url", "channel", "stun-servers", "turn-server",
   "turn-secret", "turn-username", "turn-password", "relay-only", "quality",
-  "insecure-signaling", "ca-file", "stats", NULL
+  "insecure-signaling", "ca-file", "signaling-retries", "stats", NULL
 };
 
 static GstElement *

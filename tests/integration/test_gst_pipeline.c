@@ -191,6 +191,86 @@ test_sink_ends_on_eos_before_its_source_produced (void)
       "@ARGS@ audiotestsrc is-live=true ! t.audio", the_relay.url);
 }
 
+/* --- 2. an unreachable relay is reported ------------------------------ */
+
+/* The first bus message of `type` from the element named `name` within
+ * `ms`, its text in *text (g_free); FALSE when none came. */
+static gboolean
+wait_message (GstElement *pipe, GstMessageType type, guint ms, gchar **text)
+{
+  GstMessage *m = pop (pipe, type, ms);
+  GError *err = NULL;
+
+  if (m == NULL)
+    return FALSE;
+  if (type == GST_MESSAGE_WARNING)
+    gst_message_parse_warning (m, &err, NULL);
+  else
+    gst_message_parse_error (m, &err, NULL);
+  g_assert_true (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ_WRITE));
+  *text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (m);
+  return TRUE;
+}
+
+static void
+test_unreachable_relay_warns_with_the_reason_then_fails (void)
+{
+  gchar *url = dead_url ();
+  gchar *room = new_room ();
+  GstElement *pipe = launch ("tempchatsrc name=t signaling-retries=2 "
+      "@ARGS@ t.video_0 ! queue ! fakesink", url, room);
+  gint64 t0 = g_get_monotonic_time ();
+  gchar *text = NULL;
+
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  /* The first attempt fails at once: no waiting through the backoff. */
+  g_assert_true (wait_message (pipe, GST_MESSAGE_WARNING, 3000, &text));
+  g_test_message ("warning after %" G_GINT64_FORMAT " ms: %s",
+      (g_get_monotonic_time () - t0) / 1000, text);
+  g_assert_nonnull (strstr (text, "connection refused"));
+  g_assert_nonnull (strstr (text, "trying again"));
+  g_free (text);
+  /* Two retries (about 1 and 2 s with jitter), then an error. */
+  g_assert_true (wait_message (pipe, GST_MESSAGE_ERROR, 15000, &text));
+  g_test_message ("error: %s", text);
+  g_assert_nonnull (strstr (text, "after 3 attempts"));
+  g_assert_nonnull (strstr (text, "connection refused"));
+  g_free (text);
+  stop (pipe);
+  g_free (room);
+  g_free (url);
+}
+
+static void
+test_a_wrong_relay_path_is_named_by_its_http_status (void)
+{
+  gchar *url = g_strdup (the_relay.url);
+  gchar *room = new_room ();
+  GstElement *pipe;
+  gchar *text = NULL;
+
+  /* ws://127.0.0.1:PORT/v3/websocket -> ws://127.0.0.1:PORT/v3/wrong */
+  strcpy (strstr (url, "websocket"), "wrong");
+  pipe = launch ("tempchatsink name=t @ARGS@ videotestsrc is-live=true ! "
+      "t.video", url, room);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_message (pipe, GST_MESSAGE_WARNING, 3000, &text));
+  g_test_message ("warning: %s", text);
+  g_assert_nonnull (strstr (text, "HTTP 404"));
+  g_free (text);
+  /* Retries go on (signaling-retries defaults to forever), rate-limited:
+   * no second warning within the interval. */
+  g_assert_null (pop (pipe, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR, 3000));
+  stop (pipe);
+  g_free (room);
+  g_free (url);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -200,6 +280,9 @@ main (int argc, char **argv)
   reg = gst_test_private_registry ("tc-gst-pipeline");
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
+  /* The core warns about the errors these tests provoke on purpose (a
+   * relay that is not there); what the user sees is asserted on the bus. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   relay_start (&the_relay);
 
   g_test_add_func ("/gst/pipeline/src-without-pads-ends-on-eos",
@@ -208,6 +291,11 @@ main (int argc, char **argv)
       "unreachable", test_src_ends_on_eos_when_the_relay_is_unreachable);
   g_test_add_func ("/gst/pipeline/sink-ends-on-eos-before-its-source-"
       "produced", test_sink_ends_on_eos_before_its_source_produced);
+
+  g_test_add_func ("/gst/pipeline/unreachable-relay-warns-with-the-reason-"
+      "then-fails", test_unreachable_relay_warns_with_the_reason_then_fails);
+  g_test_add_func ("/gst/pipeline/a-wrong-relay-path-is-named-by-its-http-"
+      "status", test_a_wrong_relay_path_is_named_by_its_http_status);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

@@ -101,7 +101,11 @@ typedef enum {
                                      audio sends; on changes of more than
                                      5 % and once a second. Without
                                      transport-cc: the peer's REMB. */
-  TC_SESSION_EV_ERROR,            /* status, text, fatal */
+  TC_SESSION_EV_ERROR,            /* status, text, fatal; also, not fatal
+                                     with TC_ERR_CONNECT, once per failed
+                                     attempt to reach the signaling server
+                                     (the text says why and when the next
+                                     one is) */
 } tc_session_event_type;
 
 /* An event; pointers are borrowed for the duration of the callback. */

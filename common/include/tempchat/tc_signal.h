@@ -16,6 +16,7 @@
 #define TEMPCHAT_TC_SIGNAL_H
 
 #include <glib.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "tempchat/tc_peer_msg.h"
@@ -26,6 +27,9 @@ extern "C" {
 #endif
 
 #define TC_SIGNAL_DEFAULT_URL "wss://api.scaledrone.com/v3/websocket"
+/* reconnect_attempts for a client that never gives up (a long-running
+ * pipeline waiting for its relay to come back). */
+#define TC_SIGNAL_RETRY_FOREVER UINT_MAX
 
 typedef struct tc_signal tc_signal;
 
@@ -52,7 +56,9 @@ typedef struct {
   unsigned members;
   /* MESSAGE */
   const tc_peer_msg *msg;
-  /* DISCONNECTED: milliseconds until the next attempt. */
+  /* DISCONNECTED: milliseconds until the next attempt; status
+   * TC_ERR_CONNECT and text saying why the attempt failed ("connection
+   * refused or host unreachable", "HTTP 404 on the WebSocket upgrade ..."). */
   unsigned retry_ms;
   /* ERROR */
   tc_status status;
@@ -94,7 +100,8 @@ typedef struct {
   const char *ca_file;    /* PEM file of extra trusted CAs for wss:// (and a
                              session's turns: server), or NULL */
   /* Reconnect: first delay and cap in ms (0: 1000 and 30000), attempts
-   * before giving up with TC_ERR_SERVER_GONE (0: 25, as the reference client). */
+   * before giving up with TC_ERR_SERVER_GONE (0: 25, as the reference client;
+   * TC_SIGNAL_RETRY_FOREVER: never). */
   unsigned reconnect_base_ms;
   unsigned reconnect_max_ms;
   unsigned reconnect_attempts;

@@ -528,12 +528,24 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_WAITING);
       break;
-    case TC_SIGNAL_EV_DISCONNECTED:
-      /* A call in progress keeps its media; PEER_LEFT follows anyway. */
+    case TC_SIGNAL_EV_DISCONNECTED: {
+      /* A call in progress keeps its media; PEER_LEFT follows anyway. The
+       * wrapper hears why each attempt failed: a relay that cannot be
+       * reached must not look like an empty room. */
+      char *text = g_strdup_printf ("The signaling server cannot be reached "
+          "(%s); trying again in %u s.", ev->text != NULL ? ev->text
+          : "the connection dropped", (ev->retry_ms + 999) / 1000);
       s->signal_down = true;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);
+      /* Not through tc_session_emit_error: the signaling client logged it
+       * already, and an expected retry is no warning in our own log. */
+      tc_session_event err = { .type = TC_SESSION_EV_ERROR,
+        .status = TC_ERR_CONNECT, .fatal = false, .text = text };
+      tc_session_emit (s, &err);
+      g_free (text);
       break;
+    }
     case TC_SIGNAL_EV_ERROR:
       tc_session_emit_error (s, ev->status, ev->fatal,
           ev->text != NULL ? ev->text : tc_status_str (ev->status));
