@@ -50,6 +50,20 @@ post_error (GstElement *element, GstTempchatPeerInfo *peer,
     post_signaling_warning (element, peer, text);
     return;
   }
+  if (!ev->fatal && ev->status == TC_ERR_ROOM_FULL) {
+    /* Two others talk in the room: we wait, and join when one leaves. */
+    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("%s", text),
+        ("status %s", tc_status_name (ev->status)));
+    post (element, gst_structure_new_empty ("tempchat/room-busy"));
+    return;
+  }
+  if (ev->status == TC_ERR_ROOM_FULL) {
+    GST_ELEMENT_ERROR (element, RESOURCE, BUSY, ("The room is full: the "
+            "signaling server admits no more members. Use a new room (a new "
+            "TempChat link), or start again once someone has left."),
+        ("status %s", tc_status_name (ev->status)));
+    return;
+  }
 
   if (ev->fatal) {
     switch (ev->status) {

@@ -11,6 +11,10 @@
  *                         when a track is negotiated, and again when a
  *                         renegotiation starts or stops sending or
  *                         receiving it
+ *   tempchat/room-busy    (no fields); two others are in the room and
+ *                         talk: we wait (a RESOURCE/BUSY warning says so
+ *                         too) and tempchat/peer-joined follows when one
+ *                         of them leaves
  * Fatal session errors become GST_ELEMENT_ERROR, others GST_ELEMENT_WARNING,
  * with the core's sentence (which never holds ids, SDP or addresses). A
  * signaling server that cannot be reached gives a RESOURCE/OPEN_READ_WRITE

@@ -36,8 +36,12 @@
  *
  * Element messages: "tempchat/peer-joined" (role), "tempchat/connected"
  * (role, video-codec, audio-codec, relayed), "tempchat/media" (kind, codec,
- * direction; again after each renegotiation), "tempchat/peer-left". Fatal
- * call errors are posted as errors.
+ * direction; again after each renegotiation), "tempchat/peer-left",
+ * "tempchat/room-busy" (two others already talk in the room: the element
+ * waits, with a RESOURCE/BUSY warning, and joins when one of them leaves).
+ * Each failed attempt to reach the signaling server is a warning saying why
+ * (at most one every 5 s); after #GstTempchatSink:signaling-retries of them
+ * an error. Fatal call errors are posted as errors.
  *
  * ## Example launch lines
  * |[

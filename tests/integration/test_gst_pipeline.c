@@ -271,6 +271,82 @@ test_a_wrong_relay_path_is_named_by_its_http_status (void)
   g_free (url);
 }
 
+/* --- 3. a third peer is told the room is busy, then joins -------------- */
+
+/* Waits for the element message `name`; a RESOURCE/BUSY warning seen on the
+ * way sets *busy_warning. FALSE after `ms` or on an error. */
+static gboolean
+wait_element (GstElement *pipe, const char *name, guint ms,
+    gboolean *busy_warning)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end) {
+    GstMessage *m = pop (pipe, GST_MESSAGE_ELEMENT | GST_MESSAGE_WARNING |
+        GST_MESSAGE_ERROR, (guint) ((end - g_get_monotonic_time ()) / 1000));
+    gboolean found = FALSE, failed = FALSE;
+    GError *err = NULL;
+    if (m == NULL)
+      return FALSE;
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING) {
+      gst_message_parse_warning (m, &err, NULL);
+      g_test_message ("warning: %s", err->message);
+      if (busy_warning != NULL && g_error_matches (err, GST_RESOURCE_ERROR,
+              GST_RESOURCE_ERROR_BUSY))
+        *busy_warning = TRUE;
+    } else if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
+      gst_message_parse_error (m, &err, NULL);
+      g_test_message ("error: %s", err->message);
+      failed = TRUE;
+    } else {
+      found = gst_message_has_name (m, name);
+    }
+    g_clear_error (&err);
+    gst_message_unref (m);
+    if (found || failed)
+      return found;
+  }
+  return FALSE;
+}
+
+/* One process is one participant per signaling URL, channel and room: a
+ * query string makes another participant on the same relay. */
+static gchar *
+participant_url (const char *n)
+{
+  return g_strdup_printf ("%s?participant=%s", the_relay.url, n);
+}
+
+static void
+test_third_peer_is_told_the_room_is_busy_then_joins (void)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b"), *url_c = participant_url ("c");
+  GstElement *a = launch ("videotestsrc is-live=true ! video/x-raw,width=320,"
+      "height=240 ! tempchatsink name=t @ARGS@", the_relay.url, room);
+  GstElement *b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
+  GstElement *c = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_c, room);
+  gboolean busy = FALSE;
+
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_element (b, "tempchat/connected", WAIT_MS, NULL));
+
+  gst_element_set_state (c, GST_STATE_PLAYING);
+  g_assert_true (wait_element (c, "tempchat/room-busy", WAIT_MS, &busy));
+  g_assert_true (busy);
+
+  /* B leaves: A, which sends, and C become a call. */
+  stop (b);
+  g_assert_true (wait_element (c, "tempchat/peer-joined", WAIT_MS, NULL));
+  g_assert_true (wait_element (c, "tempchat/connected", WAIT_MS, NULL));
+  stop (c);
+  stop (a);
+  g_free (url_b);
+  g_free (url_c);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -296,6 +372,9 @@ main (int argc, char **argv)
       "then-fails", test_unreachable_relay_warns_with_the_reason_then_fails);
   g_test_add_func ("/gst/pipeline/a-wrong-relay-path-is-named-by-its-http-"
       "status", test_a_wrong_relay_path_is_named_by_its_http_status);
+
+  g_test_add_func ("/gst/pipeline/third-peer-is-told-the-room-is-busy-then-"
+      "joins", test_third_peer_is_told_the_room_is_busy_then_joins);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

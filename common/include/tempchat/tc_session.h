@@ -105,7 +105,10 @@ typedef enum {
                                      with TC_ERR_CONNECT, once per failed
                                      attempt to reach the signaling server
                                      (the text says why and when the next
-                                     one is) */
+                                     one is); not fatal with
+                                     TC_ERR_ROOM_FULL when two others are
+                                     in the room before us (PEER_JOINED
+                                     follows when one of them leaves) */
 } tc_session_event_type;
 
 /* An event; pointers are borrowed for the duration of the callback. */

@@ -43,6 +43,9 @@ typedef enum {
   TC_SIGNAL_EV_DISCONNECTED,  /* connection lost; reconnecting with backoff */
   TC_SIGNAL_EV_RECONNECTED,   /* connected and re-subscribed after a loss */
   TC_SIGNAL_EV_ERROR,         /* see status/text; fatal ones end the client */
+  TC_SIGNAL_EV_ROOM_BUSY,     /* two members were in the room before us: we
+                                 wait, and PEER_JOINED follows when one of
+                                 them leaves */
 } tc_signal_event_type;
 
 /* An event. Pointers are borrowed for the duration of the callback. */

@@ -546,6 +546,14 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       g_free (text);
       break;
     }
+    case TC_SIGNAL_EV_ROOM_BUSY: {
+      tc_session_event busy = { .type = TC_SESSION_EV_ERROR,
+        .status = TC_ERR_ROOM_FULL, .fatal = false,
+        .text = "A call is already under way in this room; waiting until "
+            "one of its two participants leaves." };
+      tc_session_emit (s, &busy);
+      break;
+    }
     case TC_SIGNAL_EV_ERROR:
       tc_session_emit_error (s, ev->status, ev->fatal,
           ev->text != NULL ? ev->text : tc_status_str (ev->status));

@@ -201,6 +201,10 @@ report_change (tc_scaledrone *sd, tc_members_change ch)
     TC_INFO ("[sd%u] extra member ignored", sd->serial);
     emit_simple (sd, TC_SIGNAL_EV_EXTRA_MEMBER);
   }
+  if (!stopped (sd) && ch.busy) {
+    TC_INFO ("[sd%u] the room is busy: waiting", sd->serial);
+    emit_simple (sd, TC_SIGNAL_EV_ROOM_BUSY);
+  }
 }
 
 /* Subscribed and the member list is in: we are in the room. */
@@ -217,8 +221,12 @@ join_done (tc_scaledrone *sd)
   emit_simple (sd, again ? TC_SIGNAL_EV_RECONNECTED : TC_SIGNAL_EV_SUBSCRIBED);
   if (!stopped (sd) && tc_members_peer (&sd->members) != NULL)
     announce_peer (sd);
-  if (!stopped (sd) && tc_members_count (&sd->members) > 2)
+  if (!stopped (sd) && tc_members_busy (&sd->members)) {
+    TC_INFO ("[sd%u] the room is busy: waiting", sd->serial);
+    emit_simple (sd, TC_SIGNAL_EV_ROOM_BUSY);
+  } else if (!stopped (sd) && tc_members_count (&sd->members) > 2) {
     emit_simple (sd, TC_SIGNAL_EV_EXTRA_MEMBER);
+  }
 }
 
 /* --- server frames ------------------------------------------------------ */
