@@ -166,6 +166,27 @@ gst_tempchat_props_install (GObjectClass *klass)
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
+gboolean
+gst_tempchat_props_refuse_while_running (GstElement *element,
+    GParamSpec *pspec)
+{
+  GstState state;
+
+  if ((pspec->flags & GST_PARAM_MUTABLE_READY) == 0)
+    return FALSE;
+  GST_OBJECT_LOCK (element);
+  state = MAX (GST_STATE (element), GST_STATE_NEXT (element));
+  GST_OBJECT_UNLOCK (element);
+  if (state < GST_STATE_PAUSED)
+    return FALSE;
+  GST_ELEMENT_WARNING (element, CORE, STATE_CHANGE,
+      ("The property \"%s\" cannot change while the call runs (the element "
+          "is %s): the change was ignored. Set it in the NULL or READY "
+          "state.", pspec->name, gst_element_state_get_name (state)),
+      (NULL));
+  return TRUE;
+}
+
 static void
 set_strv_from_array (gchar ***dst, const GValue *value)
 {
@@ -303,6 +324,8 @@ gboolean
 gst_tempchat_settings_validate (const GstTempchatSettings *s,
     char *room_name, gchar **message)
 {
+  char why[128];
+
   if (s->room == NULL || *s->room == '\0') {
     *message = g_strdup ("No room set: set the room property to the TempChat "
         "invitation link (https://host/#abc123), #abc123 or abc123.");
@@ -318,10 +341,10 @@ gst_tempchat_settings_validate (const GstTempchatSettings *s,
         "ScaleDrone channel id the TempChat site uses.");
     return FALSE;
   }
-  if (!g_str_has_prefix (s->signaling_url, "ws://")
-      && !g_str_has_prefix (s->signaling_url, "wss://")) {
-    *message = g_strdup_printf ("The signaling-url property is wrong: %s.",
-        tc_status_str (TC_ERR_BAD_URL));
+  if (!tc_signal_url_check (s->signaling_url, s->insecure_signaling, why,
+          sizeof why)) {
+    *message = g_strdup_printf ("The signaling-url property cannot be used: "
+        "%s.", why);
     return FALSE;
   }
   if (s->relay_only && s->turn_server == NULL) {

@@ -68,6 +68,14 @@ void gst_tempchat_settings_copy (GstTempchatSettings *dst,
 /* Installs every shared property on `klass`. */
 void gst_tempchat_props_install (GObjectClass *klass);
 
+/* GStreamer's "mutable in ready" convention, enforced: TRUE (and a
+ * warning on the bus naming the property) when `pspec` is
+ * GST_PARAM_MUTABLE_READY and `element` is PAUSED or PLAYING, where the
+ * call already runs with the old value. The caller then ignores the change.
+ * Call without the object lock. */
+gboolean gst_tempchat_props_refuse_while_running (GstElement *element,
+    GParamSpec *pspec);
+
 /* set_property/get_property for the shared ids; FALSE when `prop_id` is not
  * one of them. Call with the object lock held. GST_TEMPCHAT_PROP_STATS is
  * not handled here (the element asks its call for the numbers). */

@@ -699,6 +699,8 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
   GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
   gboolean handled;
 
+  if (gst_tempchat_props_refuse_while_running (GST_ELEMENT (self), pspec))
+    return;
   GST_OBJECT_LOCK (self);
   handled = gst_tempchat_props_set (&self->settings, prop_id, value);
   GST_OBJECT_UNLOCK (self);

@@ -138,6 +138,8 @@ struct _GstTempchatSrc
   gboolean eos;                 /* EOS was sent to us: no new media */
   SrcStream *streams[N_STREAMS];
   guint pad_count[N_STREAMS];
+  gboolean receives[N_STREAMS]; /* the call negotiated receiving it */
+  gboolean no_more_pads;        /* signalled for the current set */
 };
 
 static GstStaticPadTemplate video_template =
@@ -303,6 +305,22 @@ expose_job_free (gpointer data)
   g_free (job);
 }
 
+/* self->lock held. TRUE once, when every track the call receives has its
+ * pad: the moment for no-more-pads. A renegotiation that starts receiving
+ * another track adds its pad later and signals again. */
+static gboolean
+all_exposed (GstTempchatSrc *self)
+{
+  if (self->no_more_pads)
+    return FALSE;
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->receives[i] && (self->streams[i] == NULL
+            || self->streams[i]->ghost == NULL))
+      return FALSE;
+  self->no_more_pads = TRUE;
+  return TRUE;
+}
+
 /* On GStreamer's element thread pool: never on the session thread, whose
  * callbacks must return quickly (pad-added runs application code). */
 static void
@@ -343,7 +361,10 @@ expose_stream (GstElement *element, gpointer data)
     GST_INFO_OBJECT (self, "exposed %s (%s)", GST_PAD_NAME (st->ghost),
         tc_sdp_codec_name (st->codec));
   }
+  ok = ok && all_exposed (self);
   g_mutex_unlock (&self->lock);
+  if (ok)
+    gst_element_no_more_pads (GST_ELEMENT (self));
   GST_STATE_UNLOCK (self);
 }
 
@@ -542,8 +563,13 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
        * renegotiation that lets us receive) gets no pad. */
       g_mutex_lock (&self->lock);
       if (self->running && !self->eos && (ev->direction == TC_SDP_DIR_SENDRECV
-              || ev->direction == TC_SDP_DIR_RECVONLY))
+              || ev->direction == TC_SDP_DIR_RECVONLY)) {
+        int idx = ev->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+        if (!self->receives[idx])
+          self->no_more_pads = FALSE;
+        self->receives[idx] = TRUE;
         ensure_stream (self, ev->kind, ev->codec);
+      }
       g_mutex_unlock (&self->lock);
       break;
     case TC_SESSION_EV_PEER_LEFT:
@@ -610,7 +636,9 @@ remove_streams (GstTempchatSrc *self)
     streams[i] = self->streams[i];
     self->streams[i] = NULL;
     self->pad_count[i] = 0;
+    self->receives[i] = FALSE;
   }
+  self->no_more_pads = FALSE;
   g_mutex_unlock (&self->lock);
 
   for (int i = 0; i < N_STREAMS; i++) {
@@ -688,7 +716,57 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
+/* A live source reports its latency from the start, not only once its
+ * pads exist: before a peer there is nothing to ask through a pad, and an
+ * application sizing its pipeline asks the element. */
+static gboolean
+gst_tempchat_src_query (GstElement *element, GstQuery *query)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  guint latency_ms;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
+    return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->query (element,
+        query);
+  GST_OBJECT_LOCK (self);
+  latency_ms = self->latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  gst_query_set_latency (query, TRUE, latency_ms * GST_MSECOND,
+      GST_CLOCK_TIME_NONE);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ properties */
+
+/* Live: the appsrcs report the new latency and the pipeline is asked to
+ * redistribute it. */
+static void
+set_latency (GstTempchatSrc *self, guint latency_ms)
+{
+  GstElement *appsrcs[N_STREAMS] = { NULL };
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->latency_ms != latency_ms;
+  self->latency_ms = latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  if (!changed)
+    return;
+  g_mutex_lock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->streams[i] != NULL && self->streams[i]->appsrc != NULL)
+      appsrcs[i] = gst_object_ref (self->streams[i]->appsrc);
+  g_mutex_unlock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++) {
+    if (appsrcs[i] == NULL)
+      continue;
+    g_object_set (appsrcs[i], "min-latency",
+        (gint64) (latency_ms * GST_MSECOND), NULL);
+    gst_object_unref (appsrcs[i]);
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_latency (GST_OBJECT (self)));
+}
 
 static void
 gst_tempchat_src_set_property (GObject *object, guint prop_id,
@@ -696,13 +774,16 @@ gst_tempchat_src_set_property (GObject *object, guint prop_id,
 {
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
 
+  if (gst_tempchat_props_refuse_while_running (GST_ELEMENT (self), pspec))
+    return;
+  if (prop_id == PROP_LATENCY) {
+    set_latency (self, g_value_get_uint (value));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_DECODE:
       self->decode = g_value_get_boolean (value);
-      break;
-    case PROP_LATENCY:
-      self->latency_ms = g_value_get_uint (value);
       break;
     default:
       if (!gst_tempchat_props_set (&self->settings, prop_id, value))
@@ -776,9 +857,9 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
       g_param_spec_uint ("latency", "Latency",
           "Latency reported to the pipeline, in milliseconds: how late a "
           "frame may reach the sinks after its timestamp (network jitter "
-          "beyond the call's own jitter buffer)", 0, 10000,
-          DEFAULT_LATENCY_MS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          "beyond the call's own jitter buffer); may change while PLAYING",
+          0, 10000, DEFAULT_LATENCY_MS, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
@@ -790,6 +871,7 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);
   element_class->send_event = GST_DEBUG_FUNCPTR (gst_tempchat_src_send_event);
+  element_class->query = GST_DEBUG_FUNCPTR (gst_tempchat_src_query);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
 }

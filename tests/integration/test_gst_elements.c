@@ -292,7 +292,13 @@ test_missing_channel_or_room_or_bad_url_is_explained (void)
   g_free (text);
   text = error_of ("tempchatsrc room=abc123 channel=c "
       "signaling-url=http://127.0.0.1/ ! fakesink", &domain);
-  g_assert_nonnull (strstr (text, "ws:// or wss://"));
+  g_assert_nonnull (strstr (text, "must start with wss:// (or ws://)"));
+  g_assert_true (domain == GST_RESOURCE_ERROR);
+  g_free (text);
+  text = error_of ("tempchatsrc room=abc123 channel=c "
+      "signaling-url=ws://127.0.0.1:99999/v3/websocket ! fakesink", &domain);
+  g_assert_nonnull (strstr (text, "port 99999 is out of range"));
+  g_assert_true (domain == GST_RESOURCE_ERROR);
   g_free (text);
   text = error_of ("tempchatsrc room=abc123 channel=c relay-only=true "
       "! fakesink", &domain);

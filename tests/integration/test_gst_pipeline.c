@@ -309,6 +309,32 @@ wait_element (GstElement *pipe, const char *name, guint ms,
   return FALSE;
 }
 
+typedef struct {
+  gint added;
+  gint no_more;
+} pad_events;
+
+static void
+on_pad_added (GstElement *e, GstPad *pad, gpointer data)
+{
+  pad_events *p = data;
+  g_atomic_int_inc (&p->added);
+}
+
+static void
+on_no_more_pads (GstElement *e, gpointer data)
+{
+  pad_events *p = data;
+  g_atomic_int_inc (&p->no_more);
+  g_main_context_wakeup (NULL);
+}
+
+static gboolean
+got_no_more_pads (gpointer data)
+{
+  return g_atomic_int_get (&((pad_events *) data)->no_more) > 0;
+}
+
 /* One process is one participant per signaling URL, channel and room: a
  * query string makes another participant on the same relay. */
 static gchar *
@@ -327,7 +353,13 @@ test_third_peer_is_told_the_room_is_busy_then_joins (void)
   GstElement *b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
   GstElement *c = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_c, room);
   gboolean busy = FALSE;
+  pad_events pads = { 0 };
+  GstElement *src_c = gst_bin_get_by_name (GST_BIN (c), "t");
 
+  g_signal_connect (src_c, "pad-added", G_CALLBACK (on_pad_added), &pads);
+  g_signal_connect (src_c, "no-more-pads", G_CALLBACK (on_no_more_pads),
+      &pads);
+  gst_object_unref (src_c);
   gst_element_set_state (a, GST_STATE_PLAYING);
   gst_element_set_state (b, GST_STATE_PLAYING);
   g_assert_true (wait_element (b, "tempchat/connected", WAIT_MS, NULL));
@@ -340,10 +372,92 @@ test_third_peer_is_told_the_room_is_busy_then_joins (void)
   stop (b);
   g_assert_true (wait_element (c, "tempchat/peer-joined", WAIT_MS, NULL));
   g_assert_true (wait_element (c, "tempchat/connected", WAIT_MS, NULL));
+  /* The call receives video only (A sends no audio): its one pad, then
+   * no-more-pads. */
+  g_assert_true (wait_for (got_no_more_pads, &pads));
+  g_assert_cmpint (g_atomic_int_get (&pads.added), ==, 1);
   stop (c);
   stop (a);
   g_free (url_b);
   g_free (url_c);
+  g_free (room);
+}
+
+/* --- 4 and 5. properties while PLAYING, queries before a peer ---------- */
+
+static void
+assert_latency (GstElement *src, guint ms)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+  GstClockTime min = 0, max = 0;
+
+  g_assert_true (gst_element_query (src, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  gst_query_unref (q);
+  g_assert_true (live);
+  g_assert_cmpuint (min, ==, ms * GST_MSECOND);
+}
+
+static void
+test_latency_is_answered_before_a_peer_and_changes_live (void)
+{
+  gchar *room = new_room ();
+  GstElement *pipe = launch ("tempchatsrc name=t latency=350 @ARGS@ "
+      "t.video_0 ! queue ! fakesink", the_relay.url, room);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "t");
+  guint now = 0;
+
+  play (pipe, "t");
+  assert_latency (src, 350);
+  g_object_set (src, "latency", 500, NULL);
+  g_object_get (src, "latency", &now, NULL);
+  g_assert_cmpuint (now, ==, 500);
+  assert_latency (src, 500);
+  /* Live, so no warning. */
+  g_assert_null (pop (pipe, GST_MESSAGE_WARNING, 0));
+  gst_object_unref (src);
+  stop (pipe);
+  g_free (room);
+}
+
+static void
+test_restart_properties_refuse_changes_while_playing (void)
+{
+  gchar *room = new_room ();
+  GstElement *pipe = launch ("videotestsrc is-live=true ! tempchatsink "
+      "name=t @ARGS@", the_relay.url, room);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "t");
+  GstMessage *m;
+  GError *err = NULL;
+  gchar *now = NULL;
+
+  play (pipe, "t");
+  g_object_set (sink, "room", "otherroom", NULL);
+  m = pop (pipe, GST_MESSAGE_WARNING, 1000);
+  g_assert_nonnull (m);
+  gst_message_parse_warning (m, &err, NULL);
+  g_test_message ("warning: %s", err->message);
+  g_assert_true (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_STATE_CHANGE));
+  g_assert_nonnull (strstr (err->message, "\"room\""));
+  g_error_free (err);
+  gst_message_unref (m);
+  g_object_get (sink, "room", &now, NULL);
+  g_assert_cmpstr (now, ==, room);
+  g_free (now);
+  gst_object_unref (sink);
+
+  /* In READY the same change is taken. */
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  sink = gst_bin_get_by_name (GST_BIN (pipe), "t");
+  g_object_set (sink, "room", "otherroom", NULL);
+  g_object_get (sink, "room", &now, NULL);
+  g_assert_cmpstr (now, ==, "otherroom");
+  g_free (now);
+  gst_object_unref (sink);
+  stop (pipe);
   g_free (room);
 }
 
@@ -375,6 +489,11 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/pipeline/third-peer-is-told-the-room-is-busy-then-"
       "joins", test_third_peer_is_told_the_room_is_busy_then_joins);
+
+  g_test_add_func ("/gst/pipeline/latency-is-answered-before-a-peer-and-"
+      "changes-live", test_latency_is_answered_before_a_peer_and_changes_live);
+  g_test_add_func ("/gst/pipeline/restart-properties-refuse-changes-while-"
+      "playing", test_restart_properties_refuse_changes_while_playing);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

@@ -117,6 +117,13 @@ typedef struct {
 tc_signal *tc_scaledrone_new (const tc_scaledrone_config *cfg, GMainContext *ctx,
     tc_signal_event_cb cb, void *user_data, tc_status *status);
 
+/* Checks a signaling URL as tc_scaledrone_new will: true when it can be
+ * used; else false and, in `why` (like g_strlcpy), which part is wrong as a
+ * phrase for the user ("port 99999 is out of range (1 to 65535)"), never
+ * repeating the host. Pure. */
+bool tc_signal_url_check (const char *url, bool allow_insecure, char *why,
+    size_t size);
+
 /* Convenience wrappers over sig->ops. tc_signal_free is NULL-safe and stops
  * the signaller first if needed. */
 static inline tc_status
