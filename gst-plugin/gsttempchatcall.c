@@ -445,3 +445,57 @@ gst_tempchat_call_join_element (GstElement *element,
   }
   return call;
 }
+
+void
+gst_tempchat_call_set_bitrates (GstTempchatCall *call, gpointer member,
+    const GstTempchatSettings *settings)
+{
+  tc_sdp_bitrates rates;
+  Member *m;
+
+  gst_tempchat_settings_bitrates (settings, &rates);
+  g_mutex_lock (&call->lock);
+  m = find_member (call, member);
+  if (m != NULL) {
+    m->settings.quality = settings->quality;
+    m->settings.start_bitrate = settings->start_bitrate;
+    m->settings.min_bitrate = settings->min_bitrate;
+    m->settings.max_bitrate = settings->max_bitrate;
+  }
+  g_mutex_unlock (&call->lock);
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    tc_session_set_bitrates (call->session, settings->quality, &rates);
+  g_rw_lock_reader_unlock (&call->session_lock);
+}
+
+void
+gst_tempchat_element_apply_bitrates (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings)
+{
+  GstTempchatSettings copy = { 0 };
+
+  if (call == NULL)
+    return;
+  GST_OBJECT_LOCK (element);
+  copy.quality = settings->quality;
+  copy.start_bitrate = settings->start_bitrate;
+  copy.min_bitrate = settings->min_bitrate;
+  copy.max_bitrate = settings->max_bitrate;
+  GST_OBJECT_UNLOCK (element);
+  gst_tempchat_call_set_bitrates (call, element, &copy);
+}
+
+GstStructure *
+gst_tempchat_element_stats (GstElement *element, GstTempchatCall *call,
+    const GstTempchatSettings *settings)
+{
+  tc_session_stats stats;
+  gboolean have = call != NULL && gst_tempchat_call_get_stats (call, &stats);
+  GstStructure *st = gst_tempchat_stats_to_structure (have ? &stats : NULL);
+
+  GST_OBJECT_LOCK (element);
+  gst_tempchat_stats_add_limits (st, settings);
+  GST_OBJECT_UNLOCK (element);
+  return st;
+}

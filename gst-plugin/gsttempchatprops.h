@@ -29,6 +29,14 @@ enum
   GST_TEMPCHAT_PROP_INSECURE_SIGNALING,
   GST_TEMPCHAT_PROP_CA_FILE,
   GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
+  GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY,
+  /* Sender only (gst_tempchat_props_install_sender). */
+  GST_TEMPCHAT_PROP_START_BITRATE,
+  GST_TEMPCHAT_PROP_MIN_BITRATE,
+  GST_TEMPCHAT_PROP_MAX_BITRATE,
+  GST_TEMPCHAT_PROP_CONGESTION_CONTROL,
+  GST_TEMPCHAT_PROP_DO_RETRANSMISSION,
+  GST_TEMPCHAT_PROP_DO_FEC,
   GST_TEMPCHAT_PROP_STATS,
   GST_TEMPCHAT_PROP_LAST
 };
@@ -40,6 +48,26 @@ enum
 
 #define GST_TYPE_TEMPCHAT_QUALITY (gst_tempchat_quality_get_type ())
 GType gst_tempchat_quality_get_type (void);
+
+typedef enum
+{
+  GST_TEMPCHAT_CONGESTION_CONTROL_GCC,
+  GST_TEMPCHAT_CONGESTION_CONTROL_NONE,
+} GstTempchatCongestionControl;
+
+#define GST_TYPE_TEMPCHAT_CONGESTION_CONTROL \
+  (gst_tempchat_congestion_control_get_type ())
+GType gst_tempchat_congestion_control_get_type (void);
+
+typedef enum
+{
+  GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL,
+  GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY,
+} GstTempchatIceTransportPolicy;
+
+#define GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY \
+  (gst_tempchat_ice_transport_policy_get_type ())
+GType gst_tempchat_ice_transport_policy_get_type (void);
 
 /* What the user set. Owned by the element, read and written under its
  * object lock. */
@@ -58,6 +86,12 @@ typedef struct
   gboolean insecure_signaling;
   gchar *ca_file;
   gint signaling_retries;       /* -1: forever */
+  guint start_bitrate;          /* bit/s; 0: the quality's */
+  guint min_bitrate;
+  guint max_bitrate;
+  GstTempchatCongestionControl congestion_control;
+  gboolean do_retransmission;
+  gboolean do_fec;
 } GstTempchatSettings;
 
 void gst_tempchat_settings_init (GstTempchatSettings *s);
@@ -67,6 +101,21 @@ void gst_tempchat_settings_copy (GstTempchatSettings *dst,
 
 /* Installs every shared property on `klass`. */
 void gst_tempchat_props_install (GObjectClass *klass);
+/* Installs the sender's knobs (bitrates, congestion control, repair). */
+void gst_tempchat_props_install_sender (GObjectClass *klass);
+
+/* TRUE for the properties that apply to a running call
+ * (gst_tempchat_call_set_bitrates). */
+gboolean gst_tempchat_props_is_bitrate (guint prop_id);
+
+/* The quality's bitrates overridden by the user's, in kbps for the core. */
+void gst_tempchat_settings_bitrates (const GstTempchatSettings *s,
+    tc_sdp_bitrates *out);
+
+/* Adds the effective min-bitrate, start-bitrate and max-bitrate (bit/s) of
+ * `s` to a stats structure. */
+void gst_tempchat_stats_add_limits (GstStructure *stats,
+    const GstTempchatSettings *s);
 
 /* GStreamer's "mutable in ready" convention, enforced: TRUE (and a
  * warning on the bus naming the property) when `pspec` is

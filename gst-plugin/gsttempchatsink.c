@@ -93,6 +93,14 @@ enum
   PROP_0 = GST_TEMPCHAT_PROP_LAST,
 };
 
+enum
+{
+  SIGNAL_ENCODER_SETUP,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   GstTempchatSink *sink;        /* not a reference: the sink owns us */
@@ -249,12 +257,13 @@ make (GstTempchatSink *self, const gchar *factory)
 static guint
 start_bitrate_bps (GstTempchatSink *self)
 {
-  guint32 start_kbps = 2000;
+  tc_sdp_bitrates set, eff = { .start_kbps = 2000 };
 
   GST_OBJECT_LOCK (self);
-  tc_sdp_quality_bitrates (self->settings.quality, NULL, &start_kbps);
+  gst_tempchat_settings_bitrates (&self->settings, &set);
+  tc_sdp_effective_bitrates (self->settings.quality, &set, &eff);
   GST_OBJECT_UNLOCK (self);
-  return start_kbps * 1000;
+  return eff.start_kbps * 1000;
 }
 
 static void
@@ -269,10 +278,15 @@ configure_vp8enc (GstTempchatSink *self, GstElement *enc)
 }
 
 static void
-configure_opusenc (GstElement *enc)
+configure_opusenc (GstTempchatSink *self, GstElement *enc)
 {
-  g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", TRUE,
-      "packet-loss-percentage", OPUS_PACKET_LOSS_PERCENT, NULL);
+  gboolean fec;
+
+  GST_OBJECT_LOCK (self);
+  fec = self->settings.do_fec;
+  GST_OBJECT_UNLOCK (self);
+  g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", fec,
+      "packet-loss-percentage", fec ? OPUS_PACKET_LOSS_PERCENT : 0, NULL);
   /* generic, not voice: a sink often carries program audio and music. */
   gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "generic");
   gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "20");
@@ -332,7 +346,7 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
       configure_vp8enc (self, e);
       st->encoder = e;
     } else if (g_str_equal (chain[i], "opusenc")) {
-      configure_opusenc (e);
+      configure_opusenc (self, e);
       st->encoder = e;
     } else if (g_str_equal (chain[i], "capsfilter")) {
       GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
@@ -342,6 +356,12 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
     }
     g_ptr_array_insert (st->elements, (gint) i, e);
   }
+
+  /* The application's turn to tune what we configured (webrtcsink's
+   * encoder-setup): before the encoder is in the bin or sees a frame. */
+  if (st->encoder != NULL)
+    g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0,
+        st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
 
   for (guint i = 0; i < st->elements->len; i++)
     gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
@@ -706,6 +726,9 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (gst_tempchat_props_is_bitrate (prop_id))
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+        &self->settings);
 }
 
 static void
@@ -716,11 +739,8 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
   gboolean handled;
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    tc_session_stats stats;
-    gboolean have = self->call != NULL
-        && gst_tempchat_call_get_stats (self->call, &stats);
-    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
-            &stats : NULL));
+    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
+            (self), self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -749,6 +769,22 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
   gobject_class->get_property = gst_tempchat_sink_get_property;
   gobject_class->finalize = gst_tempchat_sink_finalize;
   gst_tempchat_props_install (gobject_class);
+  gst_tempchat_props_install_sender (gobject_class);
+
+  /**
+   * GstTempchatSink::encoder-setup:
+   * @sink: the tempchatsink
+   * @pad_name: "video" or "audio"
+   * @encoder: the vp8enc or opusenc just created and configured
+   *
+   * Lets the application set properties on an encoder the element creates
+   * for raw input, after the element's own settings and before the first
+   * frame. Not emitted for already-encoded input. The element still sets
+   * the video encoder's target-bitrate as the bandwidth estimate moves.
+   */
+  signals[SIGNAL_ENCODER_SETUP] = g_signal_new ("encoder-setup",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, GST_TYPE_ELEMENT);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
@@ -765,6 +801,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
       GST_DEBUG_FUNCPTR (gst_tempchat_sink_change_state);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_CONGESTION_CONTROL, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY, 0);
 }
 
 static void

@@ -92,6 +92,14 @@ enum
 
 enum
 {
+  SIGNAL_REQUEST_ENCODED_FILTER,
+  N_SIGNALS
+};
+
+static guint src_signals[N_SIGNALS];
+
+enum
+{
   STREAM_AUDIO,
   STREAM_VIDEO,
   N_STREAMS
@@ -190,7 +198,29 @@ make (GstTempchatSrc *self, const gchar *factory)
   return gst_object_ref_sink (e);
 }
 
-/* Builds appsrc [! decoder] for `st` (not yet in the bin). */
+/* webrtcsrc's request-encoded-filter: the application may put an element
+ * of its own between the encoded stream and the decoder (or the pad). */
+static void
+add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
+    const CodecInfo *info)
+{
+  GstCaps *caps = gst_caps_from_string (info->caps);
+  GstElement *filter = NULL;
+
+  g_signal_emit (self, src_signals[SIGNAL_REQUEST_ENCODED_FILTER], 0,
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio", caps, &filter);
+  gst_caps_unref (caps);
+  if (filter == NULL)
+    return;
+  GST_INFO_OBJECT (self, "the application filters the encoded %s",
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio");
+  /* (transfer full): a floating reference is ours once sunk. */
+  if (g_object_is_floating (filter))
+    gst_object_ref_sink (filter);
+  g_ptr_array_add (st->elements, filter);
+}
+
+/* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
 static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     guint latency_ms)
@@ -221,6 +251,7 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   gst_caps_unref (caps);
   st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   g_ptr_array_add (st->elements, appsrc);
+  add_encoded_filter (self, st, info);
   if (dec != NULL)
     g_ptr_array_add (st->elements, dec);
   return TRUE;
@@ -263,11 +294,14 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
 
   for (guint i = 0; i < st->elements->len; i++)
     gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
-  if (st->elements->len == 2 && !gst_element_link (g_ptr_array_index
-          (st->elements, 0), last)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Could not build the decoding chain inside tempchatsrc."), (NULL));
-    return FALSE;
+  for (guint i = 1; i < st->elements->len; i++) {
+    if (!gst_element_link (g_ptr_array_index (st->elements, i - 1),
+            g_ptr_array_index (st->elements, i))) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Could not build the decoding chain inside tempchatsrc (is the "
+              "element from request-encoded-filter compatible?)."), (NULL));
+      return FALSE;
+    }
   }
 
   name = next_pad_name (self, st->kind, &templ);
@@ -791,6 +825,9 @@ gst_tempchat_src_set_property (GObject *object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  if (gst_tempchat_props_is_bitrate (prop_id))
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+        &self->settings);
 }
 
 static void
@@ -800,11 +837,8 @@ gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    tc_session_stats stats;
-    gboolean have = self->call != NULL
-        && gst_tempchat_call_get_stats (self->call, &stats);
-    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
-            &stats : NULL));
+    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
+            (self), self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -861,6 +895,23 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
           0, 10000, DEFAULT_LATENCY_MS, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstTempchatSrc::request-encoded-filter:
+   * @src: the tempchatsrc
+   * @kind: "video" or "audio"
+   * @caps: the encoded caps the filter receives (video/x-vp8, audio/x-opus)
+   *
+   * Asked once per stream, when its pad is built. Return an element (one
+   * sink pad, one src pad, the same encoded format out) to insert between
+   * the received stream and the decoder, or NULL for none.
+   *
+   * Returns: (transfer full) (nullable): the filter
+   */
+  src_signals[SIGNAL_REQUEST_ENCODED_FILTER] =
+      g_signal_new ("request-encoded-filter", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins, NULL, NULL,
+      GST_TYPE_ELEMENT, 2, G_TYPE_STRING, GST_TYPE_CAPS);
+
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
   gst_element_class_set_static_metadata (element_class,
@@ -874,6 +925,7 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
   element_class->query = GST_DEBUG_FUNCPTR (gst_tempchat_src_query);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY, 0);
 }
 
 static void

@@ -461,6 +461,174 @@ test_restart_properties_refuse_changes_while_playing (void)
   g_free (room);
 }
 
+/* --- 6. the sender's knobs --------------------------------------------- */
+
+typedef struct {
+  GstElement *sink;
+  guint64 at_most;
+  gchar *kinds;         /* encoder-setup calls: "video audio " (any order) */
+  gint filtered;        /* VP8 buffers through our request-encoded-filter */
+} knobs;
+
+static void
+on_filtered (GstElement *identity, GstBuffer *buf, gpointer data)
+{
+  knobs *k = data;
+  g_atomic_int_inc (&k->filtered);
+}
+
+static GstElement *
+on_request_encoded_filter (GstElement *src, const gchar *kind, GstCaps *caps,
+    gpointer data)
+{
+  GstElement *identity;
+
+  if (!g_str_equal (kind, "video"))
+    return NULL;
+  g_assert_true (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "video/x-vp8"));
+  identity = gst_element_factory_make ("identity", NULL);
+  g_object_set (identity, "signal-handoffs", TRUE, NULL);
+  g_signal_connect (identity, "handoff", G_CALLBACK (on_filtered), data);
+  return identity;
+}
+
+static gboolean
+got_filtered (gpointer data)
+{
+  return g_atomic_int_get (&((knobs *) data)->filtered) > 0;
+}
+
+static void
+on_encoder_setup (GstElement *sink, const gchar *kind, GstElement *encoder,
+    gpointer data)
+{
+  static GMutex lock;     /* one streaming thread per pad */
+  knobs *k = data;
+
+  g_mutex_lock (&lock);
+  gchar *kinds = g_strconcat (k->kinds != NULL ? k->kinds : "", kind, " ",
+      NULL);
+  g_free (k->kinds);
+  k->kinds = kinds;
+  g_mutex_unlock (&lock);
+  if (g_str_equal (kind, "video"))
+    g_object_set (encoder, "keyframe-max-dist", 42, NULL);
+}
+
+static guint64
+stat_u64 (GstElement *e, const char *field)
+{
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  g_object_get (e, "stats", &s, NULL);
+  g_assert_true (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+/* The estimate moved into the limit (a report comes at least every
+ * second). */
+static gboolean
+target_within (gpointer data)
+{
+  knobs *k = data;
+  guint64 t = stat_u64 (k->sink, "target-bitrate");
+  return t > 0 && t <= k->at_most;
+}
+
+static gboolean
+tick (gpointer unused)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static GstElement *
+find_factory (GstElement *bin, const char *factory)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+  GValue v = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  while (found == NULL && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+    if (f != NULL && g_str_equal (GST_OBJECT_NAME (f), factory))
+      found = gst_object_ref (e);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return found;
+}
+
+static void
+test_bitrate_knobs_and_encoder_setup (void)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b");
+  GstElement *a = launch ("videotestsrc is-live=true pattern=snow ! "
+      "video/x-raw,width=640,height=360,framerate=30/1 ! tempchatsink name=t "
+      "min-bitrate=300000 start-bitrate=800000 max-bitrate=1000000 @ARGS@ "
+      "audiotestsrc is-live=true ! t.audio", the_relay.url, room);
+  GstElement *b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
+  knobs k = { 0 };
+  GstElement *vp8enc;
+  guint ticker = g_timeout_add (100, tick, NULL);
+  gint dist = 0;
+
+  k.sink = gst_bin_get_by_name (GST_BIN (a), "t");
+  g_signal_connect (k.sink, "encoder-setup", G_CALLBACK (on_encoder_setup),
+      &k);
+  {
+    GstElement *src = gst_bin_get_by_name (GST_BIN (b), "t");
+    g_signal_connect (src, "request-encoded-filter",
+        G_CALLBACK (on_request_encoded_filter), &k);
+    gst_object_unref (src);
+  }
+  g_assert_cmpuint (stat_u64 (k.sink, "min-bitrate"), ==, 300000);
+  g_assert_cmpuint (stat_u64 (k.sink, "start-bitrate"), ==, 800000);
+  g_assert_cmpuint (stat_u64 (k.sink, "max-bitrate"), ==, 1000000);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_element (a, "tempchat/connected", WAIT_MS, NULL));
+
+  /* encoder-setup let us change the encoder we did not create. */
+  g_assert_cmpuint (strlen (k.kinds), ==, strlen ("video audio "));
+  g_assert_nonnull (strstr (k.kinds, "video "));
+  g_assert_nonnull (strstr (k.kinds, "audio "));
+  vp8enc = find_factory (a, "vp8enc");
+  g_assert_nonnull (vp8enc);
+  g_object_get (vp8enc, "keyframe-max-dist", &dist, NULL);
+  g_assert_cmpint (dist, ==, 42);
+  gst_object_unref (vp8enc);
+
+  /* The receiver's filter sees the encoded video before the decoder. */
+  g_assert_true (wait_for (got_filtered, &k));
+
+  k.at_most = 1000000;
+  g_assert_true (wait_for (target_within, &k));
+  /* It starts at start-bitrate: the limit below is a real change. */
+  g_assert_cmpuint (stat_u64 (k.sink, "target-bitrate"), >, 400000);
+  /* Lower while PLAYING: taken without a warning, the target follows. */
+  g_object_set (k.sink, "max-bitrate", 400000, NULL);
+  g_assert_null (pop (a, GST_MESSAGE_WARNING, 0));
+  g_assert_cmpuint (stat_u64 (k.sink, "max-bitrate"), ==, 400000);
+  k.at_most = 400000;
+  g_assert_true (wait_for (target_within, &k));
+  g_test_message ("target %" G_GUINT64_FORMAT " bit/s",
+      stat_u64 (k.sink, "target-bitrate"));
+
+  g_source_remove (ticker);
+  gst_object_unref (k.sink);
+  g_free (k.kinds);
+  stop (b);
+  stop (a);
+  g_free (url_b);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -494,6 +662,9 @@ main (int argc, char **argv)
       "changes-live", test_latency_is_answered_before_a_peer_and_changes_live);
   g_test_add_func ("/gst/pipeline/restart-properties-refuse-changes-while-"
       "playing", test_restart_properties_refuse_changes_while_playing);
+
+  g_test_add_func ("/gst/pipeline/bitrate-knobs-encoder-setup-and-encoded-filter",
+      test_bitrate_knobs_and_encoder_setup);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

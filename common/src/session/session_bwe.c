@@ -19,7 +19,9 @@ tc_call_bwe_setup (tc_call *c)
   /* Without transport-cc the estimator would get no feedback and hold the
    * start bitrate for ever; REMB then goes to the encoder as it is. */
   if (c->bwe != NULL || !v->active || v->ext_transport_cc == 0
-      || !tc_bwe_config_for_quality (c->s->cfg.quality, &cfg))
+      || c->s->cfg.no_congestion_control
+      || !tc_bwe_config_for_bitrates (c->s->cfg.quality,
+          &c->s->cfg.bitrates, &cfg))
     return;
   c->bwe = tc_bwe_new (&cfg);
 }

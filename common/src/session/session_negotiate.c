@@ -52,6 +52,7 @@ fill_local (tc_call *c, tc_sdp_local *l)
   l->n_video_codecs = s->n_video_codecs;
   l->opus = true;
   l->quality = s->cfg.quality;
+  l->bitrates = s->cfg.bitrates;
 }
 
 static void
