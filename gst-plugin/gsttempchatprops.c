@@ -215,7 +215,10 @@ gst_tempchat_props_install (GObjectClass *klass)
           "client's P2P/TURN indicator), relayed, rtt-ms (-1 until an RTCP "
           "receiver report answers our sender report), target-bitrate (the "
           "send-side bandwidth estimate in bit/s the video encoder follows; "
-          "0 while not sending video), and per direction "
+          "0 while not sending video), min-bitrate, start-bitrate and "
+          "max-bitrate (the limits in effect, bit/s), on tempchatsink "
+          "dropped-frames (raw video frames dropped because the encoder "
+          "could not keep up), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
