@@ -47,9 +47,10 @@
  * ]| Shows the browser's camera and plays its microphone.
  * |[
  * gst-launch-1.0 tempchatsrc name=call room=abc123 channel=CHANNEL_ID decode=false \
- *     call.video_0 ! queue ! matroskamux name=mux ! filesink location=call.mkv \
- *     call.audio_0 ! queue ! mux.
- * ]| Records the call without re-encoding.
+ *     call.video_0 ! queue ! mux.video_%u matroskamux name=mux ! \
+ *     filesink location=call.mkv call.audio_0 ! queue ! mux.audio_%u
+ * ]| Records the call without re-encoding (the muxer's pads named: a queue
+ * says nothing of its caps when the pipeline is built).
  * |[
  * gst-launch-1.0 v4l2src ! videoconvert ! tempchatsink name=out room=abc123 \
  *     channel=CHANNEL_ID pulsesrc ! out.audio \
@@ -128,6 +129,7 @@ typedef struct
   gboolean need_keyframe;       /* video: drop until a keyframe */
   gboolean discont;
   GQueue pending;               /* GstBuffer, before the pad exists */
+  guint width, height;          /* video: of the last keyframe, 0 unknown */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -220,6 +222,19 @@ add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
   g_ptr_array_add (st->elements, filter);
 }
 
+/* The encoded caps of `st`: VP8 with the size of its last keyframe, which
+ * muxers (matroskamux, webmmux) require. */
+static GstCaps *
+stream_caps (const SrcStream *st, const CodecInfo *info)
+{
+  GstCaps *caps = gst_caps_from_string (info->caps);
+
+  if (st->kind == TC_MEDIA_VIDEO && st->width > 0 && st->height > 0)
+    gst_caps_set_simple (caps, "width", G_TYPE_INT, (gint) st->width,
+        "height", G_TYPE_INT, (gint) st->height, NULL);
+  return caps;
+}
+
 /* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
 static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
@@ -242,7 +257,9 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     gst_object_unref (appsrc);
     return FALSE;
   }
-  caps = gst_caps_from_string (info->caps);
+  g_mutex_lock (&self->lock);
+  caps = stream_caps (st, info);
+  g_mutex_unlock (&self->lock);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
       "min-latency", (gint64) (latency_ms * GST_MSECOND),
@@ -440,11 +457,15 @@ ensure_stream (GstTempchatSrc *self, tc_media_kind kind, tc_sdp_codec codec)
 static void
 expose_eos_pad (GstTempchatSrc *self, SrcStream *st, guint32 seqnum)
 {
+  gboolean decode;
   GstPadTemplate *templ;
   gchar *name = next_pad_name (self, st->kind, &templ);
   gchar *stream_id;
   GstEvent *ev;
 
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
   st->ghost = gst_pad_new_from_template (templ, name);
   g_free (name);
   gst_pad_use_fixed_caps (st->ghost);
@@ -455,6 +476,23 @@ expose_eos_pad (GstTempchatSrc *self, SrcStream *st, guint32 seqnum)
       GST_PAD_NAME (st->ghost));
   gst_pad_push_event (st->ghost, gst_event_new_stream_start (stream_id));
   g_free (stream_id);
+  /* Encoded output has caps we know without a peer; a muxer downstream
+   * needs them to finish its (empty) file. Raw caps would need a size. */
+  if (!decode) {
+    GstCaps *caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ?
+        codec_info (TC_SDP_CODEC_VP8)->caps :
+        codec_info (TC_SDP_CODEC_OPUS)->caps);
+    GstSegment seg;
+    /* Muxers want a VP8 size; the track stays empty, so the smallest they
+     * all take (webmmux: 16) is as good as any. */
+    if (st->kind == TC_MEDIA_VIDEO)
+      gst_caps_set_simple (caps, "width", G_TYPE_INT, 16, "height",
+          G_TYPE_INT, 16, NULL);
+    gst_pad_push_event (st->ghost, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_pad_push_event (st->ghost, gst_event_new_segment (&seg));
+  }
   ev = gst_event_new_eos ();
   gst_event_set_seqnum (ev, seqnum);
   /* Unlinked (the application did not want this kind): nothing to end. */
@@ -530,8 +568,30 @@ running_time_of (GstTempchatSrc *self, gint64 pts_us)
 }
 
 /* On the session thread. */
+/* self->lock held. A keyframe of a new size: the caps say it (appsrc
+ * sends them before the frame). */
 static void
-on_frame (GstTempchatSrc *self, const tc_session_event *ev)
+follow_keyframe_size (SrcStream *st, tc_session *s)
+{
+  tc_session_stats stats;
+  const CodecInfo *info = codec_info (st->codec);
+  GstCaps *caps;
+
+  if (s == NULL || info == NULL || tc_session_get_stats (s, &stats) != TC_OK
+      || stats.dir[1].width == 0 || (stats.dir[1].width == st->width
+          && stats.dir[1].height == st->height))
+    return;
+  st->width = stats.dir[1].width;
+  st->height = stats.dir[1].height;
+  if (st->appsrc == NULL)
+    return;
+  caps = stream_caps (st, info);
+  g_object_set (st->appsrc, "caps", caps, NULL);
+  gst_caps_unref (caps);
+}
+
+static void
+on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
 {
   GstClockTime rt = running_time_of (self, ev->pts_us);
   const tc_frame *f = ev->frame;
@@ -551,6 +611,8 @@ on_frame (GstTempchatSrc *self, const tc_session_event *ev)
   if (st->need_keyframe && !f->keyframe)
     goto out;
   st->need_keyframe = FALSE;
+  if (f->keyframe && st->kind == TC_MEDIA_VIDEO)
+    follow_keyframe_size (st, s);
 
   buf = gst_buffer_new_memdup (f->data, f->len);
   GST_BUFFER_PTS (buf) = rt;
@@ -590,7 +652,7 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
 
   switch (ev->type) {
     case TC_SESSION_EV_FRAME:
-      on_frame (self, ev);
+      on_frame (self, s, ev);
       return;
     case TC_SESSION_EV_NEGOTIATED:
       /* A track we only send (a call this src joined late, before the

@@ -13,7 +13,10 @@
 #   integration/gst_pipeline  the elements as a GStreamer user meets them:
 #                             EOS (Ctrl-C) before a peer, an unreachable
 #                             relay, a busy room, properties while PLAYING,
-#                             queries before a peer
+#                             queries before a peer, the sender's knobs,
+#                             and every gst-launch-1.0 line of README.md
+#                             and the elements' docs, run as written
+#                             (test sources and fakesinks for devices)
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
@@ -49,7 +52,8 @@ if(TARGET tempchat-relay)
   add_dependencies(test_gst_call tempchat-relay)
   set_tests_properties(integration/gst_call PROPERTIES TIMEOUT 180)
   target_compile_definitions(test_gst_pipeline PRIVATE
-    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>"
+    TC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_dependencies(test_gst_pipeline tempchat-relay)
   set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
 else()

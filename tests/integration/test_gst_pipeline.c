@@ -678,6 +678,175 @@ test_late_raw_frames_are_dropped_before_the_encoder (void)
   g_free (room);
 }
 
+/* --- 8. every documented pipeline runs -------------------------------- */
+
+/* The gst-launch-1.0 lines of `path`: in ```sh blocks (Markdown) or in
+ * |[ ... ]| blocks (gtk-doc in C), with their continuation lines joined. */
+static GPtrArray *
+documented_pipelines (const char *path)
+{
+  gchar *text = NULL;
+  gchar **lines;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  GString *cur = NULL;
+  gboolean in_block = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    gchar *l = g_strstrip (lines[i]);
+    if (g_str_has_prefix (l, "* "))
+      l = g_strstrip (l + 2);
+    if (g_str_has_prefix (l, "```") || g_str_has_prefix (l, "|[")
+        || g_str_has_prefix (l, "]|")) {
+      in_block = g_str_has_prefix (l, "```sh") || g_str_has_prefix (l, "|[");
+      continue;
+    }
+    if (!in_block)
+      continue;
+    if (cur == NULL && g_str_has_prefix (l, "gst-launch-1.0 "))
+      cur = g_string_new (NULL);
+    if (cur == NULL)
+      continue;
+    g_string_append (cur, l);
+    if (g_str_has_suffix (cur->str, "\\")) {
+      g_string_truncate (cur, cur->len - 1);
+      g_string_append_c (cur, ' ');
+      continue;
+    }
+    g_ptr_array_add (out, g_string_free (cur, FALSE));
+    cur = NULL;
+  }
+  g_assert_null (cur);
+  g_strfreev (lines);
+  g_free (text);
+  return out;
+}
+
+/* What a machine without camera, microphone, screen or internet can run:
+ * test sources and fakesinks, our relay, our room, files in `dir`, TURN on a
+ * closed loopback port. The element settings are otherwise kept. */
+static gchar *
+runnable (const char *line, const char *room, const char *dir)
+{
+  static const char *const swaps[][2] = {
+    {"v4l2src", "videotestsrc is-live=true"},
+    {"pulsesrc", "audiotestsrc is-live=true"},
+    {"autovideosink", "fakesink"},
+    {"autoaudiosink", "fakesink"},
+  };
+  gchar **argv = NULL;
+  GString *out = g_string_new (NULL);
+  gchar *dead = dead_url ();
+  const char *port = strrchr (dead, ':') + 1;
+
+  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
+  g_assert_cmpstr (argv[0], ==, "gst-launch-1.0");
+  for (guint i = 1; argv[i] != NULL; i++) {
+    const char *t = argv[i];
+    gchar *own = NULL;
+    if (t[0] == '-' || g_str_has_prefix (t, "signaling-url="))
+      continue;
+    for (guint j = 0; j < G_N_ELEMENTS (swaps); j++)
+      if (g_str_equal (t, swaps[j][0]))
+        t = swaps[j][1];
+    if (g_str_has_prefix (t, "room="))
+      t = own = g_strdup_printf ("room=%s", room);
+    else if (g_str_has_prefix (t, "channel="))
+      t = own = g_strdup ("channel=" CHANNEL);
+    else if (g_str_has_prefix (t, "location="))
+      t = own = g_strdup_printf ("location=%s/%s", dir, t + 9);
+    else if (g_str_has_prefix (t, "turn-server="))
+      t = own = g_strdup_printf ("turn-server=turn:127.0.0.1:%.*s", (int)
+          strcspn (port, "/"), port);
+    g_string_append_printf (out, "%s ", t);
+    if (g_str_equal (t, "tempchatsink") || g_str_equal (t, "tempchatsrc"))
+      g_string_append_printf (out, "signaling-url=%s ", the_relay.url);
+    g_free (own);
+  }
+  g_strfreev (argv);
+  g_free (dead);
+  return g_string_free (out, FALSE);
+}
+
+/* Starts, reaches PLAYING in every tempchat element without an error, and
+ * ends on EOS. */
+static void
+run_documented (const char *line, const char *dir)
+{
+  gchar *room = new_room ();
+  gchar *desc = runnable (line, room, dir);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  GstIterator *it;
+  GValue v = G_VALUE_INIT;
+  GstMessage *m;
+  guint ours = 0;
+
+  g_test_message ("%s\n  runs as: %s", line, desc);
+  g_assert_no_error (err);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  it = gst_bin_iterate_recurse (GST_BIN (pipe));
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstElementFactory *f = gst_element_get_factory (e);
+    GstState now = GST_STATE_NULL;
+    if (f != NULL && g_str_has_prefix (GST_OBJECT_NAME (f), "tempchat")) {
+      gst_element_get_state (e, &now, NULL, 10 * GST_SECOND);
+      g_assert_cmpint (now, ==, GST_STATE_PLAYING);
+      ours++;
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  g_assert_cmpuint (ours, >, 0);
+  m = pop (pipe, GST_MESSAGE_ERROR, 0);
+  if (m != NULL) {
+    gst_message_parse_error (m, &err, NULL);
+    g_error ("%s", err->message);
+  }
+  g_assert_cmpint (eos_ms (pipe), <, 1000);
+  stop (pipe);
+  g_free (desc);
+  g_free (room);
+}
+
+static void
+test_every_documented_pipeline_runs (void)
+{
+  static const char *const docs[] = { "README.md",
+    "gst-plugin/gsttempchatsink.c", "gst-plugin/gsttempchatsrc.c" };
+  gchar *dir = g_dir_make_tmp ("tc-gst-docs-XXXXXX", NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++) {
+    gchar *path = g_build_filename (TC_SOURCE_DIR, docs[i], NULL);
+    GPtrArray *lines = documented_pipelines (path);
+    g_assert_cmpuint (lines->len, >=, 3);
+    for (guint j = 0; j < lines->len; j++, n++)
+      run_documented (g_ptr_array_index (lines, j), dir);
+    g_ptr_array_unref (lines);
+    g_free (path);
+  }
+  g_test_message ("%u documented pipelines ran", n);
+  /* What they wrote (a recording) goes with the directory. */
+  {
+    GDir *d = g_dir_open (dir, 0, NULL);
+    const gchar *name;
+    while ((name = g_dir_read_name (d)) != NULL) {
+      gchar *f = g_build_filename (dir, name, NULL);
+      g_unlink (f);
+      g_free (f);
+    }
+    g_dir_close (d);
+  }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -717,6 +886,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/pipeline/late-raw-frames-are-dropped-before-the-"
       "encoder", test_late_raw_frames_are_dropped_before_the_encoder);
+
+  g_test_add_func ("/gst/pipeline/every-documented-pipeline-runs",
+      test_every_documented_pipeline_runs);
 
   ret = g_test_run ();
   relay_stop (&the_relay);
