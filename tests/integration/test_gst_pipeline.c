@@ -383,6 +383,49 @@ test_third_peer_is_told_the_room_is_busy_then_joins (void)
   g_free (room);
 }
 
+/* A relay that admits two per room refuses the third: the error says what
+ * to do. */
+static void
+test_a_full_room_says_what_to_do (void)
+{
+  static const char *const two[] = { "--max-members=2", NULL };
+  relay small = { 0 };
+  gchar *room = new_room ();
+  gchar *url_b, *url_c;
+  GstElement *a, *b, *c;
+  GstMessage *m;
+  GError *err = NULL;
+
+  relay_start_with (&small, two);
+  url_b = g_strdup_printf ("%s?participant=b", small.url);
+  url_c = g_strdup_printf ("%s?participant=c", small.url);
+  a = launch ("tempchatsrc name=t @ARGS@ ! fakesink", small.url, room);
+  b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
+  c = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_c, room);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  /* Both are in the room once they found each other. */
+  g_assert_true (wait_element (a, "tempchat/peer-joined", WAIT_MS, NULL));
+  g_assert_true (wait_element (b, "tempchat/peer-joined", WAIT_MS, NULL));
+  gst_element_set_state (c, GST_STATE_PLAYING);
+  m = pop (c, GST_MESSAGE_ERROR, WAIT_MS);
+  g_assert_nonnull (m);
+  gst_message_parse_error (m, &err, NULL);
+  g_test_message ("error: %s", err->message);
+  g_assert_true (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_BUSY));
+  g_assert_nonnull (strstr (err->message, "Use a new room"));
+  g_error_free (err);
+  gst_message_unref (m);
+  stop (c);
+  stop (b);
+  stop (a);
+  relay_stop (&small);
+  g_free (url_b);
+  g_free (url_c);
+  g_free (room);
+}
+
 /* --- 4 and 5. properties while PLAYING, queries before a peer ---------- */
 
 static void
@@ -889,6 +932,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/pipeline/every-documented-pipeline-runs",
       test_every_documented_pipeline_runs);
+
+  g_test_add_func ("/gst/pipeline/a-full-room-says-what-to-do",
+      test_a_full_room_says_what_to_do);
 
   ret = g_test_run ();
   relay_stop (&the_relay);
