@@ -53,7 +53,8 @@ if(TARGET tempchat-relay)
   set_tests_properties(integration/gst_call PROPERTIES TIMEOUT 180)
   target_compile_definitions(test_gst_pipeline PRIVATE
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>"
-    TC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    TC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TC_OPENSSL="${OPENSSL_EXECUTABLE}")
   add_dependencies(test_gst_pipeline tempchat-relay)
   set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
 else()

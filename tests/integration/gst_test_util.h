@@ -130,8 +130,11 @@ relay_start_with (relay *r, const char *const *extra)
       on_relay_line, r);
   g_assert_true (wait_for (relay_said_something, r));
   g_assert_nonnull (r->line);
-  /* "tempchat-relay listening on ws://127.0.0.1:PORT/v3/websocket" */
-  p = strstr (r->line, "ws://");
+  /* "tempchat-relay listening on ws://127.0.0.1:PORT/v3/websocket"
+   * (wss:// with --cert) */
+  p = strstr (r->line, "wss://");
+  if (p == NULL)
+    p = strstr (r->line, "ws://");
   g_assert_nonnull (p);
   r->url = g_strdup (p);
 }

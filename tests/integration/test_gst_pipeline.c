@@ -22,6 +22,7 @@
 #define CHANNEL "it-gst-pipeline"
 
 #include "gst_test_util.h"
+#include "test_cert.h"
 
 static relay the_relay;
 
@@ -269,6 +270,70 @@ test_a_wrong_relay_path_is_named_by_its_http_status (void)
   stop (pipe);
   g_free (room);
   g_free (url);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+    gchar *f = g_build_filename (dir, name, NULL);
+    g_unlink (f);
+    g_free (f);
+  }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
+/* A relay with a certificate nobody trusts: an error at once (retrying
+ * cannot help), saying it is the certificate. */
+static void
+test_an_untrusted_relay_certificate_is_named (void)
+{
+  gchar *dir = g_dir_make_tmp ("tc-gst-tls-XXXXXX", NULL);
+  gchar *cert = g_build_filename (dir, "cert.pem", NULL);
+  gchar *key = g_build_filename (dir, "key.pem", NULL);
+  gchar *arg_cert = g_strdup_printf ("--cert=%s", cert);
+  gchar *arg_key = g_strdup_printf ("--key=%s", key);
+  const char *const args[] = { arg_cert, arg_key, NULL };
+  relay tls = { 0 };
+  gchar *room = new_room ();
+  gchar *url, *text = NULL;
+  GstElement *pipe;
+
+  if (TC_OPENSSL[0] == '\0' || !make_certificate (dir)) {
+    g_test_skip ("the openssl tool is needed for a test certificate");
+    remove_dir (dir);
+    g_free (dir);
+    g_free (cert);
+    g_free (key);
+    g_free (arg_cert);
+    g_free (arg_key);
+    g_free (room);
+    return;
+  }
+  relay_start_with (&tls, args);
+  url = g_strdup (tls.url);
+  pipe = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url, room);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_message (pipe, GST_MESSAGE_ERROR, 5000, &text));
+  g_test_message ("error: %s", text);
+  g_assert_nonnull (strstr (text, "TLS certificate not trusted"));
+  g_free (text);
+  stop (pipe);
+  relay_stop (&tls);
+  remove_dir (dir);
+  g_free (url);
+  g_free (room);
+  g_free (dir);
+  g_free (cert);
+  g_free (key);
+  g_free (arg_cert);
+  g_free (arg_key);
 }
 
 /* --- 3. a third peer is told the room is busy, then joins -------------- */
@@ -876,17 +941,7 @@ test_every_documented_pipeline_runs (void)
   }
   g_test_message ("%u documented pipelines ran", n);
   /* What they wrote (a recording) goes with the directory. */
-  {
-    GDir *d = g_dir_open (dir, 0, NULL);
-    const gchar *name;
-    while ((name = g_dir_read_name (d)) != NULL) {
-      gchar *f = g_build_filename (dir, name, NULL);
-      g_unlink (f);
-      g_free (f);
-    }
-    g_dir_close (d);
-  }
-  g_rmdir (dir);
+  remove_dir (dir);
   g_free (dir);
 }
 
@@ -935,6 +990,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/pipeline/a-full-room-says-what-to-do",
       test_a_full_room_says_what_to_do);
+
+  g_test_add_func ("/gst/pipeline/an-untrusted-relay-certificate-is-named",
+      test_an_untrusted_relay_certificate_is_named);
 
   ret = g_test_run ();
   relay_stop (&the_relay);
