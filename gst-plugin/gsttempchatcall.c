@@ -438,6 +438,7 @@ gst_tempchat_call_join_element (GstElement *element,
   GST_OBJECT_LOCK (element);
   if (gst_tempchat_settings_validate (settings, room_name, &message))
     call = gst_tempchat_call_join (settings, room_name, funcs, element);
+  ((GstTempchatSettings *) settings)->changed_since_join = FALSE;
   GST_OBJECT_UNLOCK (element);
   if (call == NULL) {
     GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", message), (NULL));
@@ -498,4 +499,22 @@ gst_tempchat_element_stats (GstElement *element, GstTempchatCall *call,
   gst_tempchat_stats_add_limits (st, settings);
   GST_OBJECT_UNLOCK (element);
   return st;
+}
+
+GstTempchatCall *
+gst_tempchat_call_rejoin_if_changed (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings,
+    const GstTempchatMemberFuncs *funcs)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (element);
+  changed = settings->changed_since_join;
+  GST_OBJECT_UNLOCK (element);
+  if (!changed && call != NULL)
+    return call;
+  GST_DEBUG_OBJECT (element, "settings changed in READY: joining again");
+  if (call != NULL)
+    gst_tempchat_call_leave (call, element);
+  return gst_tempchat_call_join_element (element, settings, funcs);
 }

@@ -66,6 +66,15 @@ GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
 GstTempchatCall *gst_tempchat_call_join_element (GstElement *element,
     const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs);
 
+/* At READY->PAUSED: when `settings` changed since the element joined (set
+ * in READY, as GStreamer allows), leaves `call` and joins the call the new
+ * settings name, so nothing set in READY is ignored. Returns the call to
+ * use (`call` itself when nothing changed), NULL with an error posted when
+ * the new settings cannot work. */
+GstTempchatCall *gst_tempchat_call_rejoin_if_changed (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings,
+    const GstTempchatMemberFuncs *funcs);
+
 /* Starts the member; creates and starts the session if it is the first,
  * else adds the member's directions to the running session. FALSE with
  * *message (g_free, a sentence for the user) when the session cannot be

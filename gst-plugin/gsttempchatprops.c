@@ -426,6 +426,7 @@ gst_tempchat_props_set (GstTempchatSettings *s, guint prop_id,
     default:
       return FALSE;
   }
+  s->changed_since_join = TRUE;
   return TRUE;
 }
 

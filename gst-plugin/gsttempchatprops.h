@@ -92,6 +92,9 @@ typedef struct
   GstTempchatCongestionControl congestion_control;
   gboolean do_retransmission;
   gboolean do_fec;
+  /* Set by gst_tempchat_props_set, cleared when the element joins its call
+   * with these settings: a change in READY must reach the call. */
+  gboolean changed_since_join;
 } GstTempchatSettings;
 
 void gst_tempchat_settings_init (GstTempchatSettings *s);

@@ -706,7 +706,9 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!start_call (self))
+      self->call = gst_tempchat_call_rejoin_if_changed (element, self->call,
+          &self->settings, &sink_member_funcs);
+      if (self->call == NULL || !start_call (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     default:
@@ -730,7 +732,9 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
       gst_tempchat_call_stop (self->call, self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
-      gst_tempchat_call_leave (self->call, self);
+      /* NULL after a READY->PAUSED whose new settings could not work. */
+      if (self->call != NULL)
+        gst_tempchat_call_leave (self->call, self);
       self->call = NULL;
       break;
     default:

@@ -538,7 +538,7 @@ test_restart_properties_refuse_changes_while_playing (void)
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "t");
   GstMessage *m;
   GError *err = NULL;
-  gchar *now = NULL;
+  gchar *now = NULL, *dead = dead_url ();
 
   play (pipe, "t");
   g_object_set (sink, "room", "otherroom", NULL);
@@ -556,16 +556,24 @@ test_restart_properties_refuse_changes_while_playing (void)
   g_free (now);
   gst_object_unref (sink);
 
-  /* In READY the same change is taken. */
+  /* In READY the same kind of change is taken, and the call uses it: a
+   * signaling URL where nobody listens is tried (and warned about). */
   g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_READY), ==,
       GST_STATE_CHANGE_SUCCESS);
   sink = gst_bin_get_by_name (GST_BIN (pipe), "t");
-  g_object_set (sink, "room", "otherroom", NULL);
+  g_object_set (sink, "room", "otherroom", "signaling-url", dead, NULL);
   g_object_get (sink, "room", &now, NULL);
   g_assert_cmpstr (now, ==, "otherroom");
   g_free (now);
   gst_object_unref (sink);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_message (pipe, GST_MESSAGE_WARNING, 3000, &now));
+  g_test_message ("after READY: %s", now);
+  g_assert_nonnull (strstr (now, "connection refused"));
+  g_free (now);
   stop (pipe);
+  g_free (dead);
   g_free (room);
 }
 
@@ -945,6 +953,37 @@ test_every_documented_pipeline_runs (void)
   g_free (dir);
 }
 
+/* A setting made in READY that cannot work fails the next start with the
+ * sentence, and the element still goes back to NULL cleanly. */
+static void
+test_a_bad_setting_made_in_ready_fails_the_start (void)
+{
+  gchar *room = new_room ();
+  GstElement *pipe = launch ("tempchatsrc name=t @ARGS@ ! fakesink",
+      the_relay.url, room);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "t");
+  GstMessage *m;
+  GError *err = NULL;
+
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_READY), ==,
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_set (src, "signaling-url", "ws://127.0.0.1:99999/v3/websocket",
+      NULL);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), ==,
+      GST_STATE_CHANGE_FAILURE);
+  m = pop (pipe, GST_MESSAGE_ERROR, 1000);
+  g_assert_nonnull (m);
+  gst_message_parse_error (m, &err, NULL);
+  g_assert_true (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_SETTINGS));
+  g_assert_nonnull (strstr (err->message, "port 99999 is out of range"));
+  g_error_free (err);
+  gst_message_unref (m);
+  gst_object_unref (src);
+  stop (pipe);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -993,6 +1032,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gst/pipeline/an-untrusted-relay-certificate-is-named",
       test_an_untrusted_relay_certificate_is_named);
+
+  g_test_add_func ("/gst/pipeline/a-bad-setting-made-in-ready-fails-the-"
+      "start", test_a_bad_setting_made_in_ready_fails_the_start);
 
   ret = g_test_run ();
   relay_stop (&the_relay);
