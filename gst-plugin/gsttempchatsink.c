@@ -59,6 +59,14 @@
  * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink room=abc123 channel=c \
  *     signaling-url=ws://127.0.0.1:8080/v3/websocket
  * ]| Uses a local tempchat-relay for signaling.
+ * |[
+ * gst-launch-1.0 -e videotestsrc is-live=true ! video/x-raw,width=1920,height=1080 ! \
+ *     tempchatsink name=call room=abc123 channel=CHANNEL_ID quality=1080p \
+ *     max-bitrate=4000000 min-bitrate=500000 signaling-retries=10 \
+ *     audiotestsrc is-live=true ! call.audio
+ * ]| 1080p capped at 4 Mbit/s and never below 500 kbit/s; an error after 10
+ * failed attempts to reach the signaling server (each one a warning saying
+ * why); Ctrl-C ends it at once, also before anyone joined.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
