@@ -27,6 +27,13 @@
  * loss), capped by its REMB if it sends one, between 100 kbps and the
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
+ * Raw video waits for the encoder in a leaky queue of two frames: a source
+ * faster than the encoder can follow (1080p on a small CPU) loses its oldest
+ * frames there instead of piling them up and bursting them late above the
+ * target bitrate; "stats" counts them as "dropped-frames". The
+ * #GstTempchatSink::encoder-setup signal lets the application tune the
+ * vp8enc and opusenc the element creates.
+ *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
  * signaling-url in the same process shares the call, in one pipeline or in
