@@ -5,11 +5,17 @@
  *   registry_lock         the table of calls and their member counts
  *   call->session_lock    the session pointer (writers create and destroy it;
  *                         readers push frames and read stats)
- *   call->lock            the members and the cached call state; held while
- *                         dispatching events, so a member that stopped gets
- *                         no event afterwards
+ *   call->lock            the members and the cached call state
  * The session thread only ever takes call->lock, so joining that thread in
  * tc_session_stop while holding session_lock cannot deadlock.
+ *
+ * Events reach the members under call->deliver only, no other lock held: a
+ * member posts bus messages, and an application's synchronous bus handler
+ * may stop the pipeline right there, on the session thread. A stop takes
+ * call->deliver before anything else, so from another thread it waits for
+ * the event in flight (a member that stopped gets no event afterwards) and
+ * on the delivering thread it goes on; the call (reference counted) and the
+ * session (tc_session_stop from its own thread) outlive the delivery.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -36,9 +42,12 @@ typedef struct
 
 struct _GstTempchatCall
 {
+  gint refs;                    /* the registry's, and a dispatch's */
   gchar *key;                   /* url, channel and room name: never logged */
   guint serial;
   guint n_members;              /* under registry_lock */
+
+  gint recv_dropped;            /* atomic: frames the src could not queue */
 
   GRWLock session_lock;
   tc_session *session;
@@ -46,6 +55,9 @@ struct _GstTempchatCall
 
   GMutex lock;
   GList *members;               /* of Member */
+  /* Held while events are handed to members (recursive: a member's
+   * handler may stop that member on the same thread). */
+  GRecMutex deliver;
   /* What a member starting late needs to catch up. */
   gboolean have_state;
   tc_session_state state;
@@ -103,68 +115,99 @@ remember (GstTempchatCall *call, const tc_session_event *ev)
   }
 }
 
+static void call_unref (GstTempchatCall *call);
+
+/* call->lock held: a started member's funcs, or FALSE when `member` left
+ * or stopped meanwhile. */
+static gboolean
+started_funcs (GstTempchatCall *call, gpointer member,
+    GstTempchatMemberFuncs *funcs)
+{
+  Member *m = find_member (call, member);
+  if (m == NULL || !m->started)
+    return FALSE;
+  *funcs = m->funcs;
+  return TRUE;
+}
+
+/* Hands `ev` to every member in `targets` (refs) that is still started.
+ * call->deliver held. */
+static void
+deliver (GstTempchatCall *call, GPtrArray *targets, tc_session *s,
+    const tc_session_event *ev)
+{
+  GstTempchatMemberFuncs funcs;
+
+  for (guint i = 0; i < targets->len; i++) {
+    gpointer member = g_ptr_array_index (targets, i);
+    g_mutex_lock (&call->lock);
+    gboolean started = started_funcs (call, member, &funcs);
+    g_mutex_unlock (&call->lock);
+    if (started)
+      funcs.on_event (member, s, ev);
+  }
+}
+
 /* On the session thread. */
 static void
 on_session_event (tc_session *s, const tc_session_event *ev, void *user_data)
 {
   GstTempchatCall *call = user_data;
+  GPtrArray *targets = g_ptr_array_new_with_free_func (gst_object_unref);
 
+  g_atomic_int_inc (&call->refs);
+  g_rec_mutex_lock (&call->deliver);
   g_mutex_lock (&call->lock);
   remember (call, ev);
   for (GList *l = call->members; l != NULL; l = l->next) {
     Member *m = l->data;
     if (m->started)
-      m->funcs.on_event (m->member, s, ev);
+      g_ptr_array_add (targets, gst_object_ref (m->member));
   }
   g_mutex_unlock (&call->lock);
+  deliver (call, targets, s, ev);
+  g_rec_mutex_unlock (&call->deliver);
+  g_ptr_array_unref (targets);
+  call_unref (call);
 }
 
-static void
-replay_negotiated (Member *m, tc_media_kind kind, tc_sdp_codec codec,
-    tc_sdp_direction direction)
+/* call->lock held: what a member starting late missed, in the order the
+ * session said it (peer, tracks, then the current state), into `ev`. */
+static guint
+replay_events (GstTempchatCall *call, tc_session_event ev[4])
 {
-  tc_session_event ev = { 0 };
+  guint n = 0;
 
-  if (codec == TC_SDP_CODEC_NONE)
-    return;
-  ev.type = TC_SESSION_EV_NEGOTIATED;
-  ev.kind = kind;
-  ev.codec = codec;
-  ev.direction = direction;
-  m->funcs.on_event (m->member, NULL, &ev);
-}
-
-/* Tells a member that starts late what it missed, in the order the session
- * said it: peer, tracks, then the current state. call->lock held. */
-static void
-replay (GstTempchatCall *call, Member *m)
-{
-  tc_session_event ev = { 0 };
-
+  memset (ev, 0, 4 * sizeof ev[0]);
   if (call->peer_present) {
-    ev.type = TC_SESSION_EV_PEER_JOINED;
-    ev.is_offerer = call->is_offerer;
-    m->funcs.on_event (m->member, NULL, &ev);
-    replay_negotiated (m, TC_MEDIA_VIDEO, call->negotiated_video,
-        call->negotiated_video_dir);
-    replay_negotiated (m, TC_MEDIA_AUDIO, call->negotiated_audio,
-        call->negotiated_audio_dir);
+    ev[n].type = TC_SESSION_EV_PEER_JOINED;
+    ev[n++].is_offerer = call->is_offerer;
+    if (call->negotiated_video != TC_SDP_CODEC_NONE)
+      ev[n++] = (tc_session_event) { .type = TC_SESSION_EV_NEGOTIATED,
+        .kind = TC_MEDIA_VIDEO, .codec = call->negotiated_video,
+        .direction = call->negotiated_video_dir };
+    if (call->negotiated_audio != TC_SDP_CODEC_NONE)
+      ev[n++] = (tc_session_event) { .type = TC_SESSION_EV_NEGOTIATED,
+        .kind = TC_MEDIA_AUDIO, .codec = call->negotiated_audio,
+        .direction = call->negotiated_audio_dir };
   }
   if (call->have_state) {
-    memset (&ev, 0, sizeof ev);
-    ev.type = TC_SESSION_EV_STATE;
-    ev.state = call->state;
-    m->funcs.on_event (m->member, NULL, &ev);
+    ev[n].type = TC_SESSION_EV_STATE;
+    ev[n++].state = call->state;
   }
+  return n;
 }
 
 static void
-call_free (GstTempchatCall *call)
+call_unref (GstTempchatCall *call)
 {
+  if (!g_atomic_int_dec_and_test (&call->refs))
+    return;
   g_assert (call->members == NULL && call->session == NULL);
   g_free (call->key);
   g_rw_lock_clear (&call->session_lock);
   g_mutex_clear (&call->lock);
+  g_rec_mutex_clear (&call->deliver);
   g_free (call);
 }
 
@@ -188,11 +231,13 @@ gst_tempchat_call_join (const GstTempchatSettings *settings,
   call = g_hash_table_lookup (registry, key);
   if (call == NULL) {
     call = g_new0 (GstTempchatCall, 1);
+    call->refs = 1;
     call->key = key;
     key = NULL;
     call->serial = next_serial++;
     g_rw_lock_init (&call->session_lock);
     g_mutex_init (&call->lock);
+    g_rec_mutex_init (&call->deliver);
     g_hash_table_insert (registry, call->key, call);
     GST_DEBUG ("[c%u] new call", call->serial);
   }
@@ -311,7 +356,9 @@ gboolean
 gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     gchar **message)
 {
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, joined_running;
+  GstTempchatDirections want = 0;
+  tc_session_event missed[4];
   Member *m;
 
   g_rw_lock_writer_lock (&call->session_lock);
@@ -320,20 +367,37 @@ gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
   g_mutex_unlock (&call->lock);
   g_return_val_if_fail (m != NULL, FALSE);
 
-  if (call->session == NULL) {
+  joined_running = call->session != NULL;
+  if (!joined_running) {
     ok = create_session (call, m, message);
   } else {
     /* A member joining a running call adds what it needs. */
-    GstTempchatDirections want = m->funcs.directions (m->member);
+    want = m->funcs.directions (m->member);
     set_session_directions (call, call->session_dirs | want);
-    g_mutex_lock (&call->lock);
-    m->started = TRUE;
-    m->started_dirs = want;
-    replay (call, m);
-    g_mutex_unlock (&call->lock);
   }
   g_rw_lock_writer_unlock (&call->session_lock);
-  return ok;
+  if (!joined_running)
+    return ok;
+
+  /* Started and told what it missed under call->deliver, so no event of the
+   * session comes between; delivered with no other lock held. */
+  GPtrArray *self = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_ptr_array_add (self, gst_object_ref (member));
+  g_rec_mutex_lock (&call->deliver);
+  g_mutex_lock (&call->lock);
+  m = find_member (call, member);
+  guint n = 0;
+  if (m != NULL) {
+    m->started = TRUE;
+    m->started_dirs = want;
+    n = replay_events (call, missed);
+  }
+  g_mutex_unlock (&call->lock);
+  for (guint i = 0; i < n; i++)
+    deliver (call, self, NULL, &missed[i]);
+  g_rec_mutex_unlock (&call->deliver);
+  g_ptr_array_unref (self);
+  return TRUE;
 }
 
 void
@@ -343,14 +407,20 @@ gst_tempchat_call_stop (GstTempchatCall *call, gpointer member)
   gboolean any_started = FALSE;
   GstTempchatDirections remaining;
 
+  /* Waits for an event being delivered on another thread; on the
+   * delivering thread (a stop from inside a bus handler) goes on. */
+  g_rec_mutex_lock (&call->deliver);
+  g_mutex_lock (&call->lock);
+  Member *m = find_member (call, member);
+  if (m != NULL)
+    m->started = FALSE;
+  g_mutex_unlock (&call->lock);
+  g_rec_mutex_unlock (&call->deliver);
+
   g_rw_lock_writer_lock (&call->session_lock);
   g_mutex_lock (&call->lock);
-  for (GList *l = call->members; l != NULL; l = l->next) {
-    Member *m = l->data;
-    if (m->member == member)
-      m->started = FALSE;
-    any_started |= m->started;
-  }
+  for (GList *l = call->members; l != NULL; l = l->next)
+    any_started |= ((Member *) l->data)->started;
   remaining = union_of_started (call);
   g_mutex_unlock (&call->lock);
   if (!any_started) {
@@ -390,7 +460,7 @@ gst_tempchat_call_leave (GstTempchatCall *call, gpointer member)
   if (--call->n_members == 0) {
     GST_DEBUG ("[c%u] last member left", call->serial);
     g_hash_table_remove (registry, call->key);
-    call_free (call);
+    call_unref (call);
   }
   g_mutex_unlock (&registry_lock);
 }
@@ -418,7 +488,15 @@ gst_tempchat_call_get_stats (GstTempchatCall *call, tc_session_stats *out)
   if (call->session != NULL)
     ok = tc_session_get_stats (call->session, out) == TC_OK;
   g_rw_lock_reader_unlock (&call->session_lock);
+  if (ok)
+    out->dir[1].frames_dropped += (guint) g_atomic_int_get (&call->recv_dropped);
   return ok;
+}
+
+void
+gst_tempchat_call_count_recv_dropped (GstTempchatCall *call)
+{
+  g_atomic_int_inc (&call->recv_dropped);
 }
 
 guint

@@ -45,9 +45,9 @@ typedef struct
   GstTempchatDirections (*directions) (gpointer member);
   /* An event of the session, on the session thread (or, for the replay of
    * the call's current state to a member that starts late, on the thread
-   * calling gst_tempchat_call_start, with `s` NULL). `s` may be used for
-   * tc_session_get_stats only. Must return quickly and must not call back
-   * into the call. */
+   * calling gst_tempchat_call_start, with `s` NULL), with no lock of the
+   * call held. `s` may be used for tc_session_get_stats only. Must return
+   * quickly and must not call back into the call. */
   void (*on_event) (gpointer member, tc_session *s,
       const tc_session_event *ev);
 } GstTempchatMemberFuncs;
@@ -83,7 +83,9 @@ gboolean gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     gchar **message);
 
 /* Stops the member: no events reach it after this returns. The last started
- * member stops and frees the session. Must not be called from on_event. */
+ * member stops and frees the session. May be called from inside on_event
+ * (an application's synchronous bus handler stopping the pipeline on a
+ * message the member posted); the member must not call it there itself. */
 void gst_tempchat_call_stop (GstTempchatCall *call, gpointer member);
 
 /* Stops if needed and leaves; `call` is invalid afterwards. */
@@ -115,6 +117,10 @@ GstStructure *gst_tempchat_element_stats (GstElement *element,
 /* Stats of the session; FALSE when there is none. Any thread. */
 gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
     tc_session_stats *out);
+
+/* One received frame the member dropped (its queue to the decoder full);
+ * counted in the stats' recv frames-dropped. Any thread. */
+void gst_tempchat_call_count_recv_dropped (GstTempchatCall *call);
 
 /* A short local number for logs ("[c3]"): never the room. */
 guint gst_tempchat_call_serial (GstTempchatCall *call);

@@ -217,7 +217,7 @@ gst_tempchat_props_install (GObjectClass *klass)
           "send-side bandwidth estimate in bit/s the video encoder follows; "
           "0 while not sending video), min-bitrate, start-bitrate and "
           "max-bitrate (the limits in effect, bit/s), on tempchatsink "
-          "dropped-frames (raw video frames dropped because the encoder "
+          "raw-frames-dropped (raw video frames dropped because the encoder "
           "could not keep up), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
@@ -568,7 +568,8 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
         "packets", G_TYPE_UINT64, (guint64) 0, "packets-lost",
         G_TYPE_UINT64, (guint64) 0, "loss-fraction", G_TYPE_DOUBLE, 0.0,
         "nacks", G_TYPE_UINT64, (guint64) 0, "plis", G_TYPE_UINT64,
-        (guint64) 0, NULL);
+        (guint64) 0, "frames-dropped", G_TYPE_UINT64, (guint64) 0,
+        "audio-concealed", G_TYPE_UINT64, (guint64) 0, NULL);
   return gst_structure_new (name,
       "video-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].video_codec),
       "audio-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].audio_codec),
@@ -581,7 +582,10 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
       "packets-lost", G_TYPE_UINT64, (guint64) st->dir[i].packets_lost,
       "loss-fraction", G_TYPE_DOUBLE, st->dir[i].loss_fraction,
       "nacks", G_TYPE_UINT64, (guint64) st->dir[i].nacks,
-      "plis", G_TYPE_UINT64, (guint64) st->dir[i].plis, NULL);
+      "plis", G_TYPE_UINT64, (guint64) st->dir[i].plis,
+      "frames-dropped", G_TYPE_UINT64, (guint64) st->dir[i].frames_dropped,
+      "audio-concealed", G_TYPE_UINT64, (guint64) st->dir[i].audio_concealed,
+      NULL);
 }
 
 /* What the web client's indicator says: a relay, direct P2P (host, srflx

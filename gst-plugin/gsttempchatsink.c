@@ -30,7 +30,7 @@
  * Raw video waits for the encoder in a leaky queue of two frames: a source
  * faster than the encoder can follow (1080p on a small CPU) loses its oldest
  * frames there instead of piling them up and bursting them late above the
- * target bitrate; "stats" counts them as "dropped-frames". The
+ * target bitrate; "stats" counts them as "raw-frames-dropped". The
  * #GstTempchatSink::encoder-setup signal lets the application tune the
  * vp8enc and opusenc the element creates.
  *
@@ -789,7 +789,7 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
     GstStructure *st = gst_tempchat_element_stats (GST_ELEMENT (self),
         self->call, &self->settings);
-    gst_structure_set (st, "dropped-frames", G_TYPE_UINT64,
+    gst_structure_set (st, "raw-frames-dropped", G_TYPE_UINT64,
         (guint64) (guint) g_atomic_int_get (&self->dropped_frames), NULL);
     g_value_take_boxed (value, st);
     return;

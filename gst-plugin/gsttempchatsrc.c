@@ -84,6 +84,9 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
 /* Frames kept while a pad is being created; beyond it video waits for the
  * next keyframe. */
 #define MAX_PENDING 120
+/* Encoded bytes an appsrc may hold for its decoder (about four seconds of
+ * 1080p): a stalled downstream makes us drop, never grow. */
+#define MAX_QUEUED_BYTES (3u << 20)
 
 enum
 {
@@ -257,6 +260,10 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     gst_object_unref (appsrc);
     return FALSE;
   }
+  if (dec != NULL && st->kind == TC_MEDIA_AUDIO)
+    /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
+     * the next packet's in-band FEC when the web client's Opus sent it. */
+    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
   g_mutex_lock (&self->lock);
   caps = stream_caps (st, info);
   g_mutex_unlock (&self->lock);
@@ -567,6 +574,14 @@ running_time_of (GstTempchatSrc *self, gint64 pts_us)
   return t > 0 ? (GstClockTime) t : 0;
 }
 
+/* Whether `len` more bytes would pass the appsrc's bound. */
+static gboolean
+queue_full (SrcStream *st, gsize len)
+{
+  return gst_app_src_get_current_level_bytes (GST_APP_SRC (st->appsrc)) + len
+      > MAX_QUEUED_BYTES;
+}
+
 /* On the session thread. */
 /* self->lock held. A keyframe of a new size: the caps say it (appsrc
  * sends them before the frame). */
@@ -622,7 +637,14 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     st->discont = FALSE;
   }
-  if (st->appsrc != NULL) {
+  if (st->appsrc != NULL && queue_full (st, f->len)) {
+    /* Late video first: what follows waits for a keyframe. */
+    gst_buffer_unref (buf);
+    st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+    st->discont = TRUE;
+    if (self->call != NULL)
+      gst_tempchat_call_count_recv_dropped (self->call);
+  } else if (st->appsrc != NULL) {
     gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), buf);
   } else if (g_queue_get_length (&st->pending) < MAX_PENDING) {
     g_queue_push_tail (&st->pending, buf);
@@ -633,6 +655,30 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     st->discont = TRUE;
   }
 out:
+  g_mutex_unlock (&self->lock);
+}
+
+/* On the session thread: audio that never came becomes an empty buffer
+ * spanning it, as GstAudioDecoder makes of a gap event, so opusdec conceals
+ * it (PLC, or FEC from the frame after) and later audio keeps its time. */
+static void
+on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
+{
+  GstClockTime rt = running_time_of (self, ev->pts_us);
+  SrcStream *st;
+
+  g_mutex_lock (&self->lock);
+  st = self->streams[STREAM_AUDIO];
+  /* Only a decoder conceals: encoded output (decode=false) has no gaps. */
+  if (self->running && st != NULL && st->appsrc != NULL
+      && st->elements->len > 1 && GST_CLOCK_TIME_IS_VALID (rt)
+      && !queue_full (st, 0)) {
+    GstBuffer *gap = gst_buffer_new ();
+    GST_BUFFER_PTS (gap) = rt;
+    GST_BUFFER_DURATION (gap) = ev->duration_us * GST_USECOND;
+    GST_BUFFER_FLAG_SET (gap, GST_BUFFER_FLAG_GAP);
+    gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), gap);
+  }
   g_mutex_unlock (&self->lock);
 }
 
@@ -653,6 +699,9 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
   switch (ev->type) {
     case TC_SESSION_EV_FRAME:
       on_frame (self, s, ev);
+      return;
+    case TC_SESSION_EV_AUDIO_LOST:
+      on_audio_lost (self, ev);
       return;
     case TC_SESSION_EV_NEGOTIATED:
       /* A track we only send (a call this src joined late, before the

@@ -17,6 +17,8 @@ typedef struct {
 
 typedef struct {
   int port, max_members, max_message_bytes, rate, idle, handshake;
+  int max_connections, max_per_ip;
+  char *jwt_secret_file;
   gboolean verbose, version, help;
 } raw_options;
 
@@ -50,6 +52,18 @@ make_context (relay_config *cfg, raw_options *raw)
     { "handshake-timeout", 0, 0, G_OPTION_ARG_INT, &raw->handshake,
       "Close connections that do not handshake in time (default 10)",
       "SECONDS" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &raw->max_connections,
+      "Most connections at once (default: the descriptor limit less a "
+      "sixteenth); more are refused with HTTP 503", "N" },
+    { "max-per-ip", 0, 0, G_OPTION_ARG_INT, &raw->max_per_ip,
+      "Most connections from one IPv4 address or IPv6 /64 (default: a "
+      "quarter of --max-connections, at most 256)", "N" },
+    { "jwt-secret", 0, 0, G_OPTION_ARG_STRING, &cfg->jwt_secret,
+      "Require ScaleDrone JWT authentication (HS256 with this secret) "
+      "before subscribe and publish", "SECRET" },
+    { "jwt-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &raw->jwt_secret_file,
+      "Like --jwt-secret, reading the secret from FILE (trailing newline "
+      "removed); keeps it out of the process list", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &raw->verbose,
       "Log connection events (never ids, rooms or messages)", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version,
@@ -82,6 +96,8 @@ check_ranges (const raw_options *raw)
     { "--rate", raw->rate, 0, 1000000 },
     { "--idle-timeout", raw->idle, 0, 86400 },
     { "--handshake-timeout", raw->handshake, 1, 3600 },
+    { "--max-connections", raw->max_connections, 0, 10000000 },
+    { "--max-per-ip", raw->max_per_ip, 0, 10000000 },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (ranges); i++) {
     int v = ranges[i].value;
@@ -111,6 +127,28 @@ check_files (const relay_config *cfg)
   }
   if (cfg->listen != NULL && *cfg->listen == '\0')
     return g_strdup ("--listen must not be empty");
+  if (cfg->jwt_secret != NULL && *cfg->jwt_secret == '\0')
+    return g_strdup ("--jwt-secret must not be empty");
+  return NULL;
+}
+
+/* --jwt-secret-file into cfg->jwt_secret. */
+static char *
+read_secret (relay_config *cfg, const char *file)
+{
+  if (file == NULL)
+    return NULL;
+  if (cfg->jwt_secret != NULL)
+    return g_strdup ("give --jwt-secret or --jwt-secret-file, not both");
+  gsize len;
+  if (!g_file_get_contents (file, &cfg->jwt_secret, &len, NULL))
+    return g_strdup ("--jwt-secret-file: cannot read the file");
+  while (len > 0 && (cfg->jwt_secret[len - 1] == '\n'
+                     || cfg->jwt_secret[len - 1] == '\r'))
+    cfg->jwt_secret[--len] = '\0';
+  if (len == 0 || strlen (cfg->jwt_secret) != len)
+    return g_strdup ("--jwt-secret-file: the secret must be one non-empty "
+        "line of text");
   return NULL;
 }
 
@@ -125,6 +163,8 @@ apply (relay_config *cfg, const raw_options *raw)
   cfg->rate = (guint) raw->rate;
   cfg->idle_timeout_s = (guint) raw->idle;
   cfg->handshake_timeout_s = (guint) raw->handshake;
+  cfg->max_connections = (guint) raw->max_connections;
+  cfg->max_per_ip = (guint) raw->max_per_ip;
   cfg->verbose = raw->verbose;
 }
 
@@ -162,12 +202,14 @@ relay_config_parse (relay_config *cfg, int argc, char **argv, char **text)
     *text = g_strdup ("unexpected argument; see --help");
     res = RELAY_CONFIG_ERROR;
   } else if ((*text = check_ranges (&raw)) != NULL
-             || (*text = check_files (cfg)) != NULL) {
+             || (*text = check_files (cfg)) != NULL
+             || (*text = read_secret (cfg, raw.jwt_secret_file)) != NULL) {
     res = RELAY_CONFIG_ERROR;
   } else {
     apply (cfg, &raw);
   }
   g_clear_error (&err);
+  g_free (raw.jwt_secret_file);
   g_strfreev (args);
   g_option_context_free (ctx);
   return res;
@@ -181,5 +223,8 @@ relay_config_clear (relay_config *cfg)
   g_free (cfg->key);
   g_free (cfg->web_root);
   g_strfreev (cfg->channels);
+  if (cfg->jwt_secret != NULL)
+    memset (cfg->jwt_secret, 0, strlen (cfg->jwt_secret));
+  g_free (cfg->jwt_secret);
   memset (cfg, 0, sizeof *cfg);
 }

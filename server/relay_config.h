@@ -31,6 +31,9 @@ typedef struct {
   guint rate;                /* frames per second per connection; 0: off */
   guint idle_timeout_s;      /* 0: never */
   guint handshake_timeout_s;
+  guint max_connections;     /* 0: derived from the descriptor limit */
+  guint max_per_ip;          /* 0: derived from max_connections */
+  char *jwt_secret;          /* NULL: no authentication; never logged */
   bool verbose;
 } relay_config;
 

@@ -21,6 +21,10 @@ static const char *const status_sentences[RELAY_PARSE_STATUS_COUNT_] = {
   [RELAY_PARSE_BAD_HISTORY] =
       "Fields 'history' and 'history_count' must be non-negative integers",
   [RELAY_PARSE_NO_MESSAGE] = "Field 'message' is required",
+  [RELAY_PARSE_BIG_CLIENT_DATA] =
+      "Field 'client_data' must be at most 4096 bytes of JSON",
+  [RELAY_PARSE_BAD_TOKEN] =
+      "Field 'token' must be a non-empty string of at most 8192 bytes",
 };
 
 const char *
@@ -39,6 +43,7 @@ static const struct {
   { "subscribe", RELAY_FRAME_SUBSCRIBE },
   { "unsubscribe", RELAY_FRAME_UNSUBSCRIBE },
   { "publish", RELAY_FRAME_PUBLISH },
+  { "authenticate", RELAY_FRAME_AUTHENTICATE },
 };
 
 static bool
@@ -108,6 +113,10 @@ parse_handshake (json_t *root, relay_frame *out)
     return RELAY_PARSE_BAD_VERSION;
   json_t *data = field (root, "client_data");
   out->client_data = data != NULL ? data : json_null ();
+  /* Measured as the relay would send it; jansson counts without writing. */
+  if (json_dumpb (out->client_data, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY)
+      > RELAY_MAX_CLIENT_DATA)
+    return RELAY_PARSE_BIG_CLIENT_DATA;
   return RELAY_PARSE_OK;
 }
 
@@ -152,6 +161,13 @@ relay_frame_parse (const char *buf, size_t len, relay_frame *out)
     return RELAY_PARSE_UNKNOWN_TYPE;
   if (out->type == RELAY_FRAME_HANDSHAKE)
     return parse_handshake (out->root, out);
+  if (out->type == RELAY_FRAME_AUTHENTICATE) {
+    out->token = short_string (out->root, "token", RELAY_MAX_TOKEN_LEN);
+    if (out->token == NULL)
+      return RELAY_PARSE_BAD_TOKEN;
+    out->token_len = strlen (out->token);
+    return RELAY_PARSE_OK;
+  }
   return parse_room_frame (out->root, out);
 }
 

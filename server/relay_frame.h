@@ -6,6 +6,7 @@
  *   {"type":"subscribe","room":R,"callback":N,"history":H,"history_count":H}
  *   {"type":"publish","room":R,"message":M}
  *   {"type":"unsubscribe","room":R}
+ *   {"type":"authenticate","token":JWT,"callback":N}
  * "callback" is optional everywhere; history requests are accepted and
  * ignored (this relay keeps no history). Unknown fields are ignored.
  *
@@ -21,9 +22,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Longest token accepted, in bytes. */
+#define RELAY_MAX_TOKEN_LEN 8192
 /* Longest channel id and room name accepted, in bytes. */
 #define RELAY_MAX_CHANNEL_LEN 256
 #define RELAY_MAX_ROOM_LEN 256
+/* Largest client_data, as compact JSON: it is repeated to every member of
+ * every room the client joins, so it must stay small. */
+#define RELAY_MAX_CLIENT_DATA 4096
 /* The only protocol version this relay speaks. */
 #define RELAY_PROTOCOL_VERSION 2
 
@@ -32,6 +38,7 @@ typedef enum {
   RELAY_FRAME_SUBSCRIBE,
   RELAY_FRAME_UNSUBSCRIBE,
   RELAY_FRAME_PUBLISH,
+  RELAY_FRAME_AUTHENTICATE,
 } relay_frame_type;
 
 typedef enum {
@@ -46,6 +53,8 @@ typedef enum {
   RELAY_PARSE_BAD_ROOM,       /* "room" missing, empty, long or not text */
   RELAY_PARSE_BAD_HISTORY,    /* "history"/"history_count" of a wrong type */
   RELAY_PARSE_NO_MESSAGE,     /* publish without "message" */
+  RELAY_PARSE_BIG_CLIENT_DATA,/* "client_data" over RELAY_MAX_CLIENT_DATA */
+  RELAY_PARSE_BAD_TOKEN,      /* "token" missing, empty, long or not text */
   RELAY_PARSE_STATUS_COUNT_   /* not a status: keeps the sentences honest */
 } relay_parse_status;
 
@@ -58,6 +67,8 @@ typedef struct {
   json_t *client_data;      /* handshake; JSON null when absent */
   const char *room;         /* subscribe, unsubscribe, publish */
   json_t *message;          /* publish; any JSON value */
+  const char *token;        /* authenticate */
+  size_t token_len;
 } relay_frame;
 
 /* Parses `len` bytes at `buf` (need not be NUL-terminated) into `out`, which

@@ -12,9 +12,13 @@
  *   subscribe   -> {callback} | {callback,error}; for observable-* rooms
  *                  the subscriber then gets observable_members (everyone, in
  *                  join order, itself included) and the others
- *                  observable_member_join
+ *                  observable_member_join; a repeated subscribe gets the
+ *                  callback only (resending the list was an amplifier)
  *   publish     -> {type:publish,...} to every subscriber, the sender included
  *   unsubscribe -> others get observable_member_leave (also on disconnect)
+ *   authenticate-> {callback} | {callback,error} (with a JWT secret only:
+ *                  then subscribe and publish need a valid token whose
+ *                  permissions allow the room; see relay_jwt.h)
  * Errors for frames without a callback are {type:"error",error:SENTENCE}.
  *
  * Ownership: the hub owns its clients; a relay_client pointer is valid from
@@ -33,7 +37,9 @@
 /* Websocket close codes the hub uses (RFC 6455 section 7.4.1). */
 #define RELAY_CLOSE_NORMAL 1000
 #define RELAY_CLOSE_GOING_AWAY 1001
+#define RELAY_CLOSE_PROTOCOL 1002
 #define RELAY_CLOSE_POLICY 1008
+#define RELAY_CLOSE_TOO_BIG 1009
 
 /* Close reasons. The flood one contains "exceeded" on purpose: that word
  * tells scaledrone-node not to reconnect. */
@@ -41,6 +47,12 @@
 #define RELAY_REASON_IDLE "Connection idle for too long"
 #define RELAY_REASON_HANDSHAKE "No handshake received in time"
 #define RELAY_REASON_SHUTDOWN "Relay is shutting down"
+
+/* What one client is charged for what the relay sends because of it
+ * (replies, its publishes times the room's members, its join announced to
+ * the others): one rate token per this many bytes, on top of the token
+ * each of its messages costs. */
+#define RELAY_BYTES_PER_TOKEN 16384
 
 /* How many rooms one connection may be in at once. */
 #define RELAY_MAX_ROOMS_PER_CLIENT 32
@@ -68,6 +80,9 @@ typedef struct {
   guint rate;                 /* frames per second per client; 0 = no limit */
   gint64 handshake_timeout_us;/* 0 disables */
   gint64 idle_timeout_us;     /* 0 disables idle closing and pings */
+  /* HS256 secret for ScaleDrone JWT authentication; NULL: no
+   * authentication (authenticate is refused, everything else allowed). */
+  const char *jwt_secret;
   /* Unix time in seconds for publish timestamps; NULL means the real clock.
    * Tests pass a fixed one. */
   gint64 (*wall_clock_s) (void);
@@ -92,12 +107,20 @@ void relay_hub_receive (relay_hub *hub, relay_client *client,
     const char *text, size_t len, gint64 now_us);
 
 typedef enum {
-  RELAY_REJECT_TOO_LARGE,  /* over max_message_bytes; it was discarded */
-  RELAY_REJECT_BINARY,     /* a binary message */
+  RELAY_REJECT_TOO_LARGE,  /* over max_message_bytes: close 1009 at once */
+  RELAY_REJECT_BINARY,     /* a binary message: an error reply */
+  RELAY_REJECT_UNMASKED,   /* an unmasked frame (RFC 6455 5.1): close 1002 */
+  RELAY_REJECT_PROTOCOL,   /* a frame no client may send: close 1002 */
 } relay_reject;
 
-/* A message arrived that the I/O layer could not pass on. */
+/* A message or frame arrived that the I/O layer could not pass on. */
 void relay_hub_reject (relay_hub *hub, relay_client *client, relay_reject why,
+    gint64 now_us);
+
+/* `frames` control frames or continuation fragments arrived: each costs
+ * what a message costs, with the same at most one error reply a second,
+ * and a client that keeps sending them is closed (1008) like any flooder. */
+void relay_hub_charge (relay_hub *hub, relay_client *client, unsigned frames,
     gint64 now_us);
 
 /* Applies deadlines: pings quiet clients, closes idle ones and ones that

@@ -49,3 +49,25 @@ relay_warn (const char *fmt, ...)
   emit ("warning: ", fmt, ap);
   va_end (ap);
 }
+
+void
+relay_warn_limited (relay_log_limit *lim, gint64 now_us, const char *fmt, ...)
+{
+  if (lim->printed && now_us - lim->last_us < RELAY_LOG_LIMIT_US) {
+    lim->left_out++;
+    return;
+  }
+  char line[400];
+  va_list ap;
+  va_start (ap, fmt);
+  g_vsnprintf (line, sizeof line, fmt, ap);
+  va_end (ap);
+  if (lim->left_out > 0)
+    relay_warn ("%s (%" G_GUINT64_FORMAT " similar lines left out)", line,
+        lim->left_out);
+  else
+    relay_warn ("%s", line);
+  lim->printed = TRUE;
+  lim->last_us = now_us;
+  lim->left_out = 0;
+}

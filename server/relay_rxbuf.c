@@ -54,17 +54,19 @@ relay_rxbuf_feed (relay_rxbuf *rx, const void *data, size_t len,
     reset (rx);
   }
 
+  relay_rx_status st = RELAY_RX_MORE;
   if (!rx->skipping && over_limit (rx, len, remaining_in_frame)) {
     rx->skipping = true;
     reset (rx);
+    st = RELAY_RX_TOO_LARGE;
   }
   if (!rx->skipping)
     g_byte_array_append (rx->bytes, data, (guint) len);
   if (!final)
-    return RELAY_RX_MORE;
+    return st;
   if (rx->skipping) {
     rx->skipping = false;
-    return RELAY_RX_TOO_LARGE;
+    return st;
   }
   rx->complete = true;
   return RELAY_RX_COMPLETE;

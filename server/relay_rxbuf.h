@@ -7,8 +7,8 @@
  * is left of the current frame, and lws_is_final_fragment(), which is true
  * for the last piece of the last frame). As soon as the message is known to
  * exceed the limit the bytes are dropped and the rest of the message is
- * skipped; the caller hears about it once, at the message's end, so the
- * connection stays usable for the next message.
+ * skipped; the caller hears about it once, at that moment (the relay then
+ * closes the connection rather than read on).
  *
  * Pure. Threads: use from one thread.
  */
@@ -22,7 +22,7 @@
 typedef enum {
   RELAY_RX_MORE,       /* the message is not complete yet */
   RELAY_RX_COMPLETE,   /* relay_rxbuf_data() holds the whole message */
-  RELAY_RX_TOO_LARGE,  /* the message ended and was over the limit */
+  RELAY_RX_TOO_LARGE,  /* the message is over the limit (reported once) */
 } relay_rx_status;
 
 typedef struct {

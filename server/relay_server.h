@@ -5,7 +5,7 @@
  *
  * The caller drives it: relay_server_service() in a loop until it wants to
  * stop, then relay_server_shutdown() and relay_server_free(). All of it on
- * one thread; the lws event loop (lws_service) is the only loop.
+ * one thread; lws runs on the server's libev loop (epoll), the only loop.
  */
 #ifndef RELAY_SERVER_H
 #define RELAY_SERVER_H

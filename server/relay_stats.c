@@ -23,6 +23,13 @@ static const char *const stat_names[RELAY_STAT_COUNT_] = {
   [RELAY_STAT_CLOSED_IDLE] = "closed_idle",
   [RELAY_STAT_CLOSED_HANDSHAKE] = "closed_handshake_timeout",
   [RELAY_STAT_CLOSED_SLOW] = "closed_slow_reader",
+  [RELAY_STAT_CLOSED_TOO_LARGE] = "closed_too_large",
+  [RELAY_STAT_CLOSED_PROTOCOL] = "closed_protocol_error",
+  [RELAY_STAT_AUTHENTICATED] = "authenticated",
+  [RELAY_STAT_ERR_AUTH] = "errors_authentication",
+  [RELAY_STAT_ERR_FORBIDDEN] = "errors_forbidden",
+  [RELAY_STAT_REFUSED_FULL] = "refused_connection_limit",
+  [RELAY_STAT_REFUSED_ADDRESS] = "refused_address_limit",
 };
 
 const char *

@@ -31,6 +31,13 @@ typedef enum {
   RELAY_STAT_CLOSED_IDLE,        /* closed by the idle timeout */
   RELAY_STAT_CLOSED_HANDSHAKE,   /* closed by the handshake timeout */
   RELAY_STAT_CLOSED_SLOW,        /* closed: send queue over its limit */
+  RELAY_STAT_CLOSED_TOO_LARGE,   /* closed: a message over the limit (1009) */
+  RELAY_STAT_CLOSED_PROTOCOL,    /* closed: unmasked or invalid frames */
+  RELAY_STAT_AUTHENTICATED,      /* tokens accepted */
+  RELAY_STAT_ERR_AUTH,           /* tokens refused */
+  RELAY_STAT_ERR_FORBIDDEN,      /* requests the token does not permit */
+  RELAY_STAT_REFUSED_FULL,       /* refused: --max-connections reached */
+  RELAY_STAT_REFUSED_ADDRESS,    /* refused: --max-per-ip reached */
   RELAY_STAT_COUNT_              /* not a counter */
 } relay_stat;
 

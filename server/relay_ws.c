@@ -3,9 +3,11 @@
 
 #include <string.h>
 
+#include "relay_fdguard.h"
 #include "relay_log.h"
 #include "relay_outq.h"
 #include "relay_rxbuf.h"
+#include "relay_tap.h"
 
 /* lws_write() writes the frame header in front of the payload. */
 G_STATIC_ASSERT (RELAY_MSG_HEADROOM >= LWS_PRE);
@@ -22,6 +24,7 @@ static const unsigned char PING_PAYLOAD[4] = { 't', 'c', 'r', 'p' };
 
 typedef struct {
   struct lws *wsi;
+  int fd;
   relay_ws_shared *shared;
   relay_client *client;
   relay_outq outq;
@@ -61,6 +64,10 @@ request_close (relay_conn *conn, int code, const char *reason)
   conn->close_due = true;
   conn->close_code = code;
   g_strlcpy (conn->close_reason, reason, sizeof conn->close_reason);
+  /* Nothing more is read: the tap drops input, and a half-received
+   * message's buffer (up to the size limit) goes now, not at CLOSED. */
+  relay_tap_condemn (conn->fd);
+  relay_rxbuf_clear (&conn->rx);
   if (!conn->shared->destroying) {
     lws_set_timeout (conn->wsi, PENDING_TIMEOUT_USER_OK, CLOSE_GRACE_S);
     lws_callback_on_writable (conn->wsi);
@@ -107,7 +114,94 @@ const relay_sink relay_ws_sink = {
   .ping = sink_ping,
 };
 
+/* --- what the tap sees before lws parses it -------------------------------- */
+
+static void
+tap_frames (void *owner, unsigned extra)
+{
+  relay_conn *conn = owner;
+  relay_hub_charge (conn->shared->hub, conn->client, extra,
+      g_get_monotonic_time ());
+}
+
+static void
+tap_broken (void *owner, relay_meter_verdict verdict)
+{
+  relay_conn *conn = owner;
+  relay_reject why = verdict == RELAY_METER_TOO_LARGE ? RELAY_REJECT_TOO_LARGE
+                     : verdict == RELAY_METER_UNMASKED ? RELAY_REJECT_UNMASKED
+                     : RELAY_REJECT_PROTOCOL;
+  relay_hub_reject (conn->shared->hub, conn->client, why,
+      g_get_monotonic_time ());
+}
+
+static const relay_tap_handler tap_handler = { tap_frames, tap_broken };
+
 /* --- connection lifetime -------------------------------------------------- */
+
+static void
+release_pending (relay_ws_shared *shared)
+{
+  if (shared->pending)
+    relay_limits_release (shared->limits, shared->pending_key);
+  g_clear_pointer (&shared->pending_key, g_free);
+  shared->pending = false;
+}
+
+/* A TCP connection was accepted (not yet HTTP, not yet a websocket).
+ * Returning nonzero makes lws close it. */
+static int
+on_accepted (struct lws *wsi, const struct lws_filter_network_conn_args *a)
+{
+  static relay_log_limit full_log, address_log;
+  relay_ws_shared *shared = shared_of (wsi);
+  /* Left over only if lws failed to create the last one's wsi. */
+  release_pending (shared);
+  char *key = relay_limits_key ((const struct sockaddr *) &a->cli_addr,
+      a->clilen);
+  relay_admit verdict = relay_limits_admit (shared->limits, key);
+  if (verdict != RELAY_ADMIT_OK) {
+    gint64 now = g_get_monotonic_time ();
+    bool full = verdict == RELAY_ADMIT_FULL;
+    relay_stats_inc (relay_hub_stats (shared->hub), full
+        ? RELAY_STAT_REFUSED_FULL : RELAY_STAT_REFUSED_ADDRESS);
+    relay_warn_limited (full ? &full_log : &address_log, now, "%s",
+        full ? "connection limit reached: refusing new connections"
+             : "per-address connection limit reached: refusing");
+    relay_fdguard_refuse (a->accept_fd);
+    g_free (key);
+    return 1;
+  }
+  shared->pending_key = key;
+  shared->pending = true;
+  relay_tap_set_handler (&tap_handler);
+  relay_tap_open (a->accept_fd, shared->max_message_bytes);
+  return 0;
+}
+
+/* lws made the wsi of the connection on_accepted() just let in. */
+static void
+on_wsi_create (struct lws *wsi)
+{
+  relay_ws_shared *shared = shared_of (wsi);
+  if (!shared->pending)
+    return; /* the listener's, or the event pipe's */
+  g_hash_table_insert (shared->admitted, wsi,
+      shared->pending_key != NULL ? shared->pending_key : g_strdup (""));
+  shared->pending_key = NULL;
+  shared->pending = false;
+}
+
+static void
+on_wsi_destroy (struct lws *wsi)
+{
+  relay_ws_shared *shared = shared_of (wsi);
+  const char *key = g_hash_table_lookup (shared->admitted, wsi);
+  if (key == NULL)
+    return;
+  relay_limits_release (shared->limits, *key != '\0' ? key : NULL);
+  g_hash_table_remove (shared->admitted, wsi);
+}
 
 static int
 on_established (struct lws *wsi, relay_session *pss)
@@ -121,6 +215,7 @@ on_established (struct lws *wsi, relay_session *pss)
   }
   relay_conn *conn = g_new0 (relay_conn, 1);
   conn->wsi = wsi;
+  conn->fd = lws_get_socket_fd (wsi);
   conn->shared = shared;
   relay_outq_init (&conn->outq, shared->send_queue_limit);
   relay_rxbuf_init (&conn->rx, shared->max_message_bytes);
@@ -128,6 +223,11 @@ on_established (struct lws *wsi, relay_session *pss)
       g_get_monotonic_time ());
   pss->conn = conn;
   shared->open++;
+  /* The client did not wait for the 101: where its frames begin in what
+   * was read is unknowable, so it cannot be metered. */
+  if (!relay_tap_attach (conn->fd, conn))
+    relay_hub_reject (shared->hub, conn->client, RELAY_REJECT_PROTOCOL,
+        g_get_monotonic_time ());
   return 0;
 }
 
@@ -138,6 +238,7 @@ on_closed (relay_session *pss)
   if (conn == NULL)
     return; /* refused in on_established, or never a websocket */
   pss->conn = NULL;
+  relay_tap_detach (conn->fd);
   relay_hub_disconnect (conn->shared->hub, conn->client);
   conn->shared->open--;
   relay_outq_clear (&conn->outq);
@@ -250,6 +351,14 @@ relay_ws_callback (struct lws *wsi, enum lws_callback_reasons reason,
   relay_session *pss = user;
 
   switch (reason) {
+  case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+    return on_accepted (wsi, user);
+  case LWS_CALLBACK_WSI_CREATE:
+    on_wsi_create (wsi);
+    return 0;
+  case LWS_CALLBACK_WSI_DESTROY:
+    on_wsi_destroy (wsi);
+    return 0;
   case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
     return confirm_upgrade (wsi, in);
   case LWS_CALLBACK_HTTP:

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "relay_hub.h"
+#include "relay_limits.h"
 
 #define RELAY_WS_PATH "/v3/websocket"
 
@@ -25,6 +26,13 @@
  * server's context must point at it. */
 typedef struct {
   relay_hub *hub;
+  relay_limits *limits;
+  /* Accepted connections still counted in `limits`: struct lws * -> their
+   * address key ("" for none). Filled when lws creates the connection's
+   * wsi, emptied when it destroys it, whatever became of it in between. */
+  GHashTable *admitted;
+  char *pending_key;   /* admitted by the filter, wsi not created yet */
+  bool pending;
   size_t max_message_bytes;
   size_t send_queue_limit;
   guint open;          /* websocket connections not yet CLOSED */

@@ -29,6 +29,12 @@ check_good_frame (const relay_frame *f)
     msg = relay_reply_publish (f->room, f->message, "0123456789abcdef",
         "fedcba9876543210", 1700000000);
     break;
+  case RELAY_FRAME_AUTHENTICATE:
+    if (f->token == NULL || f->token_len == 0
+        || f->token_len > RELAY_MAX_TOKEN_LEN)
+      abort ();
+    msg = relay_reply_ok (f->has_callback ? f->callback : 0);
+    break;
   case RELAY_FRAME_SUBSCRIBE:
   case RELAY_FRAME_UNSUBSCRIBE:
     if (f->room == NULL || strlen (f->room) > RELAY_MAX_ROOM_LEN)

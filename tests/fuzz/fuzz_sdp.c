@@ -5,6 +5,9 @@
  *    to the same bytes (the canonical form is a fixed point);
  *  - an answer we build for a parsed offer is itself valid SDP, and reading
  *    it back as the offerer gives the same codecs the answerer chose;
+ *  - our answer never asks for more bandwidth than the offer allowed
+ *    (b=AS, b=TIAS, x-google-max-bitrate), and the peer's limit the
+ *    offerer reads from it is at most that;
  *  - bandwidth munging and serialization never crash.
  */
 #include "tempchat/tc_sdp.h"
@@ -57,6 +60,11 @@ check_answer (const tc_sdp *offer)
   for (size_t i = 0; i < at_answerer->n_media; i++) {
     if (at_answerer->media[i].codec != at_offerer->media[i].codec
         || at_answerer->media[i].pt != at_offerer->media[i].pt)
+      abort ();
+    uint32_t allowed = at_answerer->media[i].remote_max_kbps;
+    uint32_t asked = at_offerer->media[i].remote_max_kbps;
+    if (allowed != 0 && strcmp (at_answerer->media[i].kind, "video") == 0
+        && at_answerer->media[i].accepted && (asked == 0 || asked > allowed))
       abort ();
   }
   tc_sdp_negotiated_free (at_answerer);

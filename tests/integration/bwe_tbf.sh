@@ -8,53 +8,19 @@
 #   netns B: tempchat-relay and the receiver (test_gst_call --peer recv)
 #
 # Usage: bwe_tbf.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR
-# Exit 77 (skipped) without root or iproute2. Names carry our PID, so
-# parallel runs do not collide; everything is removed on exit.
+# Exit 77 (skipped) without root or iproute2 (netns_pair.sh sets up the
+# namespaces, the relay and the cleanup).
 set -eu
 
 T=$1 RELAY=$2 PLUGIN_DIR=$3
 LIMIT=1000000                   # bit/s, the tbf rate below
 WAIT=60                         # seconds to see the target below it
 
-[ "$(id -u)" = 0 ] && command -v ip >/dev/null && command -v tc >/dev/null \
-  || { echo "needs root, ip and tc"; exit 77; }
-
-id=$$
-A=tcbweA$id B=tcbweB$id VA=tcA$id VB=tcB$id
-work=$(mktemp -d)
-pids=""
-
-cleanup() {
-  for p in $pids; do kill "$p" 2>/dev/null || true; done
-  for p in $pids; do wait "$p" 2>/dev/null || true; done
-  ip netns del "$A" 2>/dev/null || true
-  ip netns del "$B" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$A"
-ip netns add "$B"
-ip link add "$VA" type veth peer name "$VB"
-ip link set "$VA" netns "$A"
-ip link set "$VB" netns "$B"
-ip -n "$A" addr add 10.213.0.1/24 dev "$VA"
-ip -n "$B" addr add 10.213.0.2/24 dev "$VB"
-for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
+command -v tc >/dev/null || { echo "needs tc"; exit 77; }
+PREFIX=tcbwe
+. "$(dirname "$0")/netns_pair.sh"
 ip netns exec "$A" tc qdisc add dev "$VA" root tbf rate 1mbit burst 10kb \
   latency 300ms
-
-export GST_PLUGIN_PATH="$PLUGIN_DIR" GST_REGISTRY="$work/registry.bin"
-
-mkfifo "$work/relay.out"
-ip netns exec "$B" "$RELAY" --listen 10.213.0.2 --port 0 >"$work/relay.out" &
-pids="$pids $!"
-exec 5<"$work/relay.out"        # kept open: the relay may write more
-read -r line <&5 || line=""
-url=$(echo "$line" | sed -n 's|.*\(ws://[^ ]*\).*|\1|p')
-[ -n "$url" ] || { echo "relay did not start"; exit 1; }
 room="#it-bwe-tbf-$id"
 
 # The peers run until their stdin closes: hold it open with fifos.

@@ -34,6 +34,9 @@ struct loop_pair {
   GPtrArray *held;         /* deliveries waiting */
   bool drop_later_offers[2]; /* a side's offers after its first are lost */
   unsigned offers[2];      /* offers each side sent */
+  unsigned joins;          /* PEER_JOINED pairs delivered: calls begun */
+  bool drop_first_candidates; /* candidates of the first call are lost (a
+                                 peer whose gathering is dead) */
   GCond cond;              /* signalled when offers[] or held changes */
 };
 
@@ -43,6 +46,7 @@ typedef struct {
   tc_signal_event_type type;
   bool is_offerer;
   tc_peer_msg msg;
+  unsigned joins;          /* the pair's joins when posted */
 } delivery;
 
 static inline loop_pair *
@@ -80,6 +84,11 @@ deliver (gpointer data)
   g_mutex_lock (&d->pair->m);
   loop_sig *to = d->pair->side[d->to];
   bool ok = to != NULL && to->started;
+  /* A join or message from before someone left and joined again names
+   * members that are gone: ScaleDrone clients drop what does not come
+   * from the peer they chose. */
+  if (d->type != TC_SIGNAL_EV_PEER_LEFT && d->joins != d->pair->joins)
+    ok = false;
   g_mutex_unlock (&d->pair->m);
   if (ok) {
     tc_signal_event ev = { .type = d->type, .is_offerer = d->is_offerer,
@@ -104,6 +113,7 @@ delivery_new (loop_pair *p, int to, tc_signal_event_type type)
 static inline void
 post (loop_pair *p, delivery *d)
 {
+  d->joins = p->joins;
   GSource *src = g_idle_source_new ();
   g_source_set_callback (src, deliver, d, delivery_free);
   g_source_attach (src, p->side[d->to]->ctx);
@@ -119,6 +129,8 @@ loop_start (tc_signal *sig)
   ls->started = true;
   p->side[ls->idx] = ls;
   if (p->side[0] != NULL && p->side[1] != NULL) {
+    p->joins++;
+    g_cond_broadcast (&p->cond);
     for (int i = 0; i < 2; i++) {
       delivery *d = delivery_new (p, i, TC_SIGNAL_EV_PEER_JOINED);
       d->is_offerer = i == p->offerer;
@@ -150,7 +162,9 @@ loop_send (tc_signal *sig, const tc_peer_msg *msg)
     p->offers[ls->idx]++;
     g_cond_broadcast (&p->cond);
   }
-  if (p->side[to] == NULL
+  bool lost_candidate = p->drop_first_candidates && p->joins <= 1
+      && d->msg.kind != TC_PEER_MSG_SDP;
+  if (p->side[to] == NULL || lost_candidate
       || (offer && p->drop_later_offers[ls->idx] && p->offers[ls->idx] > 1)) {
     delivery_free (d);
   } else if (p->hold_first_side && ls->idx == 0) {

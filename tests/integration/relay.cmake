@@ -5,6 +5,12 @@
 #                           deadlines, SIGTERM and what reaches the log
 #   integration/relay_tls   wss:// and https:// with a throwaway certificate
 #   integration/relay_web   --web-root over http next to the websocket
+#   integration/relay_channels  rooms of one name in two channels never meet
+#   integration/relay_frames  hostile frames while a healthy room keeps talking
+#   integration/relay_limits  per-address and total limits, EMFILE under ulimit -n 64
+#   integration/relay_amplify  client_data cap, repeated subscribes, bytes charged
+#   integration/relay_auth  JWT authentication with scaledrone-node authenticate()
+#   integration/relay_memory  RSS comes back after a flood
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -14,7 +20,12 @@ if(NOT NODE_EXECUTABLE)
 endif()
 find_program(OPENSSL_EXECUTABLE openssl)
 
-set(relay_node_tests node web)
+set(relay_node_tests node web channels frames limits amplify auth)
+# ASan's allocator keeps freed memory in quarantine and ignores
+# malloc_trim(): RSS after a flood says nothing about the relay there.
+if(NOT TC_SANITIZE)
+  list(APPEND relay_node_tests memory)
+endif()
 if(OPENSSL_EXECUTABLE)
   list(APPEND relay_node_tests tls)
 else()

@@ -3,7 +3,10 @@
 // Every wait here is on an event and bounded by a timeout; nothing sleeps.
 // Packages come from NODE_PATH (set by ctest to the test node_modules), which
 // ES module imports ignore, hence createRequire.
+import { deepStrictEqual as assertDeepEqual } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
@@ -42,9 +45,12 @@ export function next(emitter, event, ms = 5000) {
 }
 
 // Starts the relay with `args` (plus --port 0) and waits for its listening
-// line. Returns { proc, url, port, stderr(), exited, stop() }.
-export async function startRelay(args = [], { env } = {}) {
-  const proc = spawn(RELAY, ['--port', '0', ...args], {
+// line. `wrap` runs it through a command, e.g. ['ip', 'netns', 'exec', ns]
+// (which execs it: the pid stays the relay's). Returns { proc, url, port,
+// stderr(), exited, stop() }.
+export async function startRelay(args = [], { env, wrap = [] } = {}) {
+  const argv = [...wrap, RELAY, '--port', '0', ...args];
+  const proc = spawn(argv[0], argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -175,4 +181,113 @@ export async function joinRoom(drone, name) {
   const [error] = await next(room, 'open');
   if (error) throw error;
   return { room, members: (await members)[0] };
+}
+
+// A websocket opened by hand on a TCP socket, for what the `ws` client will
+// not do (ignore pings, send hostile frames). Resolves once upgraded with
+// the socket; `onFrame(opcode, payload)` hears every server frame (server
+// frames are unmasked; lengths up to 16 bits are all the relay sends here).
+export function rawWebsocket(port, onFrame) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => {
+      sock.write('GET /v3/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+        + 'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+        + `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n`
+        + 'Sec-WebSocket-Version: 13\r\n\r\n');
+    });
+    let buf = Buffer.alloc(0);
+    let upgraded = false;
+    sock.on('error', reject);
+    sock.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (!upgraded) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        if (!buf.subarray(0, end).toString().startsWith('HTTP/1.1 101')) reject(new Error('no upgrade'));
+        upgraded = true;
+        buf = buf.subarray(end + 4);
+        resolve(sock);
+      }
+      while (buf.length >= 2) {
+        let len = buf[1] & 0x7f;
+        let off = 2;
+        if (len === 126) {
+          if (buf.length < 4) return;
+          len = buf.readUInt16BE(2);
+          off = 4;
+        }
+        if (buf.length < off + len) return;
+        onFrame(buf[0] & 0x0f, buf.subarray(off, off + len));
+        buf = buf.subarray(off + len);
+      }
+    });
+  });
+}
+
+// Two scaledrone-node clients in one room, each publishing a numbered
+// message every `everyMs`. stop() ends the talk and checks that each
+// received every message of both, in order; it returns the longest gap
+// (ms) between two deliveries at either client.
+// `drones` lists both, for the caller's teardown.
+export async function healthyRoom(url, everyMs = 20) {
+  const ROOM = 'observable-healthy';
+  const a = await openDrone('healthy', url);
+  const b = await openDrone('healthy', url);
+  const rooms = [(await joinRoom(a, ROOM)).room, (await joinRoom(b, ROOM)).room];
+  const got = [[], []];
+  const times = [[], []];
+  rooms.forEach((room, i) => room.on('message', (m) => {
+    got[i].push(`${m.clientId === a.clientId ? 'a' : 'b'}${m.data.n}`);
+    times[i].push(performance.now());
+  }));
+  const sent = { a: 0, b: 0 };
+  const timer = setInterval(() => {
+    a.publish({ room: ROOM, message: { n: sent.a++ } });
+    b.publish({ room: ROOM, message: { n: sent.b++ } });
+  }, everyMs);
+  return {
+    drones: [a, b],
+    async stop() {
+      clearInterval(timer);
+      const want = sent.a + sent.b;
+      await within(10000, 'the last messages', Promise.all(rooms.map((room, i) => new Promise((resolve) => {
+        const check = () => (got[i].length >= want ? resolve() : room.once('message', () => setImmediate(check)));
+        check();
+      }))));
+      for (const list of got) {
+        for (const who of ['a', 'b']) {
+          const seq = list.filter((x) => x[0] === who).map((x) => Number(x.slice(1)));
+          assertDeepEqual(seq, [...Array(sent[who]).keys()], `${who}'s messages, in order, none lost`);
+        }
+      }
+      let gap = 0;
+      for (const t of times) for (let i = 1; i < t.length; i++) gap = Math.max(gap, t[i] - t[i - 1]);
+      return { gap, messages: want };
+    },
+  };
+}
+
+// What one test opens, closed after it whatever happened: make relays and
+// drones through the scope and call `scope.close()` in afterEach.
+export function testScope() {
+  let relays = [];
+  let drones = [];
+  return {
+    async relay(args, options) {
+      const r = await startRelay(args, options);
+      relays.push(r);
+      return r;
+    },
+    async drone(channel, url, options) {
+      const d = await openDrone(channel, url, options);
+      drones.push(d);
+      return d;
+    },
+    async close() {
+      await Promise.all(drones.map(closeDrone));
+      drones = [];
+      await Promise.all(relays.map((r) => r.stop()));
+      relays = [];
+    },
+  };
 }

@@ -7,6 +7,8 @@
 #                                 directions change in a running call)
 #   integration/session_recovery  the ICE path cut and restored (nftables in
 #                                 the test's own network namespace; root)
+#   integration/session_lossy     the same namespace with 10% random loss
+#                                 for 32 s: the path is never called lost
 set(tc_session_tests session_loopback session_recovery)
 if(TARGET tempchat-relay)
   list(APPEND tc_session_tests session_relay)
@@ -16,9 +18,19 @@ foreach(name ${tc_session_tests})
   target_link_libraries(test_${name} PRIVATE tempchat-core PkgConfig::GLIB)
   target_include_directories(test_${name} PRIVATE
     ${PROJECT_SOURCE_DIR}/common/src ${CMAKE_CURRENT_SOURCE_DIR})
-  add_test(NAME integration/${name} COMMAND test_${name})
-  set_tests_properties(integration/${name} PROPERTIES TIMEOUT 240)
+  if(NOT name STREQUAL session_recovery)
+    add_test(NAME integration/${name} COMMAND test_${name})
+    set_tests_properties(integration/${name} PROPERTIES TIMEOUT 240)
+  endif()
 endforeach()
+
+# The loss test is long: a ctest entry of its own, same binary.
+add_test(NAME integration/session_recovery
+  COMMAND test_session_recovery -s /session/lossy/random-loss-keeps-the-path)
+set_tests_properties(integration/session_recovery PROPERTIES TIMEOUT 300)
+add_test(NAME integration/session_lossy
+  COMMAND test_session_recovery -p /session/lossy/random-loss-keeps-the-path)
+set_tests_properties(integration/session_lossy PROPERTIES TIMEOUT 120)
 
 if(TARGET tempchat-relay)
   target_compile_definitions(test_session_relay PRIVATE

@@ -36,6 +36,7 @@ typedef struct {
   tc_sdp_codec negotiated[3]; /* by tc_media_kind */
   tc_sdp_direction direction[3]; /* the last NEGOTIATED's, by kind */
   GPtrArray *frames[3];      /* rx_frame *, by tc_media_kind */
+  unsigned audio_lost;       /* frames told lost by AUDIO_LOST */
 } peer;
 
 static inline void
@@ -80,6 +81,9 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
     }
     case TC_SESSION_EV_KEYFRAME_REQUEST:
       p->keyframe_requests++;
+      break;
+    case TC_SESSION_EV_AUDIO_LOST:
+      p->audio_lost += ev->lost_frames;
       break;
     case TC_SESSION_EV_ERROR:
       p->errors++;

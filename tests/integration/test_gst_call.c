@@ -46,9 +46,13 @@ typedef struct {
   gchar *audio_caps;
   guint video_buffers, audio_buffers;
   gchar *error;                /* first bus error */
+  gchar *warning;              /* first bus warning */
   gboolean announce;           /* child: print "video WxH" / "audio" */
   gboolean video_only;         /* leave audio pads unlinked */
   gboolean announced_video, announced_audio;
+  gint64 last_video_us;        /* arrival of the last video buffer */
+  gint64 max_gap_us;           /* between two, since the last report */
+  gchar *video_direction;      /* of the last tempchat/media about video */
 } received;
 
 static GstPadProbeReturn
@@ -65,6 +69,10 @@ count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   video = g_str_has_prefix (gst_structure_get_name (s), "video/");
   g_mutex_lock (&r->lock);
   if (video) {
+    gint64 now = g_get_monotonic_time ();
+    if (r->video_buffers > 0)
+      r->max_gap_us = MAX (r->max_gap_us, now - r->last_video_us);
+    r->last_video_us = now;
     if (r->video_buffers++ == 0) {
       gst_structure_get_int (s, "width", &r->width);
       gst_structure_get_int (s, "height", &r->height);
@@ -130,7 +138,22 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
       fflush (stdout);
     }
     g_error_free (err);
-  } else if (r->announce && gst_message_has_name (msg, "tempchat/media")
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+    gst_message_parse_warning (msg, &err, NULL);
+    g_mutex_lock (&r->lock);
+    if (r->warning == NULL)
+      r->warning = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (msg->src),
+          err->message);
+    g_mutex_unlock (&r->lock);
+    g_error_free (err);
+  } else if (gst_message_has_name (msg, "tempchat/media")
+      && g_str_equal (gst_structure_get_string (gst_message_get_structure
+              (msg), "kind"), "video")) {
+    g_free (r->video_direction);
+    r->video_direction = g_strdup (gst_structure_get_string
+        (gst_message_get_structure (msg), "direction"));
+  }
+  if (r->announce && gst_message_has_name (msg, "tempchat/media")
       && GST_MESSAGE_SRC (msg) != NULL
       && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
     /* "media video sendonly": what the call now carries (one element's
@@ -149,6 +172,8 @@ received_clear (received *r)
   g_free (r->video_caps);
   g_free (r->audio_caps);
   g_free (r->error);
+  g_free (r->video_direction);
+  g_free (r->warning);
   g_mutex_clear (&r->lock);
 }
 
@@ -164,8 +189,14 @@ element_args (const char *url, const char *room)
       : " insecure-signaling=true");
 }
 
-/* `mode`: "send-raw", "send-busy", "send-report", "send-encoded", "recv",
- * "recv-encoded", "both", "both-qvga" (both, sending 320x240). */
+/* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
+ * zone plate at 320x240 and 360p's rates, reporting like send-report),
+ * "send-busy-720p" (a default 720p sink sending detailed moving video,
+ * reporting like send-report), "send-encoded", "recv", "recv-report" (recv,
+ * reporting each second), "recv-360p" (recv, asking for 360p's
+ * 700 kbit/s), "recv-encoded", "both", "both-qvga" (both, sending 320x240),
+ * "both-count" (both-qvga, printing what it received: "count VIDEO
+ * AUDIO"). */
 static gchar *
 pipeline_desc (const char *mode, const char *url, const char *room)
 {
@@ -174,9 +205,16 @@ pipeline_desc (const char *mode, const char *url, const char *room)
 
   if (g_str_equal (mode, "send-raw") || g_str_has_prefix (mode, "both"))
     desc = g_strdup_printf ("%s ! tempchatsink name=s %s "
-        AUDIO_RAW " ! s.audio %s", g_str_equal (mode, "both-qvga")
+        AUDIO_RAW " ! s.audio %s", g_str_has_prefix (mode, "both-")
         ? VIDEO_RAW_QVGA : VIDEO_RAW, args, g_str_has_prefix (mode, "both") ?
         "tempchatsrc name=r " : "");
+  else if (g_str_equal (mode, "send-busy-720p"))
+    /* A moving zone plate: vp8enc fits it in 700 kbit/s and fills
+     * 3 Mbit/s when allowed (noise cannot be fitted in either). */
+    desc = g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate "
+        "kx2=20 ky2=20 kt=1 ! "
+        "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
+        "tempchatsink name=s %s " AUDIO_RAW " ! s.audio", args);
   else if (g_str_equal (mode, "send-busy") || g_str_equal (mode, "send-report"))
     /* Noise: the encoder fills its target, so the estimate has
      * acknowledged traffic to grow on (send-report: 720p's 2 Mbit/s start,
@@ -185,11 +223,20 @@ pipeline_desc (const char *mode, const char *url, const char *room)
         "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
         "tempchatsink name=s quality=%s %s " AUDIO_RAW " ! s.audio",
         g_str_equal (mode, "send-busy") ? "360p" : "720p", args);
+  else if (g_str_equal (mode, "send-light"))
+    /* Cheap to encode and decode on a busy machine, yet every frame
+     * changes: what a loss test measures is the network, not the CPU. */
+    desc = g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate "
+        "kt2=2 kx2=8 ky2=8 ! video/x-raw,format=I420,width=320,height=240,"
+        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_RAW
+        " ! s.audio", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
         "tempchatsink name=s %s " AUDIO_RAW " ! opusenc ! s.audio", args);
-  else if (g_str_equal (mode, "recv"))
+  else if (g_str_equal (mode, "recv") || g_str_equal (mode, "recv-report"))
     desc = g_strdup ("tempchatsrc name=r ");
+  else if (g_str_equal (mode, "recv-360p"))
+    desc = g_strdup ("tempchatsrc name=r quality=360p ");
   else
     desc = g_strdup ("tempchatsrc name=r decode=false ");
   if (strstr (desc, "tempchatsrc name=r ") != NULL) {
@@ -258,20 +305,108 @@ on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
-/* send-report: prints the sink's target-bitrate ("target N") for a test
- * driving this child from outside (bwe_tbf.sh). */
-static gboolean
-print_target (gpointer sink)
+/* The state and one direction's NACK and PLI counters of `stats`. */
+static void
+stats_fields (const GstStructure *s, const char *dir, const gchar **state,
+    guint64 *nacks, guint64 *plis)
 {
-  GstStructure *s = NULL;
-  guint64 bps = 0;
+  const GValue *v = gst_structure_get_value (s, dir);
+  const GstStructure *d = v != NULL ? gst_value_get_structure (v) : NULL;
 
-  g_object_get (sink, "stats", &s, NULL);
+  *state = gst_structure_get_string (s, "state");
+  *nacks = *plis = 0;
+  if (d != NULL) {
+    gst_structure_get_uint64 (d, "nacks", nacks);
+    gst_structure_get_uint64 (d, "plis", plis);
+  }
+}
+
+static GstPadProbeReturn
+count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+  return GST_PAD_PROBE_OK;
+}
+
+typedef struct {
+  GstElement *sink;
+  gint frames;                 /* video frames into the sink (atomic) */
+} sender_ctx;
+
+/* send-report: prints the sink's target-bitrate, then its state, the
+ * NACKs and PLIs it received and the video frames it was given ("target N
+ * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
+ * (bwe_tbf.sh, gst_loss.sh). */
+static gboolean
+print_target (gpointer data)
+{
+  sender_ctx *sc = data;
+  GstStructure *s = NULL;
+  guint64 bps = 0, nacks, plis;
+  const gchar *state;
+
+  g_object_get (sc->sink, "stats", &s, NULL);
+  stats_fields (s, "send", &state, &nacks, &plis);
   if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
-    printf ("target %" G_GUINT64_FORMAT "\n", bps);
+    printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
+        G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
+        g_atomic_int_get (&sc->frames));
     fflush (stdout);
   }
   gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  GstElement *src;
+  received *r;
+} report_ctx;
+
+/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS":
+ * buffers decoded so far, the longest wait between two video buffers since
+ * the last report, and the NACKs and PLIs the src sent (gst_loss.sh). */
+static gboolean
+print_report (gpointer data)
+{
+  report_ctx *rc = data;
+  GstStructure *s = NULL;
+  guint64 nacks, plis;
+  const gchar *state;
+  gint64 gap;
+
+  g_object_get (rc->src, "stats", &s, NULL);
+  stats_fields (s, "recv", &state, &nacks, &plis);
+  g_mutex_lock (&rc->r->lock);
+  gap = rc->r->max_gap_us;
+  if (rc->r->video_buffers > 0)   /* a wait still going on counts too */
+    gap = MAX (gap, g_get_monotonic_time () - rc->r->last_video_us);
+  rc->r->max_gap_us = 0;
+  printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
+      G_GUINT64_FORMAT "\n", rc->r->video_buffers, rc->r->audio_buffers,
+      gap / 1000, state, nacks, plis);
+  g_mutex_unlock (&rc->r->lock);
+  fflush (stdout);
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+/* both-count: "count VIDEO AUDIO" (buffers received so far) when it
+ * changed. */
+static gboolean
+print_counts (gpointer data)
+{
+  received *r = data;
+  static guint last_v, last_a;
+
+  g_mutex_lock (&r->lock);
+  guint v = r->video_buffers, a = r->audio_buffers;
+  g_mutex_unlock (&r->lock);
+  if (v != last_v || a != last_a) {
+    printf ("count %u %u\n", v, a);
+    fflush (stdout);
+    last_v = v;
+    last_a = a;
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -294,13 +429,32 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "s");
-  guint report = sink != NULL && g_str_equal (mode, "send-report") ?
-      g_timeout_add (250, print_target, sink) : 0;
+  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0 };
+  report_ctx rc = { gst_bin_get_by_name (GST_BIN (pipe), "r"), &r };
+  GstPad *vpad = sc.sink != NULL ?
+      gst_element_get_static_pad (sc.sink, "video") : NULL;
+  if (vpad != NULL) {
+    gst_pad_add_probe (vpad, GST_PAD_PROBE_TYPE_BUFFER, count_frame,
+        &sc.frames, NULL);
+    gst_object_unref (vpad);
+  }
+  guint report = sc.sink != NULL && (g_str_equal (mode, "send-report")
+      || g_str_equal (mode, "send-light")
+      || g_str_equal (mode, "send-busy-720p")) ?
+      g_timeout_add (250, print_target, &sc) : 0;
+  guint recv_report = rc.src != NULL && g_str_equal (mode, "recv-report") ?
+      g_timeout_add (1000, print_report, &rc) : 0;
+  guint counts = g_str_equal (mode, "both-count") ?
+      g_timeout_add (50, print_counts, &r) : 0;
   g_main_loop_run (loop);
   if (report != 0)
     g_source_remove (report);
-  g_clear_object (&sink);
+  if (recv_report != 0)
+    g_source_remove (recv_report);
+  if (counts != 0)
+    g_source_remove (counts);
+  g_clear_object (&sc.sink);
+  g_clear_object (&rc.src);
   pipeline_free (pipe);
   g_io_channel_unref (in);
   received_clear (&r);
@@ -893,6 +1047,268 @@ test_a_sink_pipeline_joining_a_receive_only_call_starts_sending (void)
   g_free (room);
 }
 
+/* --- the peer's bandwidth limit ---------------------------------------------- */
+
+#define LIMIT_360P_BPS 700000   /* b=AS:700 of a 360p receiver */
+#define LIMIT_SAMPLES 32        /* 8 s of stats, 4 a second */
+
+typedef struct {
+  GstElement *src;
+  guint n;
+  guint64 bps[LIMIT_SAMPLES];
+} recv_rates;
+
+/* The receiver's stats as a user reads them: video kbit/s over the last
+ * second, once decoding runs. */
+static gboolean
+sample_recv_rate (gpointer data)
+{
+  recv_rates *r = data;
+  GstStructure *s = NULL;
+
+  g_object_get (r->src, "stats", &s, NULL);
+  const GstStructure *d = direction (s, "recv");
+  guint64 bps = 0;
+  if (d != NULL && gst_structure_get_uint64 (d, "video-bitrate", &bps)
+      && bps > 0 && r->n < LIMIT_SAMPLES)
+    r->bps[r->n++] = bps;
+  gst_structure_free (s);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+rates_complete (gpointer data)
+{
+  return ((recv_rates *) data)->n >= LIMIT_SAMPLES;
+}
+
+/* A 360p page asks for at most 700 kbit/s (b=AS:700, x-google-max-bitrate)
+ * in its description; a default (720p, 3 Mbit/s) sink sending it busy
+ * video must stay below that, though nothing on loopback limits the path
+ * and our estimate alone would climb to 3 Mbit/s. */
+static void
+test_a_360p_receiver_gets_no_more_than_its_700_kbits (void)
+{
+  gchar *room = room_for ("limit");
+  received r = { 0 };
+  child c = { 0 };
+  recv_rates rates = { 0 };
+  video_goal first = { &r, 1, 640 };
+
+  g_mutex_init (&r.lock);
+  GstElement *pipe = pipeline_new ("recv-360p", the_relay.url, room, &r);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "send-busy-720p", the_relay.url, room);
+  child_expect (&c, "started");
+  g_assert_true (wait_for (got_video_of_size, &first));
+  g_assert_null (r.error);
+
+  rates.src = gst_bin_get_by_name (GST_BIN (pipe), "r");
+  guint poll = g_timeout_add (250, sample_recv_rate, &rates);
+  g_assert_true (wait_for (rates_complete, &rates));
+  g_source_remove (poll);
+  /* The first seconds may still carry what was sent before the peer's
+   * limit took effect on a running encoder: judge the rest. */
+  guint64 highest = 0, sum = 0;
+  guint from = LIMIT_SAMPLES / 4;
+  for (guint i = from; i < LIMIT_SAMPLES; i++) {
+    highest = MAX (highest, rates.bps[i]);
+    sum += rates.bps[i];
+  }
+  g_test_message ("METRIC received-kbits-at-360p mean=%" G_GUINT64_FORMAT
+      " max=%" G_GUINT64_FORMAT, sum / (LIMIT_SAMPLES - from) / 1000,
+      highest / 1000);
+  for (guint i = c.lines->len; i > 0; i--) {
+    const char *l = g_ptr_array_index (c.lines, i - 1);
+    if (g_str_has_prefix (l, "target ")) {
+      g_test_message ("the sender's last %s bit/s", l);
+      break;
+    }
+  }
+  /* The rate received over those 6 s; a single one-second window may hold
+   * frames a loaded machine sent late in a bunch, so it is not judged. */
+  g_assert_cmpuint (sum / (LIMIT_SAMPLES - from), <=, LIMIT_360P_BPS);
+
+  gst_object_unref (rates.src);
+  child_stop (&c);
+  pipeline_free (pipe);
+  received_clear (&r);
+  g_free (room);
+}
+
+/* --- a sending pipeline restarted many times ------------------------------- */
+
+#define RESTARTS 20
+#define RESTART_VIDEO_FRAMES 30 /* a second of the 30 fps source, decoded */
+#define RESTART_AUDIO_BUFFERS 25
+
+typedef struct {
+  child *c;
+  guint video, audio;          /* the peer's last "count" line */
+  guint want_video, want_audio;
+} peer_counts;
+
+static void
+read_counts (peer_counts *p)
+{
+  for (guint i = p->c->lines->len; i > 0; i--) {
+    const char *l = g_ptr_array_index (p->c->lines, i - 1);
+    if (sscanf (l, "count %u %u", &p->video, &p->audio) == 2)
+      return;
+  }
+}
+
+static gboolean
+peer_counts_reached (gpointer data)
+{
+  peer_counts *p = data;
+  read_counts (p);
+  return p->c->eof
+      || (p->video >= p->want_video && p->audio >= p->want_audio);
+}
+
+typedef struct {
+  received *r;
+  const char *direction;
+} direction_wait;
+
+static gboolean
+video_direction_is (gpointer data)
+{
+  direction_wait *w = data;
+  return g_strcmp0 (w->r->video_direction, w->direction) == 0;
+}
+
+/* The README promises that a tempchatsink may stop and start again while a
+ * tempchatsrc keeps the call. Each restart renegotiates our sending on the
+ * same SSRC and the same SRTP keys: the peer must decode a second of video
+ * and hear audio after every one of 20 restarts. (The restarted stream used
+ * to take a random sequence number: about half of the restarts fell behind
+ * the SRTP window and went silent.) */
+static void
+test_a_sink_restarted_20_times_is_seen_and_heard_each_time (void)
+{
+  gchar *room = room_for ("restarts");
+  received rs = { 0 }, rr = { 0 };
+  child c = { 0 };
+  video_goal first = { &rr, 1, 320 };
+  peer_counts pc = { .c = &c };
+  direction_wait recv_only = { &rr, "recvonly" };
+  guint heard = 0;
+
+  g_mutex_init (&rs.lock);
+  g_mutex_init (&rr.lock);
+  child_start (&c, "both-count", the_relay.url, room);
+  child_expect (&c, "started");
+  GstElement *receiver = pipeline_new ("recv", the_relay.url, room, &rr);
+  g_assert_cmpint (gst_element_set_state (receiver, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_for (got_video_of_size, &first));
+
+  for (guint i = 0; i < RESTARTS; i++) {
+    read_counts (&pc);
+    pc.want_video = pc.video + RESTART_VIDEO_FRAMES;
+    pc.want_audio = pc.audio + RESTART_AUDIO_BUFFERS;
+    g_clear_pointer (&rr.video_direction, g_free);
+    GstElement *sender = pipeline_new ("send-raw", the_relay.url, room, &rs);
+    g_assert_cmpint (gst_element_set_state (sender, GST_STATE_PLAYING), !=,
+        GST_STATE_CHANGE_FAILURE);
+    gboolean reached = wait_for (peer_counts_reached, &pc);
+    g_test_message ("restart %u: peer at %u video %u audio (wanted %u, %u)",
+        i + 1, pc.video, pc.audio, pc.want_video, pc.want_audio);
+    heard += reached && !c.eof;
+    pipeline_free (sender);
+    /* The call is back to receiving only before the next start. */
+    g_assert_true (wait_for (video_direction_is, &recv_only));
+    g_assert_null (rs.error);
+    g_assert_null (rr.error);
+  }
+  g_test_message ("METRIC restarts-seen-and-heard=%u/%u", heard, RESTARTS);
+  g_assert_cmpuint (heard, ==, RESTARTS);
+  g_assert_null (rr.warning);
+
+  child_stop (&c);
+  pipeline_free (receiver);
+  received_clear (&rs);
+  received_clear (&rr);
+  g_free (room);
+}
+
+/* --- an application stopping the pipeline from a synchronous handler ------ */
+
+typedef struct {
+  GstElement *pipe;
+  gint stopped;                /* atomic: the handler's set_state returned */
+  GstStateChangeReturn ret;
+  gchar *message;              /* the message it stopped on */
+} stopper;
+
+/* On whichever thread posts: for our elements' messages that is the call's
+ * own thread. */
+static GstBusSyncReply
+stop_on_first_message (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  stopper *st = data;
+  const GstStructure *s = gst_message_get_structure (msg);
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT || s == NULL
+      || !g_str_has_prefix (gst_structure_get_name (s), "tempchat/")
+      || st->message != NULL)
+    return GST_BUS_PASS;
+  st->message = g_strdup (gst_structure_get_name (s));
+  st->ret = gst_element_set_state (st->pipe, GST_STATE_NULL);
+  g_atomic_int_set (&st->stopped, 1);
+  g_main_context_wakeup (NULL);
+  return GST_BUS_DROP;
+}
+
+static gboolean
+stopper_done (gpointer data)
+{
+  return g_atomic_int_get (&((stopper *) data)->stopped);
+}
+
+/* GStreamer lets a synchronous bus handler change the pipeline's state; one
+ * that stops it on our first message must get its pipeline stopped, not a
+ * deadlock (the message was posted with the call's lock held, on the
+ * thread that stopping joins). */
+static void
+test_a_sync_bus_handler_may_stop_the_pipeline_on_the_first_message (void)
+{
+  gchar *room = room_for ("sync-stop");
+  child c = { 0 };
+  GError *err = NULL;
+  gchar *desc = pipeline_desc ("recv", the_relay.url, room);
+  stopper st = { .pipe = gst_parse_launch (desc, &err) };
+
+  g_assert_no_error (err);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (pipe), st.pipe);
+  st.pipe = pipe;
+  GstBus *bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, stop_on_first_message, &st, NULL);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  child_start (&c, "send-raw", the_relay.url, room);
+  child_expect (&c, "started");
+
+  g_assert_true (wait_for (stopper_done, &st));
+  g_test_message ("stopped on %s", st.message);
+  g_assert_cmpint (st.ret, ==, GST_STATE_CHANGE_SUCCESS);
+  GstState state = GST_STATE_VOID_PENDING;
+  gst_element_get_state (pipe, &state, NULL, 0);
+  g_assert_cmpint (state, ==, GST_STATE_NULL);
+
+  child_stop (&c);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  g_free (st.message);
+  g_free (desc);
+  g_free (room);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -927,6 +1343,15 @@ main (int argc, char **argv)
       test_pipelines_joining_and_leaving_a_call_renegotiate_it);
   g_test_add_func ("/gst/call/a-sink-joining-a-receive-only-call-starts-sending",
       test_a_sink_pipeline_joining_a_receive_only_call_starts_sending);
+
+  g_test_add_func ("/gst/call/a-360p-receiver-gets-no-more-than-its-700-kbits",
+      test_a_360p_receiver_gets_no_more_than_its_700_kbits);
+  g_test_add_func ("/gst/call/a-sink-restarted-20-times-is-seen-and-heard-"
+      "each-time", test_a_sink_restarted_20_times_is_seen_and_heard_each_time);
+
+  g_test_add_func ("/gst/call/a-sync-bus-handler-may-stop-the-pipeline-on-"
+      "the-first-message",
+      test_a_sync_bus_handler_may_stop_the_pipeline_on_the_first_message);
 
   ret = g_test_run ();
   relay_stop (&the_relay);

@@ -760,7 +760,7 @@ make_encoder_slow (GstElement *sink, const gchar *kind, GstElement *encoder,
 static gboolean
 frames_dropped (gpointer sink)
 {
-  return stat_u64 (sink, "dropped-frames") >= 10;
+  return stat_u64 (sink, "raw-frames-dropped") >= 10;
 }
 
 static void
@@ -777,7 +777,7 @@ test_late_raw_frames_are_dropped_before_the_encoder (void)
 
   g_signal_connect (sink, "encoder-setup", G_CALLBACK (make_encoder_slow),
       NULL);
-  g_assert_cmpuint (stat_u64 (sink, "dropped-frames"), ==, 0);
+  g_assert_cmpuint (stat_u64 (sink, "raw-frames-dropped"), ==, 0);
   play (pipe, "t");
   g_assert_true (wait_for (frames_dropped, sink));
   /* Dropped, not piled up: the raw queue holds two frames at most. */
@@ -786,7 +786,7 @@ test_late_raw_frames_are_dropped_before_the_encoder (void)
   g_object_get (queue, "current-level-buffers", &level, NULL);
   g_assert_cmpuint (level, <=, 2);
   g_test_message ("%" G_GUINT64_FORMAT " frames dropped",
-      stat_u64 (sink, "dropped-frames"));
+      stat_u64 (sink, "raw-frames-dropped"));
   gst_object_unref (queue);
   g_source_remove (ticker);
   gst_object_unref (sink);

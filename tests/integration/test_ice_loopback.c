@@ -2,12 +2,20 @@
  * only: trickle in both orders, datagrams both ways, relay-only through a
  * real coturn (UDP and TCP to the server, and TLS to a TLS-only coturn
  * with a throwaway self-signed certificate), a refused TURN secret, an
- * untrusted TURN certificate, and ICE restart.
+ * untrusted TURN certificate, ICE restart, and ".local" candidates
+ * looked up by our own multicast DNS against a responder in the test.
+ *
+ * The process runs in a network namespace of its own (mdns_responder.h),
+ * so the mDNS queries reach nobody else and nothing depends on the host's
+ * resolver.
  *
  * Every wait iterates the context until a condition holds or a deadline
  * passes; nothing sleeps a fixed time. coturn is started per test on a free
  * loopback port and killed in teardown.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* unshare() in mdns_responder.h */
+#endif
 #include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -23,6 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mdns_responder.h"
+#include "net/ice_priv.h"
+#include "net/mdns_query.h"
 #include "tempchat/tc_ice.h"
 #include "test_cert.h"
 
@@ -360,96 +371,134 @@ test_trickle_with_credentials_first_connects (void)
 
 /* --- host-name candidates ------------------------------------------------ */
 
-/* Stands in for the LAN's mDNS (installed as the default GResolver, as an
- * application may): "peer-*.local" is 127.0.0.1, "pending-*.local" answers
- * only by being cancelled, anything else is not found. */
-typedef struct { GResolver parent; } TestMdns;
-typedef struct { GResolverClass parent_class; } TestMdnsClass;
-static GType test_mdns_get_type (void);
-G_DEFINE_TYPE (TestMdns, test_mdns, G_TYPE_RESOLVER)
+/* NULL when the process runs in its own network namespace (see main()):
+ * only then may a test send mDNS queries, which reach no one else. */
+static const char *netns_skip;
 
-static void
-pending_cancelled (GCancellable *cancel, gpointer data)
+static gboolean
+in_private_netns (void)
 {
-  g_task_return_new_error (data, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
+  if (netns_skip != NULL)
+    g_test_skip (netns_skip);
+  return netns_skip == NULL;
+}
+
+typedef struct {
+  two_peers t;
+  mdns_responder r;
+} mdns_fixture;
+
+/* Two agents and a responder on the namespace's loopback that knows
+ * "peer-a.local" and "peer-b.local" as 127.0.0.1 (see mdns_responder for
+ * `exclusive`). */
+static gboolean
+mdns_start (mdns_fixture *f, gboolean exclusive)
+{
+  memset (f, 0, sizeof *f);
+  if (!in_private_netns ())
+    return FALSE;
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (&f->t, &ca, &cb);
+  f->r.names[0] = "peer-a.local";
+  f->r.names[1] = "peer-b.local";
+  f->r.addrs[0] = f->r.addrs[1] = "127.0.0.1";
+  f->r.exclusive = exclusive;
+  mdns_responder_start (&f->r, f->t.ctx);
+  return TRUE;
 }
 
 static void
-test_mdns_lookup_async (GResolver *r, const gchar *host, GCancellable *cancel,
-    GAsyncReadyCallback cb, gpointer data)
+mdns_stop (mdns_fixture *f)
 {
-  GTask *task = g_task_new (r, cancel, cb, data);
-  if (g_str_has_prefix (host, "peer-") && g_str_has_suffix (host, ".local")) {
-    GList *addrs = g_list_append (NULL,
-        g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
-    g_task_return_pointer (task, addrs,
-        (GDestroyNotify) g_resolver_free_addresses);
-  } else if (g_str_has_prefix (host, "pending-") && cancel != NULL) {
-    g_cancellable_connect (cancel, G_CALLBACK (pending_cancelled),
-        g_object_ref (task), g_object_unref);
-  } else {
-    g_task_return_new_error (task, G_RESOLVER_ERROR,
-        G_RESOLVER_ERROR_NOT_FOUND, "not found");
-  }
-  g_object_unref (task);
+  two_clear (&f->t);
+  mdns_responder_stop (&f->r);
 }
 
-static GList *
-test_mdns_lookup_finish (GResolver *r, GAsyncResult *res, GError **err)
-{
-  return g_task_propagate_pointer (G_TASK (res), err);
-}
-
+/* Both sides trickle with names only: neither knows an address of the
+ * other unless it looked the name up. */
 static void
-test_mdns_class_init (TestMdnsClass *klass)
+trickle_named (mdns_fixture *f, const char *a_name, const char *b_name)
 {
-  GResolverClass *rc = G_RESOLVER_CLASS (klass);
-  rc->lookup_by_name_async = test_mdns_lookup_async;
-  rc->lookup_by_name_finish = test_mdns_lookup_finish;
+  f->t.a.forward = f->t.b.forward = TRUE;
+  f->t.a.host_name = a_name;
+  f->t.b.host_name = b_name;
+  give_credentials (&f->t.a, &f->t.b);
+  give_credentials (&f->t.b, &f->t.a);
+  g_assert_cmpint (tc_ice_gather (f->t.a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (f->t.b.ice), ==, TC_OK);
 }
 
-static void
-test_mdns_init (TestMdns *self)
+static guint
+lookups_of (const peer *p)
 {
+  return p->ice->lookups;
 }
 
-static GResolver *
-use_test_mdns (void)
+static gboolean
+no_lookups_left (gpointer data)
 {
-  GResolver *system = g_resolver_get_default ();
-  GResolver *mdns = g_object_new (test_mdns_get_type (), NULL);
-  g_resolver_set_default (mdns);
-  g_object_unref (mdns);
-  return system;
-}
-
-static void
-restore_resolver (GResolver *system)
-{
-  g_resolver_set_default (system);
-  g_object_unref (system);
+  peer *a = data;
+  return lookups_of (a) == 0 && lookups_of (a->other) == 0;
 }
 
 /* Every candidate either side sends names an mDNS host instead of an IP
- * (as Chromium's do): neither agent knows an address of the other unless
- * the names are looked up, so connecting proves they were. */
+ * (as Chromium's do); the names are answered by a real responder over
+ * multicast, with nothing from the host's resolver. */
 static void
 test_mdns_candidates_are_resolved_and_connect (void)
 {
-  GResolver *system = use_test_mdns ();
-  two_peers t;
-  tc_ice_config ca = { 0 }, cb = { 0 };
-  two_init (&t, &ca, &cb);
-  t.a.forward = t.b.forward = TRUE;
-  t.a.host_name = "peer-a.local";
-  t.b.host_name = "peer-b.local";
-  give_credentials (&t.a, &t.b);
-  give_credentials (&t.b, &t.a);
-  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
-  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
-  assert_connected_and_passing (&t);
-  two_clear (&t);
-  restore_resolver (system);
+  mdns_fixture f;
+  if (!mdns_start (&f, FALSE))
+    return;
+  gint64 start = g_get_monotonic_time ();
+  trickle_named (&f, "peer-a.local", "peer-b.local");
+  assert_connected_and_passing (&f.t);
+  g_test_message ("METRIC mdns-connect-ms=%" G_GINT64_FORMAT,
+      (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (f.r.answered, >=, 2);
+  g_assert_cmpuint (mdns_responder_asked (&f.r, "peer-a.local"), >, 0);
+  g_assert_cmpuint (mdns_responder_asked (&f.r, "peer-b.local"), >, 0);
+  mdns_stop (&f);
+}
+
+static gboolean
+both_names_asked (gpointer data)
+{
+  return mdns_responder_asked (data, "peer-a.local") > 0
+      && mdns_responder_asked (data, "peer-b.local") > 0;
+}
+
+/* A responder that answers every query, but for another name, is not
+ * believed: the lookups run out and the agents never learn an address. */
+static void
+test_answers_for_another_name_are_ignored (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, FALSE))
+    return;
+  f.r.answer_as = "someone-else.local";
+  trickle_named (&f, "peer-a.local", "peer-b.local");
+  g_assert_true (wait_for (f.t.ctx, both_names_asked, &f.r, WAIT_MS));
+  g_assert_true (wait_for (f.t.ctx, no_lookups_left, &f.t.a, WAIT_MS));
+  g_assert_cmpuint (f.r.answered, >=, 2);
+  g_assert_false (saw_state (&f.t.a, TC_ICE_STATE_CONNECTED));
+  g_assert_false (saw_state (&f.t.b, TC_ICE_STATE_CONNECTED));
+  g_assert_cmpuint (f.t.a.pair_events + f.t.b.pair_events, ==, 0);
+  mdns_stop (&f);
+}
+
+/* A responder that holds port 5353 alone: the agents query from an
+ * ephemeral port (RFC 6762 section 5.1) and take its unicast answers. */
+static void
+test_one_shot_queries_when_port_5353_is_not_shared (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, TRUE))
+    return;
+  trickle_named (&f, "peer-a.local", "peer-b.local");
+  assert_connected_and_passing (&f.t);
+  g_assert_cmpuint (f.r.answered, >=, 2);
+  mdns_stop (&f);
 }
 
 static int
@@ -461,37 +510,106 @@ add_named (tc_ice *ice, const char *host)
   return st;
 }
 
-/* Names that do not resolve are dropped, other host names are not looked
- * up, the number of lookups is bounded, and an agent
- * freed while lookups are in flight neither crashes nor leaks. */
-static void
-test_host_names_that_cannot_be_used_are_dropped_safely (void)
+static gboolean
+asked_for (mdns_responder *r, const char *name)
 {
-  GResolver *system = use_test_mdns ();
-  two_peers t;
-  tc_ice_config ca = { 0 }, cb = { 0 };
-  two_init (&t, &ca, &cb);
-  give_credentials (&t.b, &t.a);
-  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
-  g_assert_cmpint (add_named (t.a.ice, "gone.local"), ==, TC_OK);
-  g_assert_cmpint (add_named (t.a.ice, "peer.example.com"), ==,
+  return mdns_responder_asked (r, name) > 0;
+}
+
+static gboolean
+asked_for_marker (gpointer data)
+{
+  return asked_for (data, "marker.local");
+}
+
+/* A name nobody answers is asked for twice (the query and one resend, A
+ * and AAAA each), then dropped after TC_MDNS_GIVE_UP_MS. */
+static void
+test_unanswered_name_times_out_and_is_dropped (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, FALSE))
+    return;
+  give_credentials (&f.t.b, &f.t.a);
+  g_assert_cmpint (tc_ice_gather (f.t.a.ice), ==, TC_OK);
+  gint64 start = g_get_monotonic_time ();
+  g_assert_cmpint (add_named (f.t.a.ice, "gone.local"), ==, TC_OK);
+  g_assert_cmpuint (lookups_of (&f.t.a), ==, 1);
+  g_assert_true (wait_for (f.t.ctx, no_lookups_left, &f.t.a, WAIT_MS));
+  gint64 took_ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("METRIC mdns-give-up-ms=%" G_GINT64_FORMAT, took_ms);
+  g_assert_cmpint (took_ms, >=, TC_MDNS_GIVE_UP_MS);
+  g_assert_cmpuint (mdns_responder_asked (&f.r, "gone.local"), ==, 2 * 2);
+  g_assert_cmpuint (f.r.answered, ==, 0);
+  g_assert_false (is_up (&f.t.a));
+  mdns_stop (&f);
+}
+
+/* Names that are not ".local", and any name in relay-only mode, are
+ * refused without a query; a ".local" name asked afterwards is the first
+ * thing the responder hears. */
+static void
+test_only_local_names_are_asked_for (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, FALSE))
+    return;
+  g_assert_cmpint (add_named (f.t.a.ice, "peer.example.com"), ==,
       TC_ERR_UNSUPPORTED);
-  unsigned ok = 0, full = 0;
-  for (int i = 0; i < 40; i++) {
+  g_assert_cmpint (add_named (f.t.a.ice, "local"), ==, TC_ERR_UNSUPPORTED);
+  g_assert_cmpint (add_named (f.t.a.ice, "peer.localhost"), ==,
+      TC_ERR_UNSUPPORTED);
+  const char *const turn[] = { "turn:127.0.0.1:3478", NULL };
+  tc_ice_config relay = { .turn_urls = turn, .turn_secret = "s",
+    .relay_only = true, .local_addresses = loopback };
+  tc_ice *hidden = NULL;
+  g_assert_cmpint (tc_ice_new (f.t.ctx, &relay, NULL, &hidden), ==, TC_OK);
+  g_assert_cmpint (add_named (hidden, "peer-a.local"), ==, TC_ERR_UNSUPPORTED);
+  tc_ice_free (hidden);
+
+  g_assert_cmpint (add_named (f.t.a.ice, "marker.local"), ==, TC_OK);
+  g_assert_true (wait_for (f.t.ctx, asked_for_marker, &f.r, WAIT_MS));
+  for (guint i = 0; i < f.r.asked->len; i++)
+    g_assert_cmpstr (f.r.asked->pdata[i], ==, "marker.local");
+  mdns_stop (&f);
+}
+
+static gboolean
+one_lookup_ended (gpointer data)
+{
+  return lookups_of (data) == 15;
+}
+
+/* At most 16 lookups run per agent; the rest are refused until one ends
+ * (here by an answer), and an agent freed with lookups in flight neither
+ * crashes nor leaks. */
+static void
+test_lookups_are_bounded_and_freed_with_the_agent (void)
+{
+  mdns_fixture f;
+  if (!mdns_start (&f, FALSE))
+    return;
+  give_credentials (&f.t.b, &f.t.a);
+  g_assert_cmpint (tc_ice_gather (f.t.a.ice), ==, TC_OK);
+  g_assert_cmpint (add_named (f.t.a.ice, "peer-b.local"), ==, TC_OK);
+  unsigned ok = 1, full = 0;
+  for (int i = 0; i < 39; i++) {
     gchar *name = g_strdup_printf ("pending-%d.local", i);
-    int st = add_named (t.a.ice, name);
+    int st = add_named (f.t.a.ice, name);
     ok += st == TC_OK;
     full += st == TC_ERR_TOO_LARGE;
     g_free (name);
   }
-  g_assert_cmpuint (ok + full, ==, 40);
-  g_assert_cmpuint (full, >, 0);
-  g_assert_cmpuint (ok, >=, 15);
-  for (int i = 0; i < 100 && g_main_context_iteration (t.ctx, FALSE); i++)
-    ;
-  g_assert_false (is_up (&t.a));
-  two_clear (&t);   /* frees A with its pending lookups */
-  restore_resolver (system);
+  g_assert_cmpuint (ok, ==, 16);
+  g_assert_cmpuint (full, ==, 24);
+  g_assert_cmpuint (lookups_of (&f.t.a), ==, 16);
+  g_assert_cmpint (add_named (f.t.a.ice, "one-too-many.local"), ==,
+      TC_ERR_TOO_LARGE);
+  /* peer-b.local is answered: its slot is free again. */
+  g_assert_true (wait_for (f.t.ctx, one_lookup_ended, &f.t.a, WAIT_MS));
+  g_assert_cmpint (add_named (f.t.a.ice, "one-more.local"), ==, TC_OK);
+  g_assert_cmpuint (lookups_of (&f.t.a), ==, 16);
+  mdns_stop (&f);   /* frees A with its 16 lookups in flight */
 }
 
 static void
@@ -546,10 +664,14 @@ test_remote_candidate_input_is_checked (void)
   tc_ice *ice = t.a.ice;
   g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp"), ==,
       TC_ERR_PARSE);
-  /* A host name is looked up, not refused (see host-name tests). */
+  /* An mDNS name is looked up, not refused, whatever the host's resolver
+   * (see the /ice/mdns tests); its query stays in our namespace. */
+  if (netns_skip == NULL)
+    g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp 1 "
+        "0f1c2d3e-aaaa-bbbb-cccc-0123456789ab.local 5000 typ host"), ==,
+        TC_OK);
   g_assert_cmpint (tc_ice_add_remote_candidate (ice, "candidate:1 1 udp 1 "
-      "0f1c2d3e-aaaa-bbbb-cccc-0123456789ab.local 5000 typ host"), ==,
-      TC_OK);
+      "peer.example.com 5000 typ host"), ==, TC_ERR_UNSUPPORTED);
   g_assert_cmpint (tc_ice_add_remote_candidate (ice,
       "candidate:1 2 udp 1 127.0.0.1 5000 typ host"), ==, TC_ERR_UNSUPPORTED);
   g_assert_cmpint (tc_ice_add_remote_candidate (ice,
@@ -1213,6 +1335,8 @@ test_turns_certificate_for_another_name_fails_clearly (turn_fixture *f,
 int
 main (int argc, char **argv)
 {
+  /* Before any thread exists, so all of them live in it. */
+  netns_skip = mdns_enter_private_netns ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ice/loopback/trickle-with-credentials-first-connects",
       test_trickle_with_credentials_first_connects);
@@ -1220,10 +1344,18 @@ main (int argc, char **argv)
       test_candidates_before_credentials_and_gathering_are_kept);
   g_test_add_func ("/ice/loopback/role-conflict-is-resolved",
       test_role_conflict_is_resolved);
-  g_test_add_func ("/ice/loopback/mdns-candidates-are-resolved-and-connect",
+  g_test_add_func ("/ice/mdns/candidates-are-resolved-and-connect",
       test_mdns_candidates_are_resolved_and_connect);
-  g_test_add_func ("/ice/loopback/host-names-that-cannot-be-used-are-dropped",
-      test_host_names_that_cannot_be_used_are_dropped_safely);
+  g_test_add_func ("/ice/mdns/one-shot-queries-when-port-5353-is-not-shared",
+      test_one_shot_queries_when_port_5353_is_not_shared);
+  g_test_add_func ("/ice/mdns/answers-for-another-name-are-ignored",
+      test_answers_for_another_name_are_ignored);
+  g_test_add_func ("/ice/mdns/unanswered-name-times-out-and-is-dropped",
+      test_unanswered_name_times_out_and_is_dropped);
+  g_test_add_func ("/ice/mdns/only-local-names-are-asked-for",
+      test_only_local_names_are_asked_for);
+  g_test_add_func ("/ice/mdns/lookups-are-bounded-and-freed-with-the-agent",
+      test_lookups_are_bounded_and_freed_with_the_agent);
   g_test_add_func ("/ice/loopback/remote-candidate-input-is-checked",
       test_remote_candidate_input_is_checked);
   g_test_add_func ("/ice/loopback/bad-config-is-refused",

@@ -11,7 +11,10 @@
  *     routed by the mid header extension;
  *   - directions changed in a running call: crossing re-offers end in one
  *     renegotiation on the same ICE and DTLS, and a sender that stops is
- *     heard by the peer.
+ *     heard by the peer;
+ *   - a first call in which no candidate ever arrives (a peer whose
+ *     gathering died): an ICE restart, then the sessions leave and join
+ *     again, and the next call connects.
  */
 #include "loop_signal.h"
 
@@ -94,6 +97,66 @@ test_lost_packets_come_back_through_nack_and_rtx (void)
   g_mutex_unlock (&f.b.m);
   g_assert_cmpuint (sb.dir[1].nacks, >, 0);
   g_assert_cmpuint (sa.dir[0].nacks, >, 0);
+  fixture_stop (&f);
+}
+
+/* Which make_opus() frame `f` is; -1 when none of the first `n`. */
+static int
+opus_index (const rx_frame *f, unsigned n)
+{
+  for (unsigned i = 0; i < n; i++) {
+    GBytes *b = make_opus (i);
+    gboolean same = g_bytes_equal (f->data, b);
+    g_bytes_unref (b);
+    if (same)
+      return (int) i;
+  }
+  return -1;
+}
+
+typedef struct {
+  unsigned audio;              /* frames received plus frames told lost */
+} audio_goal;
+
+static gboolean
+audio_accounted (peer *p, gconstpointer arg)
+{
+  const audio_goal *g = arg;
+  return p->frames[TC_MEDIA_AUDIO]->len + p->audio_lost >= g->audio;
+}
+
+/* 5 % of A's packets are lost. Audio is not resent, so every lost audio
+ * frame must be told to B's decoder (to conceal it, with Opus FEC from the
+ * frame after it) before that next frame: received and lost frames together
+ * cover every 20 ms up to the last one received, and the stats count them. */
+static void
+test_lost_audio_is_told_to_the_decoder_before_the_next_frame (void)
+{
+  fixture f;
+  fixture_start (&f, pair_new ());
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  tc_session_debug_drop_rtp (f.a.s, 20);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a };
+  send_media (senders, 1, 90, &n_audio);
+  /* the last frames may be lost with nothing after them to tell it */
+  audio_goal want = { n_audio - 5 };
+  g_assert_true (peer_wait (&f.b, audio_accounted, &want));
+
+  tc_session_stats sb;
+  tc_session_get_stats (f.b.s, &sb);
+  g_mutex_lock (&f.b.m);
+  GPtrArray *got = f.b.frames[TC_MEDIA_AUDIO];
+  unsigned received = got->len, lost = f.b.audio_lost;
+  int last = opus_index (g_ptr_array_index (got, got->len - 1), n_audio);
+  g_mutex_unlock (&f.b.m);
+  g_test_message ("METRIC audio frames sent %u received %u concealed %u",
+      n_audio, received, lost);
+  g_assert_cmpuint (lost, >, 0);
+  g_assert_cmpint (last, >=, 0);
+  g_assert_cmpuint (received + lost, ==, (unsigned) last + 1);
+  g_assert_cmpuint (sb.dir[1].audio_concealed, ==, lost);
   fixture_stop (&f);
 }
 
@@ -362,6 +425,38 @@ noop_event (tc_session *s, const tc_session_event *ev, void *data)
 }
 
 /* Settings that cannot work are refused at creation, with the reason. */
+/* No candidate of the first call arrives, either way, as with a page
+ * whose gathering died after a rollback: 3 s after the exchange the
+ * sessions restart ICE (a second offer), 3 s later they leave and join the
+ * room again, and the call that follows connects and carries media. */
+static void
+test_a_call_without_candidates_restarts_then_rejoins (void)
+{
+  fixture f;
+  loop_pair *pair = pair_new ();
+  pair->drop_first_candidates = true;
+  fixture_start (&f, pair);
+  /* The offerer's restart offer comes after the patience. */
+  g_assert_true (pair_wait_offers (pair, 0, 2, WAIT_US));
+  g_mutex_lock (&pair->m);
+  gint64 end = g_get_monotonic_time () + WAIT_US;
+  while (pair->joins < 2 && g_cond_wait_until (&pair->cond, &pair->m, end))
+    ;
+  unsigned joins = pair->joins;
+  g_mutex_unlock (&pair->m);
+  g_assert_cmpuint (joins, >=, 2);
+  g_assert_true (peer_wait (&f.a, has_left, NULL));
+  g_assert_true (peer_wait (&f.b, has_left, NULL));
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a, &f.b };
+  send_media (senders, 2, 20, &n_audio);
+  check_received (&f.a, 20, n_audio);
+  check_received (&f.b, 20, n_audio);
+  fixture_stop (&f);
+}
+
 static void
 test_unusable_settings_are_refused (void)
 {
@@ -405,6 +500,8 @@ main (int argc, char **argv)
       test_a_call_works_over_the_loopback_signaller);
   g_test_add_func ("/session/loopback/nack-rtx-repairs-loss",
       test_lost_packets_come_back_through_nack_and_rtx);
+  g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",
+      test_lost_audio_is_told_to_the_decoder_before_the_next_frame);
   g_test_add_func ("/session/loopback/fingerprint-mismatch-refuses-the-call",
       test_an_altered_fingerprint_refuses_the_call);
   g_test_add_func ("/session/loopback/mid-routes-when-sdp-ssrcs-are-wrong",
@@ -417,5 +514,7 @@ main (int argc, char **argv)
       test_a_sender_that_stops_is_heard_by_the_peer);
   g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-fails",
       test_a_reoffer_with_another_certificate_fails_the_call);
+  g_test_add_func ("/session/loopback/no-candidates-restart-then-rejoin",
+      test_a_call_without_candidates_restarts_then_rejoins);
   return g_test_run ();
 }

@@ -9,7 +9,12 @@
  *   - the offerer restarts ICE and media flows again after the restore;
  *   - when the offerer's restart offers are lost, the answerer restarts;
  *   - a path cut for good ends the call with a clear error, and the
- *     session waits for a peer again.
+ *     session waits for a peer again;
+ *   - a path back, before any restart or after one and past the 10 s after
+ *     which libnice 0.1.21 would revoke consent, carries media and RTCP
+ *     (PLI) both ways: `connected` in stats always means we can send;
+ *   - 10% random loss for 32 s (nftables numgen) never makes the path
+ *     look lost: the call stays `connected` and media flows after.
  * Needs root (namespaces, nftables): skipped otherwise, with the reason.
  */
 #ifndef _GNU_SOURCE
@@ -60,6 +65,26 @@ static void
 cut_path (void)
 {
   g_assert_true (run ("nft add rule inet tc_recovery input meta l4proto udp drop"));
+}
+
+/* Drops `percent` % of UDP datagrams at random: each direction crosses the
+ * input hook once on loopback. */
+static void
+lossy_path (unsigned percent)
+{
+  char *cmd = g_strdup_printf ("nft add rule inet tc_recovery input "
+      "meta l4proto udp numgen random mod 100 < %u drop", percent);
+  g_assert_true (run (cmd));
+  g_free (cmd);
+}
+
+/* Drops every STUN Binding success response (type 0x0101 with the magic
+ * cookie, RFC 5389 6): keepalives go unanswered while media flows. */
+static void
+drop_stun_answers (void)
+{
+  g_assert_true (run ("nft add rule inet tc_recovery input meta l4proto udp "
+      "@th,64,16 0x0101 @th,96,32 0x2112a442 drop"));
 }
 
 static void
@@ -156,28 +181,32 @@ cut_until_restart_by (fixture *f, int restarter)
   g_assert_cmpuint (f->a.errors + f->b.errors, ==, 0);
 }
 
+/* Runs `body` in a fresh call where side `restarter` is to restart ICE:
+ * for B (1), A's restart offers never reach B (an offerer that does not
+ * restart). */
 static void
-test_the_offerer_restarts_ice_after_a_cut (void)
+with_restarter (void (*body) (fixture *, int), int restarter)
 {
   fixture f;
   if (!fixture_start (&f))
     return;
-  cut_until_restart_by (&f, 0);
+  g_mutex_lock (&f.pair->m);
+  f.pair->drop_later_offers[0] = restarter == 1;
+  g_mutex_unlock (&f.pair->m);
+  body (&f, restarter);
   fixture_stop (&f);
+}
+
+static void
+test_the_offerer_restarts_ice_after_a_cut (void)
+{
+  with_restarter (cut_until_restart_by, 0);
 }
 
 static void
 test_the_answerer_restarts_ice_when_the_offerer_does_not (void)
 {
-  fixture f;
-  if (!fixture_start (&f))
-    return;
-  /* A's restart offers never reach B (an offerer that does not restart). */
-  g_mutex_lock (&f.pair->m);
-  f.pair->drop_later_offers[0] = true;
-  g_mutex_unlock (&f.pair->m);
-  cut_until_restart_by (&f, 1);
-  fixture_stop (&f);
+  with_restarter (cut_until_restart_by, 1);
 }
 
 static gboolean
@@ -211,6 +240,295 @@ test_a_path_cut_for_good_ends_the_call_with_a_clear_error (void)
   fixture_stop (&f);
 }
 
+/* ---- a path that comes back carries media and RTCP ------------------------ */
+
+/* Any state change since `mark` (an offset into p->states); p->m held. */
+static bool
+state_changed_since (const peer *p, size_t mark)
+{
+  return p->states->len > mark;
+}
+
+/* Lets `us` of wall time pass: the length of an outage, not a wait for an
+ * event. */
+static void
+outage_lasts (int64_t us)
+{
+  GAsyncQueue *q = g_async_queue_new ();
+  g_async_queue_timeout_pop (q, (guint64) us);
+  g_async_queue_unref (q);
+}
+
+static unsigned
+keyframe_requests (peer *p)
+{
+  g_mutex_lock (&p->m);
+  unsigned n = p->keyframe_requests;
+  g_mutex_unlock (&p->m);
+  return n;
+}
+
+/* Both send delta frames only; a receiver that lost frames in the outage
+ * cannot decode them and asks for a keyframe (PLI): each side must get
+ * the other's request, which only happens if RTCP goes out again. */
+static void
+pli_reaches_both (fixture *f)
+{
+  peer *both[] = { &f->a, &f->b };
+  unsigned before[2] = { keyframe_requests (&f->a), keyframe_requests (&f->b) };
+  GAsyncQueue *pace = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  unsigned i = 1;
+  while ((keyframe_requests (&f->a) == before[0]
+          || keyframe_requests (&f->b) == before[1])
+      && g_get_monotonic_time () < end) {
+    GBytes *b = make_vp8 (i++, false);
+    for (int k = 0; k < 2; k++)
+      g_assert_cmpint (tc_session_push_frame (both[k]->s, TC_MEDIA_VIDEO,
+          g_bytes_get_data (b, NULL), g_bytes_get_size (b),
+          g_get_monotonic_time (), false), ==, TC_OK);
+    g_bytes_unref (b);
+    g_async_queue_timeout_pop (pace, 33333);
+  }
+  g_async_queue_unref (pace);
+  g_assert_cmpuint (keyframe_requests (&f->a), >, before[0]);
+  g_assert_cmpuint (keyframe_requests (&f->b), >, before[1]);
+}
+
+/* The last frames `p` received are the last ones sent (`arg`: counts). */
+static gboolean
+got_the_last_frames (peer *p, gconstpointer arg)
+{
+  const frame_counts *n = arg;
+  GPtrArray *v = p->frames[TC_MEDIA_VIDEO], *a = p->frames[TC_MEDIA_AUDIO];
+  if (v->len == 0 || a->len == 0)
+    return FALSE;
+  GBytes *last_v = make_vp8 (n->video - 1, vp8_is_key (n->video - 1));
+  GBytes *last_a = make_opus (n->audio - 1);
+  gboolean ok = g_bytes_equal (((rx_frame *) v->pdata[v->len - 1])->data,
+      last_v) && g_bytes_equal (((rx_frame *) a->pdata[a->len - 1])->data,
+      last_a);
+  g_bytes_unref (last_v);
+  g_bytes_unref (last_a);
+  return ok;
+}
+
+/* Both send `n_video` frames (and audio) and each receives at least all of
+ * them, up to the last one sent: frames arrive in order, so nothing of an
+ * earlier phase can come later and the next phase counts exactly. */
+static void
+all_frames_arrive (fixture *f, unsigned n_video)
+{
+  peer *both[] = { &f->a, &f->b };
+  for (int i = 0; i < 2; i++)
+    peer_reset_counts (both[i]);
+  unsigned n_audio;
+  send_media (both, 2, n_video, &n_audio);
+  frame_counts all = { n_video, n_audio };
+  for (int i = 0; i < 2; i++) {
+    g_assert_true (peer_wait (both[i], has_frames, &all));
+    g_assert_true (peer_wait (both[i], got_the_last_frames, &all));
+  }
+}
+
+/* Every 7th packet each side sends is dropped before it leaves: every
+ * frame still arrives only if the receiver's NACKs reach the sender. */
+static void
+nacks_repair_both (fixture *f)
+{
+  peer *both[] = { &f->a, &f->b };
+  for (int i = 0; i < 2; i++) {
+    peer_reset_counts (both[i]);
+    tc_session_debug_drop_rtp (both[i]->s, 7);
+  }
+  /* Audio is not repaired (no NACK for Opus); the last frames carry the
+   * first 30 over the finish. */
+  unsigned n_audio;
+  send_media (both, 2, 36, &n_audio);
+  frame_counts want = { 30, 0 };
+  for (int i = 0; i < 2; i++) {
+    g_assert_true (peer_wait (both[i], has_frames, &want));
+    tc_session_debug_drop_rtp (both[i]->s, 0);
+    g_mutex_lock (&both[i]->m);
+    for (unsigned k = 0; k < 30; k++) {
+      rx_frame *fr = g_ptr_array_index (both[i]->frames[TC_MEDIA_VIDEO], k);
+      GBytes *b = make_vp8 (k, vp8_is_key (k));
+      g_assert_true (g_bytes_equal (fr->data, b));
+      g_bytes_unref (b);
+    }
+    g_mutex_unlock (&both[i]->m);
+  }
+}
+
+/* Media sent into the cut is lost for good: the receivers will need a
+ * keyframe once the path is back. */
+static void
+send_into_the_cut (fixture *f)
+{
+  peer *senders[] = { &f->a, &f->b };
+  unsigned n_audio;
+  send_media (senders, 2, 15, &n_audio);
+}
+
+static void
+test_a_path_back_before_any_restart_carries_media_and_rtcp (void)
+{
+  fixture f;
+  if (!fixture_start (&f))
+    return;
+  media_flows (&f);
+  g_mutex_lock (&f.pair->m);
+  unsigned offers[2] = { f.pair->offers[0], f.pair->offers[1] };
+  g_mutex_unlock (&f.pair->m);
+  peer_reset_counts (&f.a);
+  peer_reset_counts (&f.b);
+  cut_path ();
+  send_into_the_cut (&f);
+  WAIT_STATE (&f.a, TC_SESSION_RECONNECTING);
+  WAIT_STATE (&f.b, TC_SESSION_RECONNECTING);
+  restore_path ();
+  g_assert_true (peer_wait (&f.a, connected_again, NULL));
+  g_assert_true (peer_wait (&f.b, connected_again, NULL));
+  pli_reaches_both (&f);
+  media_flows (&f);
+  g_mutex_lock (&f.pair->m);
+  g_assert_cmpuint (f.pair->offers[0], ==, offers[0]);  /* no restart */
+  g_assert_cmpuint (f.pair->offers[1], ==, offers[1]);
+  g_mutex_unlock (&f.pair->m);
+  g_assert_cmpuint (f.a.errors + f.b.errors, ==, 0);
+  fixture_stop (&f);
+}
+
+/* Cut for 12 s: past libnice 0.1.21's 10 s consent timeout and the
+ * restart grace, so `restarter` restarts ICE during the outage. */
+static void
+long_cut_then_media (fixture *f, int restarter)
+{
+  media_flows (f);
+  g_mutex_lock (&f->pair->m);
+  unsigned before = f->pair->offers[restarter];
+  g_mutex_unlock (&f->pair->m);
+  peer_reset_counts (&f->a);
+  peer_reset_counts (&f->b);
+  cut_path ();
+  send_into_the_cut (f);
+  outage_lasts (12 * G_USEC_PER_SEC);
+  g_mutex_lock (&f->pair->m);
+  f->pair->drop_later_offers[0] = false;
+  g_mutex_unlock (&f->pair->m);
+  restore_path ();
+  g_assert_true (pair_wait_offers (f->pair, restarter, before + 1,
+      RECOVERY_WAIT_US));
+  g_assert_true (peer_wait (&f->a, connected_again, NULL));
+  g_assert_true (peer_wait (&f->b, connected_again, NULL));
+  pli_reaches_both (f);
+  media_flows (f);
+  g_assert_cmpuint (f->a.errors + f->b.errors, ==, 0);
+}
+
+static void
+test_after_a_long_cut_the_offerers_restart_carries_media_and_rtcp (void)
+{
+  with_restarter (long_cut_then_media, 0);
+}
+
+static void
+test_after_a_long_cut_the_answerers_restart_carries_media_and_rtcp (void)
+{
+  with_restarter (long_cut_then_media, 1);
+}
+
+/* libnice 0.1.21's consent freshness revokes a pair whose keepalives went
+ * unanswered for 10 s and, when the pair answers again, reports it
+ * connected while refusing to send on it. Media flowing both ways is proof
+ * enough that the path is alive: the call stays `connected` throughout,
+ * and afterwards media and RTCP go both ways. */
+static void
+unanswered_keepalives (bool offers_lost)
+{
+  fixture f;
+  if (!fixture_start (&f))
+    return;
+  media_flows (&f);
+  /* Like a browser that stays connected and never restarts: what the
+   * offerer might offer to restart never reaches the answerer. */
+  g_mutex_lock (&f.pair->m);
+  f.pair->drop_later_offers[0] = offers_lost;
+  g_mutex_unlock (&f.pair->m);
+  peer *both[] = { &f.a, &f.b };
+  size_t mark[2];
+  for (int i = 0; i < 2; i++) {
+    g_mutex_lock (&both[i]->m);
+    mark[i] = both[i]->states->len;
+    g_mutex_unlock (&both[i]->m);
+  }
+  drop_stun_answers ();
+  unsigned n_audio;
+  send_media (both, 2, 13 * 30, &n_audio);  /* 13 s, past libnice's 10 s */
+  restore_path ();
+  all_frames_arrive (&f, 3 * 30);  /* the answers are back */
+  for (int i = 0; i < 2; i++) {
+    g_mutex_lock (&both[i]->m);
+    g_test_message ("%s states since: %s", both[i]->name,
+        both[i]->states->str + mark[i]);
+    g_assert_false (state_changed_since (both[i], mark[i]));
+    g_mutex_unlock (&both[i]->m);
+  }
+  nacks_repair_both (&f);
+  g_assert_cmpuint (f.a.errors + f.b.errors, ==, 0);
+  fixture_stop (&f);
+}
+
+static void
+test_unanswered_keepalives_do_not_end_a_path_that_carries_media (void)
+{
+  unanswered_keepalives (false);
+}
+
+static void
+test_unanswered_keepalives_with_restart_offers_lost (void)
+{
+  unanswered_keepalives (true);
+}
+
+/* ---- random loss is not a lost path --------------------------------------- */
+
+
+static void
+test_random_loss_never_makes_the_path_look_lost (void)
+{
+  fixture f;
+  if (!fixture_start (&f))
+    return;
+  media_flows (&f);
+  size_t mark[2];
+  peer *both[] = { &f.a, &f.b };
+  for (int i = 0; i < 2; i++) {
+    g_mutex_lock (&both[i]->m);
+    mark[i] = both[i]->states->len;
+    g_mutex_unlock (&both[i]->m);
+  }
+  for (int i = 0; i < 2; i++)
+    peer_reset_counts (both[i]);
+  lossy_path (10);
+  unsigned n_audio;
+  send_media (both, 2, 32 * 30, &n_audio);  /* 32 s, past libnice's 10 s */
+  restore_path ();
+  for (int i = 0; i < 2; i++) {
+    g_mutex_lock (&both[i]->m);
+    g_test_message ("%s under loss: %u video, %u audio frames of %u, %u; "
+        "states: %s", both[i]->name, both[i]->frames[TC_MEDIA_VIDEO]->len,
+        both[i]->frames[TC_MEDIA_AUDIO]->len, 32 * 30, n_audio,
+        both[i]->states->str + mark[i]);
+    g_assert_false (state_changed_since (both[i], mark[i]));
+    g_assert_cmpuint (both[i]->errors, ==, 0);
+    g_mutex_unlock (&both[i]->m);
+  }
+  all_frames_arrive (&f, 30);
+  media_flows (&f);
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -224,5 +542,17 @@ main (int argc, char **argv)
       test_the_answerer_restarts_ice_when_the_offerer_does_not);
   g_test_add_func ("/session/recovery/cut-for-good-ends-the-call",
       test_a_path_cut_for_good_ends_the_call_with_a_clear_error);
+  g_test_add_func ("/session/recovery/path-back-before-restart",
+      test_a_path_back_before_any_restart_carries_media_and_rtcp);
+  g_test_add_func ("/session/recovery/long-cut-offerer-restart",
+      test_after_a_long_cut_the_offerers_restart_carries_media_and_rtcp);
+  g_test_add_func ("/session/recovery/long-cut-answerer-restart",
+      test_after_a_long_cut_the_answerers_restart_carries_media_and_rtcp);
+  g_test_add_func ("/session/recovery/unanswered-keepalives-keep-the-path",
+      test_unanswered_keepalives_do_not_end_a_path_that_carries_media);
+  g_test_add_func ("/session/recovery/unanswered-keepalives-no-restart",
+      test_unanswered_keepalives_with_restart_offers_lost);
+  g_test_add_func ("/session/lossy/random-loss-keeps-the-path",
+      test_random_loss_never_makes_the_path_look_lost);
   return g_test_run ();
 }

@@ -15,6 +15,9 @@
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
 #                       without ca-file a clear certificate error
+#   web/gst-chromium-mdns  tempchatsink -> the page in Chromium without camera
+#                       permission (host candidates behind mDNS names), in
+#                       two network namespaces of the test's own; root only
 #   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
 #                       opened as is, joins a gst sender's call and decodes it
 if(NOT TARGET tempchat-relay)
@@ -43,7 +46,8 @@ find_program(GST_LAUNCH_EXECUTABLE gst-launch-1.0)
 set(tc_gst_plugin_dir "")
 set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
-  list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link)
+  list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
+    gst-chromium-mdns=gst_chromium_mdns)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()
@@ -74,3 +78,7 @@ foreach(entry ${web_tests})
     RUN_SERIAL TRUE
     TIMEOUT 480)
 endforeach()
+# gst-chromium also restarts a tempchatsink 20 times in one call.
+if(TEST web/gst-chromium)
+  set_tests_properties(web/gst-chromium PROPERTIES TIMEOUT 900)
+endif()

@@ -227,24 +227,38 @@ test_remb_caps_the_target_and_reports_follow_changes (void)
   tc_bwe_free (b);
 }
 
-/* Repairs may use a quarter of the target: at 2 Mbit/s that is 62.5 kB/s,
- * in bursts of up to 200 ms of it (12.5 kB). */
+/* Repairs may use up to the target rate (libwebrtc's retransmission rate
+ * limiter): at 2 Mbit/s that is 250 kB/s, in bursts of up to 500 ms of it
+ * (125 kB). */
 static void
-test_resends_are_limited_to_a_share_of_the_target (void)
+test_resends_are_limited_to_the_target_rate (void)
 {
   tc_bwe_config cfg = { 100000, 2000000, 3000000 };
   tc_bwe *b = tc_bwe_new (&cfg);
   unsigned sent = 0;
-  for (int i = 0; i < 100; i++)
+  for (int i = 0; i < 1000; i++)
     sent += tc_bwe_allow_resend (b, 1000, 0);
-  g_assert_cmpuint (sent, ==, 12);              /* the burst */
+  g_assert_cmpuint (sent, ==, 125);             /* the burst */
   g_assert_false (tc_bwe_allow_resend (b, 1000, 1 * MS));
-  g_assert_true (tc_bwe_allow_resend (b, 1000, 20 * MS));   /* refilled */
+  g_assert_true (tc_bwe_allow_resend (b, 1000, 5 * MS));   /* refilled */
   sent = 0;
   for (int64_t t = 1 * SIM_S; t < 2 * SIM_S; t += 1 * MS)   /* asks 1 MB/s */
     sent += tc_bwe_allow_resend (b, 1000, t);
-  g_assert_cmpuint (sent, >=, 62);
-  g_assert_cmpuint (sent, <=, 62 + 13);
+  g_assert_cmpuint (sent, >=, 250);
+  g_assert_cmpuint (sent, <=, 250 + 126);
+  tc_bwe_free (b);
+}
+
+/* At a low target a keyframe's worth of NACKs (10% of 40 full packets) is
+ * still answered at once: a quarter of 150 kbit/s over 200 ms did not hold
+ * even one full packet. */
+static void
+test_nacks_are_answered_at_a_low_target (void)
+{
+  tc_bwe_config cfg = { 100000, 150000, 3000000 };
+  tc_bwe *b = tc_bwe_new (&cfg);
+  for (int i = 0; i < 4; i++)
+    g_assert_true (tc_bwe_allow_resend (b, 1200 + 16, 0));
   tc_bwe_free (b);
 }
 
@@ -268,7 +282,9 @@ main (int argc, char **argv)
       test_corrupted_feedback_keeps_the_target_within_limits);
   g_test_add_func ("/bwe/report/remb-caps-the-target-and-reports-follow-changes",
       test_remb_caps_the_target_and_reports_follow_changes);
-  g_test_add_func ("/bwe/resend/limited-to-a-share-of-the-target",
-      test_resends_are_limited_to_a_share_of_the_target);
+  g_test_add_func ("/bwe/resend/limited-to-the-target-rate",
+      test_resends_are_limited_to_the_target_rate);
+  g_test_add_func ("/bwe/resend/nacks-are-answered-at-a-low-target",
+      test_nacks_are_answered_at_a_low_target);
   return g_test_run ();
 }

@@ -36,6 +36,24 @@ assert_nacks (tc_receive_log *log, int64_t now, const guint16 *want,
   g_assert_cmpmem (out, n * sizeof out[0], want, n_want * sizeof want[0]);
 }
 
+/* A hole waits the reorder allowance before its first NACK; a packet that
+ * was only late fills it meanwhile and is never NACKed. */
+static void
+test_a_hole_waits_the_reorder_allowance_before_its_nack (void)
+{
+  tc_receive_log_config cfg = { .window = 64, .max_retries = 3,
+    .min_retry_interval_us = 20 * MS, .reorder_us = 10 * MS };
+  tc_receive_log *log = tc_receive_log_new (&cfg);
+  static const guint16 with_holes[] = { 1, 2, 4, 6 };
+  add_all (log, with_holes, G_N_ELEMENTS (with_holes));
+  assert_nacks (log, 100 * MS, NULL, 0);          /* seen: 3 and 5 */
+  assert_nacks (log, 105 * MS, NULL, 0);
+  tc_receive_log_add (log, 3);                    /* late, not lost */
+  static const guint16 want[] = { 5 };
+  assert_nacks (log, 110 * MS, want, 1);
+  tc_receive_log_free (log);
+}
+
 static void
 test_nack_list_is_the_holes_in_arrival_oldest_first (void)
 {
@@ -179,6 +197,7 @@ test_new_refuses_configs_out_of_range (void)
     {.window = 64, .max_retries = 0},
     {.window = 64, .max_retries = 256},
     {.window = 64, .max_retries = 3, .min_retry_interval_us = -1},
+    {.window = 64, .max_retries = 3, .reorder_us = -1},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     g_assert_null (tc_receive_log_new (&bad[i]));
@@ -189,6 +208,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/rtp/receive-log/reorder-allowance",
+      test_a_hole_waits_the_reorder_allowance_before_its_nack);
   g_test_add_func ("/rtp/receive-log/nack-list-is-the-holes-in-arrival-oldest-first",
       test_nack_list_is_the_holes_in_arrival_oldest_first);
   g_test_add_func ("/rtp/receive-log/retries-are-spaced-by-rtt-or-the-floor",

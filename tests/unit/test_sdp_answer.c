@@ -298,6 +298,108 @@ test_answer_direction_intersects_offer_and_our_tracks (void)
   }
 }
 
+/* A TempChat page that adds a screen share offers a second video section
+ * (Chromium: a new transceiver, its own mid, msid and FID group). We have
+ * one camera: the first video section is ours, the second is answered
+ * inactive inside the bundle, with none of our SSRCs, FID group or msid. */
+static void
+test_answer_serves_one_video_section_and_leaves_a_second_inactive (void)
+{
+  static const char offer[] = HEAD "a=group:BUNDLE 0 1 2\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" TRANSPORT ("actpass")
+    "a=mid:0\r\na=sendrecv\r\na=msid:s1 mic\r\n" OPUS
+    "a=ssrc:1949210385 cname:hX3p\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n" TRANSPORT ("actpass")
+    "a=mid:1\r\na=sendrecv\r\na=msid:s1 cam\r\n"
+    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+    "a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n"
+    "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
+    "a=ssrc-group:FID 2850135562 3120748019\r\n"
+    "a=ssrc:2850135562 cname:hX3p\r\na=ssrc:3120748019 cname:hX3p\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n" TRANSPORT ("actpass")
+    "a=mid:2\r\na=sendrecv\r\na=msid:s1 screen\r\n"
+    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
+    "a=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n"
+    "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
+    "a=ssrc-group:FID 11223344 55667788\r\n"
+    "a=ssrc:11223344 cname:hX3p\r\na=ssrc:55667788 cname:hX3p\r\n";
+  tc_sdp_local l;
+  test_local (&l);
+  tc_sdp_negotiated *neg = NULL;
+  char *text = NULL;
+  tc_sdp *ans = answer_for (offer, &l, &neg, &text);
+
+  g_assert_cmpuint (ans->n_media, ==, 3);
+  const tc_sdp_media *cam = ans->media[1], *screen = ans->media[2];
+  g_assert_cmpint (cam->direction, ==, TC_SDP_DIR_SENDRECV);
+  g_assert_cmpuint (cam->n_msids, ==, 1);
+  g_assert_cmpuint (cam->n_ssrc_groups, ==, 1);
+  g_assert_cmpint (screen->direction, ==, TC_SDP_DIR_INACTIVE);
+  g_assert_cmpuint (screen->port, !=, 0);
+  g_assert_cmpuint (screen->n_msids, ==, 0);
+  g_assert_cmpuint (screen->n_ssrcs, ==, 0);
+  g_assert_cmpuint (screen->n_ssrc_groups, ==, 0);
+  g_assert_cmpstr (screen->mid, ==, "2");
+  g_assert_cmpuint (ans->groups[0].n_mids, ==, 3);
+  /* our video SSRC appears in one section only */
+  char *ssrc = g_strdup_printf ("a=ssrc:%u cname", l.video_ssrc);
+  const char *first = strstr (text, ssrc);
+  g_assert_nonnull (first);
+  g_assert_null (strstr (first + 1, ssrc));
+  g_free (ssrc);
+  /* what the session uses: the camera section, and nothing in the other */
+  g_assert_cmpint (neg->media[1].direction, ==, TC_SDP_DIR_SENDRECV);
+  g_assert_cmpuint (neg->media[1].remote_ssrc, ==, 2850135562u);
+  g_assert_cmpint (neg->media[2].direction, ==, TC_SDP_DIR_INACTIVE);
+  tc_sdp_negotiated_free (neg);
+  tc_sdp_free (ans);
+  g_free (text);
+}
+
+/* A 360p page writes b=AS:700 and x-google-max-bitrate=700: the most it
+ * wants to receive. The session learns it, and our 720p answer asks for no
+ * more than that either. */
+static void
+test_answer_keeps_the_offers_bandwidth_limits (void)
+{
+  static const char offer[] = HEAD "a=group:BUNDLE 0\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n" TRANSPORT ("actpass")
+    "b=AS:700\r\na=mid:0\r\na=sendrecv\r\na=rtpmap:96 VP8/90000\r\n"
+    "a=fmtp:96 x-google-start-bitrate=500;x-google-max-bitrate=700\r\n";
+  tc_sdp_local l;
+  test_local (&l);
+  l.quality = TC_SDP_QUALITY_720P;
+  tc_sdp_negotiated *neg = NULL;
+  tc_sdp *ans = answer_for (offer, &l, &neg, NULL);
+  const tc_sdp_media *m = ans->media[0];
+
+  g_assert_cmpuint (neg->media[0].remote_max_kbps, ==, 700);
+  g_assert_cmpuint (tc_sdp_media_max_kbps (m, 96), ==, 700);
+  g_assert_cmpuint (m->common.n_bandwidths, ==, 1);
+  g_assert_cmpuint (m->common.bandwidths[0].value, ==, 700);
+  const tc_sdp_fmtp *f = tc_sdp_media_fmtp (m, 96);
+  g_assert_cmpstr (tc_sdp_fmtp_get (f, "x-google-max-bitrate"), ==, "700");
+  g_assert_cmpstr (tc_sdp_fmtp_get (f, "x-google-start-bitrate"), ==, "700");
+  tc_sdp_negotiated_free (neg);
+  tc_sdp_free (ans);
+
+  /* b=TIAS in bit/s, the lowest of all three counts; none: no limit */
+  static const struct { const char *lines; uint32_t kbps; } cases[] = {
+    { "b=TIAS:450000\r\n", 450 },
+    { "b=AS:2000\r\nb=TIAS:2500000\r\n", 2000 },
+    { "", 0 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    char *text = g_strdup_printf (HEAD "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+        "%sa=mid:0\r\na=rtpmap:96 VP8/90000\r\n", cases[i].lines);
+    tc_sdp *sdp = parse_text (text);
+    g_assert_cmpuint (tc_sdp_media_max_kbps (sdp->media[0], 96), ==,
+        cases[i].kbps);
+    tc_sdp_free (sdp);
+    g_free (text);
+  }
+}
+
 static void
 test_answer_setup_follows_the_offer (void)
 {
@@ -404,10 +506,10 @@ static void
 test_answer_that_would_outgrow_the_limits_is_refused (void)
 {
   /* 32 bundled VP8 sections with long fmtp lines: the offer fits in 64 KiB,
-   * our answer (ssrc lines, feedback, hints) would not. */
+   * our answer (feedback, hints, directions) would not. */
   GString *fmtp = g_string_new ("a=fmtp:96 ");
   for (int i = 0; i < 62; i++)
-    g_string_append_printf (fmtp, "%sp%02d=vvvvvvvvvvvvvvvvvvvv", i ? ";" : "", i);
+    g_string_append_printf (fmtp, "%sp%02d=vvvvvvvvvvvvvvvvvvvvvv", i ? ";" : "", i);
   GString *offer = g_string_new (HEAD "a=group:BUNDLE");
   for (int i = 0; i < TC_SDP_MAX_MEDIA; i++)
     g_string_append_printf (offer, " %d", i);
@@ -559,6 +661,11 @@ main (int argc, char **argv)
       test_answer_echoes_only_our_extensions_with_offer_ids);
   g_test_add_func ("/sdp/answer/direction-intersects-offer-and-our-tracks",
       test_answer_direction_intersects_offer_and_our_tracks);
+  g_test_add_func ("/sdp/answer/serves-one-video-section-and-leaves-a-second-"
+      "inactive",
+      test_answer_serves_one_video_section_and_leaves_a_second_inactive);
+  g_test_add_func ("/sdp/answer/keeps-the-offers-bandwidth-limits",
+      test_answer_keeps_the_offers_bandwidth_limits);
   g_test_add_func ("/sdp/answer/setup-follows-the-offer",
       test_answer_setup_follows_the_offer);
   g_test_add_func ("/sdp/answer/reports-what-the-session-needs",

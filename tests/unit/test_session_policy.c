@@ -84,29 +84,80 @@ test_a_lost_path_is_restarted_by_either_role_then_given_up (void)
 }
 
 /* Before the first connection, a peer that sent no candidate within 3 s
- * of the offer/answer exchange is asked to gather again by an ICE restart,
- * twice at most. */
+ * of the offer/answer exchange (6 s for the answerer by the rule) gets one
+ * ICE restart, then we leave and join again (twice in a row at most). */
 static void
-test_a_peer_that_gathers_nothing_is_restarted_twice_at_most (void)
+test_a_peer_that_gathers_nothing_gets_a_restart_then_a_rejoin (void)
 {
   static const struct {
-    bool connected;
+    bool offerer, connected;
     int64_t since_exchange_ms;
-    unsigned candidates, restarts;
-    bool want;
+    unsigned candidates, restarts, rejoins;
+    tc_stall_action want;
   } table[] = {
-    { false, -1, 0, 0, false },     /* no exchange yet */
-    { false, 2999, 0, 0, false },
-    { false, 3000, 0, 0, true },    /* stalled */
-    { false, 3000, 1, 0, false },   /* a candidate came: checks run */
-    { true, 9000, 0, 0, false },    /* connected (peer-reflexive) */
-    { false, 3000, 0, 1, true },    /* the first restart did not help */
-    { false, 60000, 0, 2, false },  /* enough: the peer has none */
+    { true, false, -1, 0, 0, 0, TC_STALL_WAIT },      /* no exchange yet */
+    { true, false, 2999, 0, 0, 0, TC_STALL_WAIT },
+    { true, false, 3000, 0, 0, 0, TC_STALL_RESTART }, /* stalled */
+    { false, false, 3000, 0, 0, 0, TC_STALL_WAIT },   /* the offerer acts */
+    { false, false, 5999, 0, 0, 0, TC_STALL_WAIT },
+    { false, false, 6000, 0, 0, 0, TC_STALL_RESTART }, /* it did not */
+    { true, false, 3000, 1, 0, 0, TC_STALL_WAIT },    /* a candidate came */
+    { true, true, 9000, 0, 0, 0, TC_STALL_WAIT },     /* connected (prflx) */
+    { true, false, 3000, 0, 1, 0, TC_STALL_REJOIN },  /* restart did not help */
+    { true, false, 3000, 0, 1, 1, TC_STALL_REJOIN },
+    { true, false, 60000, 0, 1, 2, TC_STALL_WAIT },   /* enough: it has none */
   };
   for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
-    g_assert_true (tc_session_stalled_should_restart (table[i].connected,
-        table[i].since_exchange_ms, table[i].candidates, table[i].restarts)
-        == table[i].want);
+    g_assert_cmpstr (tc_stall_action_str (tc_session_stall_action (
+        table[i].offerer, table[i].connected, table[i].since_exchange_ms,
+        table[i].candidates, table[i].restarts, table[i].rejoins)), ==,
+        tc_stall_action_str (table[i].want));
+}
+
+/* Silence, not a lost check, decides: 2.5 s of it shows `disconnected`,
+ * and consent is lost only after RFC 7675's 30 s. */
+static void
+test_a_path_is_alive_until_the_peer_falls_silent (void)
+{
+  static const struct {
+    int64_t silent_ms;
+    tc_liveness want;
+  } table[] = {
+    { 0, TC_LIVENESS_ALIVE },
+    { 2499, TC_LIVENESS_ALIVE },
+    { 2500, TC_LIVENESS_SILENT },
+    { 10000, TC_LIVENESS_SILENT },   /* libnice 0.1.21 gave up here */
+    { 29999, TC_LIVENESS_SILENT },
+    { 30000, TC_LIVENESS_LOST },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpint (tc_session_liveness (table[i].silent_ms), ==,
+        table[i].want);
+}
+
+/* A PLI every 20 ms for a second (a receiver waiting through loss) asks
+ * the encoder for a keyframe at most every 300 ms. */
+static void
+test_a_pli_storm_asks_for_a_keyframe_every_300_ms_at_most (void)
+{
+  tc_keyframe_gate g = { 0 };
+  unsigned asked = 0;
+  for (int64_t t = 0; t < 1000000; t += 20000)
+    asked += tc_keyframe_gate_pli (&g, 5000000 + t);
+  g_assert_cmpuint (asked, ==, 4);              /* 0, 300, 600, 900 ms */
+  g_assert_true (tc_keyframe_gate_pli (&g, 5000000 + 1300000));
+}
+
+/* RFC 5104 4.3.1.2: a FIR repeating the last seq nr is the same request. */
+static void
+test_a_repeated_fir_seq_nr_is_the_same_request (void)
+{
+  tc_keyframe_gate g = { 0 };
+  g_assert_true (tc_keyframe_gate_fir (&g, 7, 0));
+  g_assert_false (tc_keyframe_gate_fir (&g, 7, 1000000));  /* a repeat */
+  g_assert_false (tc_keyframe_gate_fir (&g, 7, 5000000));
+  g_assert_true (tc_keyframe_gate_fir (&g, 8, 5000000));   /* a new one */
+  g_assert_false (tc_keyframe_gate_fir (&g, 9, 5100000));  /* 100 ms on */
 }
 
 static void
@@ -176,7 +227,13 @@ main (int argc, char **argv)
   g_test_add_func ("/session/policy/ice-recovery",
       test_a_lost_path_is_restarted_by_either_role_then_given_up);
   g_test_add_func ("/session/policy/stalled-gathering",
-      test_a_peer_that_gathers_nothing_is_restarted_twice_at_most);
+      test_a_peer_that_gathers_nothing_gets_a_restart_then_a_rejoin);
+  g_test_add_func ("/session/policy/liveness",
+      test_a_path_is_alive_until_the_peer_falls_silent);
+  g_test_add_func ("/session/policy/pli-storm",
+      test_a_pli_storm_asks_for_a_keyframe_every_300_ms_at_most);
+  g_test_add_func ("/session/policy/fir-seq-nr",
+      test_a_repeated_fir_seq_nr_is_the_same_request);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
   g_test_add_func ("/session/clock/ntp-round-trip",

@@ -19,8 +19,9 @@ static void
 streams_from_sdp (tc_route_stream t[2], uint32_t a_ssrc, uint32_t v_ssrc,
     uint32_t v_rtx_ssrc)
 {
-  t[AUDIO] = (tc_route_stream) { "0", 111, -1, a_ssrc, 0 };
-  t[VIDEO] = (tc_route_stream) { "1", 96, 97, v_ssrc, v_rtx_ssrc };
+  t[AUDIO] = (tc_route_stream) { "0", 111, -1, a_ssrc, 0, false, false };
+  t[VIDEO] = (tc_route_stream) { "1", 96, 97, v_ssrc, v_rtx_ssrc, false,
+    false };
 }
 
 typedef struct {
@@ -162,6 +163,48 @@ test_no_streams_drop_everything (void)
   g_assert_cmpint (r.stream, ==, -1);
 }
 
+/* A peer without the mid extension (GStreamer's webrtcbin, a restarted
+ * encoder) may change its SSRC: the old one stops and a new one goes on
+ * with the same payload type. While the old one is alive the newcomer is
+ * not let in; once the caller says it stopped, the new SSRC is latched
+ * (for media and for RTX), and the old one, should it come back, is not. */
+static void
+test_without_mid_a_new_ssrc_is_latched_once_the_old_one_stopped (void)
+{
+  tc_route_stream t[2];
+  streams_from_sdp (t, A_SSRC, V_SSRC, V_RTX_SSRC);
+
+  tc_route r = tc_route_decide (t, 2, NEW_SSRC, 96, NULL);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_DROP);
+
+  t[VIDEO].stopped = true;
+  r = tc_route_decide (t, 2, NEW_SSRC, 96, NULL);
+  g_assert_cmpint (r.stream, ==, VIDEO);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_MEDIA);
+  g_assert_cmpint (r.by, ==, TC_ROUTE_BY_PT);
+  g_assert_true (r.bind);
+  g_assert_cmpuint (tc_route_bind (t, 2, &r, NEW_SSRC), ==, V_SSRC);
+  t[VIDEO].stopped = false;  /* NEW_SSRC is the live one now */
+  r = tc_route_decide (t, 2, NEW_SSRC, 96, NULL);
+  g_assert_cmpint (r.by, ==, TC_ROUTE_BY_SSRC);
+  g_assert_false (r.bind);
+  r = tc_route_decide (t, 2, V_SSRC, 96, NULL);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_DROP);
+
+  /* RTX on its own clock */
+  r = tc_route_decide (t, 2, NEW_SSRC + 1, 97, NULL);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_DROP);
+  t[VIDEO].rtx_stopped = true;
+  r = tc_route_decide (t, 2, NEW_SSRC + 1, 97, NULL);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_RTX);
+  g_assert_cmpuint (tc_route_bind (t, 2, &r, NEW_SSRC + 1), ==, V_RTX_SSRC);
+
+  /* audio's stopped SSRC is not video's business */
+  t[AUDIO].stopped = true;
+  r = tc_route_decide (t, 2, NEW_SSRC + 2, 96, NULL);
+  g_assert_cmpint (r.kind, ==, TC_ROUTE_DROP);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -178,6 +221,9 @@ main (int argc, char **argv)
       test_an_ssrc_bound_by_mid_leaves_the_stream_that_had_it);
   g_test_add_func ("/route/a-decision-without-bind-changes-nothing",
       test_a_decision_without_bind_changes_nothing);
+  g_test_add_func ("/route/without-mid-a-new-ssrc-is-latched-once-the-old-"
+      "one-stopped",
+      test_without_mid_a_new_ssrc_is_latched_once_the_old_one_stopped);
   g_test_add_func ("/route/no-streams-drop-everything",
       test_no_streams_drop_everything);
   return g_test_run ();

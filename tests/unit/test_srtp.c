@@ -233,7 +233,7 @@ test_rtp_and_rtcp_cross_byte_identical (void)
     g_assert_cmpmem (buf, len, rtcp_plain, sizeof rtcp_plain);
 
     /* a's own packets do not unprotect with a's inbound key */
-    size_t n = make_rtp (buf, 7, 20);
+    size_t n = make_rtp (buf, 1010, 20);
     tc_srtp_drop why = TC_SRTP_DROP_NONE;
     g_assert_cmpint (tc_srtp_protect_rtp (p.a, buf, n, sizeof buf, &len), ==, TC_OK);
     g_assert_cmpint (tc_srtp_unprotect_rtp (p.a, buf, len, &len, &why), ==, TC_ERR_AUTH);
@@ -326,32 +326,86 @@ test_replayed_packets_are_refused (void)
   }
 }
 
-static void
-test_resending_the_same_packet_protects_again (void)
+/* Protects `seq` on SSRC 0x11223344 (or `ssrc` when not 0); the status. */
+static tc_status
+protect_seq (tc_srtp *s, uint16_t seq, uint32_t ssrc, uint8_t *buf,
+    size_t *len)
 {
-  /* NACK without RTX resends the original packet: the sender must be able
-   * to protect the same sequence number twice, and a receiver that lost
-   * the first copy accepts the second. */
+  size_t n = make_rtp (buf, seq, 60);
+  if (ssrc != 0) {
+    buf[8] = (uint8_t) (ssrc >> 24);
+    buf[9] = (uint8_t) (ssrc >> 16);
+    buf[10] = (uint8_t) (ssrc >> 8);
+    buf[11] = (uint8_t) ssrc;
+  }
+  return tc_srtp_protect_rtp (s, buf, n, 128, len);
+}
+
+/* A send stream restarted with a new random sequence number used to land
+ * behind the one it had sent: 2000 behind, libsrtp refused it as "old" with
+ * a status that read as a caller bug; inside the window it encrypted new
+ * plaintext with a used keystream. Each index is protected once: anything
+ * at or below the highest protected on an SSRC is refused, buffer
+ * untouched, with its own status. */
+static void
+test_an_index_is_protected_once (void)
+{
   for (size_t k = 0; k < G_N_ELEMENTS (both_profiles); k++) {
     pair p;
     pair_open (&p, both_profiles[k]);
-    uint8_t plain[128], once[128], twice[128];
-    size_t n = make_rtp (plain, 500, 60), len1 = 0, len2 = 0, out = 0;
-    memcpy (once, plain, n);
-    memcpy (twice, plain, n);
-    g_assert_cmpint (tc_srtp_protect_rtp (p.a, once, n, sizeof once, &len1), ==, TC_OK);
-    uint8_t next[128];
-    size_t m = make_rtp (next, 501, 60), lenn = 0;
-    g_assert_cmpint (tc_srtp_protect_rtp (p.a, next, m, sizeof next, &lenn), ==, TC_OK);
-    g_assert_cmpint (tc_srtp_protect_rtp (p.a, twice, n, sizeof twice, &len2), ==, TC_OK);
-    g_assert_cmpmem (once, len1, twice, len2); /* same index, same bytes */
+    uint8_t buf[128], plain[128];
+    size_t len = 0, out = 0;
+    const uint16_t s = 30000;
 
-    /* `once` was lost; `next` and then the resend arrive */
-    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, next, lenn, &out, NULL), ==, TC_OK);
-    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, twice, len2, &out, NULL), ==, TC_OK);
-    g_assert_cmpmem (twice, out, plain, n);
+    g_assert_cmpint (protect_seq (p.a, s, 0, buf, &len), ==, TC_OK);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, NULL), ==,
+        TC_OK);
+
+    /* 2000 behind (outside the replay window), 500 behind (inside it, never
+     * used), and s itself with other bytes: all refused */
+    static const uint16_t behind[] = { 2000, 500, 1, 0 };
+    for (size_t i = 0; i < G_N_ELEMENTS (behind); i++) {
+      size_t n = make_rtp (plain, (uint16_t) (s - behind[i]), 60);
+      plain[20] ^= 0x5a;
+      memcpy (buf, plain, n);
+      g_assert_cmpint (tc_srtp_protect_rtp (p.a, buf, n, sizeof buf, &len),
+          ==, TC_ERR_SRTP_INDEX);
+      g_assert_cmpmem (buf, n, plain, n);
+    }
+    g_assert_cmpstr (tc_status_name (TC_ERR_SRTP_INDEX), ==,
+        "TC_ERR_SRTP_INDEX");
+
+    /* the next index is fine, and the receiver takes it */
+    g_assert_cmpint (protect_seq (p.a, s + 1, 0, buf, &len), ==, TC_OK);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, NULL), ==,
+        TC_OK);
+    /* another SSRC has its own indexes */
+    g_assert_cmpint (protect_seq (p.a, s - 2000, 0x55667788, buf, &len), ==,
+        TC_OK);
     pair_close (&p);
   }
+}
+
+/* The sequence number wraps into the next rollover count: 65535 then 0 is
+ * the next index, and 65535 again is not. */
+static void
+test_the_index_continues_across_a_sequence_wrap (void)
+{
+  pair p;
+  pair_open (&p, TC_SRTP_PROFILE_AES128_CM_SHA1_80);
+  uint8_t buf[128];
+  size_t len = 0, out = 0;
+  for (uint32_t seq = 65530; seq <= 65540; seq++) {
+    g_assert_cmpint (protect_seq (p.a, (uint16_t) seq, 0, buf, &len), ==,
+        TC_OK);
+    g_assert_cmpint (tc_srtp_unprotect_rtp (p.b, buf, len, &out, NULL), ==,
+        TC_OK);
+  }
+  g_assert_cmpint (protect_seq (p.a, 65535, 0, buf, &len), ==,
+      TC_ERR_SRTP_INDEX);
+  g_assert_cmpint (protect_seq (p.a, 4, 0, buf, &len), ==, TC_ERR_SRTP_INDEX);
+  g_assert_cmpint (protect_seq (p.a, 5, 0, buf, &len), ==, TC_OK);
+  pair_close (&p);
 }
 
 static void
@@ -504,8 +558,10 @@ main (int argc, char **argv)
       test_tampered_packets_fail_authentication);
   g_test_add_func ("/srtp/replayed-packets-are-refused",
       test_replayed_packets_are_refused);
-  g_test_add_func ("/srtp/resending-the-same-packet-protects-again",
-      test_resending_the_same_packet_protects_again);
+  g_test_add_func ("/srtp/an-index-is-protected-once",
+      test_an_index_is_protected_once);
+  g_test_add_func ("/srtp/the-index-continues-across-a-sequence-wrap",
+      test_the_index_continues_across_a_sequence_wrap);
   g_test_add_func ("/srtp/protect-needs-room-for-the-trailer",
       test_protect_needs_room_for_the_trailer);
   g_test_add_func ("/srtp/garbage-is-refused-as-malformed",

@@ -23,11 +23,15 @@ const TAIL_CHARS = 6000;
 // `stages`: instead of one gst-launch pipeline, `args` are pipeline
 // descriptions for tc-gst-stages (TC_GST_STAGES): the first plays at once,
 // g.command('start 1') / g.command('stop 0') start and stop the others.
-export function startGst(args, { name = 'gst', debug = 'tempchat*:4', stages = false } = {}) {
+// `wrap` runs it through a command, e.g. ['ip', 'netns', 'exec', ns].
+export function startGst(args, {
+  name = 'gst', debug = 'tempchat*:4', stages = false, wrap = [],
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-gst-'));
   const [program, argv] = stages ? [process.env.TC_GST_STAGES, args]
     : ['gst-launch-1.0', ['-m', '-v', '-e', ...args]];
-  const proc = spawn(program, argv, {
+  const command = [...wrap, program, ...argv];
+  const proc = spawn(command[0], command.slice(1), {
     stdio: [stages ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,

@@ -246,6 +246,72 @@ test('two-way: tempchatsink + tempchatsrc in one pipeline and one Chromium tab',
   }
 });
 
+// The page adds a second video track (as for a screen share) and offers
+// three sections: we serve the first video section and answer the new one
+// inactive, with none of our SSRCs, FID group or msid, and the call goes on
+// both ways. The page offers only as the offerer by the client-id rule, so
+// the join is repeated until it is (a coin toss each time).
+const SECOND_VIDEO_TRIES = 8;
+
+test('a page adding a second video track gets it answered inactive, the call going on', { ...T, timeout: 180000 }, async () => {
+  let g = null;
+  for (let i = 1; i <= SECOND_VIDEO_TRIES && !g; i++) {
+    const room = randomRoom();
+    const candidate = await join(room, true,
+      () => gst([...sendArgs(room), ...recvArgs(room)], 'gst-second-video'));
+    await connected(candidate);
+    if (await chrome.eval(() => window.tc.role) === 'offerer') {
+      g = candidate;
+    } else {
+      await stopGst(candidate);
+      await chrome.leave();
+    }
+  }
+  assert.ok(g, `the page was never the offerer in ${SECOND_VIDEO_TRIES} joins`);
+  try {
+    await waitFor(chrome, () => window.tc.framesDecoded() > 30,
+      { what: 'the page decoding gst video', timeout: 20000 });
+    await assertGstReceives(g);
+    await chrome.eval(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 360;
+      const ctx = canvas.getContext('2d');
+      let n = 0;
+      setInterval(() => { ctx.fillStyle = `hsl(${n++ % 360} 80% 50%)`; ctx.fillRect(0, 0, 640, 360); }, 50);
+      const screen = canvas.captureStream(15);
+      window.tc.pc.addTrack(screen.getVideoTracks()[0], screen);
+    });
+    const second = await waitFor(chrome, () => {
+      const pc = window.tc.pc;
+      const video = pc.getTransceivers().filter((t) => t.mid !== null
+        && t.receiver.track.kind === 'video');
+      return pc.signalingState === 'stable' && video.length === 2
+        && video[1].currentDirection !== null
+        && { mid: video[1].mid, direction: video[1].currentDirection, sdp: pc.remoteDescription.sdp };
+    }, { what: 'the page\'s second video section answered', timeout: 20000 });
+    assert.equal(second.direction, 'inactive', 'the second video section');
+    const sections = second.sdp.split(/\r\n(?=m=)/).slice(1);
+    const screenSection = sections.find((m) => m.includes(`a=mid:${second.mid}\r\n`));
+    assert.ok(screenSection, 'our answer has the page\'s second video section');
+    assert.doesNotMatch(screenSection, /a=ssrc|a=msid|a=ssrc-group/, 'no SSRC, FID or msid of ours in it');
+    assert.match(screenSection, /a=inactive/);
+    // The camera section goes on both ways.
+    const n = await chrome.eval(() => window.tc.framesDecoded());
+    await waitFor(chrome, (m) => window.tc.framesDecoded() > m + 30,
+      { what: 'the page still decoding gst video', arg: n, timeout: 15000 });
+    const before = g.count(VIDEO_BUFFER);
+    await g.until(() => g.count(VIDEO_BUFFER) > before + 20, 15000, 'gst still receiving video');
+    assert.deepEqual(await chrome.eval(() => window.tc.errors || []), []);
+  } catch (e) {
+    e.message += `\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
 // The page's direction for its `kind` transceiver, as negotiated.
 function pageDirection(kind) {
   return chrome.eval((k) => {
@@ -307,6 +373,59 @@ test('renegotiation: a tempchatsrc added to a send-only call receives the page; 
   }
 });
 
+// A tempchatsink stopped and started 20 times while a tempchatsrc keeps the
+// call: each restart renegotiates our sending on the same SSRCs and SRTP
+// keys, and the page must decode our video and receive our audio after
+// every one (a restarted stream once took a random sequence number and
+// about half the restarts went silent at the page).
+const RESTARTS = 20;
+const RESTARTS_T = { ...STAGES, timeout: 420000 };
+
+test('a tempchatsink restarted 20 times while the tempchatsrc keeps the call is seen and heard by the page each time', RESTARTS_T, async () => {
+  const room = randomRoom();
+  // Pipeline 0 receives and keeps the call; pipeline 1 sends, on and off.
+  const g = await join(room, true, () => gst([recvArgs(room).join(' '),
+    sendArgs(room).join(' ')], 'gst-restarts', { stages: true }));
+  let heard = 0;
+  try {
+    await connected(g);
+    await assertGstReceives(g);
+    for (let i = 1; i <= RESTARTS; i++) {
+      // The page's counters start again when its receiver is re-created
+      // by a renegotiation: count what they gain, across such resets.
+      await chrome.eval(() => {
+        window.tcGained = { v: 0, a: 0, lastV: window.tc.framesDecoded(),
+          lastA: window.tc.audioPackets() };
+      });
+      g.command('start 1');
+      await g.until(() => g.count(/pipeline 1 playing/) >= i, 10000, 'the sender');
+      await waitFor(chrome, () => {
+        const r = window.tcGained;
+        const v = window.tc.framesDecoded();
+        const a = window.tc.audioPackets();
+        r.v += v >= r.lastV ? v - r.lastV : v;
+        r.a += a >= r.lastA ? a - r.lastA : a;
+        r.lastV = v;
+        r.lastA = a;
+        return r.v >= 30 && r.a >= 25;
+      }, { what: `our video and audio after restart ${i}`, timeout: 30000 });
+      heard++;
+      console.log(`restart ${i}: seen and heard`);
+      g.command('stop 1');
+      await waitFor(chrome, () => window.tc.pc.getTransceivers()
+        .filter((x) => x.mid !== null).every((x) => x.currentDirection === 'sendonly'),
+      { what: `the page sending only after stop ${i}`, timeout: 15000 });
+    }
+    console.log(`METRIC restarts-seen-and-heard=${heard}/${RESTARTS}`);
+  } catch (e) {
+    e.message += `\nrestarts seen and heard: ${heard}/${RESTARTS}\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
 // ---- older pages --------------------------------------------------------------
 
 const GLARE_TRIES = 12;
@@ -344,26 +463,12 @@ async function twoWayWithOlderPage(room, g, timing) {
   assert.equal(rc.refused, 0, `the page refused candidates: ${JSON.stringify(rc)}`);
 }
 
-// Chromium 156 sometimes gathers no candidates at all after rolling back an
-// offer whose gathering had started (its ICE stays "new" with our
-// candidates added): seen in 1 to 4 of 8 runs of the yielding case. It is
-// the page's own failure and no peer can repair it: our session restarts
-// ICE when no candidate came 3 s after the exchange (session_policy.h), and
-// the page answers both restart offers, yet gathers nothing for them either
-// (checked with the restarts logged: three offers answered, still no
-// candidate); other mids for our m-lines do not avoid it. Only a new
-// RTCPeerConnection on the page would. So such a try is reported, with the
-// page's state, and the scenario runs again with new ids.
-async function pageGatheringStalled() {
-  const st = await chrome.eval(() => ({
-    gathering: window.tc.iceGathering, sent: window.tc.localCandidates,
-    ice: window.tc.pc?.iceConnectionState,
-  }));
-  return st.gathering === 'gathering' && Object.keys(st.sent).length === 0
-    && st.ice === 'new';
-}
-
-async function olderPageGlareOnce(params, wantPageLog) {
+// Chromium 156 sometimes gathers no candidates at all after rolling back
+// its offer in glare (1 to 4 of 8 runs of the yielding case), and nothing
+// repairs that peer connection, ICE restarts included: our session then
+// leaves the room and joins again, and the page starts over with a new one
+// (session_policy.h). The call must connect either way.
+async function olderPageGlare(params, wantPageLog) {
   const room = randomRoom();
   const args = [...sendArgs(room), ...recvArgs(room)];
   const { g, tries } = await joinIntoGlare(room, args, params);
@@ -373,25 +478,17 @@ async function olderPageGlareOnce(params, wantPageLog) {
     await twoWayWithOlderPage(room, g, timing);
     const log = await chrome.eval(() => window.tc.log.join('\n'));
     assert.match(log, wantPageLog);
-    return true;
+    // Nobody leaves in this scenario but for our rejoin (one peer-left per
+    // element: the sink's and the src's).
+    const left = (g.stdout().match(/tempchat\/peer-left/g) || []).length;
+    if (left > 0) console.log(`the page gathered nothing after its rollback: gst left and rejoined (${left} peer-left messages)`);
   } catch (e) {
-    if (await pageGatheringStalled()) {
-      console.log('Chromium gathered no candidates after its rollback; trying again');
-      return false;
-    }
     e.message += `\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);
     await chrome.leave();
   }
-}
-
-async function olderPageGlare(params, wantPageLog) {
-  for (let i = 0; i < 3; i++) {
-    if (await olderPageGlareOnce(params, wantPageLog)) return;
-  }
-  throw new Error('Chromium gathered no candidates after its rollback in 3 tries');
 }
 
 test('older page that never yields, gst joins first: crossing offers, gst answers the page\'s, video both ways', T_GLARE,

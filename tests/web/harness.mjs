@@ -48,11 +48,12 @@ export function randomRoom() {
 // Builds the web root in a temp dir and serves it with the relay
 // (--web-root): the page and the signaling share one origin.
 // Returns { relay, root, pageUrl(room, params), stop() }.
-export async function startSite({ relayArgs = [] } = {}) {
+// `relayWrap`: see startRelay.
+export async function startSite({ relayArgs = [], relayWrap = [] } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'tc-web-'));
   try {
     await buildSite(root);
-    const relay = await startRelay(['--web-root', root, ...relayArgs]);
+    const relay = await startRelay(['--web-root', root, ...relayArgs], { wrap: relayWrap });
     return {
       relay,
       root,
@@ -78,14 +79,16 @@ export async function startSite({ relayArgs = [] } = {}) {
 // { name, context, page, logs[], eval(fn, arg), goto(site, room, params),
 // close() }; logs collects the page's console lines and errors. One Chromium
 // can serve several tests: goto() loads the page afresh each time.
-export async function launchPeer(name = 'peer') {
+// `executablePath` and `args` replace CHROMIUM and CHROMIUM_ARGS.
+export async function launchPeer(name = 'peer',
+  { executablePath = CHROMIUM, args = CHROMIUM_ARGS } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'tc-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args,
       timeout: 30000,
     });
   } catch (err) {

@@ -36,6 +36,9 @@
   // An older page without perfect negotiation: it ignores an offer that
   // meets its own and never rolls back, whatever the client ids say.
   const noYield = params.get('noYield') === '1';
+  // A visitor who grants no camera: nothing is sent, and without media
+  // permission Chromium hides its host addresses behind mDNS names.
+  const noCamera = params.get('noCamera') === '1';
 
   const $ = (id) => document.getElementById(id);
   const remoteVideo = $('remote');
@@ -71,6 +74,7 @@
     iceRestarts: 0,
     iceGathering: null,     // the peer connection's iceGatheringState
     localCandidates: {},    // candidates sent, by type (host, srflx, relay)
+    localMdnsCandidates: 0, // of those, named "<uuid>.local"
     remoteCandidates: { added: 0, refused: 0, endOfCandidates: 0 },
     lastStats: null,
     log: [],
@@ -284,10 +288,12 @@
     pendingCandidates = [];
     lastTotals = null;
     tc.localCandidates = {};
+    tc.localMdnsCandidates = 0;
     tc.remoteCandidates = { added: 0, refused: 0, endOfCandidates: 0 };
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
       tc.localCandidates[candidate.type] = (tc.localCandidates[candidate.type] || 0) + 1;
+      if (/\.local$/.test(candidate.address || '')) tc.localMdnsCandidates += 1;
       send({ candidate: candidate.toJSON() });
     };
     pc.onicegatheringstatechange = () => { tc.iceGathering = pc.iceGatheringState; };
@@ -327,9 +333,11 @@
 
   function startOffer() {
     const stream = localStream;
-    pc.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendrecv', streams: [stream] });
-    const video = pc.addTransceiver(stream.getVideoTracks()[0],
-      { direction: 'sendrecv', streams: [stream] });
+    // Without a camera, receive-only m-lines of each kind.
+    const direction = noCamera ? 'recvonly' : 'sendrecv';
+    pc.addTransceiver(stream.getAudioTracks()[0] || 'audio', { direction, streams: [stream] });
+    const video = pc.addTransceiver(stream.getVideoTracks()[0] || 'video',
+      { direction, streams: [stream] });
     preferCodecs(video);
     makeOffer();
   }
@@ -594,13 +602,15 @@
     try {
       tc.room = `observable-${roomHash()}`;
       tc.rtcConfig = await rtcConfiguration();
-      localStream = await navigator.mediaDevices.getUserMedia({
+      localStream = noCamera ? new MediaStream() : await navigator.mediaDevices.getUserMedia({
         audio: { channelCount: 2, sampleRate: 48000 },
         video: { width: { ideal: quality.width }, height: { ideal: quality.height } },
       });
-      localVideo.srcObject = localStream;
-      tc.localTrackSettings = localStream.getVideoTracks()[0].getSettings();
-      log(`camera: ${tc.localTrackSettings.width}x${tc.localTrackSettings.height} (${qualityName})`);
+      if (!noCamera) {
+        localVideo.srcObject = localStream;
+        tc.localTrackSettings = localStream.getVideoTracks()[0].getSettings();
+        log(`camera: ${tc.localTrackSettings.width}x${tc.localTrackSettings.height} (${qualityName})`);
+      }
       setInterval(pollStats, 1000);
       connectSignaling();
     } catch (err) {

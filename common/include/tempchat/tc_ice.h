@@ -201,10 +201,14 @@ tc_status tc_ice_set_remote_credentials (tc_ice *ice, const char *ufrag,
  * accepted). Kept and applied later if it comes before the remote
  * credentials or before tc_ice_gather(). A candidate whose "ufrag" extension
  * names an older ICE generation is dropped (TC_OK).
- * TC_ERR_PARSE: malformed. TC_ERR_UNSUPPORTED (safe to ignore): an mDNS
- * ".local" name (the peer is still reached through peer-reflexive
- * candidates), a TCP candidate (ICE-TCP is off), or a component other than 1
- * (rtcp-mux). */
+ * An mDNS ".local" name (Chromium's hidden host address) is looked up with
+ * a multicast DNS query on the local link, never through the host's
+ * resolver; the candidate is applied once a responder answers, or dropped
+ * quietly after about 1.5 s (TC_OK either way).
+ * TC_ERR_PARSE: malformed. TC_ERR_TOO_LARGE: 16 ".local" lookups are
+ * already running. TC_ERR_UNSUPPORTED (safe to ignore): any other host name,
+ * any host name in relay-only mode (nothing is looked up), a TCP candidate
+ * (ICE-TCP is off), or a component other than 1 (rtcp-mux). */
 tc_status tc_ice_add_remote_candidate (tc_ice *ice, const char *candidate);
 
 /* The peer signalled end-of-candidates; lets checks fail definitively.

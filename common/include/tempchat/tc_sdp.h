@@ -349,6 +349,16 @@ tc_status tc_sdp_apply_bitrates (tc_sdp *sdp, const tc_sdp_bitrates *b);
  * them (creating the fmtp when the codec had none). Changes `sdp`. */
 tc_status tc_sdp_apply_bandwidth (tc_sdp *sdp, tc_sdp_quality q);
 
+/* The most a section's author wants to receive with payload type `pt`, in
+ * kbps: the least of its b=AS, b=TIAS (bps, rounded down to kbps, at least
+ * 1) and the x-google-max-bitrate of pt's fmtp; 0 when it names none. */
+uint32_t tc_sdp_media_max_kbps (const tc_sdp_media *m, int pt);
+
+/* Lowers the hints tc_sdp_apply_bandwidth wrote on a video section to at
+ * most `kbps` (b=AS, x-google-max-bitrate and x-google-start-bitrate of
+ * format `pt`); nothing when kbps is 0. */
+void tc_sdp_cap_bandwidth (tc_sdp_media *m, int pt, uint32_t kbps);
+
 /* The same on text: parses, applies, serializes into `*out` (g_free). */
 tc_status tc_sdp_munge_bandwidth (const char *text, size_t len,
     tc_sdp_quality q, char **out, const char **why);
@@ -445,6 +455,8 @@ typedef struct {
   tc_sdp_direction direction;  /* ours: SENDRECV, SENDONLY, RECVONLY, INACTIVE */
   uint32_t remote_ssrc;     /* from the peer's a=ssrc lines; 0 when unknown */
   uint32_t remote_rtx_ssrc; /* from its ssrc-group FID; 0 when unknown */
+  uint32_t remote_max_kbps; /* the most the peer wants to receive
+                               (tc_sdp_media_max_kbps); 0: no limit said */
 } tc_sdp_negotiated_media;
 
 typedef struct {

@@ -117,6 +117,12 @@ typedef enum {
                                      TC_ERR_ROOM_FULL when two others are
                                      in the room before us (PEER_JOINED
                                      follows when one of them leaves) */
+  TC_SESSION_EV_AUDIO_LOST,       /* kind, codec, lost_frames, pts_us of the
+                                     first, duration_us of all: received
+                                     audio that never came, told before the
+                                     frame after it so the decoder conceals
+                                     it (Opus in-band FEC from that frame,
+                                     else PLC) instead of skipping time */
 } tc_session_event_type;
 
 /* An event; pointers are borrowed for the duration of the callback. */
@@ -138,6 +144,8 @@ typedef struct {
   tc_status status;
   bool fatal;
   const char *text;  /* a sentence for the user: no ids, SDP or addresses */
+  unsigned lost_frames;  /* AUDIO_LOST */
+  int64_t duration_us;   /* AUDIO_LOST */
 } tc_session_event;
 
 typedef void (*tc_session_event_cb) (tc_session *s, const tc_session_event *ev,
@@ -163,6 +171,12 @@ typedef struct {
     uint64_t packets_lost;      /* as reported by RTCP */
     double loss_fraction;       /* 0..1 over the last report interval */
     uint64_t nacks, plis;
+    /* Frames dropped on the way: send, handed to the session faster than
+     * it could take them (late video first); receive, the wrapper's queue
+     * to its decoder full. */
+    uint64_t frames_dropped;
+    /* Receive: audio frames lost and handed to the decoder to conceal. */
+    uint64_t audio_concealed;
   } dir[2];
 } tc_session_stats;
 
@@ -217,7 +231,10 @@ tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);
 
 /* Leaves the room, closes the call, stops and joins the thread. No events
- * after it returns. Idempotent. Must not be called from the callback. */
+ * after it returns. Idempotent. Called from the event callback (on the
+ * session thread), it cannot join: the teardown then runs on that thread
+ * once the callback returned, and a tc_session_free there leaves the last
+ * of the freeing to the thread as it ends. */
 void tc_session_stop (tc_session *s);
 
 /* Stops if needed and frees. NULL-safe. */

@@ -100,8 +100,11 @@ tc_srtp_profile tc_srtp_get_profile (const tc_srtp *srtp);
  * `cap` is the size of `buf`: it must leave tc_srtp_rtp_overhead() (or
  * tc_srtp_rtcp_overhead()) bytes after the packet, else TC_ERR_TOO_LARGE and
  * `buf` is untouched. On TC_OK *out_len is the protected length.
- * TC_ERR_PARSE: not an RTP (RTCP) packet. TC_ERR_INVALID_ARG: the sequence
- * number is older than the replay window (a caller bug). */
+ * TC_ERR_PARSE: not an RTP (RTCP) packet. TC_ERR_SRTP_INDEX: the RTP
+ * packet's index (its sequence number with the rollover counter) is at or
+ * below the highest one already protected on its SSRC; it is refused so no
+ * keystream is used twice, and `buf` is untouched. A sender continues its
+ * sequence numbers across pauses and resends the protected bytes it sent. */
 tc_status tc_srtp_protect_rtp (tc_srtp *srtp, uint8_t *buf, size_t len,
     size_t cap, size_t *out_len);
 tc_status tc_srtp_protect_rtcp (tc_srtp *srtp, uint8_t *buf, size_t len,

@@ -17,8 +17,13 @@
 
 #define REPORT_CHANGE 0.05
 #define REPORT_EVERY_US G_USEC_PER_SEC
-#define RESEND_SHARE 0.25
-#define RESEND_WINDOW_US (200 * 1000)
+/* Retransmissions may use up to the target rate over half a second, as
+ * libwebrtc's retransmission rate limiter allows (RtpTransportControllerSend
+ * sets it to the target; 500 ms window). A quarter of the target over
+ * 200 ms held less than one full packet at 150 kbit/s: at low targets,
+ * where loss hurts most, no NACK was answered. */
+#define RESEND_SHARE 1.0
+#define RESEND_WINDOW_US (500 * 1000)
 
 struct tc_bwe {
   tc_bwe_config cfg;
@@ -132,11 +137,12 @@ tc_bwe_on_feedback (tc_bwe *b, const tc_rtcp_twcc *fb, int64_t now_us)
   if (n == 0)
     return 0;
   for (size_t i = 0; i < n; i++)
-    tc_cc_loss_based_add (&b->loss, b->matched[i].arrival_us < 0);
+    tc_cc_loss_based_add (&b->loss, b->matched[i].arrival_us < 0,
+        b->matched[i].size, b->matched[i].send_us);
   if (feed_delay (b, b->matched, n))
     tc_cc_aimd_update (&b->aimd, b->trendline.state,
         tc_cc_acked_rate_bps (&b->acked), now_us);
-  tc_cc_loss_based_update (&b->loss, now_us);
+  tc_cc_loss_based_update (&b->loss);
   update_target (b);
   return n;
 }
@@ -156,7 +162,6 @@ tc_bwe_set_rtt (tc_bwe *b, int64_t rtt_us)
   if (rtt_us <= 0)
     return;
   b->aimd.rtt_us = rtt_us;
-  b->loss.rtt_us = rtt_us;
 }
 
 bool

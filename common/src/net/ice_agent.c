@@ -3,10 +3,20 @@
  *
  * libnice settings (see tc_ice.h for the why): RFC 5245 compatibility (also
  * RFC 6544 and 8445 as far as 0.1.21 goes), full mode (never lite), trickle,
- * regular nomination (RFC 8445 dropped aggressive), consent freshness
- * (RFC 7675, which implies connectivity-check keepalives), ICE-TCP off
- * (TURN over TCP still works: that is a client-to-server TCP connection),
- * UPnP off (it would multicast SSDP on the LAN and reveal the host).
+ * regular nomination (RFC 8445 dropped aggressive), connectivity-check
+ * keepalives every 4-6 s (the consent requests of RFC 7675 5.1, which the
+ * peer needs from us), ICE-TCP off (TURN over TCP still works: that is a
+ * client-to-server TCP connection), UPnP off (it would multicast SSDP on the
+ * LAN and reveal the host).
+ *
+ * libnice's own consent freshness (NICE_AGENT_OPTION_CONSENT_FRESHNESS) stays
+ * off. In 0.1.21 it revokes consent 10 s after the last answered keepalive
+ * (RFC 7675 says 30 s), never retransmits a keepalive, and a revoked pair
+ * never gets consent back: the component may report CONNECTED again while
+ * every send fails. Under 10% loss each way that killed live paths. Without
+ * the option libnice gives up on a silent pair only after 50 s; the session
+ * judges liveness itself from the authenticated traffic it receives
+ * (session_liveness.c).
  */
 #include "net/ice_priv.h"
 
@@ -173,8 +183,7 @@ static tc_status
 setup_agent (tc_ice *ice, const tc_ice_config *cfg)
 {
   ice->agent = nice_agent_new_full (ice->ctx, NICE_COMPATIBILITY_RFC5245,
-      NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE
-      | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+      NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE);
   g_object_set (ice->agent, "ice-tcp", FALSE, "ice-udp", TRUE, "upnp", FALSE,
       "keepalive-conncheck", TRUE, "force-relay", (gboolean) cfg->relay_only,
       "controlling-mode", (gboolean) (cfg->role == TC_ICE_ROLE_CONTROLLING),
@@ -443,6 +452,8 @@ tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
   tc_status st = TC_ERR_WOULD_BLOCK;  /* n == 0: would block, dropped */
   if (n < 0 && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     st = TC_ERR_NOT_CONNECTED;
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    ice_consent_revoked (ice);
   g_clear_error (&err);
   return st;
 }
@@ -461,6 +472,7 @@ ice_restart_generation (tc_ice *ice)
 
   ice_events_drop_generation (ice);
   ice_remote_drop_generation (ice);
+  ice->consent_revoked = false;  /* the restart selects a pair anew */
   g_clear_pointer (&ice->remote_ufrag, g_free);
   g_clear_pointer (&ice->remote_pwd, g_free);
   ice->remote_eoc = ice->remote_eoc_applied = false;

@@ -140,6 +140,21 @@ ice_set_state (tc_ice *ice, tc_ice_state st, tc_ice_failure why)
   ice_event_queue_state (ice, st, why);
 }
 
+/* libnice refused to send on the selected pair (its consent was revoked by a
+ * 403 or 50 s without an answered keepalive). It never restores consent on
+ * that pair, even when the component reports CONNECTED again, so the state
+ * stays FAILED until a restart or a new pair: the user sees what sending
+ * can do, and a FAILED call restarts ICE. */
+void
+ice_consent_revoked (tc_ice *ice)
+{
+  if (ice->consent_revoked)
+    return;
+  ice->consent_revoked = true;
+  TC_INFO ("ice: libnice revoked consent on the selected pair");
+  ice_set_state (ice, TC_ICE_STATE_FAILED, TC_ICE_FAIL_CONSENT);
+}
+
 /* Candidate and gathering events of the previous generation are useless
  * once a restart made new credentials; state events stay. */
 void
@@ -328,6 +343,8 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id,
   NiceComponentState prev = ice->nice_state;
   ice->nice_state = (NiceComponentState) nstate;
   bool sticky = ice->state == TC_ICE_STATE_FAILED;
+  if (ice->consent_revoked)
+    return;  /* nothing can be sent until a pair is selected anew */
 
   switch ((NiceComponentState) nstate) {
     case NICE_COMPONENT_STATE_DISCONNECTED:
@@ -371,6 +388,11 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
   if (stream_id != ice->stream_id || component_id != TC_ICE_COMPONENT)
     return;
   ice->has_pair = true;
+  /* libnice gives a newly selected pair consent to send. */
+  if (ice->consent_revoked) {
+    ice->consent_revoked = false;
+    on_component_state (agent, stream_id, component_id, ice->nice_state, ice);
+  }
   ice_event *ev = g_new0 (ice_event, 1);
   ev->kind = ICE_EV_PAIR;
   ev->pair.local_type = cand_type (local->type);

@@ -3,6 +3,7 @@
  *   ice_events.c  libnice signals -> ordered event queue -> user callbacks
  *   ice_remote.c  remote credentials and candidates (kept until usable)
  *   ice_tls_turn.c  TLS bridges for turns: URLs (libnice sees TURN/TCP)
+ *   ice_resolve.c  remote ".local" candidates, looked up by mdns_query.c
  * Everything runs on ice->ctx's thread.
  */
 #ifndef TC_NET_ICE_PRIV_H
@@ -63,6 +64,8 @@ struct tc_ice {
   NiceComponentState nice_state;
   bool ever_connected;
   bool has_pair;
+  bool consent_revoked;             /* libnice refuses to send on the selected
+                                       pair until another one is selected */
 
   GQueue events;                    /* ice_event*, delivery order */
   GSource *flush_source;            /* idle delivering `events` */
@@ -73,7 +76,7 @@ struct tc_ice {
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
-  GCancellable *resolve_cancel;     /* host-name lookups (ice_resolve.c) */
+  struct tc_mdns *mdns;             /* .local lookups (ice_resolve.c), or NULL */
   unsigned lookups;                 /* in flight */
   GPtrArray *tls_turns;             /* ice_tls_turn*, one per turns: URL */
   unsigned n_turn;                  /* TURN servers of any kind */
@@ -93,6 +96,7 @@ void ice_local_gathering_done (tc_ice *ice);
 void ice_timeout_update (tc_ice *ice);
 void ice_timeout_cancel (tc_ice *ice);
 void ice_set_state (tc_ice *ice, tc_ice_state st, tc_ice_failure why);
+void ice_consent_revoked (tc_ice *ice);
 void ice_on_recv (NiceAgent *agent, guint stream_id, guint component_id,
     guint len, gchar *buf, gpointer data);
 

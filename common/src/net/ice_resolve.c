@@ -2,134 +2,103 @@
  *
  * Chromium hides a page's local addresses behind mDNS names
  * ("<uuid>.local") when the page has no camera permission. libnice only
- * takes IP addresses, so such a name is looked up with GResolver on the
- * agent's context and the candidate joins the pending queue once resolved.
- * Lookups never block the session thread; a name that does not resolve is
- * dropped quietly (the peer's other candidates and peer-reflexive ones may
- * still connect).
+ * takes IP addresses, so such a name is looked up with our own multicast
+ * DNS query on the local link (mdns_query.c, as libwebrtc and pion do),
+ * whatever the host's resolver is: most servers and containers have no
+ * mDNS in /etc/nsswitch.conf, and a GResolver installed by the application
+ * is not consulted either, so the lookup never leaves the link. The
+ * candidate joins the pending queue once resolved. Lookups never block the
+ * session thread; a name that nobody answers for within
+ * TC_MDNS_GIVE_UP_MS is dropped quietly (the peer's other candidates and
+ * peer-reflexive ones may still connect).
  *
- * Only ".local" names are looked up, and only where that stays on the LAN
- * (RFC 6762 section 3: never ask unicast DNS for them): the system
- * resolver must have an mDNS module in its hosts line, or the application
- * must have installed its own default GResolver. Other host names are
- * refused: a name the peer chose, sent to DNS, would tell the peer's DNS
- * server that we are in a call. In relay-only mode nothing is looked up.
+ * Only ".local" names are looked up (RFC 6762 section 3: never unicast DNS
+ * for them). Other host names are refused: a name the peer chose, sent to
+ * DNS, would tell the peer's DNS server that we are in a call. In
+ * relay-only mode nothing is looked up, so no query shows we are here.
  */
 #include "net/ice_priv.h"
+#include "net/mdns_query.h"
 
 #include "tempchat/tc_log.h"
 
-#include <gio/gio.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #define MAX_LOOKUPS 16          /* in flight per agent */
-#define MAX_ADDRESSES 4         /* candidates made from one name */
 
 typedef struct {
-  tc_ice *ice;                  /* not used once `cancel` is cancelled */
-  GCancellable *cancel;         /* ref of ice->resolve_cancel */
+  tc_ice *ice;
   NiceCandidate *nc;            /* everything but the address */
   guint port;
   char ufrag[TC_ICE_UFRAG_MAX + 1];
 } lookup;
 
 static void
-lookup_free (lookup *l)
+lookup_free (gpointer data)
 {
+  lookup *l = data;
   nice_candidate_free (l->nc);
-  g_object_unref (l->cancel);
   g_free (l);
 }
 
-/* One pending candidate per resolved address, in the resolver's order. */
+static void
+set_address (NiceAddress *addr, const tc_mdns_addr *a)
+{
+  if (a->family == 4) {
+    uint32_t v4;
+    memcpy (&v4, a->bytes, sizeof v4);
+    nice_address_set_ipv4 (addr, ntohl (v4));
+  } else {
+    nice_address_set_ipv6 (addr, a->bytes);
+  }
+}
+
+/* One pending candidate per address, in the response's order. */
 static unsigned
-queue_addresses (tc_ice *ice, const lookup *l, GList *addrs)
+queue_addresses (tc_ice *ice, const lookup *l, const tc_mdns_answer *ans)
 {
   unsigned n = 0;
-  for (GList *a = addrs; a != NULL && n < MAX_ADDRESSES; a = a->next) {
+  for (size_t i = 0; i < ans->n; i++) {
     if (g_queue_get_length (&ice->pending_remote) >= TC_ICE_MAX_PENDING_REMOTE)
       break;
-    char *ip = g_inet_address_to_string (a->data);
     NiceCandidate *nc = nice_candidate_copy (l->nc);
-    if (nice_address_set_from_string (&nc->addr, ip)) {
-      nice_address_set_port (&nc->addr, l->port);
-      ice_pending *pc = g_new0 (ice_pending, 1);
-      pc->nc = nc;
-      g_strlcpy (pc->ufrag, l->ufrag, sizeof pc->ufrag);
-      g_queue_push_tail (&ice->pending_remote, pc);
-      n++;
-    } else {
-      nice_candidate_free (nc);
-    }
-    g_free (ip);
+    set_address (&nc->addr, &ans->addrs[i]);
+    nice_address_set_port (&nc->addr, l->port);
+    ice_pending *pc = g_new0 (ice_pending, 1);
+    pc->nc = nc;
+    g_strlcpy (pc->ufrag, l->ufrag, sizeof pc->ufrag);
+    g_queue_push_tail (&ice->pending_remote, pc);
+    n++;
   }
   return n;
 }
 
+/* Never called once the agent is closed: closing frees ice->mdns first. */
 static void
-resolved (GObject *resolver, GAsyncResult *res, gpointer data)
+resolved (void *data, const tc_mdns_answer *ans)
 {
   lookup *l = data;
-  GError *err = NULL;
-  GList *addrs = g_resolver_lookup_by_name_finish (G_RESOLVER (resolver), res,
-      &err);
-  if (g_cancellable_is_cancelled (l->cancel)) {
-    /* The agent is closed or gone: `l->ice` must not be touched. */
-    g_resolver_free_addresses (addrs);
-    g_clear_error (&err);
-    lookup_free (l);
-    return;
-  }
   tc_ice *ice = l->ice;
   ice->lookups--;
-  if (addrs == NULL) {
-    /* Debug only: the name itself is the peer's identity on its LAN. */
-    TC_DEBUG ("ice: a remote candidate's host name did not resolve: %s",
-        err != NULL ? err->message : "no address");
-    g_clear_error (&err);
-    lookup_free (l);
+  if (ans->n == 0) {
+    /* Debug only, and without the name: it is the peer's identity on its
+     * LAN. */
+    TC_DEBUG ("ice: nobody on the link answered for a remote host name");
     return;
   }
-  unsigned n = queue_addresses (ice, l, addrs);
+  unsigned n = queue_addresses (ice, l, ans);
   TC_DEBUG ("ice: a remote host name gave %u candidate(s)", n);
-  g_resolver_free_addresses (addrs);
-  lookup_free (l);
   ice_api_enter (ice);
   ice_remote_flush (ice, false);
   ice_api_leave (ice);
-}
-
-static bool
-system_resolver_does_mdns (void)
-{
-  static gsize once = 0;
-  static bool yes = false;
-  if (g_once_init_enter (&once)) {
-    gchar *text = NULL;
-    if (g_file_get_contents ("/etc/nsswitch.conf", &text, NULL, NULL)) {
-      gchar **lines = g_strsplit (text, "\n", -1);
-      for (gchar **l = lines; *l != NULL; l++)
-        if (g_str_has_prefix (g_strstrip (*l), "hosts:")
-            && strstr (*l, "mdns") != NULL)
-          yes = true;
-      g_strfreev (lines);
-      g_free (text);
-    }
-    g_once_init_leave (&once, 1);
-  }
-  return yes;
 }
 
 bool
 ice_resolve_allowed (const tc_ice *ice, const char *host)
 {
   size_t n = strlen (host);
-  if (ice->relay_only || n <= 6 || g_ascii_strcasecmp (host + n - 6, ".local"))
-    return false;
-  GResolver *resolver = g_resolver_get_default ();
-  bool own = g_strcmp0 (G_OBJECT_TYPE_NAME (resolver), "GThreadedResolver") != 0;
-  g_object_unref (resolver);
-  return own || system_resolver_does_mdns ();
+  return !ice->relay_only && n > 6 && g_ascii_strcasecmp (host + n - 6, ".local") == 0;
 }
 
 tc_status
@@ -140,31 +109,25 @@ ice_resolve_candidate (tc_ice *ice, NiceCandidate *nc, const char *host,
     nice_candidate_free (nc);
     return TC_ERR_TOO_LARGE;
   }
-  if (ice->resolve_cancel == NULL)
-    ice->resolve_cancel = g_cancellable_new ();
+  if (ice->mdns == NULL)
+    ice->mdns = tc_mdns_new (ice->ctx);
   lookup *l = g_new0 (lookup, 1);
   l->ice = ice;
-  l->cancel = g_object_ref (ice->resolve_cancel);
   l->nc = nc;
   l->port = port;
   g_strlcpy (l->ufrag, ufrag, sizeof l->ufrag);
+  tc_status st = tc_mdns_lookup (ice->mdns, host, resolved, l, lookup_free);
+  if (st != TC_OK) {
+    lookup_free (l);
+    return st;
+  }
   ice->lookups++;
-
-  GResolver *resolver = g_resolver_get_default ();
-  /* The GTask inside calls back on the thread-default context. */
-  g_main_context_push_thread_default (ice->ctx);
-  g_resolver_lookup_by_name_async (resolver, host, l->cancel, resolved, l);
-  g_main_context_pop_thread_default (ice->ctx);
-  g_object_unref (resolver);
   return TC_OK;
 }
 
 void
 ice_resolve_cancel_all (tc_ice *ice)
 {
-  if (ice->resolve_cancel == NULL)
-    return;
-  g_cancellable_cancel (ice->resolve_cancel);
-  g_clear_object (&ice->resolve_cancel);
+  g_clear_pointer (&ice->mdns, tc_mdns_free);
   ice->lookups = 0;
 }

@@ -2,10 +2,18 @@
  *
  * libsrtp allows one wildcard stream template per srtp_t, and a wildcard is
  * either inbound or outbound, so an association is two libsrtp sessions:
- *   tx: ssrc_any_outbound, local key,  allow_repeat_tx (NACK resends)
+ *   tx: ssrc_any_outbound, local key
  *   rx: ssrc_any_inbound,  remote key
  * both with a 1024-packet replay window (RFC 3711 3.3.2 asks for at least
  * 64; video bursts and NACK reordering want more).
+ *
+ * An RTP index (ROC << 16 | seq) is protected once per SSRC: a second
+ * protect of one index encrypts new plaintext with the same keystream
+ * (RFC 3711 9.1). libsrtp checks only its replay window, and allows repeats
+ * inside it when asked, so we keep the highest index protected per SSRC and
+ * refuse anything at or below it (TC_ERR_SRTP_INDEX). A resend is the
+ * protected bytes sent again, never a second protect. SRTCP indexes are
+ * libsrtp's own counter and cannot repeat.
  *
  * Trailer sizes (no MKI):          RTP            RTCP
  *   AES128_CM_SHA1_80 (RFC 3711)   10-byte tag    4-byte E|index + 10-byte tag
@@ -29,6 +37,7 @@ struct tc_srtp {
   tc_srtp_profile profile;
   srtp_t tx;
   srtp_t rx;
+  GHashTable *tx_highest;  /* SSRC -> guint64 *: highest index protected */
 };
 
 struct profile_row {
@@ -172,7 +181,7 @@ create_ctx (const struct profile_row *row, const uint8_t *key,
   policy.ssrc.type = direction;
   policy.key = master;
   policy.window_size = REPLAY_WINDOW;
-  policy.allow_repeat_tx = direction == ssrc_any_outbound;
+  policy.allow_repeat_tx = 0;
   policy.next = NULL;
 
   srtp_err_status_t e = srtp_create (out, &policy);
@@ -197,6 +206,8 @@ tc_srtp_new (const tc_srtp_keys *keys, tc_srtp **out)
 
   tc_srtp *srtp = g_new0 (tc_srtp, 1);
   srtp->profile = keys->profile;
+  srtp->tx_highest = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+      NULL, g_free);
   tc_status st = create_ctx (row, keys->local_key, keys->local_salt,
       ssrc_any_outbound, &srtp->tx);
   if (st == TC_OK)
@@ -219,6 +230,7 @@ tc_srtp_free (tc_srtp *srtp)
     srtp_dealloc (srtp->tx); /* libsrtp zeroizes its key material */
   if (srtp->rx)
     srtp_dealloc (srtp->rx);
+  g_clear_pointer (&srtp->tx_highest, g_hash_table_destroy);
   g_free (srtp);
 }
 
@@ -282,9 +294,59 @@ outbound_status (srtp_err_status_t e)
     case srtp_err_status_ok: return TC_OK;
     case srtp_err_status_alloc_fail: return TC_ERR_NOMEM;
     case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old: return TC_ERR_INVALID_ARG;
+    case srtp_err_status_replay_old: return TC_ERR_SRTP_INDEX;
     default: return TC_ERR_PARSE;
   }
+}
+
+/* ---- one protect per index ------------------------------------------------ */
+
+/* The index `seq` has next to the highest one protected, by the ROC guess
+ * of RFC 3711 3.3.1 (the one libsrtp and every receiver make); -1 when it
+ * lies before ROC 0. */
+static int64_t
+index_guess (uint64_t highest, uint16_t seq)
+{
+  int64_t roc = (int64_t) (highest >> 16);
+  uint16_t s_l = (uint16_t) highest;
+  if (s_l < 0x8000 && seq > s_l && seq - s_l > 0x8000)
+    roc--;
+  else if (s_l >= 0x8000 && s_l - 0x8000 > seq)
+    roc++;
+  return roc < 0 ? -1 : (roc << 16) | seq;
+}
+
+static uint32_t
+rtp_ssrc (const uint8_t *buf)
+{
+  return (uint32_t) buf[8] << 24 | (uint32_t) buf[9] << 16
+      | (uint32_t) buf[10] << 8 | buf[11];
+}
+
+/* The index `buf` would be protected at, or -1 when it is at or below one
+ * already protected on its SSRC. */
+static int64_t
+next_index (const tc_srtp *srtp, const uint8_t *buf)
+{
+  uint16_t seq = (uint16_t) (buf[2] << 8 | buf[3]);
+  const uint64_t *highest = g_hash_table_lookup (srtp->tx_highest,
+      GUINT_TO_POINTER (rtp_ssrc (buf)));
+  if (highest == NULL)
+    return seq;
+  int64_t index = index_guess (*highest, seq);
+  return index > (int64_t) *highest ? index : -1;
+}
+
+static void
+remember_index (tc_srtp *srtp, const uint8_t *buf, int64_t index)
+{
+  gpointer key = GUINT_TO_POINTER (rtp_ssrc (buf));
+  uint64_t *highest = g_hash_table_lookup (srtp->tx_highest, key);
+  if (highest == NULL) {
+    highest = g_new (uint64_t, 1);
+    g_hash_table_insert (srtp->tx_highest, key, highest);
+  }
+  *highest = (uint64_t) index;
 }
 
 typedef srtp_err_status_t (*srtp_fn) (srtp_t ctx, void *buf, int *len);
@@ -333,8 +395,14 @@ tc_srtp_protect_rtp (tc_srtp *srtp, uint8_t *buf, size_t len, size_t cap,
       TC_ERR_INVALID_ARG);
   if (!looks_like_rtp (buf, len))
     return TC_ERR_PARSE;
-  return protect (srtp->tx, srtp_protect, tc_srtp_rtp_overhead (srtp->profile),
-      buf, len, cap, out_len);
+  int64_t index = next_index (srtp, buf);
+  if (index < 0)
+    return TC_ERR_SRTP_INDEX;
+  tc_status st = protect (srtp->tx, srtp_protect,
+      tc_srtp_rtp_overhead (srtp->profile), buf, len, cap, out_len);
+  if (st == TC_OK)
+    remember_index (srtp, buf, index);
+  return st;
 }
 
 tc_status

@@ -24,6 +24,7 @@ typedef struct {
   uint8_t state;
   uint8_t tries;
   int64_t last_nack_us;
+  int64_t seen_us;            /* first nacks() call that saw it missing; -1 */
 } slot;
 
 struct tc_receive_log {
@@ -42,7 +43,7 @@ tc_receive_log_new (const tc_receive_log_config *cfg)
       || cfg->window > TC_RECEIVE_LOG_MAX_WINDOW
       || (cfg->window & (cfg->window - 1)) != 0
       || cfg->max_retries == 0 || cfg->max_retries > UINT8_MAX
-      || cfg->min_retry_interval_us < 0)
+      || cfg->min_retry_interval_us < 0 || cfg->reorder_us < 0)
     return NULL;
   tc_receive_log *log = g_new0 (tc_receive_log, 1);
   log->cfg = *cfg;
@@ -75,6 +76,7 @@ enter_window (tc_receive_log *log, uint16_t seq, bool arrived)
   s->state = arrived ? SLOT_RECEIVED : SLOT_MISSING;
   s->tries = 0;
   s->last_nack_us = 0;
+  s->seen_us = -1;
   if (!arrived)
     log->missing++;
 }
@@ -126,6 +128,10 @@ tc_receive_log_nacks (tc_receive_log *log, int64_t now_us, int64_t rtt_us,
     slot *s = slot_of (log, seq);
     if (s->state != SLOT_MISSING)
       continue;
+    if (s->seen_us < 0)
+      s->seen_us = now_us;
+    if (s->tries == 0 && now_us - s->seen_us < log->cfg.reorder_us)
+      continue;  /* it may be late, not lost */
     if (s->tries > 0 && now_us - s->last_nack_us < interval)
       continue;
     if (s->tries >= log->cfg.max_retries) {

@@ -25,6 +25,10 @@ typedef struct {
   /* Floor for the spacing between two NACKs of one seq; the spacing used is
    * max(this, rtt). */
   int64_t min_retry_interval_us;
+  /* A hole is NACKed first this long after a tc_receive_log_nacks() call
+   * first saw it (0: at once): room for a packet that was only reordered,
+   * whose NACK would cost a needless resend. */
+  int64_t reorder_us;
 } tc_receive_log_config;
 
 typedef struct tc_receive_log tc_receive_log;
@@ -42,7 +46,8 @@ void tc_receive_log_free (tc_receive_log *log);
 void tc_receive_log_add (tc_receive_log *log, uint16_t seq);
 
 /* Writes up to `cap` seqs to NACK now into `out`, oldest first, and returns
- * how many. A missing seq is due when it was never NACKed, or when its last
+ * how many. A missing seq is due when it was never NACKed and a call at
+ * least reorder_us ago saw it missing already, or when its last
  * NACK is at least max(min_retry_interval_us, rtt_us) old; each one written
  * counts as a try at `now_us`. A seq tried max_retries times is given up:
  * never listed again. */

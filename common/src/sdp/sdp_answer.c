@@ -6,6 +6,13 @@
  * RTX; we echo only the extensions we use, under the offerer's ids; our
  * direction is what the offer allows and what we have. Sections we cannot
  * use are rejected with port 0 and left out of the BUNDLE group.
+ *
+ * We have one track and one SSRC per kind, so we serve the first usable
+ * section of each kind. A further one (a page adding a screen share as a
+ * second video track) is accepted inactive, bundled, with no SSRC, FID
+ * group or msid: JSEP (RFC 8829 5.3.1) keeps port 0 for sections that
+ * cannot be used at all, and an inactive one lets the page's transceiver
+ * live on until we could use it.
  */
 #include "sdp/sdp_internal.h"
 
@@ -103,7 +110,8 @@ echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om)
 
 static void
 accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
-    const tc_sdp_local *l, tc_sdp_setup setup, unsigned pt, tc_sdp_codec codec)
+    const tc_sdp_local *l, tc_sdp_setup setup, unsigned pt, tc_sdp_codec codec,
+    bool served)
 {
   bool video = codec != TC_SDP_CODEC_OPUS;
   bool have = video ? l->send_video : l->send_audio;
@@ -113,7 +121,8 @@ accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
       l, setup);
 
   echo_extmaps (m, offer, om);
-  m->direction = answer_direction (om->direction, have, want);
+  m->direction = served ? answer_direction (om->direction, have, want)
+      : TC_SDP_DIR_INACTIVE;
   m->rtcp_rsize = om->rtcp_rsize;
   tc_sdp_build_codec (m, codec, pt, rtx,
       video ? NULL : tc_sdp_codec_info_get (codec)->fmtp);
@@ -184,18 +193,36 @@ answer_sections (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_local *local,
     tc_sdp_setup setup)
 {
   size_t n_accepted = 0;
+  bool served_audio = false, served_video = false;
   for (size_t i = 0; i < offer->n_media; i++) {
     const tc_sdp_media *om = offer->media[i];
     tc_sdp_codec codec;
     int pt = acceptable (offer, om, local, n_accepted, &codec);
     if (pt < 0) {
       reject_section (ans, om);
-    } else {
-      accept_section (ans, offer, om, local, setup, (unsigned) pt, codec);
-      n_accepted++;
+      continue;
     }
+    bool *served = codec == TC_SDP_CODEC_OPUS ? &served_audio : &served_video;
+    accept_section (ans, offer, om, local, setup, (unsigned) pt, codec,
+        !*served);
+    *served = true;
+    n_accepted++;
   }
   return n_accepted;
+}
+
+/* Our hints never ask for more than the offer's limits: the page and we
+ * then name one ceiling per video section. */
+static void
+keep_offered_limits (tc_sdp *ans, const tc_sdp *offer)
+{
+  for (size_t i = 0; i < ans->n_media; i++) {
+    tc_sdp_media *m = ans->media[i];
+    int pt = m->n_formats > 0 ? tc_sdp_media_format_pt (m, 0) : -1;
+    if (m->port != 0 && strcmp (m->kind, "video") == 0)
+      tc_sdp_cap_bandwidth (m, pt,
+          tc_sdp_media_max_kbps (offer->media[i], pt));
+  }
 }
 
 /* Gives the caller what it asked for and frees the rest. */
@@ -260,6 +287,7 @@ tc_sdp_build_answer (const tc_sdp *offer, const tc_sdp_local *local,
   tc_sdp_bitrates rates;
   if (tc_sdp_effective_bitrates (local->quality, &local->bitrates, &rates))
     tc_sdp_apply_bitrates (ans, &rates);
+  keep_offered_limits (ans, offer);
   tc_status st = self_check (ans);
   if (st != TC_OK)
     return fail (ans, why, st, "answer would exceed the SDP limits");

@@ -4,6 +4,9 @@
  *   b=AS:<max>                                     (video sections)
  *   a=fmtp:<pt> ...;x-google-start-bitrate=<start>;x-google-max-bitrate=<max>
  * so Chrome's congestion controller starts high instead of at 300 kbps.
+ * The same lines in the peer's description are the most it wants to
+ * receive: our sender keeps below them, and our answer never asks for more
+ * than the offer allowed.
  */
 #include "sdp/sdp_internal.h"
 
@@ -93,6 +96,66 @@ tc_sdp_apply_bitrates (tc_sdp *sdp, const tc_sdp_bitrates *b)
     }
   }
   return TC_OK;
+}
+
+static uint32_t
+lower (uint32_t a, uint32_t b)
+{
+  return a == 0 ? b : b == 0 ? a : MIN (a, b);
+}
+
+uint32_t
+tc_sdp_media_max_kbps (const tc_sdp_media *m, int pt)
+{
+  uint32_t kbps = 0;
+  g_return_val_if_fail (m != NULL, 0);
+  for (size_t i = 0; i < m->common.n_bandwidths; i++) {
+    const tc_sdp_bandwidth *b = &m->common.bandwidths[i];
+    if (g_ascii_strcasecmp (b->type, "AS") == 0)
+      kbps = lower (kbps, b->value);
+    else if (g_ascii_strcasecmp (b->type, "TIAS") == 0)
+      kbps = lower (kbps, MAX (b->value / 1000, 1));
+  }
+  const char *x = pt >= 0
+      ? tc_sdp_fmtp_get (tc_sdp_media_fmtp (m, (unsigned) pt),
+          "x-google-max-bitrate") : NULL;
+  guint64 v = 0;
+  if (x != NULL && g_ascii_string_to_unsigned (x, 10, 1, G_MAXUINT32, &v,
+          NULL))
+    kbps = lower (kbps, (uint32_t) v);
+  return kbps;
+}
+
+/* Sets fmtp parameter `name` of `pt` to at most `kbps` where it is higher. */
+static void
+cap_param (tc_sdp_media *m, int pt, const char *name, uint32_t kbps)
+{
+  const char *old = tc_sdp_fmtp_get (tc_sdp_media_fmtp (m, (unsigned) pt),
+      name);
+  guint64 v = 0;
+  if (old == NULL || !g_ascii_string_to_unsigned (old, 10, 0, G_MAXUINT32,
+          &v, NULL) || v <= kbps)
+    return;
+  char text[16];
+  g_snprintf (text, sizeof text, "%u", kbps);
+  tc_sdp_fmtp_set (tc_sdp_fmtp_for (m, (unsigned) pt), name, text);
+}
+
+void
+tc_sdp_cap_bandwidth (tc_sdp_media *m, int pt, uint32_t kbps)
+{
+  g_return_if_fail (m != NULL);
+  if (kbps == 0)
+    return;
+  for (size_t i = 0; i < m->common.n_bandwidths; i++) {
+    tc_sdp_bandwidth *b = &m->common.bandwidths[i];
+    if (g_ascii_strcasecmp (b->type, "AS") == 0 && b->value > kbps)
+      b->value = kbps;
+  }
+  if (pt < 0 || tc_sdp_media_fmtp (m, (unsigned) pt) == NULL)
+    return;
+  cap_param (m, pt, "x-google-max-bitrate", kbps);
+  cap_param (m, pt, "x-google-start-bitrate", kbps);
 }
 
 tc_status

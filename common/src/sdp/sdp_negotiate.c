@@ -147,6 +147,7 @@ tc_sdp_negotiate_media (const tc_sdp_media *am, const tc_sdp_media *om,
   if (nm->direction == TC_SDP_DIR_NONE)
     nm->direction = TC_SDP_DIR_SENDRECV;
   read_ssrcs (peer, nm);
+  nm->remote_max_kbps = tc_sdp_media_max_kbps (peer, pt);
 }
 
 bool

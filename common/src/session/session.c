@@ -6,8 +6,16 @@
  * (started/stopped, the stats snapshot, debug SDP copies).
  */
 #include "session/session_internal.h"
+#include "session/frame_queue.h"
 
 #include <string.h>
+
+/* The bounded hand-off of pushed frames (frame_queue.h): about two seconds
+ * of 30 fps video with 50 audio packets a second, and more bytes than two
+ * seconds of 1080p's 6 Mbit/s. */
+#define OUTQ_MAX_FRAMES 160
+#define OUTQ_MAX_BYTES (2u << 20)
+#define DRAIN_BATCH 32
 
 #define TICK_MS 20 /* jitter deadlines, NACK pacing, RTCP, stats */
 
@@ -125,6 +133,7 @@ session_free_fields (tc_session *s)
   g_free (s->turn_secret);
   g_free (s->debug_local_sdp);
   g_free (s->debug_remote_sdp);
+  tc_frame_queue_free (s->outq);
   if (s->ctx != NULL)
     g_main_context_unref (s->ctx);
   g_mutex_clear (&s->lock);
@@ -146,6 +155,7 @@ tc_session_new_with_signal (const tc_session_config *cfg,
   }
   tc_session *s = g_new0 (tc_session, 1);
   g_mutex_init (&s->lock);
+  s->outq = tc_frame_queue_new (OUTQ_MAX_FRAMES, OUTQ_MAX_BYTES);
   s->serial = (unsigned) g_atomic_int_add (&serials, 1) + 1;
   s->cb = cb;
   s->user_data = user_data;
@@ -210,7 +220,8 @@ tc_session_new (const tc_session_config *cfg, tc_session_event_cb cb,
 void
 tc_session_emit (tc_session *s, const tc_session_event *ev)
 {
-  s->cb (s, ev, s->user_data);
+  if (!s->stopped_here)
+    s->cb (s, ev, s->user_data);
 }
 
 void
@@ -277,10 +288,47 @@ on_tick (gpointer data)
     tc_call_poll_recv (c, now);
     tc_call_rtcp_tick (c, now);
     tc_call_bwe_tick (c, now);
+    tc_call_liveness_tick (c, now);
   }
   tc_session_update_stats (s, now);
   tc_session_negotiate_tick (s, now);  /* last: it may end the call */
   return G_SOURCE_CONTINUE;
+}
+
+/* Makes and starts the signaller; false (the session failed) if it cannot. */
+static bool
+join_room (tc_session *s)
+{
+  tc_status st = TC_OK;
+  s->sig = s->make_signal (s->ctx, tc_session_on_signal, s, s->factory_data, &st);
+  if (s->sig == NULL || (st = tc_signal_start (s->sig)) != TC_OK) {
+    g_clear_pointer (&s->sig, tc_signal_free);
+    tc_session_emit_error (s, st, true, tc_status_str (st));
+    tc_session_set_state (s, TC_SESSION_FAILED);
+    return false;
+  }
+  return true;
+}
+
+/* Ends the call and joins the room again over a new signaling connection
+ * (a new client id): the peer sees us leave and join, and starts its side
+ * afresh with a new peer connection. Session thread; not from inside a
+ * signaller callback (the signaller is freed here). */
+void
+tc_session_rejoin (tc_session *s)
+{
+  bool had = s->call != NULL;
+  tc_session_end_call (s);
+  if (had) {
+    tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
+    tc_session_emit (s, &ev);
+  }
+  if (s->sig != NULL) {
+    tc_signal_stop (s->sig);
+    g_clear_pointer (&s->sig, tc_signal_free);
+  }
+  tc_session_set_state (s, TC_SESSION_RECONNECTING);
+  join_room (s);
 }
 
 /* Runs on the session thread: make and start the signaller. */
@@ -288,13 +336,8 @@ static gboolean
 on_begin (gpointer data)
 {
   tc_session *s = data;
-  tc_status st = TC_OK;
-  s->sig = s->make_signal (s->ctx, tc_session_on_signal, s, s->factory_data, &st);
-  if (s->sig == NULL || (st = tc_signal_start (s->sig)) != TC_OK) {
-    tc_session_emit_error (s, st, true, tc_status_str (st));
-    tc_session_set_state (s, TC_SESSION_FAILED);
+  if (!join_room (s))
     return G_SOURCE_REMOVE;
-  }
   s->tick = g_timeout_source_new (TICK_MS);
   g_source_set_callback (s->tick, on_tick, s, NULL);
   g_source_attach (s->tick, s->ctx);
@@ -311,6 +354,13 @@ session_thread (gpointer data)
   for (int i = 0; i < 100 && g_main_context_iteration (s->ctx, FALSE); i++)
     ;
   g_main_context_pop_thread_default (s->ctx);
+  if (s->free_on_exit) {
+    /* Freed from one of its own callbacks: nobody joins this thread. */
+    GThread *self = s->thread;
+    g_clear_pointer (&s->loop, g_main_loop_unref);
+    session_free_fields (s);
+    g_thread_unref (self);
+  }
   return NULL;
 }
 
@@ -360,6 +410,21 @@ tc_session_stop (tc_session *s)
   g_mutex_unlock (&s->lock);
   if (was || s->thread == NULL)
     return;
+  if (g_thread_self () == s->thread) {
+    /* From inside one of our callbacks (an application stopping its
+     * pipeline in a synchronous bus handler): the thread cannot join
+     * itself, and the code that called back still runs on this call, so
+     * the teardown comes after it returns and no event follows. */
+    g_mutex_lock (&s->lock);
+    s->stopped_here = true;
+    g_mutex_unlock (&s->lock);
+    GSource *src = g_idle_source_new ();
+    g_source_set_priority (src, G_PRIORITY_HIGH);
+    g_source_set_callback (src, on_stop, s, NULL);
+    g_source_attach (src, s->ctx);
+    g_source_unref (src);
+    return;
+  }
   g_main_context_invoke (s->ctx, on_stop, s);
   g_thread_join (s->thread);
   s->thread = NULL;
@@ -372,28 +437,51 @@ tc_session_free (tc_session *s)
   if (s == NULL)
     return;
   tc_session_stop (s);
+  g_mutex_lock (&s->lock);
+  bool stopped_here = s->stopped_here;
+  g_mutex_unlock (&s->lock);
+  if (stopped_here && g_thread_self () == s->thread) {
+    s->free_on_exit = true;  /* session_thread frees it as it ends */
+    return;
+  }
+  if (stopped_here) {
+    /* Stopped from its own thread, freed from another: on_stop ends it. */
+    g_thread_join (s->thread);
+    g_clear_pointer (&s->loop, g_main_loop_unref);
+  }
   session_free_fields (s);
 }
 
 /* ---- frames and stats from other threads -------------------------------- */
 
-typedef struct {
-  tc_session *s;
-  tc_media_kind kind;
-  int64_t pts_us;
-  bool keyframe;
-  size_t len;
-  uint8_t data[];
-} pushed_frame;
+/* Frames wait in s->outq for one drain on the session thread at a time. */
 
 static gboolean
-on_frame_posted (gpointer data)
+on_frames_posted (gpointer data)
 {
-  pushed_frame *f = data;
-  tc_call *c = f->s->call;
-  if (c != NULL && c->connected)
-    tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe);
-  return G_SOURCE_REMOVE;
+  tc_session *s = data;
+  /* A bounded batch, then the loop's other sources get their turn. */
+  for (int i = 0; i < DRAIN_BATCH; i++) {
+    g_mutex_lock (&s->lock);
+    tc_queued_frame *f = tc_frame_queue_pop (s->outq);
+    bool keyframe = tc_frame_queue_take_keyframe_wanted (s->outq);
+    if (f == NULL)
+      s->drain_posted = false;
+    g_mutex_unlock (&s->lock);
+    tc_call *c = s->call;
+    if (keyframe && c != NULL) {
+      /* Video was dropped: the peer's decoder needs a fresh start. */
+      tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,
+        .kind = TC_MEDIA_VIDEO };
+      tc_session_emit (s, &ev);
+    }
+    if (f == NULL)
+      return G_SOURCE_REMOVE;
+    if (c != NULL && c->connected)
+      tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe);
+    g_free (f);
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 tc_status
@@ -406,18 +494,24 @@ tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
   /* s->dirs, not s->cfg: the session thread owns cfg. */
   bool sends = kind == TC_MEDIA_AUDIO ? s->dirs.send_audio
       : kind == TC_MEDIA_VIDEO ? s->dirs.send_video : false;
+  bool post = false;
+  if (sends && len > 0 && open) {
+    tc_frame_queue_push (s->outq, kind, data, len, pts_us, keyframe);
+    post = !s->drain_posted;
+    s->drain_posted = true;
+  }
   g_mutex_unlock (&s->lock);
   if (!sends || len == 0)
     return TC_ERR_INVALID_ARG;
   if (!open)
     return TC_ERR_CLOSED;
-  pushed_frame *f = g_malloc (sizeof *f + len);
-  *f = (pushed_frame) { .s = s, .kind = kind, .pts_us = pts_us,
-    .keyframe = keyframe, .len = len };
-  memcpy (f->data, data, len);
-  /* Freed by the context whether it runs or the session stops first. */
-  g_main_context_invoke_full (s->ctx, G_PRIORITY_DEFAULT, on_frame_posted, f,
-      g_free);
+  if (post) {
+    /* Always through the loop, never in place on the caller's thread. */
+    GSource *src = g_idle_source_new ();
+    g_source_set_callback (src, on_frames_posted, s, NULL);
+    g_source_attach (src, s->ctx);
+    g_source_unref (src);
+  }
   return TC_OK;
 }
 
@@ -427,6 +521,8 @@ tc_session_get_stats (tc_session *s, tc_session_stats *out)
   g_return_val_if_fail (s != NULL && out != NULL, TC_ERR_INVALID_ARG);
   g_mutex_lock (&s->lock);
   *out = s->stats;
+  out->dir[0].frames_dropped = tc_frame_queue_dropped (s->outq, TC_MEDIA_AUDIO)
+      + tc_frame_queue_dropped (s->outq, TC_MEDIA_VIDEO);
   g_mutex_unlock (&s->lock);
   return TC_OK;
 }

@@ -22,9 +22,13 @@ on_bitrates_posted (gpointer data)
 
   s->cfg.quality = p->quality;
   s->cfg.bitrates = p->bitrates;
-  if (s->call != NULL && s->call->bwe != NULL
-      && tc_bwe_config_for_bitrates (p->quality, &p->bitrates, &cfg)
-      && tc_bwe_set_limits (s->call->bwe, &cfg))
+  if (s->call == NULL || s->call->bwe == NULL
+      || !tc_bwe_config_for_bitrates (p->quality, &p->bitrates, &cfg))
+    return G_SOURCE_REMOVE;
+  /* Within what the peer lets us send, as when the estimate was made. */
+  cfg.max_bps = tc_call_send_cap (s->call, cfg.max_bps);
+  cfg.min_bps = MIN (cfg.min_bps, cfg.max_bps);
+  if (tc_bwe_set_limits (s->call->bwe, &cfg))
     TC_INFO ("[s%u] bitrate limits now %u..%u bit/s", s->serial,
         cfg.min_bps, cfg.max_bps);
   return G_SOURCE_REMOVE;

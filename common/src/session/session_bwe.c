@@ -11,18 +11,38 @@
 
 #include "tempchat/tc_rtp_ext.h"
 
+/* `bps` within what the peer's description lets us send it (b=AS, TIAS,
+ * x-google-max-bitrate), whatever the estimate or REMB says. */
+uint32_t
+tc_call_send_cap (const tc_call *c, uint32_t bps)
+{
+  uint32_t max = c->tx[TC_KIND_VIDEO].max_bps;
+  return max != 0 ? MIN (bps, max) : bps;
+}
+
 void
 tc_call_bwe_setup (tc_call *c)
 {
   const tc_send_stream *v = &c->tx[TC_KIND_VIDEO];
   tc_bwe_config cfg;
-  /* Without transport-cc the estimator would get no feedback and hold the
-   * start bitrate for ever; REMB then goes to the encoder as it is. */
-  if (c->bwe != NULL || !v->active || v->ext_transport_cc == 0
-      || c->s->cfg.no_congestion_control
-      || !tc_bwe_config_for_bitrates (c->s->cfg.quality,
+  if (!v->active || !tc_bwe_config_for_bitrates (c->s->cfg.quality,
           &c->s->cfg.bitrates, &cfg))
     return;
+  /* A peer that wants less than our quality's start is obeyed from the
+   * stream's first frame (the wrapper starts its encoder at that start). */
+  if (!v->started && tc_call_send_cap (c, cfg.start_bps) < cfg.start_bps) {
+    tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
+      .bitrate_bps = tc_call_send_cap (c, cfg.start_bps) };
+    tc_session_emit (c->s, &ev);
+  }
+  /* Without transport-cc the estimator would get no feedback and hold the
+   * start bitrate for ever; REMB then goes to the encoder as it is. */
+  if (c->bwe != NULL || v->ext_transport_cc == 0
+      || c->s->cfg.no_congestion_control)
+    return;
+  cfg.max_bps = tc_call_send_cap (c, cfg.max_bps);
+  cfg.start_bps = MIN (cfg.start_bps, cfg.max_bps);
+  cfg.min_bps = MIN (cfg.min_bps, cfg.max_bps);
   c->bwe = tc_bwe_new (&cfg);
 }
 
@@ -84,7 +104,7 @@ report (tc_call *c, int64_t now_us)
   if (c->bwe == NULL || !tc_bwe_poll (c->bwe, now_us, &bps))
     return;
   tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
-    .bitrate_bps = video_share (c, bps) };
+    .bitrate_bps = video_share (c, tc_call_send_cap (c, bps)) };
   tc_session_emit (c->s, &ev);
 }
 
@@ -110,7 +130,7 @@ tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us)
 void
 tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us)
 {
-  uint32_t b = (uint32_t) MIN (bps, G_MAXUINT32);
+  uint32_t b = tc_call_send_cap (c, (uint32_t) MIN (bps, G_MAXUINT32));
   if (c->bwe == NULL) {
     tc_session_event ev = { .type = TC_SESSION_EV_TARGET_BITRATE,
       .bitrate_bps = b };

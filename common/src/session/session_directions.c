@@ -133,7 +133,7 @@ stop_streams (tc_call *c, int k, const tc_sdp_negotiated_media *m)
   const char *kind = k == TC_KIND_AUDIO ? "audio" : "video";
   if (c->tx[k].active && (m == NULL || !dir_sends (m->direction))) {
     TC_INFO ("[s%u] stopped sending %s", c->s->serial, kind);
-    tc_send_stream_clear (&c->tx[k]);
+    tc_call_stop_send (c, k);
   }
   if (c->rx[k].active && (m == NULL || !dir_receives (m->direction))) {
     TC_INFO ("[s%u] stopped receiving %s", c->s->serial, kind);

@@ -11,6 +11,7 @@
 #define TEMPCHAT_SESSION_INTERNAL_H
 
 #include "session/session_hooks.h"
+#include "session/media_clock.h"
 #include "session/session_policy.h"
 #include "tempchat/tc_demux.h"
 #include "tempchat/tc_dtls.h"
@@ -48,16 +49,21 @@ typedef struct {
   uint32_t ts_base;           /* random first RTP timestamp */
   bool started;
   int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
+  uint32_t max_bps;           /* the peer's limit (b=AS...); 0: none */
+  uint32_t last_ts;            /* of the last frame sent */
+  int64_t last_ts_us;          /* when it was sent; 0: none yet */
   int rtx_pt;                 /* -1: resend NACKed packets as they were */
   uint32_t rtx_ssrc;
   uint16_t rtx_seq;
   char mid[TC_SDP_MAX_ID + 1];
   uint8_t ext_mid, ext_abs_send_time, ext_transport_cc;
-  tc_rtp_history *history;
+  tc_rtp_history *history;    /* plain packets for RTX; without RTX the
+                                 protected ones, resent as they went */
   uint32_t packets, octets;   /* for the SR sender info */
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
   unsigned width, height;
+  tc_keyframe_gate keyframes; /* the peer's PLI/FIR -> the encoder */
 } tc_send_stream;
 
 typedef struct {
@@ -78,15 +84,33 @@ typedef struct {
   tc_rtcp_rx_stats rx;
   bool rx_started;
   tc_rtp_sync sync;           /* RTP <-> sender NTP from the last SR */
+  tc_media_clock clock;       /* RTP -> our time (media_clock.h) */
   int64_t last_pli_us;
   uint64_t window_bytes;
   unsigned window_frames;
   int64_t frame_arrival_us;   /* arrival of the packet completing a frame */
+  int64_t last_media_us;      /* last packet from `ssrc`; 0: none yet */
+  bool have_audio_ts;         /* audio: the last frame handed on */
+  uint32_t audio_ts;
+  uint32_t audio_frame_ts;    /* RTP ticks per frame, as seen; 0: unknown */
+  uint64_t audio_concealed;
+  int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
   uint64_t packets;
   uint32_t lost;              /* from our last report block about it */
   uint8_t fraction_lost;
 } tc_recv_stream;
+
+/* Where a stopped send stream of the call left its SSRC: a restart goes on
+ * from here, because the SRTP context of the call has used every index up
+ * to `seq` (session_send.c). */
+typedef struct {
+  bool valid;
+  uint32_t ssrc, rtx_ssrc;
+  uint16_t seq, rtx_seq;      /* the next ones to use */
+  uint32_t ts;                /* of the last frame */
+  int64_t ts_us;              /* when it was sent */
+} tc_send_resume;
 
 /* Transport-wide arrivals not reported yet (session_twcc.c). */
 #define TC_TWCC_WINDOW 256
@@ -115,11 +139,14 @@ struct tc_call {
   int64_t ignored_offer_us;   /* when we ignored it */
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
+  int64_t heard_us;           /* authenticated traffic from the peer last */
+  bool silent;                /* we called the path lost for its silence */
+  bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   int64_t exchange_us;        /* last completed offer/answer; 0: none since
                                  the last restart */
   unsigned remote_candidates; /* the peer's, since our last ICE restart */
-  unsigned stall_restarts;    /* restarts for a peer that sent none */
+  unsigned stall_restarts;    /* ICE restarts for a peer that sent none */
   tc_sdp_negotiated *neg;
   /* The directions our last offer or answer asked for; wanted ones that
    * differ after a negotiation make us offer again (session_directions.c). */
@@ -133,6 +160,8 @@ struct tc_call {
   bool failed;
   bool relayed;
   tc_send_stream tx[TC_N_KINDS];
+  tc_send_resume resume[TC_N_KINDS];
+  bool srtp_refusal_reported;
   tc_recv_stream rx[TC_N_KINDS];
   uint16_t transport_seq;
   /* Our monotonic clock minus the wrapper's pts clock, at its smallest (the
@@ -181,7 +210,10 @@ struct tc_session {
   tc_call *call;
   GSource *tick;
   tc_session_state state;     /* session thread's copy */
+  bool stopped_here;          /* stopped from its own thread: no more events */
+  bool free_on_exit;          /* freed from its own thread: the thread frees */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
+  unsigned stall_rejoins;     /* tc_session_rejoin()s since a call connected */
 
   /* Under lock: what other threads may read or set. */
   GMutex lock;
@@ -193,6 +225,8 @@ struct tc_session {
   tc_session_stats stats;
   char *debug_local_sdp;
   char *debug_remote_sdp;
+  struct tc_frame_queue *outq; /* pushed frames for the session thread */
+  bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
   unsigned debug_drop_count;  /* session thread */
 };
@@ -203,6 +237,7 @@ void tc_session_emit (tc_session *s, const tc_session_event *ev);
 void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
     const char *text);
 void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
+void tc_session_rejoin (tc_session *s);
 
 /* session_negotiate.c: signaling events and offer/answer. */
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
@@ -227,11 +262,15 @@ tc_status tc_call_transport_start (tc_call *c);
 void tc_call_transport_close (tc_call *c);
 void tc_call_fail (tc_call *c, tc_status st, const char *text);
 tc_status tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len);
+tc_status tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len,
+    size_t cap, size_t *out);
+tc_status tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len);
 tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
 
 /* session_send.c */
 void tc_call_setup_send (tc_call *c);
 void tc_send_stream_clear (tc_send_stream *st);
+void tc_call_stop_send (tc_call *c, int k);
 void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
@@ -270,6 +309,11 @@ void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
 void tc_call_bwe_set_rtt (tc_call *c, int64_t rtt_us);
 void tc_call_bwe_tick (tc_call *c, int64_t now_us);
 uint32_t tc_call_bwe_target (const tc_call *c);
+uint32_t tc_call_send_cap (const tc_call *c, uint32_t bps);
+
+/* session_liveness.c: our own judgment of the path (RFC 7675 timing). */
+void tc_call_heard (tc_call *c, int64_t now_us);
+void tc_call_liveness_tick (tc_call *c, int64_t now_us);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -415,24 +415,33 @@ restart_ice (tc_call *c, int64_t now)
 }
 
 /* Before the first connection: a peer that sent not one candidate since
- * the exchange may have stalled its gathering (session_policy.h); an ICE
- * restart offer makes it gather again. */
+ * the exchange may have lost them on the way, or stalled its gathering
+ * (session_policy.h). */
 static void
 stall_tick (tc_call *c, int64_t now)
 {
+  tc_session *s = c->s;
   if (c->local_offer != NULL)
     return;  /* an exchange is under way */
   tc_ice_state st = tc_ice_get_state (c->ice);
   bool connected = c->connected || st == TC_ICE_STATE_CONNECTED
       || st == TC_ICE_STATE_COMPLETED;
+  if (connected)
+    s->stall_rejoins = 0;
   int64_t since = c->exchange_us != 0 ? (now - c->exchange_us) / 1000 : -1;
-  if (!tc_session_stalled_should_restart (connected, since,
-          c->remote_candidates, c->stall_restarts))
+  tc_stall_action a = tc_session_stall_action (c->is_offerer, connected, since,
+      c->remote_candidates, c->stall_restarts, s->stall_rejoins);
+  if (a == TC_STALL_WAIT)
     return;
-  c->stall_restarts++;
   TC_INFO ("[s%u] no candidate from the peer %" G_GINT64_FORMAT
-      " ms after the exchange", c->s->serial, since);
-  restart_ice (c, now);
+      " ms after the exchange: %s", s->serial, since, tc_stall_action_str (a));
+  if (a == TC_STALL_RESTART) {
+    c->stall_restarts++;
+    restart_ice (c, now);
+  } else {
+    s->stall_rejoins++;
+    tc_session_rejoin (s);  /* frees `c` */
+  }
 }
 
 /* The path stayed lost: the call is over, the session waits for a peer. */
@@ -475,8 +484,11 @@ tc_session_negotiate_tick (tc_session *s, int64_t now)
   if (c == NULL || c->failed)
     return;
   glare_tick (c, now);
-  if (!c->failed)
+  if (!c->failed) {
     stall_tick (c, now);
+    if (s->call != c)
+      return;  /* we left the room to join again */
+  }
   if (c->failed || c->path_lost_us == 0)
     return;
   int64_t since = c->restart_us != 0 ? (now - c->restart_us) / 1000 : -1;

@@ -50,12 +50,29 @@ tc_session_recovery_action (bool offerer, bool failed, int64_t lost_ms,
   return waited >= grace ? TC_RECOVERY_RESTART : TC_RECOVERY_WAIT;
 }
 
-bool
-tc_session_stalled_should_restart (bool connected, int64_t since_exchange_ms,
-    unsigned remote_candidates, unsigned restarts)
+tc_stall_action
+tc_session_stall_action (bool offerer, bool connected,
+    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts,
+    unsigned rejoins)
 {
-  return !connected && since_exchange_ms >= TC_CANDIDATE_PATIENCE_MS
-      && remote_candidates == 0 && restarts < TC_STALL_MAX_RESTARTS;
+  int64_t patience = TC_CANDIDATE_PATIENCE_MS
+      + (offerer ? 0 : TC_STALL_ANSWERER_EXTRA_MS);
+  if (connected || since_exchange_ms < patience || remote_candidates > 0)
+    return TC_STALL_WAIT;
+  if (restarts == 0)
+    return TC_STALL_RESTART;
+  return rejoins < TC_STALL_MAX_REJOINS ? TC_STALL_REJOIN : TC_STALL_WAIT;
+}
+
+const char *
+tc_stall_action_str (tc_stall_action a)
+{
+  switch (a) {
+    case TC_STALL_WAIT: return "wait";
+    case TC_STALL_RESTART: return "restart";
+    case TC_STALL_REJOIN: return "rejoin";
+  }
+  return "?";
 }
 
 const char *
@@ -67,6 +84,35 @@ tc_recovery_action_str (tc_recovery_action a)
     case TC_RECOVERY_GIVE_UP: return "give-up";
   }
   return "unknown";
+}
+
+tc_liveness
+tc_session_liveness (int64_t silent_ms)
+{
+  if (silent_ms >= TC_LIVENESS_CONSENT_MS)
+    return TC_LIVENESS_LOST;
+  return silent_ms >= TC_LIVENESS_SILENT_MS ? TC_LIVENESS_SILENT
+      : TC_LIVENESS_ALIVE;
+}
+
+bool
+tc_keyframe_gate_pli (tc_keyframe_gate *g, int64_t now_us)
+{
+  if (g->asked && now_us - g->last_us < TC_KEYFRAME_MIN_INTERVAL_US)
+    return false;
+  g->asked = true;
+  g->last_us = now_us;
+  return true;
+}
+
+bool
+tc_keyframe_gate_fir (tc_keyframe_gate *g, uint8_t seq_nr, int64_t now_us)
+{
+  if (g->have_fir_seq && g->fir_seq == seq_nr)
+    return false;
+  g->have_fir_seq = true;
+  g->fir_seq = seq_nr;
+  return tc_keyframe_gate_pli (g, now_us);
 }
 
 /* a * b / c rounded to nearest, for |a| up to ~2^40 and b up to 2^20. */
@@ -128,9 +174,18 @@ int64_t
 tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
     int64_t arrival_us)
 {
+  int64_t transit = arrival_us - sender_us;
   if (!off->valid) {
-    off->offset_us = arrival_us - sender_us;
-    off->valid = true;
+    *off = (tc_clock_offset) { .valid = true, .offset_us = transit,
+      .window_start_us = arrival_us, .window_min_us = transit };
+    return sender_us + off->offset_us;
+  }
+  off->window_min_us = MIN (off->window_min_us, transit);
+  if (arrival_us - off->window_start_us >= TC_CLOCK_OFFSET_WINDOW_US) {
+    off->offset_us += CLAMP (off->window_min_us - off->offset_us,
+        -TC_CLOCK_OFFSET_STEP_US, TC_CLOCK_OFFSET_STEP_US);
+    off->window_start_us = arrival_us;
+    off->window_min_us = transit;
   }
   return sender_us + off->offset_us;
 }

@@ -67,20 +67,84 @@ const char *tc_recovery_action_str (tc_recovery_action a);
 /* How long after an offer/answer exchange, before the call first
  * connects, we wait for the peer's first candidate. Browsers trickle their
  * first one within a few hundred ms of their description (a relay one
- * after a TURN allocation, well under a second); Chromium 156 sometimes
- * gathers nothing at all after rolling back an offer in glare, and no
- * check can start without a candidate on one side. An ICE restart makes
- * it gather anew. */
+ * after a TURN allocation, well under a second), and no check can start
+ * without a candidate on one side. */
 #define TC_CANDIDATE_PATIENCE_MS 3000
-/* Restarts for that reason per call; a peer that truly has no candidate
- * (relay-only with refused TURN credentials) is not asked forever. */
-#define TC_STALL_MAX_RESTARTS 2
+/* The answerer by the rule waits this much longer, so that when neither
+ * side hears a candidate the offerer acts alone: two sessions restarting
+ * and rejoining at once would cross each other's messages. */
+#define TC_STALL_ANSWERER_EXTRA_MS 3000
+/* Rejoins for that reason in a row without a call connecting: a peer that
+ * truly has no candidate (relay-only with refused TURN credentials) is not
+ * made to start over forever. */
+#define TC_STALL_MAX_REJOINS 2
 
-/* True when a call that has not connected yet should restart ICE because
- * no remote candidate came `since_exchange_ms` after the last completed
- * offer/answer (-1: none yet); `restarts` made for this reason so far. */
-bool tc_session_stalled_should_restart (bool connected,
-    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts);
+typedef enum {
+  TC_STALL_WAIT,     /* candidates came, or it is too early, or enough tries */
+  TC_STALL_RESTART,  /* restart ICE: a lost candidate is sent again */
+  TC_STALL_REJOIN,   /* leave the room and join again: the peer makes a new
+                        peer connection */
+} tc_stall_action;
+
+/* What to do about a call that has not connected when no remote candidate
+ * came `since_exchange_ms` after the last completed offer/answer (-1: none
+ * yet). One ICE restart comes first: it repairs candidates lost on the way.
+ * Chromium 156 sometimes gathers nothing at all after rolling back its
+ * offer in glare, and nothing repairs that peer connection, restarts
+ * included (it answers them, and still gathers nothing): only a new one
+ * does, which a page makes when we leave and join again. `offerer`: by
+ * the client-id rule. `restarts`: ICE
+ * restarts of this call for this reason; `rejoins`: rejoins since a call
+ * last connected. */
+tc_stall_action tc_session_stall_action (bool offerer, bool connected,
+    int64_t since_exchange_ms, unsigned remote_candidates, unsigned restarts,
+    unsigned rejoins);
+
+const char *tc_stall_action_str (tc_stall_action a);
+/* ---- is the path alive? ------------------------------------------------ */
+
+/* A path is alive while authenticated traffic from the peer arrives on it
+ * (SRTP/SRTCP that authenticates, DTLS, answered ICE checks). Silence this
+ * long shows `disconnected`, the restart trigger; Chromium marks a
+ * connection that received nothing for 2.5 s the same way. No call is
+ * that quiet: media or RTCP (0.5-1.5 s apart) flows both ways, and random
+ * loss never silences a path for 2.5 s. */
+#define TC_LIVENESS_SILENT_MS 2500
+/* RFC 7675 5.1: consent is lost after 30 s without any response. */
+#define TC_LIVENESS_CONSENT_MS 30000
+
+typedef enum {
+  TC_LIVENESS_ALIVE,    /* heard from the peer lately */
+  TC_LIVENESS_SILENT,   /* `disconnected`: keep sending, maybe restart */
+  TC_LIVENESS_LOST,     /* consent expired: stop sending (RFC 7675) */
+} tc_liveness;
+
+/* The liveness of a path that heard nothing from the peer for `silent_ms`. */
+tc_liveness tc_session_liveness (int64_t silent_ms);
+
+/* ---- keyframe requests from the peer ------------------------------------- */
+
+/* A keyframe asked for within this of the last one asked of the encoder
+ * is the same keyframe: libwebrtc's EncoderRtcpFeedback lets one request
+ * through per 300 ms (kMinKeyframeSendIntervalMs). Under loss a receiver
+ * repeats its PLI until a keyframe arrives; a keyframe per PLI is a burst
+ * per PLI, more loss, more PLIs. */
+#define TC_KEYFRAME_MIN_INTERVAL_US 300000
+
+typedef struct {
+  bool asked;                 /* the encoder was asked at least once */
+  int64_t last_us;            /* then */
+  bool have_fir_seq;
+  uint8_t fir_seq;            /* of the last FIR honoured */
+} tc_keyframe_gate;
+
+/* Whether a PLI at `now_us` asks the encoder for a keyframe. */
+bool tc_keyframe_gate_pli (tc_keyframe_gate *g, int64_t now_us);
+
+/* Whether a FIR entry with `seq_nr` does: a repeated seq nr is a
+ * retransmission of a request already honoured (RFC 5104 4.3.1.2). */
+bool tc_keyframe_gate_fir (tc_keyframe_gate *g, uint8_t seq_nr,
+    int64_t now_us);
 
 /* ---- RTP time ---------------------------------------------------------- */
 
@@ -113,10 +177,18 @@ bool tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
 
 /* Sender wall clock -> our monotonic clock, one offset per peer so that all
  * of its streams land on one time line (lip sync). The first mapped frame
- * anchors the offset at its arrival time. */
+ * anchors the offset at its arrival time; then it follows the lowest
+ * transit (arrival minus sender time) of each TC_CLOCK_OFFSET_WINDOW_US by
+ * at most TC_CLOCK_OFFSET_STEP_US: the two clocks drift apart (tens of ppm,
+ * a tenth of a second in a half-hour call) and the time line must not
+ * drift past the jitter buffer's latency, nor jump. */
+#define TC_CLOCK_OFFSET_WINDOW_US 4000000
+#define TC_CLOCK_OFFSET_STEP_US 4000
 typedef struct {
   bool valid;
   int64_t offset_us;
+  int64_t window_start_us;
+  int64_t window_min_us;     /* lowest transit in this window */
 } tc_clock_offset;
 
 int64_t tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,

@@ -13,7 +13,9 @@
 #define JITTER_PACKETS 4096
 #define JITTER_BYTES (8u << 20)
 #define VIDEO_WAIT_US (400 * 1000)  /* room for NACK + RTX to repair a frame */
-#define AUDIO_WAIT_US (120 * 1000)
+/* Audio is not repaired (no NACK for Opus, as in browsers): wait only for
+ * reordering, then let the decoder conceal the loss. */
+#define AUDIO_WAIT_US (40 * 1000)
 #define PLI_INTERVAL_US (500 * 1000)
 #define NACK_MAX 64
 
@@ -23,27 +25,65 @@ we_receive (tc_sdp_direction d)
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
 }
 
+/* Audio frames that never came between the last one handed on and
+ * `frame`: told to the wrapper first, so its decoder conceals them (Opus
+ * recovers the last from `frame`'s in-band FEC) and audio keeps its time.
+ * A jump of a second or more is a pause (DTX) or a new stream, not loss. */
+static void
+tell_audio_lost (tc_recv_stream *rx, const tc_frame *frame, int64_t pts)
+{
+  uint32_t step = rx->audio_frame_ts != 0 ? rx->audio_frame_ts
+      : rx->clock_rate / 50;
+  uint32_t delta = frame->rtp_timestamp - rx->audio_ts;
+  bool had = rx->have_audio_ts;
+  rx->have_audio_ts = true;
+  rx->audio_ts = frame->rtp_timestamp;
+  if (!had || step == 0 || delta == 0 || delta >= rx->clock_rate)
+    return;
+  if (delta < 2 * step) {
+    rx->audio_frame_ts = delta;  /* the sender's frame size */
+    return;
+  }
+  unsigned lost = delta / step - 1;
+  int64_t frame_us = (int64_t) step * G_USEC_PER_SEC / rx->clock_rate;
+  rx->audio_concealed += lost;
+  tc_session_event ev = { .type = TC_SESSION_EV_AUDIO_LOST,
+    .kind = TC_MEDIA_AUDIO, .codec = rx->codec, .lost_frames = lost,
+    .pts_us = pts - lost * frame_us, .duration_us = lost * frame_us };
+  tc_session_emit (rx->call->s, &ev);
+}
+
 static void
 on_frame (const tc_frame *frame, void *data)
 {
   tc_recv_stream *rx = data;
   tc_call *c = rx->call;
-  int64_t sender_us, pts;
-  /* After the first SR both streams share one time line (lip sync);
-   * before it, arrival time is the best we know. */
-  if (tc_rtp_sync_sender_us (&rx->sync, frame->rtp_timestamp, &sender_us))
-    pts = tc_clock_offset_map (&c->media_clock, sender_us, rx->frame_arrival_us);
-  else
-    pts = rx->frame_arrival_us;
+  int64_t sender_us, shared_us;
+  /* The stream's own RTP time line from its first frame; after an SR it
+   * moves smoothly onto the time line it shares with the peer's other
+   * stream (lip sync), never jumping (media_clock.h). */
+  bool shared = tc_rtp_sync_sender_us (&rx->sync, frame->rtp_timestamp,
+      &sender_us);
+  if (shared)
+    shared_us = tc_clock_offset_map (&c->media_clock, sender_us,
+        rx->frame_arrival_us);
+  int64_t pts = tc_media_clock_pts (&rx->clock, rx->clock_rate,
+      frame->rtp_timestamp, rx->frame_arrival_us, shared ? &shared_us : NULL);
   if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
     tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
+  if (rx->kind == TC_MEDIA_AUDIO)
+    tell_audio_lost (rx, frame, pts);
   rx->window_frames++;
   tc_session_event ev = { .type = TC_SESSION_EV_FRAME, .kind = rx->kind,
     .codec = rx->codec, .frame = frame, .pts_us = pts };
   tc_session_emit (c->s, &ev);
 }
 
-static const tc_receive_log_config recv_log_config = { 1024, 10, 20 * 1000 };
+/* 10 NACKs at most, RTT apart (20 ms at least); the first 10 ms after a
+ * hole is seen (20-30 ms after it opened, at the tick), as a reordered
+ * packet comes within a few ms on the paths we meet. */
+static const tc_receive_log_config recv_log_config = { 1024, 10, 20 * 1000,
+  10 * 1000 };
 
 static tc_jitter *
 new_jitter (tc_recv_stream *rx)
@@ -136,15 +176,24 @@ restart_stream (tc_recv_stream *rx)
   tc_receive_log_free (rx->log);
   rx->log = tc_receive_log_new (&recv_log_config);
   rx->rx_started = false;
+  rx->have_audio_ts = false;
   memset (&rx->sync, 0, sizeof rx->sync);
+  memset (&rx->clock, 0, sizeof rx->clock);
   TC_DEBUG ("[s%u] remote %s stream changed SSRC", rx->call->s->serial,
       rx->kind == TC_MEDIA_VIDEO ? "video" : "audio");
+}
+
+/* Whether the SSRC bound in `ssrc` went quiet (or never spoke) by `now`. */
+static bool
+went_quiet (uint32_t ssrc, int64_t last_us, int64_t now)
+{
+  return ssrc != 0 && (last_us == 0 || now - last_us > TC_ROUTE_STOPPED_US);
 }
 
 /* Which stream a packet belongs to (session_route.h: mid, then a bound
  * SSRC, then payload type); learns the SSRC binding it implies. */
 static tc_recv_stream *
-route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
+route (tc_call *c, const tc_rtp_packet *p, int64_t now, bool *is_rtx)
 {
   tc_route_stream table[TC_N_KINDS];
   tc_recv_stream *streams[TC_N_KINDS];
@@ -155,7 +204,8 @@ route (tc_call *c, const tc_rtp_packet *p, bool *is_rtx)
       continue;
     streams[n] = rx;
     table[n++] = (tc_route_stream) { rx->mid, rx->pt, rx->rtx_pt, rx->ssrc,
-      rx->rtx_ssrc };
+      rx->rtx_ssrc, went_quiet (rx->ssrc, rx->last_media_us, now),
+      went_quiet (rx->rtx_ssrc, rx->last_rtx_us, now) };
   }
   char mid[TC_SDP_MAX_ID + 1];
   tc_route r = tc_route_decide (table, n, p->ssrc, p->payload_type,
@@ -209,11 +259,13 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
       || tc_srtp_unprotect_rtp (c->srtp, buf, len, &plain, NULL) != TC_OK
       || tc_rtp_parse (buf, plain, &p) != TC_OK)
     return;
+  tc_call_heard (c, now_us);
   tc_call_twcc_on_packet (c, &p, now_us);
   bool is_rtx;
-  tc_recv_stream *rx = route (c, &p, &is_rtx);
+  tc_recv_stream *rx = route (c, &p, now_us, &is_rtx);
   if (rx == NULL || (is_rtx && tc_rtx_unwrap (&p, rx->pt, rx->ssrc) != TC_OK))
     return;
+  *(is_rtx ? &rx->last_rtx_us : &rx->last_media_us) = now_us;
   if (!is_rtx) {
     if (!rx->rx_started) {
       tc_rtcp_rx_stats_init (&rx->rx, rx->ssrc, rx->clock_rate);

@@ -47,16 +47,18 @@ by_ssrc (const tc_route_stream *streams, size_t n, uint32_t ssrc, uint8_t pt)
   return dropped;
 }
 
-/* Only streams that have not bound that kind of SSRC yet learn one by
- * payload type: a bound stream changes SSRC only on the mid's word. */
+/* Only streams that have not bound that kind of SSRC yet, or whose bound
+ * one stopped, learn one by payload type: while the bound SSRC is alive the
+ * stream changes SSRC only on the mid's word. */
 static tc_route
 by_pt (const tc_route_stream *streams, size_t n, uint32_t ssrc, uint8_t pt)
 {
   for (size_t i = 0; i < n; i++) {
     const tc_route_stream *s = &streams[i];
-    if (pt == s->pt && s->ssrc == 0)
+    if (pt == s->pt && (s->ssrc == 0 || s->stopped))
       return (tc_route) { (int) i, TC_ROUTE_MEDIA, TC_ROUTE_BY_PT, true };
-    if (s->rtx_pt >= 0 && pt == s->rtx_pt && s->rtx_ssrc == 0)
+    if (s->rtx_pt >= 0 && pt == s->rtx_pt
+        && (s->rtx_ssrc == 0 || s->rtx_stopped))
       return (tc_route) { (int) i, TC_ROUTE_RTX, TC_ROUTE_BY_PT, true };
   }
   return dropped;

@@ -8,7 +8,9 @@
  *      once our receiver reports acknowledge the SSRC;
  *   2. an SSRC bound to a stream (from a=ssrc, or learnt by 1 or 3);
  *   3. the payload type, unique across the BUNDLE group in every SDP we or
- *      browsers write: it binds an SSRC to a stream that has none yet.
+ *      browsers write: it binds an SSRC to a stream that has none yet, or
+ *      whose bound SSRC has stopped (a peer without the mid extension that
+ *      changes its SSRC: the old one goes quiet, the new one takes over).
  * Within the stream the payload type says media or RTX; any other is
  * dropped. Binding the packet's SSRC (tc_route_bind) is the caller's step.
  *
@@ -27,7 +29,14 @@ typedef struct {
   int rtx_pt;         /* -1: no RTX */
   uint32_t ssrc;      /* bound media SSRC; 0 while unknown */
   uint32_t rtx_ssrc;  /* bound RTX SSRC; 0 while unknown */
+  bool stopped;       /* nothing came from `ssrc` for TC_ROUTE_STOPPED_US
+                         (or ever): another SSRC may take its place */
+  bool rtx_stopped;   /* the same for `rtx_ssrc` */
 } tc_route_stream;
+
+/* How long a bound SSRC may be quiet before one without a mid replaces it:
+ * longer than a video frame interval or an audio packet gap. */
+#define TC_ROUTE_STOPPED_US 500000
 
 typedef enum {
   TC_ROUTE_DROP,

@@ -132,16 +132,31 @@ on_sr (tc_call *c, const tc_rtcp_sr *sr, int64_t now)
   on_report_blocks (c, sr->reports, sr->report_count);
 }
 
+/* A PLI (`fir` NULL) or one FIR entry; a storm of them asks the encoder
+ * for one keyframe (tc_keyframe_gate). */
 static void
-keyframe_request (tc_call *c, uint32_t media_ssrc)
+keyframe_request (tc_call *c, uint32_t media_ssrc,
+    const tc_rtcp_fir_entry *fir, int64_t now)
 {
   tc_send_stream *st = send_by_ssrc (c, media_ssrc);
   if (st == NULL || st->kind != TC_MEDIA_VIDEO)
     return;
   c->plis_received++;
+  if (fir != NULL ? !tc_keyframe_gate_fir (&st->keyframes, fir->seq_nr, now)
+      : !tc_keyframe_gate_pli (&st->keyframes, now))
+    return;
   tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,
     .kind = TC_MEDIA_VIDEO };
   tc_session_emit (c->s, &ev);
+}
+
+static void
+on_fir (tc_call *c, const tc_rtcp_fir *fir, int64_t now)
+{
+  for (size_t i = 0; i < fir->entry_count; i++) {
+    tc_rtcp_fir_entry e = tc_rtcp_fir_entry_at (fir, i);
+    keyframe_request (c, e.ssrc, &e, now);
+  }
 }
 
 static void
@@ -169,11 +184,10 @@ on_item (tc_call *c, const tc_rtcp_item *it, int64_t now)
       on_nack (c, &it->u.nack);
       break;
     case TC_RTCP_PLI:
-      keyframe_request (c, it->u.pli.media_ssrc);
+      keyframe_request (c, it->u.pli.media_ssrc, NULL, now);
       break;
     case TC_RTCP_FIR:
-      for (size_t i = 0; i < it->u.fir.entry_count; i++)
-        keyframe_request (c, tc_rtcp_fir_entry_at (&it->u.fir, i).ssrc);
+      on_fir (c, &it->u.fir, now);
       break;
     case TC_RTCP_TWCC:
       tc_call_bwe_on_twcc (c, &it->u.twcc, now);
@@ -192,8 +206,10 @@ tc_call_on_rtcp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
   size_t plain = 0, count = 0;
   tc_rtcp_item items[TC_RTCP_MAX_ITEMS];
   if (c->srtp == NULL || !c->connected
-      || tc_srtp_unprotect_rtcp (c->srtp, buf, len, &plain, NULL) != TC_OK
-      || tc_rtcp_parse (buf, plain, items, G_N_ELEMENTS (items), &count) != TC_OK)
+      || tc_srtp_unprotect_rtcp (c->srtp, buf, len, &plain, NULL) != TC_OK)
+    return;
+  tc_call_heard (c, now_us);
+  if (tc_rtcp_parse (buf, plain, items, G_N_ELEMENTS (items), &count) != TC_OK)
     return;
   for (size_t i = 0; i < count; i++)
     on_item (c, &items[i], now_us);

@@ -18,11 +18,35 @@ we_send (tc_sdp_direction d)
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_SENDONLY;
 }
 
+/* A stream on an SSRC this call sent before goes on where it stopped: the
+ * next sequence numbers (the SRTP context refuses used indexes) and a
+ * timestamp moved on by the time it was off, as a paused track does. */
 static void
-setup_stream (tc_call *c, tc_send_stream *st, const tc_sdp_negotiated_media *m,
+resume_stream (const tc_send_resume *r, tc_send_stream *st, int64_t now_us)
+{
+  if (!r->valid || r->ssrc != st->ssrc)
+    return;
+  st->seq = r->seq;
+  if (r->rtx_ssrc == st->rtx_ssrc)
+    st->rtx_seq = r->rtx_seq;
+  int64_t off_us = MAX (now_us - r->ts_us, 0);
+  st->ts_base = r->ts + 1
+      + (uint32_t) ((uint64_t) off_us * st->clock_rate / G_USEC_PER_SEC);
+}
+
+/* What the peer's description lets us send it, bit/s; 0: no limit. */
+static uint32_t
+peer_limit (const tc_sdp_negotiated_media *m)
+{
+  return (uint32_t) MIN ((uint64_t) m->remote_max_kbps * 1000, G_MAXUINT32);
+}
+
+static void
+setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     tc_media_kind kind)
 {
   tc_session *s = c->s;
+  tc_send_stream *st = &c->tx[k];
   const tc_payloader *pay = tc_payloader_find (tc_sdp_codec_name (m->codec));
   if (pay == NULL || pay->kind != kind)
     return;
@@ -40,21 +64,44 @@ setup_stream (tc_call *c, tc_send_stream *st, const tc_sdp_negotiated_media *m,
     .history = tc_rtp_history_new (&hc),
   };
   g_strlcpy (st->mid, m->mid, sizeof st->mid);
+  st->max_bps = peer_limit (m);
+  resume_stream (&c->resume[k], st, g_get_monotonic_time ());
 }
 
 void
 tc_call_setup_send (tc_call *c)
 {
+  /* A restarted sender has a pts clock of its own. */
+  if (!c->tx[TC_KIND_AUDIO].active && !c->tx[TC_KIND_VIDEO].active)
+    c->have_pts_offset = false;
   for (size_t i = 0; i < c->neg->n_media; i++) {
     const tc_sdp_negotiated_media *m = &c->neg->media[i];
     if (!m->accepted || !we_send (m->direction))
       continue;
     bool audio = strcmp (m->kind, "audio") == 0;
+    /* A renegotiation may change the peer's limit on a running stream. */
+    if (c->tx[audio ? TC_KIND_AUDIO : TC_KIND_VIDEO].active)
+      c->tx[audio ? TC_KIND_AUDIO : TC_KIND_VIDEO].max_bps = peer_limit (m);
     if (audio && c->s->cfg.send_audio && !c->tx[TC_KIND_AUDIO].active)
-      setup_stream (c, &c->tx[TC_KIND_AUDIO], m, TC_MEDIA_AUDIO);
+      setup_stream (c, TC_KIND_AUDIO, m, TC_MEDIA_AUDIO);
     else if (!audio && c->s->cfg.send_video && !c->tx[TC_KIND_VIDEO].active)
-      setup_stream (c, &c->tx[TC_KIND_VIDEO], m, TC_MEDIA_VIDEO);
+      setup_stream (c, TC_KIND_VIDEO, m, TC_MEDIA_VIDEO);
   }
+}
+
+/* Stops sending kind `k`, remembering where its SSRC got to. */
+void
+tc_call_stop_send (tc_call *c, int k)
+{
+  tc_send_stream *st = &c->tx[k];
+  if (!st->active)
+    return;
+  bool sent = st->last_ts_us != 0;
+  c->resume[k] = (tc_send_resume) { .valid = true, .ssrc = st->ssrc,
+    .rtx_ssrc = st->rtx_ssrc, .seq = st->seq, .rtx_seq = st->rtx_seq,
+    .ts = sent ? st->last_ts : st->ts_base,
+    .ts_us = sent ? st->last_ts_us : g_get_monotonic_time () };
+  tc_send_stream_clear (st);
 }
 
 void
@@ -150,23 +197,31 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
     .ssrc = st->ssrc, .payload = payload, .payload_len = len,
   };
   add_extensions (e, &p, abs, tseq);
-  uint8_t buf[TC_SESSION_PACKET_MAX];
-  size_t n = 0;
-  tc_status s = tc_rtp_write (&p, buf, sizeof buf, &n);
+  uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
+  size_t n = 0, wire = 0;
+  tc_status s = tc_rtp_write (&p, buf, TC_SESSION_PACKET_MAX, &n);
   if (s != TC_OK)
     return s;
   st->seq++;
-  tc_rtp_history_put (st->history, buf, n, e->now_us);
+  /* RTX rebuilds resends from the plain packet; without it a resend is the
+   * protected packet again (an SRTP index is protected once). */
+  if (st->rtx_pt >= 0)
+    tc_rtp_history_put (st->history, buf, n, e->now_us);
   st->packets++;
   st->octets += (uint32_t) len;
   st->window_bytes += n;
   if (st->ext_transport_cc != 0)
     tc_call_bwe_on_sent (e->c, e->transport_seq, n + TC_SRTP_MAX_OVERHEAD,
         e->now_us);
+  s = tc_call_protect_rtp (e->c, buf, n, sizeof buf, &wire);
+  if (s != TC_OK)
+    return s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
+  if (st->rtx_pt < 0)
+    tc_rtp_history_put (st->history, buf, wire, e->now_us);
   if (debug_drop (e->c->s))
     return TC_OK;
   /* A full socket drops this packet only; NACK can bring it back. */
-  s = tc_call_send_rtp (e->c, buf, n);
+  s = tc_call_send_wire (e->c, buf, wire);
   return s == TC_ERR_WOULD_BLOCK ? TC_OK : s;
 }
 
@@ -190,6 +245,8 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
       - TC_SRTP_MAX_OVERHEAD;
   tc_status s = st->pay->payload (st->pay_state, data, len, keyframe, budget,
       emit_payload, &e);
+  st->last_ts = e.ts;
+  st->last_ts_us = e.now_us;
   if (s != TC_OK)
     TC_DEBUG ("[s%u] %s frame not sent: %s", c->s->serial, st->pay->name,
         tc_status_name (s));
@@ -206,7 +263,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
   if (orig == NULL || !tc_call_bwe_allow_resend (c, len, now))
     return;
   if (st->rtx_pt < 0) {
-    tc_call_send_rtp (c, orig, len);  /* SRTP allows the repeat */
+    tc_call_send_wire (c, orig, len);  /* as protected when first sent */
     return;
   }
   uint8_t buf[TC_SESSION_PACKET_MAX + 2];

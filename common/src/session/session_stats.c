@@ -52,6 +52,7 @@ counters (const tc_call *c, tc_session_stats *out)
   out->dir[1].loss_fraction = MAX (rv->fraction_lost, ra->fraction_lost) / 256.0;
   out->dir[1].nacks = c->nacks_sent;
   out->dir[1].plis = c->plis_sent;
+  out->dir[1].audio_concealed = ra->audio_concealed;
 }
 
 void

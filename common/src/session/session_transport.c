@@ -43,6 +43,9 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
 {
   tc_call *c = data;
   TC_INFO ("[s%u] ICE %s", c->s->serial, tc_ice_state_str (state));
+  /* A pair that works has just answered a check: the peer is there. */
+  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
+    c->heard_us = g_get_monotonic_time ();
   if ((state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
       && c->dtls != NULL && tc_dtls_get_state (c->dtls) == TC_DTLS_STATE_NEW) {
     tc_dtls_start (c->dtls, g_get_monotonic_time ());
@@ -79,6 +82,7 @@ on_datagram (void *data, const uint8_t *bytes, size_t len)
   switch (tc_demux_classify (bytes, len)) {
     case TC_DEMUX_DTLS:
       if (c->dtls != NULL && !c->failed) {
+        tc_call_heard (c, now);
         tc_dtls_feed (c->dtls, bytes, len, now);
         dtls_schedule (c);
       }
@@ -181,6 +185,7 @@ dtls_connected (void *data, const tc_srtp_keys *keys)
   }
   int64_t now = g_get_monotonic_time ();
   c->connected = true;
+  c->heard_us = now;
   c->next_rtcp_us = now;
   c->stats_since_us = now;
   tc_session_set_state (c->s, TC_SESSION_CONNECTED);
@@ -290,17 +295,47 @@ tc_call_fail (tc_call *c, tc_status st, const char *text)
 
 /* ---- protected sending -------------------------------------------------- */
 
+/* A refused protect is a bug on our side that silences media: the user
+ * hears of it once per call, not only in a debug line. */
+static void
+report_refused (tc_call *c, tc_status st)
+{
+  if (st != TC_ERR_SRTP_INDEX || c->srtp_refusal_reported)
+    return;
+  c->srtp_refusal_reported = true;
+  tc_session_emit_error (c->s, st, false,
+      "A media packet would have reused an encryption index; it was not "
+      "sent, so the peer may miss some media.");
+}
+
+tc_status
+tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len, size_t cap,
+    size_t *out)
+{
+  if (c->srtp == NULL)
+    return TC_ERR_NOT_CONNECTED;
+  tc_status st = tc_srtp_protect_rtp (c->srtp, buf, len, cap, out);
+  report_refused (c, st);
+  return st;
+}
+
+tc_status
+tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len)
+{
+  return c->srtp == NULL ? TC_ERR_NOT_CONNECTED : tc_ice_send (c->ice, pkt, len);
+}
+
 static tc_status
 send_protected (tc_call *c, const uint8_t *pkt, size_t len, bool rtcp)
 {
   uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
   size_t out = 0;
-  if (c->srtp == NULL || len > TC_SESSION_PACKET_MAX)
+  if (c->srtp == NULL || c->consent_lost || len > TC_SESSION_PACKET_MAX)
     return TC_ERR_NOT_CONNECTED;
   memcpy (buf, pkt, len);
   tc_status st = rtcp
       ? tc_srtp_protect_rtcp (c->srtp, buf, len, sizeof buf, &out)
-      : tc_srtp_protect_rtp (c->srtp, buf, len, sizeof buf, &out);
+      : tc_call_protect_rtp (c, buf, len, sizeof buf, &out);
   return st != TC_OK ? st : tc_ice_send (c->ice, buf, out);
 }
 

@@ -44,6 +44,8 @@ static const struct status_text table[] = {
   [TC_ERR_WOULD_BLOCK] = {"TC_ERR_WOULD_BLOCK",
       "the network is busy; the packet was dropped"},
   [TC_ERR_TIMEOUT] = {"TC_ERR_TIMEOUT", "the peer did not answer in time"},
+  [TC_ERR_SRTP_INDEX] = {"TC_ERR_SRTP_INDEX",
+      "a media packet would reuse an encryption index and was not sent"},
 };
 
 _Static_assert (sizeof table / sizeof table[0] == TC_STATUS_COUNT_,

@@ -72,17 +72,18 @@ test_exactly_the_limit (void)
 static void
 test_announced_oversize_is_skipped_early (void)
 {
-  /* The first piece announces 1 MB more: nothing is kept from then on. */
+  /* The first piece announces 1 MB more: it is reported at once, and
+   * nothing is kept from then on. */
   relay_rxbuf rx;
   relay_rxbuf_init (&rx, 8);
   g_assert_cmpint (feed (&rx, &(piece) { "abcd", 1000000, false }), ==,
-      RELAY_RX_MORE);
+      RELAY_RX_TOO_LARGE);
   g_assert_cmpuint (rx.bytes->len, ==, 0);
   g_assert_cmpint (feed (&rx, &(piece) { "efgh", 999996, false }), ==,
       RELAY_RX_MORE);
   g_assert_cmpuint (rx.bytes->len, ==, 0);
   g_assert_cmpint (feed (&rx, &(piece) { "ijkl", 0, true }), ==,
-      RELAY_RX_TOO_LARGE);
+      RELAY_RX_MORE);
   /* Reported once; the next message is fine. */
   g_assert_cmpint (feed (&rx, &(piece) { "ok", 0, true }), ==,
       RELAY_RX_COMPLETE);
@@ -103,10 +104,10 @@ test_fragmented_oversize (void)
   g_assert_cmpint (feed (&rx, &(piece) { "def", 0, false }), ==,
       RELAY_RX_MORE);
   g_assert_cmpint (feed (&rx, &(piece) { "ghi", 0, false }), ==,
-      RELAY_RX_MORE);
+      RELAY_RX_TOO_LARGE);
   g_assert_cmpuint (rx.bytes->len, ==, 0);
   g_assert_cmpint (feed (&rx, &(piece) { "j", 0, true }), ==,
-      RELAY_RX_TOO_LARGE);
+      RELAY_RX_MORE);
   relay_rxbuf_clear (&rx);
 }
 

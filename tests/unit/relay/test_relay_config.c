@@ -1,6 +1,8 @@
 /* test_relay_config.c - tempchat-relay's command line. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "relay_config.h"
 
@@ -32,6 +34,8 @@ test_defaults (void)
   g_assert_null (cfg.channels);
   g_assert_null (cfg.cert);
   g_assert_null (cfg.web_root);
+  g_assert_cmpuint (cfg.max_connections, ==, 0); /* from the fd limit */
+  g_assert_cmpuint (cfg.max_per_ip, ==, 0);
   g_assert_false (cfg.verbose);
   relay_config_clear (&cfg);
 }
@@ -43,7 +47,8 @@ test_everything_set (void)
   char *text;
   char *line = g_strdup_printf ("tempchat-relay --listen ::1 --port 0 "
       "--channel a --channel b --max-members 2 --max-message-bytes 1000 "
-      "--rate 7 --idle-timeout 30 --handshake-timeout 3 --web-root %s -v",
+      "--rate 7 --idle-timeout 30 --handshake-timeout 3 --web-root %s -v "
+      "--max-connections 500 --max-per-ip 20",
       g_get_tmp_dir ());
   g_assert_cmpint (parse (line, &cfg, &text), ==, RELAY_CONFIG_RUN);
   g_assert_cmpstr (cfg.listen, ==, "::1");
@@ -56,6 +61,8 @@ test_everything_set (void)
   g_assert_cmpuint (cfg.idle_timeout_s, ==, 30);
   g_assert_cmpuint (cfg.handshake_timeout_s, ==, 3);
   g_assert_cmpstr (cfg.web_root, ==, g_get_tmp_dir ());
+  g_assert_cmpuint (cfg.max_connections, ==, 500);
+  g_assert_cmpuint (cfg.max_per_ip, ==, 20);
   g_assert_true (cfg.verbose);
   relay_config_clear (&cfg);
   g_free (line);
@@ -97,6 +104,10 @@ test_errors (void)
     { "tempchat-relay --web-root /nonexistent/dir", "--web-root" },
     { "tempchat-relay --bogus", "bogus" },
     { "tempchat-relay extra", "unexpected" },
+    { "tempchat-relay --max-connections -1", "--max-connections" },
+    { "tempchat-relay --jwt-secret-file /nonexistent/s", "--jwt-secret-file" },
+    { "tempchat-relay --jwt-secret a --jwt-secret-file /dev/null", "not both" },
+    { "tempchat-relay --jwt-secret-file /dev/null", "non-empty" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++) {
     relay_config cfg;
@@ -110,6 +121,26 @@ test_errors (void)
   }
 }
 
+static void
+test_secret_file (void)
+{
+  /* The secret is the file's one line, without its newline. */
+  char *path = NULL;
+  int fd = g_file_open_tmp ("relay-secret-XXXXXX", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "s3cret\n", 7), ==, 7);
+  close (fd);
+  char *line = g_strdup_printf ("tempchat-relay --jwt-secret-file %s", path);
+  relay_config cfg;
+  char *text;
+  g_assert_cmpint (parse (line, &cfg, &text), ==, RELAY_CONFIG_RUN);
+  g_assert_cmpstr (cfg.jwt_secret, ==, "s3cret");
+  relay_config_clear (&cfg);
+  g_unlink (path);
+  g_free (path);
+  g_free (line);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -120,6 +151,8 @@ main (int argc, char **argv)
       test_everything_set);
   g_test_add_func ("/relay/config/help and version are answered",
       test_help_and_version);
+  g_test_add_func ("/relay/config/--jwt-secret-file reads one line",
+      test_secret_file);
   g_test_add_func ("/relay/config/bad options are refused with a reason",
       test_errors);
   return g_test_run ();

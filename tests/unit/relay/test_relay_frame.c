@@ -101,8 +101,14 @@ static const frame_case cases[] = {
     "{\"type\":3}",
     RELAY_PARSE_BAD_TYPE),
   BAD ("an unknown type is refused",
-    "{\"type\":\"authenticate\"}",
+    "{\"type\":\"history\"}",
     RELAY_PARSE_UNKNOWN_TYPE),
+  BAD_CB ("an authenticate without a token is refused",
+    "{\"type\":\"authenticate\",\"callback\":4}",
+    RELAY_PARSE_BAD_TOKEN, RELAY_FRAME_AUTHENTICATE, 4),
+  BAD_CB ("an authenticate with an empty token is refused",
+    "{\"type\":\"authenticate\",\"token\":\"\"}",
+    RELAY_PARSE_BAD_TOKEN, RELAY_FRAME_AUTHENTICATE, -1),
   BAD ("a string callback is refused",
     "{\"type\":\"subscribe\",\"room\":\"r\",\"callback\":\"1\"}",
     RELAY_PARSE_BAD_CALLBACK),
@@ -209,6 +215,25 @@ test_long_names (void)
 }
 
 static void
+test_client_data_limit (void)
+{
+  /* {"s":"xxx..."} is 8 bytes plus the string: 4096 in all passes. */
+  for (int len = 4088; len <= 4089; len++) {
+    char *value = g_strnfill ((gsize) len, 'x');
+    char *json = g_strdup_printf ("{\"type\":\"handshake\",\"channel\":\"c\","
+        "\"version\":2,\"client_data\":{\"s\":\"%s\"},\"callback\":1}", value);
+    relay_frame f;
+    relay_parse_status st = relay_frame_parse (json, strlen (json), &f);
+    g_assert_cmpint (st, ==, len == 4088 ? RELAY_PARSE_OK
+                                         : RELAY_PARSE_BIG_CLIENT_DATA);
+    g_assert_true (f.has_callback); /* the error can answer it */
+    relay_frame_clear (&f);
+    g_free (json);
+    g_free (value);
+  }
+}
+
+static void
 test_not_nul_terminated (void)
 {
   /* The parser must respect len: the bytes after it are not part of it. */
@@ -241,6 +266,8 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/relay/frame/names of 256 bytes pass and 257 do not",
       test_long_names);
+  g_test_add_func ("/relay/frame/client_data of 4096 bytes passes, 4097 not",
+      test_client_data_limit);
   g_test_add_func ("/relay/frame/only len bytes are parsed",
       test_not_nul_terminated);
   g_test_add_func ("/relay/frame/every status has a sentence",

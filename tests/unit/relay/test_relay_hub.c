@@ -173,12 +173,15 @@ is_client_id (const char *id)
   return TRUE;
 }
 
-/* Handshakes `c` (client_data given as JSON text) and returns its id. */
+/* Handshakes `c` on `channel` (client_data given as JSON text) and returns
+ * its id. */
 static char *
-handshake (fixture *f, conn *c, const char *client_data)
+handshake_on (fixture *f, conn *c, const char *channel,
+    const char *client_data)
 {
-  char *frame = g_strdup_printf ("{\"type\":\"handshake\",\"channel\":\"ch\","
-      "\"version\":2,\"client_data\":%s,\"callback\":0}", client_data);
+  char *frame = g_strdup_printf ("{\"type\":\"handshake\",\"channel\":\"%s\","
+      "\"version\":2,\"client_data\":%s,\"callback\":0}", channel,
+      client_data);
   say (f, c, frame);
   g_free (frame);
   json_t *j = next (c);
@@ -186,6 +189,12 @@ handshake (fixture *f, conn *c, const char *client_data)
   g_assert_true (is_client_id (id));
   assert_ok (j, 0);
   return id;
+}
+
+static char *
+handshake (fixture *f, conn *c, const char *client_data)
+{
+  return handshake_on (f, c, "ch", client_data);
 }
 
 static void
@@ -484,9 +493,38 @@ test_subscribe_again (fixture *f, gconstpointer d)
 
   subscribe (f, b, "observable-x", 2);
   assert_ok (next (b), 2);
-  assert_members (next (b), "observable-x",
-      (const char *[]) { ida, idb, NULL });
+  assert_nothing (b); /* no second member list */
   assert_nothing (a); /* a already knows b */
+  g_free (ida);
+  g_free (idb);
+}
+
+/* Two apps on one relay use the same room name: each sees only its own
+ * members and messages. */
+static void
+test_channels_are_apart (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  conn *b = open_conn (f, 1);
+  char *ida = handshake_on (f, a, "app-one", "null");
+  char *idb = handshake_on (f, b, "app-two", "null");
+  subscribe (f, a, "observable-x", 1);
+  subscribe (f, b, "observable-x", 1);
+  assert_ok (next (a), 1);
+  assert_members (next (a), "observable-x", (const char *[]) { ida, NULL });
+  assert_ok (next (b), 1);
+  assert_members (next (b), "observable-x", (const char *[]) { idb, NULL });
+
+  say (f, a, "{\"type\":\"publish\",\"room\":\"observable-x\","
+      "\"message\":1}");
+  json_t *echo = next (a);
+  g_assert_cmpstr (str (echo, "client_id"), ==, ida);
+  json_decref (echo);
+  relay_hub_disconnect (f->hub, a->client);
+  a->client = NULL;
+  assert_nothing (b);
+  /* The same name in both channels is two rooms. */
+  g_assert_cmpuint (relay_hub_room_count (f->hub), ==, 1);
   g_free (ida);
   g_free (idb);
 }
@@ -504,6 +542,37 @@ test_too_many_rooms (fixture *f, gconstpointer d)
   for (int i = 0; i < RELAY_MAX_ROOMS_PER_CLIENT; i++)
     assert_ok (next (a), i);
   assert_error (next (a), RELAY_MAX_ROOMS_PER_CLIENT, "Too many rooms");
+}
+
+/* --- authentication (tokens themselves: test_relay_jwt) ------------------- */
+
+static const relay_hub_config with_secret = {
+  .max_members = 10, .jwt_secret = "s3cret",
+};
+
+static void
+test_auth_required (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  g_free (handshake (f, a, "null"));
+  subscribe (f, a, "observable-x", 1);
+  assert_error (next (a), 1, "Authenticate first");
+  say (f, a, "{\"type\":\"authenticate\",\"token\":\"a.b.c\",\"callback\":2}");
+  assert_error (next (a), 2, "Token");
+  subscribe (f, a, "observable-x", 3);
+  assert_error (next (a), 3, "Authenticate first");
+  g_assert_cmpuint (relay_hub_room_count (f->hub), ==, 0);
+}
+
+static void
+test_auth_not_enabled (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  g_free (handshake (f, a, "null"));
+  say (f, a, "{\"type\":\"authenticate\",\"token\":\"a.b.c\",\"callback\":2}");
+  assert_error (next (a), 2, "not enabled");
+  subscribe (f, a, "observable-x", 3);
+  assert_ok (next (a), 3);
 }
 
 /* --- bad input and limits ------------------------------------------------- */
@@ -527,19 +596,80 @@ static void
 test_rejected_messages (fixture *f, gconstpointer d)
 {
   conn *a = open_conn (f, 0);
-  relay_hub_reject (f->hub, a->client, RELAY_REJECT_TOO_LARGE, f->now);
-  assert_error (next (a), -1, "65536-byte limit");
   relay_hub_reject (f->hub, a->client, RELAY_REJECT_BINARY, f->now);
   assert_error (next (a), -1, "Binary");
   g_assert_cmpint (a->close_code, ==, 0);
+  /* Oversize closes at once, naming the limit, without an error reply. */
+  relay_hub_reject (f->hub, a->client, RELAY_REJECT_TOO_LARGE, f->now);
+  g_assert_cmpint (a->close_code, ==, RELAY_CLOSE_TOO_BIG);
+  g_assert_nonnull (strstr (a->close_reason, "65536-byte limit"));
+  assert_nothing (a);
+
+  conn *b = open_conn (f, 1);
+  relay_hub_reject (f->hub, b->client, RELAY_REJECT_UNMASKED, f->now);
+  g_assert_cmpint (b->close_code, ==, RELAY_CLOSE_PROTOCOL);
+  g_assert_nonnull (strstr (b->close_reason, "masked"));
+}
+
+/* Control frames and fragments cost like messages, get no replies, and a
+ * client that keeps sending them is closed as a flooder. */
+static void
+test_frames_are_charged (fixture *f, gconstpointer d)
+{
+  conn *a = open_conn (f, 0);
+  relay_hub_charge (f->hub, a->client, 10, f->now);  /* the burst */
+  g_assert_cmpint (a->close_code, ==, 0);
+  say (f, a, "{\"type\":\"unsubscribe\",\"room\":\"r\"}");
+  assert_error (next (a), -1, "rate limit exceeded");
+  relay_hub_charge (f->hub, a->client, 100, f->now);
+  g_assert_cmpint (a->close_code, ==, RELAY_CLOSE_POLICY);
+  g_assert_nonnull (strstr (a->close_reason, "exceeded"));
+  assert_nothing (a);
+}
+
+/* The rate-limit errors `c` has received. */
+static guint
+rate_errors (conn *c)
+{
+  guint n = 0;
+  for (GList *l = c->inbox.head; l != NULL; l = l->next) {
+    const char *e = str (l->data, "error");
+    n += e != NULL && strstr (e, "rate limit") != NULL;
+  }
+  return n;
+}
+
+/* Publishing 12 KB to a room of three sends 36 KB: two tokens more than
+ * the message itself. At 5 per second (bursts of 10), eight small
+ * publishes pass where eight big ones run out of budget. */
+static void
+test_bytes_are_charged (fixture *f, gconstpointer d)
+{
+  conn *c[3];
+  for (int i = 0; i < 3; i++) {
+    c[i] = open_conn (f, i);
+    g_free (handshake (f, c[i], "null"));
+    subscribe (f, c[i], "plain", 1);
+  }
+  char *big = g_strnfill (12000, 'x');
+  char *frame = g_strdup_printf ("{\"type\":\"publish\",\"room\":\"plain\","
+      "\"message\":\"%s\"}", big);
+  /* Each has spent 2 tokens (handshake, subscribe) of its 10. */
+  for (int i = 0; i < 8; i++) {
+    say (f, c[1], "{\"type\":\"publish\",\"room\":\"plain\",\"message\":1}");
+    say (f, c[0], frame);
+  }
+  g_assert_cmpuint (rate_errors (c[1]), ==, 0);
+  g_assert_cmpuint (rate_errors (c[0]), ==, 1); /* one reply per second */
+  g_assert_cmpuint (relay_hub_stats (f->hub)->count[RELAY_STAT_PUBLISHED],
+      ==, 8 + 3);
+  g_free (frame);
+  g_free (big);
 }
 
 static void
 test_flood (fixture *f, gconstpointer d)
 {
-  relay_hub_config cfg = { .max_members = 10, .rate = 5 };
-  teardown (f, NULL);
-  setup_with (f, &cfg);
   conn *a = open_conn (f, 0);
   for (int i = 0; i < 100; i++)
     say (f, a, "{\"type\":\"unsubscribe\",\"room\":\"r\"}");
@@ -622,6 +752,10 @@ test_free_with_clients (void)
 
 #define ADD(path, fn) \
   g_test_add ("/relay/hub/" path, fixture, NULL, setup, fn, teardown)
+/* For the rate tests: 5 messages per second, bursts of 10. */
+static const relay_hub_config rate_5 = { .max_members = 10, .rate = 5 };
+#define ADD_RATE_5(path, fn) \
+  g_test_add ("/relay/hub/" path, fixture, &rate_5, setup, fn, teardown)
 
 int
 main (int argc, char **argv)
@@ -647,14 +781,24 @@ main (int argc, char **argv)
       test_unsubscribe_announces_leave);
   ADD ("disconnecting announces the leave in every room",
       test_disconnect_announces_leave);
-  ADD ("subscribing again resends the members without a new join",
+  ADD ("subscribing again is answered and nothing else",
       test_subscribe_again);
+  ADD_RATE_5 ("what the relay sends for a client is charged to it",
+      test_bytes_are_charged);
+  ADD ("rooms of the same name in two channels never meet",
+      test_channels_are_apart);
   ADD ("one connection may not be in too many rooms", test_too_many_rooms);
+  g_test_add ("/relay/hub/with a JWT secret, rooms need a token", fixture,
+      &with_secret, setup, test_auth_required, teardown);
+  ADD ("without a JWT secret, authenticate is refused and rooms are open",
+      test_auth_not_enabled);
   ADD ("malformed frames get an error and the connection stays usable",
       test_malformed_input);
-  ADD ("oversized and binary messages get an error naming the problem",
+  ADD ("binary messages get an error; oversized and unmasked ones a close",
       test_rejected_messages);
-  ADD ("a flood gets one rate error then a 1008 close saying exceeded",
+  ADD_RATE_5 ("control frames and fragments count against the rate",
+      test_frames_are_charged);
+  ADD_RATE_5 ("a flood gets one rate error then a 1008 close saying exceeded",
       test_flood);
   ADD ("a connection without a handshake is closed after the timeout",
       test_handshake_timeout);
