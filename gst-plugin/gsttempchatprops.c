@@ -216,9 +216,7 @@ gst_tempchat_props_install (GObjectClass *klass)
           "receiver report answers our sender report), target-bitrate (the "
           "send-side bandwidth estimate in bit/s the video encoder follows; "
           "0 while not sending video), min-bitrate, start-bitrate and "
-          "max-bitrate (the limits in effect, bit/s), on tempchatsink "
-          "raw-frames-dropped (raw video frames dropped because the encoder "
-          "could not keep up), and per direction "
+          "max-bitrate (the limits in effect, bit/s), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));

@@ -1,7 +1,7 @@
 /* gsttempchatsink.c - sends video and audio into a TempChat room.
  *
  * A bin with request pads "video" and "audio". Raw input is encoded inside:
- *   video: queue (leaky, 2 frames) ! videoconvert ! vp8enc ! appsink
+ *   video: videoconvert ! vp8enc ! appsink
  *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
  * Already-encoded VP8 or Opus goes straight to the appsink. The chain is
  * built when the first caps arrive on a pad, which tells raw from encoded.
@@ -27,11 +27,7 @@
  * loss), capped by its REMB if it sends one, between 100 kbps and the
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
- * Raw video waits for the encoder in a leaky queue of two frames: a source
- * faster than the encoder can follow (1080p on a small CPU) loses its oldest
- * frames there instead of piling them up and bursting them late above the
- * target bitrate; "stats" counts them as "raw-frames-dropped". The
- * #GstTempchatSink::encoder-setup signal lets the application tune the
+ * The #GstTempchatSink::encoder-setup signal lets the application tune the
  * vp8enc and opusenc the element creates.
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
@@ -141,7 +137,6 @@ struct _GstTempchatSink
   GstTempchatPeerInfo peer;     /* session thread only */
   SinkStream *video;            /* object lock */
   SinkStream *audio;
-  gint dropped_frames;          /* atomic: raw video the encoder missed */
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
@@ -309,33 +304,8 @@ configure_opusenc (GstTempchatSink *self, GstElement *enc)
 }
 
 /* The factories between the ghost pad and the appsink for raw input. */
-static const gchar *const raw_video_chain[] = { "queue", "videoconvert",
-  "vp8enc", NULL };
-
-/* Raw frames waiting for the encoder. A source faster than the encoder
- * (1080p on 2 cores) would otherwise queue frames and then burst them, late
- * and above the target bitrate: the leaky queue drops the oldest instead,
- * before any conversion work, and stats count it. */
-#define RAW_VIDEO_QUEUE_FRAMES 2
-
-static void
-on_raw_video_dropped (GstElement *queue, gpointer user_data)
-{
-  GstTempchatSink *self = user_data;
-  g_atomic_int_inc (&self->dropped_frames);
-}
-
-static void
-configure_raw_queue (GstTempchatSink *self, GstElement *queue)
-{
-  g_object_set (queue, "max-size-buffers", RAW_VIDEO_QUEUE_FRAMES,
-      "max-size-bytes", 0, "max-size-time", (guint64) 0, "silent", FALSE,
-      NULL);
-  gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
-  /* A full leaky queue signals overrun, then drops its oldest frame. */
-  g_signal_connect (queue, "overrun", G_CALLBACK (on_raw_video_dropped),
-      self);
-}
+static const gchar *const raw_video_chain[] = { "videoconvert", "vp8enc",
+  NULL };
 static const gchar *const raw_audio_chain[] = { "audioconvert",
   "audioresample", "capsfilter", "opusenc", NULL };
 
@@ -389,8 +359,6 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
     } else if (g_str_equal (chain[i], "opusenc")) {
       configure_opusenc (self, e);
       st->encoder = e;
-    } else if (g_str_equal (chain[i], "queue")) {
-      configure_raw_queue (self, e);
     } else if (g_str_equal (chain[i], "capsfilter")) {
       GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
           "channels=2");
@@ -689,7 +657,6 @@ start_call (GstTempchatSink *self)
     return FALSE;
   }
   memset (&self->peer, 0, sizeof self->peer);
-  g_atomic_int_set (&self->dropped_frames, 0);
   GST_OBJECT_LOCK (self);
   if (self->video != NULL)
     self->video->eos = FALSE;
@@ -787,11 +754,8 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
   gboolean handled;
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    GstStructure *st = gst_tempchat_element_stats (GST_ELEMENT (self),
-        self->call, &self->settings);
-    gst_structure_set (st, "raw-frames-dropped", G_TYPE_UINT64,
-        (guint64) (guint) g_atomic_int_get (&self->dropped_frames), NULL);
-    g_value_take_boxed (value, st);
+    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
+            (self), self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);

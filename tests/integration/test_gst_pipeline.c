@@ -745,55 +745,6 @@ test_bitrate_knobs_and_encoder_setup (void)
   g_free (room);
 }
 
-/* --- 7. a sender that cannot keep up ---------------------------------- */
-
-static void
-make_encoder_slow (GstElement *sink, const gchar *kind, GstElement *encoder,
-    gpointer data)
-{
-  /* vp8enc's best-quality deadline: a few 720p frames a second here,
-   * against a 30 fps camera. */
-  if (g_str_equal (kind, "video"))
-    g_object_set (encoder, "deadline", (gint64) 0, "cpu-used", 0, NULL);
-}
-
-static gboolean
-frames_dropped (gpointer sink)
-{
-  return stat_u64 (sink, "raw-frames-dropped") >= 10;
-}
-
-static void
-test_late_raw_frames_are_dropped_before_the_encoder (void)
-{
-  gchar *room = new_room ();
-  GstElement *pipe = launch ("videotestsrc is-live=true pattern=snow ! "
-      "video/x-raw,width=1280,height=720,framerate=30/1 ! "
-      "tempchatsink name=t @ARGS@", the_relay.url, room);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "t");
-  guint ticker = g_timeout_add (100, tick, NULL);
-  GstElement *queue;
-  guint level = G_MAXUINT;
-
-  g_signal_connect (sink, "encoder-setup", G_CALLBACK (make_encoder_slow),
-      NULL);
-  g_assert_cmpuint (stat_u64 (sink, "raw-frames-dropped"), ==, 0);
-  play (pipe, "t");
-  g_assert_true (wait_for (frames_dropped, sink));
-  /* Dropped, not piled up: the raw queue holds two frames at most. */
-  queue = find_factory (sink, "queue");
-  g_assert_nonnull (queue);
-  g_object_get (queue, "current-level-buffers", &level, NULL);
-  g_assert_cmpuint (level, <=, 2);
-  g_test_message ("%" G_GUINT64_FORMAT " frames dropped",
-      stat_u64 (sink, "raw-frames-dropped"));
-  gst_object_unref (queue);
-  g_source_remove (ticker);
-  gst_object_unref (sink);
-  stop (pipe);
-  g_free (room);
-}
-
 /* --- 8. every documented pipeline runs -------------------------------- */
 
 /* The gst-launch-1.0 lines of `path`: in ```sh blocks (Markdown) or in
@@ -1021,8 +972,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/pipeline/bitrate-knobs-encoder-setup-and-encoded-filter",
       test_bitrate_knobs_and_encoder_setup);
 
-  g_test_add_func ("/gst/pipeline/late-raw-frames-are-dropped-before-the-"
-      "encoder", test_late_raw_frames_are_dropped_before_the_encoder);
 
   g_test_add_func ("/gst/pipeline/every-documented-pipeline-runs",
       test_every_documented_pipeline_runs);
