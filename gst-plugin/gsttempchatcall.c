@@ -516,10 +516,83 @@ gst_tempchat_call_join_element (GstElement *element,
   GST_OBJECT_LOCK (element);
   if (gst_tempchat_settings_validate (settings, room_name, &message))
     call = gst_tempchat_call_join (settings, room_name, funcs, element);
+  ((GstTempchatSettings *) settings)->changed_since_join = FALSE;
   GST_OBJECT_UNLOCK (element);
   if (call == NULL) {
     GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", message), (NULL));
     g_free (message);
   }
   return call;
+}
+
+void
+gst_tempchat_call_set_bitrates (GstTempchatCall *call, gpointer member,
+    const GstTempchatSettings *settings)
+{
+  tc_sdp_bitrates rates;
+  Member *m;
+
+  gst_tempchat_settings_bitrates (settings, &rates);
+  g_mutex_lock (&call->lock);
+  m = find_member (call, member);
+  if (m != NULL) {
+    m->settings.quality = settings->quality;
+    m->settings.start_bitrate = settings->start_bitrate;
+    m->settings.min_bitrate = settings->min_bitrate;
+    m->settings.max_bitrate = settings->max_bitrate;
+  }
+  g_mutex_unlock (&call->lock);
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    tc_session_set_bitrates (call->session, settings->quality, &rates);
+  g_rw_lock_reader_unlock (&call->session_lock);
+}
+
+void
+gst_tempchat_element_apply_bitrates (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings)
+{
+  GstTempchatSettings copy = { 0 };
+
+  if (call == NULL)
+    return;
+  GST_OBJECT_LOCK (element);
+  copy.quality = settings->quality;
+  copy.start_bitrate = settings->start_bitrate;
+  copy.min_bitrate = settings->min_bitrate;
+  copy.max_bitrate = settings->max_bitrate;
+  GST_OBJECT_UNLOCK (element);
+  gst_tempchat_call_set_bitrates (call, element, &copy);
+}
+
+GstStructure *
+gst_tempchat_element_stats (GstElement *element, GstTempchatCall *call,
+    const GstTempchatSettings *settings)
+{
+  tc_session_stats stats;
+  gboolean have = call != NULL && gst_tempchat_call_get_stats (call, &stats);
+  GstStructure *st = gst_tempchat_stats_to_structure (have ? &stats : NULL);
+
+  GST_OBJECT_LOCK (element);
+  gst_tempchat_stats_add_limits (st, settings);
+  GST_OBJECT_UNLOCK (element);
+  return st;
+}
+
+GstTempchatCall *
+gst_tempchat_call_rejoin_if_changed (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings,
+    const GstTempchatMemberFuncs *funcs)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (element);
+  changed = settings->changed_since_join;
+  GST_OBJECT_UNLOCK (element);
+  if (!changed && call != NULL)
+    return call;
+  GST_DEBUG_OBJECT (element, "settings changed in READY: joining again");
+  if (call != NULL)
+    gst_tempchat_call_leave (call, element);
+  return gst_tempchat_call_join_element (element, settings, funcs);
 }

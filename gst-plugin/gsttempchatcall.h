@@ -66,6 +66,15 @@ GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
 GstTempchatCall *gst_tempchat_call_join_element (GstElement *element,
     const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs);
 
+/* At READY->PAUSED: when `settings` changed since the element joined (set
+ * in READY, as GStreamer allows), leaves `call` and joins the call the new
+ * settings name, so nothing set in READY is ignored. Returns the call to
+ * use (`call` itself when nothing changed), NULL with an error posted when
+ * the new settings cannot work. */
+GstTempchatCall *gst_tempchat_call_rejoin_if_changed (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings,
+    const GstTempchatMemberFuncs *funcs);
+
 /* Starts the member; creates and starts the session if it is the first,
  * else adds the member's directions to the running session. FALSE with
  * *message (g_free, a sentence for the user) when the session cannot be
@@ -87,6 +96,23 @@ void gst_tempchat_call_leave (GstTempchatCall *call, gpointer member);
 tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,
     tc_media_kind kind, const guint8 *data, gsize len, gint64 pts_us,
     gboolean keyframe);
+
+/* The member's quality and bitrates changed (any state): its settings
+ * copy takes them, and a running session applies them at once
+ * (tc_session_set_bitrates). Any thread. */
+void gst_tempchat_call_set_bitrates (GstTempchatCall *call, gpointer member,
+    const GstTempchatSettings *settings);
+
+/* gst_tempchat_call_set_bitrates for an element's `settings` (read under
+ * its object lock); nothing before NULL->READY (`call` NULL). */
+void gst_tempchat_element_apply_bitrates (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings);
+
+/* The "stats" structure of an element: the call's numbers (idle without
+ * a session) and the effective bitrate limits of `settings` (read under
+ * the element's object lock). Any thread. */
+GstStructure *gst_tempchat_element_stats (GstElement *element,
+    GstTempchatCall *call, const GstTempchatSettings *settings);
 
 /* Stats of the session; FALSE when there is none. Any thread. */
 gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,

@@ -21,10 +21,49 @@ post (GstElement *element, GstStructure *s)
       gst_message_new_element (GST_OBJECT (element), s));
 }
 
+/* A failed attempt to reach the signaling server: a warning, but not one
+ * per second while the backoff is short. */
 static void
-post_error (GstElement *element, const tc_session_event *ev)
+post_signaling_warning (GstElement *element, GstTempchatPeerInfo *peer,
+    const gchar *text)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (peer->last_signaling_warning_us != 0 && now -
+      peer->last_signaling_warning_us <
+      GST_TEMPCHAT_SIGNALING_WARNING_INTERVAL_S * G_USEC_PER_SEC) {
+    GST_INFO_OBJECT (element, "%s", text);
+    return;
+  }
+  peer->last_signaling_warning_us = now;
+  GST_ELEMENT_WARNING (element, RESOURCE, OPEN_READ_WRITE, ("%s", text),
+      ("status %s", tc_status_name (TC_ERR_CONNECT)));
+}
+
+static void
+post_error (GstElement *element, GstTempchatPeerInfo *peer,
+    const tc_session_event *ev)
 {
   const gchar *text = ev->text != NULL ? ev->text : tc_status_str (ev->status);
+
+  if (!ev->fatal && ev->status == TC_ERR_CONNECT) {
+    post_signaling_warning (element, peer, text);
+    return;
+  }
+  if (!ev->fatal && ev->status == TC_ERR_ROOM_FULL) {
+    /* Two others talk in the room: we wait, and join when one leaves. */
+    GST_ELEMENT_WARNING (element, RESOURCE, BUSY, ("%s", text),
+        ("status %s", tc_status_name (ev->status)));
+    post (element, gst_structure_new_empty ("tempchat/room-busy"));
+    return;
+  }
+  if (ev->status == TC_ERR_ROOM_FULL) {
+    GST_ELEMENT_ERROR (element, RESOURCE, BUSY, ("The room is full: the "
+            "signaling server admits no more members. Use a new room (a new "
+            "TempChat link), or start again once someone has left."),
+        ("status %s", tc_status_name (ev->status)));
+    return;
+  }
 
   if (ev->fatal) {
     switch (ev->status) {
@@ -100,7 +139,7 @@ gst_tempchat_post_event (GstElement *element, GstTempchatPeerInfo *peer,
               tc_sdp_direction_str (ev->direction), NULL));
       break;
     case TC_SESSION_EV_ERROR:
-      post_error (element, ev);
+      post_error (element, peer, ev);
       break;
     default:
       break;

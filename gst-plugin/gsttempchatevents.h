@@ -11,8 +11,15 @@
  *                         when a track is negotiated, and again when a
  *                         renegotiation starts or stops sending or
  *                         receiving it
+ *   tempchat/room-busy    (no fields); two others are in the room and
+ *                         talk: we wait (a RESOURCE/BUSY warning says so
+ *                         too) and tempchat/peer-joined follows when one
+ *                         of them leaves
  * Fatal session errors become GST_ELEMENT_ERROR, others GST_ELEMENT_WARNING,
- * with the core's sentence (which never holds ids, SDP or addresses).
+ * with the core's sentence (which never holds ids, SDP or addresses). A
+ * signaling server that cannot be reached gives a RESOURCE/OPEN_READ_WRITE
+ * warning per failed attempt, at most one every
+ * GST_TEMPCHAT_SIGNALING_WARNING_INTERVAL_S seconds.
  */
 #ifndef GST_TEMPCHAT_EVENTS_H
 #define GST_TEMPCHAT_EVENTS_H
@@ -23,6 +30,8 @@
 
 G_BEGIN_DECLS
 
+#define GST_TEMPCHAT_SIGNALING_WARNING_INTERVAL_S 5
+
 /* What an element remembers of the current peer, for the messages. Touched
  * only from the member's on_event (serialized by the call). */
 typedef struct
@@ -31,6 +40,7 @@ typedef struct
   gboolean is_offerer;
   tc_sdp_codec video;
   tc_sdp_codec audio;
+  gint64 last_signaling_warning_us;     /* rate limit, monotonic */
 } GstTempchatPeerInfo;
 
 /* Posts the message or error for `ev`, if it has one. `s` may be NULL. */

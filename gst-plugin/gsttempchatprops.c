@@ -37,12 +37,52 @@ gst_tempchat_quality_get_type (void)
   return type;
 }
 
+GType
+gst_tempchat_congestion_control_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TEMPCHAT_CONGESTION_CONTROL_GCC, "Google Congestion Control: the "
+          "bitrate follows the peer's transport-cc feedback", "gcc"},
+    {GST_TEMPCHAT_CONGESTION_CONTROL_NONE, "None: the encoder stays at "
+          "start-bitrate (the peer's REMB, if any, still caps it)", "none"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTempchatCongestionControl", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_tempchat_ice_transport_policy_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL, "All candidates", "all"},
+    {GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY, "TURN relay candidates only "
+          "(the same as relay-only=true)", "relay"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstTempchatIceTransportPolicy", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 void
 gst_tempchat_settings_init (GstTempchatSettings *s)
 {
   memset (s, 0, sizeof *s);
   s->signaling_url = g_strdup (GST_TEMPCHAT_DEFAULT_SIGNALING_URL);
   s->quality = GST_TEMPCHAT_DEFAULT_QUALITY;
+  s->signaling_retries = GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES;
+  s->do_retransmission = TRUE;
+  s->do_fec = TRUE;
 }
 
 void
@@ -76,6 +116,13 @@ gst_tempchat_settings_copy (GstTempchatSettings *dst,
   dst->quality = src->quality;
   dst->insecure_signaling = src->insecure_signaling;
   dst->ca_file = g_strdup (src->ca_file);
+  dst->signaling_retries = src->signaling_retries;
+  dst->start_bitrate = src->start_bitrate;
+  dst->min_bitrate = src->min_bitrate;
+  dst->max_bitrate = src->max_bitrate;
+  dst->congestion_control = src->congestion_control;
+  dst->do_retransmission = src->do_retransmission;
+  dst->do_fec = src->do_fec;
 }
 
 void
@@ -132,8 +179,11 @@ gst_tempchat_props_install (GObjectClass *klass)
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_QUALITY,
       g_param_spec_enum ("quality", "Quality",
           "Call quality as in the web client's selector: bandwidth hints in "
-          "the SDP and the video encoder's start bitrate",
-          GST_TYPE_TEMPCHAT_QUALITY, GST_TEMPCHAT_DEFAULT_QUALITY, RW_FLAGS));
+          "the SDP, the video encoder's start bitrate and the estimate's "
+          "maximum; may change while PLAYING (the maximum applies at once)",
+          GST_TYPE_TEMPCHAT_QUALITY, GST_TEMPCHAT_DEFAULT_QUALITY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (klass,
       GST_TEMPCHAT_PROP_INSECURE_SIGNALING,
       g_param_spec_boolean ("insecure-signaling", "Insecure signaling",
@@ -144,6 +194,20 @@ gst_tempchat_props_install (GObjectClass *klass)
           "PEM file of extra certificate authorities trusted for wss:// "
           "signaling and turns: TURN servers (e.g. self-hosted ones)", NULL,
           RW_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
+      g_param_spec_int ("signaling-retries", "Signaling retries",
+          "Failed attempts to reach the signaling server before the element "
+          "posts an error: -1 tries forever (each failure is a warning on "
+          "the bus saying why), 0 is the ScaleDrone client's 25",
+          -1, G_MAXINT, GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES, RW_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY,
+      g_param_spec_enum ("ice-transport-policy", "ICE transport policy",
+          "As RTCPeerConnection's iceTransportPolicy: relay uses TURN relay "
+          "candidates only (the same property as relay-only)",
+          GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY,
+          GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
@@ -151,10 +215,105 @@ gst_tempchat_props_install (GObjectClass *klass)
           "client's P2P/TURN indicator), relayed, rtt-ms (-1 until an RTCP "
           "receiver report answers our sender report), target-bitrate (the "
           "send-side bandwidth estimate in bit/s the video encoder follows; "
-          "0 while not sending video), and per direction "
+          "0 while not sending video), min-bitrate, start-bitrate and "
+          "max-bitrate (the limits in effect, bit/s), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+gboolean
+gst_tempchat_props_refuse_while_running (GstElement *element,
+    GParamSpec *pspec)
+{
+  GstState state;
+
+  if ((pspec->flags & GST_PARAM_MUTABLE_READY) == 0)
+    return FALSE;
+  GST_OBJECT_LOCK (element);
+  state = MAX (GST_STATE (element), GST_STATE_NEXT (element));
+  GST_OBJECT_UNLOCK (element);
+  if (state < GST_STATE_PAUSED)
+    return FALSE;
+  GST_ELEMENT_WARNING (element, CORE, STATE_CHANGE,
+      ("The property \"%s\" cannot change while the call runs (the element "
+          "is %s): the change was ignored. Set it in the NULL or READY "
+          "state.", pspec->name, gst_element_state_get_name (state)),
+      (NULL));
+  return TRUE;
+}
+
+#define LIVE_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_PLAYING)
+
+void
+gst_tempchat_props_install_sender (GObjectClass *klass)
+{
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_START_BITRATE,
+      g_param_spec_uint ("start-bitrate", "Start bitrate",
+          "Video bitrate to start the call with, in bit/s (the encoder's "
+          "first target and x-google-start-bitrate in the SDP); 0: the "
+          "quality's; kept within min-bitrate and max-bitrate", 0,
+          G_MAXINT, 0, LIVE_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_MIN_BITRATE,
+      g_param_spec_uint ("min-bitrate", "Minimum bitrate",
+          "Lowest video bitrate the bandwidth estimate may choose, in bit/s "
+          "(x-google-min-bitrate in the SDP); 0: 100 kbit/s; may change "
+          "while PLAYING", 0, G_MAXINT, 0, LIVE_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_MAX_BITRATE,
+      g_param_spec_uint ("max-bitrate", "Maximum bitrate",
+          "Highest video bitrate, in bit/s, instead of the quality's maximum "
+          "(b=AS and x-google-max-bitrate in the SDP, the estimate's cap); "
+          "0: the quality's; may change while PLAYING", 0, G_MAXINT, 0,
+          LIVE_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_CONGESTION_CONTROL,
+      g_param_spec_enum ("congestion-control", "Congestion control",
+          "How the video bitrate follows the network",
+          GST_TYPE_TEMPCHAT_CONGESTION_CONTROL,
+          GST_TEMPCHAT_CONGESTION_CONTROL_GCC, RW_FLAGS));
+  g_object_class_install_property (klass,
+      GST_TEMPCHAT_PROP_DO_RETRANSMISSION,
+      g_param_spec_boolean ("do-retransmission", "Do retransmission",
+          "Answer the peer's NACKs by resending lost video packets (RTX)",
+          TRUE, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_DO_FEC,
+      g_param_spec_boolean ("do-fec", "Do FEC",
+          "Opus in-band forward error correction in the audio we encode (the "
+          "call has no video FEC)", TRUE, RW_FLAGS));
+}
+
+gboolean
+gst_tempchat_props_is_bitrate (guint prop_id)
+{
+  return prop_id == GST_TEMPCHAT_PROP_QUALITY
+      || prop_id == GST_TEMPCHAT_PROP_START_BITRATE
+      || prop_id == GST_TEMPCHAT_PROP_MIN_BITRATE
+      || prop_id == GST_TEMPCHAT_PROP_MAX_BITRATE;
+}
+
+void
+gst_tempchat_settings_bitrates (const GstTempchatSettings *s,
+    tc_sdp_bitrates *out)
+{
+  out->start_kbps = s->start_bitrate / 1000;
+  out->min_kbps = s->min_bitrate / 1000;
+  out->max_kbps = s->max_bitrate / 1000;
+}
+
+void
+gst_tempchat_stats_add_limits (GstStructure *stats,
+    const GstTempchatSettings *s)
+{
+  tc_sdp_bitrates set, eff = { 0 };
+
+  gst_tempchat_settings_bitrates (s, &set);
+  tc_sdp_effective_bitrates (s->quality, &set, &eff);
+  gst_structure_set (stats,
+      "min-bitrate", G_TYPE_UINT64, (guint64) (eff.min_kbps != 0 ?
+          eff.min_kbps * 1000 : 100000),
+      "start-bitrate", G_TYPE_UINT64, (guint64) eff.start_kbps * 1000,
+      "max-bitrate", G_TYPE_UINT64, (guint64) eff.max_kbps * 1000, NULL);
 }
 
 static void
@@ -237,9 +396,35 @@ gst_tempchat_props_set (GstTempchatSettings *s, guint prop_id,
     case GST_TEMPCHAT_PROP_CA_FILE:
       set_str (&s->ca_file, value);
       break;
+    case GST_TEMPCHAT_PROP_SIGNALING_RETRIES:
+      s->signaling_retries = g_value_get_int (value);
+      break;
+    case GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY:
+      s->relay_only = g_value_get_enum (value) ==
+          GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY;
+      break;
+    case GST_TEMPCHAT_PROP_START_BITRATE:
+      s->start_bitrate = g_value_get_uint (value);
+      break;
+    case GST_TEMPCHAT_PROP_MIN_BITRATE:
+      s->min_bitrate = g_value_get_uint (value);
+      break;
+    case GST_TEMPCHAT_PROP_MAX_BITRATE:
+      s->max_bitrate = g_value_get_uint (value);
+      break;
+    case GST_TEMPCHAT_PROP_CONGESTION_CONTROL:
+      s->congestion_control = g_value_get_enum (value);
+      break;
+    case GST_TEMPCHAT_PROP_DO_RETRANSMISSION:
+      s->do_retransmission = g_value_get_boolean (value);
+      break;
+    case GST_TEMPCHAT_PROP_DO_FEC:
+      s->do_fec = g_value_get_boolean (value);
+      break;
     default:
       return FALSE;
   }
+  s->changed_since_join = TRUE;
   return TRUE;
 }
 
@@ -278,6 +463,32 @@ gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
     case GST_TEMPCHAT_PROP_CA_FILE:
       g_value_set_string (value, s->ca_file);
       break;
+    case GST_TEMPCHAT_PROP_SIGNALING_RETRIES:
+      g_value_set_int (value, s->signaling_retries);
+      break;
+    case GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY:
+      g_value_set_enum (value, s->relay_only ?
+          GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY :
+          GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL);
+      break;
+    case GST_TEMPCHAT_PROP_START_BITRATE:
+      g_value_set_uint (value, s->start_bitrate);
+      break;
+    case GST_TEMPCHAT_PROP_MIN_BITRATE:
+      g_value_set_uint (value, s->min_bitrate);
+      break;
+    case GST_TEMPCHAT_PROP_MAX_BITRATE:
+      g_value_set_uint (value, s->max_bitrate);
+      break;
+    case GST_TEMPCHAT_PROP_CONGESTION_CONTROL:
+      g_value_set_enum (value, s->congestion_control);
+      break;
+    case GST_TEMPCHAT_PROP_DO_RETRANSMISSION:
+      g_value_set_boolean (value, s->do_retransmission);
+      break;
+    case GST_TEMPCHAT_PROP_DO_FEC:
+      g_value_set_boolean (value, s->do_fec);
+      break;
     default:
       return FALSE;
   }
@@ -288,6 +499,8 @@ gboolean
 gst_tempchat_settings_validate (const GstTempchatSettings *s,
     char *room_name, gchar **message)
 {
+  char why[128];
+
   if (s->room == NULL || *s->room == '\0') {
     *message = g_strdup ("No room set: set the room property to the TempChat "
         "invitation link (https://host/#abc123), #abc123 or abc123.");
@@ -303,10 +516,10 @@ gst_tempchat_settings_validate (const GstTempchatSettings *s,
         "ScaleDrone channel id the TempChat site uses.");
     return FALSE;
   }
-  if (!g_str_has_prefix (s->signaling_url, "ws://")
-      && !g_str_has_prefix (s->signaling_url, "wss://")) {
-    *message = g_strdup_printf ("The signaling-url property is wrong: %s.",
-        tc_status_str (TC_ERR_BAD_URL));
+  if (!tc_signal_url_check (s->signaling_url, s->insecure_signaling, why,
+          sizeof why)) {
+    *message = g_strdup_printf ("The signaling-url property cannot be used: "
+        "%s.", why);
     return FALSE;
   }
   if (s->relay_only && s->turn_server == NULL) {
@@ -326,6 +539,8 @@ gst_tempchat_settings_to_config (const GstTempchatSettings *s,
   cfg->signaling.room = s->room;
   cfg->signaling.allow_insecure = s->insecure_signaling;
   cfg->signaling.ca_file = s->ca_file;
+  cfg->signaling.reconnect_attempts = s->signaling_retries < 0 ?
+      TC_SIGNAL_RETRY_FOREVER : (unsigned) s->signaling_retries;
   cfg->stun_servers = (const char *const *) s->stun_servers;
   cfg->turn_server = s->turn_server;
   cfg->turn_username = s->turn_username;
@@ -333,6 +548,10 @@ gst_tempchat_settings_to_config (const GstTempchatSettings *s,
   cfg->turn_secret = s->turn_secret;
   cfg->relay_only = s->relay_only;
   cfg->quality = s->quality;
+  gst_tempchat_settings_bitrates (s, &cfg->bitrates);
+  cfg->no_congestion_control =
+      s->congestion_control == GST_TEMPCHAT_CONGESTION_CONTROL_NONE;
+  cfg->no_retransmission = !s->do_retransmission;
 }
 
 static GstStructure *

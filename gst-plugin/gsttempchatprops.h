@@ -28,16 +28,46 @@ enum
   GST_TEMPCHAT_PROP_QUALITY,
   GST_TEMPCHAT_PROP_INSECURE_SIGNALING,
   GST_TEMPCHAT_PROP_CA_FILE,
+  GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
+  GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY,
+  /* Sender only (gst_tempchat_props_install_sender). */
+  GST_TEMPCHAT_PROP_START_BITRATE,
+  GST_TEMPCHAT_PROP_MIN_BITRATE,
+  GST_TEMPCHAT_PROP_MAX_BITRATE,
+  GST_TEMPCHAT_PROP_CONGESTION_CONTROL,
+  GST_TEMPCHAT_PROP_DO_RETRANSMISSION,
+  GST_TEMPCHAT_PROP_DO_FEC,
   GST_TEMPCHAT_PROP_STATS,
   GST_TEMPCHAT_PROP_LAST
 };
 
 #define GST_TEMPCHAT_DEFAULT_SIGNALING_URL TC_SIGNAL_DEFAULT_URL
 #define GST_TEMPCHAT_DEFAULT_QUALITY TC_SDP_QUALITY_720P
+#define GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES -1
 #define GST_TEMPCHAT_STATS_NAME "application/x-tempchat-stats"
 
 #define GST_TYPE_TEMPCHAT_QUALITY (gst_tempchat_quality_get_type ())
 GType gst_tempchat_quality_get_type (void);
+
+typedef enum
+{
+  GST_TEMPCHAT_CONGESTION_CONTROL_GCC,
+  GST_TEMPCHAT_CONGESTION_CONTROL_NONE,
+} GstTempchatCongestionControl;
+
+#define GST_TYPE_TEMPCHAT_CONGESTION_CONTROL \
+  (gst_tempchat_congestion_control_get_type ())
+GType gst_tempchat_congestion_control_get_type (void);
+
+typedef enum
+{
+  GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL,
+  GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY,
+} GstTempchatIceTransportPolicy;
+
+#define GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY \
+  (gst_tempchat_ice_transport_policy_get_type ())
+GType gst_tempchat_ice_transport_policy_get_type (void);
 
 /* What the user set. Owned by the element, read and written under its
  * object lock. */
@@ -55,6 +85,16 @@ typedef struct
   tc_sdp_quality quality;
   gboolean insecure_signaling;
   gchar *ca_file;
+  gint signaling_retries;       /* -1: forever */
+  guint start_bitrate;          /* bit/s; 0: the quality's */
+  guint min_bitrate;
+  guint max_bitrate;
+  GstTempchatCongestionControl congestion_control;
+  gboolean do_retransmission;
+  gboolean do_fec;
+  /* Set by gst_tempchat_props_set, cleared when the element joins its call
+   * with these settings: a change in READY must reach the call. */
+  gboolean changed_since_join;
 } GstTempchatSettings;
 
 void gst_tempchat_settings_init (GstTempchatSettings *s);
@@ -64,6 +104,29 @@ void gst_tempchat_settings_copy (GstTempchatSettings *dst,
 
 /* Installs every shared property on `klass`. */
 void gst_tempchat_props_install (GObjectClass *klass);
+/* Installs the sender's knobs (bitrates, congestion control, repair). */
+void gst_tempchat_props_install_sender (GObjectClass *klass);
+
+/* TRUE for the properties that apply to a running call
+ * (gst_tempchat_call_set_bitrates). */
+gboolean gst_tempchat_props_is_bitrate (guint prop_id);
+
+/* The quality's bitrates overridden by the user's, in kbps for the core. */
+void gst_tempchat_settings_bitrates (const GstTempchatSettings *s,
+    tc_sdp_bitrates *out);
+
+/* Adds the effective min-bitrate, start-bitrate and max-bitrate (bit/s) of
+ * `s` to a stats structure. */
+void gst_tempchat_stats_add_limits (GstStructure *stats,
+    const GstTempchatSettings *s);
+
+/* GStreamer's "mutable in ready" convention, enforced: TRUE (and a
+ * warning on the bus naming the property) when `pspec` is
+ * GST_PARAM_MUTABLE_READY and `element` is PAUSED or PLAYING, where the
+ * call already runs with the old value. The caller then ignores the change.
+ * Call without the object lock. */
+gboolean gst_tempchat_props_refuse_while_running (GstElement *element,
+    GParamSpec *pspec);
 
 /* set_property/get_property for the shared ids; FALSE when `prop_id` is not
  * one of them. Call with the object lock held. GST_TEMPCHAT_PROP_STATS is

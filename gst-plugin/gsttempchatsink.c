@@ -27,6 +27,9 @@
  * loss), capped by its REMB if it sends one, between 100 kbps and the
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
+ * The #GstTempchatSink::encoder-setup signal lets the application tune the
+ * vp8enc and opusenc the element creates.
+ *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
  * signaling-url in the same process shares the call, in one pipeline or in
@@ -36,8 +39,12 @@
  *
  * Element messages: "tempchat/peer-joined" (role), "tempchat/connected"
  * (role, video-codec, audio-codec, relayed), "tempchat/media" (kind, codec,
- * direction; again after each renegotiation), "tempchat/peer-left". Fatal
- * call errors are posted as errors.
+ * direction; again after each renegotiation), "tempchat/peer-left",
+ * "tempchat/room-busy" (two others already talk in the room: the element
+ * waits, with a RESOURCE/BUSY warning, and joins when one of them leaves).
+ * Each failed attempt to reach the signaling server is a warning saying why
+ * (at most one every 5 s); after #GstTempchatSink:signaling-retries of them
+ * an error. Fatal call errors are posted as errors.
  *
  * ## Example launch lines
  * |[
@@ -55,6 +62,14 @@
  * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink room=abc123 channel=c \
  *     signaling-url=ws://127.0.0.1:8080/v3/websocket
  * ]| Uses a local tempchat-relay for signaling.
+ * |[
+ * gst-launch-1.0 -e videotestsrc is-live=true ! video/x-raw,width=1920,height=1080 ! \
+ *     tempchatsink name=call room=abc123 channel=CHANNEL_ID quality=1080p \
+ *     max-bitrate=4000000 min-bitrate=500000 signaling-retries=10 \
+ *     audiotestsrc is-live=true ! call.audio
+ * ]| 1080p capped at 4 Mbit/s and never below 500 kbit/s; an error after 10
+ * failed attempts to reach the signaling server (each one a warning saying
+ * why); Ctrl-C ends it at once, also before anyone joined.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -89,6 +104,14 @@ enum
   PROP_0 = GST_TEMPCHAT_PROP_LAST,
 };
 
+enum
+{
+  SIGNAL_ENCODER_SETUP,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   GstTempchatSink *sink;        /* not a reference: the sink owns us */
@@ -99,6 +122,7 @@ typedef struct
   GPtrArray *elements;          /* what we added to the bin for this pad */
   gboolean encoded_input;
   gboolean warned_refused;
+  gboolean eos;                 /* EOS reached the pad before any caps */
   /* Set by the session thread, applied in the streaming thread. */
   gint keyframe_pending;
   gint bitrate_pending;
@@ -244,12 +268,13 @@ make (GstTempchatSink *self, const gchar *factory)
 static guint
 start_bitrate_bps (GstTempchatSink *self)
 {
-  guint32 start_kbps = 2000;
+  tc_sdp_bitrates set, eff = { .start_kbps = 2000 };
 
   GST_OBJECT_LOCK (self);
-  tc_sdp_quality_bitrates (self->settings.quality, NULL, &start_kbps);
+  gst_tempchat_settings_bitrates (&self->settings, &set);
+  tc_sdp_effective_bitrates (self->settings.quality, &set, &eff);
   GST_OBJECT_UNLOCK (self);
-  return start_kbps * 1000;
+  return eff.start_kbps * 1000;
 }
 
 static void
@@ -264,10 +289,15 @@ configure_vp8enc (GstTempchatSink *self, GstElement *enc)
 }
 
 static void
-configure_opusenc (GstElement *enc)
+configure_opusenc (GstTempchatSink *self, GstElement *enc)
 {
-  g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", TRUE,
-      "packet-loss-percentage", OPUS_PACKET_LOSS_PERCENT, NULL);
+  gboolean fec;
+
+  GST_OBJECT_LOCK (self);
+  fec = self->settings.do_fec;
+  GST_OBJECT_UNLOCK (self);
+  g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", fec,
+      "packet-loss-percentage", fec ? OPUS_PACKET_LOSS_PERCENT : 0, NULL);
   /* generic, not voice: a sink often carries program audio and music. */
   gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "generic");
   gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "20");
@@ -327,7 +357,7 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
       configure_vp8enc (self, e);
       st->encoder = e;
     } else if (g_str_equal (chain[i], "opusenc")) {
-      configure_opusenc (e);
+      configure_opusenc (self, e);
       st->encoder = e;
     } else if (g_str_equal (chain[i], "capsfilter")) {
       GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
@@ -337,6 +367,12 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
     }
     g_ptr_array_insert (st->elements, (gint) i, e);
   }
+
+  /* The application's turn to tune what we configured (webrtcsink's
+   * encoder-setup): before the encoder is in the bin or sees a frame. */
+  if (st->encoder != NULL)
+    g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0,
+        st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
 
   for (guint i = 0; i < st->elements->len; i++)
     gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
@@ -378,11 +414,49 @@ caps_are_raw (GstCaps *caps)
   return g_str_has_suffix (gst_structure_get_name (s), "/x-raw");
 }
 
+/* object lock held. */
+static gboolean
+stream_ended_without_chain (SinkStream *st)
+{
+  return st == NULL || (st->elements->len == 0 && st->eos);
+}
+
+/* EOS on a pad that never got caps has no appsink to end, and a bin posts
+ * EOS only when its sink children did: with no child at all, the pipeline
+ * would wait for us forever (Ctrl-C with -e before the source started).
+ * Once every pad ended that way, the element posts EOS itself. */
+static void
+on_eos_without_chain (GstTempchatSink *self, SinkStream *st, guint32 seqnum)
+{
+  gboolean all;
+  GstMessage *msg;
+
+  GST_OBJECT_LOCK (self);
+  st->eos = TRUE;
+  all = stream_ended_without_chain (self->video)
+      && stream_ended_without_chain (self->audio);
+  GST_OBJECT_UNLOCK (self);
+  if (!all)
+    return;
+  GST_INFO_OBJECT (self, "EOS before any media: posting EOS");
+  msg = gst_message_new_eos (GST_OBJECT (self));
+  gst_message_set_seqnum (msg, seqnum);
+  gst_element_post_message (GST_ELEMENT (self), msg);
+}
+
 static gboolean
 sink_pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
   GstTempchatSink *self = GST_TEMPCHAT_SINK (parent);
   SinkStream *st = gst_pad_get_element_private (pad);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && st->elements->len == 0) {
+    on_eos_without_chain (self, st, gst_event_get_seqnum (event));
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    st->eos = FALSE;
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
     GstCaps *caps;
@@ -583,6 +657,12 @@ start_call (GstTempchatSink *self)
     return FALSE;
   }
   memset (&self->peer, 0, sizeof self->peer);
+  GST_OBJECT_LOCK (self);
+  if (self->video != NULL)
+    self->video->eos = FALSE;
+  if (self->audio != NULL)
+    self->audio->eos = FALSE;
+  GST_OBJECT_UNLOCK (self);
   if (!gst_tempchat_call_start (self->call, self, &message)) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
         (NULL));
@@ -608,7 +688,9 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!start_call (self))
+      self->call = gst_tempchat_call_rejoin_if_changed (element, self->call,
+          &self->settings, &sink_member_funcs);
+      if (self->call == NULL || !start_call (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     default:
@@ -632,7 +714,9 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
       gst_tempchat_call_stop (self->call, self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
-      gst_tempchat_call_leave (self->call, self);
+      /* NULL after a READY->PAUSED whose new settings could not work. */
+      if (self->call != NULL)
+        gst_tempchat_call_leave (self->call, self);
       self->call = NULL;
       break;
     default:
@@ -650,11 +734,16 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
   GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
   gboolean handled;
 
+  if (gst_tempchat_props_refuse_while_running (GST_ELEMENT (self), pspec))
+    return;
   GST_OBJECT_LOCK (self);
   handled = gst_tempchat_props_set (&self->settings, prop_id, value);
   GST_OBJECT_UNLOCK (self);
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (gst_tempchat_props_is_bitrate (prop_id))
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+        &self->settings);
 }
 
 static void
@@ -665,11 +754,8 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
   gboolean handled;
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    tc_session_stats stats;
-    gboolean have = self->call != NULL
-        && gst_tempchat_call_get_stats (self->call, &stats);
-    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
-            &stats : NULL));
+    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
+            (self), self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -698,6 +784,22 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
   gobject_class->get_property = gst_tempchat_sink_get_property;
   gobject_class->finalize = gst_tempchat_sink_finalize;
   gst_tempchat_props_install (gobject_class);
+  gst_tempchat_props_install_sender (gobject_class);
+
+  /**
+   * GstTempchatSink::encoder-setup:
+   * @sink: the tempchatsink
+   * @pad_name: "video" or "audio"
+   * @encoder: the vp8enc or opusenc just created and configured
+   *
+   * Lets the application set properties on an encoder the element creates
+   * for raw input, after the element's own settings and before the first
+   * frame. Not emitted for already-encoded input. The element still sets
+   * the video encoder's target-bitrate as the bandwidth estimate moves.
+   */
+  signals[SIGNAL_ENCODER_SETUP] = g_signal_new ("encoder-setup",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, GST_TYPE_ELEMENT);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
@@ -714,6 +816,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
       GST_DEBUG_FUNCPTR (gst_tempchat_sink_change_state);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_CONGESTION_CONTROL, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY, 0);
 }
 
 static void

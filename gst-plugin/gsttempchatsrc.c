@@ -28,7 +28,10 @@
  * next peer joins the room, then continue (with a discontinuity, starting
  * at a keyframe). A "tempchat/peer-left" element message tells the
  * application. No EOS is sent: the call waits in the room until the element
- * is stopped.
+ * is stopped, or until EOS is sent to it (gst-launch-1.0 -e on Ctrl-C):
+ * then its pads end, and if the call has not added a video or an audio pad
+ * yet, an empty one is added that carries only EOS, so the sinks meant for
+ * it finish and the pipeline ends at once.
  *
  * A tempchatsink naming the same room, channel and signaling-url in the same
  * process shares the call, so one pipeline can be both sides of a two-way
@@ -44,9 +47,10 @@
  * ]| Shows the browser's camera and plays its microphone.
  * |[
  * gst-launch-1.0 tempchatsrc name=call room=abc123 channel=CHANNEL_ID decode=false \
- *     call.video_0 ! queue ! matroskamux name=mux ! filesink location=call.mkv \
- *     call.audio_0 ! queue ! mux.
- * ]| Records the call without re-encoding.
+ *     call.video_0 ! queue ! mux.video_%u matroskamux name=mux ! \
+ *     filesink location=call.mkv call.audio_0 ! queue ! mux.audio_%u
+ * ]| Records the call without re-encoding (the muxer's pads named: a queue
+ * says nothing of its caps when the pipeline is built).
  * |[
  * gst-launch-1.0 v4l2src ! videoconvert ! tempchatsink name=out room=abc123 \
  *     channel=CHANNEL_ID pulsesrc ! out.audio \
@@ -92,6 +96,14 @@ enum
 
 enum
 {
+  SIGNAL_REQUEST_ENCODED_FILTER,
+  N_SIGNALS
+};
+
+static guint src_signals[N_SIGNALS];
+
+enum
+{
   STREAM_AUDIO,
   STREAM_VIDEO,
   N_STREAMS
@@ -120,6 +132,7 @@ typedef struct
   gboolean need_keyframe;       /* video: drop until a keyframe */
   gboolean discont;
   GQueue pending;               /* GstBuffer, before the pad exists */
+  guint width, height;          /* video: of the last keyframe, 0 unknown */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -135,8 +148,11 @@ struct _GstTempchatSrc
 
   GMutex lock;                  /* the fields below */
   gboolean running;             /* between READY->PAUSED and PAUSED->READY */
+  gboolean eos;                 /* EOS was sent to us: no new media */
   SrcStream *streams[N_STREAMS];
   guint pad_count[N_STREAMS];
+  gboolean receives[N_STREAMS]; /* the call negotiated receiving it */
+  gboolean no_more_pads;        /* signalled for the current set */
 };
 
 static GstStaticPadTemplate video_template =
@@ -187,7 +203,42 @@ make (GstTempchatSrc *self, const gchar *factory)
   return gst_object_ref_sink (e);
 }
 
-/* Builds appsrc [! decoder] for `st` (not yet in the bin). */
+/* webrtcsrc's request-encoded-filter: the application may put an element
+ * of its own between the encoded stream and the decoder (or the pad). */
+static void
+add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
+    const CodecInfo *info)
+{
+  GstCaps *caps = gst_caps_from_string (info->caps);
+  GstElement *filter = NULL;
+
+  g_signal_emit (self, src_signals[SIGNAL_REQUEST_ENCODED_FILTER], 0,
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio", caps, &filter);
+  gst_caps_unref (caps);
+  if (filter == NULL)
+    return;
+  GST_INFO_OBJECT (self, "the application filters the encoded %s",
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio");
+  /* (transfer full): a floating reference is ours once sunk. */
+  if (g_object_is_floating (filter))
+    gst_object_ref_sink (filter);
+  g_ptr_array_add (st->elements, filter);
+}
+
+/* The encoded caps of `st`: VP8 with the size of its last keyframe, which
+ * muxers (matroskamux, webmmux) require. */
+static GstCaps *
+stream_caps (const SrcStream *st, const CodecInfo *info)
+{
+  GstCaps *caps = gst_caps_from_string (info->caps);
+
+  if (st->kind == TC_MEDIA_VIDEO && st->width > 0 && st->height > 0)
+    gst_caps_set_simple (caps, "width", G_TYPE_INT, (gint) st->width,
+        "height", G_TYPE_INT, (gint) st->height, NULL);
+  return caps;
+}
+
+/* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
 static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     guint latency_ms)
@@ -213,7 +264,9 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
      * the next packet's in-band FEC when the web client's Opus sent it. */
     g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
-  caps = gst_caps_from_string (info->caps);
+  g_mutex_lock (&self->lock);
+  caps = stream_caps (st, info);
+  g_mutex_unlock (&self->lock);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
       "min-latency", (gint64) (latency_ms * GST_MSECOND),
@@ -222,6 +275,7 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   gst_caps_unref (caps);
   st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   g_ptr_array_add (st->elements, appsrc);
+  add_encoded_filter (self, st, info);
   if (dec != NULL)
     g_ptr_array_add (st->elements, dec);
   return TRUE;
@@ -237,30 +291,44 @@ drop_while_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer ghost)
   return gst_pad_is_linked (GST_PAD (ghost)) ? GST_PAD_PROBE_OK :
       GST_PAD_PROBE_DROP;
 }
+/* "video_0", "audio_1", ... and the template it comes from. */
+static gchar *
+next_pad_name (GstTempchatSrc *self, tc_media_kind kind,
+    GstPadTemplate **templ)
+{
+  gboolean video = kind == TC_MEDIA_VIDEO;
+  gchar *name;
+
+  g_mutex_lock (&self->lock);
+  name = g_strdup_printf (video ? "video_%u" : "audio_%u",
+      self->pad_count[video ? STREAM_VIDEO : STREAM_AUDIO]++);
+  g_mutex_unlock (&self->lock);
+  *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      video ? "video_%u" : "audio_%u");
+  return name;
+}
+
 static gboolean
 add_chain (GstTempchatSrc *self, SrcStream *st)
 {
   GstElement *last = g_ptr_array_index (st->elements, st->elements->len - 1);
-  gboolean video = st->kind == TC_MEDIA_VIDEO;
   GstPadTemplate *templ;
   GstPad *srcpad;
   gchar *name;
 
   for (guint i = 0; i < st->elements->len; i++)
     gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
-  if (st->elements->len == 2 && !gst_element_link (g_ptr_array_index
-          (st->elements, 0), last)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Could not build the decoding chain inside tempchatsrc."), (NULL));
-    return FALSE;
+  for (guint i = 1; i < st->elements->len; i++) {
+    if (!gst_element_link (g_ptr_array_index (st->elements, i - 1),
+            g_ptr_array_index (st->elements, i))) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Could not build the decoding chain inside tempchatsrc (is the "
+              "element from request-encoded-filter compatible?)."), (NULL));
+      return FALSE;
+    }
   }
 
-  g_mutex_lock (&self->lock);
-  name = g_strdup_printf (video ? "video_%u" : "audio_%u",
-      self->pad_count[video ? STREAM_VIDEO : STREAM_AUDIO]++);
-  g_mutex_unlock (&self->lock);
-  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-      video ? "video_%u" : "audio_%u");
+  name = next_pad_name (self, st->kind, &templ);
   srcpad = gst_element_get_static_pad (last, "src");
   st->ghost = gst_ghost_pad_new_from_template (name, srcpad, templ);
   /* The probe keeps its own reference: the ghost pad may be removed from the
@@ -295,6 +363,22 @@ expose_job_free (gpointer data)
   g_free (job);
 }
 
+/* self->lock held. TRUE once, when every track the call receives has its
+ * pad: the moment for no-more-pads. A renegotiation that starts receiving
+ * another track adds its pad later and signals again. */
+static gboolean
+all_exposed (GstTempchatSrc *self)
+{
+  if (self->no_more_pads)
+    return FALSE;
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->receives[i] && (self->streams[i] == NULL
+            || self->streams[i]->ghost == NULL))
+      return FALSE;
+  self->no_more_pads = TRUE;
+  return TRUE;
+}
+
 /* On GStreamer's element thread pool: never on the session thread, whose
  * callbacks must return quickly (pad-added runs application code). */
 static void
@@ -311,7 +395,8 @@ expose_stream (GstElement *element, gpointer data)
   GST_STATE_LOCK (self);
   g_mutex_lock (&self->lock);
   st = self->streams[idx];
-  if (!self->running || st == NULL || st->elements != NULL) {
+  if (!self->running || self->eos || st == NULL || st->elements != NULL
+      || st->ghost != NULL) {
     g_mutex_unlock (&self->lock);
     GST_STATE_UNLOCK (self);
     return;
@@ -334,7 +419,10 @@ expose_stream (GstElement *element, gpointer data)
     GST_INFO_OBJECT (self, "exposed %s (%s)", GST_PAD_NAME (st->ghost),
         tc_sdp_codec_name (st->codec));
   }
+  ok = ok && all_exposed (self);
   g_mutex_unlock (&self->lock);
+  if (ok)
+    gst_element_no_more_pads (GST_ELEMENT (self));
   GST_STATE_UNLOCK (self);
 }
 
@@ -363,6 +451,96 @@ ensure_stream (GstTempchatSrc *self, tc_media_kind kind, tc_sdp_codec codec)
   gst_element_call_async (GST_ELEMENT (self), expose_stream, job,
       expose_job_free);
   return st;
+}
+
+/* ------------------------------------------------------------------- EOS */
+
+/* A pad that carries nothing but EOS, for a stream the call never started.
+ * The pipeline ends only when every sink has seen EOS, and the sinks meant
+ * for our pads (gst-launch-1.0 links "t.video_0 ! queue ! fakesink" when
+ * video_0 appears) would otherwise wait for a pad that never comes: so
+ * Ctrl-C with -e before a peer joined ends at once, as it does for a source
+ * with static pads. */
+static void
+expose_eos_pad (GstTempchatSrc *self, SrcStream *st, guint32 seqnum)
+{
+  gboolean decode;
+  GstPadTemplate *templ;
+  gchar *name = next_pad_name (self, st->kind, &templ);
+  gchar *stream_id;
+  GstEvent *ev;
+
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  st->ghost = gst_pad_new_from_template (templ, name);
+  g_free (name);
+  gst_pad_use_fixed_caps (st->ghost);
+  gst_pad_set_active (st->ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self), st->ghost);
+
+  stream_id = gst_pad_create_stream_id (st->ghost, GST_ELEMENT (self),
+      GST_PAD_NAME (st->ghost));
+  gst_pad_push_event (st->ghost, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  /* Encoded output has caps we know without a peer; a muxer downstream
+   * needs them to finish its (empty) file. Raw caps would need a size. */
+  if (!decode) {
+    GstCaps *caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ?
+        codec_info (TC_SDP_CODEC_VP8)->caps :
+        codec_info (TC_SDP_CODEC_OPUS)->caps);
+    GstSegment seg;
+    /* Muxers want a VP8 size; the track stays empty, so the smallest they
+     * all take (webmmux: 16) is as good as any. */
+    if (st->kind == TC_MEDIA_VIDEO)
+      gst_caps_set_simple (caps, "width", G_TYPE_INT, 16, "height",
+          G_TYPE_INT, 16, NULL);
+    gst_pad_push_event (st->ghost, gst_event_new_caps (caps));
+    gst_caps_unref (caps);
+    gst_segment_init (&seg, GST_FORMAT_TIME);
+    gst_pad_push_event (st->ghost, gst_event_new_segment (&seg));
+  }
+  ev = gst_event_new_eos ();
+  gst_event_set_seqnum (ev, seqnum);
+  /* Unlinked (the application did not want this kind): nothing to end. */
+  gst_pad_push_event (st->ghost, ev);
+  GST_INFO_OBJECT (self, "EOS before the call had %s: exposed %s for it",
+      st->kind == TC_MEDIA_VIDEO ? "video" : "audio", GST_PAD_NAME (st->ghost));
+}
+
+/* Runs under the state lock (gst_element_send_event takes it), so it cannot
+ * race expose_stream. Streams with a decoding chain get EOS from GstBin,
+ * which sends it to its source children (our appsrcs). */
+static gboolean
+gst_tempchat_src_send_event (GstElement *element, GstEvent *event)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  SrcStream *need[N_STREAMS] = { NULL };
+  guint32 seqnum = gst_event_get_seqnum (event);
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->send_event
+        (element, event);
+
+  g_mutex_lock (&self->lock);
+  self->eos = TRUE;
+  for (int i = 0; self->running && i < N_STREAMS; i++) {
+    SrcStream *st = self->streams[i];
+    if (st == NULL) {
+      st = self->streams[i] = g_new0 (SrcStream, 1);
+      st->kind = i == STREAM_VIDEO ? TC_MEDIA_VIDEO : TC_MEDIA_AUDIO;
+      g_queue_init (&st->pending);
+    }
+    if (st->ghost == NULL)
+      need[i] = st;
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (int i = 0; i < N_STREAMS; i++)
+    if (need[i] != NULL)
+      expose_eos_pad (self, need[i], seqnum);
+  return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->send_event
+      (element, event);
 }
 
 /* -------------------------------------------------------------- frames in */
@@ -405,8 +583,30 @@ queue_full (SrcStream *st, gsize len)
 }
 
 /* On the session thread. */
+/* self->lock held. A keyframe of a new size: the caps say it (appsrc
+ * sends them before the frame). */
 static void
-on_frame (GstTempchatSrc *self, const tc_session_event *ev)
+follow_keyframe_size (SrcStream *st, tc_session *s)
+{
+  tc_session_stats stats;
+  const CodecInfo *info = codec_info (st->codec);
+  GstCaps *caps;
+
+  if (s == NULL || info == NULL || tc_session_get_stats (s, &stats) != TC_OK
+      || stats.dir[1].width == 0 || (stats.dir[1].width == st->width
+          && stats.dir[1].height == st->height))
+    return;
+  st->width = stats.dir[1].width;
+  st->height = stats.dir[1].height;
+  if (st->appsrc == NULL)
+    return;
+  caps = stream_caps (st, info);
+  g_object_set (st->appsrc, "caps", caps, NULL);
+  gst_caps_unref (caps);
+}
+
+static void
+on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
 {
   GstClockTime rt = running_time_of (self, ev->pts_us);
   const tc_frame *f = ev->frame;
@@ -414,7 +614,7 @@ on_frame (GstTempchatSrc *self, const tc_session_event *ev)
   GstBuffer *buf;
 
   g_mutex_lock (&self->lock);
-  if (!self->running || f == NULL || f->len == 0)
+  if (!self->running || self->eos || f == NULL || f->len == 0)
     goto out;
   st = ensure_stream (self, ev->kind, ev->codec);
   if (!GST_CLOCK_TIME_IS_VALID (rt)) {
@@ -426,6 +626,8 @@ on_frame (GstTempchatSrc *self, const tc_session_event *ev)
   if (st->need_keyframe && !f->keyframe)
     goto out;
   st->need_keyframe = FALSE;
+  if (f->keyframe && st->kind == TC_MEDIA_VIDEO)
+    follow_keyframe_size (st, s);
 
   buf = gst_buffer_new_memdup (f->data, f->len);
   GST_BUFFER_PTS (buf) = rt;
@@ -496,7 +698,7 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
 
   switch (ev->type) {
     case TC_SESSION_EV_FRAME:
-      on_frame (self, ev);
+      on_frame (self, s, ev);
       return;
     case TC_SESSION_EV_AUDIO_LOST:
       on_audio_lost (self, ev);
@@ -505,9 +707,14 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
       /* A track we only send (a call this src joined late, before the
        * renegotiation that lets us receive) gets no pad. */
       g_mutex_lock (&self->lock);
-      if (self->running && (ev->direction == TC_SDP_DIR_SENDRECV
-              || ev->direction == TC_SDP_DIR_RECVONLY))
+      if (self->running && !self->eos && (ev->direction == TC_SDP_DIR_SENDRECV
+              || ev->direction == TC_SDP_DIR_RECVONLY)) {
+        int idx = ev->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+        if (!self->receives[idx])
+          self->no_more_pads = FALSE;
+        self->receives[idx] = TRUE;
         ensure_stream (self, ev->kind, ev->codec);
+      }
       g_mutex_unlock (&self->lock);
       break;
     case TC_SESSION_EV_PEER_LEFT:
@@ -548,6 +755,7 @@ start_call (GstTempchatSrc *self)
   memset (&self->peer, 0, sizeof self->peer);
   g_mutex_lock (&self->lock);
   self->running = TRUE;
+  self->eos = FALSE;
   g_mutex_unlock (&self->lock);
   if (!gst_tempchat_call_start (self->call, self, &message)) {
     GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE, ("%s", message),
@@ -573,7 +781,9 @@ remove_streams (GstTempchatSrc *self)
     streams[i] = self->streams[i];
     self->streams[i] = NULL;
     self->pad_count[i] = 0;
+    self->receives[i] = FALSE;
   }
+  self->no_more_pads = FALSE;
   g_mutex_unlock (&self->lock);
 
   for (int i = 0; i < N_STREAMS; i++) {
@@ -606,7 +816,9 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!start_call (self))
+      self->call = gst_tempchat_call_rejoin_if_changed (element, self->call,
+          &self->settings, &src_member_funcs);
+      if (self->call == NULL || !start_call (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -642,7 +854,9 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
       remove_streams (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
-      gst_tempchat_call_leave (self->call, self);
+      /* NULL after a READY->PAUSED whose new settings could not work. */
+      if (self->call != NULL)
+        gst_tempchat_call_leave (self->call, self);
       self->call = NULL;
       break;
     default:
@@ -651,7 +865,57 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
   return ret;
 }
 
+/* A live source reports its latency from the start, not only once its
+ * pads exist: before a peer there is nothing to ask through a pad, and an
+ * application sizing its pipeline asks the element. */
+static gboolean
+gst_tempchat_src_query (GstElement *element, GstQuery *query)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  guint latency_ms;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
+    return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->query (element,
+        query);
+  GST_OBJECT_LOCK (self);
+  latency_ms = self->latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  gst_query_set_latency (query, TRUE, latency_ms * GST_MSECOND,
+      GST_CLOCK_TIME_NONE);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ properties */
+
+/* Live: the appsrcs report the new latency and the pipeline is asked to
+ * redistribute it. */
+static void
+set_latency (GstTempchatSrc *self, guint latency_ms)
+{
+  GstElement *appsrcs[N_STREAMS] = { NULL };
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->latency_ms != latency_ms;
+  self->latency_ms = latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  if (!changed)
+    return;
+  g_mutex_lock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->streams[i] != NULL && self->streams[i]->appsrc != NULL)
+      appsrcs[i] = gst_object_ref (self->streams[i]->appsrc);
+  g_mutex_unlock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++) {
+    if (appsrcs[i] == NULL)
+      continue;
+    g_object_set (appsrcs[i], "min-latency",
+        (gint64) (latency_ms * GST_MSECOND), NULL);
+    gst_object_unref (appsrcs[i]);
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_latency (GST_OBJECT (self)));
+}
 
 static void
 gst_tempchat_src_set_property (GObject *object, guint prop_id,
@@ -659,13 +923,16 @@ gst_tempchat_src_set_property (GObject *object, guint prop_id,
 {
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
 
+  if (gst_tempchat_props_refuse_while_running (GST_ELEMENT (self), pspec))
+    return;
+  if (prop_id == PROP_LATENCY) {
+    set_latency (self, g_value_get_uint (value));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_DECODE:
       self->decode = g_value_get_boolean (value);
-      break;
-    case PROP_LATENCY:
-      self->latency_ms = g_value_get_uint (value);
       break;
     default:
       if (!gst_tempchat_props_set (&self->settings, prop_id, value))
@@ -673,6 +940,9 @@ gst_tempchat_src_set_property (GObject *object, guint prop_id,
       break;
   }
   GST_OBJECT_UNLOCK (self);
+  if (gst_tempchat_props_is_bitrate (prop_id))
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+        &self->settings);
 }
 
 static void
@@ -682,11 +952,8 @@ gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    tc_session_stats stats;
-    gboolean have = self->call != NULL
-        && gst_tempchat_call_get_stats (self->call, &stats);
-    g_value_take_boxed (value, gst_tempchat_stats_to_structure (have ?
-            &stats : NULL));
+    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
+            (self), self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);
@@ -739,9 +1006,26 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
       g_param_spec_uint ("latency", "Latency",
           "Latency reported to the pipeline, in milliseconds: how late a "
           "frame may reach the sinks after its timestamp (network jitter "
-          "beyond the call's own jitter buffer)", 0, 10000,
-          DEFAULT_LATENCY_MS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          "beyond the call's own jitter buffer); may change while PLAYING",
+          0, 10000, DEFAULT_LATENCY_MS, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstTempchatSrc::request-encoded-filter:
+   * @src: the tempchatsrc
+   * @kind: "video" or "audio"
+   * @caps: the encoded caps the filter receives (video/x-vp8, audio/x-opus)
+   *
+   * Asked once per stream, when its pad is built. Return an element (one
+   * sink pad, one src pad, the same encoded format out) to insert between
+   * the received stream and the decoder, or NULL for none.
+   *
+   * Returns: (transfer full) (nullable): the filter
+   */
+  src_signals[SIGNAL_REQUEST_ENCODED_FILTER] =
+      g_signal_new ("request-encoded-filter", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, g_signal_accumulator_first_wins, NULL, NULL,
+      GST_TYPE_ELEMENT, 2, G_TYPE_STRING, GST_TYPE_CAPS);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
@@ -752,8 +1036,11 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_tempchat_src_send_event);
+  element_class->query = GST_DEBUG_FUNCPTR (gst_tempchat_src_query);
 
   gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_QUALITY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY, 0);
 }
 
 static void

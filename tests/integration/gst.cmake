@@ -10,13 +10,20 @@
 #                             (the other side runs in a child process),
 #                             and pipelines of one process joining and
 #                             leaving a running call (renegotiation)
+#   integration/gst_pipeline  the elements as a GStreamer user meets them:
+#                             EOS (Ctrl-C) before a peer, an unreachable
+#                             relay, a busy room, properties while PLAYING,
+#                             queries before a peer, the sender's knobs,
+#                             and every gst-launch-1.0 line of README.md
+#                             and the elements' docs, run as written
+#                             (test sources and fakesinks for devices)
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
   return()
 endif()
 
-foreach(name gst_elements gst_call)
+foreach(name gst_elements gst_call gst_pipeline)
   add_executable(test_${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE PkgConfig::GST PkgConfig::GLIB)
   target_compile_definitions(test_${name} PRIVATE
@@ -35,7 +42,7 @@ set_tests_properties(integration/gst_srtp_shared PROPERTIES TIMEOUT 60)
 # ASan builds: GStreamer's plugin scanner needs the runtime preloaded.
 if(TC_ASAN_RUNTIME)
   set_tests_properties(integration/gst_elements integration/gst_call
-    integration/gst_srtp_shared PROPERTIES ENVIRONMENT
+    integration/gst_srtp_shared integration/gst_pipeline PROPERTIES ENVIRONMENT
     "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
 endif()
 
@@ -44,8 +51,15 @@ if(TARGET tempchat-relay)
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
   add_dependencies(test_gst_call tempchat-relay)
   set_tests_properties(integration/gst_call PROPERTIES TIMEOUT 420)
+  target_compile_definitions(test_gst_pipeline PRIVATE
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>"
+    TC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TC_OPENSSL="${OPENSSL_EXECUTABLE}")
+  add_dependencies(test_gst_pipeline tempchat-relay)
+  set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
 else()
-  set_tests_properties(integration/gst_call PROPERTIES DISABLED TRUE)
+  set_tests_properties(integration/gst_call integration/gst_pipeline
+    PROPERTIES DISABLED TRUE)
 endif()
 
 # A sender behind a 1 Mbit/s tbf in a network namespace lowers its target

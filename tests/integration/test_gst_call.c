@@ -35,31 +35,7 @@
   "width=320,height=240,framerate=30/1"
 #define AUDIO_RAW "audiotestsrc is-live=true wave=ticks"
 
-/* --- waiting ---------------------------------------------------------------- */
-
-typedef gboolean (*cond_fn) (gpointer data);
-
-static gboolean
-on_deadline (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (cond_fn cond, gpointer data)
-{
-  gboolean late = FALSE;
-  GSource *t = g_timeout_source_new (WAIT_MS);
-
-  g_source_set_callback (t, on_deadline, &late, NULL);
-  g_source_attach (t, NULL);
-  while (!cond (data) && !late)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (t);
-  g_source_unref (t);
-  return cond (data);
-}
+#include "gst_test_util.h"
 
 /* --- what a tempchatsrc delivered -------------------------------------------- */
 
@@ -311,25 +287,6 @@ pipeline_free (GstElement *pipe)
   gst_bus_remove_watch (bus);
   gst_object_unref (bus);
   gst_object_unref (pipe);
-}
-
-/* Children die with the test, so a failed assertion leaves nothing behind. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocess *
-spawn (GSubprocessFlags flags, GError **err, const char *const *argv)
-{
-  GSubprocessLauncher *l = g_subprocess_launcher_new (flags);
-  GSubprocess *p;
-
-  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
-  p = g_subprocess_launcher_spawnv (l, argv, err);
-  g_object_unref (l);
-  return p;
 }
 
 /* --- the child ------------------------------------------------------------------ */
@@ -611,66 +568,7 @@ child_stop (child *c)
   g_ptr_array_unref (c->lines);
 }
 
-/* --- the relay ----------------------------------------------------------------- */
-
-typedef struct {
-  GSubprocess *proc;
-  GDataInputStream *out;
-  gchar *line;
-  gboolean eof;
-  gchar *url;
-} relay;
-
 static relay the_relay;
-
-static void
-on_relay_line (GObject *src, GAsyncResult *res, gpointer data)
-{
-  relay *r = data;
-  r->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (src),
-      res, NULL, NULL);
-  if (r->line == NULL)
-    r->eof = TRUE;
-}
-
-static gboolean
-relay_said_something (gpointer data)
-{
-  relay *r = data;
-  return r->line != NULL || r->eof;
-}
-
-static void
-relay_start (relay *r)
-{
-  GError *err = NULL;
-  const char *p;
-
-  const char *argv[] = { TC_RELAY_PATH, "--port=0", NULL };
-
-  r->proc = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, argv);
-  g_assert_no_error (err);
-  r->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->proc));
-  g_data_input_stream_read_line_async (r->out, G_PRIORITY_DEFAULT, NULL,
-      on_relay_line, r);
-  g_assert_true (wait_for (relay_said_something, r));
-  g_assert_nonnull (r->line);
-  /* "tempchat-relay listening on ws://127.0.0.1:PORT/v3/websocket" */
-  p = strstr (r->line, "ws://");
-  g_assert_nonnull (p);
-  r->url = g_strdup (p);
-}
-
-static void
-relay_stop (relay *r)
-{
-  g_subprocess_send_signal (r->proc, SIGTERM);
-  g_assert_true (g_subprocess_wait (r->proc, NULL, NULL));
-  g_clear_object (&r->out);
-  g_clear_object (&r->proc);
-  g_clear_pointer (&r->line, g_free);
-  g_clear_pointer (&r->url, g_free);
-}
 
 /* --- the tests ------------------------------------------------------------------- */
 
@@ -1422,12 +1320,7 @@ main (int argc, char **argv)
     return run_peer (argv[2], argv[3], argv[4]);
   }
 
-  /* A private registry so the build tree's plugin is the one found; the
-   * child inherits both variables. */
-  reg = g_build_filename (g_get_tmp_dir (), "tc-gst-call-XXXXXX", NULL);
-  close (g_mkstemp (reg));
-  g_setenv ("GST_REGISTRY", reg, TRUE);
-  g_setenv ("GST_PLUGIN_PATH", TC_GST_PLUGIN_DIR, TRUE);
+  reg = gst_test_private_registry ("tc-gst-call");
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   relay_start (&the_relay);

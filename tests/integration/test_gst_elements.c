@@ -13,7 +13,8 @@
 static const char *const shared_props[] = {
   "room", "signaling-url", "channel", "stun-servers", "turn-server",
   "turn-secret", "turn-username", "turn-password", "relay-only", "quality",
-  "insecure-signaling", "ca-file", "stats", NULL
+  "insecure-signaling", "ca-file", "signaling-retries",
+  "ice-transport-policy", "stats", NULL
 };
 
 static GstElement *
@@ -117,6 +118,15 @@ test_every_property_is_documented_and_secrets_are_write_only (void)
     g_assert_false (g_object_class_find_property (G_OBJECT_GET_CLASS (e),
             "stats")->flags & G_PARAM_WRITABLE);
     gst_object_unref (e);
+  }
+  {
+    static const char *const sender[] = { "start-bitrate", "min-bitrate",
+      "max-bitrate", "congestion-control", "do-retransmission", "do-fec",
+      NULL };
+    GstElement *sink = make ("tempchatsink");
+    for (guint j = 0; sender[j] != NULL; j++)
+      assert_documented (sink, sender[j]);
+    gst_object_unref (sink);
   }
   {
     GstElement *src = make ("tempchatsrc");
@@ -292,10 +302,21 @@ test_missing_channel_or_room_or_bad_url_is_explained (void)
   g_free (text);
   text = error_of ("tempchatsrc room=abc123 channel=c "
       "signaling-url=http://127.0.0.1/ ! fakesink", &domain);
-  g_assert_nonnull (strstr (text, "ws:// or wss://"));
+  g_assert_nonnull (strstr (text, "must start with wss:// (or ws://)"));
+  g_assert_true (domain == GST_RESOURCE_ERROR);
+  g_free (text);
+  text = error_of ("tempchatsrc room=abc123 channel=c "
+      "signaling-url=ws://127.0.0.1:99999/v3/websocket ! fakesink", &domain);
+  g_assert_nonnull (strstr (text, "port 99999 is out of range"));
+  g_assert_true (domain == GST_RESOURCE_ERROR);
   g_free (text);
   text = error_of ("tempchatsrc room=abc123 channel=c relay-only=true "
       "! fakesink", &domain);
+  g_assert_nonnull (strstr (text, "TURN"));
+  g_free (text);
+  /* RTCPeerConnection's spelling of the same. */
+  text = error_of ("tempchatsrc room=abc123 channel=c "
+      "ice-transport-policy=relay ! fakesink", &domain);
   g_assert_nonnull (strstr (text, "TURN"));
   g_free (text);
 }

@@ -35,6 +35,7 @@
 #include "net/ice_priv.h"
 #include "net/mdns_query.h"
 #include "tempchat/tc_ice.h"
+#include "test_cert.h"
 
 #define WAIT_MS 15000
 #define TURN_SECRET "loopback-secret"
@@ -955,23 +956,6 @@ print_turn_log (const turn_server *ts)
     g_test_message ("coturn log:\n%s", log);
   g_free (log);
   g_free (path);
-}
-
-/* A throwaway self-signed certificate for the name localhost only (not for
- * 127.0.0.1), made with the openssl tool into dir/cert.pem and dir/key.pem. */
-static gboolean
-make_certificate (const char *dir)
-{
-  char *argv[] = { TC_OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-    "-keyout", "key.pem", "-out", "cert.pem", NULL };
-  gint status = -1;
-  GError *err = NULL;
-  gboolean ok = g_spawn_sync (dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
-      | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &err);
-  g_assert_no_error (err);
-  return ok && g_spawn_check_wait_status (status, NULL);
 }
 
 /* The listener options: plain UDP + TCP, or TLS only (coturn would also

@@ -141,6 +141,7 @@ typedef struct {
   unsigned disconnected;
   unsigned reconnected;
   unsigned extra;
+  unsigned busy;
   gboolean subscribed;
   gboolean is_offerer;
   tc_status error;
@@ -188,6 +189,9 @@ on_event (tc_signal *sig, const tc_signal_event *ev, void *data)
       break;
     case TC_SIGNAL_EV_EXTRA_MEMBER:
       c->extra++;
+      break;
+    case TC_SIGNAL_EV_ROOM_BUSY:
+      c->busy++;
       break;
     case TC_SIGNAL_EV_MESSAGE:
       record_message (c, ev->msg);
@@ -448,6 +452,47 @@ test_relay_gone (fixture *f, gconstpointer unused)
     .sdp_mline_index = -1};
   g_assert_cmpint (tc_signal_send (a.sig, &eoc), ==, TC_ERR_CLOSED);
   client_clear (&a);
+}
+
+static gboolean
+is_busy (gpointer data)
+{
+  return ((client *) data)->busy > 0;
+}
+
+static gboolean
+has_joined (gpointer data)
+{
+  return ((client *) data)->joined > 0;
+}
+
+/* A third member of a room where two talk waits, told so, and pairs with
+ * the one who stays when the other leaves. */
+static void
+test_third_client_waits_for_the_room_to_free (fixture *f, gconstpointer unused)
+{
+  relay_start (&f->relay, 0, NULL);
+  client a, b, c;
+  client_init (&a, "A");
+  client_init (&b, "B");
+  client_init (&c, "C");
+  join_pair (f, &a, &b);
+  client_start (&c, &f->relay, "chan", 0);
+  g_assert_true (wait_for (is_busy, &c));
+  g_assert_cmpuint (c.joined, ==, 0);
+  g_assert_cmpuint (a.extra, ==, 1);
+  g_assert_cmpuint (b.extra, ==, 1);
+
+  client_clear (&a);
+  g_assert_true (wait_for (has_joined, &c));
+  g_assert_cmpuint (c.busy, ==, 1);
+  g_assert_cmpuint (b.left, ==, 1);
+  g_assert_true (wait_for (has_joined, &b));
+  g_assert_cmpuint (b.joined, ==, 2);
+  g_assert_cmpint (b.is_offerer, !=, c.is_offerer);
+  g_assert_cmpint (c.error, ==, TC_OK);
+  client_clear (&b);
+  client_clear (&c);
 }
 
 /* --- (c) a full room, (d) a wrong channel ------------------------------------- */
@@ -828,6 +873,8 @@ main (int argc, char **argv)
       test_relay_gone);
   ADD ("a third client in a two-member room gets room-full", NULL,
       test_room_full);
+  ADD ("a third client waits while two talk and joins when one leaves",
+      NULL, test_third_client_waits_for_the_room_to_free);
   ADD ("an unknown channel is a fatal bad-channel error", NULL,
       test_bad_channel);
   for (size_t i = 0; i < G_N_ELEMENTS (create_cases); i++) {

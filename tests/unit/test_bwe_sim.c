@@ -29,6 +29,42 @@ test_settles_near_a_1_mbit_bottleneck_with_the_queue_bounded (void)
   sim_free (s);
 }
 
+/* The user lowers max-bitrate during a call, then raises quality and the
+ * floor: the target is inside each new range at once, and a free path
+ * ramps to the new maximum. */
+static void
+test_new_limits_apply_at_once_during_a_call (void)
+{
+  sim *s = sim_new (TC_SDP_QUALITY_720P, 0);
+  tc_sdp_bitrates lower = { 0, 0, 800 }, higher = { 2500, 0, 5000 };
+  tc_bwe_config cfg;
+
+  sim_run (s, 5 * SIM_S);
+  g_assert_cmpuint (tc_bwe_target (s->bwe), >, 800000);
+  g_assert_true (tc_bwe_config_for_bitrates (TC_SDP_QUALITY_720P, &lower,
+          &cfg));
+  g_assert_true (tc_bwe_set_limits (s->bwe, &cfg));
+  g_assert_cmpuint (tc_bwe_target (s->bwe), <=, 800000);
+  sim_run (s, 3 * SIM_S);
+  g_assert_cmpuint (tc_bwe_target (s->bwe), <=, 800000);
+
+  g_assert_true (tc_bwe_config_for_bitrates (TC_SDP_QUALITY_1080P, &higher,
+          &cfg));
+  g_assert_cmpuint (cfg.min_bps, ==, 2500000);
+  g_assert_cmpuint (cfg.max_bps, ==, 5000000);
+  g_assert_true (tc_bwe_set_limits (s->bwe, &cfg));
+  g_assert_cmpuint (tc_bwe_target (s->bwe), >=, 2500000);
+  sim_run (s, 15 * SIM_S);
+  g_test_message ("target %.0f kbps", kbps (tc_bwe_target (s->bwe)));
+  g_assert_cmpuint (tc_bwe_target (s->bwe), ==, 5000000);
+
+  /* Inconsistent limits are refused and change nothing. */
+  cfg.min_bps = cfg.max_bps + 1;
+  g_assert_false (tc_bwe_set_limits (s->bwe, &cfg));
+  g_assert_cmpuint (tc_bwe_target (s->bwe), ==, 5000000);
+  sim_free (s);
+}
+
 static void
 test_ramps_up_to_the_quality_max_without_a_bottleneck (void)
 {
@@ -147,6 +183,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bwe/sim/settles-near-a-1-mbit-bottleneck-with-the-queue-bounded",
       test_settles_near_a_1_mbit_bottleneck_with_the_queue_bounded);
+  g_test_add_func ("/bwe/sim/new-limits-apply-at-once-during-a-call",
+      test_new_limits_apply_at_once_during_a_call);
   g_test_add_func ("/bwe/sim/ramps-up-to-the-quality-max-without-a-bottleneck",
       test_ramps_up_to_the_quality_max_without_a_bottleneck);
   g_test_add_func ("/bwe/sim/capacity-drop-brings-the-target-below-it-within-seconds",

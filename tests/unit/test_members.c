@@ -101,7 +101,40 @@ static const scenario scenarios[] = {
     {RESET, ME " " B, true, true, 0, B, 2, true},
     {RESET, ME, true, false, 0, NULL, 1, false},
     END_STEP}},
+  {"a member arriving after two others is busy until one leaves", {
+    {SELF, ME, false, false, 0, NULL, 1, false},
+    {RESET, A " " Z " " ME, false, false, 0, NULL, 3, false},
+    {JOIN, B, false, false, 0, NULL, 4, false},
+    {LEAVE, B, false, false, 0, NULL, 3, false},
+    {LEAVE, A, false, true, 0, Z, 2, false},
+    END_STEP}},
+  {"a list without our id puts us last: busy behind two", {
+    {SELF, ME, false, false, 0, NULL, 1, false},
+    {RESET, A " " Z, false, false, 0, NULL, 3, false},
+    {RESET, A " " Z " " ME, false, false, 0, NULL, 3, false},
+    {LEAVE, Z, false, true, 0, A, 2, true},
+    END_STEP}},
 };
+
+/* The steps that make us busy (tc_members_change.busy); every other step
+ * must not. */
+static const struct {
+  const char *scenario;
+  int step;
+} busy_steps[] = {
+  {"a member arriving after two others is busy until one leaves", 1},
+  {"a list without our id puts us last: busy behind two", 1},
+};
+
+static bool
+step_makes_busy (const scenario *sc, int index)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (busy_steps); i++)
+    if (strcmp (busy_steps[i].scenario, sc->name) == 0
+        && busy_steps[i].step == index)
+      return true;
+  return false;
+}
 
 static tc_members_change
 apply (tc_members *m, const step *s)
@@ -141,6 +174,7 @@ test_scenario (gconstpointer data)
     g_assert_cmpint (ch.peer_left, ==, s->peer_left);
     g_assert_cmpint (ch.peer_joined, ==, s->peer_joined);
     g_assert_cmpuint (ch.extra, ==, s->extra);
+    g_assert_cmpint (ch.busy, ==, step_makes_busy (sc, (int) (s - sc->steps)));
     g_assert_cmpstr (tc_members_peer (&m), ==, s->peer);
     g_assert_cmpuint (tc_members_count (&m), ==, s->count);
     g_assert_cmpint (tc_members_is_offerer (&m), ==, s->offerer);

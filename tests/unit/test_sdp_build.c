@@ -240,6 +240,40 @@ test_offer_carries_bandwidth_hints_per_quality (void)
   }
 }
 
+/* The user's bitrates override the quality's: max replaces it, start is
+ * kept within [min, max], min appears only when set. */
+static void
+test_offer_carries_the_users_bitrates (void)
+{
+  static const struct {
+    tc_sdp_bitrates set;
+    const char *as_line;
+    const char *hints;
+  } cases[] = {
+    { {300, 800, 1000}, "b=AS:1000\r\n", "x-google-min-bitrate=300;"
+      "x-google-start-bitrate=800;x-google-max-bitrate=1000" },
+    { {0, 0, 1500}, "b=AS:1500\r\n",
+      "x-google-start-bitrate=1500;x-google-max-bitrate=1500" },
+    { {0, 100, 0}, "b=AS:3000\r\n",
+      "x-google-start-bitrate=100;x-google-max-bitrate=3000" },
+    { {2500, 0, 0}, "b=AS:3000\r\n", "x-google-min-bitrate=2500;"
+      "x-google-start-bitrate=2500;x-google-max-bitrate=3000" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    tc_sdp_local l;
+    test_local (&l);
+    l.quality = TC_SDP_QUALITY_720P;
+    l.bitrates = cases[i].set;
+    char *text = NULL;
+    tc_sdp *sdp = offer_reparsed (&l, &text);
+    g_test_message ("case %zu", i);
+    g_assert_nonnull (strstr (strstr (text, "m=video"), cases[i].as_line));
+    g_assert_cmpint (count_of (text, cases[i].hints), ==, 4);
+    g_free (text);
+    tc_sdp_free (sdp);
+  }
+}
+
 static void
 test_offer_refuses_unusable_local_parameters (void)
 {
@@ -352,6 +386,8 @@ main (int argc, char **argv)
       test_offer_refuses_unusable_local_parameters);
   g_test_add_func ("/sdp/munge/adds-hints-to-a-chrome-offer",
       test_munging_adds_hints_to_a_chrome_offer);
+  g_test_add_func ("/sdp/build/offer-carries-the-users-bitrates",
+      test_offer_carries_the_users_bitrates);
   g_test_add_func ("/sdp/munge/replaces-existing-hints-in-place",
       test_munging_replaces_existing_hints_in_place);
   g_test_add_func ("/sdp/munge/leaves-rejected-and-audio-sections-alone",

@@ -1,6 +1,7 @@
 /* test_ws_url.c - signaling URLs: what we connect to, and whether plain
  * ws:// may go there. */
 #include <glib.h>
+#include <string.h>
 
 #include "signal/ws_url.h"
 
@@ -93,6 +94,36 @@ test_default_port_flag (void)
   g_assert_cmpint (tc_ws_url_parse (NULL, &u), ==, TC_ERR_INVALID_ARG);
 }
 
+/* What the user reads for a refused URL: the part that is wrong, and never
+ * the host. */
+static void
+test_refusals_name_the_wrong_part (void)
+{
+  static const struct {
+    const char *url, *why;
+  } refused[] = {
+    {"ws://127.0.0.1:99999/v3/websocket", "port 99999 is out of range"},
+    {"ws://secret.example:0/", "port 0 is out of range"},
+    {"ws://secret.example:http/", "port is not a number"},
+    {"https://secret.example/", "must start with wss://"},
+    {"wss://user:pw@secret.example/", "user name or password"},
+    {"wss://secret exa mple/", "spaces"},
+    {"wss:///v3", "no host"},
+    {"wss://sec$ret.example/", "not a valid host"},
+    {"", "empty"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (refused); i++) {
+    char why[128];
+    tc_ws_url u;
+    g_assert_cmpint (tc_ws_url_parse (refused[i].url, &u), ==,
+        TC_ERR_BAD_URL);
+    tc_ws_url_explain (refused[i].url, why, sizeof why);
+    g_test_message ("%s: %s", refused[i].url, why);
+    g_assert_nonnull (strstr (why, refused[i].why));
+    g_assert_null (strstr (why, "secret"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -104,5 +135,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/ws_url/a written port is remembered as written",
       test_default_port_flag);
+  g_test_add_func ("/ws_url/refusals name the wrong part and never the host",
+      test_refusals_name_the_wrong_part);
   return g_test_run ();
 }

@@ -323,6 +323,25 @@ typedef enum {
 bool tc_sdp_quality_bitrates (tc_sdp_quality q, uint32_t *max_kbps,
     uint32_t *start_kbps);
 
+/* Video bitrates in kbps for the SDP hints and our estimator; 0 in a
+ * field means the quality's value (min: none). */
+typedef struct {
+  uint32_t min_kbps;
+  uint32_t start_kbps;
+  uint32_t max_kbps;
+} tc_sdp_bitrates;
+
+/* The quality's table overridden by the non-zero fields of `set` (may be
+ * NULL): max replaces the quality's max, min is capped by max, and start
+ * (given or the quality's) is clamped into [min, max]. False for an
+ * unknown quality. Pure. */
+bool tc_sdp_effective_bitrates (tc_sdp_quality q, const tc_sdp_bitrates *set,
+    tc_sdp_bitrates *out);
+
+/* As tc_sdp_apply_bandwidth with explicit values (from
+ * tc_sdp_effective_bitrates); x-google-min-bitrate too when min_kbps > 0. */
+tc_status tc_sdp_apply_bitrates (tc_sdp *sdp, const tc_sdp_bitrates *b);
+
 /* What the web client does before setLocalDescription: in every video
  * section with a port, b=AS:<max>, and on each video codec's fmtp (rtx, red,
  * ulpfec and flexfec excluded) x-google-start-bitrate=<start>;
@@ -389,6 +408,7 @@ typedef struct {
   size_t n_video_codecs;
   bool opus;              /* we can send and receive Opus */
   tc_sdp_quality quality;
+  tc_sdp_bitrates bitrates;  /* overrides of the quality's (0: its own) */
 } tc_sdp_local;
 
 /* Defaults: AV1, VP9, H264, VP8; Opus; 720p; session_version 2; no tracks,

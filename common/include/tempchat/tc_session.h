@@ -65,6 +65,14 @@ typedef struct {
   tc_sdp_codec video_codecs[TC_SDP_MAX_VIDEO_CODECS];
   size_t n_video_codecs;
   tc_sdp_quality quality;           /* bandwidth hints and start bitrate */
+  /* Overrides of the quality's video bitrates (kbps, 0: the quality's):
+   * in the SDP hints and as the limits of our bandwidth estimate. */
+  tc_sdp_bitrates bitrates;
+  /* No send-side estimate: the video encoder stays at its start bitrate
+   * (only the peer's REMB, if it sends one, moves it). */
+  bool no_congestion_control;
+  /* NACKs are counted but not answered with retransmissions. */
+  bool no_retransmission;
 } tc_session_config;
 
 /* Fills defaults: 720p, all directions off, no STUN/TURN. */
@@ -101,7 +109,14 @@ typedef enum {
                                      audio sends; on changes of more than
                                      5 % and once a second. Without
                                      transport-cc: the peer's REMB. */
-  TC_SESSION_EV_ERROR,            /* status, text, fatal */
+  TC_SESSION_EV_ERROR,            /* status, text, fatal; also, not fatal
+                                     with TC_ERR_CONNECT, once per failed
+                                     attempt to reach the signaling server
+                                     (the text says why and when the next
+                                     one is); not fatal with
+                                     TC_ERR_ROOM_FULL when two others are
+                                     in the room before us (PEER_JOINED
+                                     follows when one of them leaves) */
   TC_SESSION_EV_AUDIO_LOST,       /* kind, codec, lost_frames, pts_us of the
                                      first, duration_us of all: received
                                      audio that never came, told before the
@@ -204,6 +219,13 @@ typedef struct {
  * Any thread, also the event callback. TC_ERR_CLOSED after stop. */
 tc_status tc_session_set_directions (tc_session *s,
     const tc_session_directions *dirs);
+
+/* Changes the quality and bitrate overrides of a session, also during a
+ * call: the bandwidth estimate takes the new limits at once (the target
+ * moves into them) and later offers and answers carry them. Any thread.
+ * TC_ERR_INVALID_ARG for an unknown quality, TC_ERR_CLOSED after stop. */
+tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
+    const tc_sdp_bitrates *bitrates);
 
 /* A snapshot of the stats; any thread. */
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);

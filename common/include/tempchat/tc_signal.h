@@ -16,6 +16,7 @@
 #define TEMPCHAT_TC_SIGNAL_H
 
 #include <glib.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "tempchat/tc_peer_msg.h"
@@ -26,6 +27,9 @@ extern "C" {
 #endif
 
 #define TC_SIGNAL_DEFAULT_URL "wss://api.scaledrone.com/v3/websocket"
+/* reconnect_attempts for a client that never gives up (a long-running
+ * pipeline waiting for its relay to come back). */
+#define TC_SIGNAL_RETRY_FOREVER UINT_MAX
 
 typedef struct tc_signal tc_signal;
 
@@ -39,6 +43,9 @@ typedef enum {
   TC_SIGNAL_EV_DISCONNECTED,  /* connection lost; reconnecting with backoff */
   TC_SIGNAL_EV_RECONNECTED,   /* connected and re-subscribed after a loss */
   TC_SIGNAL_EV_ERROR,         /* see status/text; fatal ones end the client */
+  TC_SIGNAL_EV_ROOM_BUSY,     /* two members were in the room before us: we
+                                 wait, and PEER_JOINED follows when one of
+                                 them leaves */
 } tc_signal_event_type;
 
 /* An event. Pointers are borrowed for the duration of the callback. */
@@ -52,7 +59,9 @@ typedef struct {
   unsigned members;
   /* MESSAGE */
   const tc_peer_msg *msg;
-  /* DISCONNECTED: milliseconds until the next attempt. */
+  /* DISCONNECTED: milliseconds until the next attempt; status
+   * TC_ERR_CONNECT and text saying why the attempt failed ("connection
+   * refused or host unreachable", "HTTP 404 on the WebSocket upgrade ..."). */
   unsigned retry_ms;
   /* ERROR */
   tc_status status;
@@ -94,7 +103,8 @@ typedef struct {
   const char *ca_file;    /* PEM file of extra trusted CAs for wss:// (and a
                              session's turns: server), or NULL */
   /* Reconnect: first delay and cap in ms (0: 1000 and 30000), attempts
-   * before giving up with TC_ERR_SERVER_GONE (0: 25, as the reference client). */
+   * before giving up with TC_ERR_SERVER_GONE (0: 25, as the reference client;
+   * TC_SIGNAL_RETRY_FOREVER: never). */
   unsigned reconnect_base_ms;
   unsigned reconnect_max_ms;
   unsigned reconnect_attempts;
@@ -106,6 +116,13 @@ typedef struct {
  * (tc_status_str() has the sentence). The caller owns the result. */
 tc_signal *tc_scaledrone_new (const tc_scaledrone_config *cfg, GMainContext *ctx,
     tc_signal_event_cb cb, void *user_data, tc_status *status);
+
+/* Checks a signaling URL as tc_scaledrone_new will: true when it can be
+ * used; else false and, in `why` (like g_strlcpy), which part is wrong as a
+ * phrase for the user ("port 99999 is out of range (1 to 65535)"), never
+ * repeating the host. Pure. */
+bool tc_signal_url_check (const char *url, bool allow_insecure, char *why,
+    size_t size);
 
 /* Convenience wrappers over sig->ops. tc_signal_free is NULL-safe and stops
  * the signaller first if needed. */

@@ -53,6 +53,20 @@ tc_bwe_config_for_quality (tc_sdp_quality q, tc_bwe_config *out)
   return true;
 }
 
+bool
+tc_bwe_config_for_bitrates (tc_sdp_quality q, const tc_sdp_bitrates *set,
+    tc_bwe_config *out)
+{
+  tc_sdp_bitrates b;
+  if (!tc_sdp_effective_bitrates (q, set, &b))
+    return false;
+  uint32_t max_bps = b.max_kbps * 1000;
+  uint32_t min_bps = b.min_kbps != 0 ? b.min_kbps * 1000 : TC_BWE_MIN_BPS;
+  *out = (tc_bwe_config) { .min_bps = MIN (min_bps, max_bps),
+    .start_bps = b.start_kbps * 1000, .max_bps = max_bps };
+  return out->max_bps > 0;
+}
+
 static void
 update_target (tc_bwe *b)
 {
@@ -191,4 +205,24 @@ tc_bwe_get_stats (const tc_bwe *b, tc_bwe_stats *out)
     .loss_based_bps = (uint32_t) b->loss.bps, .remb_bps = b->remb_bps,
     .acked_bps = tc_cc_acked_rate_bps (&b->acked),
     .loss_fraction = b->loss.last_loss, .usage = b->trendline.state };
+}
+
+bool
+tc_bwe_set_limits (tc_bwe *b, const tc_bwe_config *cfg)
+{
+  g_return_val_if_fail (b != NULL && cfg != NULL, false);
+  if (cfg->min_bps == 0 || cfg->min_bps > cfg->max_bps)
+    return false;
+  b->cfg.min_bps = cfg->min_bps;
+  b->cfg.max_bps = cfg->max_bps;
+  /* Both estimators keep their own bounds; their current rates come into
+   * the new range so a lower max takes effect at once. */
+  b->aimd.min_bps = b->loss.min_bps = cfg->min_bps;
+  b->aimd.max_bps = b->loss.max_bps = cfg->max_bps;
+  b->aimd.bps = CLAMP (b->aimd.bps, (double) cfg->min_bps,
+      (double) cfg->max_bps);
+  b->loss.bps = CLAMP (b->loss.bps, (double) cfg->min_bps,
+      (double) cfg->max_bps);
+  update_target (b);
+  return true;
 }

@@ -37,7 +37,17 @@ typedef struct {
  * TC_BWE_MIN_BPS. False for an unknown quality. */
 bool tc_bwe_config_for_quality (tc_sdp_quality q, tc_bwe_config *out);
 
+/* The same from the quality's table overridden by `set` (see
+ * tc_sdp_effective_bitrates; min 0 keeps TC_BWE_MIN_BPS). */
+bool tc_bwe_config_for_bitrates (tc_sdp_quality q, const tc_sdp_bitrates *set,
+    tc_bwe_config *out);
+
+
 typedef struct tc_bwe tc_bwe;
+/* New limits for a running estimator (the user changed quality or bitrates
+ * during the call): the target is clamped into them at once; the start
+ * bitrate is not used again. False when `cfg` is inconsistent. */
+bool tc_bwe_set_limits (tc_bwe *b, const tc_bwe_config *cfg);
 
 /* A new estimator at cfg->start_bps, owned by the caller; NULL when cfg is
  * inconsistent. Free with tc_bwe_free (NULL-safe). */

@@ -284,7 +284,9 @@ tc_sdp_build_answer (const tc_sdp *offer, const tc_sdp_local *local,
   if (answer_sections (ans, offer, local, setup) == 0)
     return fail (ans, why, TC_ERR_UNSUPPORTED, "no usable media section in the offer");
   answer_bundle (ans, offer);
-  tc_sdp_apply_bandwidth (ans, local->quality);
+  tc_sdp_bitrates rates;
+  if (tc_sdp_effective_bitrates (local->quality, &local->bitrates, &rates))
+    tc_sdp_apply_bitrates (ans, &rates);
   keep_offered_limits (ans, offer);
   tc_status st = self_check (ans);
   if (st != TC_OK)

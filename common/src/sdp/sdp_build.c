@@ -291,7 +291,9 @@ tc_sdp_build_offer (const tc_sdp_local *local, tc_sdp **out, const char **why)
   tc_sdp_group_add_mid (&sdp->groups[0], "1");
   offer_audio (sdp, local, setup);
   offer_video (sdp, local, setup);
-  tc_sdp_apply_bandwidth (sdp, local->quality);
+  tc_sdp_bitrates rates;
+  if (tc_sdp_effective_bitrates (local->quality, &local->bitrates, &rates))
+    tc_sdp_apply_bitrates (sdp, &rates);
   *out = sdp;
   return TC_OK;
 }

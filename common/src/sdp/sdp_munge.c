@@ -31,12 +31,15 @@ tc_sdp_quality_bitrates (tc_sdp_quality q, uint32_t *max_kbps,
 }
 
 static void
-hint_codec (tc_sdp_media *m, unsigned pt, const char *start, const char *max)
+hint_codec (tc_sdp_media *m, unsigned pt, const char *start, const char *max,
+    const char *min)
 {
   const tc_sdp_rtpmap *r = tc_sdp_media_rtpmap (m, pt);
   if (r == NULL || tc_sdp_codec_is_helper (r->name))
     return;
   tc_sdp_fmtp *f = tc_sdp_fmtp_for (m, pt);
+  if (min != NULL)
+    tc_sdp_fmtp_set (f, "x-google-min-bitrate", min);
   tc_sdp_fmtp_set (f, "x-google-start-bitrate", start);
   tc_sdp_fmtp_set (f, "x-google-max-bitrate", max);
 }
@@ -44,13 +47,42 @@ hint_codec (tc_sdp_media *m, unsigned pt, const char *start, const char *max)
 tc_status
 tc_sdp_apply_bandwidth (tc_sdp *sdp, tc_sdp_quality q)
 {
-  uint32_t max, start;
+  tc_sdp_bitrates b = { 0 };
   g_return_val_if_fail (sdp != NULL, TC_ERR_INVALID_ARG);
-  if (!tc_sdp_quality_bitrates (q, &max, &start))
+  if (!tc_sdp_quality_bitrates (q, &b.max_kbps, &b.start_kbps))
     return TC_ERR_INVALID_ARG;
-  char smax[16], sstart[16];
-  g_snprintf (smax, sizeof smax, "%u", max);
-  g_snprintf (sstart, sizeof sstart, "%u", start);
+  return tc_sdp_apply_bitrates (sdp, &b);
+}
+
+bool
+tc_sdp_effective_bitrates (tc_sdp_quality q, const tc_sdp_bitrates *set,
+    tc_sdp_bitrates *out)
+{
+  if (!tc_sdp_quality_bitrates (q, &out->max_kbps, &out->start_kbps))
+    return false;
+  out->min_kbps = 0;
+  if (set == NULL)
+    return true;
+  if (set->max_kbps != 0)
+    out->max_kbps = set->max_kbps;
+  if (set->min_kbps != 0)
+    out->min_kbps = MIN (set->min_kbps, out->max_kbps);
+  /* The quality's start is only a default: it follows a lower max. */
+  out->start_kbps = set->start_kbps != 0 ? set->start_kbps : out->start_kbps;
+  out->start_kbps = CLAMP (out->start_kbps, out->min_kbps, out->max_kbps);
+  return true;
+}
+
+tc_status
+tc_sdp_apply_bitrates (tc_sdp *sdp, const tc_sdp_bitrates *b)
+{
+  g_return_val_if_fail (sdp != NULL && b != NULL && b->max_kbps > 0,
+      TC_ERR_INVALID_ARG);
+  char smax[16], sstart[16], smin[16];
+  g_snprintf (smax, sizeof smax, "%u", b->max_kbps);
+  g_snprintf (sstart, sizeof sstart, "%u", b->start_kbps);
+  g_snprintf (smin, sizeof smin, "%u", b->min_kbps);
+  uint32_t max = b->max_kbps;
   for (size_t i = 0; i < sdp->n_media; i++) {
     tc_sdp_media *m = sdp->media[i];
     if (strcmp (m->kind, "video") != 0 || m->port == 0)
@@ -59,7 +91,8 @@ tc_sdp_apply_bandwidth (tc_sdp *sdp, tc_sdp_quality q)
     for (size_t j = 0; j < m->n_formats; j++) {
       int pt = tc_sdp_media_format_pt (m, j);
       if (pt >= 0)
-        hint_codec (m, (unsigned) pt, sstart, smax);
+        hint_codec (m, (unsigned) pt, sstart, smax,
+            b->min_kbps != 0 ? smin : NULL);
     }
   }
   return TC_OK;

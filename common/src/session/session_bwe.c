@@ -34,7 +34,8 @@ tc_call_bwe_setup (tc_call *c)
 {
   const tc_send_stream *v = &c->tx[TC_KIND_VIDEO];
   tc_bwe_config cfg;
-  if (!v->active || !tc_bwe_config_for_quality (c->s->cfg.quality, &cfg))
+  if (!v->active || !tc_bwe_config_for_bitrates (c->s->cfg.quality,
+          &c->s->cfg.bitrates, &cfg))
     return;
   /* A peer that wants less than our quality's start is obeyed from the
    * stream's first frame (the wrapper starts its encoder at that start). */
@@ -45,7 +46,8 @@ tc_call_bwe_setup (tc_call *c)
   }
   /* Without transport-cc the estimator would get no feedback and hold the
    * start bitrate for ever; REMB then goes to the encoder as it is. */
-  if (c->bwe != NULL || v->ext_transport_cc == 0)
+  if (c->bwe != NULL || v->ext_transport_cc == 0
+      || c->s->cfg.no_congestion_control)
     return;
   cfg.max_bps = tc_call_send_cap (c, cfg.max_bps);
   cfg.start_bps = MIN (cfg.start_bps, cfg.max_bps);

@@ -52,6 +52,7 @@ fill_local (tc_call *c, tc_sdp_local *l)
   l->n_video_codecs = s->n_video_codecs;
   l->opus = true;
   l->quality = s->cfg.quality;
+  l->bitrates = s->cfg.bitrates;
 }
 
 static void
@@ -540,12 +541,32 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_WAITING);
       break;
-    case TC_SIGNAL_EV_DISCONNECTED:
-      /* A call in progress keeps its media; PEER_LEFT follows anyway. */
+    case TC_SIGNAL_EV_DISCONNECTED: {
+      /* A call in progress keeps its media; PEER_LEFT follows anyway. The
+       * wrapper hears why each attempt failed: a relay that cannot be
+       * reached must not look like an empty room. */
+      char *text = g_strdup_printf ("The signaling server cannot be reached "
+          "(%s); trying again in %u s.", ev->text != NULL ? ev->text
+          : "the connection dropped", (ev->retry_ms + 999) / 1000);
       s->signal_down = true;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);
+      /* Not through tc_session_emit_error: the signaling client logged it
+       * already, and an expected retry is no warning in our own log. */
+      tc_session_event err = { .type = TC_SESSION_EV_ERROR,
+        .status = TC_ERR_CONNECT, .fatal = false, .text = text };
+      tc_session_emit (s, &err);
+      g_free (text);
       break;
+    }
+    case TC_SIGNAL_EV_ROOM_BUSY: {
+      tc_session_event busy = { .type = TC_SESSION_EV_ERROR,
+        .status = TC_ERR_ROOM_FULL, .fatal = false,
+        .text = "A call is already under way in this room; waiting until "
+            "one of its two participants leaves." };
+      tc_session_emit (s, &busy);
+      break;
+    }
     case TC_SIGNAL_EV_ERROR:
       tc_session_emit_error (s, ev->status, ev->fatal,
           ev->text != NULL ? ev->text : tc_status_str (ev->status));

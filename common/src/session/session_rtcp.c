@@ -166,7 +166,8 @@ on_nack (tc_call *c, const tc_rtcp_nack *nack)
   size_t n = MIN (tc_rtcp_nack_seqs (nack, seqs, G_N_ELEMENTS (seqs)),
       G_N_ELEMENTS (seqs));
   c->nacks_received += n;
-  tc_call_resend (c, nack->media_ssrc, seqs, n);
+  if (!c->s->cfg.no_retransmission)
+    tc_call_resend (c, nack->media_ssrc, seqs, n);
 }
 
 static void

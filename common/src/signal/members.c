@@ -21,6 +21,7 @@ tc_members_init (tc_members *m)
 {
   m->my_id = NULL;
   m->others = g_ptr_array_new_with_free_func (entry_free);
+  m->ahead = 0;
 }
 
 void
@@ -41,6 +42,7 @@ tc_members_set_self (tc_members *m, const char *my_id)
   g_free (m->my_id);
   m->my_id = g_strdup (my_id);
   g_ptr_array_set_size (m->others, 0);
+  m->ahead = 0;
 }
 
 static tc_member_entry *
@@ -58,10 +60,17 @@ find (const tc_members *m, const char *id)
   return -1;
 }
 
+bool
+tc_members_busy (const tc_members *m)
+{
+  return m->ahead >= 2;
+}
+
 const char *
 tc_members_peer (const tc_members *m)
 {
-  return m->others->len > 0 ? entry_at (m, 0)->id : NULL;
+  return m->others->len > 0 && !tc_members_busy (m) ? entry_at (m, 0)->id
+      : NULL;
 }
 
 unsigned
@@ -105,14 +114,16 @@ append (tc_members *m, const char *id, bool reported_extra)
  * the peer as reported, counting those not reported before. A member that
  * becomes the peer is announced as the peer, not as an extra. */
 static tc_members_change
-summarize (tc_members *m, const char *old_peer)
+summarize (tc_members *m, const char *old_peer, bool was_busy)
 {
   tc_members_change ch = {0};
   const char *peer = tc_members_peer (m);
   bool same = old_peer != NULL && peer != NULL && strcmp (old_peer, peer) == 0;
   ch.peer_left = old_peer != NULL && !same;
   ch.peer_joined = peer != NULL && !same;
-  for (guint i = 1; i < m->others->len; i++) {
+  ch.busy = tc_members_busy (m) && !was_busy;
+  /* A busy member is the extra one itself: the others are no extras. */
+  for (guint i = 1; !tc_members_busy (m) && i < m->others->len; i++) {
     tc_member_entry *e = entry_at (m, i);
     if (!e->reported_extra)
       ch.extra++;
@@ -125,11 +136,17 @@ tc_members_change
 tc_members_reset (tc_members *m, char *const *ids, size_t n)
 {
   char *old_peer = g_strdup (tc_members_peer (m));
+  bool was_busy = tc_members_busy (m), self_seen = false;
   GPtrArray *old = m->others;
   m->others = g_ptr_array_new_with_free_func (entry_free);
+  m->ahead = 0;
   for (size_t i = 0; i < n; i++) {
+    if (ids[i] != NULL && is_self (m, ids[i]))
+      self_seen = true;
     if (ids[i] == NULL || is_self (m, ids[i]) || find (m, ids[i]) >= 0)
       continue;
+    if (!self_seen)
+      m->ahead++;
     /* Keep "already reported" across list refreshes so an extra member is
      * not announced again. */
     bool reported = false;
@@ -141,7 +158,7 @@ tc_members_reset (tc_members *m, char *const *ids, size_t n)
     append (m, ids[i], reported);
   }
   g_ptr_array_unref (old);
-  tc_members_change ch = summarize (m, old_peer);
+  tc_members_change ch = summarize (m, old_peer, was_busy);
   g_free (old_peer);
   return ch;
 }
@@ -153,8 +170,9 @@ tc_members_join (tc_members *m, const char *id)
   if (id == NULL || is_self (m, id) || find (m, id) >= 0)
     return none;
   char *old_peer = g_strdup (tc_members_peer (m));
+  bool was_busy = tc_members_busy (m);
   append (m, id, false);
-  tc_members_change ch = summarize (m, old_peer);
+  tc_members_change ch = summarize (m, old_peer, was_busy);
   g_free (old_peer);
   return ch;
 }
@@ -167,8 +185,11 @@ tc_members_leave (tc_members *m, const char *id)
   if (i < 0)
     return none;
   char *old_peer = g_strdup (tc_members_peer (m));
+  bool was_busy = tc_members_busy (m);
   g_ptr_array_remove_index (m->others, (guint) i);
-  tc_members_change ch = summarize (m, old_peer);
+  if ((unsigned) i < m->ahead)
+    m->ahead--;
+  tc_members_change ch = summarize (m, old_peer, was_busy);
   g_free (old_peer);
   return ch;
 }

@@ -3,7 +3,9 @@
  * Pure bookkeeping fed by observable_members / _join / _leave; no I/O, no
  * clock. The rules (TempChat is strictly one-to-one):
  *  - our own id is never a member of the list kept here;
- *  - the chosen peer is the first other member in arrival order;
+ *  - the chosen peer is the first other member in arrival order, but a
+ *    member who arrived when two were already there is busy: it chooses
+ *    nobody (the first two are in a call) until one of the two leaves;
  *  - role: we offer when strcmp(my_id, peer_id) > 0 (bytewise), the page's
  *    `isOfferer = myClientId > otherClientId` for the ASCII ids ScaleDrone
  *    hands out;
@@ -21,6 +23,7 @@
 typedef struct {
   char *my_id;        /* NULL until the handshake gave us one */
   GPtrArray *others;  /* tc_member_entry*, arrival order, our id excluded */
+  unsigned ahead;     /* others that arrived before us */
 } tc_members;
 
 /* What one update changed. Both flags are set when the peer left and the
@@ -29,6 +32,7 @@ typedef struct {
   bool peer_left;    /* the previously chosen peer is no longer chosen */
   bool peer_joined;  /* a new peer was chosen: see tc_members_peer() */
   unsigned extra;    /* members beyond the peer, newly seen (report once) */
+  bool busy;         /* we just became busy: see tc_members_busy() */
 } tc_members_change;
 
 void tc_members_init (tc_members *m);
@@ -40,7 +44,8 @@ void tc_members_clear (tc_members *m);
 void tc_members_set_self (tc_members *m, const char *my_id);
 
 /* observable_members: the list replaces ours (order kept, duplicates and our
- * own id dropped). Strings are borrowed. */
+ * own id dropped; the members listed before our id arrived before us, all
+ * of them when it is missing). Strings are borrowed. */
 tc_members_change tc_members_reset (tc_members *m, char *const *ids, size_t n);
 /* observable_member_join / _leave. Unknown leaves and repeated joins change
  * nothing. */
@@ -49,6 +54,9 @@ tc_members_change tc_members_leave (tc_members *m, const char *id);
 
 /* The chosen peer's id (borrowed), or NULL. */
 const char *tc_members_peer (const tc_members *m);
+/* True when two members were in the room before us and still are: their
+ * call goes on, ours waits (tc_members_peer() is NULL meanwhile). */
+bool tc_members_busy (const tc_members *m);
 /* Members in the room, us included (1 when alone, 0 before set_self). */
 unsigned tc_members_count (const tc_members *m);
 /* Our role towards the chosen peer; false without a peer. */

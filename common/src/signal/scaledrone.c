@@ -201,6 +201,10 @@ report_change (tc_scaledrone *sd, tc_members_change ch)
     TC_INFO ("[sd%u] extra member ignored", sd->serial);
     emit_simple (sd, TC_SIGNAL_EV_EXTRA_MEMBER);
   }
+  if (!stopped (sd) && ch.busy) {
+    TC_INFO ("[sd%u] the room is busy: waiting", sd->serial);
+    emit_simple (sd, TC_SIGNAL_EV_ROOM_BUSY);
+  }
 }
 
 /* Subscribed and the member list is in: we are in the room. */
@@ -217,8 +221,12 @@ join_done (tc_scaledrone *sd)
   emit_simple (sd, again ? TC_SIGNAL_EV_RECONNECTED : TC_SIGNAL_EV_SUBSCRIBED);
   if (!stopped (sd) && tc_members_peer (&sd->members) != NULL)
     announce_peer (sd);
-  if (!stopped (sd) && tc_members_count (&sd->members) > 2)
+  if (!stopped (sd) && tc_members_busy (&sd->members)) {
+    TC_INFO ("[sd%u] the room is busy: waiting", sd->serial);
+    emit_simple (sd, TC_SIGNAL_EV_ROOM_BUSY);
+  } else if (!stopped (sd) && tc_members_count (&sd->members) > 2) {
     emit_simple (sd, TC_SIGNAL_EV_EXTRA_MEMBER);
+  }
 }
 
 /* --- server frames ------------------------------------------------------ */
@@ -388,20 +396,24 @@ schedule_retry (tc_scaledrone *sd, unsigned delay_ms)
 /* An abnormal loss: tell the user, drop the peer (our id will change) and
  * try again later, or give up. */
 static void
-on_lost (tc_scaledrone *sd)
+on_lost (tc_scaledrone *sd, const char *reason)
 {
   bool had_peer = sd->peer_announced;
   sd->peer_announced = false;
   tc_members_set_self (&sd->members, NULL);
   unsigned delay = 0;
   if (!tc_backoff_next (&sd->backoff, &delay)) {
-    emit_error (sd, TC_ERR_SERVER_GONE, true, NULL);
+    char *text = g_strdup_printf ("Gave up on the signaling server after %u "
+        "attempts (%s)", sd->backoff.attempt + 1, reason);
+    emit_error (sd, TC_ERR_SERVER_GONE, true, text);
+    g_free (text);
     return;
   }
   schedule_retry (sd, delay);
-  TC_INFO ("[sd%u] connection lost; retry %u in %u ms", sd->serial,
-      sd->backoff.attempt, delay);
-  tc_signal_event ev = {.type = TC_SIGNAL_EV_DISCONNECTED, .retry_ms = delay};
+  TC_INFO ("[sd%u] connection lost (%s); retry %u in %u ms", sd->serial,
+      reason, sd->backoff.attempt, delay);
+  tc_signal_event ev = {.type = TC_SIGNAL_EV_DISCONNECTED, .retry_ms = delay,
+      .status = TC_ERR_CONNECT, .text = reason};
   emit (sd, &ev);
   if (!stopped (sd) && had_peer)
     emit_simple (sd, TC_SIGNAL_EV_PEER_LEFT);
@@ -426,10 +438,13 @@ on_closed (tc_scaledrone *sd, const tc_ws_event *ev)
   }
   if (ev->status == TC_ERR_TLS) {
     /* A certificate that failed once fails again: retrying only hides it. */
-    emit_error (sd, TC_ERR_TLS, true, NULL);
+    char *text = g_strdup_printf ("%s: %s", tc_status_str (TC_ERR_TLS),
+        ev->reason != NULL ? ev->reason : "handshake failed");
+    emit_error (sd, TC_ERR_TLS, true, text);
+    g_free (text);
     return;
   }
-  on_lost (sd);
+  on_lost (sd, ev->reason != NULL ? ev->reason : "the connection dropped");
 }
 
 static void

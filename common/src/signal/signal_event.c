@@ -11,15 +11,16 @@ static const char *const event_names[] = {
   [TC_SIGNAL_EV_DISCONNECTED] = "disconnected",
   [TC_SIGNAL_EV_RECONNECTED] = "reconnected",
   [TC_SIGNAL_EV_ERROR] = "error",
+  [TC_SIGNAL_EV_ROOM_BUSY] = "room-busy",
 };
 
 _Static_assert (sizeof event_names / sizeof event_names[0]
-    == TC_SIGNAL_EV_ERROR + 1, "every event type needs a name");
+    == TC_SIGNAL_EV_ROOM_BUSY + 1, "every event type needs a name");
 
 const char *
 tc_signal_event_name (tc_signal_event_type type)
 {
-  if ((unsigned) type > TC_SIGNAL_EV_ERROR)
+  if ((unsigned) type > TC_SIGNAL_EV_ROOM_BUSY)
     return "unknown";
   return event_names[type];
 }

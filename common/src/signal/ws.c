@@ -68,6 +68,7 @@ struct tc_ws {
   GPtrArray *addrs;          /* addresses of this attempt, tried in order */
   guint addr_index;          /* the one being tried */
   int close_code;            /* from the server's close frame, or -1 */
+  char reason[80];           /* why the current attempt failed */
   GByteArray *rx;            /* fragments of the message being received */
   bool rx_dropping;          /* the current message went over the cap */
   GQueue tx;                 /* tx_msg*, oldest first */
@@ -169,8 +170,11 @@ finish_attempt (tc_ws *ws, bool clean, int code, tc_status status)
     .clean = clean,
     .code = clean ? code : TC_WS_CLOSE_ABNORMAL,
     .status = clean ? TC_OK : status,
+    .reason = clean ? NULL : ws->reason[0] != '\0' ? ws->reason
+        : "the connection dropped",
   };
   emit (ws, &ev);
+  ws->reason[0] = '\0';
 }
 
 /* lws explains a failed attempt in a sentence; TLS failures are the ones
@@ -190,6 +194,31 @@ classify_connect_error (const tc_ws *ws, const char *text, size_t len)
     tls = false;
   }
   return tls ? TC_ERR_TLS : TC_ERR_CONNECT;
+}
+
+/* Words for the user from lws's sentence, which may name addresses: only
+ * what we recognise is passed on. */
+static void
+explain_connect_error (tc_ws *ws, struct lws *wsi, tc_status status,
+    const char *text, size_t len)
+{
+  char *s = g_strndup (text != NULL ? text : "", text != NULL ? len : 0);
+  unsigned http = strstr (s, "not 101") != NULL && wsi != NULL ?
+      lws_http_client_http_response (wsi) : 0;
+
+  if (status == TC_ERR_TLS)
+    g_strlcpy (ws->reason, "TLS certificate not trusted", sizeof ws->reason);
+  else if (http != 0)
+    g_snprintf (ws->reason, sizeof ws->reason,
+        "HTTP %u on the WebSocket upgrade: check the path of the URL", http);
+  else if (strstr (s, "Unable to connect") != NULL)
+    g_strlcpy (ws->reason, "connection refused or host unreachable",
+        sizeof ws->reason);
+  else if (strstr (s, "timeout") != NULL || strstr (s, "timed out") != NULL)
+    g_strlcpy (ws->reason, "timed out", sizeof ws->reason);
+  else
+    g_strlcpy (ws->reason, "the connection failed", sizeof ws->reason);
+  g_free (s);
 }
 
 static void
@@ -297,9 +326,11 @@ handle (tc_ws *ws, struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
       TC_DEBUG ("ws: connect failed: %.*s", in != NULL ? (int) len : 0,
           in != NULL ? (const char *) in : "");
-      if (is_current (ws, wsi) && ws->state == WS_CONNECTING)
-        connect_failed (ws,
-            classify_connect_error (ws, in, in != NULL ? len : 0));
+      if (is_current (ws, wsi) && ws->state == WS_CONNECTING) {
+        tc_status st = classify_connect_error (ws, in, in != NULL ? len : 0);
+        explain_connect_error (ws, wsi, st, in, len);
+        connect_failed (ws, st);
+      }
       else if (is_current (ws, wsi))
         finish_attempt (ws, false, 0, TC_ERR_CONNECT);
       return 0;
@@ -411,6 +442,8 @@ on_resolved (GPtrArray *addresses, void *data)
   tc_ws *ws = data;
   ws->resolving = NULL;
   if (addresses->len == 0) {
+    g_strlcpy (ws->reason, "the host name could not be resolved",
+        sizeof ws->reason);
     finish_attempt (ws, false, 0, TC_ERR_CONNECT);
     return;
   }

@@ -44,6 +44,9 @@ typedef struct {
   /* CLOSED and not clean: TC_ERR_CONNECT or TC_ERR_TLS.
    * ERROR: TC_ERR_TOO_LARGE. */
   tc_status status;
+  /* CLOSED and not clean: why, in words for the user ("connection
+   * refused", "HTTP 404 on the WebSocket upgrade"); never an address. */
+  const char *reason;
 } tc_ws_event;
 
 typedef void (*tc_ws_event_cb) (tc_ws *ws, const tc_ws_event *ev,

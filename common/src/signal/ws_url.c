@@ -1,7 +1,9 @@
 /* ws_url.c - parsing ws:// and wss:// URLs and spotting loopback hosts. */
 #include "signal/ws_url.h"
+#include "tempchat/tc_signal.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,4 +158,81 @@ tc_ws_url_is_loopback (const tc_ws_url *url)
   if (inet_pton (AF_INET, url->host, &a4) != 1)
     return false;
   return (ntohl (a4.s_addr) >> 24) == 127;
+}
+
+/* Says which part of a URL tc_ws_url_parse refused. Separate from the
+ * parser so the parser stays a yes/no decision; this only runs on the way
+ * to an error message. Never repeats the host (an address). */
+static void
+explain_authority (const char *auth, const char *end, char *why, size_t size)
+{
+  const char *bracket = memchr (auth, ']', (size_t) (end - auth));
+  const char *colon = memchr (bracket != NULL ? bracket : auth, ':',
+      (size_t) (end - (bracket != NULL ? bracket : auth)));
+  tc_ws_url scratch = {0};
+
+  if (memchr (auth, '@', (size_t) (end - auth)) != NULL) {
+    g_strlcpy (why, "a user name or password (user:pass@) is not allowed "
+        "in it", size);
+  } else if (colon != NULL && !parse_port (colon + 1, end, &scratch)) {
+    size_t n = (size_t) (end - colon - 1);
+    bool digits = n > 0 && strspn (colon + 1, "0123456789") >= n;
+    if (digits)
+      g_snprintf (why, size, "port %.*s is out of range (1 to 65535)",
+          (int) MIN (n, 12), colon + 1);
+    else
+      g_strlcpy (why, "its port is not a number", size);
+  } else if ((colon != NULL ? colon : end) == auth) {
+    g_strlcpy (why, "it has no host", size);
+  } else {
+    g_strlcpy (why, "its host is not a valid host name or address", size);
+  }
+}
+
+void
+tc_ws_url_explain (const char *text, char *why, size_t size)
+{
+  tc_ws_url scratch;
+  if (text == NULL || *text == '\0') {
+    g_strlcpy (why, "it is empty", size);
+    return;
+  }
+  if (!is_url_text (text)) {
+    g_strlcpy (why, "it contains spaces or characters that are not plain "
+        "ASCII", size);
+    return;
+  }
+  const char *auth = parse_scheme (text, &scratch);
+  if (auth == NULL) {
+    g_strlcpy (why, "it must start with wss:// (or ws://)", size);
+    return;
+  }
+  const char *auth_end = auth + strcspn (auth, "/?#");
+  memset (&scratch, 0, sizeof scratch);
+  if (!parse_authority (auth, auth_end, &scratch)) {
+    explain_authority (auth, auth_end, why, size);
+    return;
+  }
+  if (!parse_path (auth_end, &scratch)) {
+    g_strlcpy (why, "its path is too long", size);
+    return;
+  }
+  g_strlcpy (why, "it is valid", size);
+}
+
+bool
+tc_signal_url_check (const char *url, bool allow_insecure, char *why,
+    size_t size)
+{
+  tc_ws_url parsed;
+  if (tc_ws_url_parse (url, &parsed) != TC_OK) {
+    tc_ws_url_explain (url, why, size);
+    return false;
+  }
+  if (!parsed.secure && !allow_insecure && !tc_ws_url_is_loopback (&parsed)) {
+    g_strlcpy (why, "plain ws:// is allowed only to this machine (loopback); "
+        "use wss://, or allow it explicitly", size);
+    return false;
+  }
+  return true;
 }

@@ -8,6 +8,7 @@
 #define TEMPCHAT_SIGNAL_WS_URL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "tempchat/tc_status.h"
 
@@ -26,6 +27,11 @@ typedef struct {
 /* TC_OK, or TC_ERR_BAD_URL for anything else than
  * ws[s]://host[:port][/path][?query][#fragment] with a sane host. */
 tc_status tc_ws_url_parse (const char *text, tc_ws_url *out);
+
+/* For a URL tc_ws_url_parse refused: which part is wrong, as a phrase for
+ * the user ("port 99999 is out of range (1 to 65535)"), into `why` (like
+ * g_strlcpy). Never repeats the host. Pure. */
+void tc_ws_url_explain (const char *text, char *why, size_t size);
 
 /* True for localhost, 127.0.0.0/8 and ::1: the only places plain ws:// may
  * go without the user's explicit permission. */
