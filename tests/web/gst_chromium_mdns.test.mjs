@@ -134,15 +134,15 @@ test('Chromium with mDNS host candidates receives from tempchatsink', T, async (
   await chrome.goto(site, room, { noCamera: '1', signal });
   await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
 
-  // G_MESSAGES_DEBUG: the core's debug lines (no addresses, no names) say
-  // what ICE did.
+  // The core's debug lines (no addresses, no names; GStreamer's debug log,
+  // category tempchatcore) say what ICE did.
   gst = startGst([
     'videotestsrc', 'is-live=true', 'pattern=ball', '!',
     'video/x-raw,width=640,height=360,framerate=30/1', '!',
     'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${signal}`,
     `channel=${CHANNEL}`,
     'audiotestsrc', 'is-live=true', 'wave=ticks', '!', 's.audio',
-  ], { name: 'sink', wrap: [...inG, 'env', 'G_MESSAGES_DEBUG=tempchat'] });
+  ], { name: 'sink', wrap: inG, debug: 'tempchat*:5' });
 
   await waitFor(chrome, () => window.tc.state === 'connected',
     { what: 'connected', timeout: 30000 })
@@ -161,10 +161,10 @@ test('Chromium with mDNS host candidates receives from tempchatsink', T, async (
   assert.equal(sent.mdns, sent.byType.host, 'every host candidate is named');
   // The sink looked the name up and checks went to the resolved host
   // candidate, not only to one learned from Chromium's checks.
-  // (GLib prints debug lines on stdout.)
   await gst.waitFor(/a remote host name gave [1-9]\d* candidate/, 10000,
-    'the .local name resolved');
-  await gst.waitFor(/ice: selected pair host\/host/, 10000, 'a host/host pair');
+    'the .local name resolved', { in: 'stderr' });
+  await gst.waitFor(/ice: selected pair host\/host/, 10000, 'a host/host pair',
+    { in: 'stderr' });
   assert.equal(st.path, 'direct');
   assert.equal(st.localCandidateType, 'host');
   console.log(`Chromium decoded ${st.framesDecoded} frames over ${st.localCandidateType}`
