@@ -506,8 +506,11 @@ tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
   if (!open)
     return TC_ERR_CLOSED;
   if (post) {
-    /* Always through the loop, never in place on the caller's thread. */
+    /* Always through the loop, never in place on the caller's thread; at
+     * default priority, so that busy incoming media cannot starve what we
+     * send (an idle source runs only when nothing else is ready). */
     GSource *src = g_idle_source_new ();
+    g_source_set_priority (src, G_PRIORITY_DEFAULT);
     g_source_set_callback (src, on_frames_posted, s, NULL);
     g_source_attach (src, s->ctx);
     g_source_unref (src);

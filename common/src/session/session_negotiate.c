@@ -417,12 +417,13 @@ restart_ice (tc_call *c, int64_t now)
 /* Before the first connection: a peer that sent not one candidate since
  * the exchange may have lost them on the way, or stalled its gathering
  * (session_policy.h). */
-static void
+/* True when the call was ended (we left to join again): `c` is freed. */
+static bool
 stall_tick (tc_call *c, int64_t now)
 {
   tc_session *s = c->s;
   if (c->local_offer != NULL)
-    return;  /* an exchange is under way */
+    return false;  /* an exchange is under way */
   tc_ice_state st = tc_ice_get_state (c->ice);
   bool connected = c->connected || st == TC_ICE_STATE_CONNECTED
       || st == TC_ICE_STATE_COMPLETED;
@@ -432,16 +433,17 @@ stall_tick (tc_call *c, int64_t now)
   tc_stall_action a = tc_session_stall_action (c->is_offerer, connected, since,
       c->remote_candidates, c->stall_restarts, s->stall_rejoins);
   if (a == TC_STALL_WAIT)
-    return;
+    return false;
   TC_INFO ("[s%u] no candidate from the peer %" G_GINT64_FORMAT
       " ms after the exchange: %s", s->serial, since, tc_stall_action_str (a));
   if (a == TC_STALL_RESTART) {
     c->stall_restarts++;
     restart_ice (c, now);
-  } else {
-    s->stall_rejoins++;
-    tc_session_rejoin (s);  /* frees `c` */
+    return false;
   }
+  s->stall_rejoins++;
+  tc_session_rejoin (s);  /* frees `c` */
+  return true;
 }
 
 /* The path stayed lost: the call is over, the session waits for a peer. */
@@ -484,11 +486,8 @@ tc_session_negotiate_tick (tc_session *s, int64_t now)
   if (c == NULL || c->failed)
     return;
   glare_tick (c, now);
-  if (!c->failed) {
-    stall_tick (c, now);
-    if (s->call != c)
-      return;  /* we left the room to join again */
-  }
+  if (!c->failed && stall_tick (c, now))
+    return;  /* we left the room to join again */
   if (c->failed || c->path_lost_us == 0)
     return;
   int64_t since = c->restart_us != 0 ? (now - c->restart_us) / 1000 : -1;

@@ -220,9 +220,10 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
     tc_rtp_history_put (st->history, buf, wire, e->now_us);
   if (debug_drop (e->c->s))
     return TC_OK;
-  /* A full socket drops this packet only; NACK can bring it back. */
+  /* A full socket drops this packet only; NACK can bring it back. A path
+   * without consent sends nothing until the peer answers again. */
   s = tc_call_send_wire (e->c, buf, wire);
-  return s == TC_ERR_WOULD_BLOCK ? TC_OK : s;
+  return s == TC_ERR_WOULD_BLOCK || s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
 }
 
 void
