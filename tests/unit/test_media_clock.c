@@ -113,6 +113,56 @@ test_a_half_hour_call_with_clock_drift_stays_within_20_ms (void)
   g_rand_free (c.rand);
 }
 
+/* A sender that restarts its RTP clock (ten seconds back) while frames go
+ * on every 20 ms: times go on from the new frames' arrivals instead of
+ * staying at the last time until RTP time catches up (they used to stay
+ * for ten seconds). A DTX pause moves RTP and arrival time together: no
+ * re-anchor. */
+static void
+test_a_backward_rtp_jump_reanchors_instead_of_holding_times (void)
+{
+  tc_media_clock mc = { 0 };
+  uint32_t ts = 5000000;
+  int64_t t = 1000000, last = 0;
+  for (int i = 0; i < 100; i++, t += 20000, ts += 960)
+    last = tc_media_clock_pts (&mc, AUDIO_RATE, ts, t, NULL);
+  /* A 2 s DTX pause. */
+  t += 2000000;
+  ts += 2000000 / 20000 * 960;
+  int64_t after_pause = tc_media_clock_pts (&mc, AUDIO_RATE, ts, t, NULL);
+  g_assert_cmpint (after_pause - last, >, 1990000);
+  g_assert_cmpuint (mc.reanchors, ==, 0);
+  last = after_pause;
+  ts -= 10 * AUDIO_RATE;
+  for (int i = 0; i < 10; i++) {
+    t += 20000;
+    ts += 960;
+    int64_t pts = tc_media_clock_pts (&mc, AUDIO_RATE, ts, t, NULL);
+    g_assert_cmpint (pts - last, >=, 15000);
+    g_assert_cmpint (pts - last, <=, 25000);
+    last = pts;
+  }
+  g_assert_cmpuint (mc.reanchors, ==, 1);
+}
+
+/* The first frame waited 80 ms longer than the ones after it (a keyframe,
+ * a busy path): within a few seconds (times move at most a millisecond a
+ * frame) they sit at the lowest transit, so the later frames are not held
+ * 80 ms longer than they need for the rest of the call. */
+static void
+test_the_first_frames_delay_is_not_kept (void)
+{
+  tc_media_clock mc = { 0 };
+  int64_t pts = 0, t = 0;
+  for (int i = 0; i < 100; i++, t += 33333) {
+    int64_t arrival = t + TRANSIT_US + (i == 0 ? 80000 : 0);
+    pts = tc_media_clock_pts (&mc, VIDEO_RATE, (uint32_t) (t * 9 / 100),
+        arrival, NULL);
+  }
+  t -= 33333;
+  g_assert_cmpint (ABS (pts - (t + TRANSIT_US)), <=, 2000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,5 +172,10 @@ main (int argc, char **argv)
   g_test_add_func ("/media-clock/a-half-hour-call-with-clock-drift-stays-"
       "within-20-ms",
       test_a_half_hour_call_with_clock_drift_stays_within_20_ms);
+  g_test_add_func ("/media-clock/a-backward-rtp-jump-reanchors-instead-of-"
+      "holding-times",
+      test_a_backward_rtp_jump_reanchors_instead_of_holding_times);
+  g_test_add_func ("/media-clock/the-first-frames-delay-is-not-kept",
+      test_the_first_frames_delay_is_not_kept);
   return g_test_run ();
 }

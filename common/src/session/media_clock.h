@@ -1,13 +1,21 @@
 /* media_clock.h - one received stream's RTP time on our monotonic clock.
  *
- * From the first frame the stream's RTP clock is the time line (anchored at
- * that frame's arrival), so timestamps never switch clocks. Once the
- * sender's reports put the stream on the peer's shared time line (lip sync,
- * tc_clock_offset), the stream is moved onto it by at most SLEW per frame
- * instead of jumping; the shared offset itself follows the drift between
- * the sender's clock and ours by the lowest transit seen each few seconds,
- * at most a millisecond a second, so a long call stays within the
- * jitter buffer's latency. Times never go back.
+ * From the first frame the stream's RTP clock is the time line, placed at
+ * the lowest transit the stream has shown (tc_clock_offset: a faster frame
+ * than the first moves it earlier, drift moves it slowly), so the first
+ * frame's delay is not baked into every later time and a frame's lateness
+ * against its time is what the jitter buffer must cover (playout_delay.h).
+ * Once the sender's reports put the stream on the peer's shared time line
+ * (lip sync), the stream follows that line instead. Either way times move
+ * towards their line by at most SLEW per frame instead of jumping, and
+ * never go back.
+ *
+ * An RTP timestamp that jumps (the sender restarted its clock: more than
+ * TC_MEDIA_CLOCK_JUMP_US away from what the arrival times say, forwards or
+ * backwards) re-anchors the time line at that frame's arrival instead of
+ * holding every time at the last one until RTP time catches up; a shared
+ * time that far from the stream's own line is from a report before the
+ * jump and waits for the next report.
  *
  * Pure: the caller passes arrival times; no I/O.
  */
@@ -17,17 +25,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The most a stream's times move towards the shared time line per frame. */
+#include "session/session_policy.h"
+
+/* The most a stream's times move towards their line per frame. */
 #define TC_MEDIA_CLOCK_SLEW_US 1000
+#define TC_MEDIA_CLOCK_JUMP_US 1000000
 
 typedef struct {
   bool started;
   uint32_t clock_rate;
   uint32_t last_ts;
-  int64_t ticks;              /* unwrapped RTP ticks since the first frame */
-  int64_t base_us;            /* our time of the first frame */
-  int64_t correction_us;      /* moved towards the shared time line */
+  int64_t last_arrival_us;
+  int64_t ticks;              /* unwrapped RTP ticks since the anchor */
+  int64_t base_us;            /* our time of the anchor frame */
+  tc_clock_offset own;        /* ticks -> our time at the lowest transit */
+  int64_t correction_us;      /* moved towards the line */
   int64_t last_pts_us;
+  uint64_t reanchors;         /* RTP time jumps seen */
 } tc_media_clock;
 
 /* Our time of the frame with RTP timestamp `rtp_ts` that arrived at

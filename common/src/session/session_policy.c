@@ -181,6 +181,12 @@ tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
     return sender_us + off->offset_us;
   }
   off->window_min_us = MIN (off->window_min_us, transit);
+  /* A lower transit than the line's is a faster path than the anchor saw
+   * (the first frame often waits longest): follow it at once, so the time
+   * line is not frozen by the first frame's delay. Slower paths and clock
+   * drift are followed only by the window's steps. */
+  if (transit < off->offset_us)
+    off->offset_us = transit;
   if (arrival_us - off->window_start_us >= TC_CLOCK_OFFSET_WINDOW_US) {
     off->offset_us += CLAMP (off->window_min_us - off->offset_us,
         -TC_CLOCK_OFFSET_STEP_US, TC_CLOCK_OFFSET_STEP_US);

@@ -177,11 +177,12 @@ bool tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
 
 /* Sender wall clock -> our monotonic clock, one offset per peer so that all
  * of its streams land on one time line (lip sync). The first mapped frame
- * anchors the offset at its arrival time; then it follows the lowest
- * transit (arrival minus sender time) of each TC_CLOCK_OFFSET_WINDOW_US by
- * at most TC_CLOCK_OFFSET_STEP_US: the two clocks drift apart (tens of ppm,
- * a tenth of a second in a half-hour call) and the time line must not
- * drift past the jitter buffer's latency, nor jump. */
+ * anchors the offset at its arrival time; a lower transit (arrival minus
+ * sender time) moves it down at once; a higher one only as the lowest
+ * transit of each TC_CLOCK_OFFSET_WINDOW_US, by at most
+ * TC_CLOCK_OFFSET_STEP_US: the two clocks drift apart (tens of ppm, a tenth
+ * of a second in a half-hour call) and the time line must not drift past
+ * the jitter buffer's latency. The caller slews its times (media_clock.h). */
 #define TC_CLOCK_OFFSET_WINDOW_US 4000000
 #define TC_CLOCK_OFFSET_STEP_US 4000
 typedef struct {
