@@ -84,6 +84,7 @@
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
 #include "gsttempchatevents.h"
+#include "gsttempchatpace.h"
 #include "gsttempchatprops.h"
 
 #define GST_CAT_DEFAULT tempchat_debug
@@ -95,7 +96,12 @@ G_DECLARE_FINAL_TYPE (GstTempchatSink, gst_tempchat_sink, GST, TEMPCHAT_SINK,
 /* Encoder settings for a real-time call. */
 #define VP8_CPU_USED 8          /* fastest real-time presets on small CPUs */
 #define VP8_KEYFRAME_MAX_DIST 600       /* the peer asks for more via PLI */
-#define VP8_THREADS 2
+/* One thread: libvpx's second thread waits for a CPU each frame, and on a
+ * busy machine (2 cores, load 7) frames then left 50-580 ms after capture
+ * (159 of 595 over 50 ms) where one thread kept all under 35 ms; uneven
+ * frame times make the receiver's jitter buffer, and so its latency, grow.
+ * One thread of cpu-used=8 encodes 720p in a few ms. */
+#define VP8_THREADS 1
 #define OPUS_BITRATE 128000     /* the web client's 128 kbps */
 #define OPUS_PACKET_LOSS_PERCENT 10     /* makes in-band FEC actually used */
 
@@ -126,6 +132,10 @@ typedef struct
   /* Set by the session thread, applied in the streaming thread. */
   gint keyframe_pending;
   gint bitrate_pending;
+  /* Live audio: frames leave one per frame duration (gsttempchatpace.h);
+   * streaming thread only. */
+  gboolean paced;
+  GstTempchatPace pace;
 } SinkStream;
 
 struct _GstTempchatSink
@@ -154,22 +164,48 @@ GST_ELEMENT_REGISTER_DEFINE (tempchatsink, "tempchatsink", GST_RANK_NONE,
 
 /* ------------------------------------------------------------ frames out */
 
-/* The capture time of `buf` on the pipeline clock, in microseconds: running
- * time plus base time, the same clock for both kinds. */
-static gint64
-frame_time_us (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
+/* The capture time of `buf` on the pipeline clock (running time plus base
+ * time, the same clock for both kinds), or GST_CLOCK_TIME_NONE. */
+static GstClockTime
+capture_time (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
 {
   const GstSegment *seg = gst_sample_get_segment (sample);
   GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
   GstClockTime rt = GST_CLOCK_TIME_NONE;
-  GstClock *clock;
-  gint64 now_us;
 
   if (seg != NULL && GST_BUFFER_PTS_IS_VALID (buf))
     rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME,
         GST_BUFFER_PTS (buf));
   if (GST_CLOCK_TIME_IS_VALID (rt) && GST_CLOCK_TIME_IS_VALID (base))
-    return (gint64) ((rt + base) / GST_USECOND);
+    return rt + base;
+  return GST_CLOCK_TIME_NONE;
+}
+
+/* Live audio waits for its turn (gsttempchatpace.h). */
+static void
+pace (SinkStream *st, GstClockTime capture)
+{
+  GstClock *clock;
+
+  if (!st->paced || !GST_CLOCK_TIME_IS_VALID (capture))
+    return;
+  clock = gst_element_get_clock (GST_ELEMENT (st->sink));
+  if (clock == NULL)
+    return;
+  gst_tempchat_pace_wait (&st->pace, clock, capture);
+  gst_object_unref (clock);
+}
+
+/* The capture time of `buf` in microseconds: that of capture_time(), or
+ * now on the same clock without a timestamp. */
+static gint64
+frame_time_us (GstTempchatSink *self, GstClockTime capture)
+{
+  GstClock *clock;
+  gint64 now_us;
+
+  if (GST_CLOCK_TIME_IS_VALID (capture))
+    return (gint64) (capture / GST_USECOND);
 
   /* No timestamp: now on the same clock. */
   clock = gst_element_get_clock (GST_ELEMENT (self));
@@ -188,6 +224,7 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   GstSample *sample = gst_app_sink_pull_sample (appsink);
   GstBuffer *buf;
   GstMapInfo map;
+  GstClockTime capture;
   tc_status status;
 
   if (sample == NULL)
@@ -198,8 +235,10 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
     gst_sample_unref (sample);
     return GST_FLOW_OK;
   }
+  capture = capture_time (self, sample, buf);
+  pace (st, capture);
   status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
-      map.size, frame_time_us (self, sample, buf),
+      map.size, frame_time_us (self, capture),
       !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT));
   gst_buffer_unmap (buf, &map);
   gst_sample_unref (sample);
@@ -337,8 +376,11 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
       "audio/x-opus");
   /* A live source is already real time: send each frame as soon as it is
    * encoded (no wait for the pipeline latency, which a tempchatsrc in the
-   * same pipeline raises). Anything else, a file say, is paced by the
-   * clock like a camera. Added while streaming, so no part in preroll. */
+   * same pipeline raises), audio one frame per frame duration (pace()).
+   * Anything else, a file say, is paced by the clock like a camera. Added
+   * while streaming, so no part in preroll. */
+  st->paced = st->kind == TC_MEDIA_AUDIO && upstream_is_live (st);
+  gst_tempchat_pace_init (&st->pace);
   g_object_set (st->appsink, "caps", caps, "sync", !upstream_is_live (st),
       "async", FALSE, NULL);
   gst_caps_unref (caps);

@@ -20,9 +20,18 @@
  * (raw video, raw audio) by default; with decode=false it is the encoded
  * VP8 and Opus as received.
  *
- * It is a live source: it produces only in PLAYING and reports
- * #GstTempchatSrc:latency as its latency. Timestamps come from the call
- * (RTCP sender reports), so the two pads stay in sync.
+ * It is a live source: it produces only in PLAYING. Its latency adapts to
+ * the network by default (#GstTempchatSrc:latency=0): the call measures how
+ * late each frame arrives against its timestamp (jitter, reordering, the
+ * time a NACK retransmission takes) and the element reports what that
+ * needs, a few tens of milliseconds on a clean network, more under jitter
+ * and loss, less again when the network calms down; each change is posted
+ * as a LATENCY message (gst-launch-1.0 and applications that call
+ * gst_bin_recalculate_latency() on it follow). #GstTempchatSrc:current-latency
+ * says what it is now. A fixed #GstTempchatSrc:latency trades delay for a
+ * steady pipeline latency. Timestamps follow the sender's clock on a time
+ * line placed at the lowest delay the network has shown, and the RTCP
+ * sender reports put both pads on one time line, so they stay in sync.
  *
  * When the peer leaves, the pads stay: they simply carry nothing until the
  * next peer joins the room, then continue (with a discontinuity, starting
@@ -80,7 +89,10 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
     GstBin);
 
 #define DEFAULT_DECODE TRUE
-#define DEFAULT_LATENCY_MS 200
+/* 0: adaptive, what the call's playout delay says. */
+#define DEFAULT_LATENCY_MS 0
+/* Reported while adaptive before the first frame says more. */
+#define ADAPTIVE_START_MS 20
 /* Frames kept while a pad is being created; beyond it video waits for the
  * next keyframe. */
 #define MAX_PENDING 120
@@ -92,6 +104,7 @@ enum
 {
   PROP_DECODE = GST_TEMPCHAT_PROP_LAST,
   PROP_LATENCY,
+  PROP_CURRENT_LATENCY,
 };
 
 enum
@@ -141,7 +154,8 @@ struct _GstTempchatSrc
 
   GstTempchatSettings settings; /* object lock */
   gboolean decode;
-  guint latency_ms;
+  guint latency_ms;             /* the property: 0 adaptive */
+  guint current_latency_ms;     /* what is reported */
 
   GstTempchatCall *call;        /* between READY and NULL */
   GstTempchatPeerInfo peer;     /* session thread only */
@@ -405,7 +419,7 @@ expose_stream (GstElement *element, gpointer data)
 
   GST_OBJECT_LOCK (self);
   decode = self->decode;
-  latency_ms = self->latency_ms;
+  latency_ms = self->current_latency_ms;
   GST_OBJECT_UNLOCK (self);
 
   ok = build_chain (self, st, decode, latency_ms) && add_chain (self, st);
@@ -682,6 +696,64 @@ on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
   g_mutex_unlock (&self->lock);
 }
 
+/* ------------------------------------------------------------- latency */
+
+/* Live: the appsrcs report the new latency and the pipeline is asked to
+ * redistribute it. Any thread (the session's, when adaptive). */
+static void
+report_latency (GstTempchatSrc *self, guint latency_ms)
+{
+  GstElement *appsrcs[N_STREAMS] = { NULL };
+  gboolean changed;
+
+  GST_OBJECT_LOCK (self);
+  changed = self->current_latency_ms != latency_ms;
+  self->current_latency_ms = latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  if (!changed)
+    return;
+  GST_DEBUG_OBJECT (self, "latency now %u ms", latency_ms);
+  g_mutex_lock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++)
+    if (self->streams[i] != NULL && self->streams[i]->appsrc != NULL)
+      appsrcs[i] = gst_object_ref (self->streams[i]->appsrc);
+  g_mutex_unlock (&self->lock);
+  for (int i = 0; i < N_STREAMS; i++) {
+    if (appsrcs[i] == NULL)
+      continue;
+    g_object_set (appsrcs[i], "min-latency",
+        (gint64) (latency_ms * GST_MSECOND), NULL);
+    gst_object_unref (appsrcs[i]);
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_latency (GST_OBJECT (self)));
+  g_object_notify (G_OBJECT (self), "current-latency");
+}
+
+static void
+set_latency (GstTempchatSrc *self, guint latency_ms)
+{
+  GST_OBJECT_LOCK (self);
+  self->latency_ms = latency_ms;
+  GST_OBJECT_UNLOCK (self);
+  report_latency (self, latency_ms != 0 ? latency_ms : ADAPTIVE_START_MS);
+}
+
+/* On the session thread: while adaptive, the call's playout delay. */
+static void
+follow_call_latency (GstTempchatSrc *self, const tc_session_event *ev)
+{
+  guint adaptive;
+
+  if (ev->latency_us <= 0)
+    return;
+  GST_OBJECT_LOCK (self);
+  adaptive = self->latency_ms == 0;
+  GST_OBJECT_UNLOCK (self);
+  if (adaptive)
+    report_latency (self, (guint) ((ev->latency_us + 999) / 1000));
+}
+
 /* ------------------------------------------------------------ the call */
 
 static GstTempchatDirections
@@ -698,9 +770,11 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
 
   switch (ev->type) {
     case TC_SESSION_EV_FRAME:
+      follow_call_latency (self, ev);
       on_frame (self, s, ev);
       return;
     case TC_SESSION_EV_AUDIO_LOST:
+      follow_call_latency (self, ev);
       on_audio_lost (self, ev);
       return;
     case TC_SESSION_EV_NEGOTIATED:
@@ -878,7 +952,7 @@ gst_tempchat_src_query (GstElement *element, GstQuery *query)
     return GST_ELEMENT_CLASS (gst_tempchat_src_parent_class)->query (element,
         query);
   GST_OBJECT_LOCK (self);
-  latency_ms = self->latency_ms;
+  latency_ms = self->current_latency_ms;
   GST_OBJECT_UNLOCK (self);
   gst_query_set_latency (query, TRUE, latency_ms * GST_MSECOND,
       GST_CLOCK_TIME_NONE);
@@ -886,36 +960,6 @@ gst_tempchat_src_query (GstElement *element, GstQuery *query)
 }
 
 /* ------------------------------------------------------------ properties */
-
-/* Live: the appsrcs report the new latency and the pipeline is asked to
- * redistribute it. */
-static void
-set_latency (GstTempchatSrc *self, guint latency_ms)
-{
-  GstElement *appsrcs[N_STREAMS] = { NULL };
-  gboolean changed;
-
-  GST_OBJECT_LOCK (self);
-  changed = self->latency_ms != latency_ms;
-  self->latency_ms = latency_ms;
-  GST_OBJECT_UNLOCK (self);
-  if (!changed)
-    return;
-  g_mutex_lock (&self->lock);
-  for (int i = 0; i < N_STREAMS; i++)
-    if (self->streams[i] != NULL && self->streams[i]->appsrc != NULL)
-      appsrcs[i] = gst_object_ref (self->streams[i]->appsrc);
-  g_mutex_unlock (&self->lock);
-  for (int i = 0; i < N_STREAMS; i++) {
-    if (appsrcs[i] == NULL)
-      continue;
-    g_object_set (appsrcs[i], "min-latency",
-        (gint64) (latency_ms * GST_MSECOND), NULL);
-    gst_object_unref (appsrcs[i]);
-  }
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_latency (GST_OBJECT (self)));
-}
 
 static void
 gst_tempchat_src_set_property (GObject *object, guint prop_id,
@@ -964,6 +1008,9 @@ gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_LATENCY:
       g_value_set_uint (value, self->latency_ms);
       break;
+    case PROP_CURRENT_LATENCY:
+      g_value_set_uint (value, self->current_latency_ms);
+      break;
     default:
       if (!gst_tempchat_props_get (&self->settings, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1005,10 +1052,20 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
   g_object_class_install_property (gobject_class, PROP_LATENCY,
       g_param_spec_uint ("latency", "Latency",
           "Latency reported to the pipeline, in milliseconds: how late a "
-          "frame may reach the sinks after its timestamp (network jitter "
-          "beyond the call's own jitter buffer); may change while PLAYING",
+          "frame may reach the sinks after its timestamp. 0 (the default) "
+          "adapts it to the network's measured jitter, reordering and "
+          "retransmission time (a few tens of ms on a clean network), "
+          "posting a LATENCY message on each change; a fixed value keeps "
+          "the pipeline latency steady at the cost of delay (too low: late "
+          "frames are dropped by the sinks); may change while PLAYING",
           0, 10000, DEFAULT_LATENCY_MS, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_CURRENT_LATENCY,
+      g_param_spec_uint ("current-latency", "Current latency",
+          "The latency reported to the pipeline now, in milliseconds: the "
+          "fixed latency, or what the network needs while adaptive",
+          0, G_MAXUINT, ADAPTIVE_START_MS, G_PARAM_READABLE |
+          G_PARAM_STATIC_STRINGS));
 
   /**
    * GstTempchatSrc::request-encoded-filter:
@@ -1049,6 +1106,7 @@ gst_tempchat_src_init (GstTempchatSrc *self)
   gst_tempchat_settings_init (&self->settings);
   self->decode = DEFAULT_DECODE;
   self->latency_ms = DEFAULT_LATENCY_MS;
+  self->current_latency_ms = ADAPTIVE_START_MS;
   g_mutex_init (&self->lock);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
 }

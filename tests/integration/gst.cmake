@@ -17,6 +17,11 @@
 #                             and every gst-launch-1.0 line of README.md
 #                             and the elements' docs, run as written
 #                             (test sources and fakesinks for devices)
+#   integration/gst_latency   gst -> gst on loopback as a user sees it:
+#                             tempchatsrc's adaptive latency under 50 ms,
+#                             a flash and a beep within 20 ms, the sink's
+#                             audio one packet per 20 ms from 10, 21.3 and
+#                             100 ms input buffers
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
@@ -57,6 +62,29 @@ if(TARGET tempchat-relay)
     TC_OPENSSL="${OPENSSL_EXECUTABLE}")
   add_dependencies(test_gst_pipeline tempchat-relay)
   set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
+  add_executable(test_gst_latency ${CMAKE_CURRENT_SOURCE_DIR}/test_gst_latency.c)
+  target_link_libraries(test_gst_latency PRIVATE PkgConfig::GST
+    PkgConfig::GLIB m)
+  target_compile_definitions(test_gst_latency PRIVATE
+    TC_GST_PLUGIN_DIR="$<TARGET_FILE_DIR:gsttempchat>"
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
+  add_dependencies(test_gst_latency gsttempchat tempchat-relay)
+  add_test(NAME integration/gst_latency COMMAND test_gst_latency)
+  set_tests_properties(integration/gst_latency PROPERTIES TIMEOUT 300)
+  # 30 ms of delay jitter through a user-space link between two network
+  # namespaces: the latency grows until no frame is late, then falls.
+  add_executable(jitter_shim ${CMAKE_CURRENT_SOURCE_DIR}/jitter_shim.c)
+  add_test(NAME integration/gst_jitter
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_jitter.sh
+            $<TARGET_FILE:test_gst_latency> $<TARGET_FILE:tempchat-relay>
+            $<TARGET_FILE_DIR:gsttempchat> $<TARGET_FILE:jitter_shim>)
+  set_tests_properties(integration/gst_jitter PROPERTIES TIMEOUT 180
+    SKIP_RETURN_CODE 77)
+  if(TC_ASAN_RUNTIME)
+    set_tests_properties(integration/gst_latency integration/gst_jitter
+      PROPERTIES ENVIRONMENT
+      "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
+  endif()
 else()
   set_tests_properties(integration/gst_call integration/gst_pipeline
     PROPERTIES DISABLED TRUE)

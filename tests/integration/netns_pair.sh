@@ -6,7 +6,9 @@
 #
 # Before sourcing: RELAY (the relay binary), PLUGIN_DIR, PREFIX (a short
 # tag for the names), optionally RELAY_ARGS (more relay options, split on
-# spaces). Exit 77 (skipped) without root or iproute2.
+# spaces) and SHIM (jitter_shim: the link is its pair of TUN devices
+# instead of a veth pair; "jitter MS" lines written to fd 7 delay UDP).
+# Exit 77 (skipped) without root or iproute2.
 
 [ "$(id -u)" = 0 ] && command -v ip >/dev/null \
   || { echo "needs root and ip"; exit 77; }
@@ -27,9 +29,18 @@ trap cleanup EXIT INT TERM
 
 ip netns add "$A"
 ip netns add "$B"
-ip link add "$VA" type veth peer name "$VB"
-ip link set "$VA" netns "$A"
-ip link set "$VB" netns "$B"
+if [ -n "${SHIM:-}" ]; then
+  [ -c /dev/net/tun ] || { echo "needs /dev/net/tun"; exit 77; }
+  mkfifo "$work/shim.in" "$work/shim.out"
+  "$SHIM" "$A" "$VA" "$B" "$VB" <"$work/shim.in" >"$work/shim.out" &
+  pids="$pids $!"
+  exec 7>"$work/shim.in" 8<"$work/shim.out"
+  read -r line <&8 && [ "$line" = ready ] || { echo "shim did not start"; exit 1; }
+else
+  ip link add "$VA" type veth peer name "$VB"
+  ip link set "$VA" netns "$A"
+  ip link set "$VB" netns "$B"
+fi
 ip -n "$A" addr add 10.213.0.1/24 dev "$VA"
 ip -n "$B" addr add 10.213.0.2/24 dev "$VB"
 for ns in "$A" "$B"; do ip -n "$ns" link set lo up; done

@@ -140,6 +140,11 @@ typedef struct {
    * g_get_monotonic_time() base), mapped from RTP time via RTCP SR so audio
    * and video of one peer stay in sync. */
   int64_t pts_us;
+  /* FRAME, AUDIO_LOST: how long after pts_us the peer's frames must be
+   * played so that none comes too late (the largest of its streams'
+   * adaptive playout delays: jitter, reordering, NACK repair; at least
+   * 15 ms, in 5 ms steps). A wrapper with a fixed latency ignores it. */
+  int64_t latency_us;
   uint32_t bitrate_bps;
   tc_status status;
   bool fatal;
@@ -177,6 +182,9 @@ typedef struct {
     uint64_t frames_dropped;
     /* Receive: audio frames lost and handed to the decoder to conceal. */
     uint64_t audio_concealed;
+    /* Receive: the adaptive playout delay the peer's frames need (as
+     * latency_us of FRAME events); 0 before media. */
+    double latency_ms;
   } dir[2];
 } tc_session_stats;
 

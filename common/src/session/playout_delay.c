@@ -30,7 +30,9 @@ advance (tc_playout_delay *pd, int64_t now_us)
     pd->slot_start_us = now_us;  /* a long silence: the window is empty */
 }
 
-/* What the window asks for: its largest lateness plus the margin. */
+/* What the window asks for: its largest lateness plus the margin, and a
+ * quarter more, since a path that jitters by N ms now and then jitters by
+ * a little more than it has shown. */
 static int64_t
 wanted (const tc_playout_delay *pd)
 {
@@ -39,8 +41,8 @@ wanted (const tc_playout_delay *pd)
     peak = MAX (peak, pd->slot_max[i]);
   if (peak == INT64_MIN)
     return TC_PLAYOUT_FLOOR_US;
-  return CLAMP (peak + TC_PLAYOUT_MARGIN_US, TC_PLAYOUT_FLOOR_US,
-      TC_PLAYOUT_MAX_US);
+  return CLAMP (peak + MAX (peak, 0) / 4 + TC_PLAYOUT_MARGIN_US,
+      TC_PLAYOUT_FLOOR_US, TC_PLAYOUT_MAX_US);
 }
 
 /* Grows at once, shrinks at the bounded rate; then the reported value

@@ -6,7 +6,8 @@
  * stream's time line (media_clock.h puts that line at the lowest transit,
  * so lateness is what jitter, reordering, a large frame's transmission and
  * a NACK retransmission added). The target covers the largest lateness of
- * the last TC_PLAYOUT_WINDOW_US plus a margin: it grows at once when a
+ * the last TC_PLAYOUT_WINDOW_US, a quarter of it more and a margin (5 ms,
+ * the floor 15 ms): it grows at once when a
  * frame comes later than the target allows (only that frame is late) and,
  * once the network is calm again, shrinks by at most
  * TC_PLAYOUT_SHRINK_US_PER_S, so the delay is what the network needs and

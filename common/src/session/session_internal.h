@@ -12,6 +12,7 @@
 
 #include "session/session_hooks.h"
 #include "session/media_clock.h"
+#include "session/playout_delay.h"
 #include "session/session_policy.h"
 #include "tempchat/tc_demux.h"
 #include "tempchat/tc_dtls.h"
@@ -85,6 +86,7 @@ typedef struct {
   bool rx_started;
   tc_rtp_sync sync;           /* RTP <-> sender NTP from the last SR */
   tc_media_clock clock;       /* RTP -> our time (media_clock.h) */
+  tc_playout_delay playout;   /* what its frames' lateness needs */
   int64_t last_pli_us;
   uint64_t window_bytes;
   unsigned window_frames;
@@ -173,6 +175,7 @@ struct tc_call {
   tc_bwe *bwe;                /* NULL: we send no video */
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
+  int64_t rx_latency_us;      /* the largest playout delay of rx[]; 0: none */
   int64_t next_rtcp_us;
   int64_t stats_since_us;
   uint64_t nacks_sent, nacks_received, plis_sent, plis_received;

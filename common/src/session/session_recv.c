@@ -49,8 +49,21 @@ tell_audio_lost (tc_recv_stream *rx, const tc_frame *frame, int64_t pts)
   rx->audio_concealed += lost;
   tc_session_event ev = { .type = TC_SESSION_EV_AUDIO_LOST,
     .kind = TC_MEDIA_AUDIO, .codec = rx->codec, .lost_frames = lost,
-    .pts_us = pts - lost * frame_us, .duration_us = lost * frame_us };
+    .pts_us = pts - lost * frame_us, .duration_us = lost * frame_us,
+    .latency_us = rx->call->rx_latency_us };
   tc_session_emit (rx->call->s, &ev);
+}
+
+/* The peer's playout delay: one for all its streams, which share a time
+ * line (lip sync), so the one that needs most sets it. */
+static void
+update_latency (tc_call *c)
+{
+  int64_t most = 0;
+  for (int k = 0; k < TC_N_KINDS; k++)
+    if (c->rx[k].active && c->rx[k].playout.started)
+      most = MAX (most, tc_playout_delay_target (&c->rx[k].playout));
+  c->rx_latency_us = most;
 }
 
 static void
@@ -69,13 +82,18 @@ on_frame (const tc_frame *frame, void *data)
         rx->frame_arrival_us);
   int64_t pts = tc_media_clock_pts (&rx->clock, rx->clock_rate,
       frame->rtp_timestamp, rx->frame_arrival_us, shared ? &shared_us : NULL);
+  /* How late it is against its time: what the playout delay must cover. */
+  tc_playout_delay_on_frame (&rx->playout, rx->frame_arrival_us - pts,
+      rx->frame_arrival_us);
+  update_latency (c);
   if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
     tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
   if (rx->kind == TC_MEDIA_AUDIO)
     tell_audio_lost (rx, frame, pts);
   rx->window_frames++;
   tc_session_event ev = { .type = TC_SESSION_EV_FRAME, .kind = rx->kind,
-    .codec = rx->codec, .frame = frame, .pts_us = pts };
+    .codec = rx->codec, .frame = frame, .pts_us = pts,
+    .latency_us = c->rx_latency_us };
   tc_session_emit (c->s, &ev);
 }
 
@@ -308,6 +326,8 @@ tc_call_poll_recv (tc_call *c, int64_t now_us)
       tc_jitter_poll (rx->jitter, now_us);
     }
     after_jitter (c, rx, now_us);
+    if (tc_playout_delay_tick (&rx->playout, now_us))
+      update_latency (c);
     if (rx->nack && rx->ssrc != 0)
       send_nacks (c, rx, now_us);
   }

@@ -1,0 +1,660 @@
+/* test_gst_latency.c - what a tempchatsrc user sees of latency and lip
+ * sync, gst -> gst through the real relay on loopback.
+ *
+ * The sender (this program with --peer send BUFFER_MS, a child: one
+ * process is one participant per room) flashes its picture white and beeps
+ * for the first 200 ms of every second, both from the buffers' own
+ * timestamps, with audio buffers of BUFFER_MS. The receiver (tempchatsrc
+ * decode=false here, decoded by the test's own vp8dec and opusdec, every
+ * sink synchronised to the clock) checks:
+ *   - the latency tempchatsrc reports settles under 50 ms on loopback;
+ *   - the flash and the beep come out within 20 ms of each other;
+ *   - the sender's audio packets arrive one per 20 ms Opus frame with
+ *     input buffers of 10, 21.3 and 100 ms, not in bursts.
+ * With --peer recv-report (used by gst_jitter.sh, in network namespaces
+ * with a delaying shim) the receiver prints each second
+ *   "report LATENCY_MS LATE_FRAMES FRAMES".
+ *
+ * Waits are event-driven with deadlines; no sleeps.
+ */
+#include <gst/gst.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TC_RELAY_PATH
+#define TC_RELAY_PATH "tempchat-relay"
+#endif
+
+#define WAIT_MS 60000
+#define CHANNEL "it-gst-latency"
+#define RATE 48000
+#define FLASH (200 * GST_MSECOND)       /* of every second */
+#define LOOPBACK_MAX_MS 50
+#define LIP_SYNC_MAX (20 * GST_MSECOND)
+#define SETTLE_S 6                      /* lip sync and latency, first */
+#define MEASURE_S 6
+
+#include "gst_test_util.h"
+
+/* --- the sender ---------------------------------------------------------- */
+
+static gboolean
+in_flash (GstClockTime t)
+{
+  return t % GST_SECOND < FLASH;
+}
+
+/* White (Y 235) during the flash, the black of videotestsrc otherwise. */
+static GstPadProbeReturn
+flash_video (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstMapInfo map;
+
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  if (in_flash (GST_BUFFER_PTS (buf)) && gst_buffer_map (buf, &map,
+          GST_MAP_WRITE)) {
+    /* I420: the Y plane is the first two thirds. */
+    memset (map.data, 235, map.size * 2 / 3);
+    gst_buffer_unmap (buf, &map);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* The sine only during the flash, sample by sample (S16 stereo). */
+static GstPadProbeReturn
+beep_audio (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstMapInfo map;
+
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  if (!gst_buffer_map (buf, &map, GST_MAP_WRITE))
+    return GST_PAD_PROBE_OK;
+  gint16 *s = (gint16 *) map.data;
+  for (gsize i = 0; i < map.size / 4; i++) {
+    GstClockTime t = GST_BUFFER_PTS (buf) + gst_util_uint64_scale (i,
+        GST_SECOND, RATE);
+    if (!in_flash (t))
+      s[2 * i] = s[2 * i + 1] = 0;
+  }
+  gst_buffer_unmap (buf, &map);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+probe (GstElement *pipe, const char *name, GstPadProbeCallback cb,
+    gpointer data)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+  GstPad *pad = gst_element_get_static_pad (e, "src");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, data, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+}
+
+static gchar *
+element_args (const char *url, const char *room)
+{
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s",
+      room, url, g_str_has_prefix (url, "ws://127.") ? ""
+      : " insecure-signaling=true");
+}
+
+static GstElement *
+sender_new (double buffer_ms, const char *url, const char *room)
+{
+  gchar *args = element_args (url, room);
+  gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
+      "video/x-raw,format=I420,width=160,height=120,framerate=30/1 ! "
+      "identity name=v ! tempchatsink name=s quality=360p %s "
+      "audiotestsrc is-live=true freq=1000 volume=0.8 samplesperbuffer=%d ! "
+      "audio/x-raw,format=S16LE,rate=48000,channels=2 ! identity name=a ! "
+      "s.audio", args, (int) lround (buffer_ms * RATE / 1000));
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+
+  g_assert_no_error (err);
+  g_free (desc);
+  g_free (args);
+  probe (pipe, "v", flash_video, NULL);
+  probe (pipe, "a", beep_audio, NULL);
+  return pipe;
+}
+
+/* --- the receiver -------------------------------------------------------- */
+
+typedef struct {
+  GMutex lock;
+  GstElement *pipe, *src;
+  guint latency_ms;             /* of tempchatsrc, last asked */
+  guint max_latency_ms;         /* since the last reset */
+  guint frames, late;           /* encoded video and audio, since reset */
+  GArray *audio_arrivals;       /* gint64 us, since reset */
+  GArray *flashes, *beeps;      /* GstClockTime running time */
+  gboolean bright;              /* the last frame was */
+  GstClockTime quiet_until;     /* audio silent up to here */
+  gchar *error;
+} receiver;
+
+/* Encoded frames, as tempchatsrc hands them on: late when they come after
+ * their timestamp plus the latency tempchatsrc reports (the sinks would
+ * drop or skip them). */
+static GstPadProbeReturn
+on_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  receiver *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstElement *el = r->pipe;
+  GstClock *clock = gst_element_get_clock (el);
+  gboolean audio = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (pad),
+          "audio"));
+
+  if (clock == NULL || !GST_BUFFER_PTS_IS_VALID (buf)
+      || gst_buffer_get_size (buf) == 0) {
+    g_clear_object (&clock);
+    return GST_PAD_PROBE_OK;
+  }
+  GstClockTime now = gst_clock_get_time (clock) - gst_element_get_base_time
+      (el);
+  gst_object_unref (clock);
+  g_mutex_lock (&r->lock);
+  r->frames++;
+  if (now > GST_BUFFER_PTS (buf) + r->latency_ms * GST_MSECOND)
+    r->late++;
+  if (audio) {
+    gint64 t = g_get_monotonic_time ();
+    g_array_append_val (r->audio_arrivals, t);
+  }
+  g_mutex_unlock (&r->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Decoded video: a flash starts at the first bright frame. */
+static GstPadProbeReturn
+on_picture (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  receiver *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  guint64 sum = 0, n = 0;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  /* The middle of the Y plane (160x120 I420). */
+  for (gsize i = 160 * 50; i < 160 * 70 && i < map.size; i += 7, n++)
+    sum += map.data[i];
+  gst_buffer_unmap (buf, &map);
+  gboolean bright = n > 0 && sum / n > 128;
+  g_mutex_lock (&r->lock);
+  if (bright && !r->bright) {
+    GstClockTime t = GST_BUFFER_PTS (buf);
+    g_array_append_val (r->flashes, t);
+  }
+  r->bright = bright;
+  g_mutex_unlock (&r->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Decoded audio (S16 stereo): a beep starts at the first loud sample after
+ * at least 300 ms of quiet. */
+static GstPadProbeReturn
+on_sound (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  receiver *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+
+  if (!GST_BUFFER_PTS_IS_VALID (buf) || !gst_buffer_map (buf, &map,
+          GST_MAP_READ))
+    return GST_PAD_PROBE_OK;
+  const gint16 *s = (const gint16 *) map.data;
+  g_mutex_lock (&r->lock);
+  for (gsize i = 0; i < map.size / 4; i++) {
+    GstClockTime t = GST_BUFFER_PTS (buf) + gst_util_uint64_scale (i,
+        GST_SECOND, RATE);
+    if (ABS (s[2 * i]) < 3000)
+      continue;
+    if (!GST_CLOCK_TIME_IS_VALID (r->quiet_until)
+        || t > r->quiet_until + 300 * GST_MSECOND)
+      g_array_append_val (r->beeps, t);
+    r->quiet_until = t;
+  }
+  g_mutex_unlock (&r->lock);
+  gst_buffer_unmap (buf, &map);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPad *
+element_pad (GstElement *pipe, const char *name, const char *pad)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+  GstPad *p = gst_element_get_static_pad (e, pad);
+
+  gst_object_unref (e);
+  return p;
+}
+
+static gboolean
+on_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  receiver *r = data;
+  GError *err = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_LATENCY) {
+    /* What gst-launch-1.0 does: the pipeline takes the new latency. */
+    gst_bin_recalculate_latency (GST_BIN (r->pipe));
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error (msg, &err, NULL);
+    g_mutex_lock (&r->lock);
+    if (r->error == NULL)
+      r->error = g_strdup (err->message);
+    g_mutex_unlock (&r->lock);
+    g_error_free (err);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Asks tempchatsrc its latency as an application would. */
+static gboolean
+ask_latency (gpointer data)
+{
+  receiver *r = data;
+  GstQuery *q = gst_query_new_latency ();
+  GstClockTime min = 0;
+
+  if (gst_element_query (r->src, q))
+    gst_query_parse_latency (q, NULL, &min, NULL);
+  gst_query_unref (q);
+  g_mutex_lock (&r->lock);
+  r->latency_ms = (guint) (min / GST_MSECOND);
+  r->max_latency_ms = MAX (r->max_latency_ms, r->latency_ms);
+  g_mutex_unlock (&r->lock);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+receiver_reset (receiver *r)
+{
+  g_mutex_lock (&r->lock);
+  r->max_latency_ms = r->latency_ms;
+  r->frames = r->late = 0;
+  g_array_set_size (r->audio_arrivals, 0);
+  g_array_set_size (r->flashes, 0);
+  g_array_set_size (r->beeps, 0);
+  g_mutex_unlock (&r->lock);
+}
+
+static void
+receiver_start (receiver *r, const char *url, const char *room)
+{
+  gchar *args = element_args (url, room);
+  /* The test's own decoders: the probes before them see what tempchatsrc
+   * hands on, when it does (queues: the sinks' waits hold their thread,
+   * not tempchatsrc's). */
+  gchar *desc = g_strdup_printf ("tempchatsrc name=r decode=false %s "
+      "r.video_0 ! identity name=vin ! queue ! vp8dec ! identity name=vout ! "
+      "fakesink sync=true r.audio_0 ! identity name=ain ! queue ! opusdec ! "
+      "audio/x-raw,format=S16LE,channels=2,rate=48000 ! identity name=aout ! "
+      "fakesink sync=true", args);
+  GError *err = NULL;
+  GstBus *bus;
+
+  memset (r, 0, sizeof *r);
+  g_mutex_init (&r->lock);
+  r->audio_arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->flashes = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  r->beeps = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  r->quiet_until = GST_CLOCK_TIME_NONE;
+  r->pipe = gst_parse_launch (desc, &err);
+  g_assert_no_error (err);
+  g_free (desc);
+  g_free (args);
+  r->src = gst_bin_get_by_name (GST_BIN (r->pipe), "r");
+  GstPad *vin = element_pad (r->pipe, "vin", "src");
+  GstPad *ain = element_pad (r->pipe, "ain", "src");
+  g_object_set_data (G_OBJECT (ain), "audio", GINT_TO_POINTER (1));
+  gst_pad_add_probe (vin, GST_PAD_PROBE_TYPE_BUFFER, on_encoded, r, NULL);
+  gst_pad_add_probe (ain, GST_PAD_PROBE_TYPE_BUFFER, on_encoded, r, NULL);
+  gst_object_unref (vin);
+  gst_object_unref (ain);
+  probe (r->pipe, "vout", on_picture, r);
+  probe (r->pipe, "aout", on_sound, r);
+  bus = gst_element_get_bus (r->pipe);
+  gst_bus_add_watch (bus, on_bus, r);
+  gst_object_unref (bus);
+  g_assert_cmpint (gst_element_set_state (r->pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+}
+
+static void
+receiver_stop (receiver *r)
+{
+  GstBus *bus = gst_element_get_bus (r->pipe);
+
+  gst_element_set_state (r->pipe, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (r->src);
+  gst_object_unref (r->pipe);
+  g_array_free (r->audio_arrivals, TRUE);
+  g_array_free (r->flashes, TRUE);
+  g_array_free (r->beeps, TRUE);
+  g_free (r->error);
+  g_mutex_clear (&r->lock);
+}
+
+/* --- the peer processes -------------------------------------------------- */
+
+static gboolean
+on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
+{
+  gchar buf[64];
+  gsize n = 0;
+
+  if ((cond & G_IO_IN) != 0 && g_io_channel_read_chars (ch, buf, sizeof buf,
+          &n, NULL) == G_IO_STATUS_NORMAL && n > 0)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+print_report (gpointer data)
+{
+  receiver *r = data;
+
+  g_mutex_lock (&r->lock);
+  printf ("report %u %u %u%s%s\n", r->latency_ms, r->late, r->frames,
+      r->error != NULL ? " error " : "", r->error != NULL ? r->error : "");
+  r->late = r->frames = 0;
+  g_mutex_unlock (&r->lock);
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
+/* "send BUFFER_MS" or "recv-report"; runs until stdin closes. */
+static int
+run_peer (const char *mode, const char *url, const char *room)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  GIOChannel *in = g_io_channel_unix_new (0);
+  GstElement *sender = NULL;
+  receiver r;
+  guint timers[2] = { 0, 0 };
+
+  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_closed, loop);
+  if (g_str_has_prefix (mode, "send ")) {
+    sender = sender_new (g_ascii_strtod (mode + 5, NULL), url, room);
+    if (gst_element_set_state (sender, GST_STATE_PLAYING)
+        == GST_STATE_CHANGE_FAILURE)
+      printf ("error could not start\n");
+  } else {
+    receiver_start (&r, url, room);
+    timers[0] = g_timeout_add (100, ask_latency, &r);
+    timers[1] = g_timeout_add (1000, print_report, &r);
+  }
+  printf ("started\n");
+  fflush (stdout);
+  g_main_loop_run (loop);
+  for (int i = 0; i < 2; i++)
+    if (timers[i] != 0)
+      g_source_remove (timers[i]);
+  if (sender != NULL) {
+    gst_element_set_state (sender, GST_STATE_NULL);
+    gst_object_unref (sender);
+  } else {
+    receiver_stop (&r);
+  }
+  g_io_channel_unref (in);
+  g_main_loop_unref (loop);
+  return 0;
+}
+
+static relay the_relay;
+
+typedef struct {
+  GSubprocess *proc;
+  receiver r;
+  guint timer;
+} call;
+
+/* A sender child with `buffer_ms` audio buffers and this process's
+ * receiver, in a room of their own. */
+static void
+call_start (call *c, const char *buffer_ms)
+{
+  GError *err = NULL;
+  gchar *mode = g_strdup_printf ("send %s", buffer_ms);
+  gchar *room = g_strdup_printf ("#it-latency-%s-%d", buffer_ms, getpid ());
+  const char *argv[] = { "/proc/self/exe", "--peer", mode, the_relay.url,
+    room, NULL };
+
+  g_strdelimit (room, ".", '-');  /* room names take no dots */
+  c->proc = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE, &err, argv);
+  g_assert_no_error (err);
+  receiver_start (&c->r, the_relay.url, room);
+  c->timer = g_timeout_add (100, ask_latency, &c->r);
+  g_free (mode);
+  g_free (room);
+}
+
+static void
+call_stop (call *c)
+{
+  g_source_remove (c->timer);
+  receiver_stop (&c->r);
+  g_output_stream_close (g_subprocess_get_stdin_pipe (c->proc), NULL, NULL);
+  g_assert_true (g_subprocess_wait (c->proc, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (c->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (c->proc), ==, 0);
+  g_object_unref (c->proc);
+}
+
+typedef struct {
+  receiver *r;
+  guint beeps;
+} beeps_wanted;
+
+static gboolean
+enough_beeps (gpointer data)
+{
+  beeps_wanted *w = data;
+  gboolean done;
+
+  g_mutex_lock (&w->r->lock);
+  done = w->r->error != NULL || (w->r->beeps->len >= w->beeps
+      && w->r->flashes->len >= w->beeps);
+  g_mutex_unlock (&w->r->lock);
+  return done;
+}
+
+/* Media for `seconds` (counted in beeps, one a second) after what came. */
+static void
+wait_seconds_of_media (receiver *r, guint seconds)
+{
+  beeps_wanted w = { r, 0 };
+
+  g_mutex_lock (&r->lock);
+  w.beeps = MIN (r->beeps->len, r->flashes->len) + seconds;
+  g_mutex_unlock (&r->lock);
+  g_assert_true (wait_for (enough_beeps, &w));
+  g_assert_null (r->error);
+}
+
+/* --- the tests ----------------------------------------------------------- */
+
+static guint
+queried_latency_ms (GstElement *src)
+{
+  GstQuery *q = gst_query_new_latency ();
+  GstClockTime min = 0;
+  gboolean live = FALSE;
+
+  g_assert_true (gst_element_query (src, q));
+  gst_query_parse_latency (q, &live, &min, NULL);
+  gst_query_unref (q);
+  g_assert_true (live);
+  return (guint) (min / GST_MSECOND);
+}
+
+/* latency=0 (the default) adapts; a fixed value is what is reported, and
+ * 0 again goes back to adapting. Before a peer: nothing measured yet. */
+static void
+test_latency_adapts_by_default_and_a_fixed_value_overrides_it (void)
+{
+  GstElement *src = gst_element_factory_make ("tempchatsrc", NULL);
+  guint latency = 1, current = 0;
+
+  g_object_get (src, "latency", &latency, "current-latency", &current, NULL);
+  g_assert_cmpuint (latency, ==, 0);
+  g_assert_cmpuint (current, >, 0);
+  g_assert_cmpuint (current, <, LOOPBACK_MAX_MS);
+  g_assert_cmpuint (queried_latency_ms (src), ==, current);
+  g_object_set (src, "latency", 350, NULL);
+  g_object_get (src, "current-latency", &current, NULL);
+  g_assert_cmpuint (current, ==, 350);
+  g_assert_cmpuint (queried_latency_ms (src), ==, 350);
+  g_object_set (src, "latency", 0, NULL);
+  g_assert_cmpuint (queried_latency_ms (src), <, LOOPBACK_MAX_MS);
+  gst_object_unref (src);
+}
+
+static void
+test_the_latency_settles_under_50_ms_on_loopback (void)
+{
+  call c;
+
+  call_start (&c, "20");
+  wait_seconds_of_media (&c.r, SETTLE_S);
+  receiver_reset (&c.r);
+  wait_seconds_of_media (&c.r, MEASURE_S);
+  g_mutex_lock (&c.r.lock);
+  g_test_message ("METRIC loopback latency %u ms at most, %u of %u frames "
+      "late", c.r.max_latency_ms, c.r.late, c.r.frames);
+  g_assert_cmpuint (c.r.max_latency_ms, >, 0);
+  g_assert_cmpuint (c.r.max_latency_ms, <, LOOPBACK_MAX_MS);
+  g_mutex_unlock (&c.r.lock);
+  call_stop (&c);
+}
+
+/* Each flash with the beep that started with it: the beep's time minus
+ * the flash's, as a user would see and hear them. One pair may be off (a
+ * flash's first frames lost on a loaded machine start it late). */
+static void
+test_the_flash_and_the_beep_come_out_within_20_ms (void)
+{
+  call c;
+  GstClockTimeDiff worst = 0;
+  guint pairs = 0, within = 0;
+
+  call_start (&c, "20");
+  wait_seconds_of_media (&c.r, SETTLE_S);
+  receiver_reset (&c.r);
+  wait_seconds_of_media (&c.r, MEASURE_S);
+  g_mutex_lock (&c.r.lock);
+  for (guint i = 0; i < c.r.flashes->len; i++) {
+    GstClockTime f = g_array_index (c.r.flashes, GstClockTime, i);
+    for (guint j = 0; j < c.r.beeps->len; j++) {
+      GstClockTimeDiff d = GST_CLOCK_DIFF (f, g_array_index (c.r.beeps,
+              GstClockTime, j));
+      if (ABS (d) < 400 * GST_MSECOND) {
+        pairs++;
+        within += ABS (d) <= LIP_SYNC_MAX;
+        if (ABS (d) > ABS (worst))
+          worst = d;
+      }
+    }
+  }
+  g_mutex_unlock (&c.r.lock);
+  g_test_message ("METRIC lip sync: %u flash/beep pairs, %u within 20 ms, "
+      "beep - flash at worst %.1f ms", pairs, within, worst / 1e6);
+  g_assert_cmpuint (pairs, >=, MEASURE_S - 1);
+  g_assert_cmpuint (within, >=, pairs - 1);
+  call_stop (&c);
+}
+
+/* One Opus frame (20 ms) per packet: on loopback the arrival intervals are
+ * the send intervals. Bursts would show as intervals near 0. */
+static void
+audio_leaves_one_frame_per_20_ms (const char *buffer_ms)
+{
+  call c;
+  guint even = 0, bursts = 0, n;
+
+  call_start (&c, buffer_ms);
+  wait_seconds_of_media (&c.r, SETTLE_S);
+  receiver_reset (&c.r);
+  wait_seconds_of_media (&c.r, MEASURE_S);
+  g_mutex_lock (&c.r.lock);
+  n = c.r.audio_arrivals->len;
+  for (guint i = 1; i < n; i++) {
+    gint64 d = g_array_index (c.r.audio_arrivals, gint64, i)
+        - g_array_index (c.r.audio_arrivals, gint64, i - 1);
+    even += d >= 14000 && d <= 26000;
+    bursts += d < 5000;
+  }
+  g_mutex_unlock (&c.r.lock);
+  g_test_message ("METRIC %s ms buffers: %u audio packets, %u%% 20+-6 ms "
+      "apart, %u%% under 5 ms apart", buffer_ms, n, n > 1 ? even * 100 /
+      (n - 1) : 0, n > 1 ? bursts * 100 / (n - 1) : 0);
+  g_assert_cmpuint (n, >=, MEASURE_S * 50 * 9 / 10);
+  g_assert_cmpuint (even * 100, >=, (n - 1) * 90);
+  g_assert_cmpuint (bursts * 100, <=, (n - 1) * 3);
+  call_stop (&c);
+}
+
+static void
+test_audio_with_10_ms_buffers_leaves_every_20_ms (void)
+{
+  audio_leaves_one_frame_per_20_ms ("10");
+}
+
+static void
+test_audio_with_21_3_ms_buffers_leaves_every_20_ms (void)
+{
+  audio_leaves_one_frame_per_20_ms ("21.333");
+}
+
+static void
+test_audio_with_100_ms_buffers_leaves_every_20_ms (void)
+{
+  audio_leaves_one_frame_per_20_ms ("100");
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *reg;
+  int ret;
+
+  if (argc == 5 && g_str_equal (argv[1], "--peer")) {
+    gst_init (NULL, NULL);
+    return run_peer (argv[2], argv[3], argv[4]);
+  }
+  reg = gst_test_private_registry ("tc-gst-latency");
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  relay_start (&the_relay);
+  g_test_add_func ("/gst/latency/adapts-by-default-and-a-fixed-value-"
+      "overrides-it",
+      test_latency_adapts_by_default_and_a_fixed_value_overrides_it);
+  g_test_add_func ("/gst/latency/settles-under-50-ms-on-loopback",
+      test_the_latency_settles_under_50_ms_on_loopback);
+  g_test_add_func ("/gst/latency/the-flash-and-the-beep-come-out-within-"
+      "20-ms", test_the_flash_and_the_beep_come_out_within_20_ms);
+  g_test_add_func ("/gst/latency/audio-with-10-ms-buffers-leaves-every-20-ms",
+      test_audio_with_10_ms_buffers_leaves_every_20_ms);
+  g_test_add_func ("/gst/latency/audio-with-21.3-ms-buffers-leaves-every-"
+      "20-ms", test_audio_with_21_3_ms_buffers_leaves_every_20_ms);
+  g_test_add_func ("/gst/latency/audio-with-100-ms-buffers-leaves-every-"
+      "20-ms", test_audio_with_100_ms_buffers_leaves_every_20_ms);
+  ret = g_test_run ();
+  relay_stop (&the_relay);
+  g_unlink (reg);
+  g_free (reg);
+  return ret;
+}
