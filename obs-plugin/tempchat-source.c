@@ -39,7 +39,11 @@
 
 #define IDLE_NOTHING "nothing"
 #define IDLE_LAST_FRAME "last_frame"
-#define DEFAULT_LATENCY_MS 200
+/* 0: adaptive, the call's playout delay (what the network's jitter,
+ * reordering and retransmissions need, a few tens of ms on a clean one). */
+#define DEFAULT_LATENCY_MS 0
+/* While adaptive, before the call has measured anything. */
+#define ADAPTIVE_START_US 20000
 #define DEFAULT_WEB_URL "https://teams.securityops.co/"
 /* Video frames waiting for the decoder (2 s at 30 fps) beyond which we drop
  * until the next keyframe rather than fall further behind. Generous: the
@@ -62,6 +66,7 @@ struct item {
 	tc_media_kind kind;
 	tc_sdp_codec codec;
 	int64_t pts_us;
+	int64_t latency_us; /* the call's playout delay then */
 	bool keyframe;
 	size_t len;
 	uint8_t data[];
@@ -117,9 +122,17 @@ static void push_item(struct tempchat_source *ts, enum item_type type)
 	g_async_queue_push(ts->queue, it);
 }
 
-static uint64_t presentation_ns(struct tempchat_source *ts, int64_t pts_us)
+/* When OBS shows the frame: its time plus the fixed latency, or while
+ * adaptive (latency_ms 0) the playout delay the call measured. */
+static uint64_t presentation_ns(struct tempchat_source *ts,
+				const struct item *it)
 {
-	int64_t t = pts_us + os_atomic_load_long(&ts->latency_ms) * 1000;
+	int64_t delay_us = os_atomic_load_long(&ts->latency_ms) * 1000;
+
+	if (delay_us <= 0)
+		delay_us =
+			it->latency_us > 0 ? it->latency_us : ADAPTIVE_START_US;
+	int64_t t = it->pts_us + delay_us;
 	return t > 0 ? (uint64_t)t * 1000 : 0;
 }
 
@@ -153,7 +166,7 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	/* A frame that does not decode is skipped; the decoder conceals what
 	 * it can in the next ones rather than wait for a keyframe. */
 	if (!tempchat_decoder_video(*dec, it->data, it->len,
-				    presentation_ns(ts, it->pts_us), &frame))
+				    presentation_ns(ts, it), &frame))
 		return;
 	d->need_keyframe = false;
 	obs_source_output_video(ts->source, &frame);
@@ -183,7 +196,7 @@ static void decode_audio(struct tempchat_source *ts, struct decoders *d,
 	struct tempchat_decoder **dec = decoder_for(d, it);
 	struct obs_source_audio audio;
 
-	uint64_t t = presentation_ns(ts, it->pts_us);
+	uint64_t t = presentation_ns(ts, it);
 
 	if (*dec == NULL ||
 	    !tempchat_decoder_audio(*dec, it->data, it->len, t, &audio))
@@ -266,6 +279,7 @@ static void on_frame(struct tempchat_source *ts, const tc_session_event *ev)
 	it->kind = ev->kind;
 	it->codec = ev->codec;
 	it->pts_us = ev->pts_us;
+	it->latency_us = ev->latency_us;
 	it->keyframe = f->keyframe;
 	it->len = f->len;
 	memcpy(it->data, f->data, f->len);
