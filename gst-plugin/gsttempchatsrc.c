@@ -75,6 +75,7 @@
 #include <string.h>
 
 #include <gst/app/gstappsrc.h>
+#include <gst/audio/gstaudiodecoder.h>
 
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
@@ -99,6 +100,8 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
 /* Encoded bytes an appsrc may hold for its decoder (about four seconds of
  * 1080p): a stalled downstream makes us drop, never grow. */
 #define MAX_QUEUED_BYTES (3u << 20)
+/* What the web client's Opus and ours put in a packet. */
+#define OPUS_PACKET_DURATION (20 * GST_MSECOND)
 
 enum
 {
@@ -363,6 +366,21 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
   return TRUE;
 }
 
+/* opusdec with in-band FEC holds one packet back (to recover a lost one
+ * from the next) but reports the longest Opus packet, 120 ms, as its
+ * latency when it starts; since the latency is the whole pipeline's, every
+ * sink then waits 100 ms more than it needs, video too (glass to glass
+ * at the start of a loopback call: 159 ms before, 58 ms after). The
+ * call's packets are 20 ms. Set
+ * after the decoder started (add_chain), which is when it sets its own. */
+static void
+fix_opusdec_latency (GstElement *dec)
+{
+  if (GST_IS_AUDIO_DECODER (dec))
+    gst_audio_decoder_set_latency (GST_AUDIO_DECODER (dec),
+        OPUS_PACKET_DURATION, 120 * GST_MSECOND);
+}
+
 typedef struct
 {
   GstTempchatSrc *self;         /* a reference: the pool outlives nothing */
@@ -423,6 +441,9 @@ expose_stream (GstElement *element, gpointer data)
   GST_OBJECT_UNLOCK (self);
 
   ok = build_chain (self, st, decode, latency_ms) && add_chain (self, st);
+  if (ok && decode && st->kind == TC_MEDIA_AUDIO)
+    fix_opusdec_latency (g_ptr_array_index (st->elements,
+            st->elements->len - 1));
 
   g_mutex_lock (&self->lock);
   if (ok) {

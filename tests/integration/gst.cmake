@@ -63,8 +63,9 @@ if(TARGET tempchat-relay)
   add_dependencies(test_gst_pipeline tempchat-relay)
   set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
   add_executable(test_gst_latency ${CMAKE_CURRENT_SOURCE_DIR}/test_gst_latency.c)
+  pkg_check_modules(GST_VIDEO REQUIRED IMPORTED_TARGET gstreamer-video-1.0)
   target_link_libraries(test_gst_latency PRIVATE PkgConfig::GST
-    PkgConfig::GLIB m)
+    PkgConfig::GST_VIDEO PkgConfig::GLIB m)
   target_compile_definitions(test_gst_latency PRIVATE
     TC_GST_PLUGIN_DIR="$<TARGET_FILE_DIR:gsttempchat>"
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")

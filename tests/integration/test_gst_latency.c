@@ -14,10 +14,16 @@
  * With --peer recv-report (used by gst_jitter.sh, in network namespaces
  * with a delaying shim) the receiver prints each second
  *   "report LATENCY_MS LATE_FRAMES FRAMES".
+ * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
+ * of capture into every frame (timecode.h), --peer g2g-recv reads it back
+ * as a display sink (sync=true) shows the frame and prints
+ *   "g2g MS LATENCY_MS" (glass to glass, tempchatsrc's latency);
+ * --peer g2g-both does both in one call.
  *
  * Waits are event-driven with deadlines; no sleeps.
  */
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +43,7 @@
 #define MEASURE_S 6
 
 #include "gst_test_util.h"
+#include "timecode.h"
 
 /* --- the sender ---------------------------------------------------------- */
 
@@ -330,6 +337,7 @@ receiver_start (receiver *r, const char *url, const char *room)
       GST_STATE_CHANGE_FAILURE);
 }
 
+/* Also for the g2g receiver, which has no arrays. */
 static void
 receiver_stop (receiver *r)
 {
@@ -340,11 +348,110 @@ receiver_stop (receiver *r)
   gst_object_unref (bus);
   gst_object_unref (r->src);
   gst_object_unref (r->pipe);
-  g_array_free (r->audio_arrivals, TRUE);
-  g_array_free (r->flashes, TRUE);
-  g_array_free (r->beeps, TRUE);
+  if (r->audio_arrivals != NULL) {
+    g_array_free (r->audio_arrivals, TRUE);
+    g_array_free (r->flashes, TRUE);
+    g_array_free (r->beeps, TRUE);
+  }
   g_free (r->error);
   g_mutex_clear (&r->lock);
+}
+
+/* --- glass to glass (bench/glass_to_glass.sh) ---------------------------- */
+
+static GstPadProbeReturn
+stamp_video (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstVideoFrame f;
+
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  if (gst_video_frame_map (&f, data, buf, GST_MAP_WRITE)) {
+    tc_timecode_draw (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+        GST_VIDEO_FRAME_HEIGHT (&f), g_get_real_time () / 1000);
+    gst_video_frame_unmap (&f);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstElement *
+g2g_sender_new (const char *url, const char *room)
+{
+  gchar *args = element_args (url, room);
+  gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
+      "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
+      "identity name=v ! tempchatsink name=s %s "
+      "audiotestsrc is-live=true wave=ticks ! s.audio", args);
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  GstVideoInfo *vinfo = gst_video_info_new ();
+
+  g_assert_no_error (err);
+  gst_video_info_set_format (vinfo, GST_VIDEO_FORMAT_I420, 640, 360);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), "v");
+  GstPad *pad = gst_element_get_static_pad (e, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_video, vinfo,
+      (GDestroyNotify) gst_video_info_free);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+  g_free (desc);
+  g_free (args);
+  return pipe;
+}
+
+/* fakesink's handoff comes when it renders, after waiting for the clock:
+ * when a display would show the frame. */
+static void
+on_shown (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer data)
+{
+  receiver *r = data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  GstVideoInfo vinfo;
+  GstVideoFrame f;
+  gint64 code = -1;
+
+  if (caps != NULL && gst_video_info_from_caps (&vinfo, caps)
+      && gst_video_frame_map (&f, &vinfo, buf, GST_MAP_READ)) {
+    code = tc_timecode_read (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+        GST_VIDEO_FRAME_HEIGHT (&f));
+    gst_video_frame_unmap (&f);
+  }
+  if (caps != NULL)
+    gst_caps_unref (caps);
+  if (code >= 0) {
+    printf ("g2g %" G_GINT64_FORMAT " %u\n", tc_timecode_age_ms (code,
+            g_get_real_time () / 1000), r->latency_ms);
+    fflush (stdout);
+  }
+}
+
+static void
+g2g_receiver_start (receiver *r, const char *url, const char *room)
+{
+  gchar *args = element_args (url, room);
+  gchar *desc = g_strdup_printf ("tempchatsrc name=r %s r.video_0 ! queue ! "
+      "videoconvert ! video/x-raw,format=I420 ! fakesink name=show "
+      "sync=true signal-handoffs=true r.audio_0 ! queue ! fakesink sync=true",
+      args);
+  GError *err = NULL;
+  GstBus *bus;
+
+  memset (r, 0, sizeof *r);
+  g_mutex_init (&r->lock);
+  r->pipe = gst_parse_launch (desc, &err);
+  g_assert_no_error (err);
+  g_free (desc);
+  g_free (args);
+  r->src = gst_bin_get_by_name (GST_BIN (r->pipe), "r");
+  GstElement *show = gst_bin_get_by_name (GST_BIN (r->pipe), "show");
+  g_signal_connect (show, "handoff", G_CALLBACK (on_shown), r);
+  gst_object_unref (show);
+  bus = gst_element_get_bus (r->pipe);
+  gst_bus_add_watch (bus, on_bus, r);
+  gst_object_unref (bus);
+  gst_element_set_state (r->pipe, GST_STATE_PLAYING);
 }
 
 /* --- the peer processes -------------------------------------------------- */
@@ -376,22 +483,30 @@ print_report (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* "send BUFFER_MS" or "recv-report"; runs until stdin closes. */
+/* "send BUFFER_MS", "recv-report", "g2g-send", "g2g-recv" or "g2g-both";
+ * runs until stdin closes. */
 static int
 run_peer (const char *mode, const char *url, const char *room)
 {
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
   GIOChannel *in = g_io_channel_unix_new (0);
   GstElement *sender = NULL;
-  receiver r;
+  receiver r = { 0 };
   guint timers[2] = { 0, 0 };
 
   g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_closed, loop);
-  if (g_str_has_prefix (mode, "send ")) {
-    sender = sender_new (g_ascii_strtod (mode + 5, NULL), url, room);
-    if (gst_element_set_state (sender, GST_STATE_PLAYING)
+  if (g_str_has_prefix (mode, "send ") || g_str_has_prefix (mode, "g2g-")) {
+    if (!g_str_equal (mode, "g2g-recv"))
+      sender = g_str_has_prefix (mode, "g2g-") ? g2g_sender_new (url, room)
+          : sender_new (g_ascii_strtod (mode + 5, NULL), url, room);
+    if (sender != NULL && gst_element_set_state (sender, GST_STATE_PLAYING)
         == GST_STATE_CHANGE_FAILURE)
       printf ("error could not start\n");
+    /* g2g-both: one participant sending and receiving (one call). */
+    if (!g_str_equal (mode, "g2g-send")) {
+      g2g_receiver_start (&r, url, room);
+      timers[0] = g_timeout_add (100, ask_latency, &r);
+    }
   } else {
     receiver_start (&r, url, room);
     timers[0] = g_timeout_add (100, ask_latency, &r);
@@ -406,9 +521,9 @@ run_peer (const char *mode, const char *url, const char *room)
   if (sender != NULL) {
     gst_element_set_state (sender, GST_STATE_NULL);
     gst_object_unref (sender);
-  } else {
-    receiver_stop (&r);
   }
+  if (r.pipe != NULL)
+    receiver_stop (&r);
   g_io_channel_unref (in);
   g_main_loop_unref (loop);
   return 0;
