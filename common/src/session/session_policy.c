@@ -184,12 +184,11 @@ tc_clock_offset_map (tc_clock_offset *off, int64_t sender_us,
   /* A lower transit than the line's is a faster path than the anchor saw
    * (the first frame often waits longest): follow it at once, so the time
    * line is not frozen by the first frame's delay. Slower paths and clock
-   * drift are followed only by the window's steps. */
+   * drift are followed by the window's lowest transit. */
   if (transit < off->offset_us)
     off->offset_us = transit;
   if (arrival_us - off->window_start_us >= TC_CLOCK_OFFSET_WINDOW_US) {
-    off->offset_us += CLAMP (off->window_min_us - off->offset_us,
-        -TC_CLOCK_OFFSET_STEP_US, TC_CLOCK_OFFSET_STEP_US);
+    off->offset_us = MAX (off->offset_us, off->window_min_us);
     off->window_start_us = arrival_us;
     off->window_min_us = transit;
   }

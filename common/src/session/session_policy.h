@@ -179,12 +179,13 @@ bool tc_rtp_sync_sender_us (const tc_rtp_sync *sync, uint32_t rtp_ts,
  * of its streams land on one time line (lip sync). The first mapped frame
  * anchors the offset at its arrival time; a lower transit (arrival minus
  * sender time) moves it down at once; a higher one only as the lowest
- * transit of each TC_CLOCK_OFFSET_WINDOW_US, by at most
- * TC_CLOCK_OFFSET_STEP_US: the two clocks drift apart (tens of ppm, a tenth
- * of a second in a half-hour call) and the time line must not drift past
- * the jitter buffer's latency. The caller slews its times (media_clock.h). */
+ * transit of each TC_CLOCK_OFFSET_WINDOW_US: the two clocks drift apart
+ * (tens of ppm, a tenth of a second in a half-hour call; much more from a
+ * sender too busy to keep its media time with the wall clock) and the
+ * time line must not drift past the jitter buffer's latency, or the
+ * adaptive latency grows without end. The caller slews its times
+ * (media_clock.h), so the line moving never makes them jump. */
 #define TC_CLOCK_OFFSET_WINDOW_US 4000000
-#define TC_CLOCK_OFFSET_STEP_US 4000
 typedef struct {
   bool valid;
   int64_t offset_us;
