@@ -17,7 +17,9 @@
 // NODE_PATH (playwright-core, scaledrone-node, esbuild).
 import { spawn } from 'node:child_process';
 
-import { launchPeer, randomRoom, startSite, waitFor } from '../tests/web/harness.mjs';
+import {
+  CHROMIUM_ARGS, launchPeer, randomRoom, startSite, waitFor,
+} from '../tests/web/harness.mjs';
 
 const SECONDS = Number(process.env.SECONDS_G2G || 30);
 const WARMUP = Number(process.env.WARMUP || 10);
@@ -86,7 +88,9 @@ function instrument() {
 }
 
 async function page(site, room, name) {
-  const peer = await launchPeer(name);
+  // Shown frames only come from a playing <video>: no gesture in headless.
+  const peer = await launchPeer(name,
+    { args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
   await peer.context.addInitScript(instrument);
   await peer.goto(site, room, { quality: '360p', channel: CHANNEL });
   return peer;
