@@ -139,6 +139,7 @@ typedef struct {
   GstElement *pipe, *src;
   guint latency_ms;             /* of tempchatsrc, last asked */
   guint max_latency_ms;         /* since the last reset */
+  GArray *latencies;            /* guint, asked since the last reset */
   guint frames, late;           /* encoded video and audio, since reset */
   GArray *audio_arrivals;       /* gint64 us, since reset */
   GArray *flashes, *beeps;      /* GstClockTime running time */
@@ -279,6 +280,8 @@ ask_latency (gpointer data)
   g_mutex_lock (&r->lock);
   r->latency_ms = (guint) (min / GST_MSECOND);
   r->max_latency_ms = MAX (r->max_latency_ms, r->latency_ms);
+  if (r->latencies != NULL)
+    g_array_append_val (r->latencies, r->latency_ms);
   g_mutex_unlock (&r->lock);
   return G_SOURCE_CONTINUE;
 }
@@ -290,6 +293,7 @@ receiver_reset (receiver *r)
   r->max_latency_ms = r->latency_ms;
   r->frames = r->late = 0;
   g_array_set_size (r->audio_arrivals, 0);
+  g_array_set_size (r->latencies, 0);
   g_array_set_size (r->flashes, 0);
   g_array_set_size (r->beeps, 0);
   g_mutex_unlock (&r->lock);
@@ -313,6 +317,7 @@ receiver_start (receiver *r, const char *url, const char *room)
   memset (r, 0, sizeof *r);
   g_mutex_init (&r->lock);
   r->audio_arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->latencies = g_array_new (FALSE, FALSE, sizeof (guint));
   r->flashes = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   r->beeps = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   r->quiet_until = GST_CLOCK_TIME_NONE;
@@ -352,6 +357,7 @@ receiver_stop (receiver *r)
     g_array_free (r->audio_arrivals, TRUE);
     g_array_free (r->flashes, TRUE);
     g_array_free (r->beeps, TRUE);
+    g_array_free (r->latencies, TRUE);
   }
   g_free (r->error);
   g_mutex_clear (&r->lock);
@@ -638,20 +644,35 @@ test_latency_adapts_by_default_and_a_fixed_value_overrides_it (void)
   gst_object_unref (src);
 }
 
+static gint
+by_value (gconstpointer a, gconstpointer b)
+{
+  return (gint) *(const guint *) a - (gint) *(const guint *) b;
+}
+
+/* Settled: what tempchatsrc reports most of the time once the call runs
+ * (the median of its answers, asked every 100 ms; a stall of a busy
+ * machine raises it for a few seconds, rightly), and no frame late. */
 static void
 test_the_latency_settles_under_50_ms_on_loopback (void)
 {
   call c;
+  guint median;
 
   call_start (&c, "20");
   wait_seconds_of_media (&c.r, SETTLE_S);
   receiver_reset (&c.r);
   wait_seconds_of_media (&c.r, MEASURE_S);
   g_mutex_lock (&c.r.lock);
-  g_test_message ("METRIC loopback latency %u ms at most, %u of %u frames "
-      "late", c.r.max_latency_ms, c.r.late, c.r.frames);
-  g_assert_cmpuint (c.r.max_latency_ms, >, 0);
-  g_assert_cmpuint (c.r.max_latency_ms, <, LOOPBACK_MAX_MS);
+  g_array_sort (c.r.latencies, by_value);
+  g_assert_cmpuint (c.r.latencies->len, >, 0);
+  median = g_array_index (c.r.latencies, guint, c.r.latencies->len / 2);
+  g_test_message ("METRIC loopback latency %u ms (median), %u at most, %u "
+      "of %u frames late", median, c.r.max_latency_ms, c.r.late,
+      c.r.frames);
+  g_assert_cmpuint (median, >, 0);
+  g_assert_cmpuint (median, <, LOOPBACK_MAX_MS);
+  g_assert_cmpuint (c.r.late * 100, <=, c.r.frames);
   g_mutex_unlock (&c.r.lock);
   call_stop (&c);
 }
