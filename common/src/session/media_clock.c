@@ -38,6 +38,8 @@ tc_media_clock_pts (tc_media_clock *mc, uint32_t clock_rate, uint32_t rtp_ts,
     mc->reanchors++;
     anchor (mc, clock_rate, rtp_ts, arrival_us);
   }
+  int64_t slew = CLAMP ((arrival_us - mc->last_arrival_us)
+      * TC_MEDIA_CLOCK_SLEW_PERMILLE / 1000, 0, TC_MEDIA_CLOCK_SLEW_MAX_US);
   mc->ticks += (int32_t) (rtp_ts - mc->last_ts);
   mc->last_ts = rtp_ts;
   mc->last_arrival_us = arrival_us;
@@ -47,8 +49,7 @@ tc_media_clock_pts (tc_media_clock *mc, uint32_t clock_rate, uint32_t rtp_ts,
   if (shared_us != NULL && ABS (*shared_us - line) < TC_MEDIA_CLOCK_JUMP_US)
     line = *shared_us;
   int64_t want = line - raw - mc->correction_us;
-  mc->correction_us += CLAMP (want, -TC_MEDIA_CLOCK_SLEW_US,
-      TC_MEDIA_CLOCK_SLEW_US);
+  mc->correction_us += CLAMP (want, -slew, slew);
   int64_t pts = MAX (raw + mc->correction_us, mc->last_pts_us);
   mc->last_pts_us = pts;
   return pts;

@@ -7,8 +7,10 @@
  * against its time is what the jitter buffer must cover (playout_delay.h).
  * Once the sender's reports put the stream on the peer's shared time line
  * (lip sync), the stream follows that line instead. Either way times move
- * towards their line by at most SLEW per frame instead of jumping, and
- * never go back.
+ * towards their line by at most SLEW_PERMILLE of the time between frames
+ * (the arrival times: 1 ms per 20 ms audio frame) instead of jumping, so
+ * audio and video, whose frames come at different rates, move together
+ * and stay in sync while they do; and times never go back.
  *
  * An RTP timestamp that jumps (the sender restarted its clock: more than
  * TC_MEDIA_CLOCK_JUMP_US away from what the arrival times say, forwards or
@@ -27,8 +29,10 @@
 
 #include "session/session_policy.h"
 
-/* The most a stream's times move towards their line per frame. */
-#define TC_MEDIA_CLOCK_SLEW_US 1000
+/* The most a stream's times move towards their line, per mille of the
+ * time since the last frame; and per frame at most SLEW_MAX_US. */
+#define TC_MEDIA_CLOCK_SLEW_PERMILLE 50
+#define TC_MEDIA_CLOCK_SLEW_MAX_US 5000
 #define TC_MEDIA_CLOCK_JUMP_US 1000000
 
 typedef struct {
