@@ -280,7 +280,11 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   if (dec != NULL && st->kind == TC_MEDIA_AUDIO)
     /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
      * the next packet's in-band FEC when the web client's Opus sent it. */
-    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
+    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE,
+        /* Follow our timestamps when they move onto the sender's reports
+         * (lip sync): with the default 0 opusdec counts samples from the
+         * first packet's time for ever (a 10-30 ms A/V offset per call). */
+        "tolerance", (gint64) (10 * GST_MSECOND), NULL);
   g_mutex_lock (&self->lock);
   caps = stream_caps (st, info);
   g_mutex_unlock (&self->lock);
