@@ -34,6 +34,10 @@
 #define VIDEO_RAW_QVGA "videotestsrc is-live=true ! video/x-raw,format=I420," \
   "width=320,height=240,framerate=30/1"
 #define AUDIO_RAW "audiotestsrc is-live=true wave=ticks"
+/* A steady tone: Opus's voice detector calls every frame active, so each
+ * packet carries the one before as in-band FEC (ticks are mostly silence,
+ * which gets none), as a guest talking does. */
+#define AUDIO_TONE "audiotestsrc is-live=true wave=sine freq=440"
 
 #include "gst_test_util.h"
 
@@ -52,6 +56,9 @@ typedef struct {
   gboolean announced_video, announced_audio;
   gint64 last_video_us;        /* arrival of the last video buffer */
   gint64 max_gap_us;           /* between two, since the last report */
+  gint64 last_audio_us;        /* arrival of the last audio buffer */
+  gint64 max_audio_gap_us;     /* between two, since the last report */
+  guint64 audio_ns;            /* audio played so far (buffer durations) */
   gchar *video_direction;      /* of the last tempchat/media about video */
 } received;
 
@@ -84,6 +91,13 @@ count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
       fflush (stdout);
     }
   } else {
+    gint64 now = g_get_monotonic_time ();
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    if (r->audio_buffers > 0)
+      r->max_audio_gap_us = MAX (r->max_audio_gap_us, now - r->last_audio_us);
+    r->last_audio_us = now;
+    if (buf != NULL && GST_BUFFER_DURATION_IS_VALID (buf))
+      r->audio_ns += GST_BUFFER_DURATION (buf);
     if (r->audio_buffers++ == 0)
       r->audio_caps = g_strdup (gst_structure_get_name (s));
     if (r->announce && !r->announced_audio
@@ -228,7 +242,7 @@ pipeline_desc (const char *mode, const char *url, const char *room)
      * changes: what a loss test measures is the network, not the CPU. */
     desc = g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate "
         "kt2=2 kx2=8 ky2=8 ! video/x-raw,format=I420,width=320,height=240,"
-        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_RAW
+        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_TONE
         " ! s.audio", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
@@ -362,28 +376,44 @@ typedef struct {
   received *r;
 } report_ctx;
 
-/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS":
- * buffers decoded so far, the longest wait between two video buffers since
- * the last report, and the NACKs and PLIs the src sent (gst_loss.sh). */
+/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
+ * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC": buffers decoded so far, the
+ * longest wait between two video buffers since the last report, the NACKs
+ * and PLIs the src sent, the audio played so far (concealment included),
+ * the longest wait between two audio buffers since the last report, and
+ * the src's audio-concealed and audio-fec-recovered (gst_loss.sh). */
 static gboolean
 print_report (gpointer data)
 {
   report_ctx *rc = data;
   GstStructure *s = NULL;
-  guint64 nacks, plis;
+  guint64 nacks, plis, concealed = 0, fec = 0;
   const gchar *state;
-  gint64 gap;
+  gint64 gap, audio_gap, now = g_get_monotonic_time ();
 
   g_object_get (rc->src, "stats", &s, NULL);
   stats_fields (s, "recv", &state, &nacks, &plis);
+  const GValue *recv = gst_structure_get_value (s, "recv");
+  if (recv != NULL) {
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "audio-concealed", &concealed);
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "audio-fec-recovered", &fec);
+  }
   g_mutex_lock (&rc->r->lock);
   gap = rc->r->max_gap_us;
   if (rc->r->video_buffers > 0)   /* a wait still going on counts too */
-    gap = MAX (gap, g_get_monotonic_time () - rc->r->last_video_us);
+    gap = MAX (gap, now - rc->r->last_video_us);
   rc->r->max_gap_us = 0;
+  audio_gap = rc->r->max_audio_gap_us;
+  if (rc->r->audio_buffers > 0)
+    audio_gap = MAX (audio_gap, now - rc->r->last_audio_us);
+  rc->r->max_audio_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
-      G_GUINT64_FORMAT "\n", rc->r->video_buffers, rc->r->audio_buffers,
-      gap / 1000, state, nacks, plis);
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n", rc->r->video_buffers,
+      rc->r->audio_buffers, gap / 1000, state, nacks, plis,
+      rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);
