@@ -19,7 +19,11 @@
 # since a busy machine alone makes waits of several hundred ms. Prints
 # METRIC lines either way.
 #
-# Usage: gst_loss.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR LOSS SECONDS
+# Usage: [ROLE=sink-offers|src-offers] gst_loss.sh TEST_GST_CALL RELAY
+#        GST_PLUGIN_DIR LOSS SECONDS
+# ROLE (default sink-offers) says which element offers: TempChat's offerer
+# is the greater client id, the relay runs with --ordered-ids, so the peer
+# that joins last offers; the other joins first and waits in the room.
 # Exit 77 (skipped) without root, ip or nft.
 set -eu
 
@@ -29,21 +33,32 @@ REF=5                           # lossless reports before the loss
 MAX_GAP_MS=500
 MIN_DECODED=95                  # % of the frames sent
 
+ROLE=${ROLE:-sink-offers}
+case "$ROLE" in
+  sink-offers|src-offers) ;;
+  *) echo "ROLE must be sink-offers or src-offers"; exit 2 ;;
+esac
 command -v nft >/dev/null || { echo "needs nft"; exit 77; }
 PREFIX=tcloss
+RELAY_ARGS="--ordered-ids ${RELAY_ARGS:-}"
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-loss-$id"
 
 mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
-  <"$work/recv.in" >"$work/recv.out" &
-pids="$pids $!"
-exec 3>"$work/recv.in"
-exec 6<"$work/recv.out"
-ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
-  <"$work/send.in" >"$work/send.out" &
-pids="$pids $!"
-exec 4>"$work/send.in"
+: >"$work/send.out"
+start_recv() {
+  ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
+    <"$work/recv.in" >"$work/recv.out" &
+  pids="$pids $!"
+  exec 3>"$work/recv.in"
+  exec 6<"$work/recv.out"
+}
+start_send() {
+  ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
+    <"$work/send.in" >>"$work/send.out" &
+  pids="$pids $!"
+  exec 4>"$work/send.in"
+}
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
 # AMS (audio played, ms) AGAP CONCEALED FEC;
@@ -73,6 +88,21 @@ NFT
     fi
   done
 }
+
+# The first peer in the room before the second joins (ids in join order).
+if [ "$ROLE" = sink-offers ]; then
+  start_recv
+  n=0
+  until next_report && [ "$STATE" = waiting ]; do
+    n=$((n + 1)); [ "$n" -lt 30 ] || { echo "src not in the room"; exit 1; }
+  done
+  start_send
+else
+  start_send
+  timeout 30 tail -n +1 -f "$work/send.out" | grep -q -m1 '^state waiting' \
+    || { echo "sink not in the room within 30 s"; exit 1; }
+  start_recv
+fi
 
 # Connected and decoding (signaling, ICE, DTLS, the first keyframe).
 n=0
@@ -130,6 +160,8 @@ echo "METRIC loss${LOSS}-not-connected-reports=$((not_connected + send_down))"
 echo "METRIC loss${LOSS}-sender-target-bps=$send_bps"
 echo "METRIC loss${LOSS}-nacks-sent=$((nacks1 - nacks0)) nacks-received=$send_nacks"
 echo "METRIC loss${LOSS}-plis-sent=$((plis1 - plis0)) plis-received=$send_plis"
+role=$(sed -n 's/^role //p' "$work/send.out" | tail -n 1)
+echo "METRIC loss${LOSS}-sink-role=${role:-none}"
 echo "METRIC loss${LOSS}-media-after=$after"
 echo "METRIC loss${LOSS}-audio-played-pct=$audio_pct max-audio-gap-ms=$max_agap"
 echo "METRIC loss${LOSS}-audio-concealed=$concealed fec-recovered=$fec"
@@ -140,6 +172,8 @@ fail=0
 [ $((not_connected + send_down)) -eq 0 ] \
   || { echo "the path looked lost under loss"; fail=1; }
 [ "$after" = yes ] || { echo "no video and audio after the loss"; fail=1; }
+want=$([ "$ROLE" = sink-offers ] && echo offerer || echo answerer)
+[ "$role" = "$want" ] || { echo "the sink was the ${role:-nothing}, not the $want"; fail=1; }
 # Lost audio is concealed, the web client's in-band FEC recovers some of
 # it, and audio keeps its time (the jitter buffer never holds it back).
 [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }

@@ -167,6 +167,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
     r->video_direction = g_strdup (gst_structure_get_string
         (gst_message_get_structure (msg), "direction"));
   }
+  if (r->announce && gst_message_has_name (msg, "tempchat/peer-joined")) {
+    /* "role offerer": which side this peer took (gst_loss.sh checks it) */
+    printf ("role %s\n", gst_structure_get_string (gst_message_get_structure
+            (msg), "role"));
+    fflush (stdout);
+  }
   if (r->announce && gst_message_has_name (msg, "tempchat/media")
       && GST_MESSAGE_SRC (msg) != NULL
       && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
@@ -345,12 +351,14 @@ count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 typedef struct {
   GstElement *sink;
   gint frames;                 /* video frames into the sink (atomic) */
+  gchar *state;                /* the last state printed */
 } sender_ctx;
 
 /* send-report: prints the sink's target-bitrate, then its state, the
  * NACKs and PLIs it received and the video frames it was given ("target N
  * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
- * (bwe_tbf.sh, gst_loss.sh). */
+ * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
+ * (gst_loss.sh waits for "state waiting": in the room, first). */
 static gboolean
 print_target (gpointer data)
 {
@@ -366,6 +374,11 @@ print_target (gpointer data)
         G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
         g_atomic_int_get (&sc->frames));
     fflush (stdout);
+  } else if (state != NULL && g_strcmp0 (state, sc->state) != 0) {
+    printf ("state %s\n", state);
+    fflush (stdout);
+    g_free (sc->state);
+    sc->state = g_strdup (state);
   }
   gst_structure_free (s);
   return G_SOURCE_CONTINUE;
@@ -459,7 +472,7 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
-  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0 };
+  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0, NULL };
   report_ctx rc = { gst_bin_get_by_name (GST_BIN (pipe), "r"), &r };
   GstPad *vpad = sc.sink != NULL ?
       gst_element_get_static_pad (sc.sink, "video") : NULL;
@@ -484,6 +497,7 @@ run_peer (const char *mode, const char *url, const char *room)
   if (counts != 0)
     g_source_remove (counts);
   g_clear_object (&sc.sink);
+  g_free (sc.state);
   g_clear_object (&rc.src);
   pipeline_free (pipe);
   g_io_channel_unref (in);
