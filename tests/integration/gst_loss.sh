@@ -61,11 +61,12 @@ start_send() {
 }
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
-# AMS (audio played, ms) AGAP CONCEALED FEC;
+# AMS (audio played, ms) AGAP CONCEALED FEC RTX;
 # fails when none comes within 10 s (the peer died or hangs).
 next_report() {
   local word
-  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC <&6; do
+  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
+    <&6; do
     [ "$word" = report ] && return 0
     [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
   done
@@ -115,6 +116,7 @@ ref_fps=$(( (V - vr) / REF ))
 
 loss on
 v0=$V nacks0=$NACKS plis0=$PLIS ams0=$AMS concealed0=$CONCEALED fec0=$FEC
+rtx0=$RTX
 t0=$(date +%s%N)
 s0=$(wc -l <"$work/send.out")
 max_gap=0 max_agap=0 not_connected=0
@@ -128,7 +130,7 @@ loss off
 t1=$(date +%s%N)
 s1=$(wc -l <"$work/send.out")
 v1=$V a1=$AU nacks1=$NACKS plis1=$PLIS
-concealed=$((CONCEALED - concealed0)) fec=$((FEC - fec0))
+concealed=$((CONCEALED - concealed0)) fec=$((FEC - fec0)) rtx=$((RTX - rtx0))
 # Audio played during the loss against the time it lasted: concealment
 # fills what was lost, so a stall is the only way to fall short.
 audio_pct=$(( (AMS - ams0) * 100 * 1000000 / ((t1 - t0) > 0 ? (t1 - t0) : 1) ))
@@ -160,6 +162,7 @@ echo "METRIC loss${LOSS}-not-connected-reports=$((not_connected + send_down))"
 echo "METRIC loss${LOSS}-sender-target-bps=$send_bps"
 echo "METRIC loss${LOSS}-nacks-sent=$((nacks1 - nacks0)) nacks-received=$send_nacks"
 echo "METRIC loss${LOSS}-plis-sent=$((plis1 - plis0)) plis-received=$send_plis"
+echo "METRIC loss${LOSS}-retransmissions-received=$rtx"
 role=$(sed -n 's/^role //p' "$work/send.out" | tail -n 1)
 echo "METRIC loss${LOSS}-sink-role=${role:-none}"
 echo "METRIC loss${LOSS}-media-after=$after"
@@ -177,6 +180,8 @@ want=$([ "$ROLE" = sink-offers ] && echo offerer || echo answerer)
 # Lost audio is concealed, the web client's in-band FEC recovers some of
 # it, and audio keeps its time (the jitter buffer never holds it back).
 [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+[ $((nacks1 - nacks0)) -gt 0 ] && [ "$rtx" -gt 0 ] \
+  || { echo "no NACK answered by a retransmission"; fail=1; }
 [ "$fec" -gt 0 ] || { echo "no audio frame was recovered from FEC"; fail=1; }
 [ "$audio_pct" -ge "$MIN_DECODED" ] \
   || { echo "audio played only $audio_pct % of the time"; fail=1; }

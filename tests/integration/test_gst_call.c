@@ -390,17 +390,18 @@ typedef struct {
 } report_ctx;
 
 /* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
- * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC": buffers decoded so far, the
+ * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC RTX": buffers decoded so far, the
  * longest wait between two video buffers since the last report, the NACKs
  * and PLIs the src sent, the audio played so far (concealment included),
- * the longest wait between two audio buffers since the last report, and
- * the src's audio-concealed and audio-fec-recovered (gst_loss.sh). */
+ * the longest wait between two audio buffers since the last report, the
+ * src's audio-concealed and audio-fec-recovered, and the retransmissions
+ * it received (gst_loss.sh). */
 static gboolean
 print_report (gpointer data)
 {
   report_ctx *rc = data;
   GstStructure *s = NULL;
-  guint64 nacks, plis, concealed = 0, fec = 0;
+  guint64 nacks, plis, concealed = 0, fec = 0, rtx = 0;
   const gchar *state;
   gint64 gap, audio_gap, now = g_get_monotonic_time ();
 
@@ -412,6 +413,8 @@ print_report (gpointer data)
         "audio-concealed", &concealed);
     gst_structure_get_uint64 (gst_value_get_structure (recv),
         "audio-fec-recovered", &fec);
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "retransmissions", &rtx);
   }
   g_mutex_lock (&rc->r->lock);
   gap = rc->r->max_gap_us;
@@ -424,9 +427,10 @@ print_report (gpointer data)
   rc->r->max_audio_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
       G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
-      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n", rc->r->video_buffers,
-      rc->r->audio_buffers, gap / 1000, state, nacks, plis,
-      rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec);
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+      rc->r->video_buffers, rc->r->audio_buffers, gap / 1000, state, nacks,
+      plis, rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec,
+      rtx);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);
