@@ -19,8 +19,11 @@
 # since a busy machine alone makes waits of several hundred ms. Prints
 # METRIC lines either way.
 #
-# Usage: [ROLE=sink-offers|src-offers] gst_loss.sh TEST_GST_CALL RELAY
-#        GST_PLUGIN_DIR LOSS SECONDS
+# Usage: [ROLE=sink-offers|src-offers] [REPAIR=off] gst_loss.sh
+#        TEST_GST_CALL RELAY GST_PLUGIN_DIR LOSS SECONDS
+# REPAIR=off runs the sink with do-retransmission=false do-fec=false and
+# checks only that those knobs hold: NACKs come and are not answered, lost
+# audio is concealed and none of it is recovered from FEC.
 # ROLE (default sink-offers) says which element offers: TempChat's offerer
 # is the greater client id, the relay runs with --ordered-ids, so the peer
 # that joins last offers; the other joins first and waits in the room.
@@ -34,6 +37,9 @@ MAX_GAP_MS=500
 MIN_DECODED=95                  # % of the frames sent
 
 ROLE=${ROLE:-sink-offers}
+REPAIR=${REPAIR:-on}
+sink_args=
+[ "$REPAIR" = on ] || sink_args="do-retransmission=false do-fec=false"
 case "$ROLE" in
   sink-offers|src-offers) ;;
   *) echo "ROLE must be sink-offers or src-offers"; exit 2 ;;
@@ -54,7 +60,8 @@ start_recv() {
   exec 6<"$work/recv.out"
 }
 start_send() {
-  ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
+  ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="$sink_args" \
+    "$T" --peer send-light "$url" "$room" \
     <"$work/send.in" >>"$work/send.out" &
   pids="$pids $!"
   exec 4>"$work/send.in"
@@ -170,6 +177,13 @@ echo "METRIC loss${LOSS}-audio-played-pct=$audio_pct max-audio-gap-ms=$max_agap"
 echo "METRIC loss${LOSS}-audio-concealed=$concealed fec-recovered=$fec"
 
 fail=0
+if [ "$REPAIR" != on ]; then
+  [ $((nacks1 - nacks0)) -gt 0 ] || { echo "no NACK under loss"; fail=1; }
+  [ "$rtx" -eq 0 ] || { echo "$rtx retransmissions with do-retransmission=false"; fail=1; }
+  [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+  [ "$fec" -eq 0 ] || { echo "$fec frames recovered from FEC with do-fec=false"; fail=1; }
+  exit $fail
+fi
 [ "$max_gap" -le "$MAX_GAP_MS" ] || echo "a wait of $max_gap ms (see above)"
 [ "$decoded" -ge "$MIN_DECODED" ] || { echo "only $decoded % decoded"; fail=1; }
 [ $((not_connected + send_down)) -eq 0 ] \

@@ -200,13 +200,16 @@ received_clear (received *r)
 /* --- pipelines ---------------------------------------------------------------- */
 
 /* A relay that is not on loopback is one in a test network namespace
- * (bwe_tbf.sh): plain ws:// is fine there. */
+ * (bwe_tbf.sh): plain ws:// is fine there. TC_TEST_ELEMENT_ARGS adds
+ * properties for a script driving this child (gst_loss.sh switching
+ * retransmission and FEC off). */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s",
+  const gchar *extra = g_getenv ("TC_TEST_ELEMENT_ARGS");
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s %s",
       room, url, g_str_has_prefix (url, "ws://127.") ? ""
-      : " insecure-signaling=true");
+      : " insecure-signaling=true", extra != NULL ? extra : "");
 }
 
 /* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
