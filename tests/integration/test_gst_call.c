@@ -361,7 +361,31 @@ typedef struct {
  * NACKs and PLIs it received and the video frames it was given ("target N
  * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
  * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
- * (gst_loss.sh waits for "state waiting": in the room, first). */
+ * (gst_loss.sh waits for "state waiting": in the room, first). Without a
+ * target (congestion-control=none) it prints the bitrate its VP8 encoder
+ * was set to instead, "encoder BPS" (bwe_tbf.sh). */
+static gboolean
+is_vp8enc (const GValue *item, const GValue *unused)
+{
+  GstElementFactory *f = gst_element_get_factory (g_value_get_object (item));
+  return f != NULL && g_str_equal (GST_OBJECT_NAME (f), "vp8enc") ? 0 : 1;
+}
+
+/* The target-bitrate the sink's own vp8enc was set to; 0 without one. */
+static gint
+encoder_bitrate (GstElement *sink)
+{
+  GValue found = G_VALUE_INIT;
+  gint bps = 0;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (sink));
+  if (gst_iterator_find_custom (it, (GCompareFunc) is_vp8enc, &found, NULL)) {
+    g_object_get (g_value_get_object (&found), "target-bitrate", &bps, NULL);
+    g_value_unset (&found);
+  }
+  gst_iterator_free (it);
+  return bps;
+}
+
 static gboolean
 print_target (gpointer data)
 {
@@ -372,7 +396,12 @@ print_target (gpointer data)
 
   g_object_get (sc->sink, "stats", &s, NULL);
   stats_fields (s, "send", &state, &nacks, &plis);
-  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+  gst_structure_get_uint64 (s, "target-bitrate", &bps);
+  gint encoder_bps = bps == 0 ? encoder_bitrate (sc->sink) : 0;
+  if (bps == 0 && encoder_bps > 0 && g_strcmp0 (state, "connected") == 0) {
+    printf ("encoder %d\n", encoder_bps);
+    fflush (stdout);
+  } else if (bps > 0) {
     printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
         G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
         g_atomic_int_get (&sc->frames));
