@@ -32,7 +32,8 @@
  * MTU (a lone one goes as a single NAL unit packet), larger ones become
  * FU-As of nearly equal size. AUDs and filler data are dropped: the RTP
  * framing already says where access units begin and filler only costs
- * bandwidth. An IDR access unit without SPS or PPS gets the last ones seen
+ * bandwidth. So are units no encoder writes (F set, type 0, 24..31: RFC
+ * 6184 gives those types to its own packets). An IDR access unit without SPS or PPS gets the last ones seen
  * inserted ahead of its first IDR slice, so a receiver joining late or
  * after loss can decode it.
  *
@@ -176,6 +177,16 @@ tc_h264_nal_may_start_au (const uint8_t *nal, size_t len)
       || (type >= 13 && type <= 18);
 }
 
+bool
+tc_h264_nal_sendable (const uint8_t *nal, size_t len)
+{
+  if (nal == NULL || len < 1 || (nal[0] & NAL_F))
+    return false;
+  uint8_t type = NAL_TYPE (nal[0]);
+  return type >= 1 && type <= 23 && type != TC_H264_NAL_AUD
+      && type != TC_H264_NAL_FILLER;
+}
+
 static void
 param_set_keep (param_set *ps, const uint8_t *nal, size_t len)
 {
@@ -235,9 +246,9 @@ collect_nals (const h264_state *st, const uint8_t *au, size_t len,
   size_t pos = 0, n;
   const uint8_t *nal;
   while (tc_h264_next_nal (au, len, &pos, &nal, &n)) {
-    uint8_t type = NAL_TYPE (nal[0]);
-    if (type == TC_H264_NAL_AUD || type == TC_H264_NAL_FILLER)
+    if (!tc_h264_nal_sendable (nal, n))
       continue;
+    uint8_t type = NAL_TYPE (nal[0]);
     if (type == TC_H264_NAL_IDR) {
       if (!have_sps && st->tx_sps.len > 0)
         add_nal (nals, st->tx_sps.data, st->tx_sps.len);

@@ -50,6 +50,10 @@ bool tc_h264_au_has_idr (const uint8_t *au, size_t len);
 tc_status tc_h264_au_size (const uint8_t *au, size_t len, uint32_t *width,
     uint32_t *height);
 
+/* True when the payloader sends this NAL unit: not an AUD or filler data,
+ * F clear, type 1..23 (0 and 24..31 are RFC 6184's own packet types). */
+bool tc_h264_nal_sendable (const uint8_t *nal, size_t len);
+
 /* True when a NAL unit may begin an access unit (H.264 7.4.1.2.3): an AUD,
  * SPS, PPS, SEI, types 13..18, or a slice with first_mb_in_slice = 0.
  * `nal` starts with the NAL header; `len` may be cut short after the byte
