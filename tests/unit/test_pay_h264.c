@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "rtp/jitter.h"
 #include "rtp/pay_h264.h"
 #include "rtp_fixtures.h"
 
@@ -516,6 +517,69 @@ test_depayload_puts_kept_sps_and_pps_ahead_of_a_bare_idr (void)
   tc_payloader_h264.state_free (fresh);
 }
 
+/* Through the jitter buffer: the STAP-A with SPS/PPS and the IDR's first
+ * FU-A both may start an access unit, yet with one timestamp they stay one
+ * frame; a slice of the next picture with a new timestamp ends it even when
+ * the marker is lost. */
+static void
+test_jitter_keeps_parameter_sets_and_idr_in_one_access_unit (void)
+{
+  GBytes *n[] = {
+    nal (TC_H264_NAL_SPS, 3, 20, 30),
+    nal (TC_H264_NAL_PPS, 3, 5, 31),
+    nal (TC_H264_NAL_IDR, 3, 3000, 32),
+  };
+  GBytes *key = annex_b (n, 3);
+  GBytes *slice = nal (TC_H264_NAL_SLICE, 2, 200, 33);
+  GBytes *inter = annex_b (&slice, 1);
+  void *tx = tc_payloader_h264.state_new ();
+  packets p, q;
+  frames f;
+  packets_init (&p);
+  packets_init (&q);
+  frames_init (&f);
+  payload_au (tx, key, 1200, &p);
+  payload_au (tx, inter, 1200, &q);
+  for (guint i = 0; i < 2; i++) {
+    size_t plen;
+    const guint8 *d = packets_data (&p, i, &plen);
+    g_assert_true (tc_payloader_h264.starts_frame (d, plen));
+  }
+
+  tc_jitter_config cfg = {.codec = &tc_payloader_h264, .max_packets = 64,
+    .max_bytes = 64 * 1024, .wait_budget_us = 50000};
+  tc_jitter *jb = tc_jitter_new (&cfg, frames_collect, &f);
+  guint16 seq = 1;
+  for (guint i = 0; i < p.payloads->len; i++, seq++) {
+    size_t len;
+    tc_rtp_packet pkt = {.seq = seq, .timestamp = 90,
+      .marker = FALSE,  /* the marker of this access unit is lost */
+      .payload = packets_data (&p, i, &len)};
+    pkt.payload_len = len;
+    g_assert_cmpint (tc_jitter_push (jb, &pkt, 0), ==, TC_OK);
+  }
+  g_assert_cmpuint (frames_count (&f), ==, 0);
+  size_t len;
+  tc_rtp_packet next = {.seq = seq, .timestamp = 3090, .marker = TRUE,
+    .payload = packets_data (&q, 0, &len)};
+  next.payload_len = len;
+  g_assert_cmpint (tc_jitter_push (jb, &next, 0), ==, TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 2);
+  frames_assert_equal (&f, 0, key);
+  frames_assert_equal (&f, 1, inter);
+  g_assert_true (g_array_index (f.keyframes, gboolean, 0));
+
+  tc_jitter_free (jb);
+  packets_clear (&p);
+  packets_clear (&q);
+  frames_clear (&f);
+  g_bytes_unref (key);
+  g_bytes_unref (inter);
+  g_bytes_unref (slice);
+  unref_all (n, 3);
+  tc_payloader_h264.state_free (tx);
+}
+
 static void
 test_depayload_refuses_malformed_payloads_without_output (void)
 {
@@ -624,6 +688,8 @@ main (int argc, char **argv)
       test_depayload_gives_no_frame_when_a_fu_a_fragment_is_lost);
   g_test_add_func ("/rtp/h264/depayload/puts-kept-sps-and-pps-ahead-of-a-bare-idr",
       test_depayload_puts_kept_sps_and_pps_ahead_of_a_bare_idr);
+  g_test_add_func ("/rtp/h264/jitter/keeps-parameter-sets-and-idr-in-one-access-unit",
+      test_jitter_keeps_parameter_sets_and_idr_in_one_access_unit);
   g_test_add_func ("/rtp/h264/depayload/refuses-malformed-payloads-without-output",
       test_depayload_refuses_malformed_payloads_without_output);
   g_test_add_func ("/rtp/h264/starts-frame-only-where-an-access-unit-can-begin",
