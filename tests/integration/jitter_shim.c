@@ -98,7 +98,8 @@ release (int64_t now)
   return next == 0 ? -1 : (int) ((next - now + 999) / 1000);
 }
 
-/* One packet from `from` to `to`: UDP (IPv4 protocol 17) is delayed. */
+/* One packet from `from` to `to`: UDP (IPv4 protocol 17, or an IPv6 next
+ * header 17: ICE may pair the link-local addresses) is delayed. */
 static void
 forward (int from, int to, int jitter_ms)
 {
@@ -106,7 +107,8 @@ forward (int from, int to, int jitter_ms)
   ssize_t n = read (from, pkt, sizeof pkt);
   if (n <= 0)
     return;
-  int udp = n > 20 && (pkt[0] >> 4) == 4 && pkt[9] == 17;
+  int udp = (n > 20 && (pkt[0] >> 4) == 4 && pkt[9] == 17)
+      || (n > 40 && (pkt[0] >> 4) == 6 && pkt[6] == 17);
   if (!udp || jitter_ms <= 0) {
     if (write (to, pkt, (size_t) n) < 0)
       perror ("write");
