@@ -20,6 +20,7 @@ typedef struct {
   GBytes *data;
   bool keyframe;
   int64_t pts_us;
+  int64_t arrival_us;        /* g_get_monotonic_time() when it came */
 } rx_frame;
 
 typedef struct {
@@ -76,6 +77,7 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
       f->data = g_bytes_new (ev->frame->data, ev->frame->len);
       f->keyframe = ev->frame->keyframe;
       f->pts_us = ev->pts_us;
+      f->arrival_us = g_get_monotonic_time ();
       g_ptr_array_add (p->frames[ev->kind], f);
       break;
     }

@@ -13,7 +13,11 @@
  * (copy what it needs, hand it to a queue).
  *
  * Lifecycle: the peer leaving ends the call but not the session: it waits in
- * the room for the next peer and negotiates again.
+ * the room for the next peer and negotiates again. Signaling and media are
+ * separate: a lost WebSocket (ours or the peer's, or the relay restarting)
+ * does not end a call whose media flows; the client reconnects and rejoins
+ * meanwhile. The call ends when the peer says goodbye on the media path
+ * (RTCP BYE, DTLS close_notify) or goes silent, once it left the room.
  */
 #ifndef TEMPCHAT_TC_SESSION_H
 #define TEMPCHAT_TC_SESSION_H
@@ -159,6 +163,11 @@ typedef struct {
   /* Our send-side bandwidth estimate (the video encoder's target); 0 while
    * we send no video. */
   uint64_t target_bitrate_bps;
+  /* Signaling, apart from media: in the room now, and how often the client
+   * came back after losing the signaling server (a call with live media
+   * goes on meanwhile). */
+  bool signaling_connected;
+  unsigned signaling_reconnects;
   /* Per direction: index 0 = what we send, 1 = what we receive. */
   struct {
     tc_sdp_codec video_codec;

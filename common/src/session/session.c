@@ -291,7 +291,8 @@ on_tick (gpointer data)
     tc_call_liveness_tick (c, now);
   }
   tc_session_update_stats (s, now);
-  tc_session_negotiate_tick (s, now);  /* last: it may end the call */
+  if (!tc_session_away_tick (s, now))  /* may end the call */
+    tc_session_negotiate_tick (s, now);  /* last: it may end the call */
   return G_SOURCE_CONTINUE;
 }
 

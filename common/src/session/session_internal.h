@@ -142,6 +142,9 @@ struct tc_call {
   int64_t heard_us;           /* authenticated traffic from the peer last */
   bool silent;                /* we called the path lost for its silence */
   bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
+  int64_t away_us;            /* the peer left the signaling room then, its
+                                 media alive (session_away.c); 0: present */
+  bool peer_bye;              /* an RTCP BYE for the peer's media came */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   int64_t exchange_us;        /* last completed offer/answer; 0: none since
                                  the last restart */
@@ -213,6 +216,8 @@ struct tc_session {
   bool stopped_here;          /* stopped from its own thread: no more events */
   bool free_on_exit;          /* freed from its own thread: the thread frees */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
+  bool signal_up;             /* in the room (SUBSCRIBED or RECONNECTED) */
+  unsigned signal_reconnects; /* RECONNECTEDs so far */
   unsigned stall_rejoins;     /* tc_session_rejoin()s since a call connected */
 
   /* Under lock: what other threads may read or set. */
@@ -314,6 +319,14 @@ uint32_t tc_call_send_cap (const tc_call *c, uint32_t bps);
 /* session_liveness.c: our own judgment of the path (RFC 7675 timing). */
 void tc_call_heard (tc_call *c, int64_t now_us);
 void tc_call_liveness_tick (tc_call *c, int64_t now_us);
+
+/* session_away.c: a call kept while the peer is out of the signaling
+ * room. hold: on PEER_LEFT, true when the call is kept. take_back: on
+ * PEER_JOINED, true when the kept call goes on. tick: true when it ended
+ * the kept call (s->call is gone). */
+bool tc_call_hold_while_away (tc_call *c, int64_t now_us);
+bool tc_call_take_back (tc_call *c, int64_t now_us);
+bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -354,6 +354,10 @@ on_answerer_patience (gpointer data)
 static void
 on_peer_joined (tc_session *s, bool is_offerer)
 {
+  /* The call keeps the roles it was negotiated with: client ids changed
+   * with the reconnect, the DTLS and ICE roles did not. */
+  if (s->call != NULL && tc_call_take_back (s->call, g_get_monotonic_time ()))
+    return;
   tc_session_end_call (s);
   tc_call *c = g_new0 (tc_call, 1);
   c->s = s;
@@ -507,6 +511,9 @@ tc_session_negotiate_tick (tc_session *s, int64_t now)
 static void
 on_peer_left (tc_session *s)
 {
+  if (s->call != NULL && tc_call_hold_while_away (s->call,
+          g_get_monotonic_time ()))
+    return;
   bool had = s->call != NULL;
   tc_session_end_call (s);
   if (had) {
@@ -536,18 +543,23 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       break;
     case TC_SIGNAL_EV_SUBSCRIBED:
     case TC_SIGNAL_EV_RECONNECTED:
+      if (ev->type == TC_SIGNAL_EV_RECONNECTED)
+        s->signal_reconnects++;
       s->signal_down = false;
+      s->signal_up = true;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_WAITING);
       break;
     case TC_SIGNAL_EV_DISCONNECTED: {
-      /* A call in progress keeps its media; PEER_LEFT follows anyway. The
+      /* A call in progress keeps its media: the PEER_LEFT that follows
+       * holds it while it is alive (session_away.c). The
        * wrapper hears why each attempt failed: a relay that cannot be
        * reached must not look like an empty room. */
       char *text = g_strdup_printf ("The signaling server cannot be reached "
           "(%s); trying again in %u s.", ev->text != NULL ? ev->text
           : "the connection dropped", (ev->retry_ms + 999) / 1000);
       s->signal_down = true;
+      s->signal_up = false;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);
       /* Not through tc_session_emit_error: the signaling client logged it
@@ -570,6 +582,7 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       tc_session_emit_error (s, ev->status, ev->fatal,
           ev->text != NULL ? ev->text : tc_status_str (ev->status));
       if (ev->fatal) {
+        s->signal_up = false;
         tc_session_end_call (s);
         tc_session_set_state (s, TC_SESSION_FAILED);
       }

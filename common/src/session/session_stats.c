@@ -71,5 +71,7 @@ tc_session_update_stats (tc_session *s, int64_t now_us)
       rates (c, st, now_us);
     counters (c, st);
   }
+  st->signaling_connected = s->signal_up;
+  st->signaling_reconnects = s->signal_reconnects;
   g_mutex_unlock (&s->lock);
 }
