@@ -31,6 +31,7 @@ typedef struct {
   tc_session_state state;
   GString *states;           /* "waiting negotiating ..." */
   unsigned joined, left, connected, errors, keyframe_requests;
+  unsigned call_failures;    /* ERRORs that said the call failed */
   bool is_offerer;
   tc_status error;
   char error_text[160];      /* of the last error */
@@ -90,6 +91,9 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
     case TC_SESSION_EV_ERROR:
       p->errors++;
       p->error = ev->status;
+      if (ev->call_failed)
+        p->call_failures++;
+      g_assert_false (ev->call_failed && ev->fatal);
       g_strlcpy (p->error_text, ev->text != NULL ? ev->text : "",
           sizeof p->error_text);
       break;

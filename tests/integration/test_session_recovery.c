@@ -529,6 +529,66 @@ test_random_loss_never_makes_the_path_look_lost (void)
   fixture_stop (&f);
 }
 
+/* ---- a path cut before the first connection ------------------------------ */
+
+static gboolean
+call_failed (peer *p, gconstpointer arg)
+{
+  (void) arg;
+  return p->call_failures > 0 && p->state == TC_SESSION_FAILED;
+}
+
+/* The path is cut before the call ever connected: ICE finds none and the
+ * call fails on both sides, not fatally (the sessions stay in the room).
+ * Restored, the offerer restarts ICE as the web client does 4 s after
+ * `failed`, the failed answerer accepts that offer, and media flows both
+ * ways: the same call, no new PEER_JOINED. */
+static void
+test_a_call_failed_before_connecting_is_restarted_after_the_restore (void)
+{
+  if (skip_reason != NULL) {
+    g_test_skip (skip_reason);
+    return;
+  }
+  fixture f;
+  f.pair = pair_new ();
+  peer_init (&f.a, "A");
+  peer_init (&f.b, "B");
+  f.slots[0] = (loop_slot) { f.pair, 0 };
+  f.slots[1] = (loop_slot) { f.pair, 1 };
+  cut_path ();
+  int64_t t0 = g_get_monotonic_time ();
+  start_on (&f.a, &f.slots[0], true);
+  start_on (&f.b, &f.slots[1], true);
+  g_assert_true (peer_wait_us (&f.a, call_failed, NULL, RECOVERY_WAIT_US));
+  g_assert_true (peer_wait_us (&f.b, call_failed, NULL, RECOVERY_WAIT_US));
+  int64_t t_failed = g_get_monotonic_time ();
+  g_mutex_lock (&f.pair->m);
+  unsigned offers = f.pair->offers[0];
+  g_mutex_unlock (&f.pair->m);
+  for (peer *p = &f.a; p != NULL; p = p == &f.a ? &f.b : NULL) {
+    g_mutex_lock (&p->m);
+    g_assert_cmpint (p->error, ==, TC_ERR_NOT_CONNECTED);
+    g_assert_cmpuint (p->connected, ==, 0);
+    g_mutex_unlock (&p->m);
+  }
+  restore_path ();
+  int64_t t_restored = g_get_monotonic_time ();
+  g_assert_true (peer_wait (&f.a, connected_again, NULL));
+  g_assert_true (peer_wait (&f.b, connected_again, NULL));
+  g_test_message ("start -> both failed %" G_GINT64_FORMAT " ms; restore -> "
+      "both connected %" G_GINT64_FORMAT " ms", (t_failed - t0) / 1000,
+      (g_get_monotonic_time () - t_restored) / 1000);
+  /* The offerer's ICE restart did it, in the same call. */
+  g_mutex_lock (&f.pair->m);
+  g_assert_cmpuint (f.pair->offers[0], >, offers);
+  g_assert_cmpuint (f.pair->joins, ==, 1);
+  g_mutex_unlock (&f.pair->m);
+  media_flows (&f);
+  g_assert_cmpuint (f.a.left + f.b.left, ==, 0);
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -552,6 +612,8 @@ main (int argc, char **argv)
       test_unanswered_keepalives_do_not_end_a_path_that_carries_media);
   g_test_add_func ("/session/recovery/unanswered-keepalives-no-restart",
       test_unanswered_keepalives_with_restart_offers_lost);
+  g_test_add_func ("/session/recovery/failed-before-connecting-restarted",
+      test_a_call_failed_before_connecting_is_restarted_after_the_restore);
   g_test_add_func ("/session/lossy/random-loss-keeps-the-path",
       test_random_loss_never_makes_the_path_look_lost);
   return g_test_run ();

@@ -147,6 +147,12 @@ typedef struct {
   uint32_t bitrate_bps;
   tc_status status;
   bool fatal;
+  /* ERROR: this call failed (no network path, DTLS refused, a description
+   * we cannot use). Never fatal: the session stays in the room, state
+   * FAILED, and an ICE failure gets another try (our ICE restart as the
+   * offerer after 4 s, as the web client does; the peer's restart offer
+   * as the answerer); the next peer gets a new call. */
+  bool call_failed;
   const char *text;  /* a sentence for the user: no ids, SDP or addresses */
   unsigned lost_frames;  /* AUDIO_LOST */
   int64_t duration_us;   /* AUDIO_LOST */

@@ -161,6 +161,9 @@ struct tc_call {
   tc_srtp *srtp;
   bool connected;
   bool failed;
+  tc_status fail_status;      /* why, when failed */
+  int64_t failed_us;          /* when */
+  unsigned revivals;          /* ICE restarts after failing for no path */
   bool relayed;
   tc_send_stream tx[TC_N_KINDS];
   tc_send_resume resume[TC_N_KINDS];

@@ -280,9 +280,36 @@ on_answer (tc_call *c, const char *text)
   tc_call_check_directions (c);
 }
 
+/* ---- a call that found no path ------------------------------------------ */
+
+/* ICE found no path before the call connected. The user hears of it, but
+ * the path may still come (a link restored, a NAT that opens): the web
+ * client's offerer restarts ICE 4 s after `failed`, connected or not. Other
+ * failures (DTLS refused, a description we cannot use) would only fail
+ * again. */
+static bool
+revivable (const tc_call *c)
+{
+  return c->failed && c->fail_status == TC_ERR_NOT_CONNECTED;
+}
+
+static void
+revive (tc_call *c)
+{
+  c->failed = false;
+  c->revivals++;
+  TC_INFO ("[s%u] the failed call is tried again (%u)", c->s->serial,
+      c->revivals);
+  tc_session_set_state (c->s, TC_SESSION_CONNECTING);
+}
+
 static void
 on_peer_message (tc_call *c, const tc_peer_msg *m)
 {
+  /* The peer's ICE-restart offer is its new try at a call that failed. */
+  if (c->failed && revivable (c) && m->kind == TC_PEER_MSG_SDP
+      && m->sdp_type == TC_SDP_OFFER)
+    revive (c);
   if (c->failed)
     return;
   switch (m->kind) {
@@ -487,6 +514,12 @@ void
 tc_session_negotiate_tick (tc_session *s, int64_t now)
 {
   tc_call *c = s->call;
+  if (c != NULL && revivable (c) && c->is_offerer && c->local_offer == NULL
+      && (now - c->failed_us) / 1000 >= TC_RECOVERY_GRACE_FAILED_MS) {
+    revive (c);
+    restart_ice (c, now);
+    return;
+  }
   if (c == NULL || c->failed)
     return;
   glare_tick (c, now);
