@@ -251,6 +251,16 @@ pair_new (void)
 
 /* ---- sessions on it -------------------------------------------------------- */
 
+/* Peers A (slot 0) and B (slot 1) of `pair`, not started. */
+static inline void
+pair_peers_init (loop_pair *pair, loop_slot slots[2], peer *a, peer *b)
+{
+  peer_init (a, "A");
+  peer_init (b, "B");
+  slots[0] = (loop_slot) { pair, 0 };
+  slots[1] = (loop_slot) { pair, 1 };
+}
+
 static inline void
 start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
 {

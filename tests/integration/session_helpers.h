@@ -198,6 +198,23 @@ has_frames (peer *p, gconstpointer arg)
       && p->frames[TC_MEDIA_AUDIO]->len >= n->audio;
 }
 
+typedef gboolean (*stats_cond) (const tc_session_stats *st);
+
+/* Polls `p`'s stats (a snapshot: no event says they changed) every 20 ms
+ * until cond holds or WAIT_US passes; the last snapshot goes to *out. */
+static inline gboolean
+peer_poll_stats (peer *p, stats_cond cond, tc_session_stats *out)
+{
+  GAsyncQueue *pace = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  gboolean ok;
+  while (tc_session_get_stats (p->s, out) == TC_OK && !(ok = cond (out))
+      && g_get_monotonic_time () < end)
+    g_async_queue_timeout_pop (pace, 20000);
+  g_async_queue_unref (pace);
+  return cond (out);
+}
+
 #define WAIT_STATE(p, st) \
   g_assert_true (peer_wait ((p), in_state, GINT_TO_POINTER (st)))
 

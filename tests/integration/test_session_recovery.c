@@ -107,10 +107,7 @@ fixture_start (fixture *f)
     return false;
   }
   f->pair = pair_new ();
-  peer_init (&f->a, "A");
-  peer_init (&f->b, "B");
-  f->slots[0] = (loop_slot) { f->pair, 0 };
-  f->slots[1] = (loop_slot) { f->pair, 1 };
+  pair_peers_init (f->pair, f->slots, &f->a, &f->b);
   start_on (&f->a, &f->slots[0], true);
   start_on (&f->b, &f->slots[1], true);
   WAIT_STATE (&f->a, TC_SESSION_CONNECTED);
@@ -552,10 +549,7 @@ test_a_call_failed_before_connecting_is_restarted_after_the_restore (void)
   }
   fixture f;
   f.pair = pair_new ();
-  peer_init (&f.a, "A");
-  peer_init (&f.b, "B");
-  f.slots[0] = (loop_slot) { f.pair, 0 };
-  f.slots[1] = (loop_slot) { f.pair, 1 };
+  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
   cut_path ();
   int64_t t0 = g_get_monotonic_time ();
   start_on (&f.a, &f.slots[0], true);

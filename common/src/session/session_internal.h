@@ -22,6 +22,7 @@
 #include "tempchat/tc_srtp.h"
 
 #include "cc/bwe.h"
+#include "cc/pacer.h"
 #include "rtp/history.h"
 #include "rtp/jitter.h"
 #include "rtp/receive_log.h"
@@ -177,6 +178,11 @@ struct tc_call {
   int64_t pts_offset_us;
   tc_twcc_rx twcc;
   tc_bwe *bwe;                /* NULL: we send no video */
+  /* Pacing (session_pace.c): video and NACK answers wait here. */
+  tc_pacer pacer;
+  GQueue pace_rtx, pace_video; /* paced_packet*, FIFO */
+  size_t pace_bytes;          /* waiting in both */
+  GSource *pace_timer;        /* serves the queues while anything waits */
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t next_rtcp_us;
@@ -236,6 +242,9 @@ struct tc_session {
   struct tc_frame_queue *outq; /* pushed frames for the session thread */
   bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
+  gint debug_no_pacing;       /* atomic; tc_session_debug_pacing */
+  gint debug_log_sends;       /* atomic; tc_session_debug_log_sends */
+  GArray *debug_sends;        /* under lock: int64_t send times of video */
   unsigned debug_drop_count;  /* session thread */
 };
 
@@ -246,6 +255,7 @@ void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
     const char *text);
 void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_rejoin (tc_session *s);
+void tc_session_debug_note_send (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: signaling events and offer/answer. */
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
@@ -283,6 +293,24 @@ void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
+tc_status tc_call_send_media (tc_call *c, int k, const uint8_t *pkt,
+    size_t len, int64_t now_us);
+void tc_call_send_rtx (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    int64_t now_us);
+
+/* session_pace.c: the pacer between the send path and the wire. media:
+ * a plain packet of stream `k` just built (audio leaves at once, video
+ * waits its turn); resend: a NACK answer (plain RTX, or `is_protected`, the
+ * original as it went). serve: send what the budget allows now (after
+ * queueing a frame or answers; the timer does the rest). drop: forget
+ * what waits for stream `k` (-1: everything, and stop the timer). */
+void tc_call_pace_init (tc_call *c);
+void tc_call_pace_media (tc_call *c, int k, uint8_t *pkt, size_t len,
+    int64_t now_us);
+void tc_call_pace_resend (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    bool is_protected, int64_t now_us);
+void tc_call_pace_serve (tc_call *c, int64_t now_us);
+void tc_call_pace_drop (tc_call *c, int k);
 uint32_t tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
     int64_t now_us);
 
@@ -309,8 +337,8 @@ void tc_call_twcc_tick (tc_call *c, int64_t now);
 void tc_call_bwe_setup (tc_call *c);
 void tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
     int64_t now_us);
-void tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st,
-    uint8_t *pkt, size_t len, int64_t now_us);
+void tc_call_stamp_send (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
+    size_t len, int64_t now_us);
 bool tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us);
 void tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us);
 void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);

@@ -347,6 +347,7 @@ tc_call_free (tc_call *c)
     g_source_destroy (c->patience);
     g_source_unref (c->patience);
   }
+  tc_call_pace_drop (c, -1);
   tc_call_transport_close (c);
   for (int k = 0; k < TC_N_KINDS; k++) {
     tc_send_stream_clear (&c->tx[k]);
@@ -390,6 +391,7 @@ on_peer_joined (tc_session *s, bool is_offerer)
   c->s = s;
   c->is_offerer = is_offerer;
   c->rtt_us = -1;
+  tc_call_pace_init (c);
   c->sdp_session_id = ((uint64_t) g_random_int () << 31) ^ g_random_int ();
   c->sdp_version = 2;
   s->call = c;
