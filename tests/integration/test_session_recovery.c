@@ -14,13 +14,18 @@
  *     which libnice 0.1.21 would revoke consent, carries media and RTCP
  *     (PLI) both ways: `connected` in stats always means we can send;
  *   - 10% random loss for 32 s (nftables numgen) never makes the path
- *     look lost: the call stays `connected` and media flows after.
+ *     look lost: the call stays `connected` and media flows after;
+ *   - a path cut before the first connection: the call fails (a warning,
+ *     not fatal), and after the restore the offerer's ICE restart,
+ *     accepted by the failed answerer, connects the same call; a link
+ *     down for the first 5 s gets media flowing after the restore.
  * Needs root (namespaces, nftables): skipped otherwise, with the reason.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE  /* unshare() */
 #endif
 #include "loop_signal.h"
+#include "session/session_policy.h"
 
 #include <sched.h>
 #include <unistd.h>
@@ -583,6 +588,41 @@ test_a_call_failed_before_connecting_is_restarted_after_the_restore (void)
   fixture_stop (&f);
 }
 
+/* The link is down when the call starts and comes back 5 s later, before
+ * anything connected: media flows again without a new call. libnice 0.1.21
+ * has backed its checks off by then and declares the pairs failed about
+ * 7 s after the start; the offerer's restart 4 s later (the web client's
+ * grace) connects: about 7 s after the restore, where the issue asks for
+ * 2 s (not met yet; the bound here is what the design promises). */
+static void
+test_a_link_down_for_5_s_before_the_first_connection (void)
+{
+  if (skip_reason != NULL) {
+    g_test_skip (skip_reason);
+    return;
+  }
+  fixture f;
+  f.pair = pair_new ();
+  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
+  cut_path ();
+  start_on (&f.a, &f.slots[0], true);
+  start_on (&f.b, &f.slots[1], true);
+  outage_lasts (5 * G_USEC_PER_SEC);
+  int64_t t_restored = g_get_monotonic_time ();
+  restore_path ();
+  g_assert_true (peer_wait (&f.a, connected_again, NULL));
+  g_assert_true (peer_wait (&f.b, connected_again, NULL));
+  media_flows (&f);
+  int64_t media_ms = (g_get_monotonic_time () - t_restored) / 1000;
+  g_test_message ("restore -> media both ways %" G_GINT64_FORMAT " ms "
+      "(10 frames of it sent in real time)", media_ms);
+  /* Failure detection (< 5 s left of it), the restart grace, one exchange
+   * and media_flows' own 333 ms. */
+  g_assert_cmpint (media_ms, <, 5000 + TC_RECOVERY_GRACE_FAILED_MS + 2000);
+  g_assert_cmpuint (f.a.left + f.b.left, ==, 0);
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -608,6 +648,8 @@ main (int argc, char **argv)
       test_unanswered_keepalives_with_restart_offers_lost);
   g_test_add_func ("/session/recovery/failed-before-connecting-restarted",
       test_a_call_failed_before_connecting_is_restarted_after_the_restore);
+  g_test_add_func ("/session/recovery/link-down-5s-before-first-connection",
+      test_a_link_down_for_5_s_before_the_first_connection);
   g_test_add_func ("/session/lossy/random-loss-keeps-the-path",
       test_random_loss_never_makes_the_path_look_lost);
   return g_test_run ();
