@@ -254,13 +254,10 @@ test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong (void)
 }
 
 /* A's offer is held until B, the answerer by the rule, loses patience and
- * offers too: both offers cross. B (polite) rolls back and answers A;
- * A (impolite) ignores B's offer. */
-
-
-/* A's offer is held until B, the answerer by the rule, loses patience and
- * offers too: both offers cross. B (polite) rolls back and answers A;
- * A (impolite) ignores B's offer. */
+ * offers too (ICE-controlling, as the first offerer): both offers cross.
+ * B (polite) rolls back and answers A, and takes the role its answer
+ * implies: controlled, on a new agent since its first one gathered as
+ * controlling; A (impolite) ignores B's offer and stays controlling. */
 static void
 test_crossing_offers_end_in_one_call (void)
 {
@@ -273,6 +270,11 @@ test_crossing_offers_end_in_one_call (void)
   char *b_sent = tc_session_debug_sdp (f.b.s, true);
   g_assert_nonnull (strstr (b_sent, "a=setup:active")); /* B's answer */
   g_free (b_sent);
+  g_mutex_lock (&f.pair->m);
+  g_assert_cmpuint (f.pair->offers[1], >=, 1);  /* B did offer */
+  g_mutex_unlock (&f.pair->m);
+  g_assert_cmpint (tc_session_debug_ice_controlling (f.a.s), ==, 1);
+  g_assert_cmpint (tc_session_debug_ice_controlling (f.b.s), ==, 0);
   unsigned n_audio = 0;
   peer *senders[] = { &f.a, &f.b };
   send_media (senders, 2, 10, &n_audio);

@@ -307,6 +307,16 @@ tc_session_debug_take_sends (tc_session *s)
   return a;
 }
 
+int
+tc_session_debug_ice_controlling (tc_session *s)
+{
+  g_return_val_if_fail (s != NULL, -1);
+  g_mutex_lock (&s->lock);
+  int r = s->debug_ice_controlling;
+  g_mutex_unlock (&s->lock);
+  return r;
+}
+
 void
 tc_session_debug_note_send (tc_session *s, int64_t now_us)
 {

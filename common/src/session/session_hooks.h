@@ -42,4 +42,8 @@ void tc_session_debug_log_sends (tc_session *s, bool on);
  * from the session: the caller frees it with g_array_unref. Any thread. */
 GArray *tc_session_debug_take_sends (tc_session *s);
 
+/* The call's ICE role as of the last stats refresh: 1 controlling, 0
+ * controlled, -1 no agent. Any thread. */
+int tc_session_debug_ice_controlling (tc_session *s);
+
 #endif

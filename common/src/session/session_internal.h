@@ -37,6 +37,9 @@ enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
 
 typedef struct tc_call tc_call;
 
+/* The peer's candidates kept before the first negotiation. */
+#define TC_CALL_MAX_EARLY_CANDIDATES 200
+
 typedef struct {
   bool active;
   tc_media_kind kind;
@@ -138,6 +141,10 @@ struct tc_call {
   char *ignored_offer;        /* the peer's offer we ignored in glare, kept
                                  in case the peer never yields */
   int64_t ignored_offer_us;   /* when we ignored it */
+  GPtrArray *early_candidates; /* the peer's, before the first negotiation
+                                 (char*; session_negotiate.c) */
+  bool early_eoc;             /* its end-of-candidates came then */
+  char *early_eoc_ufrag;
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
   int64_t heard_us;           /* authenticated traffic from the peer last */
@@ -245,6 +252,7 @@ struct tc_session {
   gint debug_no_pacing;       /* atomic; tc_session_debug_pacing */
   gint debug_log_sends;       /* atomic; tc_session_debug_log_sends */
   GArray *debug_sends;        /* under lock: int64_t send times of video */
+  int debug_ice_controlling;  /* under lock: 1/0, -1 without an agent */
   unsigned debug_drop_count;  /* session thread */
 };
 

@@ -98,6 +98,12 @@ send_offer (tc_call *c)
   }
   c->sdp_version++;
   c->described = tc_session_cfg_directions (c->s);
+  /* The first offerer controls ICE (JSEP), whatever the client-id rule
+   * expected: an answerer by the rule that offers (its patience ran out)
+   * would otherwise meet a controlled answerer. Before gathering the role
+   * can still change. */
+  if (c->neg == NULL && !c->gathering)
+    tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLING);
   send_sdp (c, TC_SDP_OFFER, c->local_offer);
   ensure_gathering (c);
 }
@@ -192,6 +198,52 @@ build_answer (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
   return st;
 }
 
+/* We answer the first offer: ICE controlled. An agent that gathered for
+ * our own offer (glare, and we yield) cannot change its role any more
+ * (tc_ice_set_role): a new agent replaces it, and the peer's candidates so
+ * far go to it again. Our old candidates carry the old ufrag, which the
+ * answer no longer names: the peer drops them. False when the call failed. */
+static bool
+become_controlled (tc_call *c)
+{
+  if (tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED) == TC_OK)
+    return true;
+  TC_INFO ("[s%u] we yield after gathering as the offerer: a controlled ICE "
+      "agent replaces it", c->s->serial);
+  g_clear_pointer (&c->ice, tc_ice_free);
+  c->gathering = false;
+  tc_status st = tc_call_ice_new (c, false);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "The ICE settings cannot be used.");
+    return false;
+  }
+  for (guint i = 0; c->early_candidates != NULL
+      && i < c->early_candidates->len; i++)
+    tc_ice_add_remote_candidate (c->ice, c->early_candidates->pdata[i]);
+  if (c->early_eoc)
+    tc_ice_end_of_remote_candidates (c->ice, c->early_eoc_ufrag);
+  return true;
+}
+
+/* The peer's candidates before the first negotiation, kept for
+ * become_controlled(); bounded like tc_ice's own pending list. */
+static void
+keep_early (tc_call *c, const tc_peer_msg *m)
+{
+  if (c->neg != NULL)
+    return;
+  if (m->kind == TC_PEER_MSG_END_OF_CANDIDATES) {
+    c->early_eoc = true;
+    g_free (c->early_eoc_ufrag);
+    c->early_eoc_ufrag = g_strdup (m->username_fragment);
+    return;
+  }
+  if (c->early_candidates == NULL)
+    c->early_candidates = g_ptr_array_new_with_free_func (g_free);
+  if (c->early_candidates->len < TC_CALL_MAX_EARLY_CANDIDATES)
+    g_ptr_array_add (c->early_candidates, g_strdup (m->candidate));
+}
+
 /* Takes `offer`; `text` is its SDP. `yield`: our own offer is dropped. */
 static void
 answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
@@ -205,8 +257,10 @@ answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
     g_clear_pointer (&c->local_offer, tc_sdp_free);
     /* We answer the call, so the peer controls ICE; a renegotiation's
      * glare changes no role of the running transport. */
-    if (c->neg == NULL)
-      tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
+    if (c->neg == NULL && !become_controlled (c)) {
+      tc_sdp_free (offer);
+      return;
+    }
   }
   tc_session_debug_keep_sdp (c->s, false, text);
   tc_sdp *answer = NULL;
@@ -326,11 +380,13 @@ on_peer_message (tc_call *c, const tc_peer_msg *m)
        * transport it is about to close. */
       if (m->sdp_mline_index > 0)
         break;
+      keep_early (c, m);
       /* tc_ice keeps candidates that come before the description. */
       if (tc_ice_add_remote_candidate (c->ice, m->candidate) == TC_OK)
         c->remote_candidates++;
       break;
     case TC_PEER_MSG_END_OF_CANDIDATES:
+      keep_early (c, m);
       tc_ice_end_of_remote_candidates (c->ice, m->username_fragment);
       break;
   }
@@ -356,6 +412,9 @@ tc_call_free (tc_call *c)
   tc_bwe_free (c->bwe);
   tc_sdp_free (c->local_offer);
   g_free (c->ignored_offer);
+  if (c->early_candidates != NULL)
+    g_ptr_array_unref (c->early_candidates);
+  g_free (c->early_eoc_ufrag);
   tc_sdp_negotiated_free (c->neg);
   g_free (c);
 }
