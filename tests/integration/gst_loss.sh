@@ -32,16 +32,7 @@ PREFIX=tcloss
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-loss-$id"
 
-mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
-  <"$work/recv.in" >"$work/recv.out" &
-pids="$pids $!"
-exec 3>"$work/recv.in"
-exec 6<"$work/recv.out"
-ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
-  <"$work/send.in" >"$work/send.out" &
-pids="$pids $!"
-exec 4>"$work/send.in"
+start_gst_peers send-light
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS;
 # fails when none comes within 10 s (the peer died or hangs).

@@ -153,6 +153,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
     r->video_direction = g_strdup (gst_structure_get_string
         (gst_message_get_structure (msg), "direction"));
   }
+  if (r->announce && gst_message_has_name (msg, "tempchat/call-failed")) {
+    /* "call-failed STATUS": a warning, the element stays (gst_call_failed.sh). */
+    printf ("call-failed %s\n", gst_structure_get_string
+        (gst_message_get_structure (msg), "status"));
+    fflush (stdout);
+  }
   if (r->announce && gst_message_has_name (msg, "tempchat/media")
       && GST_MESSAGE_SRC (msg) != NULL
       && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
