@@ -82,17 +82,22 @@ if(TARGET tempchat-relay)
     set_tests_properties(integration/gst_loss_${pct} PROPERTIES TIMEOUT 150
       SKIP_RETURN_CODE 77)
   endforeach()
-  # A call whose UDP path is cut before it connects fails as a warning
-  # (tempchat/call-failed, no error); restored, ICE restarts and video comes.
-  add_test(NAME integration/gst_call_failed
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_call_failed.sh
-            $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
-            $<TARGET_FILE_DIR:gsttempchat>)
-  set_tests_properties(integration/gst_call_failed PROPERTIES TIMEOUT 150
-    SKIP_RETURN_CODE 77)
+  # call_failed: a call whose UDP path is cut before it connects fails as
+  # a warning (tempchat/call-failed, no error); restored, ICE restarts and
+  # video comes. signaling_blip: the relay killed and started again on its
+  # port mid-call: video goes on (no wait over 500 ms), signaling comes back.
+  foreach(script call_failed signaling_blip)
+    add_test(NAME integration/gst_${script}
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_${script}.sh
+              $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+              $<TARGET_FILE_DIR:gsttempchat>)
+    set_tests_properties(integration/gst_${script} PROPERTIES TIMEOUT 150
+      SKIP_RETURN_CODE 77)
+  endforeach()
   if(TC_ASAN_RUNTIME)
     set_tests_properties(integration/gst_bwe_tbf integration/gst_loss_5
-      integration/gst_loss_10 integration/gst_call_failed PROPERTIES ENVIRONMENT
+      integration/gst_loss_10 integration/gst_call_failed
+      integration/gst_signaling_blip PROPERTIES ENVIRONMENT
       "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
   endif()
 endif()

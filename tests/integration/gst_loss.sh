@@ -34,16 +34,6 @@ room="#it-gst-loss-$id"
 
 start_gst_peers send-light
 
-# Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS;
-# fails when none comes within 10 s (the peer died or hangs).
-next_report() {
-  local word
-  while read -r -t 10 word V AU GAP STATE NACKS PLIS <&6; do
-    [ "$word" = report ] && return 0
-    [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
-  done
-  echo "receiver: no report"; return 1
-}
 
 loss() {
   for ns in "$A" "$B"; do

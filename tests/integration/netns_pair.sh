@@ -63,3 +63,15 @@ start_gst_peers() {
   pids="$pids $!"
   exec 4>"$work/send.in"
 }
+
+# Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
+# SIG RECON; fails when none comes within 10 s (the peer died or hangs)
+# or the receiver posted an error.
+next_report() {
+  local word
+  while read -r -t 10 word V AU GAP STATE NACKS PLIS SIG RECON <&6; do
+    [ "$word" = report ] && return 0
+    [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
+  done
+  echo "receiver: no report"; return 1
+}

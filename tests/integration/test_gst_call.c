@@ -368,9 +368,11 @@ typedef struct {
   received *r;
 } report_ctx;
 
-/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS":
- * buffers decoded so far, the longest wait between two video buffers since
- * the last report, and the NACKs and PLIs the src sent (gst_loss.sh). */
+/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
+ * SIGNALING RECONNECTS": buffers decoded so far, the longest wait between
+ * two video buffers since the last report, the NACKs and PLIs the src
+ * sent (gst_loss.sh), and whether signaling is in the room and how often
+ * it came back (gst_signaling_blip.sh). */
 static gboolean
 print_report (gpointer data)
 {
@@ -381,15 +383,20 @@ print_report (gpointer data)
   gint64 gap;
 
   g_object_get (rc->src, "stats", &s, NULL);
+  gboolean sig = FALSE;
+  guint reconnects = 0;
   stats_fields (s, "recv", &state, &nacks, &plis);
+  gst_structure_get_boolean (s, "signaling-connected", &sig);
+  gst_structure_get_uint (s, "signaling-reconnects", &reconnects);
   g_mutex_lock (&rc->r->lock);
   gap = rc->r->max_gap_us;
   if (rc->r->video_buffers > 0)   /* a wait still going on counts too */
     gap = MAX (gap, g_get_monotonic_time () - rc->r->last_video_us);
   rc->r->max_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
-      G_GUINT64_FORMAT "\n", rc->r->video_buffers, rc->r->audio_buffers,
-      gap / 1000, state, nacks, plis);
+      G_GUINT64_FORMAT " %s %u\n", rc->r->video_buffers,
+      rc->r->audio_buffers, gap / 1000, state, nacks, plis,
+      sig ? "in-room" : "out", reconnects);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);
