@@ -55,7 +55,7 @@ echo "call failed: $failed"
 udp restore
 t0=$(date +%s%N)
 video=no
-while read -r -t 10 word V AU GAP STATE NACKS PLIS SIG RECON <&6; do
+while read -r -t 10 word V AU GAP STATE _ <&6; do
   case $word in
     error) echo "receiver: error $V $AU $GAP"; exit 1 ;;
     report) if [ "$STATE" = connected ] && [ "$V" -gt 0 ]; then

@@ -300,6 +300,7 @@ resend_one (tc_call *c, int k, uint16_t seq, int64_t now)
     return;
   if (st->rtx_pt < 0) {
     tc_call_pace_resend (c, k, orig, len, true, now);
+    st->resent++;
     return;
   }
   uint8_t buf[TC_SESSION_PACKET_MAX + 2];
@@ -307,6 +308,7 @@ resend_one (tc_call *c, int k, uint16_t seq, int64_t now)
   if (tc_rtx_build (orig, len, (uint8_t) st->rtx_pt, st->rtx_ssrc,
           st->rtx_seq, buf, sizeof buf, &n) == TC_OK) {
     st->rtx_seq++;
+    st->resent++;
     tc_call_pace_resend (c, k, buf, n, false, now);
   }
 }
