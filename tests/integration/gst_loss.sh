@@ -68,12 +68,13 @@ start_send() {
 }
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
-# AMS (audio played, ms) AGAP CONCEALED FEC RTX;
+# AMS (audio played, ms) AGAP CONCEALED FEC RTX (signaling's fields after
+# them are not read here);
 # fails when none comes within 10 s (the peer died or hangs).
 next_report() {
   local word
   while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
-    <&6; do
+    _ <&6; do
     [ "$word" = report ] && return 0
     [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
   done
