@@ -549,21 +549,6 @@ big_keyframe (void)
   return g_bytes_new_take (d, BIG_KEYFRAME);
 }
 
-static void
-start_1080p (peer *p, loop_slot *slot, bool sends)
-{
-  tc_session_config cfg;
-  tc_session_config_init (&cfg);
-  cfg.local_addresses = loopback;
-  cfg.send_audio = cfg.send_video = sends;
-  cfg.recv_audio = cfg.recv_video = !sends;
-  cfg.quality = TC_SDP_QUALITY_1080P;
-  tc_status st = TC_ERR_INVALID_ARG;
-  p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,
-      p, &st);
-  g_assert_cmpint (st, ==, TC_OK);
-  g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
-}
 
 static gboolean
 estimating (const tc_session_stats *st)
@@ -657,8 +642,8 @@ test_a_keyframe_leaves_paced_not_in_one_burst (void)
   fixture f;
   f.pair = pair_new ();
   pair_peers_init (f.pair, f.slots, &f.a, &f.b);
-  start_1080p (&f.a, &f.slots[0], true);
-  start_1080p (&f.b, &f.slots[1], false);
+  start_on_quality (&f.a, &f.slots[0], true, false, TC_SDP_QUALITY_1080P);
+  start_on_quality (&f.b, &f.slots[1], false, true, TC_SDP_QUALITY_1080P);
   WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
   WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
   /* The send-side estimate runs: pacing follows it from then. */
