@@ -65,13 +65,13 @@ start_gst_peers() {
 }
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
-# AMS AGAP CONCEALED FEC RTX SIG RECON (test_gst_call.c print_report);
+# AMS AGAP CONCEALED FEC RTX SIG RECON AEND (test_gst_call.c print_report);
 # fails when none comes within 10 s (the peer died or hangs) or the
 # receiver posted an error.
 next_report() {
   local word
   while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
-    SIG RECON <&6; do
+    SIG RECON AEND _ <&6; do
     [ "$word" = report ] && return 0
     [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
   done
