@@ -135,7 +135,7 @@ for _ in $(seq 10); do
 done
 
 # The sender's lines of the loss window:
-# "target BPS STATE NACKS PLIS FRAMES AUDIO_MS".
+# "target BPS STATE NACKS PLIS FRAMES".
 sed -n "$((s0 + 1)),${s1}p" "$work/send.out" >"$work/send.window"
 read -r send_bps send_down send_nacks send_plis sent < <(awk '
   $1 == "target" { n++; sum += $2; if ($3 != "connected") down++

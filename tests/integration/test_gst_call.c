@@ -355,16 +355,6 @@ stats_fields (const GstStructure *s, const char *dir, const gchar **state,
 }
 
 static GstPadProbeReturn
-count_audio_ms (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  if (buf != NULL && GST_BUFFER_DURATION_IS_VALID (buf))
-    g_atomic_int_add ((gint *) data,
-        (gint) (GST_BUFFER_DURATION (buf) / GST_MSECOND));
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
 count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   g_atomic_int_inc ((gint *) data);
@@ -374,13 +364,12 @@ count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 typedef struct {
   GstElement *sink;
   gint frames;                 /* video frames into the sink (atomic) */
-  gint audio_ms;               /* audio given to the sink, ms (atomic) */
   gchar *state;                /* the last state printed */
 } sender_ctx;
 
 /* send-report: prints the sink's target-bitrate, then its state, the
- * NACKs and PLIs it received, the video frames and the ms of audio it was
- * given ("target N STATE NACKS PLIS FRAMES AUDIO_MS"), for a test driving this child from outside
+ * NACKs and PLIs it received and the video frames it was given ("target N
+ * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
  * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
  * (gst_loss.sh waits for "state waiting": in the room, first). Without a
  * target (congestion-control=none) it prints the bitrate its VP8 encoder
@@ -424,8 +413,8 @@ print_target (gpointer data)
     fflush (stdout);
   } else if (bps > 0) {
     printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
-        G_GUINT64_FORMAT " %d %d\n", bps, state, nacks, plis,
-        g_atomic_int_get (&sc->frames), g_atomic_int_get (&sc->audio_ms));
+        G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
+        g_atomic_int_get (&sc->frames));
     fflush (stdout);
   } else if (state != NULL && g_strcmp0 (state, sc->state) != 0) {
     printf ("state %s\n", state);
@@ -541,7 +530,7 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
-  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0, 0, NULL };
+  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0, NULL };
   report_ctx rc = { gst_bin_get_by_name (GST_BIN (pipe), "r"), &r };
   GstPad *vpad = sc.sink != NULL ?
       gst_element_get_static_pad (sc.sink, "video") : NULL;
@@ -550,13 +539,7 @@ run_peer (const char *mode, const char *url, const char *room)
         &sc.frames, NULL);
     gst_object_unref (vpad);
   }
-  GstPad *apad = sc.sink != NULL ?
-      gst_element_get_static_pad (sc.sink, "audio") : NULL;
-  if (apad != NULL) {
-    gst_pad_add_probe (apad, GST_PAD_PROBE_TYPE_BUFFER, count_audio_ms,
-        &sc.audio_ms, NULL);
-    gst_object_unref (apad);
-  }
+
   guint report = sc.sink != NULL && (g_str_equal (mode, "send-report")
       || g_str_equal (mode, "send-light")
       || g_str_equal (mode, "send-busy-720p")) ?
