@@ -546,6 +546,8 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
   if (obu_is_dropped (o.type))
     return TC_OK;
   if (o.type == TC_AV1_OBU_SEQUENCE_HEADER) {
+    if (o.header_len != 1)
+      return TC_ERR_PARSE;  /* a sequence header has no extension */
     st->has_seq = true;
     st->reduced_still = seq_reduced_still (&o);
   } else if (obu_is_frame (o.type) && !st->frame_seen) {
