@@ -281,8 +281,8 @@ send_obus (const GArray *obus, bool key, size_t mtu, tc_pay_emit_fn emit,
     void *user_data)
 {
   uint8_t *pkt = g_malloc (mtu);
-  /* At most one element per byte after the aggregation header. */
-  av1_element *el = g_new (av1_element, mtu);
+  /* A packet holds at most one element (or piece) of each OBU. */
+  av1_element *el = g_new (av1_element, obus->len);
   guint obu = 0;
   size_t off = 0;
   bool continues = false;
