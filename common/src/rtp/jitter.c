@@ -10,7 +10,9 @@
  *
  * A frame is a run of consecutive seqs that begins with a packet the codec
  * calls a frame start (VP8: S = 1, PID = 0) and ends at the marker bit, or
- * just before the next start or timestamp change if the marker never came.
+ * just before the timestamp changes if the marker never came. A packet the
+ * codec calls a start within the same timestamp does not end the frame: an
+ * AV1 temporal unit may have several packets that begin with a new OBU.
  * Frames leave in seq order: a later complete frame waits behind an
  * incomplete one until that completes or its wait budget runs out.
  */
@@ -225,7 +227,7 @@ frame_end (const tc_jitter *jb, uint64_t *last)
     const jslot *n = slot_at (jb, e + 1);
     if (!n->used)
       return false;
-    if (n->start || n->timestamp != first->timestamp) {
+    if (n->timestamp != first->timestamp) {
       *last = e;  /* the next frame began: this one ended without marker */
       return true;
     }
