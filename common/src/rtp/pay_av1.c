@@ -46,13 +46,6 @@
 #include <glib.h>
 #include <string.h>
 
-
-#define TC_AV1_OBU_FORBIDDEN 0x80
-#define TC_AV1_OBU_EXTENSION 0x04
-#define TC_AV1_OBU_HAS_SIZE 0x02
-#define OBU_TYPE(b) (((b) >> 3) & 0x0F)
-#define AV1_KEY_FRAME 0
-
 /* OBUs the RTP stream never carries (section 5) and reserved types. */
 static bool
 obu_is_dropped (uint8_t type)
