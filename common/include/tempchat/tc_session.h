@@ -177,6 +177,9 @@ typedef struct {
     uint64_t frames_dropped;
     /* Receive: audio frames lost and handed to the decoder to conceal. */
     uint64_t audio_concealed;
+    /* Receive: of those, frames the next packet's in-band FEC (Opus LBRR)
+     * carries, so the decoder recovers them instead of guessing. */
+    uint64_t audio_fec_recovered;
   } dir[2];
 } tc_session_stats;
 

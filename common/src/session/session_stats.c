@@ -53,6 +53,7 @@ counters (const tc_call *c, tc_session_stats *out)
   out->dir[1].nacks = c->nacks_sent;
   out->dir[1].plis = c->plis_sent;
   out->dir[1].audio_concealed = ra->audio_concealed;
+  out->dir[1].audio_fec_recovered = ra->audio_fec_recovered;
 }
 
 void
