@@ -259,6 +259,10 @@ start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = sends;
   cfg.recv_audio = cfg.recv_video = receives;
+  /* The frames these tests push are VP8; the default offer now leads with
+   * AV1 since the core can packetize it. */
+  cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
+  cfg.n_video_codecs = 1;
   tc_status st = TC_ERR_INVALID_ARG;
   p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,
       p, &st);
