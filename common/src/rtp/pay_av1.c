@@ -555,9 +555,10 @@ av1_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
 /* ---- Frame starts -------------------------------------------------------- */
 
 /* True when the first OBU of a payload is one a TU (of the base spatial
- * layer) begins with. A TU holding several frames also shows this at a
- * later frame; the depayloader then delivers it as two TUs, which AV1
- * decoders take. */
+ * layer) begins with. Within a TU the same can show at a later frame or
+ * frame header; that matters only after a loss, where such a packet may
+ * begin a TU of its own: what comes out is then whole from that frame on,
+ * and the jitter buffer holds it back until a keyframe anyway. */
 static bool
 av1_starts_frame (const uint8_t *payload, size_t len)
 {
