@@ -219,7 +219,9 @@ gst_tempchat_props_install (GObjectClass *klass)
           "max-bitrate (the limits in effect, bit/s), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, "
-          "plis, frames-dropped, audio-concealed (recv: lost Opus frames "
+          "plis, retransmissions (packets sent again for NACKs, or "
+          "received again), frames-dropped, audio-concealed (recv: lost "
+          "Opus frames "
           "concealed) and audio-fec-recovered (recv: of those, recovered "
           "from the next packet's in-band FEC)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
@@ -571,7 +573,8 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
         "nacks", G_TYPE_UINT64, (guint64) 0, "plis", G_TYPE_UINT64,
         (guint64) 0, "frames-dropped", G_TYPE_UINT64, (guint64) 0,
         "audio-concealed", G_TYPE_UINT64, (guint64) 0,
-        "audio-fec-recovered", G_TYPE_UINT64, (guint64) 0, NULL);
+        "audio-fec-recovered", G_TYPE_UINT64, (guint64) 0,
+        "retransmissions", G_TYPE_UINT64, (guint64) 0, NULL);
   return gst_structure_new (name,
       "video-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].video_codec),
       "audio-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].audio_codec),
@@ -588,7 +591,9 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
       "frames-dropped", G_TYPE_UINT64, (guint64) st->dir[i].frames_dropped,
       "audio-concealed", G_TYPE_UINT64, (guint64) st->dir[i].audio_concealed,
       "audio-fec-recovered", G_TYPE_UINT64,
-      (guint64) st->dir[i].audio_fec_recovered, NULL);
+      (guint64) st->dir[i].audio_fec_recovered,
+      "retransmissions", G_TYPE_UINT64, (guint64) st->dir[i].retransmissions,
+      NULL);
 }
 
 /* What the web client's indicator says: a relay, direct P2P (host, srflx

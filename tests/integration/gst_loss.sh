@@ -19,8 +19,11 @@
 # since a busy machine alone makes waits of several hundred ms. Prints
 # METRIC lines either way.
 #
-# Usage: [ROLE=sink-offers|src-offers] gst_loss.sh TEST_GST_CALL RELAY
-#        GST_PLUGIN_DIR LOSS SECONDS
+# Usage: [ROLE=sink-offers|src-offers] [REPAIR=off] gst_loss.sh
+#        TEST_GST_CALL RELAY GST_PLUGIN_DIR LOSS SECONDS
+# REPAIR=off runs the sink with do-retransmission=false do-fec=false and
+# checks only that those knobs hold: NACKs come and are not answered, lost
+# audio is concealed and none of it is recovered from FEC.
 # ROLE (default sink-offers) says which element offers: TempChat's offerer
 # is the greater client id, the relay runs with --ordered-ids, so the peer
 # that joins last offers; the other joins first and waits in the room.
@@ -34,6 +37,9 @@ MAX_GAP_MS=500
 MIN_DECODED=95                  # % of the frames sent
 
 ROLE=${ROLE:-sink-offers}
+REPAIR=${REPAIR:-on}
+sink_args=
+[ "$REPAIR" = on ] || sink_args="do-retransmission=false do-fec=false"
 case "$ROLE" in
   sink-offers|src-offers) ;;
   *) echo "ROLE must be sink-offers or src-offers"; exit 2 ;;
@@ -54,18 +60,20 @@ start_recv() {
   exec 6<"$work/recv.out"
 }
 start_send() {
-  ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
+  ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="$sink_args" \
+    "$T" --peer send-light "$url" "$room" \
     <"$work/send.in" >>"$work/send.out" &
   pids="$pids $!"
   exec 4>"$work/send.in"
 }
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
-# AMS (audio played, ms) AGAP CONCEALED FEC;
+# AMS (audio played, ms) AGAP CONCEALED FEC RTX;
 # fails when none comes within 10 s (the peer died or hangs).
 next_report() {
   local word
-  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC <&6; do
+  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
+    <&6; do
     [ "$word" = report ] && return 0
     [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
   done
@@ -115,6 +123,7 @@ ref_fps=$(( (V - vr) / REF ))
 
 loss on
 v0=$V nacks0=$NACKS plis0=$PLIS ams0=$AMS concealed0=$CONCEALED fec0=$FEC
+rtx0=$RTX
 t0=$(date +%s%N)
 s0=$(wc -l <"$work/send.out")
 max_gap=0 max_agap=0 not_connected=0
@@ -128,7 +137,7 @@ loss off
 t1=$(date +%s%N)
 s1=$(wc -l <"$work/send.out")
 v1=$V a1=$AU nacks1=$NACKS plis1=$PLIS
-concealed=$((CONCEALED - concealed0)) fec=$((FEC - fec0))
+concealed=$((CONCEALED - concealed0)) fec=$((FEC - fec0)) rtx=$((RTX - rtx0))
 # Audio played during the loss against the time it lasted: concealment
 # fills what was lost, so a stall is the only way to fall short.
 audio_pct=$(( (AMS - ams0) * 100 * 1000000 / ((t1 - t0) > 0 ? (t1 - t0) : 1) ))
@@ -160,6 +169,7 @@ echo "METRIC loss${LOSS}-not-connected-reports=$((not_connected + send_down))"
 echo "METRIC loss${LOSS}-sender-target-bps=$send_bps"
 echo "METRIC loss${LOSS}-nacks-sent=$((nacks1 - nacks0)) nacks-received=$send_nacks"
 echo "METRIC loss${LOSS}-plis-sent=$((plis1 - plis0)) plis-received=$send_plis"
+echo "METRIC loss${LOSS}-retransmissions-received=$rtx"
 role=$(sed -n 's/^role //p' "$work/send.out" | tail -n 1)
 echo "METRIC loss${LOSS}-sink-role=${role:-none}"
 echo "METRIC loss${LOSS}-media-after=$after"
@@ -167,6 +177,13 @@ echo "METRIC loss${LOSS}-audio-played-pct=$audio_pct max-audio-gap-ms=$max_agap"
 echo "METRIC loss${LOSS}-audio-concealed=$concealed fec-recovered=$fec"
 
 fail=0
+if [ "$REPAIR" != on ]; then
+  [ $((nacks1 - nacks0)) -gt 0 ] || { echo "no NACK under loss"; fail=1; }
+  [ "$rtx" -eq 0 ] || { echo "$rtx retransmissions with do-retransmission=false"; fail=1; }
+  [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+  [ "$fec" -eq 0 ] || { echo "$fec frames recovered from FEC with do-fec=false"; fail=1; }
+  exit $fail
+fi
 [ "$max_gap" -le "$MAX_GAP_MS" ] || echo "a wait of $max_gap ms (see above)"
 [ "$decoded" -ge "$MIN_DECODED" ] || { echo "only $decoded % decoded"; fail=1; }
 [ $((not_connected + send_down)) -eq 0 ] \
@@ -177,6 +194,8 @@ want=$([ "$ROLE" = sink-offers ] && echo offerer || echo answerer)
 # Lost audio is concealed, the web client's in-band FEC recovers some of
 # it, and audio keeps its time (the jitter buffer never holds it back).
 [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+[ $((nacks1 - nacks0)) -gt 0 ] && [ "$rtx" -gt 0 ] \
+  || { echo "no NACK answered by a retransmission"; fail=1; }
 [ "$fec" -gt 0 ] || { echo "no audio frame was recovered from FEC"; fail=1; }
 [ "$audio_pct" -ge "$MIN_DECODED" ] \
   || { echo "audio played only $audio_pct % of the time"; fail=1; }

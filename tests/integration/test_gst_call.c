@@ -200,13 +200,16 @@ received_clear (received *r)
 /* --- pipelines ---------------------------------------------------------------- */
 
 /* A relay that is not on loopback is one in a test network namespace
- * (bwe_tbf.sh): plain ws:// is fine there. */
+ * (bwe_tbf.sh): plain ws:// is fine there. TC_TEST_ELEMENT_ARGS adds
+ * properties for a script driving this child (gst_loss.sh switching
+ * retransmission and FEC off). */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s",
+  const gchar *extra = g_getenv ("TC_TEST_ELEMENT_ARGS");
+  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL "%s %s",
       room, url, g_str_has_prefix (url, "ws://127.") ? ""
-      : " insecure-signaling=true");
+      : " insecure-signaling=true", extra != NULL ? extra : "");
 }
 
 /* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
@@ -358,7 +361,31 @@ typedef struct {
  * NACKs and PLIs it received and the video frames it was given ("target N
  * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
  * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
- * (gst_loss.sh waits for "state waiting": in the room, first). */
+ * (gst_loss.sh waits for "state waiting": in the room, first). Without a
+ * target (congestion-control=none) it prints the bitrate its VP8 encoder
+ * was set to instead, "encoder BPS" (bwe_tbf.sh). */
+static gboolean
+is_vp8enc (const GValue *item, const GValue *unused)
+{
+  GstElementFactory *f = gst_element_get_factory (g_value_get_object (item));
+  return f != NULL && g_str_equal (GST_OBJECT_NAME (f), "vp8enc") ? 0 : 1;
+}
+
+/* The target-bitrate the sink's own vp8enc was set to; 0 without one. */
+static gint
+encoder_bitrate (GstElement *sink)
+{
+  GValue found = G_VALUE_INIT;
+  gint bps = 0;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (sink));
+  if (gst_iterator_find_custom (it, (GCompareFunc) is_vp8enc, &found, NULL)) {
+    g_object_get (g_value_get_object (&found), "target-bitrate", &bps, NULL);
+    g_value_unset (&found);
+  }
+  gst_iterator_free (it);
+  return bps;
+}
+
 static gboolean
 print_target (gpointer data)
 {
@@ -369,7 +396,12 @@ print_target (gpointer data)
 
   g_object_get (sc->sink, "stats", &s, NULL);
   stats_fields (s, "send", &state, &nacks, &plis);
-  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+  gst_structure_get_uint64 (s, "target-bitrate", &bps);
+  gint encoder_bps = bps == 0 ? encoder_bitrate (sc->sink) : 0;
+  if (bps == 0 && encoder_bps > 0 && g_strcmp0 (state, "connected") == 0) {
+    printf ("encoder %d\n", encoder_bps);
+    fflush (stdout);
+  } else if (bps > 0) {
     printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
         G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
         g_atomic_int_get (&sc->frames));
@@ -390,17 +422,18 @@ typedef struct {
 } report_ctx;
 
 /* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
- * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC": buffers decoded so far, the
+ * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC RTX": buffers decoded so far, the
  * longest wait between two video buffers since the last report, the NACKs
  * and PLIs the src sent, the audio played so far (concealment included),
- * the longest wait between two audio buffers since the last report, and
- * the src's audio-concealed and audio-fec-recovered (gst_loss.sh). */
+ * the longest wait between two audio buffers since the last report, the
+ * src's audio-concealed and audio-fec-recovered, and the retransmissions
+ * it received (gst_loss.sh). */
 static gboolean
 print_report (gpointer data)
 {
   report_ctx *rc = data;
   GstStructure *s = NULL;
-  guint64 nacks, plis, concealed = 0, fec = 0;
+  guint64 nacks, plis, concealed = 0, fec = 0, rtx = 0;
   const gchar *state;
   gint64 gap, audio_gap, now = g_get_monotonic_time ();
 
@@ -412,6 +445,8 @@ print_report (gpointer data)
         "audio-concealed", &concealed);
     gst_structure_get_uint64 (gst_value_get_structure (recv),
         "audio-fec-recovered", &fec);
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "retransmissions", &rtx);
   }
   g_mutex_lock (&rc->r->lock);
   gap = rc->r->max_gap_us;
@@ -424,9 +459,10 @@ print_report (gpointer data)
   rc->r->max_audio_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
       G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
-      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n", rc->r->video_buffers,
-      rc->r->audio_buffers, gap / 1000, state, nacks, plis,
-      rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec);
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+      rc->r->video_buffers, rc->r->audio_buffers, gap / 1000, state, nacks,
+      plis, rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec,
+      rtx);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);

@@ -97,6 +97,10 @@ test_lost_packets_come_back_through_nack_and_rtx (void)
   g_mutex_unlock (&f.b.m);
   g_assert_cmpuint (sb.dir[1].nacks, >, 0);
   g_assert_cmpuint (sa.dir[0].nacks, >, 0);
+  /* Every repair came as a retransmission, counted on both sides. */
+  g_assert_cmpuint (sa.dir[0].retransmissions, >, 0);
+  g_assert_cmpuint (sb.dir[1].retransmissions, >, 0);
+  g_assert_cmpuint (sb.dir[1].retransmissions, <=, sa.dir[0].retransmissions);
   fixture_stop (&f);
 }
 

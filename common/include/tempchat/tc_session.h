@@ -171,6 +171,8 @@ typedef struct {
     uint64_t packets_lost;      /* as reported by RTCP */
     double loss_fraction;       /* 0..1 over the last report interval */
     uint64_t nacks, plis;
+    /* Packets sent again for NACKs (send), or received again (recv). */
+    uint64_t retransmissions;
     /* Frames dropped on the way: send, handed to the session faster than
      * it could take them (late video first); receive, the wrapper's queue
      * to its decoder full. */

@@ -60,6 +60,7 @@ typedef struct {
   tc_rtp_history *history;    /* plain packets for RTX; without RTX the
                                  protected ones, resent as they went */
   uint32_t packets, octets;   /* for the SR sender info */
+  uint64_t resent;            /* packets sent again for NACKs */
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
   unsigned width, height;
@@ -98,6 +99,7 @@ typedef struct {
   int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
   uint64_t packets;
+  uint64_t resent;            /* of them, retransmissions (RTX) */
   uint32_t lost;              /* from our last report block about it */
   uint8_t fraction_lost;
 } tc_recv_stream;

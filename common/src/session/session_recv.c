@@ -285,6 +285,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
     tc_rtcp_rx_stats_on_rtp (&rx->rx, p.seq, p.timestamp, now_us);
   }
   rx->packets++;
+  rx->resent += is_rtx;
   rx->window_bytes += plain;
   tc_receive_log_add (rx->log, p.seq);
   rx->frame_arrival_us = now_us;
