@@ -509,8 +509,8 @@ test_unusable_settings_are_refused (void)
   cfg.signaling.channel = NULL;
   g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
   g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
-  /* Only video codecs we can packetize: none of these (no codec, and an
-   * audio one). */
+  /* Only video codecs we can packetize: none of these (every video codec
+   * has a payloader now, so an audio codec and no codec stand in). */
   cfg.signaling.channel = "chan";
   cfg.video_codecs[0] = TC_SDP_CODEC_NONE;
   cfg.video_codecs[1] = TC_SDP_CODEC_OPUS;
