@@ -46,6 +46,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "rtp/frame_buf.h"
+
 /* OBUs the RTP stream never carries (section 5) and reserved types. */
 static bool
 obu_is_dropped (uint8_t type)
@@ -65,33 +67,6 @@ obu_is_dropped (uint8_t type)
 
 /* ---- State --------------------------------------------------------------- */
 
-/* A byte buffer that never grows beyond TC_AV1_MAX_FRAME. */
-typedef struct {
-  uint8_t *data;
-  size_t len;
-  size_t cap;
-} av1_buf;
-
-static tc_status
-buf_append (av1_buf *b, const void *data, size_t len)
-{
-  if (len > TC_AV1_MAX_FRAME - b->len)
-    return TC_ERR_TOO_LARGE;
-  size_t need = b->len + len;
-  if (need > b->cap) {
-    size_t cap = b->cap ? b->cap : 16 * 1024;
-    while (cap < need)
-      cap *= 2;
-    if (cap > TC_AV1_MAX_FRAME)
-      cap = TC_AV1_MAX_FRAME;
-    b->data = g_realloc (b->data, cap);
-    b->cap = cap;
-  }
-  memcpy (b->data + b->len, data, len);
-  b->len = need;
-  return TC_OK;
-}
-
 typedef struct {
   /* Packetizer: the last sequence header the encoder gave (header and
    * payload, no size field), for keyframes that come without one. */
@@ -100,8 +75,8 @@ typedef struct {
 
   /* Depacketizer: the TU being reassembled and the OBU fragment being
    * reassembled across packets. */
-  av1_buf tu;
-  av1_buf frag;
+  tc_frame_buf tu;
+  tc_frame_buf frag;
   bool in_tu;
   bool frag_pending;
   bool after_tu;          /* the packet before next_seq ended a TU */
@@ -127,8 +102,8 @@ av1_state_free (void *state)
   if (st == NULL)
     return;
   g_free (st->seq_header);
-  g_free (st->tu.data);
-  g_free (st->frag.data);
+  tc_frame_buf_free (&st->tu);
+  tc_frame_buf_free (&st->frag);
   g_free (st);
 }
 
@@ -356,9 +331,10 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
   if (o.header_len == 2)
     head[n++] = o.header[1];
   n += tc_av1_leb128_write ((uint32_t) o.payload_len, head + n);
-  tc_status rc = buf_append (&st->tu, head, n);
+  tc_status rc = tc_frame_buf_append (&st->tu, head, n, TC_AV1_MAX_FRAME);
   if (rc == TC_OK)
-    rc = buf_append (&st->tu, o.payload, o.payload_len);
+    rc = tc_frame_buf_append (&st->tu, o.payload, o.payload_len,
+        TC_AV1_MAX_FRAME);
   st->obus++;
   return rc;
 }
@@ -449,7 +425,7 @@ take_element (av1_state *st, const uint8_t *el, size_t len, bool continues,
     return tu_add_obu (st, el, len);
   if (!continues)
     st->frag.len = 0;
-  tc_status rc = buf_append (&st->frag, el, len);
+  tc_status rc = tc_frame_buf_append (&st->frag, el, len, TC_AV1_MAX_FRAME);
   if (rc != TC_OK)
     return rc;
   st->frag_pending = more;
@@ -488,7 +464,8 @@ tu_begin (av1_state *st, const tc_rtp_packet *pkt)
     return false;
   static const uint8_t temporal_delimiter[] = {0x12, 0x00};
   st->tu.len = 0;
-  buf_append (&st->tu, temporal_delimiter, sizeof temporal_delimiter);
+  tc_frame_buf_append (&st->tu, temporal_delimiter,
+      sizeof temporal_delimiter, TC_AV1_MAX_FRAME);
   st->in_tu = true;
   st->frag_pending = false;
   st->timestamp = pkt->timestamp;
