@@ -552,6 +552,50 @@ test_depayload_accepts_obus_that_keep_their_size_field (void)
 }
 
 static void
+test_depayload_joins_an_obu_split_inside_its_header (void)
+{
+  /* A frame OBU with an extension: the first packet ends after its first
+   * header byte (Y), the second brings the extension byte and payload. */
+  static const guint8 p1[] = {0x50, 0x34};
+  static const guint8 p2[] = {0x90, 0x40, INTER_FRAME_BYTE, 0x01};
+  static const guint8 want[] = {
+    H_TD, 0x00, 0x36, 0x40, 0x02, INTER_FRAME_BYTE, 0x01,
+  };
+  void *rx = av1->state_new ();
+  frames f;
+  frames_init (&f);
+  g_assert_cmpint (feed_raw (rx, p1, sizeof p1, 7, 900, FALSE, &f), ==,
+      TC_OK);
+  g_assert_cmpint (feed_raw (rx, p2, sizeof p2, 8, 900, TRUE, &f), ==,
+      TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 1);
+  GBytes *w = g_bytes_new_static (want, sizeof want);
+  frames_assert_equal (&f, 0, w);
+  g_bytes_unref (w);
+
+  /* And the payloader splits there too when the MTU says so: a packet of
+   * the aggregation header and one byte. */
+  void *tx = av1->state_new ();
+  GBytes *tu = g_bytes_new_static (want, sizeof want);
+  packets p;
+  packets_init (&p);
+  pay (tx, tu, 2, &p);
+  g_assert_cmpuint (p.payloads->len, ==, 4);  /* 2 header + 2 payload bytes */
+  size_t len;
+  g_assert_cmpuint (packets_data (&p, 0, &len)[1], ==, 0x34);
+  for (guint i = 0; i < p.payloads->len; i++)
+    g_assert_cmpint (depayload_one (av1, rx, &p, i, (guint16) (9 + i), 1800,
+            &f), ==, TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 2);
+  frames_assert_equal (&f, 1, tu);
+  packets_clear (&p);
+  g_bytes_unref (tu);
+  av1->state_free (tx);
+  frames_clear (&f);
+  av1->state_free (rx);
+}
+
+static void
 test_depayload_drops_a_frame_missing_a_middle_packet (void)
 {
   GBytes *key = make_tu (TRUE, TRUE, 5000, 21);
@@ -791,6 +835,8 @@ test_starts_frame_for_tu_opening_obus_only (void)
     {"W=0 length past the end", {0x00, 0x09, 0x30}, 3, FALSE},
     {"forbidden bit", {0x10, 0xb0, 0x10}, 3, FALSE},
     {"aggregation header only", {0x10}, 1, FALSE},
+    {"a fragment of one header byte, extension flag set", {0x50, 0x34}, 2,
+      TRUE},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_test_message ("%s", cases[i].what);
@@ -841,6 +887,8 @@ main (int argc, char **argv)
       test_depayload_restores_the_temporal_unit_byte_identical);
   g_test_add_func ("/rtp/av1/depayload/accepts-obus-that-keep-their-size-field",
       test_depayload_accepts_obus_that_keep_their_size_field);
+  g_test_add_func ("/rtp/av1/depayload/joins-an-obu-split-inside-its-header",
+      test_depayload_joins_an_obu_split_inside_its_header);
   g_test_add_func ("/rtp/av1/depayload/drops-a-frame-missing-a-middle-packet",
       test_depayload_drops_a_frame_missing_a_middle_packet);
   g_test_add_func ("/rtp/av1/depayload/never-starts-a-tu-at-a-later-obu-after-a-loss",

@@ -123,7 +123,8 @@ obu_copy (const tc_av1_obu *o, size_t off, size_t n, uint8_t *dst)
     *dst++ = o->header[off++];
     n--;
   }
-  memcpy (dst, o->payload + (off - o->header_len), n);
+  if (n > 0)  /* a piece may end inside the header */
+    memcpy (dst, o->payload + (off - o->header_len), n);
 }
 
 /* Remembers the sequence header for keyframes that lack one. */
@@ -404,9 +405,9 @@ payload_well_formed (const uint8_t *payload, size_t len)
       continue;
     tc_av1_obu o;
     size_t used;
-    if ((el[0] & TC_AV1_OBU_FORBIDDEN)
-        || ((el[0] & TC_AV1_OBU_EXTENSION) && el_len < 2))
+    if (el[0] & TC_AV1_OBU_FORBIDDEN)
       return false;
+    /* A fragment may end anywhere, inside the header too. */
     if (!cut && (tc_av1_obu_read (el, el_len, &o, &used) != TC_OK
             || used != el_len))
       return false;
@@ -557,8 +558,10 @@ av1_starts_frame (const uint8_t *payload, size_t len)
     default:
       return false;
   }
-  /* Well formed: an extension flag comes with its byte. */
-  return !(el[0] & TC_AV1_OBU_EXTENSION) || ((el[1] >> 3) & 0x03) == 0;
+  /* A fragment cut after the first header byte hides the layer. */
+  if (!(el[0] & TC_AV1_OBU_EXTENSION) || el_len < 2)
+    return true;
+  return ((el[1] >> 3) & 0x03) == 0;
 }
 
 const tc_payloader tc_payloader_av1 = {
