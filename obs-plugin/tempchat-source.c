@@ -560,7 +560,18 @@ static obs_properties_t *tempchat_source_properties(void *data)
 				     IDLE_LAST_FRAME);
 	obs_properties_add_bool(props, OPT_SEND_PROGRAM,
 				obs_module_text("SendProgram"));
+	p = obs_properties_add_bool(props, OPT_REMEMBER_ROOM,
+				    obs_module_text("RememberRoom"));
+	obs_property_set_long_description(
+		p, obs_module_text("RememberRoom.Tooltip"));
 	return props;
+}
+
+/* OBS is about to write the settings to the scene collection. */
+static void tempchat_source_save(void *data, obs_data_t *settings)
+{
+	UNUSED_PARAMETER(data);
+	tempchat_settings_keep_off_disk(settings, OPT_INVITE_LINK);
 }
 
 static void tempchat_source_defaults(obs_data_t *settings)
@@ -570,6 +581,7 @@ static void tempchat_source_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, OPT_IDLE, IDLE_NOTHING);
 	obs_data_set_default_bool(settings, OPT_SEND_PROGRAM, false);
 	obs_data_set_default_string(settings, OPT_WEB_URL, DEFAULT_WEB_URL);
+	obs_data_set_default_bool(settings, OPT_REMEMBER_ROOM, false);
 }
 
 struct obs_source_info tempchat_source_info = {
@@ -583,5 +595,6 @@ struct obs_source_info tempchat_source_info = {
 	.update = tempchat_source_update,
 	.get_defaults = tempchat_source_defaults,
 	.get_properties = tempchat_source_properties,
+	.save = tempchat_source_save,
 	.icon_type = OBS_ICON_TYPE_CAMERA,
 };

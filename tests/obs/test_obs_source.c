@@ -414,6 +414,69 @@ static void test_send_program_gives_the_guest_the_program(void)
 	g_free(room);
 }
 
+/* What OBS writes to the scene collection for a source (obs_save_source,
+ * as the frontend saves it), as JSON. g_free. */
+static char *saved_json(obs_source_t *source, obs_data_t **saved)
+{
+	*saved = obs_save_source(source);
+	return g_strdup(obs_data_get_json(*saved));
+}
+
+static void test_the_room_and_secrets_are_not_saved_to_disk(void)
+{
+	char *room = harness_new_room();
+	obs_data_t *settings = guest_settings(room);
+	obs_data_t *saved, *live;
+	obs_source_t *reloaded;
+	char *json;
+	guest g;
+
+	obs_data_set_string(settings, "turn_secret", "not-on-disk-secret");
+	obs_data_set_string(settings, "turn_password", "not-on-disk-password");
+	obs_data_set_string(settings, "invite_link",
+			    "https://chat.example/#not-on-disk-link");
+	guest_add(&g, settings);
+	assert_status_says(g.source, "Waiting for the guest");
+
+	json = saved_json(g.source, &saved);
+	g_assert_null(strstr(json, room));
+	g_assert_null(strstr(json, "not-on-disk"));
+	g_assert_nonnull(strstr(json, HARNESS_CHANNEL)); /* the rest is kept */
+	/* The running source still has them: the call and the properties
+	 * go on as before. */
+	live = obs_source_get_settings(g.source);
+	g_assert_cmpstr(obs_data_get_string(live, "room"), ==, room);
+	g_assert_cmpstr(obs_data_get_string(live, "turn_secret"), ==,
+			"not-on-disk-secret");
+	obs_data_release(live);
+	obs_data_set_int(settings, "latency_ms", 300);
+	obs_source_update(g.source, settings);
+	assert_status_says(g.source, "Waiting for the guest");
+	/* OBS started again from that file: the source asks for a room. */
+	obs_data_release(saved);
+	saved = obs_data_create_from_json(json);
+	g_free(json);
+	obs_data_set_string(saved, "name", "reloaded");
+	reloaded = obs_load_source(saved);
+	assert_status_says(reloaded, "No room set");
+	obs_source_remove(reloaded);
+	obs_source_release(reloaded);
+	obs_data_release(saved);
+
+	/* Asked to remember, they are saved. */
+	obs_data_set_bool(settings, "remember_room", true);
+	obs_source_update(g.source, settings);
+	json = saved_json(g.source, &saved);
+	g_assert_nonnull(strstr(json, room));
+	g_assert_nonnull(strstr(json, "not-on-disk-secret"));
+	g_free(json);
+	obs_data_release(saved);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(room);
+}
+
 int main(int argc, char **argv)
 {
 	int ret;
@@ -441,6 +504,8 @@ int main(int argc, char **argv)
 			test_removing_the_source_mid_call_is_clean);
 	g_test_add_func("/obs/source/send-program-gives-the-guest-the-program",
 			test_send_program_gives_the_guest_the_program);
+	g_test_add_func("/obs/source/the-room-and-secrets-are-not-saved-to-disk",
+			test_the_room_and_secrets_are_not_saved_to_disk);
 	ret = g_test_run();
 	harness_obs_stop();
 	harness_relay_stop();
