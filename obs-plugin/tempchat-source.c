@@ -42,9 +42,8 @@
 #define DEFAULT_LATENCY_MS 200
 #define DEFAULT_WEB_URL "https://teams.securityops.co/"
 /* Video frames waiting for the decoder (2 s at 30 fps) beyond which we drop
- * until the next keyframe rather than fall further behind. Generous: the
- * core has no way for us to ask the guest for that keyframe, so a drop can
- * freeze the picture until the guest's encoder makes one by itself. */
+ * until the next keyframe, which we ask the guest for, rather than fall
+ * further behind. */
 #define MAX_QUEUED_VIDEO 60
 /* Audio whose time is further than this from where the last packet ended
  * starts a new timeline (see smooth_audio_time). */
@@ -151,10 +150,14 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	if (*dec == NULL || (d->need_keyframe && !it->keyframe))
 		return;
 	/* A frame that does not decode is skipped; the decoder conceals what
-	 * it can in the next ones rather than wait for a keyframe. */
+	 * it can in the next ones while the guest makes a keyframe. The
+	 * session pointer changes only on this thread (restart). */
 	if (!tempchat_decoder_video(*dec, it->data, it->len,
-				    presentation_ns(ts, it->pts_us), &frame))
+				    presentation_ns(ts, it->pts_us), &frame)) {
+		if (ts->session != NULL)
+			tc_session_request_keyframe(ts->session);
 		return;
+	}
 	d->need_keyframe = false;
 	obs_source_output_video(ts->source, &frame);
 }
@@ -236,7 +239,8 @@ static void *decode_thread(void *data)
 /* ----------------------------------------------------- session events */
 
 /* On the session thread: copy and queue, never decode here. */
-static void on_frame(struct tempchat_source *ts, const tc_session_event *ev)
+static void on_frame(struct tempchat_source *ts, tc_session *s,
+		     const tc_session_event *ev)
 {
 	const tc_frame *f = ev->frame;
 	struct item *it;
@@ -248,6 +252,8 @@ static void on_frame(struct tempchat_source *ts, const tc_session_event *ev)
 			return;
 		if (os_atomic_load_long(&ts->queued_video) >=
 		    MAX_QUEUED_VIDEO) {
+			if (!ts->drop_until_keyframe)
+				tc_session_request_keyframe(s);
 			ts->drop_until_keyframe = true;
 			return;
 		}
@@ -302,7 +308,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 
 	switch (ev->type) {
 	case TC_SESSION_EV_FRAME:
-		on_frame(ts, ev);
+		on_frame(ts, s, ev);
 		break;
 	case TC_SESSION_EV_STATE:
 		on_state(ts, ev->state);
