@@ -86,6 +86,12 @@ struct tempchat_source {
 	volatile bool idle_last_frame;
 	bool send_program;
 
+	/* Video received from the call (get_receiver_stats); written on
+	 * the session thread. */
+	volatile long frames_received;
+	volatile long keyframes_received;
+	volatile long frames_dropped;
+
 	/* Session thread only. */
 	bool drop_until_keyframe;
 	uint64_t created_ns;
@@ -248,10 +254,14 @@ static void on_frame(struct tempchat_source *ts, tc_session *s,
 	if (f == NULL || f->len == 0)
 		return;
 	if (ev->kind == TC_MEDIA_VIDEO) {
+		os_atomic_inc_long(&ts->frames_received);
+		if (f->keyframe)
+			os_atomic_inc_long(&ts->keyframes_received);
 		if (ts->drop_until_keyframe && !f->keyframe)
 			return;
 		if (os_atomic_load_long(&ts->queued_video) >=
 		    MAX_QUEUED_VIDEO) {
+			os_atomic_inc_long(&ts->frames_dropped);
 			if (!ts->drop_until_keyframe)
 				tc_session_request_keyframe(s);
 			ts->drop_until_keyframe = true;
@@ -463,6 +473,24 @@ static void get_status_proc(void *data, calldata_t *cd)
 	dstr_free(&status);
 }
 
+static void get_receiver_stats_proc(void *data, calldata_t *cd)
+{
+	struct tempchat_source *ts = data;
+	tc_session_stats st = {0};
+
+	pthread_mutex_lock(&ts->session_lock);
+	if (ts->session != NULL)
+		tc_session_get_stats(ts->session, &st);
+	pthread_mutex_unlock(&ts->session_lock);
+	calldata_set_int(cd, "frames", os_atomic_load_long(&ts->frames_received));
+	calldata_set_int(cd, "keyframes",
+			 os_atomic_load_long(&ts->keyframes_received));
+	calldata_set_int(cd, "dropped",
+			 os_atomic_load_long(&ts->frames_dropped));
+	calldata_set_int(cd, "keyframe_requests", (long long)st.dir[1].plis);
+	calldata_set_int(cd, "nacks", (long long)st.dir[1].nacks);
+}
+
 static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 {
 	struct tempchat_source *ts = bzalloc(sizeof(*ts));
@@ -481,6 +509,11 @@ static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 	/* For scripts and tests: what the status line says. */
 	proc_handler_add(ph, "void get_status(out string status)",
 			 get_status_proc, ts);
+	proc_handler_add(ph,
+			 "void get_receiver_stats(out int frames, "
+			 "out int keyframes, out int dropped, "
+			 "out int keyframe_requests, out int nacks)",
+			 get_receiver_stats_proc, ts);
 	tempchat_source_update(ts, settings);
 	return ts;
 }

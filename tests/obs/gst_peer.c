@@ -4,6 +4,14 @@
  *   tc_obs_gst_peer send-bars URL ROOM WxH   SMPTE bars at WxH and a 440 Hz
  *                                           tone into the room
  *   tc_obs_gst_peer send-ball URL ROOM WxH   a moving ball instead (benchmarks)
+ *   tc_obs_gst_peer send-snow URL ROOM WxH   random noise instead (a picture
+ *                                           no bitrate is enough for)
+ *   tc_obs_gst_peer send-on-request URL ROOM WxH   the bars encoded before
+ *                                           the sink by a vp8enc that makes
+ *                                           a keyframe only when asked
+ *                                           (the first, and on PLI/FIR),
+ *                                           and no retransmission: a lost
+ *                                           packet stays lost
  *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
  *   tc_obs_gst_peer recv URL ROOM            receives; prints
  *       "video W H R G B" (size and the centre pixel of the 30th decoded
@@ -101,21 +109,32 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 		       const char *arg)
 {
 	gchar *common = g_strdup_printf(
-		"room=%s signaling-url=%s channel=" CHANNEL, room, url);
+		"room=%s signaling-url=%s channel=" CHANNEL
+		/* ws:// to a relay in another network namespace of the
+		 * test's own (obs_netns.sh) */
+		" insecure-signaling=true",
+		room, url);
 	gchar *desc;
 	int w = 320, h = 240;
 
 	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
 		if (arg != NULL)
 			sscanf(arg, "%dx%d", &w, &h);
+		gboolean on_request = g_str_equal(mode, "send-on-request");
 		desc = g_strdup_printf(
 			"videotestsrc pattern=%s is-live=true ! "
 			"video/x-raw,format=I420,width=%d,height=%d,"
-			"framerate=30/1 ! tempchatsink name=s %s "
+			"framerate=30/1 ! %s tempchatsink name=s %s %s "
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
-			g_str_equal(mode, "send-ball") ? "ball" : "smpte", w, h,
-			common);
+			g_str_equal(mode, "send-ball")   ? "ball"
+			: g_str_equal(mode, "send-snow") ? "snow"
+							 : "smpte",
+			w, h,
+			on_request ? "vp8enc deadline=1 keyframe-mode=disabled "
+				     "target-bitrate=500000 ! "
+				   : "",
+			common, on_request ? "do-retransmission=false" : "");
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);
