@@ -51,6 +51,8 @@ mkfifo "$work/relay"
 pids+=($!)
 read -r -t 10 line <"$work/relay"
 url=${line##* }
+# tc_obs_gst_peer's channel: a relay's rooms belong to their channel.
+channel=obs-test-channel
 in=benchin$RANDOM
 out=benchout$RANDOM
 # The peers run until their stdin closes: a fifo kept open by sleep.
@@ -66,7 +68,7 @@ pids+=($!)
 run() {
   local mode=$1 pid
   mkfifo "$work/out-$mode"
-  xvfb-run -a "$bench" "$mode" "$url" "$in" bench "$out" <"$work/hold" \
+  xvfb-run -a "$bench" "$mode" "$url" "$in" "$channel" "$out" <"$work/hold" \
     >"$work/out-$mode" 2>/dev/null &
   pids+=($!)
   exec 3<"$work/out-$mode"

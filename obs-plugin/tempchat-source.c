@@ -23,6 +23,7 @@
 #include <util/platform.h>
 #include <util/threading.h>
 
+#include "tempchat-audio-clock.h"
 #include "tempchat-decoder.h"
 #include "tempchat-invite.h"
 #include "tempchat-sender.h"
@@ -45,9 +46,6 @@
  * until the next keyframe, which we ask the guest for, rather than fall
  * further behind. */
 #define MAX_QUEUED_VIDEO 60
-/* Audio whose time is further than this from where the last packet ended
- * starts a new timeline (see smooth_audio_time). */
-#define AUDIO_RESYNC_NS 250000000ULL
 
 enum item_type {
 	ITEM_FRAME,
@@ -132,8 +130,18 @@ struct decoders {
 	struct tempchat_decoder *video;
 	struct tempchat_decoder *audio;
 	bool need_keyframe;
-	uint64_t audio_next_ns; /* where the last audio ended; 0: none */
+	struct tempchat_audio_clock audio_clock;
+	float *stretched; /* audio played faster or slower */
+	size_t stretched_samples;
 };
+
+static void decoders_clear(struct decoders *d)
+{
+	tempchat_decoder_free(d->video);
+	tempchat_decoder_free(d->audio);
+	bfree(d->stretched);
+	*d = (struct decoders){.need_keyframe = true};
+}
 
 static struct tempchat_decoder **decoder_for(struct decoders *d,
 					     const struct item *it)
@@ -168,22 +176,24 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	obs_source_output_video(ts->source, &frame);
 }
 
-/* Packets arrive in bursts and their times move in steps until the
- * sender's RTCP reports pin them down; OBS wants audio whose times follow
- * its sample count (or it buffers more and more). So audio continues where
- * the last packet ended, and only a larger jump (a gap, a new guest)
- * starts from the packet's own time again. */
-static uint64_t smooth_audio_time(struct decoders *d, uint64_t t,
-				  const struct obs_source_audio *audio)
+/* `audio` stretched to `frames` samples per channel, in d->stretched. */
+static void stretch_audio(struct decoders *d, struct obs_source_audio *audio,
+			  uint32_t frames)
 {
-	uint64_t next = d->audio_next_ns;
-	uint64_t diff = next > t ? next - t : t - next;
+	size_t channels = audio->speakers == SPEAKERS_MONO ? 1 : 2;
+	size_t need = channels * frames;
 
-	if (next != 0 && diff < AUDIO_RESYNC_NS)
-		t = next;
-	d->audio_next_ns = t + (uint64_t)audio->frames * 1000000000ULL /
-				       audio->samples_per_sec;
-	return t;
+	if (need > d->stretched_samples) {
+		d->stretched = brealloc(d->stretched, need * sizeof(float));
+		d->stretched_samples = need;
+	}
+	for (size_t c = 0; c < channels; c++) {
+		float *out = d->stretched + c * frames;
+		tempchat_audio_stretch((const float *)audio->data[c],
+				       audio->frames, out, frames);
+		audio->data[c] = (const uint8_t *)out;
+	}
+	audio->frames = frames;
 }
 
 static void decode_audio(struct tempchat_source *ts, struct decoders *d,
@@ -191,13 +201,21 @@ static void decode_audio(struct tempchat_source *ts, struct decoders *d,
 {
 	struct tempchat_decoder **dec = decoder_for(d, it);
 	struct obs_source_audio audio;
-
 	uint64_t t = presentation_ns(ts, it->pts_us);
+	uint32_t frames;
 
 	if (*dec == NULL ||
 	    !tempchat_decoder_audio(*dec, it->data, it->len, t, &audio))
 		return;
-	audio.timestamp = smooth_audio_time(d, t, &audio);
+	/* Continuous for OBS, and following the call's media clock (which
+	 * brings it in sync with the video) by playing slightly faster or
+	 * slower: tempchat-audio-clock.h. */
+	audio.timestamp = tempchat_audio_clock_place(&d->audio_clock, t,
+						     audio.frames,
+						     audio.samples_per_sec,
+						     &frames);
+	if (frames != audio.frames)
+		stretch_audio(d, &audio, frames);
 	obs_source_output_audio(ts->source, &audio);
 }
 
@@ -225,11 +243,8 @@ static void *decode_thread(void *data)
 			obs_source_output_video(ts->source, NULL);
 			break;
 		case ITEM_RESTART:
-			if (restart(ts)) {
-				tempchat_decoder_free(d.video);
-				tempchat_decoder_free(d.audio);
-				d = (struct decoders){.need_keyframe = true};
-			}
+			if (restart(ts))
+				decoders_clear(&d);
 			break;
 		case ITEM_QUIT:
 			quit = true;
@@ -237,8 +252,7 @@ static void *decode_thread(void *data)
 		}
 		bfree(it);
 	}
-	tempchat_decoder_free(d.video);
-	tempchat_decoder_free(d.audio);
+	decoders_clear(&d);
 	return NULL;
 }
 
