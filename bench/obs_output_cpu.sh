@@ -12,6 +12,10 @@
 # so each run pays for receiving, decoding and rendering it; an idle run
 # (scene only) is subtracted from both. Ours also sends the program to a
 # tempchatsrc through tempchat-relay on loopback.
+#
+# A loaded machine skews those (a saturated CPU drops frames, so a run
+# costs less); the encoders alone are compared first, per frame on the
+# same pictures (tc_obs_encoder_bench), which holds whatever else runs.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
@@ -83,6 +87,8 @@ run() {
   kill "$pid"
   exec 3<&-
 }
+
+"$build/tests/obs/tc_obs_encoder_bench" 300 2>/dev/null
 
 idle=$(run idle)
 x264=$(run x264)
