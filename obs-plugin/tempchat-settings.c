@@ -270,6 +270,8 @@ const char *tempchat_status_text(tc_status st)
 		return obs_module_text("Error.RoomFull");
 	case TC_ERR_DTLS:
 		return obs_module_text("Error.Dtls");
+	case TC_ERR_TURN:
+		return obs_module_text("Error.Turn");
 	case TC_ERR_TIMEOUT:
 	case TC_ERR_NOT_CONNECTED:
 		return obs_module_text("Error.NoPath");

@@ -22,6 +22,7 @@ static const guint8 bars[PROBE_POINTS][3] = {
 #define COLOUR_TOLERANCE 40 /* VP8 at a low bitrate, chroma subsampling */
 #define ENOUGH_FRAMES 30
 #define ENOUGH_LOUD_BLOCKS 20
+#define TURN_WAIT_MS 60000
 
 static gboolean rendered_a_second(gpointer since)
 {
@@ -244,6 +245,39 @@ static void test_a_full_room_says_so_and_the_source_stays(void)
 	obs_source_release(first);
 	obs_data_release(settings);
 	harness_relay_free(small);
+	g_free(room);
+}
+
+
+/* Relay only, through a TURN server that never answers (nothing listens
+ * on the port): the status says the TURN server gave no relay address. */
+static void test_a_turn_server_giving_no_relay_says_so(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	status_wanted w;
+	char *status;
+	guest g;
+
+	obs_data_set_bool(settings, "relay_only", true);
+	obs_data_set_string(settings, "turn", "turn:127.0.0.1:9?transport=udp");
+	obs_data_set_string(settings, "turn_user", "user");
+	obs_data_set_string(settings, "turn_password", "password");
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	guest_add(&g, settings);
+	w = (status_wanted){g.source, "TURN server refused"};
+	/* libnice gives up on an allocation after its STUN retransmissions. */
+	harness_wait(status_says, &w, TURN_WAIT_MS);
+	status = harness_status(g.source);
+	g_test_message("status: %s", status);
+	g_assert_nonnull(strstr(status, "TURN server refused"));
+	g_free(status);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(sender);
 	g_free(room);
 }
 
@@ -681,6 +715,8 @@ int main(int argc, char **argv)
 		test_bad_settings_say_what_to_fix_and_obs_keeps_rendering);
 	g_test_add_func("/obs/source/a-full-room-says-so-and-the-source-stays",
 			test_a_full_room_says_so_and_the_source_stays);
+	g_test_add_func("/obs/source/a-turn-server-giving-no-relay-says-so",
+			test_a_turn_server_giving_no_relay_says_so);
 	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
 			"done",
 			test_a_new_guest_and_a_new_room_need_nothing_done);
