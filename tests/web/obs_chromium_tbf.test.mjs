@@ -7,6 +7,7 @@
 // the keyframes its PLIs ask for still overflow the bucket (README, Status).
 // The program is one no bitrate is enough for: a guest source covering the
 // canvas with random noise from a tempchatsink in the same namespace.
+// Without the tbf the encoder climbs from 2 to about 2.8 Mbit/s instead.
 // Root only (ip netns); skipped otherwise.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -84,10 +85,9 @@ test('the OBS output lowers its bitrate when Chromium\'s feedback says the link 
   obs.stderr.on('data', (c) => { err += c; });
   const describeObs = () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-3000)}`;
 
-  await waitFor(chrome, () => {
-    const s = window.tc.stats();
-    return s && s.framesDecoded > 30;
-  }, { what: 'the OBS program decoded', timeout: 60000 })
+  // Connected (on a path this narrow Chromium may decode little yet).
+  await waitFor(chrome, () => window.tc.state === 'connected',
+    { what: 'connected to OBS', timeout: 60000 })
     .catch((e) => { e.message += `\n${describeObs()}`; throw e; });
 
   // The encoder's bitrate as the output reports it twice a second.
