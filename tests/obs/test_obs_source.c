@@ -408,11 +408,16 @@ static void test_removing_the_source_mid_call_is_clean(void)
 	g_free(room);
 }
 
+/* One call both ways: on a relay that lets two into a room, a second
+ * participant for the program would be refused and the guest would get
+ * no program (or the source no guest). */
 static void test_send_program_gives_the_guest_the_program(void)
 {
+	const char *const two_members[] = {"--max-members", "2", NULL};
+	harness_relay *relay = harness_relay_start(two_members);
 	char *room = harness_new_room();
-	harness_peer *peer = harness_peer_start("both", harness_relay_url(),
-						room, "320x240");
+	harness_peer *peer = harness_peer_start(
+		"both", harness_relay_get_url(relay), room, "320x240");
 	obs_data_t *settings = guest_settings(room);
 	obs_data_t *red = obs_data_create();
 	obs_source_t *background;
@@ -423,6 +428,8 @@ static void test_send_program_gives_the_guest_the_program(void)
 
 	vec2_set(&quarter, 0.25f, 0.25f);
 	g_assert_nonnull(harness_peer_wait_line(peer, "started"));
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(relay));
 	obs_data_set_bool(settings, "send_program", true);
 	guest_add(&g, settings);
 	/* The program: red, with the guest small in a corner. */
@@ -446,6 +453,7 @@ static void test_send_program_gives_the_guest_the_program(void)
 	obs_data_release(red);
 	obs_data_release(settings);
 	harness_peer_stop(peer);
+	harness_relay_free(relay);
 	g_free(room);
 }
 
