@@ -3,8 +3,8 @@
 // (tc tbf) on the OBS side of a link between two network namespaces of the
 // test's own (netns.mjs): Chromium's transport-cc feedback alone must bring
 // the output's VP8 encoder below the limit. What Chromium then receives
-// (frame rate, loss) is printed, not judged: without a pacer in the core
-// the keyframes its PLIs ask for still overflow the bucket (README, Status).
+// (frame rate, loss) is printed, not judged: keyframes for its PLIs may
+// still overflow a bucket this small.
 // The program is one no bitrate is enough for: a guest source covering the
 // canvas with random noise from a tempchatsink in the same namespace.
 // Without the tbf the encoder climbs from 2 to about 2.8 Mbit/s instead.
