@@ -84,6 +84,7 @@ static int stop_code_of(tc_status st)
 	case TC_ERR_HANDSHAKE:
 	case TC_ERR_ROOM_FULL:
 	case TC_ERR_SUBSCRIBE:
+	case TC_ERR_TURN:
 		return OBS_OUTPUT_CONNECT_FAILED;
 	default:
 		/* Never OBS_OUTPUT_DISCONNECTED: OBS would restart us, and the

@@ -66,6 +66,47 @@ void tempchat_settings_add_properties(obs_properties_t *props)
 					     qualities[i].key);
 }
 
+/* OBS writes a source's settings into the scene collection file, but
+ * only the values set by the user, not the defaults (obs_data_get_json).
+ * Turning a secret into the default keeps it in memory, where reading it
+ * (the source's update, the properties) works as before, and off disk. */
+static void move_to_default(obs_data_t *settings, const char *key)
+{
+	char *value;
+
+	if (key == NULL || !obs_data_has_user_value(settings, key))
+		return;
+	value = bstrdup(obs_data_get_string(settings, key));
+	obs_data_set_default_string(settings, key, value);
+	obs_data_unset_user_value(settings, key);
+	bfree(value);
+}
+
+/* Back again when "remember" was turned on after an earlier save. */
+static void move_to_user_value(obs_data_t *settings, const char *key)
+{
+	char *value;
+
+	if (key == NULL || obs_data_has_user_value(settings, key))
+		return;
+	value = bstrdup(obs_data_get_string(settings, key));
+	if (*value != '\0')
+		obs_data_set_string(settings, key, value);
+	bfree(value);
+}
+
+void tempchat_settings_keep_off_disk(obs_data_t *settings,
+				     const char *extra_key)
+{
+	const char *keys[] = {OPT_ROOM, OPT_TURN_SECRET, OPT_TURN_PASSWORD,
+			      extra_key};
+	bool remember = obs_data_get_bool(settings, OPT_REMEMBER_ROOM);
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		(remember ? move_to_user_value : move_to_default)(settings,
+								  keys[i]);
+}
+
 /* NULL for an empty or blank value, so "unset" has one spelling. */
 static char *dup_trimmed(obs_data_t *data, const char *key)
 {
@@ -229,6 +270,8 @@ const char *tempchat_status_text(tc_status st)
 		return obs_module_text("Error.RoomFull");
 	case TC_ERR_DTLS:
 		return obs_module_text("Error.Dtls");
+	case TC_ERR_TURN:
+		return obs_module_text("Error.Turn");
 	case TC_ERR_TIMEOUT:
 	case TC_ERR_NOT_CONNECTED:
 		return obs_module_text("Error.NoPath");

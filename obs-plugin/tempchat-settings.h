@@ -21,6 +21,7 @@
 #define OPT_TURN_PASSWORD "turn_password"
 #define OPT_RELAY_ONLY "relay_only"
 #define OPT_QUALITY "quality"
+#define OPT_REMEMBER_ROOM "remember_room"
 
 /* What the user set, copied out of an obs_data_t (bfree'd strings). */
 struct tempchat_settings {
@@ -45,6 +46,13 @@ void tempchat_add_text(obs_properties_t *props, const char *key,
 
 /* Adds the connection properties, labels from the locale. */
 void tempchat_settings_add_properties(obs_properties_t *props);
+
+/* For a `save` callback: unless the user asked to remember them, the room
+ * and the TURN credentials (and `extra_key`, NULL for none) stay out of
+ * what OBS writes to disk. Their values stay in `settings` as defaults,
+ * which work as before and which OBS does not serialize. */
+void tempchat_settings_keep_off_disk(obs_data_t *settings,
+				     const char *extra_key);
 
 void tempchat_settings_read(struct tempchat_settings *s, obs_data_t *data);
 void tempchat_settings_clear(struct tempchat_settings *s);

@@ -23,6 +23,7 @@
 #include <util/platform.h>
 #include <util/threading.h>
 
+#include "tempchat-audio-clock.h"
 #include "tempchat-decoder.h"
 #include "tempchat-invite.h"
 #include "tempchat-sender.h"
@@ -46,13 +47,9 @@
 #define ADAPTIVE_START_US 20000
 #define DEFAULT_WEB_URL "https://teams.securityops.co/"
 /* Video frames waiting for the decoder (2 s at 30 fps) beyond which we drop
- * until the next keyframe rather than fall further behind. Generous: the
- * core has no way for us to ask the guest for that keyframe, so a drop can
- * freeze the picture until the guest's encoder makes one by itself. */
+ * until the next keyframe, which we ask the guest for, rather than fall
+ * further behind. */
 #define MAX_QUEUED_VIDEO 60
-/* Audio whose time is further than this from where the last packet ended
- * starts a new timeline (see smooth_audio_time). */
-#define AUDIO_RESYNC_NS 250000000ULL
 
 enum item_type {
 	ITEM_FRAME,
@@ -91,6 +88,12 @@ struct tempchat_source {
 	volatile long latency_ms;
 	volatile bool idle_last_frame;
 	bool send_program;
+
+	/* Video received from the call (get_receiver_stats); written on
+	 * the session thread. */
+	volatile long frames_received;
+	volatile long keyframes_received;
+	volatile long frames_dropped;
 
 	/* Session thread only. */
 	bool drop_until_keyframe;
@@ -140,8 +143,18 @@ struct decoders {
 	struct tempchat_decoder *video;
 	struct tempchat_decoder *audio;
 	bool need_keyframe;
-	uint64_t audio_next_ns; /* where the last audio ended; 0: none */
+	struct tempchat_audio_clock audio_clock;
+	float *stretched; /* audio played faster or slower */
+	size_t stretched_samples;
 };
+
+static void decoders_clear(struct decoders *d)
+{
+	tempchat_decoder_free(d->video);
+	tempchat_decoder_free(d->audio);
+	bfree(d->stretched);
+	*d = (struct decoders){.need_keyframe = true};
+}
 
 static struct tempchat_decoder **decoder_for(struct decoders *d,
 					     const struct item *it)
@@ -164,30 +177,36 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	if (*dec == NULL || (d->need_keyframe && !it->keyframe))
 		return;
 	/* A frame that does not decode is skipped; the decoder conceals what
-	 * it can in the next ones rather than wait for a keyframe. */
+	 * it can in the next ones while the guest makes a keyframe. The
+	 * session pointer changes only on this thread (restart). */
 	if (!tempchat_decoder_video(*dec, it->data, it->len,
-				    presentation_ns(ts, it), &frame))
+				    presentation_ns(ts, it), &frame)) {
+		if (ts->session != NULL)
+			tc_session_request_keyframe(ts->session);
 		return;
+	}
 	d->need_keyframe = false;
 	obs_source_output_video(ts->source, &frame);
 }
 
-/* Packets arrive in bursts and their times move in steps until the
- * sender's RTCP reports pin them down; OBS wants audio whose times follow
- * its sample count (or it buffers more and more). So audio continues where
- * the last packet ended, and only a larger jump (a gap, a new guest)
- * starts from the packet's own time again. */
-static uint64_t smooth_audio_time(struct decoders *d, uint64_t t,
-				  const struct obs_source_audio *audio)
+/* `audio` stretched to `frames` samples per channel, in d->stretched. */
+static void stretch_audio(struct decoders *d, struct obs_source_audio *audio,
+			  uint32_t frames)
 {
-	uint64_t next = d->audio_next_ns;
-	uint64_t diff = next > t ? next - t : t - next;
+	size_t channels = audio->speakers == SPEAKERS_MONO ? 1 : 2;
+	size_t need = channels * frames;
 
-	if (next != 0 && diff < AUDIO_RESYNC_NS)
-		t = next;
-	d->audio_next_ns = t + (uint64_t)audio->frames * 1000000000ULL /
-				       audio->samples_per_sec;
-	return t;
+	if (need > d->stretched_samples) {
+		d->stretched = brealloc(d->stretched, need * sizeof(float));
+		d->stretched_samples = need;
+	}
+	for (size_t c = 0; c < channels; c++) {
+		float *out = d->stretched + c * frames;
+		tempchat_audio_stretch((const float *)audio->data[c],
+				       audio->frames, out, frames);
+		audio->data[c] = (const uint8_t *)out;
+	}
+	audio->frames = frames;
 }
 
 static void decode_audio(struct tempchat_source *ts, struct decoders *d,
@@ -195,13 +214,21 @@ static void decode_audio(struct tempchat_source *ts, struct decoders *d,
 {
 	struct tempchat_decoder **dec = decoder_for(d, it);
 	struct obs_source_audio audio;
-
 	uint64_t t = presentation_ns(ts, it);
+	uint32_t frames;
 
 	if (*dec == NULL ||
 	    !tempchat_decoder_audio(*dec, it->data, it->len, t, &audio))
 		return;
-	audio.timestamp = smooth_audio_time(d, t, &audio);
+	/* Continuous for OBS, and following the call's media clock (which
+	 * brings it in sync with the video) by playing slightly faster or
+	 * slower: tempchat-audio-clock.h. */
+	audio.timestamp = tempchat_audio_clock_place(&d->audio_clock, t,
+						     audio.frames,
+						     audio.samples_per_sec,
+						     &frames);
+	if (frames != audio.frames)
+		stretch_audio(d, &audio, frames);
 	obs_source_output_audio(ts->source, &audio);
 }
 
@@ -229,11 +256,8 @@ static void *decode_thread(void *data)
 			obs_source_output_video(ts->source, NULL);
 			break;
 		case ITEM_RESTART:
-			if (restart(ts)) {
-				tempchat_decoder_free(d.video);
-				tempchat_decoder_free(d.audio);
-				d = (struct decoders){.need_keyframe = true};
-			}
+			if (restart(ts))
+				decoders_clear(&d);
 			break;
 		case ITEM_QUIT:
 			quit = true;
@@ -241,15 +265,15 @@ static void *decode_thread(void *data)
 		}
 		bfree(it);
 	}
-	tempchat_decoder_free(d.video);
-	tempchat_decoder_free(d.audio);
+	decoders_clear(&d);
 	return NULL;
 }
 
 /* ----------------------------------------------------- session events */
 
 /* On the session thread: copy and queue, never decode here. */
-static void on_frame(struct tempchat_source *ts, const tc_session_event *ev)
+static void on_frame(struct tempchat_source *ts, tc_session *s,
+		     const tc_session_event *ev)
 {
 	const tc_frame *f = ev->frame;
 	struct item *it;
@@ -257,10 +281,16 @@ static void on_frame(struct tempchat_source *ts, const tc_session_event *ev)
 	if (f == NULL || f->len == 0)
 		return;
 	if (ev->kind == TC_MEDIA_VIDEO) {
+		os_atomic_inc_long(&ts->frames_received);
+		if (f->keyframe)
+			os_atomic_inc_long(&ts->keyframes_received);
 		if (ts->drop_until_keyframe && !f->keyframe)
 			return;
 		if (os_atomic_load_long(&ts->queued_video) >=
 		    MAX_QUEUED_VIDEO) {
+			os_atomic_inc_long(&ts->frames_dropped);
+			if (!ts->drop_until_keyframe)
+				tc_session_request_keyframe(s);
 			ts->drop_until_keyframe = true;
 			return;
 		}
@@ -316,7 +346,7 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 
 	switch (ev->type) {
 	case TC_SESSION_EV_FRAME:
-		on_frame(ts, ev);
+		on_frame(ts, s, ev);
 		break;
 	case TC_SESSION_EV_STATE:
 		on_state(ts, ev->state);
@@ -471,6 +501,24 @@ static void get_status_proc(void *data, calldata_t *cd)
 	dstr_free(&status);
 }
 
+static void get_receiver_stats_proc(void *data, calldata_t *cd)
+{
+	struct tempchat_source *ts = data;
+	tc_session_stats st = {0};
+
+	pthread_mutex_lock(&ts->session_lock);
+	if (ts->session != NULL)
+		tc_session_get_stats(ts->session, &st);
+	pthread_mutex_unlock(&ts->session_lock);
+	calldata_set_int(cd, "frames", os_atomic_load_long(&ts->frames_received));
+	calldata_set_int(cd, "keyframes",
+			 os_atomic_load_long(&ts->keyframes_received));
+	calldata_set_int(cd, "dropped",
+			 os_atomic_load_long(&ts->frames_dropped));
+	calldata_set_int(cd, "keyframe_requests", (long long)st.dir[1].plis);
+	calldata_set_int(cd, "nacks", (long long)st.dir[1].nacks);
+}
+
 static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 {
 	struct tempchat_source *ts = bzalloc(sizeof(*ts));
@@ -489,6 +537,11 @@ static void *tempchat_source_create(obs_data_t *settings, obs_source_t *source)
 	/* For scripts and tests: what the status line says. */
 	proc_handler_add(ph, "void get_status(out string status)",
 			 get_status_proc, ts);
+	proc_handler_add(ph,
+			 "void get_receiver_stats(out int frames, "
+			 "out int keyframes, out int dropped, "
+			 "out int keyframe_requests, out int nacks)",
+			 get_receiver_stats_proc, ts);
 	tempchat_source_update(ts, settings);
 	return ts;
 }
@@ -574,7 +627,18 @@ static obs_properties_t *tempchat_source_properties(void *data)
 				     IDLE_LAST_FRAME);
 	obs_properties_add_bool(props, OPT_SEND_PROGRAM,
 				obs_module_text("SendProgram"));
+	p = obs_properties_add_bool(props, OPT_REMEMBER_ROOM,
+				    obs_module_text("RememberRoom"));
+	obs_property_set_long_description(
+		p, obs_module_text("RememberRoom.Tooltip"));
 	return props;
+}
+
+/* OBS is about to write the settings to the scene collection. */
+static void tempchat_source_save(void *data, obs_data_t *settings)
+{
+	UNUSED_PARAMETER(data);
+	tempchat_settings_keep_off_disk(settings, OPT_INVITE_LINK);
 }
 
 static void tempchat_source_defaults(obs_data_t *settings)
@@ -584,6 +648,7 @@ static void tempchat_source_defaults(obs_data_t *settings)
 	obs_data_set_default_string(settings, OPT_IDLE, IDLE_NOTHING);
 	obs_data_set_default_bool(settings, OPT_SEND_PROGRAM, false);
 	obs_data_set_default_string(settings, OPT_WEB_URL, DEFAULT_WEB_URL);
+	obs_data_set_default_bool(settings, OPT_REMEMBER_ROOM, false);
 }
 
 struct obs_source_info tempchat_source_info = {
@@ -597,5 +662,6 @@ struct obs_source_info tempchat_source_info = {
 	.update = tempchat_source_update,
 	.get_defaults = tempchat_source_defaults,
 	.get_properties = tempchat_source_properties,
+	.save = tempchat_source_save,
 	.icon_type = OBS_ICON_TYPE_CAMERA,
 };

@@ -68,20 +68,7 @@ start_send() {
 }
 
 loss() {
-  for ns in "$A" "$B"; do
-    if [ "$1" = on ]; then
-      ip netns exec "$ns" nft -f - <<NFT
-table inet tcloss {
-  chain input {
-    type filter hook input priority 0; policy accept;
-    meta l4proto udp numgen random mod 100 < $LOSS drop
-  }
-}
-NFT
-    else
-      ip netns exec "$ns" nft delete table inet tcloss
-    fi
-  done
+  udp_loss "$1" "$LOSS" "$A" "$B"
 }
 
 # The first peer in the room before the second joins (ids in join order).

@@ -6,8 +6,11 @@
 #
 # Before sourcing: RELAY (the relay binary), PLUGIN_DIR, PREFIX (a short
 # tag for the names), optionally RELAY_ARGS (more relay options, split on
-# spaces) and SHIM (jitter_shim: the link is its pair of TUN devices
-# instead of a veth pair; "jitter MS" lines written to fd 7 delay UDP).
+# spaces), SHIM (jitter_shim: the link is its pair of TUN devices
+# instead of a veth pair; "jitter MS" lines written to fd 7 delay UDP) and
+# RELAY_SIDE=A (the relay in A instead, listening on every address there:
+# $url is then ws://127.0.0.1:PORT/..., for peers in A that take ws:// only
+# on loopback, and $url_from_b the same relay for B).
 # Exit 77 (skipped) without root or iproute2.
 
 [ "$(id -u)" = 0 ] && command -v ip >/dev/null \
@@ -50,14 +53,42 @@ ip -n "$B" link set "$VB" up
 export GST_PLUGIN_PATH="$PLUGIN_DIR" GST_REGISTRY="$work/registry.bin"
 
 mkfifo "$work/relay.out"
+relay_ns=$B relay_addr=10.213.0.2
+[ "${RELAY_SIDE:-B}" = A ] && relay_ns=$A relay_addr=0.0.0.0
 # shellcheck disable=SC2086
-ip netns exec "$B" "$RELAY" --listen 10.213.0.2 --port 0 ${RELAY_ARGS:-} \
-  >"$work/relay.out" &
+ip netns exec "$relay_ns" "$RELAY" --listen "$relay_addr" --port 0 \
+  ${RELAY_ARGS:-} >"$work/relay.out" &
 pids="$pids $!"
 exec 5<"$work/relay.out"        # kept open: the relay may write more
 read -r line <&5 || line=""
 url=$(echo "$line" | sed -n 's|.*\(ws://[^ ]*\).*|\1|p')
 [ -n "$url" ] || { echo "relay did not start"; exit 1; }
+if [ "$relay_ns" = "$A" ]; then
+  url_from_b=$(echo "$url" | sed 's|ws://[^:/]*|ws://10.213.0.1|')
+  url=$(echo "$url" | sed 's|ws://[^:/]*|ws://127.0.0.1|')
+fi
+
+# udp_loss on|off PCT NS...: PCT % of the UDP arriving in each NS dropped at
+# random (nftables numgen on input: dropping on output makes sendto() fail
+# instead), signaling (TCP) untouched; or no more.
+udp_loss() {
+  local mode=$1 pct=$2 ns
+  shift 2
+  for ns in "$@"; do
+    if [ "$mode" = on ]; then
+      ip netns exec "$ns" nft -f - <<NFT
+table inet tcloss {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    meta l4proto udp numgen random mod 100 < $pct drop
+  }
+}
+NFT
+    else
+      ip netns exec "$ns" nft delete table inet tcloss
+    fi
+  done
+}
 
 # Starts a call between two test_gst_call peers ($T): `recv-report` in B
 # (its stdin on fd 3, its lines on fd 6) and mode $1 in A (stdin on fd 4,

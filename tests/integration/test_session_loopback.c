@@ -106,6 +106,55 @@ test_lost_packets_come_back_through_nack_and_rtx (void)
   fixture_stop (&f);
 }
 
+static gboolean
+more_keyframe_requests (peer *p, gconstpointer before)
+{
+  return p->keyframe_requests > GPOINTER_TO_UINT (before);
+}
+
+/* B's decoder lost its reference (as when a wrapper drops a frame): B
+ * asks, A's encoder is told to make a keyframe, and B's PLI is counted.
+ * After stop the request is refused. */
+static void
+test_a_wrapper_asks_the_peer_for_a_keyframe (void)
+{
+  fixture f;
+  fixture_start (&f, pair_new ());
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  unsigned n_audio = 0;
+  peer *senders[] = { &f.a };
+  /* Past the request every call starts with (one per 300 ms at most). */
+  send_media (senders, 1, 20, &n_audio);
+  frame_counts want = { 20, 0 };
+  g_assert_true (peer_wait (&f.b, has_frames, &want));
+  g_mutex_lock (&f.a.m);
+  unsigned before = f.a.keyframe_requests;
+  g_mutex_unlock (&f.a.m);
+  tc_session_stats sb0, sb1;
+  tc_session_get_stats (f.b.s, &sb0);
+
+  g_assert_cmpint (tc_session_request_keyframe (f.b.s), ==, TC_OK);
+  g_assert_true (peer_wait (&f.a, more_keyframe_requests,
+      GUINT_TO_POINTER (before)));
+  /* B's stats are refreshed on its next tick (20 ms): poll them. */
+  GAsyncQueue *pace = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  do {
+    g_async_queue_timeout_pop (pace, 20000);
+    tc_session_get_stats (f.b.s, &sb1);
+  } while (sb1.dir[1].plis == sb0.dir[1].plis
+      && g_get_monotonic_time () < end);
+  g_async_queue_unref (pace);
+  g_test_message ("keyframe requests at A: %u -> %u", before,
+      f.a.keyframe_requests);
+  g_assert_cmpuint (sb1.dir[1].plis, >, sb0.dir[1].plis);
+
+  tc_session_stop (f.b.s);
+  g_assert_cmpint (tc_session_request_keyframe (f.b.s), ==, TC_ERR_CLOSED);
+  fixture_stop (&f);
+}
+
 /* Which make_opus() frame `f` is; -1 when none of the first `n`. */
 static int
 opus_index (const rx_frame *f, unsigned n)
@@ -682,6 +731,8 @@ main (int argc, char **argv)
       test_lost_packets_come_back_through_nack_and_rtx);
   g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",
       test_lost_audio_is_told_to_the_decoder_before_the_next_frame);
+  g_test_add_func ("/session/loopback/a-wrapper-asks-for-a-keyframe",
+      test_a_wrapper_asks_the_peer_for_a_keyframe);
   g_test_add_func ("/session/loopback/long-opus-packets-are-not-taken-for-loss",
       test_long_opus_packets_are_not_taken_for_loss);
   g_test_add_func ("/session/loopback/fingerprint-mismatch-refuses-the-call",

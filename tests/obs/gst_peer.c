@@ -4,6 +4,18 @@
  *   tc_obs_gst_peer send-bars URL ROOM WxH   SMPTE bars at WxH and a 440 Hz
  *                                           tone into the room
  *   tc_obs_gst_peer send-ball URL ROOM WxH   a moving ball instead (benchmarks)
+ *   tc_obs_gst_peer send-snow URL ROOM WxH   random noise instead (a picture
+ *                                           no bitrate is enough for)
+ *   tc_obs_gst_peer send-on-request URL ROOM WxH   the bars encoded before
+ *                                           the sink by a vp8enc that makes
+ *                                           a keyframe only when asked
+ *                                           (the first, and on PLI/FIR),
+ *                                           and no retransmission: a lost
+ *                                           packet stays lost
+ *   tc_obs_gst_peer send-flash URL ROOM WxH  black video that turns white for
+ *                                           200 ms each second, and an
+ *                                           880 Hz beep at exactly those
+ *                                           times (A/V sync)
  *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
  *   tc_obs_gst_peer recv URL ROOM            receives; prints
  *       "video W H R G B" (size and the centre pixel of the 30th decoded
@@ -97,25 +109,128 @@ static void on_pad_added(GstElement *src, GstPad *pad, gpointer pipe)
 	gst_element_sync_state_with_parent(bin);
 }
 
+/* send-flash: the flash and the beep start together every FLASH_PERIOD,
+ * on the video's frame grid (from its first frame), for FLASH_LENGTH. */
+#define FLASH_PERIOD GST_SECOND
+#define FLASH_LENGTH (200 * GST_MSECOND)
+static GstClockTime first_video_pts = GST_CLOCK_TIME_NONE;
+
+static gboolean flash_on(GstClockTime t)
+{
+	return GST_CLOCK_TIME_IS_VALID(first_video_pts) &&
+	       t >= first_video_pts &&
+	       (t - first_video_pts) % FLASH_PERIOD < FLASH_LENGTH;
+}
+
+static GstPadProbeReturn flash_video(GstPad *pad, GstPadProbeInfo *info,
+				     gpointer data)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstMapInfo map;
+	gsize luma = GPOINTER_TO_SIZE(data); /* bytes of the Y plane */
+
+	(void)pad;
+	if (!GST_CLOCK_TIME_IS_VALID(first_video_pts))
+		first_video_pts = GST_BUFFER_PTS(buf);
+	if (!flash_on(GST_BUFFER_PTS(buf)))
+		return GST_PAD_PROBE_OK;
+	buf = gst_buffer_make_writable(buf);
+	GST_PAD_PROBE_INFO_DATA(info) = buf;
+	if (gst_buffer_map(buf, &map, GST_MAP_WRITE)) {
+		memset(map.data, 235, MIN(luma, map.size)); /* white */
+		gst_buffer_unmap(buf, &map);
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* S16LE stereo at 48 kHz: silence outside the flashes. */
+static GstPadProbeReturn flash_audio(GstPad *pad, GstPadProbeInfo *info,
+				     gpointer data)
+{
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime pts = GST_BUFFER_PTS(buf);
+	GstMapInfo map;
+
+	(void)pad, (void)data;
+	buf = gst_buffer_make_writable(buf);
+	GST_PAD_PROBE_INFO_DATA(info) = buf;
+	if (!gst_buffer_map(buf, &map, GST_MAP_WRITE))
+		return GST_PAD_PROBE_OK;
+	for (gsize i = 0; i < map.size / 4; i++) {
+		GstClockTime t = pts + gst_util_uint64_scale(i, GST_SECOND,
+							     48000);
+		if (!flash_on(t))
+			memset(map.data + i * 4, 0, 4);
+	}
+	gst_buffer_unmap(buf, &map);
+	return GST_PAD_PROBE_OK;
+}
+
+static void add_flash_probes(GstElement *pipe, int w, int h)
+{
+	GstElement *v = gst_bin_get_by_name(GST_BIN(pipe), "vflash");
+	GstElement *a = gst_bin_get_by_name(GST_BIN(pipe), "aflash");
+	GstPad *vp = gst_element_get_static_pad(v, "src");
+	GstPad *ap = gst_element_get_static_pad(a, "src");
+
+	gst_pad_add_probe(vp, GST_PAD_PROBE_TYPE_BUFFER, flash_video,
+			  GSIZE_TO_POINTER((gsize)w * (gsize)h), NULL);
+	gst_pad_add_probe(ap, GST_PAD_PROBE_TYPE_BUFFER, flash_audio, NULL,
+			  NULL);
+	gst_object_unref(vp);
+	gst_object_unref(ap);
+	gst_object_unref(v);
+	gst_object_unref(a);
+}
+
+static gchar *describe_flash(const char *common, int w, int h)
+{
+	return g_strdup_printf(
+		"videotestsrc pattern=black is-live=true ! "
+		"video/x-raw,format=I420,width=%d,height=%d,framerate=30/1 ! "
+		"identity name=vflash ! tempchatsink name=s %s "
+		"audiotestsrc is-live=true wave=sine freq=880 volume=0.5 "
+		"samplesperbuffer=480 ! "
+		"audio/x-raw,format=S16LE,rate=48000,channels=2 ! "
+		"identity name=aflash ! s.audio",
+		w, h, common);
+}
+
 static gchar *describe(const char *mode, const char *url, const char *room,
 		       const char *arg)
 {
 	gchar *common = g_strdup_printf(
-		"room=%s signaling-url=%s channel=" CHANNEL, room, url);
+		"room=%s signaling-url=%s channel=" CHANNEL
+		/* ws:// to a relay in another network namespace of the
+		 * test's own (obs_netns.sh) */
+		" insecure-signaling=true",
+		room, url);
 	gchar *desc;
 	int w = 320, h = 240;
 
 	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
 		if (arg != NULL)
 			sscanf(arg, "%dx%d", &w, &h);
+		if (g_str_equal(mode, "send-flash")) {
+			desc = describe_flash(common, w, h);
+			g_free(common);
+			return desc;
+		}
+		gboolean on_request = g_str_equal(mode, "send-on-request");
 		desc = g_strdup_printf(
 			"videotestsrc pattern=%s is-live=true ! "
 			"video/x-raw,format=I420,width=%d,height=%d,"
-			"framerate=30/1 ! tempchatsink name=s %s "
+			"framerate=30/1 ! %s tempchatsink name=s %s %s "
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
-			g_str_equal(mode, "send-ball") ? "ball" : "smpte", w, h,
-			common);
+			g_str_equal(mode, "send-ball")   ? "ball"
+			: g_str_equal(mode, "send-snow") ? "snow"
+							 : "smpte",
+			w, h,
+			on_request ? "vp8enc deadline=1 keyframe-mode=disabled "
+				     "target-bitrate=500000 ! "
+				   : "",
+			common, on_request ? "do-retransmission=false" : "");
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);
@@ -155,6 +270,12 @@ int main(int argc, char **argv)
 		GstElement *p = gst_pipeline_new(NULL);
 		gst_bin_add(GST_BIN(p), pipe);
 		pipe = p;
+	}
+	if (g_str_equal(argv[1], "send-flash")) {
+		int w = 320, h = 240;
+		if (argc > 4)
+			sscanf(argv[4], "%dx%d", &w, &h);
+		add_flash_probes(pipe, w, h);
 	}
 	t = gst_bin_get_by_name(GST_BIN(pipe), "t");
 	if (t != NULL) {

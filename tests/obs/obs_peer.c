@@ -3,11 +3,14 @@
  *
  *   tc_obs_peer guest URL ROOM CHANNEL 0|1   a "TempChat Guest" source (1:
  *       with send_program) in a scene whose program is red; prints
- *       "guest frames N W H" (frames drawn, the size shown now) twice a
- *       second
- *   tc_obs_peer call URL ROOM CHANNEL        a "TempChat Call" output
- *       sending that red program; prints "sender frames F keyframes K
- *       requests R answered A missed M dropped D bitrate B" twice a second
+ *       "guest frames N W H received R keyframes K plis P" (frames drawn,
+ *       the size shown now, video frames and keyframes received, PLIs
+ *       sent) twice a second
+ *   tc_obs_peer call URL ROOM CHANNEL [ROOM_IN]   a "TempChat Call"
+ *       output sending that red program (with ROOM_IN: covered by a
+ *       guest source showing that room's sender at the canvas size);
+ *       prints "sender frames F keyframes K requests R answered A
+ *       missed M dropped D bitrate B" twice a second
  *
  * Prints "started" first; tears everything down and exits when stdin
  * closes.
@@ -57,16 +60,23 @@ static void make_program(peer *p)
 	obs_set_output_source(0, obs_scene_get_source(p->scene));
 }
 
-static void add_guest(peer *p, obs_data_t *settings)
+static void add_guest(peer *p, obs_data_t *settings, bool small)
 {
-	struct vec2 quarter;
+	struct vec2 size;
 	obs_sceneitem_t *item;
 
-	vec2_set(&quarter, 0.25f, 0.25f);
 	p->guest =
 		obs_source_create("tempchat_source", "guest", settings, NULL);
 	item = obs_scene_add(p->scene, p->guest);
-	obs_sceneitem_set_scale(item, &quarter);
+	if (small) {
+		vec2_set(&size, 0.25f, 0.25f);
+		obs_sceneitem_set_scale(item, &size);
+	} else {
+		/* Whatever the guest's size, it covers the canvas. */
+		vec2_set(&size, HARNESS_CANVAS_W, HARNESS_CANVAS_H);
+		obs_sceneitem_set_bounds_type(item, OBS_BOUNDS_STRETCH);
+		obs_sceneitem_set_bounds(item, &size);
+	}
 	probe_attach(&p->probe, p->guest);
 }
 
@@ -75,12 +85,20 @@ static gboolean report(gpointer data)
 	peer *p = data;
 
 	if (p->guest != NULL) {
+		calldata_t cd = {0};
 		probe snap;
 		probe_snapshot(&p->probe, &snap);
+		proc_handler_call(obs_source_get_proc_handler(p->guest),
+				  "get_receiver_stats", &cd);
 		/* The size the source shows now: 0x0 while nobody is there. */
-		printf("guest frames %u %u %u\n", snap.frames,
-		       obs_source_get_width(p->guest),
-		       obs_source_get_height(p->guest));
+		printf("guest frames %u %u %u received %lld keyframes %lld "
+		       "plis %lld\n",
+		       snap.frames, obs_source_get_width(p->guest),
+		       obs_source_get_height(p->guest),
+		       calldata_int(&cd, "frames"),
+		       calldata_int(&cd, "keyframes"),
+		       calldata_int(&cd, "keyframe_requests"));
+		calldata_free(&cd);
 	}
 	if (p->output != NULL) {
 		calldata_t cd = {0};
@@ -127,7 +145,8 @@ int main(int argc, char **argv)
 
 	if (argc < 5 ||
 	    (!g_str_equal(argv[1], "guest") && !g_str_equal(argv[1], "call"))) {
-		fprintf(stderr, "usage: %s guest|call URL ROOM CHANNEL [0|1]\n",
+		fprintf(stderr,
+			"usage: %s guest|call URL ROOM CHANNEL [0|1|ROOM_IN]\n",
 			argv[0]);
 		return 2;
 	}
@@ -138,8 +157,14 @@ int main(int argc, char **argv)
 	if (g_str_equal(argv[1], "guest")) {
 		obs_data_set_bool(settings, "send_program",
 				  argc > 5 && g_str_equal(argv[5], "1"));
-		add_guest(&p, settings);
+		add_guest(&p, settings, true);
 	} else {
+		if (argc > 5) {
+			obs_data_t *guest_in = call_settings(argv);
+			obs_data_set_string(guest_in, "room", argv[5]);
+			add_guest(&p, guest_in, false);
+			obs_data_release(guest_in);
+		}
 		p.output = obs_output_create("tempchat_output", "call",
 					     settings, NULL);
 		if (!obs_output_start(p.output))

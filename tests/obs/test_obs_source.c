@@ -4,6 +4,7 @@
  * Run under xvfb-run. Every wait is for an event with a deadline.
  */
 #include <glib.h>
+#include <math.h>
 #include <obs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ static const guint8 bars[PROBE_POINTS][3] = {
 #define COLOUR_TOLERANCE 40 /* VP8 at a low bitrate, chroma subsampling */
 #define ENOUGH_FRAMES 30
 #define ENOUGH_LOUD_BLOCKS 20
+#define TURN_WAIT_MS 60000
 
 static gboolean rendered_a_second(gpointer since)
 {
@@ -246,6 +248,39 @@ static void test_a_full_room_says_so_and_the_source_stays(void)
 	g_free(room);
 }
 
+
+/* Relay only, through a TURN server that never answers (nothing listens
+ * on the port): the status says the TURN server gave no relay address. */
+static void test_a_turn_server_giving_no_relay_says_so(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-bars", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	status_wanted w;
+	char *status;
+	guest g;
+
+	obs_data_set_bool(settings, "relay_only", true);
+	obs_data_set_string(settings, "turn", "turn:127.0.0.1:9?transport=udp");
+	obs_data_set_string(settings, "turn_user", "user");
+	obs_data_set_string(settings, "turn_password", "password");
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	guest_add(&g, settings);
+	w = (status_wanted){g.source, "TURN server refused"};
+	/* libnice gives up on an allocation after its STUN retransmissions. */
+	harness_wait(status_says, &w, TURN_WAIT_MS);
+	status = harness_status(g.source);
+	g_test_message("status: %s", status);
+	g_assert_nonnull(strstr(status, "TURN server refused"));
+	g_free(status);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	harness_peer_stop(sender);
+	g_free(room);
+}
+
 /* Presses "New room" as a user does; returns the room it filled in. */
 static char *press_new_room(obs_source_t *source)
 {
@@ -373,11 +408,16 @@ static void test_removing_the_source_mid_call_is_clean(void)
 	g_free(room);
 }
 
+/* One call both ways: on a relay that lets two into a room, a second
+ * participant for the program would be refused and the guest would get
+ * no program (or the source no guest). */
 static void test_send_program_gives_the_guest_the_program(void)
 {
+	const char *const two_members[] = {"--max-members", "2", NULL};
+	harness_relay *relay = harness_relay_start(two_members);
 	char *room = harness_new_room();
-	harness_peer *peer = harness_peer_start("both", harness_relay_url(),
-						room, "320x240");
+	harness_peer *peer = harness_peer_start(
+		"both", harness_relay_get_url(relay), room, "320x240");
 	obs_data_t *settings = guest_settings(room);
 	obs_data_t *red = obs_data_create();
 	obs_source_t *background;
@@ -388,6 +428,8 @@ static void test_send_program_gives_the_guest_the_program(void)
 
 	vec2_set(&quarter, 0.25f, 0.25f);
 	g_assert_nonnull(harness_peer_wait_line(peer, "started"));
+	obs_data_set_string(settings, "signaling_url",
+			    harness_relay_get_url(relay));
 	obs_data_set_bool(settings, "send_program", true);
 	guest_add(&g, settings);
 	/* The program: red, with the guest small in a corner. */
@@ -411,6 +453,257 @@ static void test_send_program_gives_the_guest_the_program(void)
 	obs_data_release(red);
 	obs_data_release(settings);
 	harness_peer_stop(peer);
+	harness_relay_free(relay);
+	g_free(room);
+}
+
+/* What OBS writes to the scene collection for a source (obs_save_source,
+ * as the frontend saves it), as JSON. g_free. */
+static char *saved_json(obs_source_t *source, obs_data_t **saved)
+{
+	*saved = obs_save_source(source);
+	return g_strdup(obs_data_get_json(*saved));
+}
+
+static void test_the_room_and_secrets_are_not_saved_to_disk(void)
+{
+	char *room = harness_new_room();
+	obs_data_t *settings = guest_settings(room);
+	obs_data_t *saved, *live;
+	obs_source_t *reloaded;
+	char *json;
+	guest g;
+
+	obs_data_set_string(settings, "turn_secret", "not-on-disk-secret");
+	obs_data_set_string(settings, "turn_password", "not-on-disk-password");
+	obs_data_set_string(settings, "invite_link",
+			    "https://chat.example/#not-on-disk-link");
+	guest_add(&g, settings);
+	assert_status_says(g.source, "Waiting for the guest");
+
+	json = saved_json(g.source, &saved);
+	g_assert_null(strstr(json, room));
+	g_assert_null(strstr(json, "not-on-disk"));
+	g_assert_nonnull(strstr(json, HARNESS_CHANNEL)); /* the rest is kept */
+	/* The running source still has them: the call and the properties
+	 * go on as before. */
+	live = obs_source_get_settings(g.source);
+	g_assert_cmpstr(obs_data_get_string(live, "room"), ==, room);
+	g_assert_cmpstr(obs_data_get_string(live, "turn_secret"), ==,
+			"not-on-disk-secret");
+	obs_data_release(live);
+	obs_data_set_int(settings, "latency_ms", 300);
+	obs_source_update(g.source, settings);
+	assert_status_says(g.source, "Waiting for the guest");
+	/* OBS started again from that file: the source asks for a room. */
+	obs_data_release(saved);
+	saved = obs_data_create_from_json(json);
+	g_free(json);
+	obs_data_set_string(saved, "name", "reloaded");
+	reloaded = obs_load_source(saved);
+	assert_status_says(reloaded, "No room set");
+	obs_source_remove(reloaded);
+	obs_source_release(reloaded);
+	obs_data_release(saved);
+
+	/* Asked to remember, they are saved. */
+	obs_data_set_bool(settings, "remember_room", true);
+	obs_source_update(g.source, settings);
+	json = saved_json(g.source, &saved);
+	g_assert_nonnull(strstr(json, room));
+	g_assert_nonnull(strstr(json, "not-on-disk-secret"));
+	g_free(json);
+	obs_data_release(saved);
+
+	guest_remove(&g);
+	obs_data_release(settings);
+	g_free(room);
+}
+
+/* ------------------------------------------------------------ A/V sync */
+
+#define FLASHES 40  /* at most, one a second */
+#define SETTLED 4   /* flashes in a row within the bounds */
+#define AV_WAIT_MS 40000
+#define FRAME_NS (1000000000ULL / 30)
+#define GAP_NS 50000000ULL     /* quiet this long ends a beep */
+#define AV_EARLY_NS 40000000LL /* EBU R37: sound at most 40 ms early */
+#define AV_LATE_NS 60000000LL  /* ... and at most 60 ms late */
+
+/* The middles of the flashes and beeps the source hands OBS, on the times
+ * it gives them (a filter sees them as they are). Middles, because OBS
+ * may skip a frame at either end of a flash when it renders late. */
+typedef struct {
+	GMutex lock;
+	obs_source_t *filter;
+	uint64_t flash[FLASHES * 2], beep[FLASHES * 2];
+	guint n_flash, n_beep;
+	bool in_flash, in_beep;
+	uint64_t flash_start, flash_last, beep_start, beep_last;
+} av_watch;
+
+static struct obs_source_frame *av_video(void *data,
+					 struct obs_source_frame *frame)
+{
+	av_watch *w = data;
+	/* The centre of the picture, from the Y plane (I420). */
+	bool white = frame->format == VIDEO_FORMAT_I420 &&
+		     frame->data[0][frame->height / 2 * frame->linesize[0] +
+				    frame->width / 2] > 128;
+
+	g_mutex_lock(&w->lock);
+	if (white && !w->in_flash)
+		w->flash_start = frame->timestamp;
+	if (white)
+		w->flash_last = frame->timestamp;
+	if (!white && w->in_flash && w->n_flash < G_N_ELEMENTS(w->flash))
+		w->flash[w->n_flash++] =
+			(w->flash_start + w->flash_last + FRAME_NS) / 2;
+	w->in_flash = white;
+	g_mutex_unlock(&w->lock);
+	g_main_context_wakeup(NULL);
+	return frame;
+}
+
+static struct obs_audio_data *av_audio(void *data, struct obs_audio_data *a)
+{
+	av_watch *w = data;
+	const float *s = (const float *)a->data[0];
+
+	g_mutex_lock(&w->lock);
+	for (uint32_t i = 0; s != NULL && i < a->frames; i++) {
+		uint64_t t = a->timestamp + (uint64_t)i * 1000000000ULL / 48000;
+		bool loud = fabsf(s[i]) > 0.1f;
+		if (w->in_beep && t - w->beep_last > GAP_NS) {
+			if (w->n_beep < G_N_ELEMENTS(w->beep))
+				w->beep[w->n_beep++] =
+					(w->beep_start + w->beep_last) / 2;
+			w->in_beep = false;
+		}
+		if (loud && !w->in_beep) {
+			w->in_beep = true;
+			w->beep_start = t;
+		}
+		if (loud)
+			w->beep_last = t;
+	}
+	g_mutex_unlock(&w->lock);
+	g_main_context_wakeup(NULL);
+	return a;
+}
+
+static const char *av_name(void *unused)
+{
+	(void)unused;
+	return "test A/V watch";
+}
+
+static void *av_create(obs_data_t *settings, obs_source_t *source)
+{
+	(void)source;
+	return (void *)(intptr_t)obs_data_get_int(settings, "watch");
+}
+
+static void av_destroy(void *data)
+{
+	(void)data;
+}
+
+static struct obs_source_info av_watch_info = {
+	.id = "tc_test_av_watch",
+	.type = OBS_SOURCE_TYPE_FILTER,
+	.output_flags = OBS_SOURCE_ASYNC_VIDEO | OBS_SOURCE_AUDIO,
+	.get_name = av_name,
+	.create = av_create,
+	.destroy = av_destroy,
+	.filter_video = av_video,
+	.filter_audio = av_audio,
+};
+
+/* The beep nearest to `flash`, minus the flash: > 0 when sound is late. */
+static int64_t av_offset(const av_watch *w, uint64_t flash)
+{
+	int64_t best = INT64_MAX;
+
+	for (guint i = 0; i < w->n_beep; i++) {
+		int64_t d = (int64_t)(w->beep[i] - flash);
+		if (llabs(d) < llabs(best))
+			best = d;
+	}
+	return best;
+}
+
+static bool av_within_bounds(int64_t d)
+{
+	return d >= -AV_EARLY_NS && d <= AV_LATE_NS;
+}
+
+/* The last SETTLED flashes (each with the beep after it seen) are in sync.
+ * The first flash and beep may be cut short by when the watch began. */
+static gboolean av_settled(gpointer data)
+{
+	av_watch *w = data;
+	guint ok = 0;
+
+	g_mutex_lock(&w->lock);
+	for (guint i = 1; i < w->n_flash; i++) {
+		bool beep_after = w->n_beep > 0 &&
+				  w->beep[w->n_beep - 1] > w->flash[i];
+		if (beep_after && av_within_bounds(av_offset(w, w->flash[i])))
+			ok++;
+		else if (beep_after)
+			ok = 0;
+	}
+	g_mutex_unlock(&w->lock);
+	return ok >= SETTLED;
+}
+
+static void test_the_guests_sound_and_picture_stay_together(void)
+{
+	char *room = harness_new_room();
+	harness_peer *sender = harness_peer_start(
+		"send-flash", harness_relay_url(), room, "320x240");
+	obs_data_t *settings = guest_settings(room);
+	obs_data_t *fs = obs_data_create();
+	av_watch w = {0};
+	int64_t first, last = 0;
+	uint64_t settled_ns = 0;
+	gboolean settled;
+	guest g;
+
+	g_mutex_init(&w.lock);
+	g_assert_nonnull(harness_peer_wait_line(sender, "started"));
+	guest_add(&g, settings);
+	assert_frames_of_size(&g.probe, 320, 240);
+	/* From now on: the call has settled (its first RTCP reports). */
+	obs_data_set_int(fs, "watch", (long long)(intptr_t)&w);
+	w.filter = obs_source_create_private("tc_test_av_watch", "av", fs);
+	obs_source_filter_add(g.source, w.filter);
+	settled = harness_wait(av_settled, &w, AV_WAIT_MS);
+	obs_source_filter_remove(g.source, w.filter);
+	obs_source_release(w.filter);
+
+	g_assert_cmpuint(w.n_flash, >=, 2);
+	first = av_offset(&w, w.flash[1]);
+	for (guint i = 1; i < w.n_flash; i++) {
+		int64_t d = av_offset(&w, w.flash[i]);
+		g_test_message("flash %u: sound %+.1f ms", i, d / 1e6);
+		if (!av_within_bounds(d))
+			settled_ns = w.flash[i] - w.flash[1];
+		last = d;
+	}
+	/* Until the sender's first reports, its audio and video are on two
+	 * time lines; the call's media clock then moves them together. */
+	g_test_message("METRIC obs-av-offset-first-ms=%.1f", first / 1e6);
+	g_test_message("METRIC obs-av-in-sync-after-s=%.1f", settled_ns / 1e9);
+	g_test_message("METRIC obs-av-offset-ms=%.1f", last / 1e6);
+	g_assert_true(settled);
+
+	guest_remove(&g);
+	obs_data_release(fs);
+	obs_data_release(settings);
+	harness_peer_stop(sender);
+	g_mutex_clear(&w.lock);
 	g_free(room);
 }
 
@@ -421,6 +714,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	harness_obs_start();
 	probe_register();
+	obs_register_source(&av_watch_info);
 	g_test_add_func("/obs/source/shows-the-senders-bars-and-plays-its-tone",
 			test_source_shows_the_senders_bars_and_plays_its_tone);
 	g_test_add_func(
@@ -429,6 +723,8 @@ int main(int argc, char **argv)
 		test_bad_settings_say_what_to_fix_and_obs_keeps_rendering);
 	g_test_add_func("/obs/source/a-full-room-says-so-and-the-source-stays",
 			test_a_full_room_says_so_and_the_source_stays);
+	g_test_add_func("/obs/source/a-turn-server-giving-no-relay-says-so",
+			test_a_turn_server_giving_no_relay_says_so);
 	g_test_add_func("/obs/source/a-new-guest-and-a-new-room-need-nothing-"
 			"done",
 			test_a_new_guest_and_a_new_room_need_nothing_done);
@@ -441,6 +737,10 @@ int main(int argc, char **argv)
 			test_removing_the_source_mid_call_is_clean);
 	g_test_add_func("/obs/source/send-program-gives-the-guest-the-program",
 			test_send_program_gives_the_guest_the_program);
+	g_test_add_func("/obs/source/the-guests-sound-and-picture-stay-together",
+			test_the_guests_sound_and_picture_stay_together);
+	g_test_add_func("/obs/source/the-room-and-secrets-are-not-saved-to-disk",
+			test_the_room_and_secrets_are_not_saved_to_disk);
 	ret = g_test_run();
 	harness_obs_stop();
 	harness_relay_stop();

@@ -255,6 +255,14 @@ tc_status tc_session_set_directions (tc_session *s,
 tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
     const tc_sdp_bitrates *bitrates);
 
+/* Asks the peer for a video keyframe now (an RTCP PLI), for a wrapper
+ * whose decoder lost its reference: a frame it had to drop, or one that
+ * did not decode. Like the PLIs the jitter buffer sends when it needs a
+ * keyframe, at most one goes out per 500 ms; nothing is sent while no
+ * video is received or the peer does not take PLI. Any thread, also the
+ * event callback. TC_ERR_CLOSED after stop. */
+tc_status tc_session_request_keyframe (tc_session *s);
+
 /* A snapshot of the stats; any thread. */
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);
 

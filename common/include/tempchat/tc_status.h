@@ -38,6 +38,9 @@ typedef enum {
   TC_ERR_WOULD_BLOCK,   /* the socket is full; the datagram was dropped */
   TC_ERR_TIMEOUT,       /* the peer did not answer in time */
   TC_ERR_SRTP_INDEX,    /* an SRTP index would be protected a second time */
+  TC_ERR_TURN,          /* relay-only, and the TURN server gave no relay
+                           address: it refused the credentials, or it could
+                           not be reached */
   TC_STATUS_COUNT_      /* not a status: keeps tc_status_str's table honest */
 } tc_status;
 

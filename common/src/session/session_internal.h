@@ -338,6 +338,7 @@ void tc_recv_stream_clear (tc_recv_stream *st);
 void tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);
 void tc_call_poll_recv (tc_call *c, int64_t now_us);
 tc_recv_stream *tc_call_recv_by_ssrc (tc_call *c, uint32_t ssrc);
+void tc_call_request_keyframe (tc_call *c, int64_t now_us);
 
 /* session_rtcp.c */
 void tc_call_on_rtcp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);

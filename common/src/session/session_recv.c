@@ -271,6 +271,14 @@ send_pli (tc_call *c, tc_recv_stream *rx, int64_t now)
   }
 }
 
+void
+tc_call_request_keyframe (tc_call *c, int64_t now_us)
+{
+  tc_recv_stream *rx = &c->rx[TC_KIND_VIDEO];
+  if (c->connected && rx->active && rx->pli)
+    send_pli (c, rx, now_us);
+}
+
 static void
 after_jitter (tc_call *c, tc_recv_stream *rx, int64_t now)
 {

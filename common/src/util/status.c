@@ -46,6 +46,9 @@ static const struct status_text table[] = {
   [TC_ERR_TIMEOUT] = {"TC_ERR_TIMEOUT", "the peer did not answer in time"},
   [TC_ERR_SRTP_INDEX] = {"TC_ERR_SRTP_INDEX",
       "a media packet would reuse an encryption index and was not sent"},
+  [TC_ERR_TURN] = {"TC_ERR_TURN",
+      "the TURN server gave no relay address: it refused the credentials or "
+      "could not be reached"},
 };
 
 _Static_assert (sizeof table / sizeof table[0] == TC_STATUS_COUNT_,

@@ -1,0 +1,154 @@
+/* encoder_bench.c - CPU time per frame of the output's VP8 encoder
+ * (obs-plugin/tempchat-vp8-encoder.c, as the output runs it) against
+ * libx264 veryfast, OBS's default recording encoder, at the same bitrate
+ * on the same 1280x720 pictures, in one process (bench/obs_output_cpu.sh):
+ *
+ *   tc_obs_encoder_bench [FRAMES]
+ *
+ * The pictures: SMPTE-like bars scrolling sideways with a ball bouncing
+ * over them and some noise, 30 different ones played in a loop. Each
+ * encoder gets every frame as fast as it takes them (no real-time wait),
+ * so the figure is CPU time per frame whatever else runs on the machine.
+ */
+#include <libavcodec/avcodec.h>
+#include <libavutil/opt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tempchat-vp8-encoder.h"
+
+#define W 1280
+#define H 720
+#define FPS 30
+#define BITRATE 2000000 /* a 720p call's start */
+#define PICTURES 30
+
+static uint8_t *pictures[PICTURES];
+
+static void make_pictures(void)
+{
+	uint32_t seed = 1;
+
+	for (int p = 0; p < PICTURES; p++) {
+		uint8_t *y = malloc(W * H * 3 / 2), *u = y + W * H,
+			*v = u + W * H / 4;
+		int bx = 100 + p * 30, by = 200 + (p % 10) * 20;
+		for (int r = 0; r < H; r++)
+			for (int c = 0; c < W; c++) {
+				int bar = ((c + p * 8) / 160) % 8;
+				seed = seed * 1103515245u + 12345u;
+				int d2 = (c - bx) * (c - bx) + (r - by) * (r - by);
+				y[r * W + c] = (uint8_t)(d2 < 60 * 60 ? 235
+							: 40 + bar * 25 +
+								  (seed >> 30));
+			}
+		for (int r = 0; r < H / 2; r++)
+			for (int c = 0; c < W / 2; c++) {
+				int bar = ((c * 2 + p * 8) / 160) % 8;
+				u[r * W / 2 + c] = (uint8_t)(64 + bar * 16);
+				v[r * W / 2 + c] = (uint8_t)(192 - bar * 16);
+			}
+		pictures[p] = y;
+	}
+}
+
+static double cpu_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static size_t vp8_bytes;
+
+static void on_vp8(const uint8_t *data, size_t len, bool key, void *unused)
+{
+	(void)data, (void)key, (void)unused;
+	vp8_bytes += len;
+}
+
+static double run_vp8(int frames)
+{
+	struct tempchat_vp8_encoder *enc =
+		tempchat_vp8_encoder_new(W, H, FPS, BITRATE);
+	uint32_t linesize[3] = {W, W / 2, W / 2};
+	double t0 = cpu_seconds();
+
+	for (int i = 0; i < frames; i++) {
+		uint8_t *y = pictures[i % PICTURES];
+		uint8_t *const planes[3] = {y, y + W * H, y + W * H * 5 / 4};
+		tempchat_vp8_encoder_encode(enc, planes, linesize, false,
+					    on_vp8, NULL);
+	}
+	t0 = cpu_seconds() - t0;
+	tempchat_vp8_encoder_free(enc);
+	return t0;
+}
+
+static double run_x264(int frames, size_t *bytes)
+{
+	const AVCodec *codec = avcodec_find_encoder_by_name("libx264");
+	AVCodecContext *ctx = avcodec_alloc_context3(codec);
+	AVFrame *f = av_frame_alloc();
+	AVPacket *pkt = av_packet_alloc();
+	double t0;
+
+	ctx->width = W;
+	ctx->height = H;
+	ctx->pix_fmt = AV_PIX_FMT_YUV420P;
+	ctx->time_base = (AVRational){1, FPS};
+	ctx->bit_rate = ctx->rc_max_rate = BITRATE;
+	ctx->rc_buffer_size = BITRATE;
+	av_opt_set(ctx->priv_data, "preset", "veryfast", 0);
+	if (avcodec_open2(ctx, codec, NULL) < 0) {
+		fprintf(stderr, "libx264 did not open\n");
+		exit(1);
+	}
+	f->format = ctx->pix_fmt;
+	f->width = W;
+	f->height = H;
+	t0 = cpu_seconds();
+	for (int i = 0; i <= frames; i++) {
+		uint8_t *y = pictures[i % PICTURES];
+		f->data[0] = y;
+		f->data[1] = y + W * H;
+		f->data[2] = y + W * H * 5 / 4;
+		f->linesize[0] = W;
+		f->linesize[1] = f->linesize[2] = W / 2;
+		f->pts = i;
+		avcodec_send_frame(ctx, i < frames ? f : NULL);
+		while (avcodec_receive_packet(ctx, pkt) == 0) {
+			*bytes += (size_t)pkt->size;
+			av_packet_unref(pkt);
+		}
+	}
+	t0 = cpu_seconds() - t0;
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&ctx);
+	return t0;
+}
+
+int main(int argc, char **argv)
+{
+	int frames = argc > 1 ? atoi(argv[1]) : 300;
+	size_t x264_bytes = 0;
+	double vp8, x264;
+
+	make_pictures();
+	vp8 = run_vp8(frames);
+	x264 = run_x264(frames, &x264_bytes);
+	printf("720p30 at %d kbit/s, %d frames: CPU ms per frame: VP8 "
+	       "(TempChat Call) %.2f, x264 veryfast %.2f, ratio %.2f; "
+	       "kbit/s made: VP8 %.0f, x264 %.0f\n",
+	       BITRATE / 1000, frames, vp8 * 1000 / frames,
+	       x264 * 1000 / frames, vp8 / x264,
+	       vp8_bytes * 8.0 * FPS / frames / 1000,
+	       x264_bytes * 8.0 * FPS / frames / 1000);
+	for (int p = 0; p < PICTURES; p++)
+		free(pictures[p]);
+	return 0;
+}

@@ -1,0 +1,117 @@
+// obs_chromium_tbf.test.mjs - the OBS output "TempChat Call" sending to the
+// TempChat test page in headless Chromium through a 1 Mbit/s token bucket
+// (tc tbf) on the OBS side of a link between two network namespaces of the
+// test's own (netns.mjs): Chromium's transport-cc feedback alone must bring
+// the output's VP8 encoder below the limit. What Chromium then receives
+// (frame rate, loss) is printed, not judged: keyframes for its PLIs may
+// still overflow a bucket this small.
+// The program is one no bitrate is enough for: a guest source covering the
+// canvas with random noise from a tempchatsink in the same namespace.
+// Without the tbf the encoder climbs from 2 to about 2.8 Mbit/s instead.
+// Root only (ip netns); skipped otherwise.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+
+import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
+import { closeAll, launchPeer, randomRoom, startSite, waitFor } from './harness.mjs';
+import {
+  chromiumIn, ip, makeLan, removeLan, startForwarder,
+} from './netns.mjs';
+
+const PEER = process.env.TC_OBS_PEER;
+const XVFB_RUN = process.env.XVFB_RUN || 'xvfb-run';
+const isRoot = process.getuid && process.getuid() === 0;
+const skip = !PEER ? 'TC_OBS_PEER is not set' : !GST_PLUGIN_DIR ? 'TC_GST_PLUGIN_DIR is not set'
+  : !isRoot ? 'needs root for ip netns' : false;
+const T = { timeout: 150000, skip };
+const CHANNEL = 'YOUR_CHANNEL_ID';   // the page's default
+const LIMIT = 1000000;               // bit/s, the tbf rate
+const STOP_TIMEOUT_MS = 15000;
+
+let lan;
+let site;
+let chrome;
+let noise;
+let obs;
+
+before(async () => {
+  if (skip) return;
+  lan = makeLan('tcobsbw');
+  // The relay listens on every address of S: OBS and gst reach it on
+  // 127.0.0.1 (ws:// elsewhere is refused), the forwarder on S's address.
+  site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
+  await startForwarder(lan, site.relay.port);
+  chrome = await launchPeer('C', { executablePath: chromiumIn(lan) });
+});
+
+after(async () => {
+  try {
+    if (obs) {
+      obs.stdin.end();
+      const timer = setTimeout(() => obs.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await new Promise((resolve) => { if (obs.exitCode !== null) resolve(); else obs.on('exit', resolve); });
+      clearTimeout(timer);
+    }
+    await noise?.stop();
+    await closeAll([chrome]);
+    await site?.stop();
+  } finally {
+    removeLan(lan);
+  }
+});
+
+test('the OBS output lowers its bitrate when Chromium\'s feedback says the link is full', T, async () => {
+  const room = randomRoom();
+  const roomIn = randomRoom();
+  const signal = `ws://127.0.0.1:${site.relay.port}/v3/websocket`;
+  ip('netns', 'exec', lan.s, 'tc', 'qdisc', 'add', 'dev', 'lan-s', 'root', 'tbf',
+    'rate', '1mbit', 'burst', '10kb', 'latency', '300ms');
+  noise = startGst([
+    'videotestsrc', 'is-live=true', 'pattern=snow', '!',
+    'video/x-raw,width=640,height=360,framerate=30/1', '!',
+    'tempchatsink', `room=${roomIn}`, `signaling-url=${signal}`, `channel=${CHANNEL}`,
+  ], { name: 'noise', wrap: lan.inS });
+  await chrome.goto(site, room, { signal });
+  await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+
+  obs = spawn(lan.inS[0], [...lan.inS.slice(1), XVFB_RUN, '-a', PEER, 'call', signal, room,
+    CHANNEL, roomIn], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  obs.stdout.setEncoding('utf8');
+  obs.stderr.setEncoding('utf8');
+  obs.stdout.on('data', (c) => { out += c; });
+  obs.stderr.on('data', (c) => { err += c; });
+  const describeObs = () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-3000)}`;
+
+  // Connected (on a path this narrow Chromium may decode little yet).
+  await waitFor(chrome, () => window.tc.state === 'connected',
+    { what: 'connected to OBS', timeout: 60000 })
+    .catch((e) => { e.message += `\n${describeObs()}`; throw e; });
+
+  // The encoder's bitrate as the output reports it twice a second.
+  const seen = [];
+  const deadline = Date.now() + 60000;
+  let below = null;
+  while (!below && Date.now() < deadline) {
+    for (const m of out.matchAll(/sender frames (\d+) .* bitrate (\d+)/g)) {
+      if (Number(m[1]) > 0 && seen.length < 400) seen.push(Number(m[2]));
+      if (Number(m[1]) > 0 && Number(m[2]) < LIMIT && below === null) below = Number(m[2]);
+    }
+    out = out.slice(out.lastIndexOf('\n') + 1);
+    // The next report (or a bound, should the process have gone).
+    if (!below) {
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, 2000);
+        obs.stdout.once('data', () => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+  console.log(`encoder bitrate (bit/s): ${seen.join(' ')}`);
+  console.log(`METRIC obs-chromium-tbf-1mbit-bitrate=${below}`);
+  assert.ok(below !== null, `the encoder never went below ${LIMIT} bit/s\n${describeObs()}`);
+  const st = await chrome.eval(() => window.tc.stats());
+  console.log(`METRIC obs-chromium-tbf-received fps=${st.fps} kbps=${st.kbps} `
+    + `loss-pct=${Math.round(st.lossPct)} frames-decoded=${st.framesDecoded}`);
+});
