@@ -66,6 +66,9 @@
 #include <string.h>
 
 #include <gst/app/gstappsrc.h>
+#include <gst/pbutils/codec-utils.h>
+
+#include "tempchat/tc_frame_size.h"
 
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
@@ -114,12 +117,22 @@ typedef struct
   tc_sdp_codec codec;
   const gchar *caps;
   const gchar *decoder;
+  /* Completes the encoded caps (size, profile, the stream format a muxer
+   * wants) for decode=false; NULL where GStreamer 1.22 has none (VP8: we
+   * put the keyframe's size in the caps ourselves). */
+  const gchar *parser;
 } CodecInfo;
 
+/* dav1ddec is not in Debian 12's GStreamer: av1dec (libaom) decodes AV1. */
 static const CodecInfo codecs[] = {
-  {TC_SDP_CODEC_VP8, "video/x-vp8", "vp8dec"},
+  {TC_SDP_CODEC_AV1, "video/x-av1, stream-format = (string) obu-stream, "
+        "alignment = (string) tu", "av1dec", "av1parse"},
+  {TC_SDP_CODEC_VP9, "video/x-vp9", "vp9dec", "vp9parse"},
+  {TC_SDP_CODEC_H264, "video/x-h264, stream-format = (string) byte-stream, "
+        "alignment = (string) au", "avdec_h264", "h264parse"},
+  {TC_SDP_CODEC_VP8, "video/x-vp8", "vp8dec", NULL},
   {TC_SDP_CODEC_OPUS, "audio/x-opus, channel-mapping-family = (int) 0, "
-        "rate = (int) 48000, channels = (int) 2", "opusdec"},
+        "rate = (int) 48000, channels = (int) 2", "opusdec", NULL},
 };
 
 typedef struct
@@ -133,6 +146,7 @@ typedef struct
   gboolean discont;
   GQueue pending;               /* GstBuffer, before the pad exists */
   guint width, height;          /* video: of the last keyframe, 0 unknown */
+  gboolean decoding;            /* the chain ends in a decoder */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -157,7 +171,8 @@ struct _GstTempchatSrc
 
 static GstStaticPadTemplate video_template =
 GST_STATIC_PAD_TEMPLATE ("video_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("video/x-raw; video/x-vp8"));
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8; video/x-vp9; video/x-av1; "
+        "video/x-h264"));
 
 static GstStaticPadTemplate audio_template =
 GST_STATIC_PAD_TEMPLATE ("audio_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
@@ -225,17 +240,41 @@ add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
   g_ptr_array_add (st->elements, filter);
 }
 
-/* The encoded caps of `st`: VP8 with the size of its last keyframe, which
- * muxers (matroskamux, webmmux) require. */
+/* Opus caps with the stream headers (OpusHead and OpusTags) that muxers
+ * write into the file (matroskamux, mp4mux, oggmux). The web client sends
+ * 48 kHz stereo (channel mapping family 0); RTP carries no pre-skip. */
+static GstCaps *
+opus_caps (void)
+{
+  GstBuffer *head = gst_codec_utils_opus_create_header (48000, 2, 0, 1, 1,
+      NULL, 0, 0);
+  GstCaps *caps = gst_codec_utils_opus_create_caps_from_header (head, NULL);
+
+  gst_buffer_unref (head);
+  return caps;
+}
+
+/* The encoded caps of `st`, with the size of its last keyframe where we know
+ * it; muxers (matroskamux, webmmux) refuse VP8 and VP9 without one. */
 static GstCaps *
 stream_caps (const SrcStream *st, const CodecInfo *info)
 {
-  GstCaps *caps = gst_caps_from_string (info->caps);
+  GstCaps *caps = st->codec == TC_SDP_CODEC_OPUS ? opus_caps () :
+      gst_caps_from_string (info->caps);
 
   if (st->kind == TC_MEDIA_VIDEO && st->width > 0 && st->height > 0)
     gst_caps_set_simple (caps, "width", G_TYPE_INT, (gint) st->width,
         "height", G_TYPE_INT, (gint) st->height, NULL);
   return caps;
+}
+
+/* Encoded VP8 without a size would stop a muxer with not-negotiated: such
+ * caps wait for the first keyframe (nothing is pushed before it anyway). */
+static gboolean
+caps_complete (const SrcStream *st, const CodecInfo *info, gboolean decode)
+{
+  return decode || st->kind != TC_MEDIA_VIDEO || info->parser != NULL
+      || st->width > 0;
 }
 
 /* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
@@ -256,24 +295,28 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   appsrc = make (self, "appsrc");
   if (appsrc == NULL)
     return FALSE;
-  if (decode && (dec = make (self, info->decoder)) == NULL) {
+  dec = decode ? make (self, info->decoder) : info->parser != NULL ?
+      make (self, info->parser) : NULL;
+  if ((decode || info->parser != NULL) && dec == NULL) {
     gst_object_unref (appsrc);
     return FALSE;
   }
-  if (dec != NULL && st->kind == TC_MEDIA_AUDIO)
+  if (decode && st->kind == TC_MEDIA_AUDIO)
     /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
      * the next packet's in-band FEC when the web client's Opus sent it. */
     g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
   g_mutex_lock (&self->lock);
-  caps = stream_caps (st, info);
+  caps = caps_complete (st, info, decode) ? stream_caps (st, info) : NULL;
   g_mutex_unlock (&self->lock);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
       "min-latency", (gint64) (latency_ms * GST_MSECOND),
       /* The session thread must never block on us. */
       "block", FALSE, "max-bytes", (guint64) 0, NULL);
-  gst_caps_unref (caps);
+  if (caps != NULL)
+    gst_caps_unref (caps);
   st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  st->decoding = decode;
   g_ptr_array_add (st->elements, appsrc);
   add_encoded_filter (self, st, info);
   if (dec != NULL)
@@ -582,22 +625,21 @@ queue_full (SrcStream *st, gsize len)
       > MAX_QUEUED_BYTES;
 }
 
-/* On the session thread. */
-/* self->lock held. A keyframe of a new size: the caps say it (appsrc
- * sends them before the frame). */
+/* On the session thread, self->lock held. A keyframe of a new size: the
+ * caps say it (appsrc sends them before the frame). The size comes from the
+ * frame itself, so the caps are complete before the first buffer. */
 static void
-follow_keyframe_size (SrcStream *st, tc_session *s)
+follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
 {
-  tc_session_stats stats;
   const CodecInfo *info = codec_info (st->codec);
+  unsigned w, h;
   GstCaps *caps;
 
-  if (s == NULL || info == NULL || tc_session_get_stats (s, &stats) != TC_OK
-      || stats.dir[1].width == 0 || (stats.dir[1].width == st->width
-          && stats.dir[1].height == st->height))
+  if (info == NULL || tc_frame_keyframe_size (st->codec, f->data, f->len, &w,
+          &h) != TC_OK || (w == st->width && h == st->height))
     return;
-  st->width = stats.dir[1].width;
-  st->height = stats.dir[1].height;
+  st->width = w;
+  st->height = h;
   if (st->appsrc == NULL)
     return;
   caps = stream_caps (st, info);
@@ -627,7 +669,7 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     goto out;
   st->need_keyframe = FALSE;
   if (f->keyframe && st->kind == TC_MEDIA_VIDEO)
-    follow_keyframe_size (st, s);
+    follow_keyframe_size (self, st, f);
 
   buf = gst_buffer_new_memdup (f->data, f->len);
   GST_BUFFER_PTS (buf) = rt;
@@ -671,7 +713,7 @@ on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
   st = self->streams[STREAM_AUDIO];
   /* Only a decoder conceals: encoded output (decode=false) has no gaps. */
   if (self->running && st != NULL && st->appsrc != NULL
-      && st->elements->len > 1 && GST_CLOCK_TIME_IS_VALID (rt)
+      && st->decoding && GST_CLOCK_TIME_IS_VALID (rt)
       && !queue_full (st, 0)) {
     GstBuffer *gap = gst_buffer_new ();
     GST_BUFFER_PTS (gap) = rt;

@@ -17,13 +17,17 @@
 #                             and every gst-launch-1.0 line of README.md
 #                             and the elements' docs, run as written
 #                             (test sources and fakesinks for devices)
+#   integration/gst_codecs    each video codec gst -> gst (decoded at the
+#                             sender's size) and tempchatsrc decode=false
+#                             recorded into Matroska, read back by
+#                             gst-discoverer-1.0 (codec, size, duration)
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
   return()
 endif()
 
-foreach(name gst_elements gst_call gst_pipeline)
+foreach(name gst_elements gst_call gst_pipeline gst_codecs)
   add_executable(test_${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE PkgConfig::GST PkgConfig::GLIB)
   target_compile_definitions(test_${name} PRIVATE
@@ -42,7 +46,8 @@ set_tests_properties(integration/gst_srtp_shared PROPERTIES TIMEOUT 60)
 # ASan builds: GStreamer's plugin scanner needs the runtime preloaded.
 if(TC_ASAN_RUNTIME)
   set_tests_properties(integration/gst_elements integration/gst_call
-    integration/gst_srtp_shared integration/gst_pipeline PROPERTIES ENVIRONMENT
+    integration/gst_srtp_shared integration/gst_pipeline integration/gst_codecs
+    PROPERTIES ENVIRONMENT
     "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
 endif()
 
@@ -57,9 +62,13 @@ if(TARGET tempchat-relay)
     TC_OPENSSL="${OPENSSL_EXECUTABLE}")
   add_dependencies(test_gst_pipeline tempchat-relay)
   set_tests_properties(integration/gst_pipeline PROPERTIES TIMEOUT 120)
+  target_compile_definitions(test_gst_codecs PRIVATE
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
+  add_dependencies(test_gst_codecs tempchat-relay)
+  set_tests_properties(integration/gst_codecs PROPERTIES TIMEOUT 600)
 else()
   set_tests_properties(integration/gst_call integration/gst_pipeline
-    PROPERTIES DISABLED TRUE)
+    integration/gst_codecs PROPERTIES DISABLED TRUE)
 endif()
 
 # A sender behind a 1 Mbit/s tbf in a network namespace lowers its target
