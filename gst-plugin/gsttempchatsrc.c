@@ -73,6 +73,7 @@
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
+#include "gsttempchatcodecs.h"
 #include "gsttempchatevents.h"
 #include "gsttempchatprops.h"
 
@@ -112,28 +113,7 @@ enum
   N_STREAMS
 };
 
-typedef struct
-{
-  tc_sdp_codec codec;
-  const gchar *caps;
-  const gchar *decoder;
-  /* Completes the encoded caps (size, profile, the stream format a muxer
-   * wants) for decode=false; NULL where GStreamer 1.22 has none (VP8: we
-   * put the keyframe's size in the caps ourselves). */
-  const gchar *parser;
-} CodecInfo;
-
-/* dav1ddec is not in Debian 12's GStreamer: av1dec (libaom) decodes AV1. */
-static const CodecInfo codecs[] = {
-  {TC_SDP_CODEC_AV1, "video/x-av1, stream-format = (string) obu-stream, "
-        "alignment = (string) tu", "av1dec", "av1parse"},
-  {TC_SDP_CODEC_VP9, "video/x-vp9", "vp9dec", "vp9parse"},
-  {TC_SDP_CODEC_H264, "video/x-h264, stream-format = (string) byte-stream, "
-        "alignment = (string) au", "avdec_h264", "h264parse"},
-  {TC_SDP_CODEC_VP8, "video/x-vp8", "vp8dec", NULL},
-  {TC_SDP_CODEC_OPUS, "audio/x-opus, channel-mapping-family = (int) 0, "
-        "rate = (int) 48000, channels = (int) 2", "opusdec", NULL},
-};
+typedef GstTempchatCodec CodecInfo;
 
 typedef struct
 {
@@ -185,10 +165,7 @@ GST_ELEMENT_REGISTER_DEFINE (tempchatsrc, "tempchatsrc", GST_RANK_NONE,
 static const CodecInfo *
 codec_info (tc_sdp_codec codec)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (codecs); i++)
-    if (codecs[i].codec == codec)
-      return &codecs[i];
-  return NULL;
+  return gst_tempchat_codec_get (codec);
 }
 
 static void

@@ -274,6 +274,52 @@ test_reoffer_keeps_the_agreed_h264_profile_only (void)
   tc_sdp_free (offer);
 }
 
+/* ---------------------------------------------------------- video-codecs */
+
+static void
+test_video_codecs_list_table (void)
+{
+  static const struct {
+    const char *text;
+    tc_sdp_codec want[TC_SDP_MAX_VIDEO_CODECS];
+    const char *bad;             /* NULL: valid */
+  } rows[] = {
+    { TC_SDP_VIDEO_CODECS_DEFAULT, { A, V9, H, V8 }, NULL },
+    { "vp8", { V8 }, NULL },
+    { " H264 , vp8 ", { H, V8 }, NULL },
+    { "VP9,AV1", { V9, A }, NULL },
+    { "vp8,hevc", { NONE }, "hevc" },
+    { "vp8,,vp9", { NONE }, "" },
+    { "vp8,VP8", { NONE }, "VP8" },
+    { "", { NONE }, "" },
+    { NULL, { NONE }, "" },
+    { "av1,vp9,h264,vp8,vp8", { NONE }, "vp8" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (rows); i++) {
+    tc_sdp_codec got[TC_SDP_MAX_VIDEO_CODECS] = { 0 };
+    size_t n = 99;
+    char bad[16] = "unset";
+    const char *why = NULL;
+    tc_status st = tc_sdp_video_codecs_parse (rows[i].text, got, &n, bad,
+        sizeof bad, &why);
+    g_test_message ("'%s' -> %s", rows[i].text, tc_status_name (st));
+    if (rows[i].bad != NULL) {
+      g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+      g_assert_cmpuint (n, ==, 0);
+      g_assert_cmpstr (bad, ==, rows[i].bad);
+      g_assert_nonnull (why);
+      continue;
+    }
+    g_assert_cmpint (st, ==, TC_OK);
+    size_t want_n = 0;
+    while (want_n < TC_SDP_MAX_VIDEO_CODECS && rows[i].want[want_n] != NONE)
+      want_n++;
+    g_assert_cmpuint (n, ==, want_n);
+    for (size_t j = 0; j < n; j++)
+      g_assert_cmpint (got[j], ==, rows[i].want[j]);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -286,5 +332,7 @@ main (int argc, char **argv)
       test_h264_answer_prefers_constrained_baseline);
   g_test_add_func ("/sdp/codec-choice/reoffer-keeps-the-agreed-h264-profile",
       test_reoffer_keeps_the_agreed_h264_profile_only);
+  g_test_add_func ("/sdp/codec-choice/video-codecs-list-table",
+      test_video_codecs_list_table);
   return g_test_run ();
 }

@@ -379,6 +379,18 @@ const char *tc_sdp_codec_name (tc_sdp_codec codec);
 
 #define TC_SDP_MAX_VIDEO_CODECS 4
 
+/* The web client's order, the default of `video-codecs`. */
+#define TC_SDP_VIDEO_CODECS_DEFAULT "av1,vp9,h264,vp8"
+
+/* Parses a user's ordered video codec list, "av1,vp9,h264,vp8" (names
+ * case-insensitive, spaces around them ignored) into `out` (room for
+ * TC_SDP_MAX_VIDEO_CODECS), most preferred first; `*n` gets the count.
+ * TC_ERR_INVALID_ARG for an empty list, an unknown name or a repeated one:
+ * then `bad` (when not NULL, `bad_size` bytes) receives the offending name
+ * and `*why` a phrase. Pure; any thread. */
+tc_status tc_sdp_video_codecs_parse (const char *text, tc_sdp_codec *out,
+    size_t *n, char *bad, size_t bad_size, const char **why);
+
 /* Our side of a negotiation. Strings are borrowed for the builder call. */
 typedef struct {
   const char *ice_ufrag;  /* 4..256 ice-chars */

@@ -53,6 +53,56 @@ tc_sdp_codec_name (tc_sdp_codec codec)
   return info != NULL ? info->name : "none";
 }
 
+static void
+name_bad (char *bad, size_t size, const char *name, const char **why,
+    const char *phrase)
+{
+  if (bad != NULL && size > 0)
+    g_strlcpy (bad, name, size);
+  if (why != NULL)
+    *why = phrase;
+}
+
+tc_status
+tc_sdp_video_codecs_parse (const char *text, tc_sdp_codec *out, size_t *n,
+    char *bad, size_t bad_size, const char **why)
+{
+  static const tc_sdp_codec video[] = { TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
+    TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
+  g_return_val_if_fail (out != NULL && n != NULL, TC_ERR_INVALID_ARG);
+  char **names = g_strsplit (text != NULL ? text : "", ",", -1);
+  tc_status st = TC_OK;
+  *n = 0;
+  for (char **it = names; *it != NULL && st == TC_OK; it++) {
+    const char *name = g_strstrip (*it);
+    tc_sdp_codec c = TC_SDP_CODEC_NONE;
+    for (size_t i = 0; i < G_N_ELEMENTS (video); i++) {
+      if (g_ascii_strcasecmp (name, tc_sdp_codec_name (video[i])) == 0)
+        c = video[i];
+    }
+    bool repeated = false;
+    for (size_t i = 0; i < *n; i++)
+      repeated = repeated || out[i] == c;
+    if (c == TC_SDP_CODEC_NONE) {
+      name_bad (bad, bad_size, name, why, "unknown video codec");
+      st = TC_ERR_INVALID_ARG;
+    } else if (repeated) {
+      name_bad (bad, bad_size, name, why, "video codec named twice");
+      st = TC_ERR_INVALID_ARG;
+    } else {
+      out[(*n)++] = c;
+    }
+  }
+  g_strfreev (names);
+  if (st == TC_OK && *n == 0) {
+    name_bad (bad, bad_size, "", why, "no video codec named");
+    st = TC_ERR_INVALID_ARG;
+  }
+  if (st != TC_OK)
+    *n = 0;
+  return st;
+}
+
 bool
 tc_sdp_codec_is_helper (const char *name)
 {
