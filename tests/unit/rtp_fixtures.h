@@ -141,4 +141,62 @@ packetize (const tc_payloader *codec, void *state, GBytes *frame, size_t mtu,
           out), ==, TC_OK);
 }
 
+/* Feeds payload `i` of `p` to `codec`'s depayloader as an RTP packet with
+ * seq `seq` and timestamp `ts`, the marker as the payloader set it. */
+static inline tc_status
+depayload_one (const tc_payloader *codec, void *state, const packets *p,
+    guint i, guint16 seq, guint32 ts, frames *out)
+{
+  size_t len;
+  tc_rtp_packet pkt = {
+    .seq = seq,
+    .timestamp = ts,
+    .marker = g_array_index (p->markers, gboolean, i),
+  };
+  pkt.payload = packets_data (p, i, &len);
+  pkt.payload_len = len;
+  return codec->depayload (state, &pkt, frames_collect, out);
+}
+
+/* Packetizes `broken` and `next` at MTU 1200 (`broken` must take more
+ * than `lost` + 1 packets), loses packet `lost` of `broken` and checks that
+ * nothing of it comes out while `next`, an inter frame, comes out whole. */
+static inline void
+assert_a_lost_packet_drops_only_its_frame (const tc_payloader *codec,
+    GBytes *broken, GBytes *next, guint lost)
+{
+  void *tx = codec->state_new ();
+  void *rx = codec->state_new ();
+  packets p, q;
+  frames f;
+  packets_init (&p);
+  packets_init (&q);
+  frames_init (&f);
+  packetize (codec, tx, broken, 1200, &p);
+  packetize (codec, tx, next, 1200, &q);
+  g_assert_cmpuint (p.payloads->len, >, lost + 1);
+
+  guint16 seq = 100;
+  for (guint i = 0; i < p.payloads->len; i++, seq++) {
+    if (i != lost)
+      g_assert_cmpint (depayload_one (codec, rx, &p, i, seq, 3000, &f), ==,
+          TC_OK);
+  }
+  g_assert_cmpuint (frames_count (&f), ==, 0);
+
+  /* The next frame starts cleanly and comes out whole, as an interframe. */
+  for (guint i = 0; i < q.payloads->len; i++, seq++)
+    g_assert_cmpint (depayload_one (codec, rx, &q, i, seq, 6000, &f), ==,
+        TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 1);
+  frames_assert_equal (&f, 0, next);
+  g_assert_false (g_array_index (f.keyframes, gboolean, 0));
+
+  packets_clear (&p);
+  packets_clear (&q);
+  frames_clear (&f);
+  codec->state_free (tx);
+  codec->state_free (rx);
+}
+
 #endif

@@ -425,22 +425,6 @@ test_payload_stops_when_the_sender_refuses (void)
 
 /* ---- Depacketizer -------------------------------------------------------- */
 
-/* Feeds payload `i` of `p` as an RTP packet with seq `seq`. */
-static tc_status
-feed (void *st, const packets *p, guint i, guint16 seq, guint32 ts,
-    frames *out)
-{
-  size_t len;
-  tc_rtp_packet pkt = {
-    .seq = seq,
-    .timestamp = ts,
-    .marker = g_array_index (p->markers, gboolean, i),
-  };
-  pkt.payload = packets_data (p, i, &len);
-  pkt.payload_len = len;
-  return tc_payloader_vp8.depayload (st, &pkt, frames_collect, out);
-}
-
 static void
 test_depayload_reassembles_a_split_keyframe_byte_identical (void)
 {
@@ -455,8 +439,8 @@ test_depayload_reassembles_a_split_keyframe_byte_identical (void)
 
   /* Seqs run over the 16-bit wrap. */
   for (guint i = 0; i < p.payloads->len; i++)
-    g_assert_cmpint (feed (rx, &p, i, (guint16) (65534 + i), 9000, &f), ==,
-        TC_OK);
+    g_assert_cmpint (depayload_one (&tc_payloader_vp8, rx, &p, i,
+            (guint16) (65534 + i), 9000, &f), ==, TC_OK);
   g_assert_cmpuint (frames_count (&f), ==, 1);
   frames_assert_equal (&f, 0, frame);
   g_assert_true (g_array_index (f.keyframes, gboolean, 0));
@@ -479,41 +463,12 @@ test_depayload_reassembles_a_split_keyframe_byte_identical (void)
 static void
 test_depayload_drops_a_frame_missing_a_middle_packet (void)
 {
-  void *tx = tc_payloader_vp8.state_new ();
-  void *rx = tc_payloader_vp8.state_new ();
   GBytes *key = vp8_frame (5000, TRUE, 640, 360, 6);
   GBytes *delta = vp8_frame (2000, FALSE, 0, 0, 7);
-  packets p, q;
-  frames f;
-  packets_init (&p);
-  packets_init (&q);
-  frames_init (&f);
-  packetize (&tc_payloader_vp8, tx, key, 1200, &p);
-  packetize (&tc_payloader_vp8, tx, delta, 1200, &q);
-
-  for (guint i = 0; i < p.payloads->len; i++) {
-    if (i == 2)
-      continue;  /* lost */
-    g_assert_cmpint (feed (rx, &p, i, (guint16) (100 + i), 3000, &f), ==,
-        TC_OK);
-  }
-  g_assert_cmpuint (frames_count (&f), ==, 0);
-
-  /* The next frame starts cleanly and comes out whole, as an interframe. */
-  for (guint i = 0; i < q.payloads->len; i++)
-    g_assert_cmpint (feed (rx, &q, i, (guint16) (105 + i), 6000, &f), ==,
-        TC_OK);
-  g_assert_cmpuint (frames_count (&f), ==, 1);
-  frames_assert_equal (&f, 0, delta);
-  g_assert_false (g_array_index (f.keyframes, gboolean, 0));
-
-  packets_clear (&p);
-  packets_clear (&q);
-  frames_clear (&f);
+  assert_a_lost_packet_drops_only_its_frame (&tc_payloader_vp8, key, delta,
+      2);
   g_bytes_unref (key);
   g_bytes_unref (delta);
-  tc_payloader_vp8.state_free (tx);
-  tc_payloader_vp8.state_free (rx);
 }
 
 static void

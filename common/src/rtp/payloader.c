@@ -5,6 +5,7 @@
 
 static const tc_payloader *const registry[] = {
   &tc_payloader_vp8,
+  &tc_payloader_av1,
   &tc_payloader_opus,
 };
 
