@@ -239,6 +239,11 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (codec != TC_SDP_CODEC_NONE && st->encoder != NULL
       && (tc_sdp_codec) codec != st->codec)
     swap_encoder (st, (tc_sdp_codec) codec);
+  /* av1enc of GStreamer 1.22 ignores force-key-unit: a fresh encoder's
+   * first frame is a keyframe (the core rate-limits these requests). */
+  if (st->encoder != NULL && st->codec == TC_SDP_CODEC_AV1
+      && g_atomic_int_exchange (&st->keyframe_pending, 0))
+    swap_encoder (st, st->codec);
   if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
     GstEvent *ev = gst_video_event_new_upstream_force_key_unit
         (GST_CLOCK_TIME_NONE, TRUE, 0);
@@ -537,8 +542,9 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
 }
 
 /* In the streaming thread, before a frame reaches the encoder (which is
- * idle then): the call now sends another codec, so the encoder is replaced
- * where it stands; the pipeline runs on, and the new encoder starts with a
+ * idle then): the call now sends another codec (or needs a keyframe from an
+ * encoder that cannot be asked for one), so the encoder is replaced where
+ * it stands; the pipeline runs on, and the new encoder starts with a
  * keyframe at the current target bitrate. */
 static void
 swap_encoder (SinkStream *st, tc_sdp_codec codec)
@@ -575,8 +581,7 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
         (NULL));
   gst_element_sync_state_with_parent (filter);
   gst_element_sync_state_with_parent (enc);
-  GST_INFO_OBJECT (self, "the call now sends %s: encoder switched",
-      tc_sdp_codec_name (codec));
+  GST_INFO_OBJECT (self, "new %s encoder", tc_sdp_codec_name (codec));
 }
 
 /* object lock held. */

@@ -51,6 +51,9 @@ static const size_case cases[] = {
   { "vp8 inter frame", TC_SDP_CODEC_VP8,
     { 0x51, 0x2a, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01 }, 10,
     TC_ERR_PARSE, 0, 0 },
+  /* A temporal delimiter OBU alone: no sequence header, no keyframe. */
+  { "av1 without a sequence header", TC_SDP_CODEC_AV1, { 0x12, 0x00 }, 2,
+    TC_ERR_PARSE, 0, 0 },
   { "h264 is not read here", TC_SDP_CODEC_H264,
     { 0x00, 0x00, 0x00, 0x01, 0x67 }, 5, TC_ERR_UNSUPPORTED, 0, 0 },
   { "opus has no size", TC_SDP_CODEC_OPUS, { 0xfc }, 1, TC_ERR_UNSUPPORTED,

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Width and height of the keyframe `frame` (`len` bytes, borrowed) of
- * `codec`. TC_OK and both set; TC_ERR_PARSE when the frame does not start
+ * `codec` (VP8, VP9; AV1 from the TU's sequence header). TC_OK and both set; TC_ERR_PARSE when the frame does not start
  * with a keyframe header we can read; TC_ERR_UNSUPPORTED for a codec whose
  * headers we do not read (then the caller leaves its size unknown). */
 tc_status tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame,

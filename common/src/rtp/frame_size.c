@@ -12,6 +12,7 @@
  */
 #include "tempchat/tc_frame_size.h"
 
+#include "rtp/pay_av1.h"
 #include "rtp/pay_vp8.h"
 
 typedef struct {
@@ -79,6 +80,21 @@ tc_vp9_keyframe_size (const uint8_t *frame, size_t len, unsigned *width,
   return TC_OK;
 }
 
+/* AV1: the sequence header every keyframe TU carries (the payloader adds it
+ * where the encoder left it out). */
+static tc_status
+av1_keyframe_size (const uint8_t *frame, size_t len, unsigned *width,
+    unsigned *height)
+{
+  tc_av1_tu_info info;
+  if (tc_av1_tu_info_read (frame, len, &info) != TC_OK || !info.keyframe
+      || info.width == 0 || info.height == 0)
+    return TC_ERR_PARSE;
+  *width = info.width;
+  *height = info.height;
+  return TC_OK;
+}
+
 tc_status
 tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame, size_t len,
     unsigned *width, unsigned *height)
@@ -87,6 +103,8 @@ tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame, size_t len,
     return TC_ERR_INVALID_ARG;
   if (codec == TC_SDP_CODEC_VP9)
     return tc_vp9_keyframe_size (frame, len, width, height);
+  if (codec == TC_SDP_CODEC_AV1)
+    return av1_keyframe_size (frame, len, width, height);
   if (codec != TC_SDP_CODEC_VP8)
     return TC_ERR_UNSUPPORTED;
   uint16_t w, h;
