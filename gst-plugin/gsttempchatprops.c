@@ -584,9 +584,10 @@ gst_tempchat_settings_video_codecs (const GstTempchatSettings *s,
   if (cfg->n_video_codecs > 0)
     return TRUE;
   *message = g_strdup_printf ("None of the video codecs in video-codecs "
-      "(%s) can be encoded and decoded here: install the GStreamer elements "
-      "for one of them (av1enc/av1dec, vp9enc/vp9dec, x264enc/avdec_h264, "
-      "vp8enc/vp8dec).", s->video_codecs);
+      "(%s) can be sent by this build with the GStreamer elements installed "
+      "here (each needs our payload format and its encoder and decoder: "
+      "av1enc/av1dec, vp9enc/vp9dec, x264enc/avdec_h264, vp8enc/vp8dec).",
+      s->video_codecs);
   return FALSE;
 }
 
