@@ -5,23 +5,14 @@
  * buffer stays within its packet limit, frames are never empty, and every
  * descriptor that parses writes back to one that parses the same.
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_packets.h"
-#include "rtp/jitter.h"
+#include "fuzz_video_depay.h"
 #include "rtp/pay_vp8.h"
-
-#define MAX_PACKETS 64
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static void
-check (int ok)
-{
-  if (!ok)
-    abort ();
-}
+#define check fuzz_video_check
 
 static void
 on_frame (const tc_frame *frame, void *user_data)
@@ -68,33 +59,7 @@ descriptor_round_trip (const tc_rtp_packet *pkt)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  size_t frames = 0, direct_frames = 0;
-  tc_jitter_config cfg = {
-    .codec = &tc_payloader_vp8,
-    .max_packets = MAX_PACKETS,
-    .max_bytes = 8 * 1024,
-    .wait_budget_us = 20 * 1000,
-  };
-  tc_jitter *jb = tc_jitter_new (&cfg, on_frame, &frames);
-  void *direct = tc_payloader_vp8.state_new ();
-
-  fuzz_packets fp;
-  tc_rtp_packet pkt;
-  fuzz_packets_init (&fp, data, size);
-  while (fuzz_packets_next (&fp, &pkt)) {
-    descriptor_round_trip (&pkt);
-    tc_status st = tc_jitter_push (jb, &pkt, fp.now_us);
-    check (st == TC_OK);
-    check (tc_jitter_packets (jb) <= MAX_PACKETS);
-    check (tc_jitter_deadline (jb) > fp.now_us - cfg.wait_budget_us
-        || tc_jitter_packets (jb) == 0);
-    tc_payloader_vp8.depayload (direct, &pkt, on_frame, &direct_frames);
-    tc_jitter_take_events (jb);
-  }
-  tc_jitter_poll (jb, fp.now_us + 10 * cfg.wait_budget_us);
-  check (tc_jitter_packets (jb) == 0);
-
-  tc_jitter_free (jb);
-  tc_payloader_vp8.state_free (direct);
+  fuzz_video_depay (&tc_payloader_vp8, data, size, on_frame,
+      descriptor_round_trip);
   return 0;
 }

@@ -46,98 +46,12 @@
 #include <glib.h>
 #include <string.h>
 
-#include "rtp/bits.h"
 
-#define OBU_FORBIDDEN 0x80
-#define OBU_EXTENSION 0x04
-#define OBU_HAS_SIZE 0x02
+#define TC_AV1_OBU_FORBIDDEN 0x80
+#define TC_AV1_OBU_EXTENSION 0x04
+#define TC_AV1_OBU_HAS_SIZE 0x02
 #define OBU_TYPE(b) (((b) >> 3) & 0x0F)
 #define AV1_KEY_FRAME 0
-
-/* ---- LEB128 -------------------------------------------------------------- */
-
-tc_status
-tc_av1_leb128_read (const uint8_t *buf, size_t len, uint32_t *value,
-    size_t *consumed)
-{
-  if ((buf == NULL && len > 0) || value == NULL || consumed == NULL)
-    return TC_ERR_INVALID_ARG;
-  uint64_t v = 0;
-  for (size_t i = 0; i < len && i < TC_AV1_LEB128_MAX; i++) {
-    v |= (uint64_t) (buf[i] & 0x7F) << (7 * i);
-    if ((buf[i] & 0x80) == 0) {
-      if (v > UINT32_MAX)
-        return TC_ERR_PARSE;
-      *value = (uint32_t) v;
-      *consumed = i + 1;
-      return TC_OK;
-    }
-  }
-  return TC_ERR_PARSE;
-}
-
-size_t
-tc_av1_leb128_size (uint32_t value)
-{
-  size_t n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    n++;
-  }
-  return n;
-}
-
-size_t
-tc_av1_leb128_write (uint32_t value, uint8_t *buf)
-{
-  size_t n = 0;
-  do {
-    uint8_t b = value & 0x7F;
-    value >>= 7;
-    buf[n++] = (uint8_t) (b | (value ? 0x80 : 0));
-  } while (value);
-  return n;
-}
-
-/* ---- OBUs ---------------------------------------------------------------- */
-
-typedef struct {
-  uint8_t header[2];      /* with obu_has_size_field cleared */
-  size_t header_len;      /* 1, or 2 with the extension */
-  uint8_t type;
-  const uint8_t *payload;
-  size_t payload_len;
-} av1_obu;
-
-/* Reads one OBU at `buf`. With a size field it ends where that says;
- * without, at `len`. Sets *used to the bytes it took. */
-static tc_status
-obu_read (const uint8_t *buf, size_t len, av1_obu *o, size_t *used)
-{
-  if (len < 1 || (buf[0] & OBU_FORBIDDEN))
-    return TC_ERR_PARSE;
-  o->header[0] = buf[0] & (uint8_t) ~OBU_HAS_SIZE;
-  o->header_len = (buf[0] & OBU_EXTENSION) ? 2 : 1;
-  o->type = OBU_TYPE (buf[0]);
-  if (len < o->header_len)
-    return TC_ERR_PARSE;
-  o->header[1] = o->header_len == 2 ? buf[1] : 0;
-  size_t pos = o->header_len;
-  if (buf[0] & OBU_HAS_SIZE) {
-    uint32_t size;
-    size_t n;
-    if (tc_av1_leb128_read (buf + pos, len - pos, &size, &n) != TC_OK
-        || size > len - pos - n)
-      return TC_ERR_PARSE;
-    pos += n;
-    o->payload_len = size;
-  } else {
-    o->payload_len = len - pos;
-  }
-  o->payload = buf + pos;
-  *used = pos + o->payload_len;
-  return TC_OK;
-}
 
 /* OBUs the RTP stream never carries (section 5) and reserved types. */
 static bool
@@ -154,117 +68,6 @@ obu_is_dropped (uint8_t type)
     default:
       return true;  /* temporal delimiter, tile list, padding, reserved */
   }
-}
-
-static bool
-obu_is_frame (uint8_t type)
-{
-  return type == TC_AV1_OBU_FRAME || type == TC_AV1_OBU_FRAME_HEADER;
-}
-
-/* reduced_still_picture_header: the third bit of a sequence header; such
- * streams have key frames only and no frame_type bits. */
-static bool
-seq_reduced_still (const av1_obu *seq)
-{
-  return seq->payload_len > 0 && (seq->payload[0] & 0x08) != 0;
-}
-
-/* uncompressed_header (AV1 section 5.9.2): show_existing_frame f(1), then
- * frame_type f(2). */
-static bool
-frame_is_key (const av1_obu *frame, bool reduced_still)
-{
-  if (reduced_still)
-    return true;
-  if (frame->payload_len < 1 || (frame->payload[0] & 0x80))
-    return false;
-  return ((frame->payload[0] >> 5) & 0x03) == AV1_KEY_FRAME;
-}
-
-/* Skips timing_info/decoder_model_info/operating points of a sequence
- * header (AV1 section 5.5.1) up to frame_width_bits_minus_1. */
-static void
-seq_skip_operating_points (tc_bits *b)
-{
-  bool decoder_model = false;
-  unsigned delay_len = 0;
-  if (tc_bits_read (b, 1)) {            /* timing_info_present_flag */
-    tc_bits_read (b, 32);               /* num_units_in_display_tick */
-    tc_bits_read (b, 32);               /* time_scale */
-    if (tc_bits_read (b, 1))            /* equal_picture_interval */
-      tc_bits_read_uvlc (b);            /* num_ticks_per_picture_minus_1 */
-    decoder_model = tc_bits_read (b, 1);
-    if (decoder_model) {
-      delay_len = tc_bits_read (b, 5) + 1;  /* buffer_delay_length_minus_1 */
-      tc_bits_read (b, 32);             /* num_units_in_decoding_tick */
-      tc_bits_read (b, 10);             /* two more length_minus_1 fields */
-    }
-  }
-  bool display_delay = tc_bits_read (b, 1);
-  unsigned ops = tc_bits_read (b, 5) + 1;
-  for (unsigned i = 0; i < ops && !b->overrun; i++) {
-    tc_bits_read (b, 12);               /* operating_point_idc */
-    if (tc_bits_read (b, 5) > 7)        /* seq_level_idx */
-      tc_bits_read (b, 1);              /* seq_tier */
-    if (decoder_model && tc_bits_read (b, 1)) {
-      tc_bits_read (b, delay_len);      /* decoder_buffer_delay */
-      tc_bits_read (b, delay_len);      /* encoder_buffer_delay */
-      tc_bits_read (b, 1);              /* low_delay_mode_flag */
-    }
-    if (display_delay && tc_bits_read (b, 1))
-      tc_bits_read (b, 4);              /* initial_display_delay_minus_1 */
-  }
-}
-
-/* max_frame_width/height of a sequence header. */
-static tc_status
-seq_frame_size (const av1_obu *seq, uint32_t *width, uint32_t *height)
-{
-  tc_bits b;
-  tc_bits_init (&b, seq->payload, seq->payload_len);
-  tc_bits_read (&b, 3);                 /* seq_profile */
-  tc_bits_read (&b, 1);                 /* still_picture */
-  if (tc_bits_read (&b, 1))             /* reduced_still_picture_header */
-    tc_bits_read (&b, 5);               /* seq_level_idx[0] */
-  else
-    seq_skip_operating_points (&b);
-  unsigned wbits = tc_bits_read (&b, 4) + 1;
-  unsigned hbits = tc_bits_read (&b, 4) + 1;
-  uint32_t w = tc_bits_read (&b, wbits) + 1;
-  uint32_t h = tc_bits_read (&b, hbits) + 1;
-  if (b.overrun)
-    return TC_ERR_PARSE;
-  *width = w;
-  *height = h;
-  return TC_OK;
-}
-
-tc_status
-tc_av1_tu_info_read (const uint8_t *tu, size_t len, tc_av1_tu_info *info)
-{
-  if (tu == NULL || info == NULL)
-    return TC_ERR_INVALID_ARG;
-  memset (info, 0, sizeof *info);
-  bool reduced = false, frame_seen = false, key = false;
-  for (size_t pos = 0, used; pos < len; pos += used) {
-    av1_obu o;
-    if (obu_read (tu + pos, len - pos, &o, &used) != TC_OK)
-      return TC_ERR_PARSE;
-    if (o.type == TC_AV1_OBU_SEQUENCE_HEADER) {
-      if (seq_frame_size (&o, &info->width, &info->height) != TC_OK)
-        return TC_ERR_PARSE;
-      info->has_sequence_header = true;
-      reduced = seq_reduced_still (&o);
-    } else if (obu_is_frame (o.type) && !frame_seen) {
-      frame_seen = true;
-      key = frame_is_key (&o, reduced);
-      info->temporal_id = o.header[1] >> 5;
-      info->spatial_id = (o.header[1] >> 3) & 0x03;
-    }
-  }
-  info->keyframe = info->has_sequence_header && key;
-  return TC_OK;
 }
 
 /* ---- State --------------------------------------------------------------- */
@@ -339,14 +142,14 @@ av1_state_free (void *state)
 /* ---- Packetizer ---------------------------------------------------------- */
 
 static size_t
-obu_size (const av1_obu *o)
+obu_size (const tc_av1_obu *o)
 {
   return o->header_len + o->payload_len;
 }
 
 /* Copies bytes [off, off + n) of the OBU as sent (header, then payload). */
 static void
-obu_copy (const av1_obu *o, size_t off, size_t n, uint8_t *dst)
+obu_copy (const tc_av1_obu *o, size_t off, size_t n, uint8_t *dst)
 {
   while (n > 0 && off < o->header_len) {
     *dst++ = o->header[off++];
@@ -357,7 +160,7 @@ obu_copy (const av1_obu *o, size_t off, size_t n, uint8_t *dst)
 
 /* Remembers the sequence header for keyframes that lack one. */
 static void
-keep_seq_header (av1_state *st, const av1_obu *o)
+keep_seq_header (av1_state *st, const tc_av1_obu *o)
 {
   g_free (st->seq_header);
   st->seq_header_len = obu_size (o);
@@ -375,8 +178,8 @@ collect_obus (av1_state *st, const uint8_t *tu, size_t len, GArray *obus,
   bool reduced = st->seq_header_len > 1 && (st->seq_header[1] & 0x08);
   *key = false;
   for (size_t pos = 0, used; pos < len; pos += used) {
-    av1_obu o;
-    if (obu_read (tu + pos, len - pos, &o, &used) != TC_OK)
+    tc_av1_obu o;
+    if (tc_av1_obu_read (tu + pos, len - pos, &o, &used) != TC_OK)
       return TC_ERR_PARSE;
     if (obu_is_dropped (o.type))
       continue;
@@ -384,11 +187,11 @@ collect_obus (av1_state *st, const uint8_t *tu, size_t len, GArray *obus,
       if (o.header_len != 1)
         return TC_ERR_PARSE;  /* a sequence header has no extension */
       has_seq = true;
-      reduced = seq_reduced_still (&o);
+      reduced = tc_av1_seq_reduced_still (&o);
       keep_seq_header (st, &o);
-    } else if (obu_is_frame (o.type) && !frame_seen) {
+    } else if (tc_av1_obu_is_frame (o.type) && !frame_seen) {
       frame_seen = true;
-      *key = frame_is_key (&o, reduced);
+      *key = tc_av1_frame_is_key (&o, reduced);
     }
     g_array_append_val (obus, o);
   }
@@ -397,7 +200,7 @@ collect_obus (av1_state *st, const uint8_t *tu, size_t len, GArray *obus,
       *key = false;  /* nothing to start a coded video sequence with */
       return TC_OK;
     }
-    av1_obu seq = {
+    tc_av1_obu seq = {
       .header = {st->seq_header[0], 0}, .header_len = 1,
       .type = TC_AV1_OBU_SEQUENCE_HEADER, .payload = st->seq_header + 1,
       .payload_len = st->seq_header_len - 1,
@@ -436,7 +239,7 @@ plan_packet (const GArray *obus, guint *obu, size_t *off, size_t mtu,
   size_t base = 1, k = 0;
   *fragmented = false;
   while (*obu < obus->len && base < mtu) {
-    size_t s = obu_size (&g_array_index (obus, av1_obu, *obu)) - *off;
+    size_t s = obu_size (&g_array_index (obus, tc_av1_obu, *obu)) - *off;
     size_t lensz = tc_av1_leb128_size ((uint32_t) s);
     if (base + s + (k + 1 > 3 ? lensz : 0) <= mtu) {
       el[k++] = (av1_element) {*obu, *off, s};
@@ -466,7 +269,7 @@ write_packet (const GArray *obus, const av1_element *el, size_t k,
   for (size_t e = 0; e < k; e++) {
     if (k > 3 || e + 1 < k)
       pos += tc_av1_leb128_write ((uint32_t) el[e].len, pkt + pos);
-    obu_copy (&g_array_index (obus, av1_obu, el[e].obu), el[e].off,
+    obu_copy (&g_array_index (obus, tc_av1_obu, el[e].obu), el[e].off,
         el[e].len, pkt + pos);
     pos += el[e].len;
   }
@@ -478,8 +281,8 @@ send_obus (const GArray *obus, bool key, size_t mtu, tc_pay_emit_fn emit,
     void *user_data)
 {
   uint8_t *pkt = g_malloc (mtu);
-  /* At most one element per byte after the aggregation header. */
-  av1_element *el = g_new (av1_element, mtu);
+  /* A packet holds at most one element (or piece) of each OBU. */
+  av1_element *el = g_new (av1_element, obus->len);
   guint obu = 0;
   size_t off = 0;
   bool continues = false;
@@ -509,7 +312,7 @@ av1_payload (void *state, const uint8_t *frame, size_t len, bool keyframe,
   av1_state *st = state;
   if (st == NULL || frame == NULL || len == 0 || emit == NULL || mtu < 2)
     return TC_ERR_INVALID_ARG;
-  GArray *obus = g_array_new (FALSE, FALSE, sizeof (av1_obu));
+  GArray *obus = g_array_new (FALSE, FALSE, sizeof (tc_av1_obu));
   bool key;
   tc_status rc = collect_obus (st, frame, len, obus, &key);
   if (rc == TC_OK && obus->len == 0)
@@ -539,9 +342,9 @@ av1_depay_reset (void *state)
 static tc_status
 tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
 {
-  av1_obu o;
+  tc_av1_obu o;
   size_t used;
-  if (obu_read (bytes, len, &o, &used) != TC_OK || used != len)
+  if (tc_av1_obu_read (bytes, len, &o, &used) != TC_OK || used != len)
     return TC_ERR_PARSE;
   if (obu_is_dropped (o.type))
     return TC_OK;
@@ -549,14 +352,14 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
     if (o.header_len != 1)
       return TC_ERR_PARSE;  /* a sequence header has no extension */
     st->has_seq = true;
-    st->reduced_still = seq_reduced_still (&o);
-  } else if (obu_is_frame (o.type) && !st->frame_seen) {
+    st->reduced_still = tc_av1_seq_reduced_still (&o);
+  } else if (tc_av1_obu_is_frame (o.type) && !st->frame_seen) {
     st->frame_seen = true;
-    st->key = frame_is_key (&o, st->reduced_still);
+    st->key = tc_av1_frame_is_key (&o, st->reduced_still);
   }
   uint8_t head[2 + 5];
   size_t n = 0;
-  head[n++] = o.header[0] | OBU_HAS_SIZE;
+  head[n++] = o.header[0] | TC_AV1_OBU_HAS_SIZE;
   if (o.header_len == 2)
     head[n++] = o.header[1];
   n += tc_av1_leb128_write ((uint32_t) o.payload_len, head + n);
@@ -630,11 +433,13 @@ payload_well_formed (const uint8_t *payload, size_t len)
     bool cut = it.pos == it.len && (payload[0] & TC_AV1_AGG_Y);
     if (continues)
       continue;
-    av1_obu o;
+    tc_av1_obu o;
     size_t used;
-    if ((el[0] & OBU_FORBIDDEN) || ((el[0] & OBU_EXTENSION) && el_len < 2))
+    if ((el[0] & TC_AV1_OBU_FORBIDDEN)
+        || ((el[0] & TC_AV1_OBU_EXTENSION) && el_len < 2))
       return false;
-    if (!cut && (obu_read (el, el_len, &o, &used) != TC_OK || used != el_len))
+    if (!cut && (tc_av1_obu_read (el, el_len, &o, &used) != TC_OK
+            || used != el_len))
       return false;
   }
   return more == 0;
@@ -771,7 +576,7 @@ av1_starts_frame (const uint8_t *payload, size_t len)
   const uint8_t *el;
   size_t el_len;
   element_next (&it, &el, &el_len);
-  switch (OBU_TYPE (el[0])) {
+  switch (TC_AV1_OBU_TYPE (el[0])) {
     case TC_AV1_OBU_SEQUENCE_HEADER:
     case TC_AV1_OBU_TEMPORAL_DELIMITER:
     case TC_AV1_OBU_FRAME_HEADER:
@@ -782,7 +587,7 @@ av1_starts_frame (const uint8_t *payload, size_t len)
       return false;
   }
   /* Well formed: an extension flag comes with its byte. */
-  return !(el[0] & OBU_EXTENSION) || ((el[1] >> 3) & 0x03) == 0;
+  return !(el[0] & TC_AV1_OBU_EXTENSION) || ((el[1] >> 3) & 0x03) == 0;
 }
 
 const tc_payloader tc_payloader_av1 = {

@@ -418,6 +418,7 @@ tc_dd_l1t3_next (tc_dd_l1t3 *state, bool keyframe, uint8_t temporal_id,
   frame->template_id = (uint8_t) tmpl;
   frame->frame_number = n;
   frame->has_structure = keyframe;
+  frame->active_decode_targets = 0x7;  /* as a receiver reads it: all */
   frame->info = s.templates[tmpl];
   if (!keyframe) {
     uint16_t fdiff = distance (n, ref, 4096);

@@ -73,7 +73,8 @@ typedef struct {
   uint16_t frame_number;
   bool has_structure;                   /* a template structure rides along */
   bool has_active_decode_targets;
-  uint32_t active_decode_targets;       /* bit i: decode target i active */
+  uint32_t active_decode_targets;       /* bit i: decode target i active;
+                                         * all of them when not present */
   bool custom_dtis;                     /* info.dti differs from the template */
   bool custom_fdiffs;                   /* info.fdiff* differ */
   bool custom_chains;                   /* info.chain_fdiff differs */
