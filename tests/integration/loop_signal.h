@@ -258,6 +258,10 @@ start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
   tc_session_config_init (&cfg);
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = sends;
+  /* The frames these tests push are VP8; every video codec has a
+   * payloader, so the default offer would pick VP9. */
+  cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
+  cfg.n_video_codecs = 1;
   cfg.recv_audio = cfg.recv_video = receives;
   tc_status st = TC_ERR_INVALID_ARG;
   p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,

@@ -472,10 +472,11 @@ test_unusable_settings_are_refused (void)
   cfg.signaling.channel = NULL;
   g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
   g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
-  /* Only codecs we can packetize: none of these. */
+  /* Only video codecs we can packetize: none of these (every video codec
+   * has a payloader now, so an audio codec and no codec stand in). */
   cfg.signaling.channel = "chan";
-  cfg.video_codecs[0] = TC_SDP_CODEC_AV1;
-  cfg.video_codecs[1] = TC_SDP_CODEC_H264;
+  cfg.video_codecs[0] = TC_SDP_CODEC_NONE;
+  cfg.video_codecs[1] = TC_SDP_CODEC_OPUS;
   cfg.n_video_codecs = 2;
   g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
   g_assert_cmpint (st, ==, TC_ERR_UNSUPPORTED);

@@ -100,6 +100,27 @@ frames_assert_equal (const frames *f, guint i, GBytes *expected)
   g_assert_cmpmem (a, n, b, m);
 }
 
+/* Hands `codec`'s depayloader one RTP packet made of `payload`. */
+static inline tc_status
+depay_payload (const tc_payloader *codec, void *state, const uint8_t *payload,
+    size_t len, guint16 seq, guint32 ts, gboolean marker, frames *out)
+{
+  tc_rtp_packet pkt = {.seq = seq, .timestamp = ts, .marker = marker,
+    .payload = payload, .payload_len = len};
+  return codec->depayload (state, &pkt, frames_collect, out);
+}
+
+/* Hands on payload `i` of `p` (with its marker) as packet `seq`. */
+static inline tc_status
+depay_emitted (const tc_payloader *codec, void *state, const packets *p,
+    guint i, guint16 seq, guint32 ts, frames *out)
+{
+  size_t len;
+  const uint8_t *d = packets_data (p, i, &len);
+  return depay_payload (codec, state, d, len, seq, ts,
+      g_array_index (p->markers, gboolean, i), out);
+}
+
 /* ---- Synthetic VP8 frames ------------------------------------------------ */
 
 /* A VP8 frame of `len` bytes (>= 10): for a keyframe a valid uncompressed

@@ -54,8 +54,8 @@ static const size_case cases[] = {
   /* A temporal delimiter OBU alone: no sequence header, no keyframe. */
   { "av1 without a sequence header", TC_SDP_CODEC_AV1, { 0x12, 0x00 }, 2,
     TC_ERR_PARSE, 0, 0 },
-  { "h264 is not read here", TC_SDP_CODEC_H264,
-    { 0x00, 0x00, 0x00, 0x01, 0x67 }, 5, TC_ERR_UNSUPPORTED, 0, 0 },
+  { "h264 without an IDR", TC_SDP_CODEC_H264,
+    { 0x00, 0x00, 0x00, 0x01, 0x41, 0x9a }, 6, TC_ERR_PARSE, 0, 0 },
   { "opus has no size", TC_SDP_CODEC_OPUS, { 0xfc }, 1, TC_ERR_UNSUPPORTED,
     0, 0 },
 };

@@ -90,7 +90,9 @@ test_registry_finds_codecs_by_sdp_name_case_insensitively (void)
     {"vp8", &tc_payloader_vp8},
     {"opus", &tc_payloader_opus},
     {"OPUS", &tc_payloader_opus},
-    {"H264", NULL},
+    {"H264", &tc_payloader_h264},
+    {"vp9", &tc_payloader_vp9},
+    {"G722", NULL},
     {"", NULL},
     {NULL, NULL},
   };

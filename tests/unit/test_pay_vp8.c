@@ -380,6 +380,58 @@ test_payload_carries_tid_tl0picidx_and_keyidx_when_given (void)
   tc_payloader_vp8.state_free (st);
 }
 
+/* L1T3 as libvpx and browsers send it: TID 0 2 1 2 0 2 1 2 ..., TL0PICIDX
+ * counting base-layer frames (and wrapping 255 -> 0), Y on the frames one
+ * may switch up at. Every packet carries them; frames come back whole. */
+static void
+test_payload_l1t3_layer_fields_round_trip_through_the_depayloader (void)
+{
+  void *tx = tc_payloader_vp8.state_new ();
+  void *rx = tc_payloader_vp8.state_new ();
+  frames f;
+  frames_init (&f);
+  static const guint8 tids[] = {0, 2, 1, 2, 0, 2, 1, 2, 0, 2};
+  guint8 tl0 = 254;
+  guint16 seq = 500;
+  for (guint i = 0; i < G_N_ELEMENTS (tids); i++) {
+    if (tids[i] == 0 && i > 0)
+      tl0++;
+    tc_vp8_frame_info info = {
+      .non_reference = tids[i] == 2, .has_tid = true, .tid = tids[i],
+      .layer_sync = tids[i] != 0, .has_tl0picidx = true, .tl0picidx = tl0,
+    };
+    GBytes *frame = vp8_frame (2500, i == 0, 640, 360, (guint8) (20 + i));
+    gsize n;
+    const guint8 *data = g_bytes_get_data (frame, &n);
+    packets p;
+    packets_init (&p);
+    g_assert_cmpint (tc_vp8_payload_frame (tx, data, n, &info, 1200,
+            packets_collect, &p), ==, TC_OK);
+    for (guint k = 0; k < p.payloads->len; k++) {
+      size_t len, hdr;
+      tc_vp8_descriptor d;
+      const guint8 *payload = packets_data (&p, k, &len);
+      g_assert_cmpint (tc_vp8_descriptor_parse (payload, len, &d, &hdr), ==,
+          TC_OK);
+      g_assert_true (d.has_tid && d.has_tl0picidx);
+      g_assert_cmpuint (d.tid, ==, tids[i]);
+      g_assert_cmpint (d.layer_sync, ==, tids[i] != 0);
+      g_assert_cmpint (d.non_reference, ==, tids[i] == 2);
+      g_assert_cmpuint (d.tl0picidx, ==, tl0);
+      g_assert_cmpint (depay_emitted (&tc_payloader_vp8, rx, &p, k, seq++,
+              3000 * i, &f), ==, TC_OK);
+    }
+    g_assert_cmpuint (frames_count (&f), ==, i + 1);
+    frames_assert_equal (&f, i, frame);
+    packets_clear (&p);
+    g_bytes_unref (frame);
+  }
+  g_assert_cmpuint (tl0, ==, 0);  /* 254, 255, then wrapped to 0 */
+  frames_clear (&f);
+  tc_payloader_vp8.state_free (tx);
+  tc_payloader_vp8.state_free (rx);
+}
+
 static void
 test_payload_refuses_empty_frames_and_an_mtu_without_room (void)
 {
@@ -594,6 +646,8 @@ main (int argc, char **argv)
       test_payload_picture_id_increments_per_frame_and_wraps_0x7fff_to_0);
   g_test_add_func ("/rtp/vp8/payload/carries-tid-tl0picidx-and-keyidx-when-given",
       test_payload_carries_tid_tl0picidx_and_keyidx_when_given);
+  g_test_add_func ("/rtp/vp8/payload/l1t3-layer-fields-round-trip-through-the-depayloader",
+      test_payload_l1t3_layer_fields_round_trip_through_the_depayloader);
   g_test_add_func ("/rtp/vp8/payload/refuses-empty-frames-and-an-mtu-without-room",
       test_payload_refuses_empty_frames_and_an_mtu_without_room);
   g_test_add_func ("/rtp/vp8/payload/stops-when-the-sender-refuses",

@@ -180,17 +180,15 @@ test_h264_profiles_table (void)
     { "packetization-mode=1;profile-level-id=42e01f;level-asymmetry-allowed=1", true },
     /* Constrained baseline said by main with constraint_set0. */
     { "packetization-mode=1;profile-level-id=4d801f", true },
-    /* No profile-level-id: baseline level 1 (RFC 6184). */
+    /* No profile-level-id: 42e01f, as Chromium reads it. */
     { "packetization-mode=1", true },
-    /* Refused: single NAL mode, no mode, High 4:4:4, High 10, junk,
-     * reserved bits set. */
+    /* Refused: single NAL mode, no mode, High 4:4:4, High 10, junk. */
     { "level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f", false },
     { "profile-level-id=42e01f", false },
     { "packetization-mode=1;profile-level-id=f4001f", false },
     { "packetization-mode=1;profile-level-id=6e001f", false },
     { "packetization-mode=1;profile-level-id=42e0", false },
     { "packetization-mode=1;profile-level-id=zze01f", false },
-    { "packetization-mode=1;profile-level-id=42e31f", false },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (rows); i++) {
     char echoed[TC_SDP_FMTP_MAX] = "";

@@ -18,17 +18,12 @@ extern "C" {
 #endif
 
 /* Width and height of the keyframe `frame` (`len` bytes, borrowed) of
- * `codec` (VP8, VP9; AV1 from the TU's sequence header). TC_OK and both set; TC_ERR_PARSE when the frame does not start
+ * `codec` (VP8, VP9; AV1 from the TU's sequence header; H264 from the SPS
+ * of an access unit with an IDR). TC_OK and both set; TC_ERR_PARSE when the frame does not start
  * with a keyframe header we can read; TC_ERR_UNSUPPORTED for a codec whose
  * headers we do not read (then the caller leaves its size unknown). */
 tc_status tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame,
     size_t len, unsigned *width, unsigned *height);
-
-/* VP9 (VP9 bitstream specification 6.2, uncompressed_header): a keyframe's
- * frame_width_minus_1 and frame_height_minus_1. TC_ERR_PARSE for anything
- * else (inter frame, show_existing_frame, wrong sync code, too short). */
-tc_status tc_vp9_keyframe_size (const uint8_t *frame, size_t len,
-    unsigned *width, unsigned *height);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,7 @@
  *
  * A frame is a run of consecutive seqs that begins with a packet the codec
  * calls a frame start (VP8: S = 1, PID = 0) and ends at the marker bit, or
- * just before the next start or timestamp change if the marker never came.
+ * just before the next timestamp change if the marker never came.
  * Frames leave in seq order: a later complete frame waits behind an
  * incomplete one until that completes or its wait budget runs out.
  */
@@ -225,8 +225,11 @@ frame_end (const tc_jitter *jb, uint64_t *last)
     const jslot *n = slot_at (jb, e + 1);
     if (!n->used)
       return false;
-    if (n->start || n->timestamp != first->timestamp) {
-      *last = e;  /* the next frame began: this one ended without marker */
+    /* Only a new timestamp says the next frame began: a start inside one
+     * timestamp is a later part of the same frame (an H264 IDR slice after
+     * its SPS/PPS packet, a VP9 spatial layer). */
+    if (n->timestamp != first->timestamp) {
+      *last = e;  /* this frame ended without marker */
       return true;
     }
   }

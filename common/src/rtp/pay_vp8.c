@@ -38,6 +38,9 @@
  */
 #include "rtp/pay_vp8.h"
 
+#include "rtp/pay_split.h"
+#include "rtp/picture_asm.h"
+
 #include <glib.h>
 #include <string.h>
 
@@ -60,15 +63,7 @@ typedef struct {
   uint16_t picture_id;
 
   /* Depacketizer: the frame being reassembled. */
-  uint8_t *buf;
-  size_t len;
-  size_t cap;
-  bool in_frame;
-  bool keyframe;
-  uint32_t timestamp;
-  uint16_t next_seq;
-  bool has_picture_id;
-  uint16_t picture_id_rx;
+  tc_picture_asm rx;
 } vp8_state;
 
 /* ---- Descriptor ---------------------------------------------------------- */
@@ -254,7 +249,7 @@ vp8_state_free (void *state)
   vp8_state *st = state;
   if (st == NULL)
     return;
-  g_free (st->buf);
+  tc_picture_asm_free (&st->rx);
   g_free (st);
 }
 
@@ -304,18 +299,16 @@ tc_vp8_payload_frame (void *state, const uint8_t *frame, size_t len,
   if (mtu <= hdr)
     return TC_ERR_INVALID_ARG;
 
-  /* Nearly equal packets: the first `bigger` ones carry one byte more. */
-  size_t room = mtu - hdr;
-  size_t count = len / room + (len % room != 0);
-  size_t base = len / count;
-  size_t bigger = len % count;
+  tc_pay_split plan;
+  if (!tc_pay_split_plan (len, mtu - hdr, mtu - hdr, &plan))
+    return TC_ERR_INVALID_ARG;
 
-  uint8_t *pkt = g_malloc (hdr + base + (bigger ? 1 : 0));
+  uint8_t *pkt = g_malloc (hdr + plan.first);  /* the largest packet */
   st->picture_id = (st->picture_id + 1) & TC_VP8_PICTURE_ID_MASK;
   tc_status rc = TC_OK;
   size_t off = 0;
-  for (size_t i = 0; i < count && rc == TC_OK; i++) {
-    size_t chunk = base + (i < bigger ? 1 : 0);
+  for (size_t i = 0; i < plan.count && rc == TC_OK; i++) {
+    size_t chunk = tc_pay_split_chunk (&plan, i);
     size_t written;
     d.start = (i == 0);
     rc = tc_vp8_descriptor_write (&d, pkt, hdr, &written);
@@ -323,7 +316,7 @@ tc_vp8_payload_frame (void *state, const uint8_t *frame, size_t len,
       break;
     memcpy (pkt + hdr, frame + off, chunk);
     off += chunk;
-    rc = emit (pkt, hdr + chunk, i + 1 == count, user_data);
+    rc = emit (pkt, hdr + chunk, i + 1 == plan.count, user_data);
   }
   g_free (pkt);
   return rc;
@@ -345,41 +338,7 @@ vp8_depay_reset (void *state)
   vp8_state *st = state;
   if (st == NULL)
     return;
-  st->len = 0;
-  st->in_frame = false;
-}
-
-static tc_status
-frame_append (vp8_state *st, const uint8_t *data, size_t len)
-{
-  if (len > TC_VP8_MAX_FRAME - st->len)
-    return TC_ERR_TOO_LARGE;
-  size_t need = st->len + len;
-  if (need > st->cap) {
-    size_t cap = st->cap ? st->cap : 16 * 1024;
-    while (cap < need)
-      cap *= 2;
-    if (cap > TC_VP8_MAX_FRAME)
-      cap = TC_VP8_MAX_FRAME;
-    st->buf = g_realloc (st->buf, cap);
-    st->cap = cap;
-  }
-  memcpy (st->buf + st->len, data, len);
-  st->len = need;
-  return TC_OK;
-}
-
-/* True when `pkt` continues the frame being reassembled. */
-static bool
-continues_frame (const vp8_state *st, const tc_rtp_packet *pkt,
-    const tc_vp8_descriptor *d)
-{
-  if (!st->in_frame || pkt->seq != st->next_seq
-      || pkt->timestamp != st->timestamp)
-    return false;
-  if (d->has_picture_id != st->has_picture_id)
-    return false;
-  return !d->has_picture_id || d->picture_id == st->picture_id_rx;
+  tc_picture_asm_reset (&st->rx);
 }
 
 static tc_status
@@ -402,36 +361,16 @@ vp8_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
   }
   const uint8_t *data = pkt->payload + hdr;
   size_t len = pkt->payload_len - hdr;
-
+  tc_picture_ref ref = {d.has_picture_id, d.picture_id};
   if (d.start && d.pid == 0) {
-    vp8_depay_reset (st);  /* an unfinished frame before this one is lost */
-    st->in_frame = true;
-    st->timestamp = pkt->timestamp;
-    st->keyframe = tc_vp8_is_keyframe_header (data, len);
-    st->has_picture_id = d.has_picture_id;
-    st->picture_id_rx = d.picture_id;
-  } else if (!continues_frame (st, pkt, &d)) {
-    vp8_depay_reset (st);  /* a gap: this frame cannot be completed */
+    tc_picture_asm_start (&st->rx, pkt, ref,
+        tc_vp8_is_keyframe_header (data, len));
+  } else if (!tc_picture_asm_continues (&st->rx, pkt, ref)) {
+    tc_picture_asm_reset (&st->rx);  /* a gap: this frame cannot be completed */
     return TC_OK;
   }
-
-  tc_status rc = frame_append (st, data, len);
-  if (rc != TC_OK) {
-    vp8_depay_reset (st);
-    return rc;
-  }
-  st->next_seq = (uint16_t) (pkt->seq + 1);
-  if (pkt->marker) {
-    tc_frame f = {
-      .data = st->buf,
-      .len = st->len,
-      .rtp_timestamp = st->timestamp,
-      .keyframe = st->keyframe,
-    };
-    on_frame (&f, user_data);
-    vp8_depay_reset (st);
-  }
-  return TC_OK;
+  return tc_picture_asm_add (&st->rx, pkt, data, len, TC_VP8_MAX_FRAME,
+      on_frame, user_data);
 }
 
 static bool

@@ -4,6 +4,8 @@
 #include <glib.h>
 
 static const tc_payloader *const registry[] = {
+  &tc_payloader_vp9,
+  &tc_payloader_h264,
   &tc_payloader_vp8,
   &tc_payloader_av1,
   &tc_payloader_opus,

@@ -15,6 +15,7 @@
  *   opus 111 48000/2 stereo, in-band FEC, 128 kbps        (RFC 7587)
  */
 #include "sdp/sdp_internal.h"
+#include "sdp/h264_profile.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -115,17 +116,9 @@ tc_sdp_codec_is_helper (const char *name)
   return false;
 }
 
-static int
-hex_byte (const char *s)
-{
-  if (!g_ascii_isxdigit (s[0]) || !g_ascii_isxdigit (s[1]))
-    return -1;
-  return g_ascii_xdigit_value (s[0]) << 4 | g_ascii_xdigit_value (s[1]);
-}
-
-/* The H264 profile families we tell apart, by profile_idc and the
- * constraint flags of profile-level-id (RFC 6184 8.1, table 5), in our
- * preference: what our encoders send (constrained baseline) first. */
+/* The H264 profile families we offer a row for (h264_profile.h reads the
+ * profile-level-id), in our preference: what our encoders send
+ * (constrained baseline) first; constrained high counts as high. */
 typedef enum {
   H264_NONE = -1,
   H264_CONSTRAINED_BASELINE,
@@ -134,26 +127,23 @@ typedef enum {
   H264_HIGH,
 } h264_family;
 
+/* By the profile alone, as browsers match H264 payload types (levels may
+ * differ: level-asymmetry-allowed). Absent: 42e01f, as Chromium reads it. */
 static h264_family
 h264_family_of (const char *plid)
 {
-  if (plid == NULL)                       /* absent: 42000a, baseline */
-    return H264_BASELINE;
-  if (strlen (plid) != 6 || hex_byte (plid + 4) < 0)
+  tc_h264_profile_level pl;
+  if (tc_h264_profile_level_parse (plid, &pl) != TC_OK)
     return H264_NONE;
-  int idc = hex_byte (plid), iop = hex_byte (plid + 2);
-  if (idc < 0 || iop < 0 || (iop & 0x03) != 0)    /* reserved_zero_2bits */
-    return H264_NONE;
-  switch (idc) {
-    case 0x42:                            /* constraint_set1: CB */
-      return (iop & 0x40) != 0 ? H264_CONSTRAINED_BASELINE : H264_BASELINE;
-    case 0x4d:                            /* constraint_set0: CB */
-      return (iop & 0x80) != 0 ? H264_CONSTRAINED_BASELINE : H264_MAIN;
-    case 0x58:                            /* extended with set0 (+set1) */
-      if ((iop & 0xc0) == 0xc0)
-        return H264_CONSTRAINED_BASELINE;
-      return (iop & 0x80) != 0 ? H264_BASELINE : H264_NONE;
-    case 0x64:                            /* high, constrained high too */
+  switch (pl.profile) {
+    case TC_H264_PROFILE_CONSTRAINED_BASELINE:
+      return H264_CONSTRAINED_BASELINE;
+    case TC_H264_PROFILE_BASELINE:
+      return H264_BASELINE;
+    case TC_H264_PROFILE_MAIN:
+      return H264_MAIN;
+    case TC_H264_PROFILE_CONSTRAINED_HIGH:
+    case TC_H264_PROFILE_HIGH:
       return H264_HIGH;
     default:
       return H264_NONE;

@@ -1,0 +1,687 @@
+/* pay_vp9.c - RTP payload format for VP9 video (RFC 9628).
+ *
+ * Payload descriptor (section 4.2), first bytes of every RTP payload. Left:
+ * non-flexible mode (F = 0), the one we send; right: flexible mode (F = 1),
+ * which we parse on receive:
+ *
+ *        0 1 2 3 4 5 6 7                      0 1 2 3 4 5 6 7
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+
+ *       |I|P|L|F|B|E|V|Z| (REQUIRED)        |I|P|L|F|B|E|V|Z| (REQUIRED)
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+
+ *  I:   |M| PICTURE ID  | (RECOMMENDED) I:  |M| PICTURE ID  | (REQUIRED)
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+
+ *  M:   | EXTENDED PID  | (RECOMMENDED) M:  | EXTENDED PID  | (RECOMMENDED)
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+
+ *  L:   |  TID  |U| SID |D| (COND.)     L:  |  TID  |U| SID |D| (COND.)
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+   -\
+ *       |   TL0PICIDX   | (COND.)     P,F:  | P_DIFF      |N| (COND.) - up to
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+   -/  3 times
+ *  V:   | SS            |               V:  | SS            |
+ *       | ..            |                   | ..            |
+ *       +-+-+-+-+-+-+-+-+                   +-+-+-+-+-+-+-+-+
+ *
+ * (TID is 3 bits, U 1, SID 3, D 1.) Scalability structure (section 4.2.1):
+ *
+ *       +-+-+-+-+-+-+-+-+
+ *  V:   | N_S |Y|G|-|-|-|
+ *       +-+-+-+-+-+-+-+-+              -\
+ *  Y:   |     WIDTH     | (16 bits)      } N_S + 1 times
+ *       |     HEIGHT    | (16 bits)      |
+ *       +-+-+-+-+-+-+-+-+              -/
+ *  G:   |      N_G      |
+ *       +-+-+-+-+-+-+-+-+              -\
+ *  N_G: |  TID  |U| R |-|-|              } N_G times
+ *       |    P_DIFF     | (R times)      |
+ *       +-+-+-+-+-+-+-+-+              -/
+ *
+ * A picture starts at the packet with B = 1 in its lowest spatial layer and
+ * ends at the RTP marker bit; all its packets share one RTP timestamp. We
+ * send one spatial layer, so a frame from the encoder (a superframe with
+ * hidden frames included) is one picture: B on its first packet, E and the
+ * marker on its last.
+ *
+ * The VP9 uncompressed header (VP9 bitstream specification 6.2), read to
+ * tell keyframes and their size:
+ *
+ *   frame_marker(2) = 2, profile_low_bit(1), profile_high_bit(1),
+ *   [reserved_zero(1) if profile 3], show_existing_frame(1) [then index(3),
+ *   end], frame_type(1) (0 = key), show_frame(1), error_resilient_mode(1),
+ *   key: sync code 49 83 42, color_config, frame_width_minus_1(16),
+ *        frame_height_minus_1(16)
+ *   else: [intra_only(1) if !show_frame], [reset_frame_context(2) if
+ *        !error_resilient], intra_only: sync code, [color_config if
+ *        profile > 0], refresh_frame_flags(8), frame size as above.
+ */
+#include "rtp/pay_vp9.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "rtp/bitreader.h"
+#include "rtp/picture_asm.h"
+#include "rtp/pay_split.h"
+
+/* Required byte. */
+#define VP9_I 0x80
+#define VP9_P 0x40
+#define VP9_L 0x20
+#define VP9_F 0x10
+#define VP9_B 0x08
+#define VP9_E 0x04
+#define VP9_V 0x02
+#define VP9_Z 0x01
+/* PictureID, P_DIFF and SS bits. */
+#define VP9_M 0x80
+#define VP9_N 0x01
+#define VP9_SS_Y 0x10
+#define VP9_SS_G 0x08
+
+typedef struct {
+  /* Packetizer. */
+  uint16_t picture_id;
+
+  /* Depacketizer: the picture being reassembled. */
+  tc_picture_asm rx;
+} vp9_state;
+
+/* ---- Descriptor ---------------------------------------------------------- */
+
+/* A bounded cursor over the descriptor bytes. */
+typedef struct {
+  const uint8_t *buf;
+  size_t len;
+  size_t pos;
+  bool short_;
+} cursor;
+
+static uint8_t
+take (cursor *c)
+{
+  if (c->pos >= c->len) {
+    c->short_ = true;
+    return 0;
+  }
+  return c->buf[c->pos++];
+}
+
+static void
+parse_ss (cursor *c, tc_vp9_ss *ss)
+{
+  memset (ss, 0, sizeof *ss);
+  uint8_t v = take (c);
+  ss->n_spatial = (uint8_t) ((v >> 5) + 1);
+  ss->has_resolution = (v & VP9_SS_Y) != 0;
+  ss->has_gof = (v & VP9_SS_G) != 0;
+  for (unsigned i = 0; ss->has_resolution && i < ss->n_spatial; i++) {
+    ss->width[i] = (uint16_t) (take (c) << 8);
+    ss->width[i] |= take (c);
+    ss->height[i] = (uint16_t) (take (c) << 8);
+    ss->height[i] |= take (c);
+  }
+  if (!ss->has_gof)
+    return;
+  ss->gof.count = take (c);
+  for (unsigned i = 0; i < ss->gof.count && !c->short_; i++) {
+    tc_vp9_gof_entry *g = &ss->gof.entry[i];
+    uint8_t b = take (c);
+    g->tid = b >> 5;
+    g->switching_up = (b & 0x10) != 0;
+    g->n_refs = (b >> 2) & 0x03;
+    for (unsigned r = 0; r < g->n_refs; r++)
+      g->p_diff[r] = take (c);
+  }
+}
+
+static void
+parse_layer (cursor *c, tc_vp9_descriptor *d)
+{
+  uint8_t b = take (c);
+  d->tid = b >> 5;
+  d->switching_up = (b & 0x10) != 0;
+  d->sid = (b >> 1) & 0x07;
+  d->inter_layer_dep = (b & 0x01) != 0;
+  if (!d->flexible)
+    d->tl0picidx = take (c);
+}
+
+/* P_DIFF bytes: 7-bit difference and N, "another one follows". */
+static bool
+parse_p_diffs (cursor *c, tc_vp9_descriptor *d)
+{
+  bool more = true;
+  while (more && !c->short_) {
+    if (d->n_p_diff == TC_VP9_MAX_P_DIFF)
+      return false;
+    uint8_t b = take (c);
+    d->p_diff[d->n_p_diff++] = b >> 1;
+    more = (b & VP9_N) != 0;
+  }
+  return true;
+}
+
+tc_status
+tc_vp9_descriptor_parse (const uint8_t *buf, size_t len,
+    tc_vp9_descriptor *out, tc_vp9_ss *ss, size_t *consumed)
+{
+  if (buf == NULL || out == NULL || consumed == NULL)
+    return TC_ERR_INVALID_ARG;
+  memset (out, 0, sizeof *out);
+  cursor c = {.buf = buf, .len = len};
+  uint8_t b = take (&c);
+  out->has_picture_id = (b & VP9_I) != 0;
+  out->inter_picture = (b & VP9_P) != 0;
+  out->has_layer = (b & VP9_L) != 0;
+  out->flexible = (b & VP9_F) != 0;
+  out->start = (b & VP9_B) != 0;
+  out->end = (b & VP9_E) != 0;
+  out->has_ss = (b & VP9_V) != 0;
+  out->not_ref_upper = (b & VP9_Z) != 0;
+  if (out->flexible && !out->has_picture_id)
+    return TC_ERR_PARSE;  /* section 4.2: F = 1 requires I = 1 */
+
+  if (out->has_picture_id) {
+    uint8_t p = take (&c);
+    out->picture_id_long = (p & VP9_M) != 0;
+    out->picture_id = p & 0x7F;
+    if (out->picture_id_long)
+      out->picture_id = (uint16_t) ((out->picture_id << 8) | take (&c));
+  }
+  if (out->has_layer)
+    parse_layer (&c, out);
+  if (out->flexible && out->inter_picture && !parse_p_diffs (&c, out))
+    return TC_ERR_PARSE;
+  if (out->has_ss) {
+    tc_vp9_ss scratch;
+    parse_ss (&c, ss ? ss : &scratch);
+  }
+  if (c.short_)
+    return TC_ERR_PARSE;
+  *consumed = c.pos;
+  return TC_OK;
+}
+
+static size_t
+ss_size (const tc_vp9_ss *ss)
+{
+  size_t n = 1;
+  if (ss->has_resolution)
+    n += 4u * ss->n_spatial;
+  if (ss->has_gof) {
+    n += 1;
+    for (unsigned i = 0; i < ss->gof.count; i++)
+      n += 1u + ss->gof.entry[i].n_refs;
+  }
+  return n;
+}
+
+size_t
+tc_vp9_descriptor_size (const tc_vp9_descriptor *d, const tc_vp9_ss *ss)
+{
+  size_t n = 1;
+  if (d->has_picture_id)
+    n += d->picture_id_long ? 2 : 1;
+  if (d->has_layer)
+    n += d->flexible ? 1 : 2;
+  if (d->flexible && d->inter_picture)
+    n += d->n_p_diff;
+  if (d->has_ss && ss != NULL)
+    n += ss_size (ss);
+  return n;
+}
+
+static bool
+ss_valid (const tc_vp9_ss *ss)
+{
+  if (ss->n_spatial < 1 || ss->n_spatial > TC_VP9_MAX_SPATIAL)
+    return false;
+  for (unsigned i = 0; ss->has_gof && i < ss->gof.count; i++) {
+    const tc_vp9_gof_entry *g = &ss->gof.entry[i];
+    if (g->tid > 7 || g->n_refs > TC_VP9_MAX_P_DIFF)
+      return false;
+  }
+  return true;
+}
+
+static bool
+descriptor_valid (const tc_vp9_descriptor *d, const tc_vp9_ss *ss)
+{
+  if (d->has_picture_id
+      && d->picture_id > (d->picture_id_long ? 0x7FFF : 0x7F))
+    return false;
+  if (d->flexible && !d->has_picture_id)
+    return false;
+  if (d->has_layer && (d->tid > 7 || d->sid > 7))
+    return false;
+  if (d->flexible && d->inter_picture) {
+    if (d->n_p_diff < 1 || d->n_p_diff > TC_VP9_MAX_P_DIFF)
+      return false;
+    for (unsigned i = 0; i < d->n_p_diff; i++)
+      if (d->p_diff[i] > 0x7F)
+        return false;
+  }
+  return !d->has_ss || (ss != NULL && ss_valid (ss));
+}
+
+static size_t
+write_ss (const tc_vp9_ss *ss, uint8_t *p)
+{
+  size_t n = 0;
+  p[n++] = (uint8_t) (((ss->n_spatial - 1) << 5)
+      | (ss->has_resolution ? VP9_SS_Y : 0) | (ss->has_gof ? VP9_SS_G : 0));
+  for (unsigned i = 0; ss->has_resolution && i < ss->n_spatial; i++) {
+    p[n++] = (uint8_t) (ss->width[i] >> 8);
+    p[n++] = (uint8_t) ss->width[i];
+    p[n++] = (uint8_t) (ss->height[i] >> 8);
+    p[n++] = (uint8_t) ss->height[i];
+  }
+  if (!ss->has_gof)
+    return n;
+  p[n++] = ss->gof.count;
+  for (unsigned i = 0; i < ss->gof.count; i++) {
+    const tc_vp9_gof_entry *g = &ss->gof.entry[i];
+    p[n++] = (uint8_t) ((g->tid << 5) | (g->switching_up ? 0x10 : 0)
+        | (g->n_refs << 2));
+    for (unsigned r = 0; r < g->n_refs; r++)
+      p[n++] = g->p_diff[r];
+  }
+  return n;
+}
+
+tc_status
+tc_vp9_descriptor_write (const tc_vp9_descriptor *d, const tc_vp9_ss *ss,
+    uint8_t *buf, size_t cap, size_t *written)
+{
+  if (d == NULL || buf == NULL || written == NULL || !descriptor_valid (d, ss))
+    return TC_ERR_INVALID_ARG;
+  if (cap < tc_vp9_descriptor_size (d, ss))
+    return TC_ERR_TOO_LARGE;
+
+  size_t n = 0;
+  buf[n++] = (uint8_t) ((d->has_picture_id ? VP9_I : 0)
+      | (d->inter_picture ? VP9_P : 0) | (d->has_layer ? VP9_L : 0)
+      | (d->flexible ? VP9_F : 0) | (d->start ? VP9_B : 0)
+      | (d->end ? VP9_E : 0) | (d->has_ss ? VP9_V : 0)
+      | (d->not_ref_upper ? VP9_Z : 0));
+  if (d->has_picture_id) {
+    if (d->picture_id_long)
+      buf[n++] = (uint8_t) (VP9_M | (d->picture_id >> 8));
+    buf[n++] = (uint8_t) d->picture_id;
+  }
+  if (d->has_layer) {
+    buf[n++] = (uint8_t) ((d->tid << 5) | (d->switching_up ? 0x10 : 0)
+        | (d->sid << 1) | (d->inter_layer_dep ? 1 : 0));
+    if (!d->flexible)
+      buf[n++] = d->tl0picidx;
+  }
+  if (d->flexible && d->inter_picture) {
+    for (unsigned i = 0; i < d->n_p_diff; i++)
+      buf[n++] = (uint8_t) ((d->p_diff[i] << 1)
+          | (i + 1 < d->n_p_diff ? VP9_N : 0));
+  }
+  if (d->has_ss)
+    n += write_ss (ss, buf + n);
+  *written = n;
+  return TC_OK;
+}
+
+/* ---- Uncompressed header ------------------------------------------------- */
+
+static bool
+sync_code (tc_bitreader *br)
+{
+  return tc_bits_read (br, 24) == 0x498342;
+}
+
+/* color_config() (section 6.2.2); false for a reserved bit set. */
+static bool
+color_config (tc_bitreader *br, tc_vp9_header *h)
+{
+  h->bit_depth = 8;
+  if (h->profile >= 2)
+    h->bit_depth = tc_bits_read1 (br) ? 12 : 10;
+  unsigned color_space = tc_bits_read (br, 3);
+  bool odd_profile = h->profile == 1 || h->profile == 3;
+  if (color_space != 7) {  /* not CS_RGB */
+    tc_bits_read1 (br);    /* color_range */
+    if (odd_profile) {
+      tc_bits_read (br, 2);  /* subsampling_x, subsampling_y */
+      return tc_bits_read1 (br) == 0;
+    }
+  } else if (odd_profile) {
+    return tc_bits_read1 (br) == 0;
+  }
+  return true;
+}
+
+static void
+frame_size (tc_bitreader *br, tc_vp9_header *h)
+{
+  h->width = tc_bits_read (br, 16) + 1;
+  h->height = tc_bits_read (br, 16) + 1;
+  h->has_size = true;
+}
+
+/* The rest of a non-key frame's header up to its size, if it has one. */
+static bool
+inter_header (tc_bitreader *br, tc_vp9_header *h)
+{
+  if (!h->show_frame)
+    h->intra_only = tc_bits_read1 (br);
+  if (!h->error_resilient)
+    tc_bits_read (br, 2);  /* reset_frame_context */
+  if (!h->intra_only)
+    return true;
+  if (!sync_code (br))
+    return false;
+  if (h->profile > 0) {
+    if (!color_config (br, h))
+      return false;
+  } else {
+    h->bit_depth = 8;
+  }
+  tc_bits_read (br, 8);  /* refresh_frame_flags */
+  frame_size (br, h);
+  return true;
+}
+
+tc_status
+tc_vp9_header_parse (const uint8_t *frame, size_t len, tc_vp9_header *out)
+{
+  if (frame == NULL || out == NULL)
+    return TC_ERR_INVALID_ARG;
+  memset (out, 0, sizeof *out);
+  tc_bitreader br;
+  tc_bits_init (&br, frame, len, false);
+  if (tc_bits_read (&br, 2) != 2)
+    return TC_ERR_PARSE;
+  unsigned low = tc_bits_read1 (&br);
+  out->profile = (uint8_t) ((tc_bits_read1 (&br) << 1) | low);
+  if (out->profile == 3 && tc_bits_read1 (&br) != 0)
+    return TC_ERR_PARSE;
+  out->show_existing_frame = tc_bits_read1 (&br);
+  if (out->show_existing_frame) {
+    tc_bits_read (&br, 3);  /* frame_to_show_map_idx */
+    return br.overrun ? TC_ERR_PARSE : TC_OK;
+  }
+  out->keyframe = tc_bits_read1 (&br) == 0;
+  out->show_frame = tc_bits_read1 (&br);
+  out->error_resilient = tc_bits_read1 (&br);
+  bool ok;
+  if (out->keyframe) {
+    ok = sync_code (&br) && color_config (&br, out);
+    frame_size (&br, out);
+  } else {
+    ok = inter_header (&br, out);
+  }
+  if (!ok || br.overrun) {
+    memset (out, 0, sizeof *out);
+    return TC_ERR_PARSE;
+  }
+  return TC_OK;
+}
+
+tc_status
+tc_vp9_keyframe_size (const uint8_t *frame, size_t len, uint32_t *width,
+    uint32_t *height)
+{
+  if (frame == NULL || width == NULL || height == NULL)
+    return TC_ERR_INVALID_ARG;
+  tc_vp9_header h;
+  if (tc_vp9_header_parse (frame, len, &h) != TC_OK || !h.keyframe)
+    return TC_ERR_PARSE;
+  *width = h.width;
+  *height = h.height;
+  return TC_OK;
+}
+
+/* ---- Group of frames ----------------------------------------------------- */
+
+tc_status
+tc_vp9_gof_for_temporal_layers (unsigned layers, tc_vp9_gof *gof)
+{
+  /* TID, U, reference distance of each picture in the pattern. */
+  static const uint8_t l1t1[][3] = {{0, 0, 1}};
+  static const uint8_t l1t2[][3] = {{0, 0, 2}, {1, 1, 1}};
+  static const uint8_t l1t3[][3] = {{0, 0, 4}, {2, 1, 1}, {1, 1, 2},
+    {2, 0, 1}};
+  static const struct {
+    const uint8_t (*pics)[3];
+    uint8_t count;
+  } patterns[] = {{l1t1, 1}, {l1t2, 2}, {l1t3, 4}};
+  if (gof == NULL || layers < 1 || layers > G_N_ELEMENTS (patterns))
+    return TC_ERR_INVALID_ARG;
+  memset (gof, 0, sizeof *gof);
+  gof->count = patterns[layers - 1].count;
+  for (unsigned i = 0; i < gof->count; i++) {
+    const uint8_t *p = patterns[layers - 1].pics[i];
+    gof->entry[i] = (tc_vp9_gof_entry) {.tid = p[0], .switching_up = p[1],
+      .n_refs = 1, .p_diff = {p[2]}};
+  }
+  return TC_OK;
+}
+
+/* ---- State --------------------------------------------------------------- */
+
+static void *
+vp9_state_new (void)
+{
+  vp9_state *st = g_new0 (vp9_state, 1);
+  st->picture_id = (uint16_t) g_random_int_range (0, TC_VP9_PICTURE_ID_MASK + 1);
+  return st;
+}
+
+static void
+vp9_state_free (void *state)
+{
+  vp9_state *st = state;
+  if (st == NULL)
+    return;
+  tc_picture_asm_free (&st->rx);
+  g_free (st);
+}
+
+void
+tc_vp9_set_picture_id (void *state, uint16_t picture_id)
+{
+  g_return_if_fail (state != NULL);
+  ((vp9_state *) state)->picture_id = picture_id & TC_VP9_PICTURE_ID_MASK;
+}
+
+/* ---- Packetizer ---------------------------------------------------------- */
+
+static void
+descriptor_for_frame (const vp9_state *st, bool key,
+    const tc_vp9_frame_info *info, tc_vp9_descriptor *d)
+{
+  memset (d, 0, sizeof *d);
+  d->has_picture_id = true;
+  d->picture_id_long = true;
+  d->picture_id = st->picture_id;
+  d->inter_picture = !key;
+  if (info == NULL)
+    return;
+  d->has_layer = info->has_layer;
+  d->tid = info->tid;
+  d->switching_up = info->switching_up;
+  d->sid = info->sid;
+  d->inter_layer_dep = info->inter_layer_dep;
+  d->tl0picidx = info->tl0picidx;
+  d->not_ref_upper = info->not_ref_upper;
+}
+
+/* The SS a keyframe carries: its size (when it fits 16 bits) and the
+ * caller's GOF. False when there is nothing to say. */
+static bool
+ss_for_frame (const tc_vp9_header *h, const tc_vp9_frame_info *info,
+    tc_vp9_ss *ss)
+{
+  memset (ss, 0, sizeof *ss);
+  ss->n_spatial = 1;
+  if (h->has_size && h->width <= 0xFFFF && h->height <= 0xFFFF) {
+    ss->has_resolution = true;
+    ss->width[0] = (uint16_t) h->width;
+    ss->height[0] = (uint16_t) h->height;
+  }
+  if (info != NULL && info->gof != NULL) {
+    ss->has_gof = true;
+    ss->gof = *info->gof;
+  }
+  return ss->has_resolution || ss->has_gof;
+}
+
+static tc_status
+emit_packets (const uint8_t *frame, size_t len, tc_vp9_descriptor *d,
+    const tc_vp9_ss *ss, size_t mtu, tc_pay_emit_fn emit, void *user_data)
+{
+  bool with_ss = d->has_ss;
+  size_t hdr_first = tc_vp9_descriptor_size (d, ss);
+  d->has_ss = false;
+  size_t hdr = tc_vp9_descriptor_size (d, NULL);
+  tc_pay_split plan;
+  if (mtu <= hdr_first
+      || !tc_pay_split_plan (len, mtu - hdr_first, mtu - hdr, &plan))
+    return TC_ERR_INVALID_ARG;
+
+  size_t cap = MAX (hdr_first + plan.first, hdr + plan.base + 1);
+  uint8_t *pkt = g_malloc (cap);
+  tc_status rc = TC_OK;
+  size_t off = 0;
+  for (size_t i = 0; i < plan.count && rc == TC_OK; i++) {
+    size_t chunk = tc_pay_split_chunk (&plan, i);
+    size_t written;
+    d->start = (i == 0);
+    d->end = (i + 1 == plan.count);
+    d->has_ss = with_ss && i == 0;
+    rc = tc_vp9_descriptor_write (d, ss, pkt, cap, &written);
+    if (rc != TC_OK)
+      break;
+    memcpy (pkt + written, frame + off, chunk);
+    off += chunk;
+    rc = emit (pkt, written + chunk, d->end, user_data);
+  }
+  g_free (pkt);
+  return rc;
+}
+
+tc_status
+tc_vp9_payload_frame (void *state, const uint8_t *frame, size_t len,
+    bool keyframe, const tc_vp9_frame_info *info, size_t mtu,
+    tc_pay_emit_fn emit, void *user_data)
+{
+  vp9_state *st = state;
+  if (st == NULL || frame == NULL || len == 0 || emit == NULL)
+    return TC_ERR_INVALID_ARG;
+
+  /* The header is the truth when it can be read; the flag otherwise. */
+  tc_vp9_header h;
+  bool key = keyframe;
+  if (tc_vp9_header_parse (frame, len, &h) == TC_OK)
+    key = h.keyframe;
+
+  tc_vp9_descriptor d;
+  tc_vp9_ss *ss = g_new (tc_vp9_ss, 1);
+  descriptor_for_frame (st, key, info, &d);
+  d.has_ss = key && ss_for_frame (&h, info, ss);
+  tc_status rc = TC_ERR_INVALID_ARG;
+  if (descriptor_valid (&d, ss)) {
+    rc = emit_packets (frame, len, &d, ss, mtu, emit, user_data);
+    if (rc != TC_ERR_INVALID_ARG)
+      st->picture_id = (st->picture_id + 1) & TC_VP9_PICTURE_ID_MASK;
+  }
+  g_free (ss);
+  return rc;
+}
+
+static tc_status
+vp9_payload (void *state, const uint8_t *frame, size_t len, bool keyframe,
+    size_t mtu, tc_pay_emit_fn emit, void *user_data)
+{
+  return tc_vp9_payload_frame (state, frame, len, keyframe, NULL, mtu, emit,
+      user_data);
+}
+
+/* ---- Depacketizer -------------------------------------------------------- */
+
+static void
+vp9_depay_reset (void *state)
+{
+  vp9_state *st = state;
+  if (st == NULL)
+    return;
+  tc_picture_asm_reset (&st->rx);
+}
+
+/* B in the lowest spatial layer: the first packet of a picture. */
+static bool
+starts_picture (const tc_vp9_descriptor *d)
+{
+  return d->start && (!d->has_layer || d->sid == 0);
+}
+
+/* A keyframe needs both: P = 0 on its first packet and a key header, so a
+ * wrong P bit cannot start a decoder on an interframe. */
+static bool
+is_keyframe (const tc_vp9_descriptor *d, const uint8_t *data, size_t len)
+{
+  tc_vp9_header h;
+  return !d->inter_picture && tc_vp9_header_parse (data, len, &h) == TC_OK
+      && h.keyframe;
+}
+
+static tc_status
+vp9_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
+    void *user_data)
+{
+  vp9_state *st = state;
+  if (st == NULL || pkt == NULL || on_frame == NULL
+      || (pkt->payload == NULL && pkt->payload_len > 0))
+    return TC_ERR_INVALID_ARG;
+
+  tc_vp9_descriptor d;
+  size_t hdr;
+  if (pkt->payload == NULL
+      || tc_vp9_descriptor_parse (pkt->payload, pkt->payload_len, &d, NULL,
+          &hdr)
+      || hdr >= pkt->payload_len) {
+    vp9_depay_reset (st);
+    return TC_ERR_PARSE;
+  }
+  const uint8_t *data = pkt->payload + hdr;
+  size_t len = pkt->payload_len - hdr;
+  tc_picture_ref ref = {d.has_picture_id, d.picture_id};
+  if (starts_picture (&d)) {
+    tc_picture_asm_start (&st->rx, pkt, ref, is_keyframe (&d, data, len));
+  } else if (!tc_picture_asm_continues (&st->rx, pkt, ref)) {
+    /* A gap, or a later spatial layer of a picture whose start was lost:
+     * this picture cannot be completed. */
+    tc_picture_asm_reset (&st->rx);
+    return TC_OK;
+  }
+  return tc_picture_asm_add (&st->rx, pkt, data, len, TC_VP9_MAX_FRAME,
+      on_frame, user_data);
+}
+
+static bool
+vp9_starts_frame (const uint8_t *payload, size_t len)
+{
+  tc_vp9_descriptor d;
+  size_t hdr;
+  if (payload == NULL
+      || tc_vp9_descriptor_parse (payload, len, &d, NULL, &hdr))
+    return false;
+  return starts_picture (&d) && hdr < len;
+}
+
+const tc_payloader tc_payloader_vp9 = {
+  .name = "VP9",
+  .kind = TC_MEDIA_VIDEO,
+  .clock_rate = 90000,
+  .channels = 0,
+  .packet_is_frame = false,
+  .state_new = vp9_state_new,
+  .state_free = vp9_state_free,
+  .payload = vp9_payload,
+  .depayload = vp9_depayload,
+  .depay_reset = vp9_depay_reset,
+  .starts_frame = vp9_starts_frame,
+};
