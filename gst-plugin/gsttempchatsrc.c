@@ -127,6 +127,8 @@ typedef struct
   GQueue pending;               /* GstBuffer, before the pad exists */
   guint width, height;          /* video: of the last keyframe, 0 unknown */
   gboolean decoding;            /* the chain ends in a decoder */
+  GstElement *tail;             /* that decoder or parser; NULL: none */
+  gboolean swap_scheduled;      /* a codec change waits for the pool */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -298,6 +300,7 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   add_encoded_filter (self, st, info);
   if (dec != NULL)
     g_ptr_array_add (st->elements, dec);
+  st->tail = dec;
   return TRUE;
 }
 
@@ -444,6 +447,155 @@ expose_stream (GstElement *element, gpointer data)
   if (ok)
     gst_element_no_more_pads (GST_ELEMENT (self));
   GST_STATE_UNLOCK (self);
+}
+
+/* ----------------------------------------------------- a codec change */
+
+/* The element after which the decoder or parser sits. */
+static GstElement *
+before_tail (SrcStream *st)
+{
+  guint n = st->elements->len - (st->tail != NULL ? 1 : 0);
+  return g_ptr_array_index (st->elements, n - 1);
+}
+
+/* Replaces the decoder (or parser) behind the appsrc with the one of the
+ * stream's new codec, while nothing flows into it (an IDLE probe), and
+ * points the pad at it: the pipeline runs on. Called with self->lock. */
+static void
+replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
+{
+  GstElement *prev = before_tail (st);
+  GstPad *srcpad;
+
+  if (st->tail != NULL) {
+    gst_element_unlink (prev, st->tail);
+    gst_element_set_state (st->tail, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN (self), st->tail);
+    g_ptr_array_remove (st->elements, st->tail);  /* drops our reference */
+  }
+  st->tail = tail;
+  if (tail != NULL) {
+    g_ptr_array_add (st->elements, tail);
+    gst_bin_add (GST_BIN (self), tail);
+    if (!gst_element_link (prev, tail))
+      GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
+          ("Could not switch tempchatsrc to the new codec."), (NULL));
+  }
+  srcpad = gst_element_get_static_pad (tail != NULL ? tail : prev, "src");
+  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
+      gst_object_ref (st->ghost), gst_object_unref);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (st->ghost), srcpad);
+  gst_object_unref (srcpad);
+  if (tail != NULL)
+    gst_element_sync_state_with_parent (tail);
+}
+
+typedef struct
+{
+  GstTempchatSrc *self;
+  SrcStream *st;
+  GstElement *tail;             /* new, ours; NULL: none */
+} SwapJob;
+
+static GstPadProbeReturn
+swap_when_idle (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  SwapJob *job = data;
+
+  g_mutex_lock (&job->self->lock);
+  replace_tail (job->self, job->st, job->tail);
+  job->tail = NULL;
+  g_mutex_unlock (&job->self->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+swap_job_free (gpointer data)
+{
+  SwapJob *job = data;
+  g_clear_object (&job->tail);
+  g_free (job);
+}
+
+/* On GStreamer's element thread pool, like expose_stream. */
+static void
+swap_codec (GstElement *element, gpointer data)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  int idx = GPOINTER_TO_INT (data);
+  SrcStream *st;
+  const CodecInfo *info;
+  gboolean decode;
+  SwapJob *job;
+  GstPad *pad;
+
+  GST_STATE_LOCK (self);
+  g_mutex_lock (&self->lock);
+  st = self->streams[idx];
+  info = st != NULL ? codec_info (st->codec) : NULL;
+  if (!self->running || st == NULL || st->appsrc == NULL || info == NULL) {
+    if (st != NULL)
+      st->swap_scheduled = FALSE;
+    g_mutex_unlock (&self->lock);
+    GST_STATE_UNLOCK (self);
+    return;
+  }
+  st->swap_scheduled = FALSE;
+  decode = st->decoding;
+  pad = gst_element_get_static_pad (before_tail (st), "src");
+  g_mutex_unlock (&self->lock);
+
+  job = g_new0 (SwapJob, 1);
+  job->self = self;
+  job->st = st;
+  if (decode || info->parser != NULL)
+    job->tail = make (self, decode ? info->decoder : info->parser);
+  if (job->tail == NULL && (decode || info->parser != NULL)) {
+    swap_job_free (job);
+  } else {
+    GST_INFO_OBJECT (self, "the call now receives %s: %s",
+        tc_sdp_codec_name (st->codec), job->tail != NULL ?
+        GST_OBJECT_NAME (gst_element_get_factory (job->tail)) : "as is");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, swap_when_idle, job,
+        swap_job_free);
+  }
+  gst_object_unref (pad);
+  GST_STATE_UNLOCK (self);
+}
+
+/* self->lock held. The peer renegotiated another codec for `st`: frames of
+ * the new one wait for its keyframe, and the decoder follows (caps first,
+ * so what the appsrc pushes next announces the new codec). */
+static void
+follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
+{
+  const CodecInfo *info = codec_info (codec);
+  int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+  gboolean decode;
+
+  if (info == NULL || codec == st->codec)
+    return;
+  st->codec = codec;
+  st->width = st->height = 0;
+  st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+  st->discont = TRUE;
+  if (st->appsrc == NULL)
+    return;                     /* the chain is not built yet: it will be */
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  if (caps_complete (st, info, decode)) {
+    GstCaps *caps = stream_caps (st, info);
+    g_object_set (st->appsrc, "caps", caps, NULL);
+    gst_caps_unref (caps);
+  }
+  if (!st->swap_scheduled) {
+    st->swap_scheduled = TRUE;
+    gst_element_call_async (GST_ELEMENT (self), swap_codec,
+        GINT_TO_POINTER (idx), NULL);
+  }
 }
 
 /* self->lock held. Creates the stream record for `kind` and schedules its
@@ -636,6 +788,7 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
   if (!self->running || self->eos || f == NULL || f->len == 0)
     goto out;
   st = ensure_stream (self, ev->kind, ev->codec);
+  follow_codec (self, st, ev->codec);
   if (!GST_CLOCK_TIME_IS_VALID (rt)) {
     /* Paused: what comes next follows a gap. */
     st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
@@ -732,7 +885,8 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
         if (!self->receives[idx])
           self->no_more_pads = FALSE;
         self->receives[idx] = TRUE;
-        ensure_stream (self, ev->kind, ev->codec);
+        follow_codec (self, ensure_stream (self, ev->kind, ev->codec),
+            ev->codec);
       }
       g_mutex_unlock (&self->lock);
       break;

@@ -128,6 +128,43 @@ async function call(c) {
   return g;
 }
 
+// The page (offering) renegotiates from VP8 to AV1 mid-call, as a user
+// changing the codec would: both directions follow, tempchatsink swaps its
+// encoder and tempchatsrc its decoder, and the same pipeline runs on.
+test('a renegotiation from VP8 to AV1 switches both directions without a restart', T, async (t) => {
+  if (!packetizes('av1') || !packetizes('vp8')) {
+    t.skip('needs the AV1 and VP8 payload formats');
+    return;
+  }
+  const g = await call({ page: 'vp8', want: 'VP8' });
+  try {
+    await waitFor(chrome, () => window.tc.state === 'connected', { what: 'connected', timeout: 20000 });
+    const both = (want) => waitFor(chrome, (w) => {
+      const s = window.tc.stats();
+      return s && s.codec === w && s.sendCodec === w && s.framesDecoded > 0 && s;
+    }, { what: `${want} both ways`, arg: want, timeout: 20000 });
+    await both('VP8');
+    await g.until(() => g.count(VIDEO_BUFFER) > 10, 20000, 'tempchatsrc decoding VP8');
+    const before = await chrome.eval(() => window.tc.framesDecoded());
+    const gstBefore = g.count(VIDEO_BUFFER);
+    await chrome.eval(() => window.tc.renegotiateVideoCodecs('av1'));
+    const st = await both('AV1');
+    await waitFor(chrome, (n) => window.tc.framesDecoded() > n + 30, { what: 'the page decoding AV1 on', arg: st.framesDecoded, timeout: 20000 });
+    await g.until(() => g.count(VIDEO_BUFFER) > gstBefore + 30, 20000, 'tempchatsrc decoding AV1 on');
+    assert.ok(st.framesDecoded >= before);
+    assert.match(g.stderr(), /the call now receives AV1: av1dec/);
+    assert.match(g.stderr(), /new AV1 encoder/);
+    assert.doesNotMatch(g.stdout(), /ERROR/);
+  } catch (e) {
+    e.message += `\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    running.delete(g);
+    await g.stop();
+    await chrome.leave();
+  }
+});
+
 for (const c of CASES) {
   test(`${c.name}: ${c.want} both ways, decoded at the sender's size`, T, async (t) => {
     if (!packetizes(c.want.toLowerCase())) {

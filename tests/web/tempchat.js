@@ -39,7 +39,7 @@
   // Test only: a page forcing its video codecs with setCodecPreferences,
   // as an H264-only (Safari-like) page would: "h264" or "vp9,vp8", in
   // order; applied where the web client applies its order, when offering.
-  const forcedCodecs = params.get('videoCodecs')
+  let forcedCodecs = params.get('videoCodecs')
     ? params.get('videoCodecs').split(',').map((c) => `video/${c.trim().toLowerCase()}`) : null;
   // A visitor who grants no camera: nothing is sent, and without media
   // permission Chromium hides its host addresses behind mDNS names.
@@ -647,6 +647,13 @@
     framesDecoded: () => stat('framesDecoded', 0),
     codec: () => stat('codec', null),
     audioPackets: () => stat('audioPackets', 0),
+    // Test only: the offerer renegotiates with other video codecs (a
+    // user switching codec mid-call), "av1" or "vp9,vp8".
+    renegotiateVideoCodecs: (list) => {
+      forcedCodecs = list.split(',').map((c) => `video/${c.trim().toLowerCase()}`);
+      pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video').forEach(preferCodecs);
+      makeOffer();
+    },
   });
   window.tc = tc;
   start();

@@ -126,18 +126,35 @@ dir_receives (tc_sdp_direction d)
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
 }
 
-/* Stops the streams of kind `k` the new negotiation no longer carries. */
+/* Whether a stream of `codec` with payload type `pt` is what `m` carries:
+ * a peer's re-offer may change the codec (the page renegotiating with
+ * other preferences), and then the stream restarts with the new payloader
+ * (the send stream keeps its SSRC and sequence numbers). */
+static bool
+same_codec (tc_sdp_codec codec, uint8_t pt, const tc_sdp_negotiated_media *m)
+{
+  return m != NULL && m->codec == codec && m->pt == pt;
+}
+
+/* Stops the streams of kind `k` the new negotiation no longer carries, or
+ * carries with another codec. */
 static void
 stop_streams (tc_call *c, int k, const tc_sdp_negotiated_media *m)
 {
   const char *kind = k == TC_KIND_AUDIO ? "audio" : "video";
-  if (c->tx[k].active && (m == NULL || !dir_sends (m->direction))) {
-    TC_INFO ("[s%u] stopped sending %s", c->s->serial, kind);
+  tc_send_stream *tx = &c->tx[k];
+  tc_recv_stream *rx = &c->rx[k];
+  if (tx->active && (m == NULL || !dir_sends (m->direction)
+          || !same_codec (tx->codec, tx->pt, m))) {
+    TC_INFO ("[s%u] stopped sending %s %s", c->s->serial, kind,
+        tc_sdp_codec_name (tx->codec));
     tc_call_stop_send (c, k);
   }
-  if (c->rx[k].active && (m == NULL || !dir_receives (m->direction))) {
-    TC_INFO ("[s%u] stopped receiving %s", c->s->serial, kind);
-    tc_recv_stream_clear (&c->rx[k]);
+  if (rx->active && (m == NULL || !dir_receives (m->direction)
+          || !same_codec (rx->codec, rx->pt, m))) {
+    TC_INFO ("[s%u] stopped receiving %s %s", c->s->serial, kind,
+        tc_sdp_codec_name (rx->codec));
+    tc_recv_stream_clear (rx);
   }
 }
 
@@ -165,22 +182,31 @@ void
 tc_call_update_media (tc_call *c)
 {
   bool tx_was[TC_N_KINDS], rx_was[TC_N_KINDS];
+  tc_sdp_codec codec_was[TC_N_KINDS];
   const tc_sdp_negotiated_media *m[TC_N_KINDS] = {
     section_of (c->neg, "audio"), section_of (c->neg, "video") };
   for (int k = 0; k < TC_N_KINDS; k++) {
     tx_was[k] = c->tx[k].active;
     rx_was[k] = c->rx[k].active;
+    codec_was[k] = c->tx[k].active ? c->tx[k].codec : c->rx[k].codec;
     stop_streams (c, k, m[k]);
   }
   tc_call_setup_send (c);
   tc_call_setup_recv (c);
+  bool video_switched = false;
   for (int k = 0; k < TC_N_KINDS; k++) {
-    if (c->tx[k].active != tx_was[k] || c->rx[k].active != rx_was[k])
+    tc_sdp_codec now = c->tx[k].active ? c->tx[k].codec : c->rx[k].codec;
+    bool switched = (tx_was[k] || rx_was[k]) && now != TC_SDP_CODEC_NONE
+        && now != codec_was[k];
+    if (c->tx[k].active != tx_was[k] || c->rx[k].active != rx_was[k]
+        || switched)
       announce (c, k, m[k]);
+    video_switched = video_switched || (k == TC_KIND_VIDEO && switched);
   }
   /* The peer's decoder starts from a keyframe: ask for one at once rather
-   * than waiting for its PLI. */
-  if (c->tx[TC_KIND_VIDEO].active && !tx_was[TC_KIND_VIDEO] && c->connected) {
+   * than waiting for its PLI (also when the encoder changes codec). */
+  if (c->tx[TC_KIND_VIDEO].active && (!tx_was[TC_KIND_VIDEO] || video_switched)
+      && c->connected) {
     tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,
       .kind = TC_MEDIA_VIDEO };
     tc_session_emit (c->s, &ev);
