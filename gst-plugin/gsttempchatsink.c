@@ -11,16 +11,21 @@
 /**
  * SECTION:element-tempchatsink
  * @title: tempchatsink
- * @see_also: tempchatsrc, vp8enc, opusenc
+ * @see_also: tempchatsrc, av1enc, vp9enc, x264enc, vp8enc, opusenc
  *
  * Joins a TempChat room (the URL hash of a TempChat link) as the other
  * participant of a 1-on-1 call and sends what arrives on its "video" and
- * "audio" pads. Raw video is encoded to VP8 and raw audio to Opus (48 kHz
- * stereo, 128 kbps, in-band FEC) inside the element; VP8 and Opus from an
- * encoder of your own pass through unchanged (it then receives the peer's
- * keyframe requests as upstream force-key-unit events, and target bitrate
- * changes as "tempchat/target-bitrate" element messages with a "bitrate"
- * field in bits per second).
+ * "audio" pads. The call negotiates the video codec by the web client's
+ * priority, AV1 > VP9 > H264 > VP8, or by #GstTempchatSink:video-codecs.
+ * Raw video is encoded inside the element with the encoder for that codec
+ * in real time (av1enc, vp9enc, x264enc or openh264enc, vp8enc; replaced in
+ * place when a renegotiation changes the codec), raw audio to Opus (48 kHz
+ * stereo, 128 kbps, in-band FEC). Video and Opus from an encoder of your own
+ * pass through unchanged, and encoded video restricts the call to its codec
+ * (your encoder then receives the peer's keyframe requests as upstream
+ * force-key-unit events, and target bitrate changes as
+ * "tempchat/target-bitrate" element messages with a "bitrate" field in bits
+ * per second).
  *
  * The target bitrate is the element's own send-side bandwidth estimate, as
  * in Chromium: the peer's transport-cc feedback (queuing delay trend and
@@ -28,7 +33,7 @@
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
  * The #GstTempchatSink::encoder-setup signal lets the application tune the
- * vp8enc and opusenc the element creates.
+ * video encoder and opusenc the element creates.
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
@@ -62,6 +67,11 @@
  * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink room=abc123 channel=c \
  *     signaling-url=ws://127.0.0.1:8080/v3/websocket
  * ]| Uses a local tempchat-relay for signaling.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink name=call room=abc123 \
+ *     channel=CHANNEL_ID video-codecs=vp9,vp8 audiotestsrc is-live=true ! call.audio
+ * ]| Offers and accepts only VP9 and VP8, VP9 preferred: a page offering AV1
+ * and VP9 gets VP9 (an answer takes our best of what the page offers).
  * |[
  * gst-launch-1.0 -e videotestsrc is-live=true ! video/x-raw,width=1920,height=1080 ! \
  *     tempchatsink name=call room=abc123 channel=CHANNEL_ID quality=1080p \
@@ -979,7 +989,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
    * GstTempchatSink::encoder-setup:
    * @sink: the tempchatsink
    * @pad_name: "video" or "audio"
-   * @encoder: the vp8enc or opusenc just created and configured
+   * @encoder: the video encoder (av1enc, vp9enc, x264enc, openh264enc or
+   *     vp8enc) or opusenc just created and configured
    *
    * Lets the application set properties on an encoder the element creates
    * for raw input, after the element's own settings and before the first
@@ -995,7 +1006,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "TempChat sink", "Sink/Network/Video/Audio",
       "Sends video and audio to the other participant of a TempChat room "
-      "(encodes raw input to VP8 and Opus)",
+      "(encodes raw input with the negotiated codec: AV1, VP9, H264 or VP8, "
+      "and Opus)",
       "tempchat-peers");
 
   element_class->request_new_pad =

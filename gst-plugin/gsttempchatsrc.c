@@ -3,8 +3,10 @@
  * A bin with sometimes pads video_%u and audio_%u. When the call negotiates
  * a track (or its first frame arrives) the element builds, off the session
  * thread,
- *   appsrc (is-live, TIME) ! vp8dec | opusdec      (decode=true)
- *   appsrc (is-live, TIME)                         (decode=false)
+ *   appsrc (is-live, TIME) ! av1dec | vp9dec | avdec_h264 | vp8dec | opusdec
+ *                                                  (decode=true)
+ *   appsrc (is-live, TIME) [! av1parse | vp9parse | h264parse]
+ *                                                  (decode=false)
  * and exposes the last element's src pad. The session's frames are pushed
  * into the appsrc with their times mapped to running time.
  */
@@ -12,13 +14,17 @@
 /**
  * SECTION:element-tempchatsrc
  * @title: tempchatsrc
- * @see_also: tempchatsink, vp8dec, opusdec
+ * @see_also: tempchatsink, av1dec, vp9dec, avdec_h264, vp8dec, opusdec
  *
  * Joins a TempChat room as the other participant of a 1-on-1 call and
  * outputs the peer's camera and microphone: a "video_%u" pad and an
  * "audio_%u" pad appear once the call has negotiated them. Output is decoded
  * (raw video, raw audio) by default; with decode=false it is the encoded
- * VP8 and Opus as received.
+ * video (AV1, VP9, H264 or VP8, as the call negotiated) and Opus as
+ * received, with the caps muxers need: size and stream format from
+ * av1parse, vp9parse or h264parse, the keyframe's size for VP8, rate,
+ * channels and stream headers for Opus. A renegotiation that changes the
+ * codec keeps the pad and swaps the decoder (or parser) behind it.
  *
  * It is a live source: it produces only in PLAYING and reports
  * #GstTempchatSrc:latency as its latency. Timestamps come from the call
@@ -1171,8 +1177,9 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_DECODE,
       g_param_spec_boolean ("decode", "Decode",
-          "Output raw video and audio (vp8dec, opusdec inside the element); "
-          "false outputs the encoded VP8 and Opus as received",
+          "Output raw video and audio (av1dec, vp9dec, avdec_h264, vp8dec, "
+          "opusdec inside the element); false outputs the encoded video and "
+          "Opus as received, with complete caps for muxers",
           DEFAULT_DECODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_LATENCY,
@@ -1187,7 +1194,8 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
    * GstTempchatSrc::request-encoded-filter:
    * @src: the tempchatsrc
    * @kind: "video" or "audio"
-   * @caps: the encoded caps the filter receives (video/x-vp8, audio/x-opus)
+   * @caps: the encoded caps the filter receives (video/x-av1, video/x-vp9,
+   *     video/x-h264, video/x-vp8, audio/x-opus)
    *
    * Asked once per stream, when its pad is built. Return an element (one
    * sink pad, one src pad, the same encoded format out) to insert between
@@ -1205,7 +1213,7 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "TempChat source", "Source/Network/Video/Audio",
       "Receives the video and audio of the other participant of a TempChat "
-      "room (decoded, or as VP8 and Opus)", "tempchat-peers");
+      "room (decoded, or as received)", "tempchat-peers");
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);
