@@ -104,18 +104,21 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 		"room=%s signaling-url=%s channel=" CHANNEL, room, url);
 	gchar *desc;
 	int w = 320, h = 240;
+	char codecs[32] = "av1,vp9,h264,vp8";
 
 	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
+		/* "WxH" or "WxH:codecs" (the sink's video-codecs). */
 		if (arg != NULL)
-			sscanf(arg, "%dx%d", &w, &h);
+			sscanf(arg, "%dx%d:%31s", &w, &h, codecs);
 		desc = g_strdup_printf(
 			"videotestsrc pattern=%s is-live=true ! "
 			"video/x-raw,format=I420,width=%d,height=%d,"
 			"framerate=30/1 ! tempchatsink name=s %s "
+			"video-codecs=%s "
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
 			g_str_equal(mode, "send-ball") ? "ball" : "smpte", w, h,
-			common);
+			common, codecs);
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);
