@@ -363,6 +363,29 @@ create_session (GstTempchatCall *call, Member *starter, gchar **message)
   return TRUE;
 }
 
+/* Between joining a running call and being marked started, the last other
+ * member may have stopped it: it saw nobody started and freed the session.
+ * A member marked started needs a session, so it starts one. */
+static gboolean
+restart_if_stopped_meanwhile (GstTempchatCall *call, gpointer member,
+    gchar **message)
+{
+  gboolean ok = TRUE;
+
+  g_rw_lock_writer_lock (&call->session_lock);
+  g_mutex_lock (&call->lock);
+  Member *m = find_member (call, member);
+  gboolean orphaned = m != NULL && m->started && call->session == NULL;
+  g_mutex_unlock (&call->lock);
+  if (orphaned) {
+    GST_INFO ("[c%u] the call stopped while joining it: starting again",
+        call->serial);
+    ok = create_session (call, m, message);
+  }
+  g_rw_lock_writer_unlock (&call->session_lock);
+  return ok;
+}
+
 gboolean
 gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     gchar **message)
@@ -408,7 +431,7 @@ gst_tempchat_call_start (GstTempchatCall *call, gpointer member,
     deliver (call, self, NULL, &missed[i]);
   g_rec_mutex_unlock (&call->deliver);
   g_ptr_array_unref (self);
-  return TRUE;
+  return restart_if_stopped_meanwhile (call, member, message);
 }
 
 void
@@ -529,8 +552,8 @@ gst_tempchat_call_serial (GstTempchatCall *call)
   return call->serial;
 }
 
-GstTempchatCall *
-gst_tempchat_call_join_element (GstElement *element,
+gboolean
+gst_tempchat_element_join (GstElement *element, GstTempchatCall **slot,
     const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs)
 {
   char room_name[TC_ROOM_NAME_SIZE];
@@ -541,11 +564,39 @@ gst_tempchat_call_join_element (GstElement *element,
   if (gst_tempchat_settings_validate (settings, room_name, &message))
     call = gst_tempchat_call_join (settings, room_name, funcs, element);
   ((GstTempchatSettings *) settings)->changed_since_join = FALSE;
+  *slot = call;
   GST_OBJECT_UNLOCK (element);
   if (call == NULL) {
     GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", message), (NULL));
     g_free (message);
   }
+  return call != NULL;
+}
+
+void
+gst_tempchat_element_leave (GstElement *element, GstTempchatCall **slot)
+{
+  /* Out of the slot first: a property getter on another thread then finds
+   * no call, or holds a reference that keeps it alive until it is done. */
+  GST_OBJECT_LOCK (element);
+  GstTempchatCall *call = *slot;
+  *slot = NULL;
+  GST_OBJECT_UNLOCK (element);
+  if (call != NULL)
+    gst_tempchat_call_leave (call, element);
+}
+
+/* The element's call with a reference (NULL before NULL->READY): the
+ * application's thread may read a property while the element's state
+ * changes on another. */
+static GstTempchatCall *
+ref_element_call (GstElement *element, GstTempchatCall *const *slot)
+{
+  GST_OBJECT_LOCK (element);
+  GstTempchatCall *call = *slot;
+  if (call != NULL)
+    g_atomic_int_inc (&call->refs);
+  GST_OBJECT_UNLOCK (element);
   return call;
 }
 
@@ -574,9 +625,10 @@ gst_tempchat_call_set_bitrates (GstTempchatCall *call, gpointer member,
 
 void
 gst_tempchat_element_apply_bitrates (GstElement *element,
-    GstTempchatCall *call, const GstTempchatSettings *settings)
+    GstTempchatCall *const *slot, const GstTempchatSettings *settings)
 {
   GstTempchatSettings copy = { 0 };
+  GstTempchatCall *call = ref_element_call (element, slot);
 
   if (call == NULL)
     return;
@@ -587,36 +639,39 @@ gst_tempchat_element_apply_bitrates (GstElement *element,
   copy.max_bitrate = settings->max_bitrate;
   GST_OBJECT_UNLOCK (element);
   gst_tempchat_call_set_bitrates (call, element, &copy);
+  call_unref (call);
 }
 
 GstStructure *
-gst_tempchat_element_stats (GstElement *element, GstTempchatCall *call,
+gst_tempchat_element_stats (GstElement *element, GstTempchatCall *const *slot,
     const GstTempchatSettings *settings)
 {
   tc_session_stats stats;
+  GstTempchatCall *call = ref_element_call (element, slot);
   gboolean have = call != NULL && gst_tempchat_call_get_stats (call, &stats);
   GstStructure *st = gst_tempchat_stats_to_structure (have ? &stats : NULL);
 
+  if (call != NULL)
+    call_unref (call);
   GST_OBJECT_LOCK (element);
   gst_tempchat_stats_add_limits (st, settings);
   GST_OBJECT_UNLOCK (element);
   return st;
 }
 
-GstTempchatCall *
-gst_tempchat_call_rejoin_if_changed (GstElement *element,
-    GstTempchatCall *call, const GstTempchatSettings *settings,
+gboolean
+gst_tempchat_element_rejoin_if_changed (GstElement *element,
+    GstTempchatCall **slot, const GstTempchatSettings *settings,
     const GstTempchatMemberFuncs *funcs)
 {
   gboolean changed;
 
   GST_OBJECT_LOCK (element);
-  changed = settings->changed_since_join;
+  changed = settings->changed_since_join || *slot == NULL;
   GST_OBJECT_UNLOCK (element);
-  if (!changed && call != NULL)
-    return call;
+  if (!changed)
+    return TRUE;
   GST_DEBUG_OBJECT (element, "settings changed in READY: joining again");
-  if (call != NULL)
-    gst_tempchat_call_leave (call, element);
-  return gst_tempchat_call_join_element (element, settings, funcs);
+  gst_tempchat_element_leave (element, slot);
+  return gst_tempchat_element_join (element, slot, settings, funcs);
 }

@@ -60,20 +60,25 @@ GstTempchatCall *gst_tempchat_call_join (const GstTempchatSettings *settings,
     gpointer member);
 
 /* What both elements do at NULL->READY: validates `settings` (read under
- * `element`'s object lock) and joins the call they name. On settings that
- * cannot work it posts a GST_ELEMENT_ERROR saying what was expected and
- * returns NULL. */
-GstTempchatCall *gst_tempchat_call_join_element (GstElement *element,
-    const GstTempchatSettings *settings, const GstTempchatMemberFuncs *funcs);
+ * `element`'s object lock) and joins the call they name, stored in *slot
+ * (the element's call field, written under its object lock). On settings
+ * that cannot work it posts a GST_ELEMENT_ERROR saying what was expected,
+ * leaves *slot NULL and returns FALSE. */
+gboolean gst_tempchat_element_join (GstElement *element,
+    GstTempchatCall **slot, const GstTempchatSettings *settings,
+    const GstTempchatMemberFuncs *funcs);
 
 /* At READY->PAUSED: when `settings` changed since the element joined (set
- * in READY, as GStreamer allows), leaves `call` and joins the call the new
- * settings name, so nothing set in READY is ignored. Returns the call to
- * use (`call` itself when nothing changed), NULL with an error posted when
- * the new settings cannot work. */
-GstTempchatCall *gst_tempchat_call_rejoin_if_changed (GstElement *element,
-    GstTempchatCall *call, const GstTempchatSettings *settings,
+ * in READY, as GStreamer allows), leaves the call in *slot and joins the
+ * call the new settings name, so nothing set in READY is ignored. FALSE
+ * (with an error posted, *slot NULL) when the new settings cannot work. */
+gboolean gst_tempchat_element_rejoin_if_changed (GstElement *element,
+    GstTempchatCall **slot, const GstTempchatSettings *settings,
     const GstTempchatMemberFuncs *funcs);
+
+/* Clears *slot under the element's object lock, then stops if needed and
+ * leaves the call that was there (nothing when it was NULL). */
+void gst_tempchat_element_leave (GstElement *element, GstTempchatCall **slot);
 
 /* Starts the member; creates and starts the session if it is the first,
  * else adds the member's directions to the running session. FALSE with
@@ -104,15 +109,16 @@ void gst_tempchat_call_set_bitrates (GstTempchatCall *call, gpointer member,
     const GstTempchatSettings *settings);
 
 /* gst_tempchat_call_set_bitrates for an element's `settings` (read under
- * its object lock); nothing before NULL->READY (`call` NULL). */
+ * its object lock); nothing before NULL->READY (no call in *slot). The call is read with a reference
+ * under the element's object lock, so any thread. */
 void gst_tempchat_element_apply_bitrates (GstElement *element,
-    GstTempchatCall *call, const GstTempchatSettings *settings);
+    GstTempchatCall *const *slot, const GstTempchatSettings *settings);
 
 /* The "stats" structure of an element: the call's numbers (idle without
  * a session) and the effective bitrate limits of `settings` (read under
  * the element's object lock). Any thread. */
 GstStructure *gst_tempchat_element_stats (GstElement *element,
-    GstTempchatCall *call, const GstTempchatSettings *settings);
+    GstTempchatCall *const *slot, const GstTempchatSettings *settings);
 
 /* Stats of the session; FALSE when there is none. Any thread. */
 /* The session's video codecs from now on (tc_session_set_video_codecs);

@@ -232,7 +232,12 @@ gst_tempchat_props_install (GObjectClass *klass)
           "0 while not sending video), min-bitrate, start-bitrate and "
           "max-bitrate (the limits in effect, bit/s), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
-          "audio-bitrate, packets, packets-lost, loss-fraction, nacks, plis",
+          "audio-bitrate, packets, packets-lost, loss-fraction, nacks, "
+          "plis, retransmissions (packets sent again for NACKs, or "
+          "received again), frames-dropped, audio-concealed (recv: lost "
+          "Opus frames "
+          "concealed) and audio-fec-recovered (recv: of those, recovered "
+          "from the next packet's in-band FEC)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
@@ -628,7 +633,9 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
         G_TYPE_UINT64, (guint64) 0, "loss-fraction", G_TYPE_DOUBLE, 0.0,
         "nacks", G_TYPE_UINT64, (guint64) 0, "plis", G_TYPE_UINT64,
         (guint64) 0, "frames-dropped", G_TYPE_UINT64, (guint64) 0,
-        "audio-concealed", G_TYPE_UINT64, (guint64) 0, NULL);
+        "audio-concealed", G_TYPE_UINT64, (guint64) 0,
+        "audio-fec-recovered", G_TYPE_UINT64, (guint64) 0,
+        "retransmissions", G_TYPE_UINT64, (guint64) 0, NULL);
   return gst_structure_new (name,
       "video-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].video_codec),
       "audio-codec", G_TYPE_STRING, tc_sdp_codec_name (st->dir[i].audio_codec),
@@ -644,6 +651,9 @@ direction_structure (const char *name, const tc_session_stats *st, int i)
       "plis", G_TYPE_UINT64, (guint64) st->dir[i].plis,
       "frames-dropped", G_TYPE_UINT64, (guint64) st->dir[i].frames_dropped,
       "audio-concealed", G_TYPE_UINT64, (guint64) st->dir[i].audio_concealed,
+      "audio-fec-recovered", G_TYPE_UINT64,
+      (guint64) st->dir[i].audio_fec_recovered,
+      "retransmissions", G_TYPE_UINT64, (guint64) st->dir[i].retransmissions,
       NULL);
 }
 

@@ -839,9 +839,8 @@ static const GstTempchatMemberFuncs sink_member_funcs = {
 static gboolean
 join_call (GstTempchatSink *self)
 {
-  self->call = gst_tempchat_call_join_element (GST_ELEMENT (self),
+  return gst_tempchat_element_join (GST_ELEMENT (self), &self->call,
       &self->settings, &sink_member_funcs);
-  return self->call != NULL;
 }
 
 static gboolean
@@ -887,9 +886,8 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      self->call = gst_tempchat_call_rejoin_if_changed (element, self->call,
-          &self->settings, &sink_member_funcs);
-      if (self->call == NULL || !start_call (self))
+      if (!gst_tempchat_element_rejoin_if_changed (element, &self->call,
+              &self->settings, &sink_member_funcs) || !start_call (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     default:
@@ -902,8 +900,7 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
     if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
       gst_tempchat_call_stop (self->call, self);
     if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-      gst_tempchat_call_leave (self->call, self);
-      self->call = NULL;
+      gst_tempchat_element_leave (element, &self->call);
     }
     return ret;
   }
@@ -914,9 +911,7 @@ gst_tempchat_sink_change_state (GstElement *element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       /* NULL after a READY->PAUSED whose new settings could not work. */
-      if (self->call != NULL)
-        gst_tempchat_call_leave (self->call, self);
-      self->call = NULL;
+      gst_tempchat_element_leave (element, &self->call);
       break;
     default:
       break;
@@ -941,7 +936,7 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
   if (!handled)
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   else if (gst_tempchat_props_is_bitrate (prop_id))
-    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), &self->call,
         &self->settings);
 }
 
@@ -954,7 +949,7 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
     g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
-            (self), self->call, &self->settings));
+            (self), &self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);

@@ -262,7 +262,24 @@ caps_complete (const SrcStream *st, const CodecInfo *info, gboolean decode)
       || st->width > 0;
 }
 
-/* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
+/* appsrc carries buffers only, and GstAudioDecoder drops empty ones: the
+ * marker on_audio_lost pushes (empty, GAP flag) becomes the gap event that
+ * makes opusdec conceal, in its place in the stream. */
+static GstPadProbeReturn
+gap_buffer_to_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (gst_buffer_get_size (buf) != 0
+      || !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
+    return GST_PAD_PROBE_OK;
+  gst_pad_push_event (pad, gst_event_new_gap (GST_BUFFER_PTS (buf),
+          GST_BUFFER_DURATION (buf)));
+  return GST_PAD_PROBE_DROP;
+}
+
+/* Builds appsrc [! filter] [! decoder or parser] for `st` (not yet in the
+ * bin). */
 static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     guint latency_ms)
@@ -286,10 +303,15 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     gst_object_unref (appsrc);
     return FALSE;
   }
-  if (decode && st->kind == TC_MEDIA_AUDIO)
-    /* Lost audio arrives as empty buffers (on_audio_lost): conceal it, from
+  if (decode && st->kind == TC_MEDIA_AUDIO) {
+    /* Lost audio arrives as gap events (on_audio_lost): conceal it, from
      * the next packet's in-band FEC when the web client's Opus sent it. */
     g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
+    GstPad *pad = gst_element_get_static_pad (appsrc, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gap_buffer_to_event,
+        NULL, NULL);
+    gst_object_unref (pad);
+  }
   g_mutex_lock (&self->lock);
   caps = caps_complete (st, info, decode) ? stream_caps (st, info) : NULL;
   g_mutex_unlock (&self->lock);
@@ -837,8 +859,9 @@ out:
 }
 
 /* On the session thread: audio that never came becomes an empty buffer
- * spanning it, as GstAudioDecoder makes of a gap event, so opusdec conceals
- * it (PLC, or FEC from the frame after) and later audio keeps its time. */
+ * spanning it, which gap_buffer_to_event turns into a gap event in its
+ * place, so opusdec conceals it (PLC, or FEC from the frame after) and
+ * later audio keeps its time. */
 static void
 on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
 {
@@ -921,9 +944,8 @@ static const GstTempchatMemberFuncs src_member_funcs = {
 static gboolean
 join_call (GstTempchatSrc *self)
 {
-  self->call = gst_tempchat_call_join_element (GST_ELEMENT (self),
+  return gst_tempchat_element_join (GST_ELEMENT (self), &self->call,
       &self->settings, &src_member_funcs);
-  return self->call != NULL;
 }
 
 static gboolean
@@ -995,9 +1017,8 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      self->call = gst_tempchat_call_rejoin_if_changed (element, self->call,
-          &self->settings, &src_member_funcs);
-      if (self->call == NULL || !start_call (self))
+      if (!gst_tempchat_element_rejoin_if_changed (element, &self->call,
+              &self->settings, &src_member_funcs) || !start_call (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -1018,8 +1039,7 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
       gst_tempchat_call_stop (self->call, self);
       remove_streams (self);
     } else if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-      gst_tempchat_call_leave (self->call, self);
-      self->call = NULL;
+      gst_tempchat_element_leave (element, &self->call);
     }
     return ret;
   }
@@ -1034,9 +1054,7 @@ gst_tempchat_src_change_state (GstElement *element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       /* NULL after a READY->PAUSED whose new settings could not work. */
-      if (self->call != NULL)
-        gst_tempchat_call_leave (self->call, self);
-      self->call = NULL;
+      gst_tempchat_element_leave (element, &self->call);
       break;
     default:
       break;
@@ -1120,7 +1138,7 @@ gst_tempchat_src_set_property (GObject *object, guint prop_id,
   }
   GST_OBJECT_UNLOCK (self);
   if (gst_tempchat_props_is_bitrate (prop_id))
-    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), self->call,
+    gst_tempchat_element_apply_bitrates (GST_ELEMENT (self), &self->call,
         &self->settings);
 }
 
@@ -1132,7 +1150,7 @@ gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
     g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
-            (self), self->call, &self->settings));
+            (self), &self->call, &self->settings));
     return;
   }
   GST_OBJECT_LOCK (self);

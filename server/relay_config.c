@@ -19,7 +19,7 @@ typedef struct {
   int port, max_members, max_message_bytes, rate, idle, handshake;
   int max_connections, max_per_ip;
   char *jwt_secret_file;
-  gboolean verbose, version, help;
+  gboolean verbose, version, help, ordered_ids;
 } raw_options;
 
 static GOptionContext *
@@ -64,6 +64,11 @@ make_context (relay_config *cfg, raw_options *raw)
     { "jwt-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &raw->jwt_secret_file,
       "Like --jwt-secret, reading the secret from FILE (trailing newline "
       "removed); keeps it out of the process list", "FILE" },
+    { "ordered-ids", 0, 0, G_OPTION_ARG_NONE, &raw->ordered_ids,
+      "For tests only: client ids sort in the order clients joined, so a "
+      "test decides which peer offers (TempChat: the greater id) by who "
+      "joins last. Never in production: the role becomes predictable",
+      NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &raw->verbose,
       "Log connection events (never ids, rooms or messages)", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version,
@@ -166,6 +171,7 @@ apply (relay_config *cfg, const raw_options *raw)
   cfg->max_connections = (guint) raw->max_connections;
   cfg->max_per_ip = (guint) raw->max_per_ip;
   cfg->verbose = raw->verbose;
+  cfg->ordered_ids = raw->ordered_ids;
 }
 
 relay_config_result

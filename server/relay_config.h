@@ -35,6 +35,7 @@ typedef struct {
   guint max_per_ip;          /* 0: derived from max_connections */
   char *jwt_secret;          /* NULL: no authentication; never logged */
   bool verbose;
+  bool ordered_ids;          /* tests: ids sort in join order */
 } relay_config;
 
 typedef enum {

@@ -48,8 +48,14 @@ struct relay_hub {
   GHashTable *clients;        /* set of relay_client (owned) */
   guint64 sent;               /* bytes queued while handling one frame */
   guint next_serial;
+  gboolean ordered_ids;
+  guint joins;                /* handshakes so far, for ordered ids */
   relay_stats stats;
 };
+
+/* Ordered ids: a 6-digit join counter, then random characters. */
+#define RELAY_ORDERED_DIGITS 6
+#define RELAY_ORDERED_MODULUS 1000000u
 
 static gint64
 real_clock_s (void)
@@ -71,6 +77,7 @@ relay_hub_new (const relay_hub_config *cfg, const relay_sink *sink)
   hub->timers.handshake_us = cfg->handshake_timeout_us;
   hub->timers.idle_us = cfg->idle_timeout_us;
   hub->wall_clock_s = cfg->wall_clock_s ? cfg->wall_clock_s : real_clock_s;
+  hub->ordered_ids = cfg->ordered_ids;
   /* Both sentences name the limit so the user knows what was crossed. */
   hub->too_large_text = g_strdup_printf (
       "Message exceeds the %zu-byte limit",
@@ -462,6 +469,13 @@ handle_handshake (relay_hub *hub, relay_client *c, const relay_frame *f)
   if (!relay_id_generate (c->id, RELAY_CLIENT_ID_LEN)) {
     send_error (hub, c, f, "Internal error", RELAY_STAT_ERR_INTERNAL);
     return;
+  }
+  if (hub->ordered_ids) {
+    /* Digits: the counter decides any comparison before the random part. */
+    char counter[RELAY_ORDERED_DIGITS + 1];
+    g_snprintf (counter, sizeof counter, "%0*u", RELAY_ORDERED_DIGITS,
+        hub->joins++ % RELAY_ORDERED_MODULUS);
+    memcpy (c->id, counter, RELAY_ORDERED_DIGITS);
   }
   json_decref (c->client_data);
   c->client_data = json_incref (f->client_data);

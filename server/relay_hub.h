@@ -86,6 +86,9 @@ typedef struct {
   /* Unix time in seconds for publish timestamps; NULL means the real clock.
    * Tests pass a fixed one. */
   gint64 (*wall_clock_s) (void);
+  /* Client ids start with a join counter, so they sort in join order
+   * (tests choose the offerer by joining last); the rest stays random. */
+  gboolean ordered_ids;
 } relay_hub_config;
 
 /* Both arguments are copied. */

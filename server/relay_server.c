@@ -133,6 +133,7 @@ make_hub (const relay_config *cfg)
     .handshake_timeout_us = (gint64) cfg->handshake_timeout_s * G_USEC_PER_SEC,
     .idle_timeout_us = (gint64) cfg->idle_timeout_s * G_USEC_PER_SEC,
     .jwt_secret = cfg->jwt_secret,
+    .ordered_ids = cfg->ordered_ids,
   };
   return relay_hub_new (&hc, &relay_ws_sink);
 }

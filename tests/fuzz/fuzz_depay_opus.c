@@ -1,7 +1,8 @@
 /* fuzz_depay_opus.c - arbitrary packet sequences through the jitter buffer
  * and the Opus depayloader, and each payload back through the payloader.
  *
- * Input framing: fuzz_packets.h. Checks: the buffer stays within its packet
+ * Input framing: fuzz_packets.h. The TOC readers (duration, in-band FEC)
+ * see every payload. Checks: the buffer stays within its packet
  * limit, depayloading is the identity, and the buffer empties once every
  * wait budget has run out.
  */
@@ -10,6 +11,7 @@
 
 #include "fuzz_packets.h"
 #include "rtp/jitter.h"
+#include "rtp/pay_opus.h"
 
 #define MAX_PACKETS 32
 
@@ -65,6 +67,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     check (tc_jitter_push (jb, &pkt, fp.now_us) == TC_OK);
     check (tc_jitter_packets (jb) <= MAX_PACKETS);
     check ((tc_jitter_take_events (jb) & TC_JITTER_KEYFRAME_NEEDED) == 0);
+
+    /* The TOC readers stay inside the packet (ASan) and within Opus's
+     * 120 ms. */
+    check (tc_opus_packet_samples (pkt.payload, pkt.payload_len) <= 5760);
+    (void) tc_opus_packet_has_fec (pkt.payload, pkt.payload_len);
 
     size_t before = 0;
     tc_status rc = tc_payloader_opus.depayload (st, &pkt, on_frame, &before);

@@ -7,7 +7,11 @@
 #            veth egress: tbf rate 1mbit
 #   netns B: tempchat-relay and the receiver (test_gst_call --peer recv)
 #
-# Usage: bwe_tbf.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR
+# Usage: [CC=none] bwe_tbf.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR
+# CC=none runs the sink with congestion-control=none and checks the
+# opposite: for 15 s the sink has no target and its encoder stays at the
+# start bitrate (720p: 2 Mbit/s), above the limit (what that setting
+# promises).
 # Exit 77 (skipped) without root or iproute2 (netns_pair.sh sets up the
 # namespaces, the relay and the cleanup).
 set -eu
@@ -15,6 +19,9 @@ set -eu
 T=$1 RELAY=$2 PLUGIN_DIR=$3
 LIMIT=1000000                   # bit/s, the tbf rate below
 WAIT=60                         # seconds to see the target below it
+CC=${CC:-gcc}
+sink_args=
+[ "$CC" = gcc ] || { sink_args="congestion-control=$CC"; WAIT=15; }
 
 command -v tc >/dev/null || { echo "needs tc"; exit 77; }
 PREFIX=tcbwe
@@ -29,7 +36,8 @@ ip netns exec "$B" "$T" --peer recv "$url" "$room" <"$work/recv.in" \
   >"$work/recv.out" &
 pids="$pids $!"
 exec 3>"$work/recv.in"
-ip netns exec "$A" "$T" --peer send-report "$url" "$room" <"$work/send.in" \
+ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="$sink_args" \
+  "$T" --peer send-report "$url" "$room" <"$work/send.in" \
   >"$work/send.out" &
 pids="$pids $!"
 exec 4>"$work/send.in"
@@ -43,6 +51,7 @@ result=$(timeout "$WAIT" sh -c '
   while read -r word value rest; do
     case $word in
       error) echo "error $value $rest"; exit ;;
+      encoder) echo "$value" >>"$work/encoder" ;;
       target) n=$((n + 1)); echo "$value" >>"$work/seen"
         if [ "$value" -lt "$LIMIT" ]; then
           echo "below $value after $n reports"; exit
@@ -50,6 +59,17 @@ result=$(timeout "$WAIT" sh -c '
     esac
   done' <"$work/send.out" || true)
 exec 3>&- 4>&- 5<&-
+if [ "$CC" != gcc ]; then
+  # No target at all, and the encoder at one bitrate above the limit.
+  values=$(sort -u "$work/encoder" 2>/dev/null | tr '\n' ' ')
+  echo "congestion-control=$CC: encoder bitrates (bit/s): $values"
+  [ ! -s "$work/seen" ] || { echo "a target with congestion control off"; exit 1; }
+  reports=$(wc -l <"$work/encoder" 2>/dev/null || echo 0)
+  [ "$reports" -ge 12 ] || { echo "only $reports reports in ${WAIT}s"; exit 1; }
+  [ "$(sort -u "$work/encoder" | wc -l)" -eq 1 ] \
+    && [ "$(head -n 1 "$work/encoder")" -gt "$LIMIT" ] && exit 0
+  echo "the encoder's bitrate moved although congestion control is off"; exit 1
+fi
 echo "sender: ${result:-no target below $LIMIT within ${WAIT}s}"
 case "$result" in
   below*) echo "METRIC tbf-1mbit-target-bps=$(echo "$result" | cut -d' ' -f2)"

@@ -82,20 +82,42 @@ if(TARGET tempchat-relay)
             $<TARGET_FILE_DIR:gsttempchat>)
   set_tests_properties(integration/gst_bwe_tbf PROPERTIES TIMEOUT 120
     SKIP_RETURN_CODE 77)
+  # congestion-control=none: the target stays put behind the same tbf.
+  add_test(NAME integration/gst_bwe_tbf_no_cc
+    COMMAND env CC=none sh ${CMAKE_CURRENT_SOURCE_DIR}/bwe_tbf.sh
+            $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+            $<TARGET_FILE_DIR:gsttempchat>)
+  set_tests_properties(integration/gst_bwe_tbf_no_cc PROPERTIES TIMEOUT 90
+    SKIP_RETURN_CODE 77)
   # 5 % and 10 % random loss both ways for 30 s (bench/gst_loss.sh runs
-  # 60 s, five times, beside Chromium): no freeze, frames decoded, the
-  # path never looks lost, media after.
+  # 60 s, five times, both roles, beside Chromium): frames decoded, the
+  # path never looks lost, audio concealed and played, media after; the
+  # sink offers at 5 % and answers at 10 %.
   foreach(pct 5 10)
+    if(pct EQUAL 5)
+      set(role sink-offers)
+    else()
+      set(role src-offers)
+    endif()
     add_test(NAME integration/gst_loss_${pct}
-      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_loss.sh
+      COMMAND env ROLE=${role} bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_loss.sh
               $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
               $<TARGET_FILE_DIR:gsttempchat> ${pct} 30)
     set_tests_properties(integration/gst_loss_${pct} PROPERTIES TIMEOUT 150
       SKIP_RETURN_CODE 77)
   endforeach()
+  # The repair knobs off: NACKs unanswered, no audio from FEC.
+  add_test(NAME integration/gst_loss_no_repair
+    COMMAND env REPAIR=off bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_loss.sh
+            $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+            $<TARGET_FILE_DIR:gsttempchat> 5 15)
+  set_tests_properties(integration/gst_loss_no_repair PROPERTIES TIMEOUT 120
+    SKIP_RETURN_CODE 77)
   if(TC_ASAN_RUNTIME)
-    set_tests_properties(integration/gst_bwe_tbf integration/gst_loss_5
-      integration/gst_loss_10 PROPERTIES ENVIRONMENT
+    set_tests_properties(integration/gst_bwe_tbf integration/gst_bwe_tbf_no_cc
+      integration/gst_loss_5
+      integration/gst_loss_10 integration/gst_loss_no_repair PROPERTIES
+      ENVIRONMENT
       "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
   endif()
 endif()

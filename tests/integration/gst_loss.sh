@@ -12,12 +12,21 @@
 # Passes when, during the loss: at least 95 % of the frames the sender was
 # given are decoded, both peers are `connected` throughout (a lost path or
 # failed consent shows otherwise); and after it video and audio keep
-# coming. The longest wait between two decoded frames (a freeze) is a
-# timed figure: printed as a METRIC here and compared against a lossless
-# run by bench/gst_loss.sh, since a busy machine alone makes waits of
-# several hundred ms. Prints METRIC lines either way.
+# coming; lost audio is concealed, some of it recovered from in-band FEC,
+# and audio plays at least 95 % of the loss window. The longest wait
+# between two decoded frames (a freeze) is a timed figure: printed as a
+# METRIC here and compared against a lossless run by bench/gst_loss.sh,
+# since a busy machine alone makes waits of several hundred ms. Prints
+# METRIC lines either way.
 #
-# Usage: gst_loss.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR LOSS SECONDS
+# Usage: [ROLE=sink-offers|src-offers] [REPAIR=off] gst_loss.sh
+#        TEST_GST_CALL RELAY GST_PLUGIN_DIR LOSS SECONDS
+# REPAIR=off runs the sink with do-retransmission=false do-fec=false and
+# checks only that those knobs hold: NACKs come and are not answered, lost
+# audio is concealed and none of it is recovered from FEC.
+# ROLE (default sink-offers) says which element offers: TempChat's offerer
+# is the greater client id, the relay runs with --ordered-ids, so the peer
+# that joins last offers; the other joins first and waits in the room.
 # Exit 77 (skipped) without root, ip or nft.
 set -eu
 
@@ -27,27 +36,44 @@ REF=5                           # lossless reports before the loss
 MAX_GAP_MS=500
 MIN_DECODED=95                  # % of the frames sent
 
+ROLE=${ROLE:-sink-offers}
+REPAIR=${REPAIR:-on}
+sink_args=
+[ "$REPAIR" = on ] || sink_args="do-retransmission=false do-fec=false"
+case "$ROLE" in
+  sink-offers|src-offers) ;;
+  *) echo "ROLE must be sink-offers or src-offers"; exit 2 ;;
+esac
 command -v nft >/dev/null || { echo "needs nft"; exit 77; }
 PREFIX=tcloss
+RELAY_ARGS="--ordered-ids ${RELAY_ARGS:-}"
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-loss-$id"
 
 mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
-  <"$work/recv.in" >"$work/recv.out" &
-pids="$pids $!"
-exec 3>"$work/recv.in"
-exec 6<"$work/recv.out"
-ip netns exec "$A" "$T" --peer send-light "$url" "$room" \
-  <"$work/send.in" >"$work/send.out" &
-pids="$pids $!"
-exec 4>"$work/send.in"
+: >"$work/send.out"
+start_recv() {
+  ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
+    <"$work/recv.in" >"$work/recv.out" &
+  pids="$pids $!"
+  exec 3>"$work/recv.in"
+  exec 6<"$work/recv.out"
+}
+start_send() {
+  ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="$sink_args" \
+    "$T" --peer send-light "$url" "$room" \
+    <"$work/send.in" >>"$work/send.out" &
+  pids="$pids $!"
+  exec 4>"$work/send.in"
+}
 
-# Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS;
+# Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
+# AMS (audio played, ms) AGAP CONCEALED FEC RTX;
 # fails when none comes within 10 s (the peer died or hangs).
 next_report() {
   local word
-  while read -r -t 10 word V AU GAP STATE NACKS PLIS <&6; do
+  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
+    <&6; do
     [ "$word" = report ] && return 0
     [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
   done
@@ -71,6 +97,21 @@ NFT
   done
 }
 
+# The first peer in the room before the second joins (ids in join order).
+if [ "$ROLE" = sink-offers ]; then
+  start_recv
+  n=0
+  until next_report && [ "$STATE" = waiting ]; do
+    n=$((n + 1)); [ "$n" -lt 30 ] || { echo "src not in the room"; exit 1; }
+  done
+  start_send
+else
+  start_send
+  timeout 30 tail -n +1 -f "$work/send.out" | grep -q -m1 '^state waiting' \
+    || { echo "sink not in the room within 30 s"; exit 1; }
+  start_recv
+fi
+
 # Connected and decoding (signaling, ICE, DTLS, the first keyframe).
 n=0
 until next_report && [ "$V" -gt 0 ]; do
@@ -81,17 +122,25 @@ for _ in $(seq "$REF"); do next_report; done
 ref_fps=$(( (V - vr) / REF ))
 
 loss on
-v0=$V nacks0=$NACKS plis0=$PLIS
+v0=$V nacks0=$NACKS plis0=$PLIS ams0=$AMS concealed0=$CONCEALED fec0=$FEC
+rtx0=$RTX
+t0=$(date +%s%N)
 s0=$(wc -l <"$work/send.out")
-max_gap=0 not_connected=0
+max_gap=0 max_agap=0 not_connected=0
 for _ in $(seq "$SECONDS_LOSS"); do
   next_report
   [ "$GAP" -le "$max_gap" ] || max_gap=$GAP
+  [ "$AGAP" -le "$max_agap" ] || max_agap=$AGAP
   [ "$STATE" = connected ] || not_connected=$((not_connected + 1))
 done
 loss off
+t1=$(date +%s%N)
 s1=$(wc -l <"$work/send.out")
 v1=$V a1=$AU nacks1=$NACKS plis1=$PLIS
+concealed=$((CONCEALED - concealed0)) fec=$((FEC - fec0)) rtx=$((RTX - rtx0))
+# Audio played during the loss against the time it lasted: concealment
+# fills what was lost, so a stall is the only way to fall short.
+audio_pct=$(( (AMS - ams0) * 100 * 1000000 / ((t1 - t0) > 0 ? (t1 - t0) : 1) ))
 
 # After the loss: video and audio keep coming.
 after=no
@@ -120,12 +169,34 @@ echo "METRIC loss${LOSS}-not-connected-reports=$((not_connected + send_down))"
 echo "METRIC loss${LOSS}-sender-target-bps=$send_bps"
 echo "METRIC loss${LOSS}-nacks-sent=$((nacks1 - nacks0)) nacks-received=$send_nacks"
 echo "METRIC loss${LOSS}-plis-sent=$((plis1 - plis0)) plis-received=$send_plis"
+echo "METRIC loss${LOSS}-retransmissions-received=$rtx"
+role=$(sed -n 's/^role //p' "$work/send.out" | tail -n 1)
+echo "METRIC loss${LOSS}-sink-role=${role:-none}"
 echo "METRIC loss${LOSS}-media-after=$after"
+echo "METRIC loss${LOSS}-audio-played-pct=$audio_pct max-audio-gap-ms=$max_agap"
+echo "METRIC loss${LOSS}-audio-concealed=$concealed fec-recovered=$fec"
 
 fail=0
+if [ "$REPAIR" != on ]; then
+  [ $((nacks1 - nacks0)) -gt 0 ] || { echo "no NACK under loss"; fail=1; }
+  [ "$rtx" -eq 0 ] || { echo "$rtx retransmissions with do-retransmission=false"; fail=1; }
+  [ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+  [ "$fec" -eq 0 ] || { echo "$fec frames recovered from FEC with do-fec=false"; fail=1; }
+  exit $fail
+fi
 [ "$max_gap" -le "$MAX_GAP_MS" ] || echo "a wait of $max_gap ms (see above)"
 [ "$decoded" -ge "$MIN_DECODED" ] || { echo "only $decoded % decoded"; fail=1; }
 [ $((not_connected + send_down)) -eq 0 ] \
   || { echo "the path looked lost under loss"; fail=1; }
 [ "$after" = yes ] || { echo "no video and audio after the loss"; fail=1; }
+want=$([ "$ROLE" = sink-offers ] && echo offerer || echo answerer)
+[ "$role" = "$want" ] || { echo "the sink was the ${role:-nothing}, not the $want"; fail=1; }
+# Lost audio is concealed, the web client's in-band FEC recovers some of
+# it, and audio keeps its time (the jitter buffer never holds it back).
+[ "$concealed" -gt 0 ] || { echo "no audio frame was concealed"; fail=1; }
+[ $((nacks1 - nacks0)) -gt 0 ] && [ "$rtx" -gt 0 ] \
+  || { echo "no NACK answered by a retransmission"; fail=1; }
+[ "$fec" -gt 0 ] || { echo "no audio frame was recovered from FEC"; fail=1; }
+[ "$audio_pct" -ge "$MIN_DECODED" ] \
+  || { echo "audio played only $audio_pct % of the time"; fail=1; }
 exit $fail

@@ -225,6 +225,7 @@ make_opus (unsigned i)
   uint8_t *d = g_malloc (len);
   for (size_t j = 0; j < len; j++)
     d[j] = (uint8_t) (i ^ (j * 5));
+  d[0] = 0x48;  /* TOC: SILK wideband, 20 ms, one frame (RFC 6716 3.1) */
   return g_bytes_new_take (d, len);
 }
 

@@ -34,6 +34,10 @@
 #define VIDEO_RAW_QVGA "videotestsrc is-live=true ! video/x-raw,format=I420," \
   "width=320,height=240,framerate=30/1"
 #define AUDIO_RAW "audiotestsrc is-live=true wave=ticks"
+/* A steady tone: Opus's voice detector calls every frame active, so each
+ * packet carries the one before as in-band FEC (ticks are mostly silence,
+ * which gets none), as a guest talking does. */
+#define AUDIO_TONE "audiotestsrc is-live=true wave=sine freq=440"
 
 #include "gst_test_util.h"
 
@@ -52,6 +56,9 @@ typedef struct {
   gboolean announced_video, announced_audio;
   gint64 last_video_us;        /* arrival of the last video buffer */
   gint64 max_gap_us;           /* between two, since the last report */
+  gint64 last_audio_us;        /* arrival of the last audio buffer */
+  gint64 max_audio_gap_us;     /* between two, since the last report */
+  guint64 audio_ns;            /* audio played so far (buffer durations) */
   gchar *video_direction;      /* of the last tempchat/media about video */
 } received;
 
@@ -84,6 +91,13 @@ count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
       fflush (stdout);
     }
   } else {
+    gint64 now = g_get_monotonic_time ();
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    if (r->audio_buffers > 0)
+      r->max_audio_gap_us = MAX (r->max_audio_gap_us, now - r->last_audio_us);
+    r->last_audio_us = now;
+    if (buf != NULL && GST_BUFFER_DURATION_IS_VALID (buf))
+      r->audio_ns += GST_BUFFER_DURATION (buf);
     if (r->audio_buffers++ == 0)
       r->audio_caps = g_strdup (gst_structure_get_name (s));
     if (r->announce && !r->announced_audio
@@ -153,6 +167,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
     r->video_direction = g_strdup (gst_structure_get_string
         (gst_message_get_structure (msg), "direction"));
   }
+  if (r->announce && gst_message_has_name (msg, "tempchat/peer-joined")) {
+    /* "role offerer": which side this peer took (gst_loss.sh checks it) */
+    printf ("role %s\n", gst_structure_get_string (gst_message_get_structure
+            (msg), "role"));
+    fflush (stdout);
+  }
   if (r->announce && gst_message_has_name (msg, "tempchat/media")
       && GST_MESSAGE_SRC (msg) != NULL
       && g_str_equal (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "s")) {
@@ -180,15 +200,18 @@ received_clear (received *r)
 /* --- pipelines ---------------------------------------------------------------- */
 
 /* A relay that is not on loopback is one in a test network namespace
- * (bwe_tbf.sh): plain ws:// is fine there. */
+ * (bwe_tbf.sh): plain ws:// is fine there. TC_TEST_ELEMENT_ARGS adds
+ * properties for a script driving this child (gst_loss.sh switching
+ * retransmission and FEC off). */
 static gchar *
 element_args (const char *url, const char *room)
 {
   /* VP8, the codec these calls (and their bitrate expectations, made with
    * vp8enc) were written for; every codec is test_gst_codecs.c's. */
+  const gchar *extra = g_getenv ("TC_TEST_ELEMENT_ARGS");
   return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL
-      " video-codecs=vp8%s", room, url, g_str_has_prefix (url, "ws://127.") ?
-      "" : " insecure-signaling=true");
+      " video-codecs=vp8%s %s", room, url, g_str_has_prefix (url, "ws://127.")
+      ? "" : " insecure-signaling=true", extra != NULL ? extra : "");
 }
 
 /* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
@@ -230,7 +253,7 @@ pipeline_desc (const char *mode, const char *url, const char *room)
      * changes: what a loss test measures is the network, not the CPU. */
     desc = g_strdup_printf ("videotestsrc is-live=true pattern=zone-plate "
         "kt2=2 kx2=8 ky2=8 ! video/x-raw,format=I420,width=320,height=240,"
-        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_RAW
+        "framerate=30/1 ! tempchatsink name=s quality=360p %s " AUDIO_TONE
         " ! s.audio", args);
   else if (g_str_equal (mode, "send-encoded"))
     desc = g_strdup_printf (VIDEO_RAW " ! vp8enc deadline=1 ! "
@@ -333,12 +356,38 @@ count_frame (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 typedef struct {
   GstElement *sink;
   gint frames;                 /* video frames into the sink (atomic) */
+  gchar *state;                /* the last state printed */
 } sender_ctx;
 
 /* send-report: prints the sink's target-bitrate, then its state, the
  * NACKs and PLIs it received and the video frames it was given ("target N
  * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
- * (bwe_tbf.sh, gst_loss.sh). */
+ * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
+ * (gst_loss.sh waits for "state waiting": in the room, first). Without a
+ * target (congestion-control=none) it prints the bitrate its VP8 encoder
+ * was set to instead, "encoder BPS" (bwe_tbf.sh). */
+static gboolean
+is_vp8enc (const GValue *item, const GValue *unused)
+{
+  GstElementFactory *f = gst_element_get_factory (g_value_get_object (item));
+  return f != NULL && g_str_equal (GST_OBJECT_NAME (f), "vp8enc") ? 0 : 1;
+}
+
+/* The target-bitrate the sink's own vp8enc was set to; 0 without one. */
+static gint
+encoder_bitrate (GstElement *sink)
+{
+  GValue found = G_VALUE_INIT;
+  gint bps = 0;
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (sink));
+  if (gst_iterator_find_custom (it, (GCompareFunc) is_vp8enc, &found, NULL)) {
+    g_object_get (g_value_get_object (&found), "target-bitrate", &bps, NULL);
+    g_value_unset (&found);
+  }
+  gst_iterator_free (it);
+  return bps;
+}
+
 static gboolean
 print_target (gpointer data)
 {
@@ -349,11 +398,21 @@ print_target (gpointer data)
 
   g_object_get (sc->sink, "stats", &s, NULL);
   stats_fields (s, "send", &state, &nacks, &plis);
-  if (gst_structure_get_uint64 (s, "target-bitrate", &bps) && bps > 0) {
+  gst_structure_get_uint64 (s, "target-bitrate", &bps);
+  gint encoder_bps = bps == 0 ? encoder_bitrate (sc->sink) : 0;
+  if (bps == 0 && encoder_bps > 0 && g_strcmp0 (state, "connected") == 0) {
+    printf ("encoder %d\n", encoder_bps);
+    fflush (stdout);
+  } else if (bps > 0) {
     printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
         G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
         g_atomic_int_get (&sc->frames));
     fflush (stdout);
+  } else if (state != NULL && g_strcmp0 (state, sc->state) != 0) {
+    printf ("state %s\n", state);
+    fflush (stdout);
+    g_free (sc->state);
+    sc->state = g_strdup (state);
   }
   gst_structure_free (s);
   return G_SOURCE_CONTINUE;
@@ -364,28 +423,48 @@ typedef struct {
   received *r;
 } report_ctx;
 
-/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS":
- * buffers decoded so far, the longest wait between two video buffers since
- * the last report, and the NACKs and PLIs the src sent (gst_loss.sh). */
+/* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
+ * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC RTX": buffers decoded so far, the
+ * longest wait between two video buffers since the last report, the NACKs
+ * and PLIs the src sent, the audio played so far (concealment included),
+ * the longest wait between two audio buffers since the last report, the
+ * src's audio-concealed and audio-fec-recovered, and the retransmissions
+ * it received (gst_loss.sh). */
 static gboolean
 print_report (gpointer data)
 {
   report_ctx *rc = data;
   GstStructure *s = NULL;
-  guint64 nacks, plis;
+  guint64 nacks, plis, concealed = 0, fec = 0, rtx = 0;
   const gchar *state;
-  gint64 gap;
+  gint64 gap, audio_gap, now = g_get_monotonic_time ();
 
   g_object_get (rc->src, "stats", &s, NULL);
   stats_fields (s, "recv", &state, &nacks, &plis);
+  const GValue *recv = gst_structure_get_value (s, "recv");
+  if (recv != NULL) {
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "audio-concealed", &concealed);
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "audio-fec-recovered", &fec);
+    gst_structure_get_uint64 (gst_value_get_structure (recv),
+        "retransmissions", &rtx);
+  }
   g_mutex_lock (&rc->r->lock);
   gap = rc->r->max_gap_us;
   if (rc->r->video_buffers > 0)   /* a wait still going on counts too */
-    gap = MAX (gap, g_get_monotonic_time () - rc->r->last_video_us);
+    gap = MAX (gap, now - rc->r->last_video_us);
   rc->r->max_gap_us = 0;
+  audio_gap = rc->r->max_audio_gap_us;
+  if (rc->r->audio_buffers > 0)
+    audio_gap = MAX (audio_gap, now - rc->r->last_audio_us);
+  rc->r->max_audio_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
-      G_GUINT64_FORMAT "\n", rc->r->video_buffers, rc->r->audio_buffers,
-      gap / 1000, state, nacks, plis);
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+      rc->r->video_buffers, rc->r->audio_buffers, gap / 1000, state, nacks,
+      plis, rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec,
+      rtx);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);
@@ -431,7 +510,7 @@ run_peer (const char *mode, const char *url, const char *room)
   }
   printf ("started\n");
   fflush (stdout);
-  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0 };
+  sender_ctx sc = { gst_bin_get_by_name (GST_BIN (pipe), "s"), 0, NULL };
   report_ctx rc = { gst_bin_get_by_name (GST_BIN (pipe), "r"), &r };
   GstPad *vpad = sc.sink != NULL ?
       gst_element_get_static_pad (sc.sink, "video") : NULL;
@@ -456,6 +535,7 @@ run_peer (const char *mode, const char *url, const char *room)
   if (counts != 0)
     g_source_remove (counts);
   g_clear_object (&sc.sink);
+  g_free (sc.state);
   g_clear_object (&rc.src);
   pipeline_free (pipe);
   g_io_channel_unref (in);

@@ -222,6 +222,55 @@ test_stats_are_a_structure_even_before_a_call (void)
   gst_object_unref (e);
 }
 
+typedef struct {
+  GstElement *e;
+  gint stop;
+  gint reads;
+} Reader;
+
+static gpointer
+read_stats_and_set_bitrates (gpointer data)
+{
+  Reader *r = data;
+  while (!g_atomic_int_get (&r->stop)) {
+    GstStructure *s = NULL;
+    g_object_get (r->e, "stats", &s, NULL);
+    g_assert_nonnull (s);
+    gst_structure_free (s);
+    /* quality applies at once, on both elements (as bitrates do). */
+    gst_util_set_object_arg (G_OBJECT (r->e), "quality",
+        g_atomic_int_get (&r->reads) % 2 ? "720p" : "360p");
+    g_atomic_int_inc (&r->reads);
+  }
+  return NULL;
+}
+
+/* An application polls `stats` (and may change bitrates) from its own
+ * thread while the pipeline goes up and down on another: the element's
+ * call comes and goes under it. Run under ASan this finds a read of a call
+ * that was just freed. */
+static void
+test_stats_and_bitrates_are_safe_while_the_state_changes (void)
+{
+  const char *factories[] = { "tempchatsink", "tempchatsrc" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (factories); i++) {
+    Reader r = { make (factories[i]), 0, 0 };
+    g_object_set (r.e, "room", "abc123", "channel", "c", NULL);
+    GThread *t = g_thread_new ("reader", read_stats_and_set_bitrates, &r);
+    /* Until both have run a while side by side. */
+    for (int k = 0; k < 200 || g_atomic_int_get (&r.reads) < 200; k++) {
+      g_assert_cmpint (gst_element_set_state (r.e, GST_STATE_READY), ==,
+          GST_STATE_CHANGE_SUCCESS);
+      g_assert_cmpint (gst_element_set_state (r.e, GST_STATE_NULL), ==,
+          GST_STATE_CHANGE_SUCCESS);
+    }
+    g_atomic_int_set (&r.stop, 1);
+    g_thread_join (t);
+    gst_object_unref (r.e);
+  }
+}
+
 static void
 test_sink_gives_one_video_and_one_audio_pad (void)
 {
@@ -382,6 +431,8 @@ main (int argc, char **argv)
       test_stun_servers_take_a_value_array_as_on_the_command_line);
   g_test_add_func ("/gst/elements/stats-are-a-structure-even-before-a-call",
       test_stats_are_a_structure_even_before_a_call);
+  g_test_add_func ("/gst/elements/stats-and-bitrates-are-safe-while-the-state-changes",
+      test_stats_and_bitrates_are_safe_while_the_state_changes);
   g_test_add_func ("/gst/elements/sink-gives-one-video-and-one-audio-pad",
       test_sink_gives_one_video_and_one_audio_pad);
   g_test_add_func ("/gst/elements/invalid-room-fails-saying-what-was-expected",

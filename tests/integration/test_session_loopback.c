@@ -97,6 +97,10 @@ test_lost_packets_come_back_through_nack_and_rtx (void)
   g_mutex_unlock (&f.b.m);
   g_assert_cmpuint (sb.dir[1].nacks, >, 0);
   g_assert_cmpuint (sa.dir[0].nacks, >, 0);
+  /* Every repair came as a retransmission, counted on both sides. */
+  g_assert_cmpuint (sa.dir[0].retransmissions, >, 0);
+  g_assert_cmpuint (sb.dir[1].retransmissions, >, 0);
+  g_assert_cmpuint (sb.dir[1].retransmissions, <=, sa.dir[0].retransmissions);
   fixture_stop (&f);
 }
 
@@ -157,6 +161,39 @@ test_lost_audio_is_told_to_the_decoder_before_the_next_frame (void)
   g_assert_cmpint (last, >=, 0);
   g_assert_cmpuint (received + lost, ==, (unsigned) last + 1);
   g_assert_cmpuint (sb.dir[1].audio_concealed, ==, lost);
+  fixture_stop (&f);
+}
+
+/* A sender may put 60 ms in each Opus packet (the TOC says so): its
+ * packets come 60 ms apart and none of them is missing, so nothing is
+ * concealed. */
+static void
+test_long_opus_packets_are_not_taken_for_loss (void)
+{
+  fixture f;
+  fixture_start (&f, pair_new ());
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  const unsigned n = 30;
+  int64_t start = g_get_monotonic_time ();
+  for (unsigned i = 0; i < n; i++) {
+    GBytes *b = make_opus (i);
+    guint8 *d = g_bytes_unref_to_data (b, &(gsize) { 0 });
+    d[0] = 0x18;  /* TOC config 3: SILK narrowband, 60 ms */
+    g_assert_cmpint (tc_session_push_frame (f.a.s, TC_MEDIA_AUDIO, d,
+            60 + (i * 13) % 100, start + (int64_t) i * 60000, FALSE), ==, TC_OK);
+    g_free (d);
+  }
+  audio_goal want = { n };
+  g_assert_true (peer_wait (&f.b, audio_accounted, &want));
+  tc_session_stats sb;
+  tc_session_get_stats (f.b.s, &sb);
+  g_mutex_lock (&f.b.m);
+  unsigned received = f.b.frames[TC_MEDIA_AUDIO]->len, lost = f.b.audio_lost;
+  g_mutex_unlock (&f.b.m);
+  g_assert_cmpuint (received, ==, n);
+  g_assert_cmpuint (lost, ==, 0);
+  g_assert_cmpuint (sb.dir[1].audio_concealed, ==, 0);
   fixture_stop (&f);
 }
 
@@ -503,6 +540,8 @@ main (int argc, char **argv)
       test_lost_packets_come_back_through_nack_and_rtx);
   g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",
       test_lost_audio_is_told_to_the_decoder_before_the_next_frame);
+  g_test_add_func ("/session/loopback/long-opus-packets-are-not-taken-for-loss",
+      test_long_opus_packets_are_not_taken_for_loss);
   g_test_add_func ("/session/loopback/fingerprint-mismatch-refuses-the-call",
       test_an_altered_fingerprint_refuses_the_call);
   g_test_add_func ("/session/loopback/mid-routes-when-sdp-ssrcs-are-wrong",

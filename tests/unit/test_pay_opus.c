@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rtp_fixtures.h"
+#include "rtp/pay_opus.h"
 
 /* A 20 ms SILK wideband mono packet: TOC then frame bytes. */
 static const guint8 opus_packet[] = {
@@ -110,6 +111,67 @@ test_registry_finds_codecs_by_sdp_name_case_insensitively (void)
   g_assert_false (vp8->packet_is_frame);
 }
 
+/* RFC 6716 3.1 and 3.2.5: the duration comes from the TOC config and the
+ * frame count, whatever the packet carries. */
+/* RFC 6716 4.2.3: the LBRR flag follows the VAD flags of each SILK
+ * frame, per channel, in the top bits of the first frame's first byte. */
+static void
+test_fec_is_read_from_the_lbrr_flag (void)
+{
+  static const struct {
+    guint8 bytes[5];
+    gsize len;
+    gboolean fec;
+  } cases[] = {
+    { { 0x48, 0x40 }, 2, TRUE },        /* SILK WB 20 ms mono: VAD 0, LBRR 1 */
+    { { 0x48, 0xBF }, 2, FALSE },       /* VAD 1, LBRR 0 */
+    { { 0x18, 0x10 }, 2, TRUE },        /* 60 ms: three VAD flags, then LBRR */
+    { { 0x18, 0xE0 }, 2, FALSE },
+    { { 0x4C, 0x10 }, 2, TRUE },        /* stereo: the side channel's LBRR */
+    { { 0x4C, 0xA0 }, 2, FALSE },       /* both VAD flags, no LBRR */
+    { { 0x68, 0x40 }, 2, TRUE },        /* hybrid FB 20 ms has a SILK layer */
+    { { 0xF8, 0xFF }, 2, FALSE },       /* CELT only: never */
+    { { 0x4A, 0x01, 0x40 }, 3, TRUE },  /* code 2: a length, then frame 0 */
+    { { 0x4A, 0x01 }, 2, FALSE },       /* code 2 with no frame data */
+    { { 0x4B, 0x82, 0x01, 0x40 }, 4, TRUE },  /* code 3 VBR, 2 frames */
+    { { 0x4B, 0x42, 0x01, 0x40 }, 4, TRUE },  /* code 3 CBR, 1 padding byte */
+    { { 0x48 }, 1, FALSE },             /* a TOC with nothing after it */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (tc_opus_packet_has_fec (cases[i].bytes, cases[i].len),
+        ==, cases[i].fec);
+  g_assert_false (tc_opus_packet_has_fec (NULL, 0));
+}
+
+static void
+test_packet_samples_follow_toc_and_count (void)
+{
+  static const struct {
+    guint8 bytes[2];
+    gsize len;
+    guint32 samples;
+  } cases[] = {
+    { { 0x48 }, 1, 960 },            /* SILK WB 20 ms, one frame */
+    { { 0x18 }, 1, 2880 },           /* config 3: SILK NB 60 ms */
+    { { 0x10 }, 1, 1920 },           /* config 2: SILK NB 40 ms */
+    { { 0x08 | 0x01 }, 1, 1920 },    /* 20 ms, code 1: two frames */
+    { { 0x08 | 0x02 }, 1, 1920 },    /* 20 ms, code 2: two frames */
+    { { 0x60 }, 1, 480 },            /* config 12: hybrid SWB 10 ms */
+    { { 0x80 }, 1, 120 },            /* config 16: CELT NB 2.5 ms */
+    { { 0xF8 }, 1, 960 },            /* config 31: CELT FB 20 ms */
+    { { 0xFB, 0x03 }, 2, 2880 },     /* code 3: three 20 ms frames */
+    { { 0xFB, 0x06 }, 2, 5760 },     /* six 20 ms frames: 120 ms */
+    { { 0xFB, 0x07 }, 2, 0 },        /* 140 ms: more than Opus allows */
+    { { 0x1B, 0x03 }, 2, 0 },        /* three 60 ms frames: 180 ms */
+    { { 0xFB, 0x00 }, 2, 0 },        /* code 3 with no frames */
+    { { 0xFB }, 1, 0 },              /* code 3 without its count byte */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpuint (tc_opus_packet_samples (cases[i].bytes, cases[i].len),
+        ==, cases[i].samples);
+  g_assert_cmpuint (tc_opus_packet_samples (NULL, 0), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,6 +184,10 @@ main (int argc, char **argv)
       test_depayload_is_identity_and_every_packet_is_a_keyframe);
   g_test_add_func ("/rtp/opus/depayload/rejects-an-empty-payload",
       test_depayload_rejects_an_empty_payload);
+  g_test_add_func ("/rtp/opus/packet-samples-follow-toc-and-count",
+      test_packet_samples_follow_toc_and_count);
+  g_test_add_func ("/rtp/opus/fec-is-read-from-the-lbrr-flag",
+      test_fec_is_read_from_the_lbrr_flag);
   g_test_add_func ("/rtp/payloader/registry-finds-codecs-by-sdp-name-case-insensitively",
       test_registry_finds_codecs_by_sdp_name_case_insensitively);
   return g_test_run ();

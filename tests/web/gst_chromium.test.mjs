@@ -3,7 +3,8 @@
 // tempchat-relay: gst -> Chromium, Chromium -> gst, both join orders, and
 // both directions at once, a running call renegotiated as pipelines of one
 // process come and go (tc-gst-stages), and against an older page (legacy
-// roles, one that never yields in glare). Prints
+// roles, one that never yields in glare), and a page leaving and rejoining
+// one running pipeline 20 times. Prints
 // `METRIC join-to-first-frame-ms=N`: from the page seeing its peer (the
 // second joiner) to its first decoded frame.
 import assert from 'node:assert/strict';
@@ -421,6 +422,46 @@ test('a tempchatsink restarted 20 times while the tempchatsrc keeps the call is 
     console.log(`METRIC restarts-seen-and-heard=${heard}/${RESTARTS}`);
   } catch (e) {
     e.message += `\nrestarts seen and heard: ${heard}/${RESTARTS}\n${g.describe()}\n${await describe(chrome)}`;
+    throw e;
+  } finally {
+    await stopGst(g);
+    await chrome.leave();
+  }
+});
+
+// The page leaves (the tab navigates away) and joins again 20 times while
+// one gst-launch-1.0 keeps its tempchatsink and tempchatsrc in the room:
+// every call connects and carries media both ways, the next peer getting a
+// fresh call on the same pads without anything done to the pipeline.
+// Under ASan (TC_GST_PRELOAD set) each call takes twice as long: the same
+// path runs 5 times there, to keep the suite within CI's time.
+const REJOINS = process.env.TC_GST_PRELOAD ? 5 : 20;
+const REJOINS_T = { ...T, timeout: 420000 };
+
+test(`a page leaving and rejoining ${REJOINS} times gets a working call from one running pipeline every time`, REJOINS_T, async () => {
+  const room = randomRoom();
+  const g = gst([...sendArgs(room), ...recvArgs(room)], 'gst-rejoins');
+  let calls = 0;
+  try {
+    await g.waitFor(/call state waiting/, 15000, 'alone in the room', { in: 'stderr' });
+    for (let i = 1; i <= REJOINS; i++) {
+      const videoBefore = g.count(VIDEO_BUFFER);
+      await chrome.goto(site, room);
+      await waitFor(chrome, () => window.tc.state === 'connected',
+        { what: `connected on join ${i}`, timeout: 20000 });
+      await waitFor(chrome, () => window.tc.framesDecoded() >= 10 && window.tc.audioPackets() >= 10,
+        { what: `our video and audio on join ${i}`, timeout: 20000 });
+      await g.until(() => g.count(VIDEO_BUFFER) >= videoBefore + 10, 20000,
+        `the page's video at gst on join ${i}`);
+      calls++;
+      await chrome.leave();
+      // One element's messages (both post their own).
+      await g.until(() => g.count(/element "s" \(element\): tempchat\/peer-left/) >= i,
+        15000, `peer-left ${i}`);
+    }
+    console.log(`METRIC rejoined-calls-working=${calls}/${REJOINS}`);
+  } catch (e) {
+    e.message += `\ncalls working: ${calls}/${REJOINS}\n${g.describe()}\n${await describe(chrome)}`;
     throw e;
   } finally {
     await stopGst(g);

@@ -171,12 +171,17 @@ typedef struct {
     uint64_t packets_lost;      /* as reported by RTCP */
     double loss_fraction;       /* 0..1 over the last report interval */
     uint64_t nacks, plis;
+    /* Packets sent again for NACKs (send), or received again (recv). */
+    uint64_t retransmissions;
     /* Frames dropped on the way: send, handed to the session faster than
      * it could take them (late video first); receive, the wrapper's queue
      * to its decoder full. */
     uint64_t frames_dropped;
     /* Receive: audio frames lost and handed to the decoder to conceal. */
     uint64_t audio_concealed;
+    /* Receive: of those, frames the next packet's in-band FEC (Opus LBRR)
+     * carries, so the decoder recovers them instead of guessing. */
+    uint64_t audio_fec_recovered;
   } dir[2];
 } tc_session_stats;
 

@@ -65,28 +65,57 @@ loss_probability (double inherent, double bandwidth_bps, double rate_bps)
   return fmin (fmax (p, 1e-6), 1 - 1e-6);
 }
 
-static double
-log_likelihood (const tc_cc_loss_based *l, double inherent, double bw)
+/* 0 to INHERENT_MAX by INHERENT_STEP */
+#define INHERENT_STEPS 101
+
+/* log p and log (1 - p) for each inherent loss on the grid: a window
+ * sent below the bandwidth has just the inherent loss, and most windows
+ * are below most of the grid, so the fit needs few other logs. */
+typedef struct {
+  double log_p[INHERENT_STEPS];
+  double log_q[INHERENT_STEPS];
+} inherent_logs;
+
+static void
+inherent_logs_init (inherent_logs *t)
 {
-  double sum = 0, w = 1;
+  for (int k = 0; k < INHERENT_STEPS; k++) {
+    double p = loss_probability (k * INHERENT_STEP, 1, 0);
+    t->log_p[k] = log (p);
+    t->log_q[k] = log1p (-p);
+  }
+}
+
+static double
+log_likelihood (const tc_cc_loss_based *l, const inherent_logs *t, int k,
+    double bw)
+{
+  double sum = 0, w = 1, inherent = k * INHERENT_STEP;
   for (size_t i = l->n_windows; i-- > 0; w *= TEMPORAL_WEIGHT) {
     const tc_cc_loss_window *o = &l->windows[i];
-    double p = loss_probability (inherent, bw, o->rate_bps);
-    sum += w * (o->lost * log (p) + (o->sent - o->lost) * log (1 - p));
+    double lp = t->log_p[k], lq = t->log_q[k];
+    if (o->rate_bps > bw) {
+      double p = loss_probability (inherent, bw, o->rate_bps);
+      lp = log (p);
+      lq = log1p (-p);
+    }
+    sum += w * (o->lost * lp + (o->sent - o->lost) * lq);
   }
   return sum;
 }
 
 /* The best inherent loss for bandwidth `bw`, within its bound. */
 static double
-best_for_bandwidth (const tc_cc_loss_based *l, double bw, double *inherent)
+best_for_bandwidth (const tc_cc_loss_based *l, const inherent_logs *t,
+    double bw, double *inherent)
 {
   double best = -INFINITY, bound = inherent_bound (bw);
-  for (double e = 0; e <= bound + 1e-9; e += INHERENT_STEP) {
-    double ll = log_likelihood (l, e, bw);
+  for (int k = 0; k < INHERENT_STEPS && k * INHERENT_STEP <= bound + 1e-9;
+      k++) {
+    double ll = log_likelihood (l, t, k, bw);
     if (ll > best) {
       best = ll;
-      *inherent = e;
+      *inherent = k * INHERENT_STEP;
     }
   }
   return best;
@@ -100,8 +129,10 @@ fit (tc_cc_loss_based *l)
 {
   double ll[BANDWIDTH_STEPS], e[BANDWIDTH_STEPS], best = -INFINITY;
   double ratio = pow (l->max_bps / l->min_bps, 1.0 / (BANDWIDTH_STEPS - 1));
+  inherent_logs t;
+  inherent_logs_init (&t);
   for (int i = 0; i < BANDWIDTH_STEPS; i++) {
-    ll[i] = best_for_bandwidth (l, l->min_bps * pow (ratio, i), &e[i]);
+    ll[i] = best_for_bandwidth (l, &t, l->min_bps * pow (ratio, i), &e[i]);
     best = fmax (best, ll[i]);
   }
   for (int i = BANDWIDTH_STEPS - 1; i >= 0; i--) {

@@ -358,7 +358,10 @@ session_thread (gpointer data)
   for (int i = 0; i < 100 && g_main_context_iteration (s->ctx, FALSE); i++)
     ;
   g_main_context_pop_thread_default (s->ctx);
-  if (s->free_on_exit) {
+  g_mutex_lock (&s->lock);
+  bool free_here = s->free_on_exit;
+  g_mutex_unlock (&s->lock);
+  if (free_here) {
     /* Freed from one of its own callbacks: nobody joins this thread. */
     GThread *self = s->thread;
     g_clear_pointer (&s->loop, g_main_loop_unref);
@@ -429,10 +432,18 @@ tc_session_stop (tc_session *s)
     g_source_unref (src);
     return;
   }
+  g_mutex_lock (&s->lock);
+  s->joining = true;
+  g_mutex_unlock (&s->lock);
   g_main_context_invoke (s->ctx, on_stop, s);
   g_thread_join (s->thread);
   s->thread = NULL;
   g_clear_pointer (&s->loop, g_main_loop_unref);
+  g_mutex_lock (&s->lock);
+  bool free_it = s->free_by_joiner;
+  g_mutex_unlock (&s->lock);
+  if (free_it)
+    session_free_fields (s);
 }
 
 void
@@ -443,11 +454,18 @@ tc_session_free (tc_session *s)
   tc_session_stop (s);
   g_mutex_lock (&s->lock);
   bool stopped_here = s->stopped_here;
-  g_mutex_unlock (&s->lock);
-  if (stopped_here && g_thread_self () == s->thread) {
-    s->free_on_exit = true;  /* session_thread frees it as it ends */
+  if (s->thread != NULL && g_thread_self () == s->thread) {
+    /* Freed from one of its own callbacks: the code that called back still
+     * runs on `s`. Whoever ends the thread frees it: a stop on another
+     * thread waiting for it, or else the thread itself as it ends. */
+    if (s->joining)
+      s->free_by_joiner = true;
+    else
+      s->free_on_exit = true;
+    g_mutex_unlock (&s->lock);
     return;
   }
+  g_mutex_unlock (&s->lock);
   if (stopped_here) {
     /* Stopped from its own thread, freed from another: on_stop ends it. */
     g_thread_join (s->thread);
@@ -466,13 +484,14 @@ on_frames_posted (gpointer data)
   tc_session *s = data;
   /* A bounded batch, then the loop's other sources get their turn. */
   for (int i = 0; i < DRAIN_BATCH; i++) {
+    tc_call *c = s->call;  /* the session thread's own */
     g_mutex_lock (&s->lock);
     tc_queued_frame *f = tc_frame_queue_pop (s->outq);
-    bool keyframe = tc_frame_queue_take_keyframe_wanted (s->outq);
+    /* Kept for a call to come when there is none yet. */
+    bool keyframe = c != NULL && tc_frame_queue_take_keyframe_wanted (s->outq);
     if (f == NULL)
       s->drain_posted = false;
     g_mutex_unlock (&s->lock);
-    tc_call *c = s->call;
     if (keyframe && c != NULL) {
       /* Video was dropped: the peer's decoder needs a fresh start. */
       tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,

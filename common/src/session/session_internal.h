@@ -60,6 +60,7 @@ typedef struct {
   tc_rtp_history *history;    /* plain packets for RTX; without RTX the
                                  protected ones, resent as they went */
   uint32_t packets, octets;   /* for the SR sender info */
+  uint64_t resent;            /* packets sent again for NACKs */
   uint64_t window_bytes;      /* since the last stats interval */
   unsigned window_frames;
   unsigned width, height;
@@ -92,11 +93,13 @@ typedef struct {
   int64_t last_media_us;      /* last packet from `ssrc`; 0: none yet */
   bool have_audio_ts;         /* audio: the last frame handed on */
   uint32_t audio_ts;
-  uint32_t audio_frame_ts;    /* RTP ticks per frame, as seen; 0: unknown */
+  uint32_t audio_frame_ts;    /* RTP ticks the last frame plays; 0: unknown */
   uint64_t audio_concealed;
+  uint64_t audio_fec_recovered;
   int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
   uint64_t packets;
+  uint64_t resent;            /* of them, retransmissions (RTX) */
   uint32_t lost;              /* from our last report block about it */
   uint8_t fraction_lost;
 } tc_recv_stream;
@@ -212,6 +215,8 @@ struct tc_session {
   tc_session_state state;     /* session thread's copy */
   bool stopped_here;          /* stopped from its own thread: no more events */
   bool free_on_exit;          /* freed from its own thread: the thread frees */
+  bool joining;               /* another thread's stop waits for the thread */
+  bool free_by_joiner;        /* freed from its own thread while joined */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
   unsigned stall_rejoins;     /* tc_session_rejoin()s since a call connected */
 

@@ -5,6 +5,7 @@
 #include "tempchat/tc_frame_size.h"
 #include "session/session_internal.h"
 
+#include "rtp/pay_opus.h"
 #include "rtp/pay_vp8.h"
 #include "session/session_route.h"
 #include "tempchat/tc_rtp_ext.h"
@@ -29,25 +30,35 @@ we_receive (tc_sdp_direction d)
 /* Audio frames that never came between the last one handed on and
  * `frame`: told to the wrapper first, so its decoder conceals them (Opus
  * recovers the last from `frame`'s in-band FEC) and audio keeps its time.
- * A jump of a second or more is a pause (DTX) or a new stream, not loss. */
+ * Each Opus packet says how long it plays (10 to 120 ms, the sender's
+ * choice): what the last one did not cover up to this one never came. A
+ * jump of a second or more is a pause (DTX) or a new stream, not loss. */
 static void
 tell_audio_lost (tc_recv_stream *rx, const tc_frame *frame, int64_t pts)
 {
-  uint32_t step = rx->audio_frame_ts != 0 ? rx->audio_frame_ts
-      : rx->clock_rate / 50;
+  uint32_t covered = rx->audio_frame_ts;  /* the last packet's duration */
   uint32_t delta = frame->rtp_timestamp - rx->audio_ts;
+  uint32_t samples = tc_opus_packet_samples (frame->data, frame->len);
+  uint32_t step = (uint32_t) ((uint64_t) samples * rx->clock_rate / 48000);
   bool had = rx->have_audio_ts;
+
   rx->have_audio_ts = true;
   rx->audio_ts = frame->rtp_timestamp;
-  if (!had || step == 0 || delta == 0 || delta >= rx->clock_rate)
+  rx->audio_frame_ts = step;
+  if (!had || covered == 0 || step == 0 || delta <= covered
+      || delta >= rx->clock_rate)
     return;
-  if (delta < 2 * step) {
-    rx->audio_frame_ts = delta;  /* the sender's frame size */
+  /* Lost packets are taken to be as long as their neighbour; half a
+   * packet of slack absorbs a sender's rounding. */
+  unsigned lost = (delta - covered + step / 2) / step;
+  if (lost == 0)
     return;
-  }
-  unsigned lost = delta / step - 1;
   int64_t frame_us = (int64_t) step * G_USEC_PER_SEC / rx->clock_rate;
   rx->audio_concealed += lost;
+  /* The last of them, the packet just before this one, is in this one's
+   * LBRR data when the sender added it. */
+  if (tc_opus_packet_has_fec (frame->data, frame->len))
+    rx->audio_fec_recovered++;
   tc_session_event ev = { .type = TC_SESSION_EV_AUDIO_LOST,
     .kind = TC_MEDIA_AUDIO, .codec = rx->codec, .lost_frames = lost,
     .pts_us = pts - lost * frame_us, .duration_us = lost * frame_us };
@@ -276,6 +287,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
     tc_rtcp_rx_stats_on_rtp (&rx->rx, p.seq, p.timestamp, now_us);
   }
   rx->packets++;
+  rx->resent += is_rtx;
   rx->window_bytes += plain;
   tc_receive_log_add (rx->log, p.seq);
   rx->frame_arrival_us = now_us;

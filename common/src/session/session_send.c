@@ -265,6 +265,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
     return;
   if (st->rtx_pt < 0) {
     tc_call_send_wire (c, orig, len);  /* as protected when first sent */
+    st->resent++;
     return;
   }
   uint8_t buf[TC_SESSION_PACKET_MAX + 2];
@@ -272,6 +273,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
   if (tc_rtx_build (orig, len, (uint8_t) st->rtx_pt, st->rtx_ssrc,
           st->rtx_seq, buf, sizeof buf, &n) == TC_OK) {
     st->rtx_seq++;
+    st->resent++;
     tc_call_bwe_restamp_rtx (c, st, buf, n, now);
     tc_call_send_rtp (c, buf, n);
   }

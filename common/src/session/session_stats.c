@@ -43,6 +43,7 @@ counters (const tc_call *c, tc_session_stats *out)
   out->dir[0].loss_fraction = c->loss_fraction_q8_remote / 256.0;
   out->dir[0].nacks = c->nacks_received;
   out->dir[0].plis = c->plis_received;
+  out->dir[0].retransmissions = tv->resent + ta->resent;
   out->dir[1].video_codec = rv->active ? rv->codec : TC_SDP_CODEC_NONE;
   out->dir[1].audio_codec = ra->active ? ra->codec : TC_SDP_CODEC_NONE;
   out->dir[1].width = rv->width;
@@ -52,7 +53,9 @@ counters (const tc_call *c, tc_session_stats *out)
   out->dir[1].loss_fraction = MAX (rv->fraction_lost, ra->fraction_lost) / 256.0;
   out->dir[1].nacks = c->nacks_sent;
   out->dir[1].plis = c->plis_sent;
+  out->dir[1].retransmissions = rv->resent + ra->resent;
   out->dir[1].audio_concealed = ra->audio_concealed;
+  out->dir[1].audio_fec_recovered = ra->audio_fec_recovered;
 }
 
 void

@@ -750,6 +750,27 @@ test_free_with_clients (void)
   g_queue_clear_full (&c.inbox, (GDestroyNotify) json_decref);
 }
 
+/* --ordered-ids: ids sort in join order, whatever their random part, so a
+ * test picks TempChat's offerer (the greater id) by who joins last. */
+static void
+test_ordered_ids_sort_in_join_order (fixture *f, gconstpointer d)
+{
+  char *ids[4];
+  for (int i = 0; i < 4; i++) {
+    ids[i] = handshake (f, open_conn (f, i), "null");
+    g_assert_true (is_client_id (ids[i]));
+  }
+  for (int i = 1; i < 4; i++)
+    g_assert_cmpint (strcmp (ids[i - 1], ids[i]), <, 0);
+  /* Still random after the counter. */
+  g_assert_cmpstr (ids[0] + 6, !=, ids[1] + 6);
+  for (int i = 0; i < 4; i++)
+    g_free (ids[i]);
+}
+
+static const relay_hub_config ordered = { .max_members = 10,
+  .ordered_ids = TRUE };
+
 #define ADD(path, fn) \
   g_test_add ("/relay/hub/" path, fixture, NULL, setup, fn, teardown)
 /* For the rate tests: 5 messages per second, bursts of 10. */
@@ -763,6 +784,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   ADD ("a handshake gets a random 16-character client id",
       test_handshake_gives_an_id);
+  g_test_add ("/relay/hub/ordered ids sort in join order", fixture, &ordered,
+      setup, test_ordered_ids_sort_in_join_order, teardown);
   ADD ("an unknown channel is refused and the connection stays usable",
       test_unknown_channel);
   ADD ("requests before the handshake are refused",
