@@ -494,6 +494,8 @@ static void
 replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
 {
   GstElement *prev = before_tail (st);
+  const CodecInfo *info;
+  gboolean decode;
   GstPad *srcpad;
 
   if (st->tail != NULL) {
@@ -506,7 +508,10 @@ replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
   if (tail != NULL) {
     g_ptr_array_add (st->elements, tail);
     gst_bin_add (GST_BIN (self), tail);
-    if (!gst_element_link (prev, tail))
+    /* Unchecked: the appsrc's pad still holds the old codec's caps; the
+     * new ones follow below, before any frame of the new codec. */
+    if (!gst_element_link_pads_full (prev, "src", tail, "sink",
+            GST_PAD_LINK_CHECK_NOTHING))
       GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
           ("Could not switch tempchatsrc to the new codec."), (NULL));
   }
@@ -518,6 +523,17 @@ replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
   gst_object_unref (srcpad);
   if (tail != NULL)
     gst_element_sync_state_with_parent (tail);
+  /* Now the new codec's caps, then its frames (on_frame waited). */
+  info = codec_info (st->codec);
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  if (info != NULL && caps_complete (st, info, decode)) {
+    GstCaps *caps = stream_caps (st, info);
+    g_object_set (st->appsrc, "caps", caps, NULL);
+    gst_caps_unref (caps);
+  }
+  st->swap_scheduled = FALSE;
 }
 
 typedef struct
@@ -570,7 +586,6 @@ swap_codec (GstElement *element, gpointer data)
     GST_STATE_UNLOCK (self);
     return;
   }
-  st->swap_scheduled = FALSE;
   decode = st->decoding;
   pad = gst_element_get_static_pad (before_tail (st), "src");
   g_mutex_unlock (&self->lock);
@@ -582,6 +597,9 @@ swap_codec (GstElement *element, gpointer data)
     job->tail = make (self, decode ? info->decoder : info->parser);
   if (job->tail == NULL && (decode || info->parser != NULL)) {
     swap_job_free (job);
+    g_mutex_lock (&self->lock);
+    st->swap_scheduled = FALSE;   /* the error said why; frames flow on */
+    g_mutex_unlock (&self->lock);
   } else {
     GST_INFO_OBJECT (self, "the call now receives %s: %s",
         tc_sdp_codec_name (st->codec), job->tail != NULL ?
@@ -593,15 +611,14 @@ swap_codec (GstElement *element, gpointer data)
   GST_STATE_UNLOCK (self);
 }
 
-/* self->lock held. The peer renegotiated another codec for `st`: frames of
- * the new one wait for its keyframe, and the decoder follows (caps first,
- * so what the appsrc pushes next announces the new codec). */
+/* self->lock held. The peer renegotiated another codec for `st`: its frames
+ * are dropped until the decoder is replaced (the old one would refuse the
+ * new caps) and then wait for a keyframe. */
 static void
 follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
 {
   const CodecInfo *info = codec_info (codec);
   int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
-  gboolean decode;
 
   if (info == NULL || codec == st->codec)
     return;
@@ -611,14 +628,6 @@ follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
   st->discont = TRUE;
   if (st->appsrc == NULL)
     return;                     /* the chain is not built yet: it will be */
-  GST_OBJECT_LOCK (self);
-  decode = self->decode;
-  GST_OBJECT_UNLOCK (self);
-  if (caps_complete (st, info, decode)) {
-    GstCaps *caps = stream_caps (st, info);
-    g_object_set (st->appsrc, "caps", caps, NULL);
-    gst_caps_unref (caps);
-  }
   if (!st->swap_scheduled) {
     st->swap_scheduled = TRUE;
     gst_element_call_async (GST_ELEMENT (self), swap_codec,
@@ -817,6 +826,8 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     goto out;
   st = ensure_stream (self, ev->kind, ev->codec);
   follow_codec (self, st, ev->codec);
+  if (st->swap_scheduled)
+    goto out;                   /* the old decoder cannot take it */
   if (!GST_CLOCK_TIME_IS_VALID (rt)) {
     /* Paused: what comes next follows a gap. */
     st->need_keyframe = st->kind == TC_MEDIA_VIDEO;

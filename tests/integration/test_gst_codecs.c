@@ -37,9 +37,11 @@ static relay the_relay;
 /* ---------------------------------------------------------------- sender */
 
 /* gst-launch-1.0 sending a WxH test picture and ticks with `codecs` as its
- * video-codecs (NULL: the default). */
+ * video-codecs (NULL: the default); with `encoder` ("vp9enc"), the picture
+ * reaches the sink already encoded. */
 static GSubprocess *
-sender_start (const char *room, int width, int height, const char *codecs)
+sender_start_encoded (const char *room, int width, int height,
+    const char *codecs, const char *encoder)
 {
   GError *err = NULL;
   gchar *video = g_strdup_printf ("video/x-raw,format=I420,width=%d,"
@@ -48,18 +50,30 @@ sender_start (const char *room, int width, int height, const char *codecs)
   gchar *url_arg = g_strdup_printf ("signaling-url=%s", the_relay.url);
   gchar *codecs_arg = codecs != NULL ? g_strdup_printf ("video-codecs=%s",
       codecs) : g_strdup ("quality=720p");
-  const char *argv[] = { "gst-launch-1.0", "-q", "videotestsrc",
-    "is-live=true", "pattern=ball", "!", video, "!", "tempchatsink", "name=s",
-    room_arg, url_arg, "channel=" CHANNEL, codecs_arg, "audiotestsrc",
-    "is-live=true", "wave=ticks", "!", "s.audio", NULL };
-  GSubprocess *p = spawn (G_SUBPROCESS_FLAGS_NONE, &err, argv);
+  gchar *desc = g_strdup_printf ("gst-launch-1.0 -q videotestsrc "
+      "is-live=true pattern=ball ! %s ! %s ! tempchatsink name=s %s %s "
+      "channel=" CHANNEL " %s audiotestsrc is-live=true wave=ticks ! s.audio",
+      video, encoder != NULL ? encoder : "identity", room_arg, url_arg,
+      codecs_arg);
+  /* One argument per word: gst-launch-1.0 quotes each as a whole. */
+  gchar **argv = g_strsplit (desc, " ", -1);
+  GSubprocess *p = spawn (G_SUBPROCESS_FLAGS_NONE, &err,
+      (const char *const *) argv);
 
+  g_strfreev (argv);
+  g_free (desc);
   g_assert_no_error (err);
   g_free (video);
   g_free (room_arg);
   g_free (url_arg);
   g_free (codecs_arg);
   return p;
+}
+
+static GSubprocess *
+sender_start (const char *room, int width, int height, const char *codecs)
+{
+  return sender_start_encoded (room, width, height, codecs, NULL);
 }
 
 static void
@@ -311,6 +325,31 @@ test_decoded (gconstpointer data)
   g_free (tag);
 }
 
+/* A sink fed VP9 from the user's own encoder, with the default
+ * video-codecs (AV1 first): the call must carry VP9 and nothing else. */
+static void
+test_encoded_input_restricts_the_call (void)
+{
+  gchar *room = room_for ("enc-vp9");
+  gchar *args = src_args (room);
+  gchar *desc = g_strdup_printf ("tempchatsrc name=r %s r.video_0 ! queue ! "
+      "identity name=v signal-handoffs=true ! fakesink sync=false "
+      "r.audio_0 ! queue ! fakesink sync=false", args);
+  seen s = { 0 };
+  GSubprocess *sender = sender_start_encoded (room, 640, 360, NULL,
+      "vp9enc deadline=1 cpu-used=8 lag-in-frames=0 keyframe-max-dist=30");
+
+  receive (desc, &s, DECODED_FRAMES);
+  sender_stop (sender);
+  g_assert_cmpstr (s.video_codec, ==, "VP9");
+  g_assert_cmpint (s.width, ==, 640);
+  g_assert_cmpint (s.height, ==, 360);
+  g_free (s.video_codec);
+  g_free (desc);
+  g_free (args);
+  g_free (room);
+}
+
 static const decode_case decodes[] = {
   { "av1", "AV1", 640, 360 }, { "av1", "AV1", 1280, 720 },
   { "vp9", "VP9", 640, 360 }, { "vp9", "VP9", 1280, 720 },
@@ -352,6 +391,9 @@ main (int argc, char **argv)
       g_test_add_data_func (path, "no payloader for it yet", skip);
     g_free (path);
   }
+  if (packetized ("vp9"))
+    g_test_add_func ("/gst/codecs/encoded-vp9-input-restricts-the-call-to-vp9",
+        test_encoded_input_restricts_the_call);
   for (gsize i = 0; i < G_N_ELEMENTS (recordings); i++) {
     gchar *path = g_strdup_printf ("/gst/codecs/decode-false-%s-records-"
         "into-matroska%s", recordings[i].codecs != NULL ?

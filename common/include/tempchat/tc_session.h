@@ -235,8 +235,8 @@ tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
 /* Changes the video codecs the session offers and answers, most preferred
  * first (the wrapper's `video-codecs`, or the one codec of input that comes
  * already encoded); codecs the core cannot packetize are left out. The next
- * offer or answer uses the list; a call already negotiated keeps its codec
- * until the peer renegotiates. `codecs` is copied. Any thread.
+ * offer or answer uses the list, and a call negotiated with a codec no
+ * longer listed offers again at once. `codecs` is copied. Any thread.
  * TC_ERR_UNSUPPORTED when none of them can be packetized (the list is then
  * unchanged), TC_ERR_CLOSED after stop. */
 tc_status tc_session_set_video_codecs (tc_session *s,

@@ -117,12 +117,21 @@ agreed_video_codec (tc_sdp_media *m, const tc_sdp_negotiated_media *cur)
 }
 
 /* Our fresh section `m` (one codec, maybe its RTX) takes the identity the
- * current negotiation gave the section `cur`. */
+ * current negotiation gave the section `cur`. A video section whose agreed
+ * codec we no longer want (the wrapper changed its list, say to the codec
+ * of already-encoded input) offers our codecs afresh, under our own
+ * payload types: never an agreed payload type with another codec. */
 static void
-follow_section (tc_sdp_media *m, const tc_sdp_negotiated_media *cur)
+follow_section (tc_sdp_media *m, const tc_sdp_negotiated_media *cur,
+    const tc_sdp_local *l)
 {
   tc_sdp_set_str (&m->mid, cur->mid);
-  if (strcmp (cur->kind, "video") == 0)
+  bool video = strcmp (cur->kind, "video") == 0;
+  if (video && !tc_sdp_local_supports (l, cur->codec)) {
+    follow_extmaps (&m->common, cur);
+    return;
+  }
+  if (video)
     agreed_video_codec (m, cur);
   pt_map map = { .n = 0 };
   int pt = tc_sdp_media_format_pt (m, 0);
@@ -188,14 +197,15 @@ keep_negotiated_codecs (tc_sdp_local *l, const tc_sdp_negotiated *cur)
 }
 
 static void
-move_sections (tc_sdp *sdp, tc_sdp *fresh, const tc_sdp_negotiated *cur)
+move_sections (tc_sdp *sdp, tc_sdp *fresh, const tc_sdp_negotiated *cur,
+    const tc_sdp_local *l)
 {
   tc_sdp_add_group (sdp, "BUNDLE");
   for (size_t i = 0; i < cur->n_media; i++) {
     const tc_sdp_negotiated_media *c = &cur->media[i];
     tc_sdp_media *m = c->accepted ? take_section (fresh, c->kind) : NULL;
     if (m != NULL) {
-      follow_section (m, c);
+      follow_section (m, c, l);
       tc_sdp_group_add_mid (&sdp->groups[0], c->mid);
     } else {
       m = rejected_section (c);
@@ -220,7 +230,7 @@ tc_sdp_build_reoffer (const tc_sdp_local *local,
     return st;
   tc_sdp *sdp = tc_sdp_build_session (&l);
   sdp->common.extmap_allow_mixed = fresh->common.extmap_allow_mixed;
-  move_sections (sdp, fresh, current);
+  move_sections (sdp, fresh, current, &l);
   tc_sdp_free (fresh);
   tc_sdp_bitrates rates;
   if (tc_sdp_effective_bitrates (l.quality, &l.bitrates, &rates))

@@ -3,8 +3,9 @@
  *
  * A GStreamer sink learns that its input is already encoded (say VP9) only
  * when caps arrive, after the session started: the list then shrinks to
- * that codec. The list lives on the loop thread, where every offer and
- * answer is built, so the post carries a copy there.
+ * that codec: a call already negotiated with another codec offers again
+ * (session_directions.c). The list lives on the loop thread, where every
+ * offer and answer is built, so the post carries a copy there.
  */
 #include "session/session_internal.h"
 
@@ -22,6 +23,9 @@ on_codecs_posted (gpointer data)
   p->s->n_video_codecs = p->n;
   TC_INFO ("[s%u] video codecs now %s%s", p->s->serial,
       tc_sdp_codec_name (p->codecs[0]), p->n > 1 ? " and others" : "");
+  /* A call running with a codec no longer listed offers again. */
+  if (p->s->call != NULL)
+    tc_call_check_directions (p->s->call);
   return G_SOURCE_REMOVE;
 }
 

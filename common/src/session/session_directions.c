@@ -30,12 +30,37 @@ same_directions (const tc_session_directions *a,
       && a->recv_audio == b->recv_audio && a->recv_video == b->recv_video;
 }
 
+/* The call's video codec is one the session no longer lists
+ * (tc_session_set_video_codecs): it must be negotiated again. */
+static bool
+codec_outdated (const tc_call *c)
+{
+  for (size_t i = 0; i < c->neg->n_media; i++) {
+    const tc_sdp_negotiated_media *m = &c->neg->media[i];
+    if (!m->accepted || strcmp (m->kind, "video") != 0)
+      continue;
+    for (size_t j = 0; j < c->s->n_video_codecs; j++) {
+      if (c->s->video_codecs[j] == m->codec)
+        return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 void
 tc_call_check_directions (tc_call *c)
 {
   tc_session_directions want = tc_session_cfg_directions (c->s);
-  if (c->failed || c->neg == NULL || c->local_offer != NULL
-      || same_directions (&want, &c->described))
+  if (c->failed || c->neg == NULL || c->local_offer != NULL)
+    return;
+  if (codec_outdated (c)) {
+    TC_INFO ("[s%u] renegotiating: the video codec is no longer wanted",
+        c->s->serial);
+    tc_call_send_offer (c);
+    return;
+  }
+  if (same_directions (&want, &c->described))
     return;
   TC_INFO ("[s%u] renegotiating: send%s%s%s, receive%s%s%s", c->s->serial,
       want.send_video ? " video" : "", want.send_audio ? " audio" : "",
