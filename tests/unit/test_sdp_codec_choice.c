@@ -272,6 +272,36 @@ test_reoffer_keeps_the_agreed_h264_profile_only (void)
   tc_sdp_free (offer);
 }
 
+/* A call agreed on AV1; the wrapper now wants VP9 only (its input arrived
+ * already encoded): the re-offer lists VP9 under our payload types and
+ * leaves AV1's out, never giving the agreed 45 another codec. */
+static void
+test_reoffer_drops_a_codec_no_longer_wanted (void)
+{
+  tc_sdp_local offerer, answerer;
+  tc_sdp *offer = NULL, *reoffer = NULL;
+  tc_sdp_negotiated *neg = NULL;
+  test_local (&offerer);
+  test_local (&answerer);
+  g_assert_cmpint (tc_sdp_build_offer (&offerer, &offer, NULL), ==, TC_OK);
+  g_assert_cmpint (tc_sdp_build_answer (offer, &answerer, NULL, &neg, NULL),
+      ==, TC_OK);
+  g_assert_cmpint (neg->media[1].codec, ==, A);
+  answerer.video_codecs[0] = V9;
+  answerer.n_video_codecs = 1;
+  g_assert_cmpint (tc_sdp_build_reoffer (&answerer, neg, &reoffer, NULL), ==,
+      TC_OK);
+  const tc_sdp_media *v = reoffer->media[1];
+  g_assert_cmpuint (v->n_formats, ==, 2);
+  g_assert_cmpint (tc_sdp_media_format_pt (v, 0), ==, 98);
+  g_assert_cmpstr (tc_sdp_media_rtpmap (v, 98)->name, ==, "VP9");
+  g_assert_null (tc_sdp_media_rtpmap (v, 45));
+  g_assert_cmpstr (v->mid, ==, "1");
+  tc_sdp_negotiated_free (neg);
+  tc_sdp_free (reoffer);
+  tc_sdp_free (offer);
+}
+
 /* ---------------------------------------------------------- video-codecs */
 
 static void
@@ -330,6 +360,8 @@ main (int argc, char **argv)
       test_h264_answer_prefers_constrained_baseline);
   g_test_add_func ("/sdp/codec-choice/reoffer-keeps-the-agreed-h264-profile",
       test_reoffer_keeps_the_agreed_h264_profile_only);
+  g_test_add_func ("/sdp/codec-choice/reoffer-drops-a-codec-no-longer-wanted",
+      test_reoffer_drops_a_codec_no_longer_wanted);
   g_test_add_func ("/sdp/codec-choice/video-codecs-list-table",
       test_video_codecs_list_table);
   return g_test_run ();
