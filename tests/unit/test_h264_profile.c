@@ -42,6 +42,23 @@ test_parses_the_values_chromium_offers_and_more (void)
 }
 
 static void
+test_reads_the_profile_of_an_encoders_sps (void)
+{
+  /* The first bytes of x264's (High, 3.1) and openh264's (42c0, 1.3) SPS. */
+  tc_h264_profile_level pl;
+  g_assert_cmpint (tc_h264_profile_level_from_sps (0x64, 0x00, 0x1f, &pl), ==,
+      TC_OK);
+  g_assert_cmpint (pl.profile, ==, TC_H264_PROFILE_HIGH);
+  g_assert_cmpuint (pl.level, ==, 31);
+  g_assert_cmpint (tc_h264_profile_level_from_sps (0x42, 0xc0, 0x0d, &pl), ==,
+      TC_OK);
+  g_assert_cmpint (pl.profile, ==, TC_H264_PROFILE_CONSTRAINED_BASELINE);
+  g_assert_cmpuint (pl.level, ==, 13);
+  g_assert_cmpint (tc_h264_profile_level_from_sps (0x6e, 0x00, 0x1f, &pl), ==,
+      TC_ERR_UNSUPPORTED);
+}
+
+static void
 test_refuses_what_is_not_a_profile_level_id (void)
 {
   static const struct {
@@ -210,6 +227,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/sdp/h264-profile/parses-the-values-chromium-offers-and-more",
       test_parses_the_values_chromium_offers_and_more);
+  g_test_add_func ("/sdp/h264-profile/reads-the-profile-of-an-encoders-sps",
+      test_reads_the_profile_of_an_encoders_sps);
   g_test_add_func ("/sdp/h264-profile/refuses-what-is-not-a-profile-level-id",
       test_refuses_what_is_not_a_profile_level_id);
   g_test_add_func ("/sdp/h264-profile/writes-the-canonical-form",

@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "rtp/jitter.h"
 #include "rtp/pay_h264.h"
 #include "rtp_fixtures.h"
 
@@ -421,101 +422,151 @@ test_depayload_round_trips_access_units_in_annex_b (void)
   tc_payloader_h264.state_free (rx);
 }
 
+/* A sender, a receiver and two access units packetized at MTU 1200: a
+ * keyframe (SPS of 20 bytes, PPS of 5, IDR of `idr_len`) and an
+ * interframe (one slice of 300). */
+typedef struct {
+  GBytes *units[3];
+  GBytes *key;
+  GBytes *slice;
+  GBytes *inter;
+  void *tx;
+  void *rx;
+  packets key_pkts;
+  packets inter_pkts;
+  frames out;
+} call;
+
+static void
+call_init (call *c, size_t idr_len, guint8 seed)
+{
+  c->units[0] = nal (TC_H264_NAL_SPS, 3, 20, seed);
+  c->units[1] = nal (TC_H264_NAL_PPS, 3, 5, seed + 1);
+  c->units[2] = nal (TC_H264_NAL_IDR, 3, idr_len, seed + 2);
+  c->key = annex_b (c->units, 3);
+  c->slice = nal (TC_H264_NAL_SLICE, 2, 300, seed + 3);
+  c->inter = annex_b (&c->slice, 1);
+  c->tx = tc_payloader_h264.state_new ();
+  c->rx = tc_payloader_h264.state_new ();
+  packets_init (&c->key_pkts);
+  packets_init (&c->inter_pkts);
+  frames_init (&c->out);
+  payload_au (c->tx, c->key, 1200, &c->key_pkts);
+  payload_au (c->tx, c->inter, 1200, &c->inter_pkts);
+}
+
+static void
+call_clear (call *c)
+{
+  packets_clear (&c->key_pkts);
+  packets_clear (&c->inter_pkts);
+  frames_clear (&c->out);
+  g_bytes_unref (c->key);
+  g_bytes_unref (c->inter);
+  g_bytes_unref (c->slice);
+  unref_all (c->units, 3);
+  tc_payloader_h264.state_free (c->tx);
+  tc_payloader_h264.state_free (c->rx);
+}
+
 static void
 test_depayload_gives_no_frame_when_a_fu_a_fragment_is_lost (void)
 {
-  GBytes *n[] = {
-    nal (TC_H264_NAL_SPS, 3, 20, 21),
-    nal (TC_H264_NAL_PPS, 3, 5, 22),
-    nal (TC_H264_NAL_IDR, 3, 4000, 23),
-  };
-  GBytes *key = annex_b (n, 3);
-  GBytes *slice = nal (TC_H264_NAL_SLICE, 2, 300, 24);
-  GBytes *inter = annex_b (&slice, 1);
-  void *tx = tc_payloader_h264.state_new ();
-  void *rx = tc_payloader_h264.state_new ();
-  packets p, q;
-  frames f;
-  packets_init (&p);
-  packets_init (&q);
-  frames_init (&f);
-  payload_au (tx, key, 1200, &p);
-  payload_au (tx, inter, 1200, &q);
-  g_assert_cmpuint (p.payloads->len, ==, 5);  /* STAP-A + 4 FU-A */
-  feed_range (rx, &p, 0, 5, 2, 10, 3000, &f);  /* a middle fragment lost */
-  g_assert_cmpuint (frames_count (&f), ==, 0);
+  call c;
+  call_init (&c, 4000, 21);
+  packets *p = &c.key_pkts, *q = &c.inter_pkts;
+  g_assert_cmpuint (p->payloads->len, ==, 5);  /* STAP-A + 4 FU-A */
+  feed_range (c.rx, p, 0, 5, 2, 10, 3000, &c.out);  /* a middle one lost */
+  g_assert_cmpuint (frames_count (&c.out), ==, 0);
   /* The next access unit (after a marker) comes out whole. */
-  feed_range (rx, &q, 0, 1, -1, 15, 6000, &f);
-  g_assert_cmpuint (frames_count (&f), ==, 1);
-  frames_assert_equal (&f, 0, inter);
+  feed_range (c.rx, q, 0, 1, -1, 15, 6000, &c.out);
+  g_assert_cmpuint (frames_count (&c.out), ==, 1);
+  frames_assert_equal (&c.out, 0, c.inter);
 
   /* The last fragment lost: its marker never comes; the next timestamp
    * ends the unfinished access unit without output, and the next one,
    * after the gap, starts where an access unit can (a first slice). */
-  feed_range (rx, &p, 0, 4, -1, 20, 9000, &f);
-  feed_range (rx, &q, 0, 1, -1, 25, 12000, &f);
-  g_assert_cmpuint (frames_count (&f), ==, 2);
-  frames_assert_equal (&f, 1, inter);
-  g_assert_cmpuint (g_array_index (f.timestamps, guint32, 1), ==, 12000);
-  packets_clear (&p);
-  packets_clear (&q);
-  frames_clear (&f);
-  g_bytes_unref (key);
-  g_bytes_unref (inter);
-  g_bytes_unref (slice);
-  unref_all (n, 3);
-  tc_payloader_h264.state_free (tx);
-  tc_payloader_h264.state_free (rx);
+  feed_range (c.rx, p, 0, 4, -1, 20, 9000, &c.out);
+  feed_range (c.rx, q, 0, 1, -1, 25, 12000, &c.out);
+  g_assert_cmpuint (frames_count (&c.out), ==, 2);
+  frames_assert_equal (&c.out, 1, c.inter);
+  g_assert_cmpuint (g_array_index (c.out.timestamps, guint32, 1), ==, 12000);
+  call_clear (&c);
 }
-
 static void
 test_depayload_puts_kept_sps_and_pps_ahead_of_a_bare_idr (void)
 {
-  GBytes *n[] = {
-    nal (TC_H264_NAL_SPS, 3, 20, 25),
-    nal (TC_H264_NAL_PPS, 3, 5, 26),
-    nal (TC_H264_NAL_IDR, 3, 3000, 27),
-  };
-  GBytes *key = annex_b (n, 3);
-  GBytes *bare = annex_b (n + 2, 1);
-  void *tx = tc_payloader_h264.state_new ();
-  void *rx = tc_payloader_h264.state_new ();
-  packets p;
-  frames f;
-  packets_init (&p);
-  frames_init (&f);
+  call c;
+  call_init (&c, 3000, 25);
+  GBytes *bare = annex_b (c.units + 2, 1);
 
   /* A bare IDR before any SPS/PPS came: out, but not a keyframe. */
   void *fresh = tc_payloader_h264.state_new ();
+  packets p;
+  packets_init (&p);
   payload_au (fresh, bare, 1200, &p);
-  feed_range (rx, &p, 0, p.payloads->len, -1, 1, 100, &f);
-  g_assert_cmpuint (frames_count (&f), ==, 1);
-  frames_assert_equal (&f, 0, bare);
-  g_assert_false (g_array_index (f.keyframes, gboolean, 0));
+  feed_range (c.rx, &p, 0, p.payloads->len, -1, 1, 100, &c.out);
+  g_assert_cmpuint (frames_count (&c.out), ==, 1);
+  frames_assert_equal (&c.out, 0, bare);
+  g_assert_false (g_array_index (c.out.keyframes, gboolean, 0));
   packets_clear (&p);
 
   /* A keyframe with them; then its STAP-A (SPS, PPS) is lost next time:
    * the IDR's first fragment starts the access unit and they come back. */
-  packets_init (&p);
-  payload_au (tx, key, 1200, &p);
-  feed_range (rx, &p, 0, p.payloads->len, -1, 10, 3000, &f);
-  feed_range (rx, &p, 0, p.payloads->len, 0, 20, 6000, &f);
-  g_assert_cmpuint (frames_count (&f), ==, 3);
-  frames_assert_equal (&f, 1, key);
-  frames_assert_equal (&f, 2, key);
-  g_assert_true (g_array_index (f.keyframes, gboolean, 1));
-  g_assert_true (g_array_index (f.keyframes, gboolean, 2));
+  guint n = c.key_pkts.payloads->len;
+  feed_range (c.rx, &c.key_pkts, 0, n, -1, 10, 3000, &c.out);
+  feed_range (c.rx, &c.key_pkts, 0, n, 0, 20, 6000, &c.out);
+  g_assert_cmpuint (frames_count (&c.out), ==, 3);
+  frames_assert_equal (&c.out, 1, c.key);
+  frames_assert_equal (&c.out, 2, c.key);
+  g_assert_true (g_array_index (c.out.keyframes, gboolean, 1));
+  g_assert_true (g_array_index (c.out.keyframes, gboolean, 2));
 
-  packets_clear (&p);
-  frames_clear (&f);
-  g_bytes_unref (key);
   g_bytes_unref (bare);
-  unref_all (n, 3);
-  tc_payloader_h264.state_free (tx);
-  tc_payloader_h264.state_free (rx);
   tc_payloader_h264.state_free (fresh);
+  call_clear (&c);
 }
+/* Through the jitter buffer: the STAP-A with SPS/PPS and the IDR's first
+ * FU-A both may start an access unit, yet with one timestamp they stay one
+ * frame; a slice of the next picture with a new timestamp ends it even when
+ * the marker is lost. */
+static void
+test_jitter_keeps_parameter_sets_and_idr_in_one_access_unit (void)
+{
+  call c;
+  call_init (&c, 3000, 30);
+  packets *p = &c.key_pkts;
+  for (guint i = 0; i < 2; i++) {
+    size_t plen;
+    const guint8 *d = packets_data (p, i, &plen);
+    g_assert_true (tc_payloader_h264.starts_frame (d, plen));
+  }
 
+  tc_jitter_config cfg = {.codec = &tc_payloader_h264, .max_packets = 64,
+    .max_bytes = 64 * 1024, .wait_budget_us = 50000};
+  tc_jitter *jb = tc_jitter_new (&cfg, frames_collect, &c.out);
+  guint16 seq = 1;
+  for (guint i = 0; i < p->payloads->len; i++, seq++) {
+    size_t len;
+    tc_rtp_packet pkt = {.seq = seq, .timestamp = 90,
+      .marker = FALSE,  /* the marker of this access unit is lost */
+      .payload = packets_data (p, i, &len)};
+    pkt.payload_len = len;
+    g_assert_cmpint (tc_jitter_push (jb, &pkt, 0), ==, TC_OK);
+  }
+  g_assert_cmpuint (frames_count (&c.out), ==, 0);
+  size_t len;
+  tc_rtp_packet next = {.seq = seq, .timestamp = 3090, .marker = TRUE,
+    .payload = packets_data (&c.inter_pkts, 0, &len)};
+  next.payload_len = len;
+  g_assert_cmpint (tc_jitter_push (jb, &next, 0), ==, TC_OK);
+  g_assert_cmpuint (frames_count (&c.out), ==, 2);
+  frames_assert_equal (&c.out, 0, c.key);
+  frames_assert_equal (&c.out, 1, c.inter);
+  g_assert_true (g_array_index (c.out.keyframes, gboolean, 0));
+  tc_jitter_free (jb);
+  call_clear (&c);
+}
 static void
 test_depayload_refuses_malformed_payloads_without_output (void)
 {
@@ -624,6 +675,8 @@ main (int argc, char **argv)
       test_depayload_gives_no_frame_when_a_fu_a_fragment_is_lost);
   g_test_add_func ("/rtp/h264/depayload/puts-kept-sps-and-pps-ahead-of-a-bare-idr",
       test_depayload_puts_kept_sps_and_pps_ahead_of_a_bare_idr);
+  g_test_add_func ("/rtp/h264/jitter/keeps-parameter-sets-and-idr-in-one-access-unit",
+      test_jitter_keeps_parameter_sets_and_idr_in_one_access_unit);
   g_test_add_func ("/rtp/h264/depayload/refuses-malformed-payloads-without-output",
       test_depayload_refuses_malformed_payloads_without_output);
   g_test_add_func ("/rtp/h264/starts-frame-only-where-an-access-unit-can-begin",

@@ -1,8 +1,9 @@
-// gst_chromium_turns.test.mjs - tempchatsink relay-only through TURN over TLS
-// (turns:) to a loopback coturn with a throwaway self-signed certificate,
-// calling the TempChat test page in headless Chromium (relay-only too, over
-// plain TURN/UDP to the same coturn): the page decodes our video. Without
-// the certificate in ca-file the element fails with a clear error instead.
+// gst_chromium_turns.test.mjs - tempchatsink relay-only through TURN over
+// UDP, TCP and TLS (turns:) to a loopback coturn (TLS with a throwaway
+// self-signed certificate), calling the TempChat test page in headless
+// Chromium (relay-only too, over plain TURN/UDP to the same coturn): the
+// page decodes our video each time. Without the certificate in ca-file, or
+// with a wrong TURN secret, the element says so instead.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -35,13 +36,14 @@ after(async () => {
   }
 });
 
-// videotestsrc -> tempchatsink, relay-only over turns:, ca-file optional.
-function startSender(room, caFile) {
+// videotestsrc -> tempchatsink, relay-only over `url` (turns: by default),
+// ca-file optional.
+function startSender(room, caFile, url = turn.turnsUrl, secret = turn.secret) {
   const g = startGst([
     'videotestsrc', 'is-live=true', 'pattern=ball', '!',
     'video/x-raw,width=640,height=360,framerate=30/1', '!',
     'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
-    `channel=${CHANNEL}`, `turn-server=${turn.turnsUrl}`, `turn-secret=${turn.secret}`,
+    `channel=${CHANNEL}`, `turn-server=${url}`, `turn-secret=${secret}`,
     'relay-only=true', ...(caFile ? [`ca-file=${caFile}`] : []),
     'audiotestsrc', 'is-live=true', 'wave=ticks', '!', 's.audio',
   ], { name: 'gst-turns' });
@@ -60,10 +62,11 @@ async function pageWaiting(room) {
   await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
 }
 
-test('tempchatsink relay-only over turns: -> Chromium decodes the video through the relay', T, async () => {
+// Relay-only over `url`: the page decodes our video through coturn.
+async function relayedCall(url, caFile) {
   const room = randomRoom();
   await pageWaiting(room);
-  const g = startSender(room, turn.caFile);
+  const g = startSender(room, caFile, url);
   try {
     const msg = (await g.waitFor(/tempchat\/connected[^\n]*/, 25000, 'tempchat/connected'))[0];
     assert.match(msg, /relayed=\(boolean\)true/, 'gst: the call is relayed');
@@ -75,8 +78,33 @@ test('tempchatsink relay-only over turns: -> Chromium decodes the video through 
     assert.equal(s.path, 'relay', 'page: stats path');
     assert.equal(s.remoteCandidateType, 'relay', 'page: our candidate is a relay one');
   } catch (e) {
-    e.message += `\n${g.describe()}\n${await describe(chrome)}\ncoturn:\n${turn.log().slice(-3000)}`;
+    e.message += `\n${g.describe()}\n${await describe(chrome)}\ncoturn:\n${turn.log().slice(-6000)}`;
     throw e;
+  } finally {
+    await stopSender(g);
+    await chrome.leave();
+  }
+}
+
+test('tempchatsink relay-only over turns: -> Chromium decodes the video through the relay', T,
+  () => relayedCall(turn.turnsUrl, turn.caFile));
+
+test('tempchatsink relay-only over TURN/UDP -> Chromium decodes the video through the relay', T,
+  () => relayedCall(`turn:127.0.0.1:${turn.port}?transport=udp`));
+
+test('tempchatsink relay-only over TURN/TCP -> Chromium decodes the video through the relay', T,
+  () => relayedCall(`turn:127.0.0.1:${turn.port}?transport=tcp`));
+
+test('tempchatsink with a wrong TURN secret says TURN authentication failed', T, async () => {
+  const room = randomRoom();
+  await pageWaiting(room);
+  const g = startSender(room, null, `turn:127.0.0.1:${turn.port}?transport=udp`,
+    `${turn.secret}x`);
+  try {
+    await g.waitFor(/(ERROR|WARNING): from element [^\n]*tempchatsink[^\n]*: No TURN relay candidate[^\n]*TURN authentication failed/i,
+      25000, 'the TURN authentication error', { in: 'stderr' });
+    assert.doesNotMatch(g.stdout(), /tempchat\/connected/, 'gst never connected');
+    assert.notEqual(await chrome.eval(() => window.tc.state), 'connected');
   } finally {
     await stopSender(g);
     await chrome.leave();

@@ -24,6 +24,7 @@
 #include "net/ice_url.h"
 #include "tempchat/tc_log.h"
 
+#include <nice/interfaces.h>
 #include <string.h>
 
 /* ---- configuration -------------------------------------------------------- */
@@ -154,9 +155,57 @@ setup_stun (tc_ice *ice, const tc_ice_config *cfg)
   return TC_OK;
 }
 
+static bool
+is_loopback_host (const char *host)
+{
+  return g_str_has_prefix (host, "127.") || g_str_equal (host, "::1")
+      || g_str_equal (host, "[::1]") || g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
+/* Whether a STUN server or a TURN server over UDP is on this machine's
+ * loopback (a coturn beside us, as in our tests). */
+static bool
+udp_server_on_loopback (const tc_ice_config *cfg)
+{
+  const char *const *lists[] = { cfg->stun_urls, cfg->turn_urls };
+  for (size_t l = 0; l < G_N_ELEMENTS (lists); l++) {
+    for (size_t i = 0; lists[l] != NULL && lists[l][i] != NULL; i++) {
+      tc_ice_url url;
+      if (tc_ice_url_parse (lists[l][i], &url) == TC_OK
+          && url.transport == TC_ICE_URL_UDP && is_loopback_host (url.host))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* libnice leaves loopback out of the interfaces it binds when there are
+ * others, and a datagram sent from another interface's address to
+ * 127.0.0.1 never arrives: a server on loopback would never answer (TURN
+ * over UDP gathered nothing while TCP worked). Then every interface is
+ * named, loopback included. */
+static tc_status
+add_every_interface (tc_ice *ice)
+{
+  GList *ips = nice_interfaces_get_local_ips (TRUE);
+  tc_status st = TC_OK;
+  for (GList *l = ips; l != NULL && st == TC_OK; l = l->next) {
+    NiceAddress addr;
+    nice_address_init (&addr);
+    if (nice_address_set_from_string (&addr, l->data)
+        && !nice_agent_add_local_address (ice->agent, &addr))
+      st = TC_ERR_INVALID_ARG;
+  }
+  g_list_free_full (ips, g_free);
+  return st;
+}
+
 static tc_status
 setup_local_addresses (tc_ice *ice, const tc_ice_config *cfg)
 {
+  if ((cfg->local_addresses == NULL || cfg->local_addresses[0] == NULL)
+      && udp_server_on_loopback (cfg))
+    return add_every_interface (ice);
   for (size_t i = 0; cfg->local_addresses && cfg->local_addresses[i]; i++) {
     NiceAddress addr;
     nice_address_init (&addr);

@@ -436,8 +436,10 @@ h264_starts_frame (const uint8_t *payload, size_t len)
   if (!payload_valid (payload, len))
     return false;
   uint8_t type = NAL_TYPE (payload[0]);
-  if (type == TC_H264_STAP_A)
-    return tc_h264_nal_may_start_au (payload + 3, len - 3);
+  if (type == TC_H264_STAP_A) {
+    size_t first = (size_t) (payload[1] << 8) | payload[2];
+    return tc_h264_nal_may_start_au (payload + 3, first);
+  }
   if (type == TC_H264_FU_A) {
     if (!(payload[1] & FU_S))
       return false;
@@ -571,8 +573,8 @@ static void
 emit_au (h264_state *st, tc_frame_fn on_frame, void *user_data)
 {
   const param_set *missing[2] = {
-    st->has_sps ? NULL : &st->rx_sps,
-    st->has_pps ? NULL : &st->rx_pps,
+    st->has_sps || st->rx_sps.len == 0 ? NULL : &st->rx_sps,
+    st->has_pps || st->rx_pps.len == 0 ? NULL : &st->rx_pps,
   };
   GByteArray *out = NULL;
   tc_frame f = {.data = st->au.data, .len = st->au.len,
@@ -582,7 +584,7 @@ emit_au (h264_state *st, tc_frame_fn on_frame, void *user_data)
         + 2 * (sizeof start_code + TC_H264_MAX_PARAM_SET)));
     g_byte_array_append (out, st->au.data, (guint) st->idr_off);
     for (int i = 0; i < 2; i++) {
-      if (missing[i] == NULL || missing[i]->len == 0)
+      if (missing[i] == NULL)
         continue;
       g_byte_array_append (out, start_code, sizeof start_code);
       g_byte_array_append (out, missing[i]->data, (guint) missing[i]->len);

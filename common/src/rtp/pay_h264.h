@@ -5,7 +5,18 @@
  * units each behind a start code (00 00 01 or 00 00 00 01), as
  * `h264parse ! video/x-h264,stream-format=byte-stream,alignment=au` gives
  * and avdec_h264 takes. Pure functions on bytes plus the H264 payloader
- * state; internal to the core and its tests.
+ * state; internal to the core and its tests; the session reaches H264
+ * through tc_payloader_h264:
+ *
+ *  - payload: AUDs, filler and units with F set or types 0/24..31 are left
+ *    out; the last SPS and PPS sent go ahead of an IDR that comes without
+ *    them; the `keyframe` flag is not needed (IDR slices say it).
+ *  - depayload: an access unit comes out at the marker with every unit
+ *    behind 00 00 00 01, only when none of its packets was lost; the last
+ *    SPS/PPS received go ahead of an IDR without them. tc_frame.keyframe is
+ *    set when it holds an IDR slice with an SPS and a PPS ahead of it
+ *    (its own or the kept ones): what a decoder can start from. An IDR
+ *    before any SPS/PPS arrived comes out with keyframe = false.
  */
 #ifndef TEMPCHAT_RTP_PAY_H264_H
 #define TEMPCHAT_RTP_PAY_H264_H

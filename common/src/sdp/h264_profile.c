@@ -133,6 +133,16 @@ tc_h264_profile_level_parse (const char *plid, tc_h264_profile_level *out)
 }
 
 tc_status
+tc_h264_profile_level_from_sps (uint8_t profile_idc, uint8_t constraint_flags,
+    uint8_t level_idc, tc_h264_profile_level *out)
+{
+  char hex[7];
+  g_snprintf (hex, sizeof hex, "%02x%02x%02x", profile_idc, constraint_flags,
+      level_idc);
+  return tc_h264_profile_level_parse (hex, out);
+}
+
+tc_status
 tc_h264_profile_level_write (const tc_h264_profile_level *pl, char out[7])
 {
   if (pl == NULL || out == NULL || level_rank (pl->level) < 0)

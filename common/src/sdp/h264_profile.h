@@ -49,6 +49,12 @@ typedef struct {
 tc_status tc_h264_profile_level_parse (const char *plid,
     tc_h264_profile_level *out);
 
+/* The same from the three bytes an SPS starts with (profile_idc,
+ * constraint flags, level_idc; tc_h264_sps has them), for input that is
+ * already encoded. Same results as tc_h264_profile_level_parse. */
+tc_status tc_h264_profile_level_from_sps (uint8_t profile_idc,
+    uint8_t constraint_flags, uint8_t level_idc, tc_h264_profile_level *out);
+
 /* Writes the canonical six digits for `pl` into `out` (7 bytes with the
  * NUL), the form libwebrtc writes: 42e0, 4200, 4d00, 640c, 6400, f400
  * followed by the level (1b as 42f00b, 42100b, 4d100b, 640c09, ...).

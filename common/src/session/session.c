@@ -239,6 +239,9 @@ tc_session_set_state (tc_session *s, tc_session_state state)
   g_mutex_lock (&s->lock);
   s->stats.state = state;
   g_mutex_unlock (&s->lock);
+  /* What a handler reads now (the path "connected" took: relayed or not)
+   * is the call's, not the last tick's. */
+  tc_session_update_stats (s, g_get_monotonic_time ());
   tc_session_event ev = { .type = TC_SESSION_EV_STATE, .state = state };
   tc_session_emit (s, &ev);
 }

@@ -59,6 +59,12 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
     else if (why == TC_ICE_FAIL_TURN_CERT)
       tc_call_fail (c, TC_ERR_TLS,
           "The TURN server's TLS certificate could not be verified.");
+    else if (why == TC_ICE_FAIL_NO_RELAY)
+      /* libnice does not say which: a 401 and silence look alike. */
+      tc_call_fail (c, TC_ERR_NOT_CONNECTED,
+          "No TURN relay candidate: the TURN server refused our "
+          "credentials (TURN authentication failed: check the TURN secret, "
+          "or username and password) or could not be reached.");
     else
       tc_call_fail (c, TC_ERR_NOT_CONNECTED,
           "No network path to the peer was found.");
