@@ -46,6 +46,17 @@ post_error (GstElement *element, GstTempchatPeerInfo *peer,
 {
   const gchar *text = ev->text != NULL ? ev->text : tc_status_str (ev->status);
 
+  if (ev->call_failed) {
+    /* The element stays in the room: the call is tried again (an ICE
+     * restart by either side) or the next peer gets a new one. Only
+     * settings that cannot work stop the pipeline. */
+    GST_ELEMENT_WARNING (element, RESOURCE, FAILED, ("%s", text),
+        ("status %s", tc_status_name (ev->status)));
+    post (element, gst_structure_new ("tempchat/call-failed",
+            "status", G_TYPE_STRING, tc_status_name (ev->status),
+            "reason", G_TYPE_STRING, text, NULL));
+    return;
+  }
   if (!ev->fatal && ev->status == TC_ERR_CONNECT) {
     post_signaling_warning (element, peer, text);
     return;

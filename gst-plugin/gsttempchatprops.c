@@ -230,7 +230,10 @@ gst_tempchat_props_install (GObjectClass *klass)
           "receiver report answers our sender report), target-bitrate (the "
           "send-side bandwidth estimate in bit/s the video encoder follows; "
           "0 while not sending video), min-bitrate, start-bitrate and "
-          "max-bitrate (the limits in effect, bit/s), and per direction "
+          "max-bitrate (the limits in effect, bit/s), signaling-connected "
+          "(in the signaling room now) and signaling-reconnects (times the "
+          "signaling connection came back; a call with live media goes on "
+          "through a signaling loss), and per direction "
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, "
           "plis, retransmissions (packets sent again for NACKs, or "
@@ -680,6 +683,10 @@ gst_tempchat_stats_to_structure (const tc_session_stats *st)
       "rtt-ms", G_TYPE_DOUBLE, st != NULL ? st->rtt_ms : -1.0,
       "target-bitrate", G_TYPE_UINT64,
       (guint64) (st != NULL ? st->target_bitrate_bps : 0),
+      "signaling-connected", G_TYPE_BOOLEAN,
+      st != NULL ? st->signaling_connected : FALSE,
+      "signaling-reconnects", G_TYPE_UINT,
+      st != NULL ? st->signaling_reconnects : 0u,
       "send", GST_TYPE_STRUCTURE, send,
       "recv", GST_TYPE_STRUCTURE, recv, NULL);
 

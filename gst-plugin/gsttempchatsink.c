@@ -49,7 +49,10 @@
  * waits, with a RESOURCE/BUSY warning, and joins when one of them leaves).
  * Each failed attempt to reach the signaling server is a warning saying why
  * (at most one every 5 s); after #GstTempchatSink:signaling-retries of them
- * an error. Fatal call errors are posted as errors.
+ * an error. A failed call (no network path, DTLS refused) is a warning
+ * plus "tempchat/call-failed" (status, reason): the element stays in the
+ * room, tries again by an ICE restart and takes the next peer. Only
+ * settings that cannot work are errors.
  *
  * ## Example launch lines
  * |[

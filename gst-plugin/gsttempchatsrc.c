@@ -33,7 +33,9 @@
  * When the peer leaves, the pads stay: they simply carry nothing until the
  * next peer joins the room, then continue (with a discontinuity, starting
  * at a keyframe). A "tempchat/peer-left" element message tells the
- * application. No EOS is sent: the call waits in the room until the element
+ * application. A failed call is a warning plus "tempchat/call-failed"
+ * (status, reason), not an error: the element stays in the room. A lost
+ * signaling connection does not end a call whose media flows. No EOS is sent: the call waits in the room until the element
  * is stopped, or until EOS is sent to it (gst-launch-1.0 -e on Ctrl-C):
  * then its pads end, and if the call has not added a video or an audio pad
  * yet, an empty one is added that carries only EOS, so the sinks meant for

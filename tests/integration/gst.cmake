@@ -113,10 +113,23 @@ if(TARGET tempchat-relay)
             $<TARGET_FILE_DIR:gsttempchat> 5 15)
   set_tests_properties(integration/gst_loss_no_repair PROPERTIES TIMEOUT 120
     SKIP_RETURN_CODE 77)
+  # call_failed: a call whose UDP path is cut before it connects fails as
+  # a warning (tempchat/call-failed, no error); restored, ICE restarts and
+  # video comes. signaling_blip: the relay killed and started again on its
+  # port mid-call: the same call goes on, signaling comes back.
+  foreach(script call_failed signaling_blip)
+    add_test(NAME integration/gst_${script}
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_${script}.sh
+              $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+              $<TARGET_FILE_DIR:gsttempchat>)
+    set_tests_properties(integration/gst_${script} PROPERTIES TIMEOUT 150
+      SKIP_RETURN_CODE 77)
+  endforeach()
   if(TC_ASAN_RUNTIME)
     set_tests_properties(integration/gst_bwe_tbf integration/gst_bwe_tbf_no_cc
       integration/gst_loss_5
-      integration/gst_loss_10 integration/gst_loss_no_repair PROPERTIES
+      integration/gst_loss_10 integration/gst_loss_no_repair
+      integration/gst_call_failed integration/gst_signaling_blip PROPERTIES
       ENVIRONMENT
       "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
   endif()

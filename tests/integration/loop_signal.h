@@ -251,11 +251,24 @@ pair_new (void)
 
 /* ---- sessions on it -------------------------------------------------------- */
 
+/* Peers A (slot 0) and B (slot 1) of `pair`, not started. */
 static inline void
-start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
+pair_peers_init (loop_pair *pair, loop_slot slots[2], peer *a, peer *b)
+{
+  peer_init (a, "A");
+  peer_init (b, "B");
+  slots[0] = (loop_slot) { pair, 0 };
+  slots[1] = (loop_slot) { pair, 1 };
+}
+
+/* Starts `p` on `slot` at quality `q`, sending and receiving as asked. */
+static inline void
+start_on_quality (peer *p, loop_slot *slot, bool sends, bool receives,
+    tc_sdp_quality q)
 {
   tc_session_config cfg;
   tc_session_config_init (&cfg);
+  cfg.quality = q;
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = sends;
   /* The frames these tests push are VP8; every video codec has a
@@ -268,6 +281,12 @@ start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
       p, &st);
   g_assert_cmpint (st, ==, TC_OK);
   g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
+}
+
+static inline void
+start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
+{
+  start_on_quality (p, slot, sends, receives, TC_SDP_QUALITY_720P);
 }
 
 static inline void

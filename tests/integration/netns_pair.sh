@@ -47,3 +47,33 @@ exec 5<"$work/relay.out"        # kept open: the relay may write more
 read -r line <&5 || line=""
 url=$(echo "$line" | sed -n 's|.*\(ws://[^ ]*\).*|\1|p')
 [ -n "$url" ] || { echo "relay did not start"; exit 1; }
+
+# Starts a call between two test_gst_call peers ($T): `recv-report` in B
+# (its stdin on fd 3, its lines on fd 6) and mode $1 in A (stdin on fd 4,
+# its lines in $work/send.out), both in room $room.
+start_gst_peers() {
+  mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
+  ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
+    <"$work/recv.in" >"$work/recv.out" &
+  pids="$pids $!"
+  exec 3>"$work/recv.in"
+  exec 6<"$work/recv.out"
+  ip netns exec "$A" "$T" --peer "$1" "$url" "$room" \
+    <"$work/send.in" >"$work/send.out" &
+  pids="$pids $!"
+  exec 4>"$work/send.in"
+}
+
+# Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS
+# AMS AGAP CONCEALED FEC RTX SIG RECON AEND (test_gst_call.c print_report);
+# fails when none comes within 10 s (the peer died or hangs) or the
+# receiver posted an error.
+next_report() {
+  local word
+  while read -r -t 10 word V AU GAP STATE NACKS PLIS AMS AGAP CONCEALED FEC RTX \
+    SIG RECON AEND _ <&6; do
+    [ "$word" = report ] && return 0
+    [ "$word" = error ] && { echo "receiver: error $V $AU $GAP"; return 1; }
+  done
+  echo "receiver: no report"; return 1
+}

@@ -20,6 +20,7 @@ typedef struct {
   GBytes *data;
   bool keyframe;
   int64_t pts_us;
+  int64_t arrival_us;        /* g_get_monotonic_time() when it came */
 } rx_frame;
 
 typedef struct {
@@ -30,6 +31,7 @@ typedef struct {
   tc_session_state state;
   GString *states;           /* "waiting negotiating ..." */
   unsigned joined, left, connected, errors, keyframe_requests;
+  unsigned call_failures;    /* ERRORs that said the call failed */
   bool is_offerer;
   tc_status error;
   char error_text[160];      /* of the last error */
@@ -76,6 +78,7 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
       f->data = g_bytes_new (ev->frame->data, ev->frame->len);
       f->keyframe = ev->frame->keyframe;
       f->pts_us = ev->pts_us;
+      f->arrival_us = g_get_monotonic_time ();
       g_ptr_array_add (p->frames[ev->kind], f);
       break;
     }
@@ -88,6 +91,9 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
     case TC_SESSION_EV_ERROR:
       p->errors++;
       p->error = ev->status;
+      if (ev->call_failed)
+        p->call_failures++;
+      g_assert_false (ev->call_failed && ev->fatal);
       g_strlcpy (p->error_text, ev->text != NULL ? ev->text : "",
           sizeof p->error_text);
       break;
@@ -190,6 +196,23 @@ has_frames (peer *p, gconstpointer arg)
   const frame_counts *n = arg;
   return p->frames[TC_MEDIA_VIDEO]->len >= n->video
       && p->frames[TC_MEDIA_AUDIO]->len >= n->audio;
+}
+
+typedef gboolean (*stats_cond) (const tc_session_stats *st);
+
+/* Polls `p`'s stats (a snapshot: no event says they changed) every 20 ms
+ * until cond holds or WAIT_US passes; the last snapshot goes to *out. */
+static inline gboolean
+peer_poll_stats (peer *p, stats_cond cond, tc_session_stats *out)
+{
+  GAsyncQueue *pace = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  gboolean ok;
+  while (tc_session_get_stats (p->s, out) == TC_OK && !(ok = cond (out))
+      && g_get_monotonic_time () < end)
+    g_async_queue_timeout_pop (pace, 20000);
+  g_async_queue_unref (pace);
+  return cond (out);
 }
 
 #define WAIT_STATE(p, st) \

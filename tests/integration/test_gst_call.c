@@ -59,6 +59,7 @@ typedef struct {
   gint64 last_audio_us;        /* arrival of the last audio buffer */
   gint64 max_audio_gap_us;     /* between two, since the last report */
   guint64 audio_ns;            /* audio played so far (buffer durations) */
+  GstClockTime audio_end;      /* the end (pts + duration) of the last one */
   gchar *video_direction;      /* of the last tempchat/media about video */
 } received;
 
@@ -96,8 +97,11 @@ count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     if (r->audio_buffers > 0)
       r->max_audio_gap_us = MAX (r->max_audio_gap_us, now - r->last_audio_us);
     r->last_audio_us = now;
-    if (buf != NULL && GST_BUFFER_DURATION_IS_VALID (buf))
+    if (buf != NULL && GST_BUFFER_DURATION_IS_VALID (buf)) {
       r->audio_ns += GST_BUFFER_DURATION (buf);
+      if (GST_BUFFER_PTS_IS_VALID (buf))
+        r->audio_end = GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
+    }
     if (r->audio_buffers++ == 0)
       r->audio_caps = g_strdup (gst_structure_get_name (s));
     if (r->announce && !r->announced_audio
@@ -166,6 +170,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
     g_free (r->video_direction);
     r->video_direction = g_strdup (gst_structure_get_string
         (gst_message_get_structure (msg), "direction"));
+  }
+  if (r->announce && gst_message_has_name (msg, "tempchat/call-failed")) {
+    /* "call-failed STATUS": a warning, the element stays (gst_call_failed.sh). */
+    printf ("call-failed %s\n", gst_structure_get_string
+        (gst_message_get_structure (msg), "status"));
+    fflush (stdout);
   }
   if (r->announce && gst_message_has_name (msg, "tempchat/peer-joined")) {
     /* "role offerer": which side this peer took (gst_loss.sh checks it) */
@@ -424,12 +434,17 @@ typedef struct {
 } report_ctx;
 
 /* recv-report, each second: "report VIDEO AUDIO GAP_MS STATE NACKS PLIS
- * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC RTX": buffers decoded so far, the
- * longest wait between two video buffers since the last report, the NACKs
- * and PLIs the src sent, the audio played so far (concealment included),
- * the longest wait between two audio buffers since the last report, the
- * src's audio-concealed and audio-fec-recovered, and the retransmissions
- * it received (gst_loss.sh). */
+ * AUDIO_MS AUDIO_GAP_MS CONCEALED FEC RTX SIGNALING RECONNECTS AUDIO_END":
+ * buffers
+ * decoded so far, the longest wait between two video buffers since the
+ * last report, the NACKs and PLIs the src sent, the audio played so far
+ * (concealment included), the longest wait between two audio buffers
+ * since the last report, the src's audio-concealed and
+ * audio-fec-recovered, and the retransmissions it received (gst_loss.sh);
+ * whether signaling is in the room and how often it came back
+ * (gst_signaling_blip.sh), and where the audio played so far ends on its
+ * time line, in ms (its PTS plus duration: with every loss concealed in
+ * its place, AUDIO_MS grows as much as this does). */
 static gboolean
 print_report (gpointer data)
 {
@@ -440,7 +455,11 @@ print_report (gpointer data)
   gint64 gap, audio_gap, now = g_get_monotonic_time ();
 
   g_object_get (rc->src, "stats", &s, NULL);
+  gboolean sig = FALSE;
+  guint reconnects = 0;
   stats_fields (s, "recv", &state, &nacks, &plis);
+  gst_structure_get_boolean (s, "signaling-connected", &sig);
+  gst_structure_get_uint (s, "signaling-reconnects", &reconnects);
   const GValue *recv = gst_structure_get_value (s, "recv");
   if (recv != NULL) {
     gst_structure_get_uint64 (gst_value_get_structure (recv),
@@ -461,10 +480,13 @@ print_report (gpointer data)
   rc->r->max_audio_gap_us = 0;
   printf ("report %u %u %" G_GINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
       G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
-      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+      G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+      " %s %u %" G_GUINT64_FORMAT "\n",
       rc->r->video_buffers, rc->r->audio_buffers, gap / 1000, state, nacks,
       plis, rc->r->audio_ns / GST_MSECOND, audio_gap / 1000, concealed, fec,
-      rtx);
+      rtx, sig ? "in-room" : "out", reconnects,
+      GST_CLOCK_TIME_IS_VALID (rc->r->audio_end) && rc->r->audio_buffers > 0
+      ? rc->r->audio_end / GST_MSECOND : (guint64) 0);
   g_mutex_unlock (&rc->r->lock);
   fflush (stdout);
   gst_structure_free (s);
@@ -519,6 +541,7 @@ run_peer (const char *mode, const char *url, const char *room)
         &sc.frames, NULL);
     gst_object_unref (vpad);
   }
+
   guint report = sc.sink != NULL && (g_str_equal (mode, "send-report")
       || g_str_equal (mode, "send-light")
       || g_str_equal (mode, "send-busy-720p")) ?

@@ -651,6 +651,13 @@ test_role_conflict_is_resolved (void)
   give_credentials (&t.b, &t.a);
   g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
   g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  /* Once gathering started a role change would not take effect in
+   * libnice: it is refused, and the role stays. */
+  g_assert_cmpint (tc_ice_set_role (t.b.ice, TC_ICE_ROLE_CONTROLLED), ==,
+      TC_ERR_UNSUPPORTED);
+  g_assert_cmpint (tc_ice_get_role (t.b.ice), ==, TC_ICE_ROLE_CONTROLLING);
+  g_assert_cmpint (tc_ice_set_role (t.b.ice, TC_ICE_ROLE_CONTROLLING), ==,
+      TC_OK);
   assert_connected_and_passing (&t);
   two_clear (&t);
 }

@@ -14,7 +14,9 @@
  *     heard by the peer;
  *   - a first call in which no candidate ever arrives (a peer whose
  *     gathering died): an ICE restart, then the sessions leave and join
- *     again, and the next call connects.
+ *     again, and the next call connects;
+ *   - a 150 kB keyframe at 1080p leaves paced over ~100 ms (send times),
+ *     where unpaced it leaves in one burst.
  */
 #include "loop_signal.h"
 
@@ -289,13 +291,10 @@ test_packets_find_their_stream_by_mid_when_sdp_ssrcs_are_wrong (void)
 }
 
 /* A's offer is held until B, the answerer by the rule, loses patience and
- * offers too: both offers cross. B (polite) rolls back and answers A;
- * A (impolite) ignores B's offer. */
-
-
-/* A's offer is held until B, the answerer by the rule, loses patience and
- * offers too: both offers cross. B (polite) rolls back and answers A;
- * A (impolite) ignores B's offer. */
+ * offers too (ICE-controlling, as the first offerer): both offers cross.
+ * B (polite) rolls back and answers A, and takes the role its answer
+ * implies: controlled, on a new agent since its first one gathered as
+ * controlling; A (impolite) ignores B's offer and stays controlling. */
 static void
 test_crossing_offers_end_in_one_call (void)
 {
@@ -308,6 +307,11 @@ test_crossing_offers_end_in_one_call (void)
   char *b_sent = tc_session_debug_sdp (f.b.s, true);
   g_assert_nonnull (strstr (b_sent, "a=setup:active")); /* B's answer */
   g_free (b_sent);
+  g_mutex_lock (&f.pair->m);
+  g_assert_cmpuint (f.pair->offers[1], >=, 1);  /* B did offer */
+  g_mutex_unlock (&f.pair->m);
+  g_assert_cmpint (tc_session_debug_ice_controlling (f.a.s), ==, 1);
+  g_assert_cmpint (tc_session_debug_ice_controlling (f.b.s), ==, 0);
   unsigned n_audio = 0;
   peer *senders[] = { &f.a, &f.b };
   send_media (senders, 2, 10, &n_audio);
@@ -528,6 +532,142 @@ test_unusable_settings_are_refused (void)
   tc_session_free (s);
 }
 
+/* ---- pacing: a keyframe leaves spread over time --------------------------- */
+
+#define BIG_KEYFRAME 150000 /* a 1080p keyframe: 125 packets */
+
+/* A VP8 keyframe of BIG_KEYFRAME bytes (make_vp8's header, then filler). */
+static GBytes *
+big_keyframe (void)
+{
+  GBytes *head = make_vp8 (0, true);
+  uint8_t *d = g_malloc (BIG_KEYFRAME);
+  for (size_t j = 0; j < BIG_KEYFRAME; j++)
+    d[j] = (uint8_t) (j * 131 + (j >> 9));
+  memcpy (d, g_bytes_get_data (head, NULL), 10);
+  g_bytes_unref (head);
+  return g_bytes_new_take (d, BIG_KEYFRAME);
+}
+
+
+static gboolean
+estimating (const tc_session_stats *st)
+{
+  return st->target_bitrate_bps > 0;
+}
+
+typedef struct {
+  int64_t span_us;            /* first packet to last */
+  guint most_in_5ms;          /* packets in the busiest 5 ms */
+  guint packets;
+} burst;
+
+static uint64_t
+packets_sent (peer *p)
+{
+  tc_session_stats st;
+  tc_session_get_stats (p->s, &st);
+  return st.dir[0].packets;
+}
+
+/* Polls A's send log until `n` video packets left (stats count them as
+ * they are made; the log as they leave). */
+static GArray *
+wait_sends (peer *a, guint n)
+{
+  GAsyncQueue *q = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  while (all->len < n && g_get_monotonic_time () < end) {
+    GArray *t = tc_session_debug_take_sends (a->s);
+    g_array_append_vals (all, t->data, t->len);
+    g_array_unref (t);
+    if (all->len < n)
+      g_async_queue_timeout_pop (q, 5000);
+  }
+  g_async_queue_unref (q);
+  g_assert_cmpuint (all->len, ==, n);
+  return all;
+}
+
+/* A sends one big keyframe: when each of its packets left, and whether B
+ * got it whole (`must_arrive`: asserted). */
+static burst
+send_keyframe (fixture *f, guint *received, bool must_arrive)
+{
+  GBytes *b = big_keyframe ();
+  tc_session_debug_log_sends (f->a.s, true);
+  g_array_unref (tc_session_debug_take_sends (f->a.s));
+  uint64_t before = packets_sent (&f->a);
+  g_assert_cmpint (tc_session_push_frame (f->a.s, TC_MEDIA_VIDEO,
+      g_bytes_get_data (b, NULL), g_bytes_get_size (b),
+      g_get_monotonic_time (), true), ==, TC_OK);
+  GAsyncQueue *q = g_async_queue_new ();
+  int64_t end = g_get_monotonic_time () + WAIT_US;
+  while (packets_sent (&f->a) == before && g_get_monotonic_time () < end)
+    g_async_queue_timeout_pop (q, 5000);
+  g_async_queue_unref (q);
+  guint n = (guint) (packets_sent (&f->a) - before);
+  g_assert_cmpuint (n, >=, BIG_KEYFRAME / 1200);
+  GArray *t = wait_sends (&f->a, n);
+  tc_session_debug_log_sends (f->a.s, false);
+  burst r = { 0, 0, t->len };
+  int64_t *ts = (int64_t *) t->data;
+  r.span_us = ts[t->len - 1] - ts[0];
+  for (guint i = 0, j = 0; i < t->len; i++) {
+    while (ts[i] - ts[j] >= 5000)
+      j++;
+    r.most_in_5ms = MAX (r.most_in_5ms, i - j + 1);
+  }
+  g_array_unref (t);
+  if (must_arrive) {
+    frame_counts want = { ++*received, 0 };
+    g_assert_true (peer_wait (&f->b, has_frames, &want));
+    g_mutex_lock (&f->b.m);
+    rx_frame *got = g_ptr_array_index (f->b.frames[TC_MEDIA_VIDEO],
+        *received - 1);
+    g_assert_true (g_bytes_equal (got->data, b));
+    g_mutex_unlock (&f->b.m);
+  }
+  g_bytes_unref (b);
+  return r;
+}
+
+/* At 1080p's 4.5 Mbit/s start the pacer lets video out at 11.25 Mbit/s:
+ * a 150 kB keyframe takes about 107 ms, a few packets per 5 ms, and
+ * arrives whole, where unpaced it leaves in one burst. */
+static void
+test_a_keyframe_leaves_paced_not_in_one_burst (void)
+{
+  fixture f;
+  f.pair = pair_new ();
+  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
+  start_on_quality (&f.a, &f.slots[0], true, false, TC_SDP_QUALITY_1080P);
+  start_on_quality (&f.b, &f.slots[1], false, true, TC_SDP_QUALITY_1080P);
+  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  /* The send-side estimate runs: pacing follows it from then. */
+  tc_session_stats st;
+  g_assert_true (peer_poll_stats (&f.a, estimating, &st));
+  uint64_t target = st.target_bitrate_bps;
+  guint received = 0;
+  burst paced = send_keyframe (&f, &received, true);
+  tc_session_debug_pacing (f.a.s, false);
+  /* Unpaced, the burst may overflow B's socket buffer: its arrival is not
+   * what this measures. */
+  burst unpaced = send_keyframe (&f, &received, false);
+  g_test_message ("target %" G_GUINT64_FORMAT " bit/s; %u packets paced: %"
+      G_GINT64_FORMAT " us, at most %u in 5 ms; unpaced: %" G_GINT64_FORMAT
+      " us, at most %u in 5 ms", target, paced.packets, paced.span_us,
+      paced.most_in_5ms, unpaced.span_us, unpaced.most_in_5ms);
+  /* 150 kB at 2.5x the target, give or take a serve. */
+  double want_us = BIG_KEYFRAME * 8.0 / (2.5 * (double) target) * 1e6;
+  g_assert_cmpint (paced.span_us, >, want_us / 2);
+  g_assert_cmpuint (paced.most_in_5ms, <, paced.packets / 3);
+  g_assert_cmpuint (unpaced.most_in_5ms, >, unpaced.packets * 2 / 3);
+  fixture_stop (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -536,6 +676,8 @@ main (int argc, char **argv)
       test_unusable_settings_are_refused);
   g_test_add_func ("/session/loopback/call",
       test_a_call_works_over_the_loopback_signaller);
+  g_test_add_func ("/session/loopback/keyframe-paced",
+      test_a_keyframe_leaves_paced_not_in_one_burst);
   g_test_add_func ("/session/loopback/nack-rtx-repairs-loss",
       test_lost_packets_come_back_through_nack_and_rtx);
   g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",

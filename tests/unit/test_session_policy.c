@@ -216,6 +216,26 @@ test_one_clock_offset_keeps_audio_and_video_in_sync (void)
   g_assert_cmpint (video - audio, ==, 40000);
 }
 
+/* A peer out of the signaling room keeps its call while its media lives. */
+static void
+test_a_call_outlives_signaling_while_its_media_lives (void)
+{
+  static const struct {
+    bool connected, bye;
+    int64_t silent_ms;
+    bool keep;
+  } table[] = {
+    { true, false, 0, true },      /* media flowing: a signaling blip */
+    { true, false, 2499, true },
+    { true, false, 2500, false },  /* silent: the peer is gone */
+    { true, true, 0, false },      /* RTCP BYE: it said goodbye */
+    { false, false, 0, false },    /* DTLS closed, or never connected */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (table); i++)
+    g_assert_cmpint (tc_session_keep_call_while_away (table[i].connected,
+        table[i].bye, table[i].silent_ms), ==, table[i].keep);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -230,6 +250,8 @@ main (int argc, char **argv)
       test_a_peer_that_gathers_nothing_gets_a_restart_then_a_rejoin);
   g_test_add_func ("/session/policy/liveness",
       test_a_path_is_alive_until_the_peer_falls_silent);
+  g_test_add_func ("/session/policy/signaling-away",
+      test_a_call_outlives_signaling_while_its_media_lives);
   g_test_add_func ("/session/policy/pli-storm",
       test_a_pli_storm_asks_for_a_keyframe_every_300_ms_at_most);
   g_test_add_func ("/session/policy/fir-seq-nr",

@@ -179,8 +179,16 @@ const char *tc_ice_get_local_pwd (const tc_ice *ice);
 tc_ice_state tc_ice_get_state (const tc_ice *ice);
 
 /* Changes the ICE role, e.g. when perfect negotiation turns the expected
- * offerer into the answerer. libnice also resolves role conflicts itself. */
+ * offerer into the answerer. Only before tc_ice_gather(): libnice 0.1.21
+ * applies a role only while every component is still disconnected and
+ * otherwise keeps it for a restart that never applies it, so once
+ * gathering started a different role is refused with TC_ERR_UNSUPPORTED
+ * (make a new agent instead). libnice also resolves role conflicts with
+ * the peer itself (RFC 8445 7.3.1.1). */
 tc_status tc_ice_set_role (tc_ice *ice, tc_ice_role role);
+
+/* The role given at creation or by the last accepted tc_ice_set_role(). */
+tc_ice_role tc_ice_get_role (const tc_ice *ice);
 
 /* Starts gathering. Local candidates then arrive through on_local_candidate
  * and the end through on_gathering_done. Once only: later regathering is

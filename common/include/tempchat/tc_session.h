@@ -13,7 +13,11 @@
  * (copy what it needs, hand it to a queue).
  *
  * Lifecycle: the peer leaving ends the call but not the session: it waits in
- * the room for the next peer and negotiates again.
+ * the room for the next peer and negotiates again. Signaling and media are
+ * separate: a lost WebSocket (ours or the peer's, or the relay restarting)
+ * does not end a call whose media flows; the client reconnects and rejoins
+ * meanwhile. The call ends when the peer says goodbye on the media path
+ * (RTCP BYE, DTLS close_notify) or goes silent, once it left the room.
  */
 #ifndef TEMPCHAT_TC_SESSION_H
 #define TEMPCHAT_TC_SESSION_H
@@ -143,6 +147,12 @@ typedef struct {
   uint32_t bitrate_bps;
   tc_status status;
   bool fatal;
+  /* ERROR: this call failed (no network path, DTLS refused, a description
+   * we cannot use). Never fatal: the session stays in the room, state
+   * FAILED, and an ICE failure gets another try (our ICE restart as the
+   * offerer after 4 s, as the web client does; the peer's restart offer
+   * as the answerer); the next peer gets a new call. */
+  bool call_failed;
   const char *text;  /* a sentence for the user: no ids, SDP or addresses */
   unsigned lost_frames;  /* AUDIO_LOST */
   int64_t duration_us;   /* AUDIO_LOST */
@@ -159,6 +169,11 @@ typedef struct {
   /* Our send-side bandwidth estimate (the video encoder's target); 0 while
    * we send no video. */
   uint64_t target_bitrate_bps;
+  /* Signaling, apart from media: in the room now, and how often the client
+   * came back after losing the signaling server (a call with live media
+   * goes on meanwhile). */
+  bool signaling_connected;
+  unsigned signaling_reconnects;
   /* Per direction: index 0 = what we send, 1 = what we receive. */
   struct {
     tc_sdp_codec video_codec;

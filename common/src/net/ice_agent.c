@@ -282,6 +282,7 @@ tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
   if (callbacks != NULL)
     ice->cb = *callbacks;
   ice->relay_only = config->relay_only;
+  ice->role = config->role;
   ice->checking_timeout_ms = config->checking_timeout_ms
       ? config->checking_timeout_ms : TC_ICE_DEFAULT_CHECKING_TIMEOUT_MS;
   ice->state = TC_ICE_STATE_NEW;
@@ -447,9 +448,21 @@ tc_ice_set_role (tc_ice *ice, tc_ice_role role)
   g_return_val_if_fail (ice != NULL, TC_ERR_INVALID_ARG);
   if (ice->closed)
     return TC_ERR_CLOSED;
+  if (role == ice->role)
+    return TC_OK;
+  if (ice->gather_started)
+    return TC_ERR_UNSUPPORTED;
   g_object_set (ice->agent, "controlling-mode",
       (gboolean) (role == TC_ICE_ROLE_CONTROLLING), NULL);
+  ice->role = role;
   return TC_OK;
+}
+
+tc_ice_role
+tc_ice_get_role (const tc_ice *ice)
+{
+  g_return_val_if_fail (ice != NULL, TC_ICE_ROLE_CONTROLLED);
+  return ice->role;
 }
 
 /* ---- gathering, sending ------------------------------------------------- */

@@ -46,6 +46,7 @@ struct tc_ice {
   guint stream_id;
   tc_ice_callbacks cb;
   bool relay_only;
+  tc_ice_role role;                 /* as set (tc_ice_set_role) */
   uint32_t checking_timeout_ms;
 
   char *local_ufrag, *local_pwd;    /* current generation */

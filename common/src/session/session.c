@@ -136,6 +136,8 @@ session_free_fields (tc_session *s)
   g_free (s->turn_secret);
   g_free (s->debug_local_sdp);
   g_free (s->debug_remote_sdp);
+  if (s->debug_sends != NULL)
+    g_array_unref (s->debug_sends);
   tc_frame_queue_free (s->outq);
   if (s->ctx != NULL)
     g_main_context_unref (s->ctx);
@@ -283,6 +285,56 @@ tc_session_debug_drop_rtp (tc_session *s, unsigned n)
   g_atomic_int_set (&s->debug_drop_every, (gint) n);
 }
 
+void
+tc_session_debug_pacing (tc_session *s, bool on)
+{
+  g_return_if_fail (s != NULL);
+  g_atomic_int_set (&s->debug_no_pacing, on ? 0 : 1);
+}
+
+void
+tc_session_debug_log_sends (tc_session *s, bool on)
+{
+  g_return_if_fail (s != NULL);
+  g_mutex_lock (&s->lock);
+  if (on && s->debug_sends == NULL)
+    s->debug_sends = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_mutex_unlock (&s->lock);
+  g_atomic_int_set (&s->debug_log_sends, on ? 1 : 0);
+}
+
+GArray *
+tc_session_debug_take_sends (tc_session *s)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  g_mutex_lock (&s->lock);
+  GArray *a = s->debug_sends;
+  s->debug_sends = g_array_new (FALSE, FALSE, sizeof (int64_t));
+  g_mutex_unlock (&s->lock);
+  return a;
+}
+
+int
+tc_session_debug_ice_controlling (tc_session *s)
+{
+  g_return_val_if_fail (s != NULL, -1);
+  g_mutex_lock (&s->lock);
+  int r = s->debug_ice_controlling;
+  g_mutex_unlock (&s->lock);
+  return r;
+}
+
+void
+tc_session_debug_note_send (tc_session *s, int64_t now_us)
+{
+  if (!g_atomic_int_get (&s->debug_log_sends))
+    return;
+  g_mutex_lock (&s->lock);
+  if (s->debug_sends != NULL)
+    g_array_append_val (s->debug_sends, now_us);
+  g_mutex_unlock (&s->lock);
+}
+
 /* ---- the loop thread --------------------------------------------------- */
 
 static gboolean
@@ -298,7 +350,8 @@ on_tick (gpointer data)
     tc_call_liveness_tick (c, now);
   }
   tc_session_update_stats (s, now);
-  tc_session_negotiate_tick (s, now);  /* last: it may end the call */
+  if (!tc_session_away_tick (s, now))  /* may end the call */
+    tc_session_negotiate_tick (s, now);  /* last: it may end the call */
   return G_SOURCE_CONTINUE;
 }
 

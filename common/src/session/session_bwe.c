@@ -63,23 +63,38 @@ tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
     tc_bwe_on_sent (c->bwe, transport_seq, len, now_us);
 }
 
-/* Gives an RTX packet (built from the original, so carrying its transport
- * seq) a transport seq of its own: the estimator must see the resend as the
- * separate packet on the wire that it is. */
+/* Writes `value` big-endian into the `len` bytes of extension `id`. */
+static void
+patch_ext (uint8_t *pkt, const tc_rtp_packet *p, uint8_t id, size_t len,
+    uint32_t value)
+{
+  const tc_rtp_ext *e = id != 0 ? tc_rtp_find_ext (p, id) : NULL;
+  if (e == NULL || e->len != len)
+    return;
+  size_t at = (size_t) (e->data - pkt);
+  for (size_t i = 0; i < len; i++)
+    pkt[at + i] = (uint8_t) (value >> (8 * (len - 1 - i)));
+}
+
+/* Stamps a plain packet as it leaves (after the pacer held it): a
+ * transport-wide seq of its own, so seqs follow the order on the wire (an
+ * RTX packet, built from the original, carried the original's), and the
+ * abs-send-time of now; the estimator hears of it. */
 void
-tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
+tc_call_stamp_send (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
     size_t len, int64_t now_us)
 {
   tc_rtp_packet p;
-  if (st->ext_transport_cc == 0 || tc_rtp_parse (pkt, len, &p) != TC_OK)
+  if ((st->ext_transport_cc == 0 && st->ext_abs_send_time == 0)
+      || tc_rtp_parse (pkt, len, &p) != TC_OK)
     return;
-  const tc_rtp_ext *e = tc_rtp_find_ext (&p, st->ext_transport_cc);
-  if (e == NULL || e->len != TC_RTP_EXT_TRANSPORT_SEQ_LEN)
+  patch_ext (pkt, &p, st->ext_abs_send_time, TC_RTP_EXT_ABS_SEND_TIME_LEN,
+      tc_abs_send_time_from_us (now_us));
+  if (st->ext_transport_cc == 0
+      || tc_rtp_find_ext (&p, st->ext_transport_cc) == NULL)
     return;
   uint16_t seq = c->transport_seq++;
-  size_t at = (size_t) (e->data - pkt);
-  pkt[at] = (uint8_t) (seq >> 8);
-  pkt[at + 1] = (uint8_t) seq;
+  patch_ext (pkt, &p, st->ext_transport_cc, TC_RTP_EXT_TRANSPORT_SEQ_LEN, seq);
   tc_call_bwe_on_sent (c, seq, len + TC_SRTP_MAX_OVERHEAD, now_us);
 }
 

@@ -30,4 +30,20 @@ char *tc_session_debug_sdp (tc_session *s, bool local);
  * Lets a test watch NACK and RTX repair a stream. Any thread. */
 void tc_session_debug_drop_rtp (tc_session *s, unsigned n);
 
+/* Turns the pacer off (or on again): every packet leaves as it is made, as
+ * before pacing existed. For measuring what pacing changes. Any thread. */
+void tc_session_debug_pacing (tc_session *s, bool on);
+
+/* Starts (on) or stops recording when each original video packet leaves
+ * for the socket. Any thread. */
+void tc_session_debug_log_sends (tc_session *s, bool on);
+
+/* The send times recorded so far (int64_t, g_get_monotonic_time()), taken
+ * from the session: the caller frees it with g_array_unref. Any thread. */
+GArray *tc_session_debug_take_sends (tc_session *s);
+
+/* The call's ICE role as of the last stats refresh: 1 controlling, 0
+ * controlled, -1 no agent. Any thread. */
+int tc_session_debug_ice_controlling (tc_session *s);
+
 #endif

@@ -22,6 +22,7 @@
 #include "tempchat/tc_srtp.h"
 
 #include "cc/bwe.h"
+#include "cc/pacer.h"
 #include "rtp/history.h"
 #include "rtp/jitter.h"
 #include "rtp/receive_log.h"
@@ -35,6 +36,9 @@ enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
 #define TC_SESSION_MTU 1200
 
 typedef struct tc_call tc_call;
+
+/* The peer's candidates kept before the first negotiation. */
+#define TC_CALL_MAX_EARLY_CANDIDATES 200
 
 typedef struct {
   bool active;
@@ -140,11 +144,18 @@ struct tc_call {
   char *ignored_offer;        /* the peer's offer we ignored in glare, kept
                                  in case the peer never yields */
   int64_t ignored_offer_us;   /* when we ignored it */
+  GPtrArray *early_candidates; /* the peer's, before the first negotiation
+                                 (char*; session_negotiate.c) */
+  bool early_eoc;             /* its end-of-candidates came then */
+  char *early_eoc_ufrag;
   int64_t path_lost_us;       /* ICE lost the path then; 0: it works */
   bool path_failed;           /* ICE failed, not only disconnected */
   int64_t heard_us;           /* authenticated traffic from the peer last */
   bool silent;                /* we called the path lost for its silence */
   bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
+  int64_t away_us;            /* the peer left the signaling room then, its
+                                 media alive (session_away.c); 0: present */
+  bool peer_bye;              /* an RTCP BYE for the peer's media came */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   int64_t exchange_us;        /* last completed offer/answer; 0: none since
                                  the last restart */
@@ -161,6 +172,9 @@ struct tc_call {
   tc_srtp *srtp;
   bool connected;
   bool failed;
+  tc_status fail_status;      /* why, when failed */
+  int64_t failed_us;          /* when */
+  unsigned revivals;          /* ICE restarts after failing for no path */
   bool relayed;
   tc_send_stream tx[TC_N_KINDS];
   tc_send_resume resume[TC_N_KINDS];
@@ -174,6 +188,11 @@ struct tc_call {
   int64_t pts_offset_us;
   tc_twcc_rx twcc;
   tc_bwe *bwe;                /* NULL: we send no video */
+  /* Pacing (session_pace.c): video and NACK answers wait here. */
+  tc_pacer pacer;
+  GQueue pace_rtx, pace_video; /* paced_packet*, FIFO */
+  size_t pace_bytes;          /* waiting in both */
+  GSource *pace_timer;        /* serves the queues while anything waits */
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t next_rtcp_us;
@@ -218,6 +237,8 @@ struct tc_session {
   bool joining;               /* another thread's stop waits for the thread */
   bool free_by_joiner;        /* freed from its own thread while joined */
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
+  bool signal_up;             /* in the room (SUBSCRIBED or RECONNECTED) */
+  unsigned signal_reconnects; /* RECONNECTEDs so far */
   unsigned stall_rejoins;     /* tc_session_rejoin()s since a call connected */
 
   /* Under lock: what other threads may read or set. */
@@ -233,6 +254,10 @@ struct tc_session {
   struct tc_frame_queue *outq; /* pushed frames for the session thread */
   bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
+  gint debug_no_pacing;       /* atomic; tc_session_debug_pacing */
+  gint debug_log_sends;       /* atomic; tc_session_debug_log_sends */
+  GArray *debug_sends;        /* under lock: int64_t send times of video */
+  int debug_ice_controlling;  /* under lock: 1/0, -1 without an agent */
   unsigned debug_drop_count;  /* session thread */
 };
 
@@ -243,6 +268,7 @@ void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
     const char *text);
 void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_rejoin (tc_session *s);
+void tc_session_debug_note_send (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: signaling events and offer/answer. */
 void tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev,
@@ -280,6 +306,24 @@ void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
+tc_status tc_call_send_media (tc_call *c, int k, const uint8_t *pkt,
+    size_t len, int64_t now_us);
+void tc_call_send_rtx (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    int64_t now_us);
+
+/* session_pace.c: the pacer between the send path and the wire. media:
+ * a plain packet of stream `k` just built (audio leaves at once, video
+ * waits its turn); resend: a NACK answer (plain RTX, or `is_protected`, the
+ * original as it went). serve: send what the budget allows now (after
+ * queueing a frame or answers; the timer does the rest). drop: forget
+ * what waits for stream `k` (-1: everything, and stop the timer). */
+void tc_call_pace_init (tc_call *c);
+void tc_call_pace_media (tc_call *c, int k, uint8_t *pkt, size_t len,
+    int64_t now_us);
+void tc_call_pace_resend (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    bool is_protected, int64_t now_us);
+void tc_call_pace_serve (tc_call *c, int64_t now_us);
+void tc_call_pace_drop (tc_call *c, int k);
 uint32_t tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
     int64_t now_us);
 
@@ -311,8 +355,8 @@ void tc_call_twcc_tick (tc_call *c, int64_t now);
 void tc_call_bwe_setup (tc_call *c);
 void tc_call_bwe_on_sent (tc_call *c, uint16_t transport_seq, size_t len,
     int64_t now_us);
-void tc_call_bwe_restamp_rtx (tc_call *c, const tc_send_stream *st,
-    uint8_t *pkt, size_t len, int64_t now_us);
+void tc_call_stamp_send (tc_call *c, const tc_send_stream *st, uint8_t *pkt,
+    size_t len, int64_t now_us);
 bool tc_call_bwe_allow_resend (tc_call *c, size_t len, int64_t now_us);
 void tc_call_bwe_on_twcc (tc_call *c, const tc_rtcp_twcc *fb, int64_t now_us);
 void tc_call_bwe_on_remb (tc_call *c, uint64_t bps, int64_t now_us);
@@ -324,6 +368,14 @@ uint32_t tc_call_send_cap (const tc_call *c, uint32_t bps);
 /* session_liveness.c: our own judgment of the path (RFC 7675 timing). */
 void tc_call_heard (tc_call *c, int64_t now_us);
 void tc_call_liveness_tick (tc_call *c, int64_t now_us);
+
+/* session_away.c: a call kept while the peer is out of the signaling
+ * room. hold: on PEER_LEFT, true when the call is kept. take_back: on
+ * PEER_JOINED, true when the kept call goes on. tick: true when it ended
+ * the kept call (s->call is gone). */
+bool tc_call_hold_while_away (tc_call *c, int64_t now_us);
+bool tc_call_take_back (tc_call *c, int64_t now_us);
+bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -98,6 +98,12 @@ send_offer (tc_call *c)
   }
   c->sdp_version++;
   c->described = tc_session_cfg_directions (c->s);
+  /* The first offerer controls ICE (JSEP), whatever the client-id rule
+   * expected: an answerer by the rule that offers (its patience ran out)
+   * would otherwise meet a controlled answerer. Before gathering the role
+   * can still change. */
+  if (c->neg == NULL && !c->gathering)
+    tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLING);
   send_sdp (c, TC_SDP_OFFER, c->local_offer);
   ensure_gathering (c);
 }
@@ -192,6 +198,52 @@ build_answer (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
   return st;
 }
 
+/* We answer the first offer: ICE controlled. An agent that gathered for
+ * our own offer (glare, and we yield) cannot change its role any more
+ * (tc_ice_set_role): a new agent replaces it, and the peer's candidates so
+ * far go to it again. Our old candidates carry the old ufrag, which the
+ * answer no longer names: the peer drops them. False when the call failed. */
+static bool
+become_controlled (tc_call *c)
+{
+  if (tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED) == TC_OK)
+    return true;
+  TC_INFO ("[s%u] we yield after gathering as the offerer: a controlled ICE "
+      "agent replaces it", c->s->serial);
+  g_clear_pointer (&c->ice, tc_ice_free);
+  c->gathering = false;
+  tc_status st = tc_call_ice_new (c, false);
+  if (st != TC_OK) {
+    tc_call_fail (c, st, "The ICE settings cannot be used.");
+    return false;
+  }
+  for (guint i = 0; c->early_candidates != NULL
+      && i < c->early_candidates->len; i++)
+    tc_ice_add_remote_candidate (c->ice, c->early_candidates->pdata[i]);
+  if (c->early_eoc)
+    tc_ice_end_of_remote_candidates (c->ice, c->early_eoc_ufrag);
+  return true;
+}
+
+/* The peer's candidates before the first negotiation, kept for
+ * become_controlled(); bounded like tc_ice's own pending list. */
+static void
+keep_early (tc_call *c, const tc_peer_msg *m)
+{
+  if (c->neg != NULL)
+    return;
+  if (m->kind == TC_PEER_MSG_END_OF_CANDIDATES) {
+    c->early_eoc = true;
+    g_free (c->early_eoc_ufrag);
+    c->early_eoc_ufrag = g_strdup (m->username_fragment);
+    return;
+  }
+  if (c->early_candidates == NULL)
+    c->early_candidates = g_ptr_array_new_with_free_func (g_free);
+  if (c->early_candidates->len < TC_CALL_MAX_EARLY_CANDIDATES)
+    g_ptr_array_add (c->early_candidates, g_strdup (m->candidate));
+}
+
 /* Takes `offer`; `text` is its SDP. `yield`: our own offer is dropped. */
 static void
 answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
@@ -205,8 +257,10 @@ answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
     g_clear_pointer (&c->local_offer, tc_sdp_free);
     /* We answer the call, so the peer controls ICE; a renegotiation's
      * glare changes no role of the running transport. */
-    if (c->neg == NULL)
-      tc_ice_set_role (c->ice, TC_ICE_ROLE_CONTROLLED);
+    if (c->neg == NULL && !become_controlled (c)) {
+      tc_sdp_free (offer);
+      return;
+    }
   }
   tc_session_debug_keep_sdp (c->s, false, text);
   tc_sdp *answer = NULL;
@@ -280,9 +334,36 @@ on_answer (tc_call *c, const char *text)
   tc_call_check_directions (c);
 }
 
+/* ---- a call that found no path ------------------------------------------ */
+
+/* ICE found no path before the call connected. The user hears of it, but
+ * the path may still come (a link restored, a NAT that opens): the web
+ * client's offerer restarts ICE 4 s after `failed`, connected or not. Other
+ * failures (DTLS refused, a description we cannot use) would only fail
+ * again. */
+static bool
+revivable (const tc_call *c)
+{
+  return c->failed && c->fail_status == TC_ERR_NOT_CONNECTED;
+}
+
+static void
+revive (tc_call *c)
+{
+  c->failed = false;
+  c->revivals++;
+  TC_INFO ("[s%u] the failed call is tried again (%u)", c->s->serial,
+      c->revivals);
+  tc_session_set_state (c->s, TC_SESSION_CONNECTING);
+}
+
 static void
 on_peer_message (tc_call *c, const tc_peer_msg *m)
 {
+  /* The peer's ICE-restart offer is its new try at a call that failed. */
+  if (c->failed && revivable (c) && m->kind == TC_PEER_MSG_SDP
+      && m->sdp_type == TC_SDP_OFFER)
+    revive (c);
   if (c->failed)
     return;
   switch (m->kind) {
@@ -299,11 +380,13 @@ on_peer_message (tc_call *c, const tc_peer_msg *m)
        * transport it is about to close. */
       if (m->sdp_mline_index > 0)
         break;
+      keep_early (c, m);
       /* tc_ice keeps candidates that come before the description. */
       if (tc_ice_add_remote_candidate (c->ice, m->candidate) == TC_OK)
         c->remote_candidates++;
       break;
     case TC_PEER_MSG_END_OF_CANDIDATES:
+      keep_early (c, m);
       tc_ice_end_of_remote_candidates (c->ice, m->username_fragment);
       break;
   }
@@ -320,6 +403,7 @@ tc_call_free (tc_call *c)
     g_source_destroy (c->patience);
     g_source_unref (c->patience);
   }
+  tc_call_pace_drop (c, -1);
   tc_call_transport_close (c);
   for (int k = 0; k < TC_N_KINDS; k++) {
     tc_send_stream_clear (&c->tx[k]);
@@ -328,6 +412,9 @@ tc_call_free (tc_call *c)
   tc_bwe_free (c->bwe);
   tc_sdp_free (c->local_offer);
   g_free (c->ignored_offer);
+  if (c->early_candidates != NULL)
+    g_ptr_array_unref (c->early_candidates);
+  g_free (c->early_eoc_ufrag);
   tc_sdp_negotiated_free (c->neg);
   g_free (c);
 }
@@ -354,11 +441,16 @@ on_answerer_patience (gpointer data)
 static void
 on_peer_joined (tc_session *s, bool is_offerer)
 {
+  /* The call keeps the roles it was negotiated with: client ids changed
+   * with the reconnect, the DTLS and ICE roles did not. */
+  if (s->call != NULL && tc_call_take_back (s->call, g_get_monotonic_time ()))
+    return;
   tc_session_end_call (s);
   tc_call *c = g_new0 (tc_call, 1);
   c->s = s;
   c->is_offerer = is_offerer;
   c->rtt_us = -1;
+  tc_call_pace_init (c);
   c->sdp_session_id = ((uint64_t) g_random_int () << 31) ^ g_random_int ();
   c->sdp_version = 2;
   s->call = c;
@@ -483,6 +575,12 @@ void
 tc_session_negotiate_tick (tc_session *s, int64_t now)
 {
   tc_call *c = s->call;
+  if (c != NULL && revivable (c) && c->is_offerer && c->local_offer == NULL
+      && (now - c->failed_us) / 1000 >= TC_RECOVERY_GRACE_FAILED_MS) {
+    revive (c);
+    restart_ice (c, now);
+    return;
+  }
   if (c == NULL || c->failed)
     return;
   glare_tick (c, now);
@@ -507,6 +605,9 @@ tc_session_negotiate_tick (tc_session *s, int64_t now)
 static void
 on_peer_left (tc_session *s)
 {
+  if (s->call != NULL && tc_call_hold_while_away (s->call,
+          g_get_monotonic_time ()))
+    return;
   bool had = s->call != NULL;
   tc_session_end_call (s);
   if (had) {
@@ -536,18 +637,23 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       break;
     case TC_SIGNAL_EV_SUBSCRIBED:
     case TC_SIGNAL_EV_RECONNECTED:
+      if (ev->type == TC_SIGNAL_EV_RECONNECTED)
+        s->signal_reconnects++;
       s->signal_down = false;
+      s->signal_up = true;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_WAITING);
       break;
     case TC_SIGNAL_EV_DISCONNECTED: {
-      /* A call in progress keeps its media; PEER_LEFT follows anyway. The
+      /* A call in progress keeps its media: the PEER_LEFT that follows
+       * holds it while it is alive (session_away.c). The
        * wrapper hears why each attempt failed: a relay that cannot be
        * reached must not look like an empty room. */
       char *text = g_strdup_printf ("The signaling server cannot be reached "
           "(%s); trying again in %u s.", ev->text != NULL ? ev->text
           : "the connection dropped", (ev->retry_ms + 999) / 1000);
       s->signal_down = true;
+      s->signal_up = false;
       if (s->call == NULL)
         tc_session_set_state (s, TC_SESSION_RECONNECTING);
       /* Not through tc_session_emit_error: the signaling client logged it
@@ -570,6 +676,7 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
       tc_session_emit_error (s, ev->status, ev->fatal,
           ev->text != NULL ? ev->text : tc_status_str (ev->status));
       if (ev->fatal) {
+        s->signal_up = false;
         tc_session_end_call (s);
         tc_session_set_state (s, TC_SESSION_FAILED);
       }

@@ -96,6 +96,14 @@ tc_session_liveness (int64_t silent_ms)
 }
 
 bool
+tc_session_keep_call_while_away (bool connected, bool peer_bye,
+    int64_t silent_ms)
+{
+  return connected && !peer_bye
+      && tc_session_liveness (silent_ms) == TC_LIVENESS_ALIVE;
+}
+
+bool
 tc_keyframe_gate_pli (tc_keyframe_gate *g, int64_t now_us)
 {
   if (g->asked && now_us - g->last_us < TC_KEYFRAME_MIN_INTERVAL_US)

@@ -122,6 +122,16 @@ typedef enum {
 /* The liveness of a path that heard nothing from the peer for `silent_ms`. */
 tc_liveness tc_session_liveness (int64_t silent_ms);
 
+/* ---- a peer whose signaling went away ---------------------------------- */
+
+/* Signaling and media are separate: the peer's WebSocket dropping (or
+ * ours, or the relay restarting) says nothing about the call. The call is
+ * kept while its media is alive (connected, no RTCP BYE from the peer,
+ * heard within TC_LIVENESS_SILENT_MS) and ends once it is not; a peer that
+ * shows up in the room again while it is kept takes the call over. */
+bool tc_session_keep_call_while_away (bool connected, bool peer_bye,
+    int64_t silent_ms);
+
 /* ---- keyframe requests from the peer ------------------------------------- */
 
 /* A keyframe asked for within this of the last one asked of the encoder

@@ -170,6 +170,17 @@ on_nack (tc_call *c, const tc_rtcp_nack *nack)
     tc_call_resend (c, nack->media_ssrc, seqs, n);
 }
 
+/* The peer's media sources say goodbye: a peer out of the signaling room
+ * is gone for good (session_away.c). */
+static void
+on_bye (tc_call *c, const tc_rtcp_bye *bye)
+{
+  for (uint8_t i = 0; i < bye->ssrc_count; i++)
+    for (int k = 0; k < TC_N_KINDS; k++)
+      if (c->rx[k].ssrc != 0 && c->rx[k].ssrc == bye->ssrcs[i])
+        c->peer_bye = true;
+}
+
 static void
 on_item (tc_call *c, const tc_rtcp_item *it, int64_t now)
 {
@@ -194,6 +205,9 @@ on_item (tc_call *c, const tc_rtcp_item *it, int64_t now)
       break;
     case TC_RTCP_REMB:
       tc_call_bwe_on_remb (c, it->u.remb.bitrate_bps, now);
+      break;
+    case TC_RTCP_BYE:
+      on_bye (c, &it->u.bye);
       break;
     default:
       break;

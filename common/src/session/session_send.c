@@ -1,6 +1,8 @@
 /* session_send.c - encoded frames out: payloader, RTP header and header
- * extensions, send history, SRTP, ICE; NACK answers (RTX when negotiated).
- * Every packet with a transport-wide seq is told to the bandwidth estimator.
+ * extensions, then the pacer (session_pace.c), then send history, SRTP,
+ * ICE; NACK answers (RTX when negotiated), paced too. Transport-wide seqs
+ * and abs-send-time are stamped as a packet leaves, and every packet with
+ * a transport-wide seq is told to the bandwidth estimator.
  */
 #include "session/session_internal.h"
 
@@ -97,6 +99,7 @@ tc_call_stop_send (tc_call *c, int k)
   if (!st->active)
     return;
   bool sent = st->last_ts_us != 0;
+  tc_call_pace_drop (c, k);  /* their seqs are given up with the stream */
   c->resume[k] = (tc_send_resume) { .valid = true, .ssrc = st->ssrc,
     .rtx_ssrc = st->rtx_ssrc, .seq = st->seq, .rtx_seq = st->rtx_seq,
     .ts = sent ? st->last_ts : st->ts_base,
@@ -138,10 +141,10 @@ track_pts_offset (tc_call *c, int64_t pts_us, int64_t now_us)
 
 typedef struct {
   tc_call *c;
+  int k;
   tc_send_stream *st;
   uint32_t ts;
   int64_t now_us;
-  uint16_t transport_seq;     /* of the packet being emitted */
 } emit_ctx;
 
 /* Bytes the extension block takes: header, then one-byte elements padded to
@@ -159,6 +162,8 @@ ext_block_len (const tc_send_stream *st)
   return n == 0 ? 0 : 4 + ((n + 3) & ~(size_t) 3);
 }
 
+/* abs-send-time and the transport-wide seq get their values as the packet
+ * leaves (tc_call_stamp_send): here they only take their place. */
 static void
 add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
 {
@@ -167,12 +172,10 @@ add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
     tc_rtp_ext_set_mid (&p->ext[p->ext_count++], st->ext_mid, st->mid);
   if (st->ext_abs_send_time != 0)
     tc_rtp_ext_set_abs_send_time (&p->ext[p->ext_count++],
-        st->ext_abs_send_time, tc_abs_send_time_from_us (e->now_us), abs);
-  if (st->ext_transport_cc != 0) {
-    e->transport_seq = e->c->transport_seq++;
+        st->ext_abs_send_time, 0, abs);
+  if (st->ext_transport_cc != 0)
     tc_rtp_ext_set_transport_seq (&p->ext[p->ext_count++],
-        st->ext_transport_cc, e->transport_seq, tseq);
-  }
+        st->ext_transport_cc, 0, tseq);
   p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
 }
 
@@ -182,6 +185,38 @@ debug_drop (tc_session *s)
 {
   unsigned every = (unsigned) g_atomic_int_get (&s->debug_drop_every);
   return every > 0 && ++s->debug_drop_count % every == 0;
+}
+
+/* A packet of stream `k` leaves now: stamped, kept for NACKs, protected,
+ * sent. */
+tc_status
+tc_call_send_media (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    int64_t now_us)
+{
+  tc_send_stream *st = &c->tx[k];
+  uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
+  size_t wire = 0;
+  if (len > TC_SESSION_PACKET_MAX)
+    return TC_ERR_INVALID_ARG;
+  memcpy (buf, pkt, len);
+  tc_call_stamp_send (c, st, buf, len, now_us);
+  /* RTX rebuilds resends from the plain packet; without it a resend is the
+   * protected packet again (an SRTP index is protected once). */
+  if (st->rtx_pt >= 0)
+    tc_rtp_history_put (st->history, buf, len, now_us);
+  tc_status s = tc_call_protect_rtp (c, buf, len, sizeof buf, &wire);
+  if (s != TC_OK)
+    return s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
+  if (st->rtx_pt < 0)
+    tc_rtp_history_put (st->history, buf, wire, now_us);
+  if (k == TC_KIND_VIDEO)
+    tc_session_debug_note_send (c->s, now_us);
+  if (debug_drop (c->s))
+    return TC_OK;
+  /* A full socket drops this packet only; NACK can bring it back. A path
+   * without consent sends nothing until the peer answers again. */
+  s = tc_call_send_wire (c, buf, wire);
+  return s == TC_ERR_WOULD_BLOCK || s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
 }
 
 static tc_status
@@ -197,40 +232,25 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
     .ssrc = st->ssrc, .payload = payload, .payload_len = len,
   };
   add_extensions (e, &p, abs, tseq);
-  uint8_t buf[TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
-  size_t n = 0, wire = 0;
-  tc_status s = tc_rtp_write (&p, buf, TC_SESSION_PACKET_MAX, &n);
+  uint8_t buf[TC_SESSION_PACKET_MAX];
+  size_t n = 0;
+  tc_status s = tc_rtp_write (&p, buf, sizeof buf, &n);
   if (s != TC_OK)
     return s;
   st->seq++;
-  /* RTX rebuilds resends from the plain packet; without it a resend is the
-   * protected packet again (an SRTP index is protected once). */
-  if (st->rtx_pt >= 0)
-    tc_rtp_history_put (st->history, buf, n, e->now_us);
   st->packets++;
   st->octets += (uint32_t) len;
   st->window_bytes += n;
-  if (st->ext_transport_cc != 0)
-    tc_call_bwe_on_sent (e->c, e->transport_seq, n + TC_SRTP_MAX_OVERHEAD,
-        e->now_us);
-  s = tc_call_protect_rtp (e->c, buf, n, sizeof buf, &wire);
-  if (s != TC_OK)
-    return s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
-  if (st->rtx_pt < 0)
-    tc_rtp_history_put (st->history, buf, wire, e->now_us);
-  if (debug_drop (e->c->s))
-    return TC_OK;
-  /* A full socket drops this packet only; NACK can bring it back. A path
-   * without consent sends nothing until the peer answers again. */
-  s = tc_call_send_wire (e->c, buf, wire);
-  return s == TC_ERR_WOULD_BLOCK || s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
+  tc_call_pace_media (e->c, e->k, buf, n, e->now_us);
+  return TC_OK;
 }
 
 void
 tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe)
 {
-  tc_send_stream *st = &c->tx[kind == TC_MEDIA_AUDIO ? TC_KIND_AUDIO : TC_KIND_VIDEO];
+  int k = kind == TC_MEDIA_AUDIO ? TC_KIND_AUDIO : TC_KIND_VIDEO;
+  tc_send_stream *st = &c->tx[k];
   if (!st->active)
     return;
   if (!st->started) {
@@ -240,7 +260,7 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
   if (keyframe)
     tc_session_keyframe_size (st->codec, data, len, &st->width, &st->height);
   st->window_frames++;
-  emit_ctx e = { c, st, 0, g_get_monotonic_time (), 0 };
+  emit_ctx e = { c, k, st, 0, g_get_monotonic_time () };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
   size_t budget = TC_SESSION_MTU - TC_RTP_HEADER_MIN - ext_block_len (st)
       - TC_SRTP_MAX_OVERHEAD;
@@ -252,19 +272,34 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     TC_DEBUG ("[s%u] %s frame not sent: %s", c->s->serial, st->pay->name,
         tc_status_name (s));
   track_pts_offset (c, pts_us, e.now_us);
+  if (k == TC_KIND_VIDEO)
+    tc_call_pace_serve (c, e.now_us);
 }
 
 /* ---- NACK answers ------------------------------------------------------- */
 
-static void
-resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
+void
+tc_call_send_rtx (tc_call *c, int k, const uint8_t *pkt, size_t len,
+    int64_t now_us)
 {
+  uint8_t buf[TC_SESSION_PACKET_MAX + 2];
+  if (len > sizeof buf)
+    return;
+  memcpy (buf, pkt, len);
+  tc_call_stamp_send (c, &c->tx[k], buf, len, now_us);
+  tc_call_send_rtp (c, buf, len);
+}
+
+static void
+resend_one (tc_call *c, int k, uint16_t seq, int64_t now)
+{
+  tc_send_stream *st = &c->tx[k];
   size_t len = 0;
   const uint8_t *orig = tc_rtp_history_get (st->history, seq, now, &len);
   if (orig == NULL || !tc_call_bwe_allow_resend (c, len, now))
     return;
   if (st->rtx_pt < 0) {
-    tc_call_send_wire (c, orig, len);  /* as protected when first sent */
+    tc_call_pace_resend (c, k, orig, len, true, now);
     st->resent++;
     return;
   }
@@ -274,8 +309,7 @@ resend_one (tc_call *c, tc_send_stream *st, uint16_t seq, int64_t now)
           st->rtx_seq, buf, sizeof buf, &n) == TC_OK) {
     st->rtx_seq++;
     st->resent++;
-    tc_call_bwe_restamp_rtx (c, st, buf, n, now);
-    tc_call_send_rtp (c, buf, n);
+    tc_call_pace_resend (c, k, buf, n, false, now);
   }
 }
 
@@ -289,6 +323,7 @@ tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     if (!st->active || st->ssrc != media_ssrc)
       continue;
     for (size_t i = 0; i < n; i++)
-      resend_one (c, st, seqs[i], now);
+      resend_one (c, k, seqs[i], now);
   }
+  tc_call_pace_serve (c, now);
 }

@@ -74,5 +74,9 @@ tc_session_update_stats (tc_session *s, int64_t now_us)
       rates (c, st, now_us);
     counters (c, st);
   }
+  s->debug_ice_controlling = c == NULL || c->ice == NULL ? -1
+      : tc_ice_get_role (c->ice) == TC_ICE_ROLE_CONTROLLING;
+  st->signaling_connected = s->signal_up;
+  st->signaling_reconnects = s->signal_reconnects;
   g_mutex_unlock (&s->lock);
 }

@@ -281,9 +281,10 @@ tc_call_transport_close (tc_call *c)
   c->connected = false;
 }
 
-/* Ends this call's media for good (the session stays in the room: the next
- * PEER_JOINED starts over). Safe inside DTLS and ICE callbacks: nothing is
- * freed here. */
+/* Ends this call's media (the session stays in the room: the next
+ * PEER_JOINED starts over, and a call that found no path is tried again by
+ * an ICE restart, tc_call_revive). Safe inside DTLS and ICE callbacks:
+ * nothing is freed here. */
 void
 tc_call_fail (tc_call *c, tc_status st, const char *text)
 {
@@ -295,7 +296,13 @@ tc_call_fail (tc_call *c, tc_status st, const char *text)
     g_source_destroy (c->dtls_timer);
     g_clear_pointer (&c->dtls_timer, g_source_unref);
   }
-  tc_session_emit_error (c->s, st, true, text);
+  c->fail_status = st;
+  c->failed_us = g_get_monotonic_time ();
+  TC_WARN ("[s%u] call failed: %s: %s", c->s->serial, tc_status_name (st),
+      text);
+  tc_session_event ev = { .type = TC_SESSION_EV_ERROR, .status = st,
+    .call_failed = true, .text = text };
+  tc_session_emit (c->s, &ev);
   tc_session_set_state (c->s, TC_SESSION_FAILED);
 }
 

@@ -6,10 +6,13 @@
  * Request numbers restart at 0 on each connection because the reference
  * builds a new client instance per connection.
  *
- * Only an abnormal loss (no close frame) reconnects, as in the reference; a
- * close frame from the server ends the client. After a loss our client id
+ * A loss reconnects with backoff, and so does a close frame that says the
+ * server is restarting or going away (the reference gives up on any close
+ * frame; a studio pipeline outlives a relay restart). A close that refuses
+ * us (protocol, policy) ends the client. After a loss our client id
  * changes, so the peer is reported gone and announced again from the new
- * member list: the session must renegotiate.
+ * member list: the session decides whether its call goes on
+ * (session_away.c).
  *
  * Re-entrancy: the user's callback may call stop() or free(). Every entry
  * from the loop runs between enter()/leave(); free() inside a callback only
@@ -419,13 +422,28 @@ on_lost (tc_scaledrone *sd, const char *reason)
     emit_simple (sd, TC_SIGNAL_EV_PEER_LEFT);
 }
 
+/* Close codes (RFC 6455 7.4.1, IANA registry) after which a new connection
+ * may well work: normal closure, going away (a server restart), internal
+ * error, service restart, try again later, bad gateway. Protocol, data and
+ * policy refusals would only repeat. */
+static bool
+close_is_retried (int code)
+{
+  return code == 1000 || code == 1001 || (code >= 1011 && code <= 1014);
+}
+
 static void
 on_closed (tc_scaledrone *sd, const tc_ws_event *ev)
 {
   if (stopped (sd))
     return;
+  if (ev->clean && close_is_retried (ev->code)) {
+    TC_INFO ("[sd%u] server closed the connection (code %d): reconnecting",
+        sd->serial, ev->code);
+    on_lost (sd, "the signaling server closed the connection");
+    return;
+  }
   if (ev->clean) {
-    /* The reference treats any close frame as final. */
     TC_INFO ("[sd%u] server closed the connection (code %d)", sd->serial,
         ev->code);
     if (sd->peer_announced) {
