@@ -1,10 +1,11 @@
 # Real encoders and decoders around our payload formats, included from
 # tests/integration/CMakeLists.txt:
-#   integration/codec_roundtrip  vp9enc, x264enc and openh264enc output
-#                                through our VP9/H264 payloaders, the jitter
-#                                buffer (one packet lost) and depayloaders
-#                                into vp9dec / avdec_h264: byte-identical
-#                                frames, decoded at the encoded size
+#   integration/codec_roundtrip  vp9enc, av1enc, x264enc and openh264enc
+#                                output through our VP9/AV1/H264
+#                                payloaders, the jitter buffer (one packet
+#                                lost) and depayloaders into vp9dec / av1dec
+#                                / avdec_h264: byte-identical frames,
+#                                decoded at the encoded size
 if(NOT GST_FOUND)
   return()
 endif()

@@ -272,7 +272,7 @@ start_on_quality (peer *p, loop_slot *slot, bool sends, bool receives,
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = sends;
   /* The frames these tests push are VP8; every video codec has a
-   * payloader, so the default offer would pick VP9. */
+   * payloader, so the default offer would pick AV1. */
   cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
   cfg.n_video_codecs = 1;
   cfg.recv_audio = cfg.recv_video = receives;

@@ -99,7 +99,7 @@ peer_start (peer *p, const relay *r, const char *room, role what)
   cfg.recv_audio = cfg.recv_video = what != SEND_ONLY;
   cfg.quality = TC_SDP_QUALITY_360P;
   /* The frames these tests push are VP8; every video codec has a
-   * payloader, so the default offer would pick VP9. */
+   * payloader, so the default offer would pick AV1. */
   cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
   cfg.n_video_codecs = 1;
   tc_status st = TC_ERR_INVALID_ARG;

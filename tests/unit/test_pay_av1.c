@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "rtp/jitter.h"
 #include "rtp/pay_av1.h"
 #include "rtp_fixtures.h"
 
@@ -551,6 +552,50 @@ test_depayload_accepts_obus_that_keep_their_size_field (void)
 }
 
 static void
+test_depayload_joins_an_obu_split_inside_its_header (void)
+{
+  /* A frame OBU with an extension: the first packet ends after its first
+   * header byte (Y), the second brings the extension byte and payload. */
+  static const guint8 p1[] = {0x50, 0x34};
+  static const guint8 p2[] = {0x90, 0x40, INTER_FRAME_BYTE, 0x01};
+  static const guint8 want[] = {
+    H_TD, 0x00, 0x36, 0x40, 0x02, INTER_FRAME_BYTE, 0x01,
+  };
+  void *rx = av1->state_new ();
+  frames f;
+  frames_init (&f);
+  g_assert_cmpint (feed_raw (rx, p1, sizeof p1, 7, 900, FALSE, &f), ==,
+      TC_OK);
+  g_assert_cmpint (feed_raw (rx, p2, sizeof p2, 8, 900, TRUE, &f), ==,
+      TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 1);
+  GBytes *w = g_bytes_new_static (want, sizeof want);
+  frames_assert_equal (&f, 0, w);
+  g_bytes_unref (w);
+
+  /* And the payloader splits there too when the MTU says so: a packet of
+   * the aggregation header and one byte. */
+  void *tx = av1->state_new ();
+  GBytes *tu = g_bytes_new_static (want, sizeof want);
+  packets p;
+  packets_init (&p);
+  pay (tx, tu, 2, &p);
+  g_assert_cmpuint (p.payloads->len, ==, 4);  /* 2 header + 2 payload bytes */
+  size_t len;
+  g_assert_cmpuint (packets_data (&p, 0, &len)[1], ==, 0x34);
+  for (guint i = 0; i < p.payloads->len; i++)
+    g_assert_cmpint (depayload_one (av1, rx, &p, i, (guint16) (9 + i), 1800,
+            &f), ==, TC_OK);
+  g_assert_cmpuint (frames_count (&f), ==, 2);
+  frames_assert_equal (&f, 1, tu);
+  packets_clear (&p);
+  g_bytes_unref (tu);
+  av1->state_free (tx);
+  frames_clear (&f);
+  av1->state_free (rx);
+}
+
+static void
 test_depayload_drops_a_frame_missing_a_middle_packet (void)
 {
   GBytes *key = make_tu (TRUE, TRUE, 5000, 21);
@@ -705,6 +750,69 @@ test_depayload_refuses_a_tu_beyond_the_size_limit (void)
   av1->state_free (rx);
 }
 
+/* ---- Through the jitter buffer ------------------------------------------- */
+
+static void
+push_raw (tc_jitter *jb, const guint8 *bytes, size_t len, guint16 seq,
+    guint32 ts, gboolean marker, gint64 now_us)
+{
+  tc_rtp_packet pkt = {
+    .seq = seq, .timestamp = ts, .marker = marker,
+    .payload = bytes, .payload_len = len,
+  };
+  g_assert_cmpint (tc_jitter_push (jb, &pkt, now_us), ==, TC_OK);
+}
+
+static void
+test_jitter_buffer_keeps_a_tu_whole_when_later_packets_start_obus (void)
+{
+  static const tc_jitter_config cfg = {
+    .codec = &tc_payloader_av1, .max_packets = 64, .max_bytes = 64 * 1024,
+    .wait_budget_us = 100 * 1000,
+  };
+  frames f;
+  frames_init (&f);
+  tc_jitter *jb = tc_jitter_new (&cfg, frames_collect, &f);
+
+  /* A keyframe TU: sequence header, then a frame header and two tile
+   * groups, each packet starting a new OBU (Z=0), the middle ones late. */
+  guint8 key[2 + 2 + sizeof seq_320x240];
+  key[0] = 0x18;                       /* N=1 W=1 */
+  key[1] = 0x08;
+  memcpy (key + 2, seq_320x240, sizeof seq_320x240);
+  static const guint8 fh[] = {0x10, 0x18, KEY_FRAME_BYTE, 0x01};
+  static const guint8 tg1[] = {0x10, 0x20, 0xaa, 0xbb};
+  static const guint8 tg2[] = {0x10, 0x20, 0xcc};
+  push_raw (jb, key, 2 + sizeof seq_320x240, 1, 3000, FALSE, 0);
+  push_raw (jb, tg2, sizeof tg2, 4, 3000, TRUE, 1000);
+  push_raw (jb, fh, sizeof fh, 2, 3000, FALSE, 2000);
+  g_assert_cmpuint (frames_count (&f), ==, 0);
+  push_raw (jb, tg1, sizeof tg1, 3, 3000, FALSE, 3000);
+  g_assert_cmpuint (frames_count (&f), ==, 1);
+  g_assert_true (g_array_index (f.keyframes, gboolean, 0));
+  static const guint8 want[] = {
+    H_TD, 0x00,
+    H_SEQ, 8, 0x00, 0x00, 0x00, 0x42, 0x61, 0x3f, 0x77, 0x80,
+    H_FRAME_HEADER, 2, KEY_FRAME_BYTE, 0x01,
+    H_TILE_GROUP, 2, 0xaa, 0xbb,
+    H_TILE_GROUP, 1, 0xcc,
+  };
+  GBytes *w = g_bytes_new_static (want, sizeof want);
+  frames_assert_equal (&f, 0, w);
+  g_bytes_unref (w);
+
+  /* The next TU loses its first packet: nothing comes out of it, and the
+   * buffer asks for a keyframe once it gives the TU up. */
+  push_raw (jb, tg1, sizeof tg1, 6, 6000, FALSE, 10000);
+  push_raw (jb, tg2, sizeof tg2, 7, 6000, TRUE, 10000);
+  tc_jitter_poll (jb, 10000 + cfg.wait_budget_us);
+  g_assert_cmpuint (frames_count (&f), ==, 1);
+  g_assert_true (tc_jitter_take_events (jb) & TC_JITTER_KEYFRAME_NEEDED);
+
+  tc_jitter_free (jb);
+  frames_clear (&f);
+}
+
 static void
 test_starts_frame_for_tu_opening_obus_only (void)
 {
@@ -727,6 +835,8 @@ test_starts_frame_for_tu_opening_obus_only (void)
     {"W=0 length past the end", {0x00, 0x09, 0x30}, 3, FALSE},
     {"forbidden bit", {0x10, 0xb0, 0x10}, 3, FALSE},
     {"aggregation header only", {0x10}, 1, FALSE},
+    {"a fragment of one header byte, extension flag set", {0x50, 0x34}, 2,
+      TRUE},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_test_message ("%s", cases[i].what);
@@ -777,6 +887,8 @@ main (int argc, char **argv)
       test_depayload_restores_the_temporal_unit_byte_identical);
   g_test_add_func ("/rtp/av1/depayload/accepts-obus-that-keep-their-size-field",
       test_depayload_accepts_obus_that_keep_their_size_field);
+  g_test_add_func ("/rtp/av1/depayload/joins-an-obu-split-inside-its-header",
+      test_depayload_joins_an_obu_split_inside_its_header);
   g_test_add_func ("/rtp/av1/depayload/drops-a-frame-missing-a-middle-packet",
       test_depayload_drops_a_frame_missing_a_middle_packet);
   g_test_add_func ("/rtp/av1/depayload/never-starts-a-tu-at-a-later-obu-after-a-loss",
@@ -787,6 +899,8 @@ main (int argc, char **argv)
       test_depayload_rejects_malformed_payloads_without_output);
   g_test_add_func ("/rtp/av1/depayload/refuses-a-tu-beyond-the-size-limit",
       test_depayload_refuses_a_tu_beyond_the_size_limit);
+  g_test_add_func ("/rtp/av1/jitter-buffer-keeps-a-tu-whole-when-later-packets-start-obus",
+      test_jitter_buffer_keeps_a_tu_whole_when_later_packets_start_obus);
   g_test_add_func ("/rtp/av1/starts-frame-for-tu-opening-obus-only",
       test_starts_frame_for_tu_opening_obus_only);
   g_test_add_func ("/rtp/av1/registry-finds-av1-by-name",

@@ -94,7 +94,7 @@ typedef struct tc_payloader {
 
 /* The payloaders we ship. Static storage, any thread. */
 extern const tc_payloader tc_payloader_vp8;
-extern const tc_payloader tc_payloader_av1;
+extern const tc_payloader tc_payloader_av1;   /* AV1 RTP specification */
 extern const tc_payloader tc_payloader_vp9;   /* RFC 9628 */
 extern const tc_payloader tc_payloader_h264;  /* RFC 6184, mode 1 */
 extern const tc_payloader tc_payloader_opus;

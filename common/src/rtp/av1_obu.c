@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "rtp/bits.h"
+#include "rtp/bitreader.h"
 
 #define AV1_KEY_FRAME 0
 
@@ -117,7 +117,7 @@ tc_av1_frame_is_key (const tc_av1_obu *frame, bool reduced_still)
 /* Skips timing_info/decoder_model_info/operating points of a sequence
  * header (AV1 section 5.5.1) up to frame_width_bits_minus_1. */
 static void
-seq_skip_operating_points (tc_bits *b)
+seq_skip_operating_points (tc_bitreader *b)
 {
   bool decoder_model = false;
   unsigned delay_len = 0;
@@ -125,7 +125,7 @@ seq_skip_operating_points (tc_bits *b)
     tc_bits_read (b, 32);               /* num_units_in_display_tick */
     tc_bits_read (b, 32);               /* time_scale */
     if (tc_bits_read (b, 1))            /* equal_picture_interval */
-      tc_bits_read_uvlc (b);            /* num_ticks_per_picture_minus_1 */
+      tc_bits_ue (b);  /* num_ticks_per_picture_minus_1: uvlc () is ue(v) */
     decoder_model = tc_bits_read (b, 1);
     if (decoder_model) {
       delay_len = tc_bits_read (b, 5) + 1;  /* buffer_delay_length_minus_1 */
@@ -153,8 +153,8 @@ seq_skip_operating_points (tc_bits *b)
 static tc_status
 seq_frame_size (const tc_av1_obu *seq, uint32_t *width, uint32_t *height)
 {
-  tc_bits b;
-  tc_bits_init (&b, seq->payload, seq->payload_len);
+  tc_bitreader b;
+  tc_bits_init (&b, seq->payload, seq->payload_len, false);
   tc_bits_read (&b, 3);                 /* seq_profile */
   tc_bits_read (&b, 1);                 /* still_picture */
   if (tc_bits_read (&b, 1))             /* reduced_still_picture_header */

@@ -1,5 +1,6 @@
 /* bitreader.h - MSB-first bit reading for codec headers (VP9 uncompressed
- * header, H264 parameter sets).
+ * header, H264 parameter sets, the AV1 sequence header and the dependency
+ * descriptor).
  *
  * Reads never go past `len`: a read beyond the end sets `overrun` and yields
  * zeros, so a parser reads its fields and checks `overrun` once. With
@@ -80,6 +81,22 @@ tc_bits_ue (tc_bitreader *br)
     }
   }
   return (uint32_t) ((1ull << zeros) - 1 + tc_bits_read (br, zeros));
+}
+
+/* ns(n) (AV1 section 4.10.7): a value in 0..n-1 in the fewest bits. */
+static inline uint32_t
+tc_bits_ns (tc_bitreader *br, uint32_t n)
+{
+  unsigned w = 0;
+  for (uint32_t x = n; x != 0; x >>= 1)
+    w++;
+  if (w == 0)
+    return 0;
+  uint32_t m = (1u << w) - n;
+  uint32_t v = tc_bits_read (br, w - 1);
+  if (v < m)
+    return v;
+  return (v << 1) - m + tc_bits_read (br, 1);
 }
 
 /* se(v): signed Exp-Golomb (H.264 section 9.1.1). */

@@ -227,7 +227,8 @@ frame_end (const tc_jitter *jb, uint64_t *last)
       return false;
     /* Only a new timestamp says the next frame began: a start inside one
      * timestamp is a later part of the same frame (an H264 IDR slice after
-     * its SPS/PPS packet, a VP9 spatial layer). */
+     * its SPS/PPS packet, a VP9 spatial layer, an AV1 frame header after
+     * the packet with its sequence header). */
     if (n->timestamp != first->timestamp) {
       *last = e;  /* this frame ended without marker */
       return true;

@@ -46,12 +46,7 @@
 #include <glib.h>
 #include <string.h>
 
-
-#define TC_AV1_OBU_FORBIDDEN 0x80
-#define TC_AV1_OBU_EXTENSION 0x04
-#define TC_AV1_OBU_HAS_SIZE 0x02
-#define OBU_TYPE(b) (((b) >> 3) & 0x0F)
-#define AV1_KEY_FRAME 0
+#include "rtp/frame_buf.h"
 
 /* OBUs the RTP stream never carries (section 5) and reserved types. */
 static bool
@@ -72,33 +67,6 @@ obu_is_dropped (uint8_t type)
 
 /* ---- State --------------------------------------------------------------- */
 
-/* A byte buffer that never grows beyond TC_AV1_MAX_FRAME. */
-typedef struct {
-  uint8_t *data;
-  size_t len;
-  size_t cap;
-} av1_buf;
-
-static tc_status
-buf_append (av1_buf *b, const void *data, size_t len)
-{
-  if (len > TC_AV1_MAX_FRAME - b->len)
-    return TC_ERR_TOO_LARGE;
-  size_t need = b->len + len;
-  if (need > b->cap) {
-    size_t cap = b->cap ? b->cap : 16 * 1024;
-    while (cap < need)
-      cap *= 2;
-    if (cap > TC_AV1_MAX_FRAME)
-      cap = TC_AV1_MAX_FRAME;
-    b->data = g_realloc (b->data, cap);
-    b->cap = cap;
-  }
-  memcpy (b->data + b->len, data, len);
-  b->len = need;
-  return TC_OK;
-}
-
 typedef struct {
   /* Packetizer: the last sequence header the encoder gave (header and
    * payload, no size field), for keyframes that come without one. */
@@ -107,8 +75,8 @@ typedef struct {
 
   /* Depacketizer: the TU being reassembled and the OBU fragment being
    * reassembled across packets. */
-  av1_buf tu;
-  av1_buf frag;
+  tc_frame_buf tu;
+  tc_frame_buf frag;
   bool in_tu;
   bool frag_pending;
   bool after_tu;          /* the packet before next_seq ended a TU */
@@ -134,8 +102,8 @@ av1_state_free (void *state)
   if (st == NULL)
     return;
   g_free (st->seq_header);
-  g_free (st->tu.data);
-  g_free (st->frag.data);
+  tc_frame_buf_free (&st->tu);
+  tc_frame_buf_free (&st->frag);
   g_free (st);
 }
 
@@ -155,7 +123,8 @@ obu_copy (const tc_av1_obu *o, size_t off, size_t n, uint8_t *dst)
     *dst++ = o->header[off++];
     n--;
   }
-  memcpy (dst, o->payload + (off - o->header_len), n);
+  if (n > 0)  /* a piece may end inside the header */
+    memcpy (dst, o->payload + (off - o->header_len), n);
 }
 
 /* Remembers the sequence header for keyframes that lack one. */
@@ -363,9 +332,10 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
   if (o.header_len == 2)
     head[n++] = o.header[1];
   n += tc_av1_leb128_write ((uint32_t) o.payload_len, head + n);
-  tc_status rc = buf_append (&st->tu, head, n);
+  tc_status rc = tc_frame_buf_append (&st->tu, head, n, TC_AV1_MAX_FRAME);
   if (rc == TC_OK)
-    rc = buf_append (&st->tu, o.payload, o.payload_len);
+    rc = tc_frame_buf_append (&st->tu, o.payload, o.payload_len,
+        TC_AV1_MAX_FRAME);
   st->obus++;
   return rc;
 }
@@ -435,9 +405,9 @@ payload_well_formed (const uint8_t *payload, size_t len)
       continue;
     tc_av1_obu o;
     size_t used;
-    if ((el[0] & TC_AV1_OBU_FORBIDDEN)
-        || ((el[0] & TC_AV1_OBU_EXTENSION) && el_len < 2))
+    if (el[0] & TC_AV1_OBU_FORBIDDEN)
       return false;
+    /* A fragment may end anywhere, inside the header too. */
     if (!cut && (tc_av1_obu_read (el, el_len, &o, &used) != TC_OK
             || used != el_len))
       return false;
@@ -456,7 +426,7 @@ take_element (av1_state *st, const uint8_t *el, size_t len, bool continues,
     return tu_add_obu (st, el, len);
   if (!continues)
     st->frag.len = 0;
-  tc_status rc = buf_append (&st->frag, el, len);
+  tc_status rc = tc_frame_buf_append (&st->frag, el, len, TC_AV1_MAX_FRAME);
   if (rc != TC_OK)
     return rc;
   st->frag_pending = more;
@@ -495,7 +465,8 @@ tu_begin (av1_state *st, const tc_rtp_packet *pkt)
     return false;
   static const uint8_t temporal_delimiter[] = {0x12, 0x00};
   st->tu.len = 0;
-  buf_append (&st->tu, temporal_delimiter, sizeof temporal_delimiter);
+  tc_frame_buf_append (&st->tu, temporal_delimiter,
+      sizeof temporal_delimiter, TC_AV1_MAX_FRAME);
   st->in_tu = true;
   st->frag_pending = false;
   st->timestamp = pkt->timestamp;
@@ -562,9 +533,10 @@ av1_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
 /* ---- Frame starts -------------------------------------------------------- */
 
 /* True when the first OBU of a payload is one a TU (of the base spatial
- * layer) begins with. A TU holding several frames also shows this at a
- * later frame; the depayloader then delivers it as two TUs, which AV1
- * decoders take. */
+ * layer) begins with. Within a TU the same can show at a later frame or
+ * frame header; that matters only after a loss, where such a packet may
+ * begin a TU of its own: what comes out is then whole from that frame on,
+ * and the jitter buffer holds it back until a keyframe anyway. */
 static bool
 av1_starts_frame (const uint8_t *payload, size_t len)
 {
@@ -586,8 +558,10 @@ av1_starts_frame (const uint8_t *payload, size_t len)
     default:
       return false;
   }
-  /* Well formed: an extension flag comes with its byte. */
-  return !(el[0] & TC_AV1_OBU_EXTENSION) || ((el[1] >> 3) & 0x03) == 0;
+  /* A fragment cut after the first header byte hides the layer. */
+  if (!(el[0] & TC_AV1_OBU_EXTENSION) || el_len < 2)
+    return true;
+  return ((el[1] >> 3) & 0x03) == 0;
 }
 
 const tc_payloader tc_payloader_av1 = {

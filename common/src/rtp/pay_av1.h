@@ -9,6 +9,17 @@
  * bitstream format (AV1 section 5.2: OBUs with obu_has_size_field = 1), as
  * av1enc ! av1parse ! video/x-av1,stream-format=obu-stream,alignment=tu
  * produces them and av1dec / av1parse take them.
+ *
+ * payload(): temporal delimiters, padding and tile lists are dropped; a
+ * keyframe TU without a sequence header gets the last one the payloader
+ * saw; N is set on a keyframe's first packet. The `keyframe` argument is
+ * not used: keyframes are read from the frame header (see pay_av1.c).
+ * depayload(): a TU comes out at its marker with a temporal delimiter in
+ * front and every OBU with its size field; tc_frame.keyframe is set when
+ * it holds a sequence header and a KEY_FRAME. A TU missing any packet never
+ * comes out. starts_frame(): Z = 0 and a first OBU a TU can begin with
+ * (sequence header, temporal delimiter, frame (header), metadata; spatial
+ * layer 0).
  */
 #ifndef TEMPCHAT_RTP_PAY_AV1_H
 #define TEMPCHAT_RTP_PAY_AV1_H

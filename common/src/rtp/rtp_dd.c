@@ -28,14 +28,15 @@
 
 #include <string.h>
 
-#include "rtp/bits.h"
+#include "rtp/bitreader.h"
+#include "rtp/bitwriter.h"
 
 #define DD_MANDATORY_LEN 3
 
 /* ---- Parser -------------------------------------------------------------- */
 
 static tc_status
-read_template_layers (tc_bits *b, tc_dd_structure *s)
+read_template_layers (tc_bitreader *b, tc_dd_structure *s)
 {
   uint8_t sid = 0, tid = 0;
   uint32_t idc;
@@ -61,7 +62,7 @@ read_template_layers (tc_bits *b, tc_dd_structure *s)
 }
 
 static tc_status
-read_template_fdiffs (tc_bits *b, tc_dd_info *t)
+read_template_fdiffs (tc_bitreader *b, tc_dd_info *t)
 {
   t->fdiff_count = 0;
   while (tc_bits_read (b, 1)) {       /* fdiff_follows_flag */
@@ -73,7 +74,7 @@ read_template_fdiffs (tc_bits *b, tc_dd_info *t)
 }
 
 static tc_status
-read_structure (tc_bits *b, tc_dd_structure *s)
+read_structure (tc_bitreader *b, tc_dd_structure *s)
 {
   memset (s, 0, sizeof *s);
   s->template_id_offset = (uint8_t) tc_bits_read (b, 6);
@@ -88,10 +89,10 @@ read_structure (tc_bits *b, tc_dd_structure *s)
     rc = read_template_fdiffs (b, &s->templates[i]);
   if (rc != TC_OK)
     return rc;
-  s->chain_count = (uint8_t) tc_bits_read_ns (b, s->dt_count + 1u);
+  s->chain_count = (uint8_t) tc_bits_ns (b, s->dt_count + 1u);
   if (s->chain_count > 0) {
     for (unsigned d = 0; d < s->dt_count; d++)
-      s->dt_protected_by[d] = (uint8_t) tc_bits_read_ns (b, s->chain_count);
+      s->dt_protected_by[d] = (uint8_t) tc_bits_ns (b, s->chain_count);
     for (unsigned i = 0; i < s->template_count; i++)
       for (unsigned c = 0; c < s->chain_count; c++)
         s->templates[i].chain_fdiff[c] = (uint8_t) tc_bits_read (b, 4);
@@ -108,7 +109,7 @@ read_structure (tc_bits *b, tc_dd_structure *s)
 }
 
 static tc_status
-read_frame_fdiffs (tc_bits *b, tc_dd_info *info)
+read_frame_fdiffs (tc_bitreader *b, tc_dd_info *info)
 {
   info->fdiff_count = 0;
   for (uint32_t size; (size = tc_bits_read (b, 2)) != 0;) {
@@ -122,7 +123,8 @@ read_frame_fdiffs (tc_bits *b, tc_dd_info *info)
 
 /* frame_dependency_definition (): the template, then the custom fields. */
 static tc_status
-read_frame_definition (tc_bits *b, const tc_dd_structure *s, tc_dd_frame *f)
+read_frame_definition (tc_bitreader *b, const tc_dd_structure *s,
+    tc_dd_frame *f)
 {
   unsigned index = (f->template_id + TC_DD_MAX_TEMPLATES
       - s->template_id_offset) % TC_DD_MAX_TEMPLATES;
@@ -152,8 +154,8 @@ tc_dd_parse (const uint8_t *buf, size_t len, tc_dd_structure *structure,
   memset (out, 0, sizeof *out);
   if (len < DD_MANDATORY_LEN)
     return TC_ERR_PARSE;
-  tc_bits b;
-  tc_bits_init (&b, buf, len);
+  tc_bitreader b;
+  tc_bits_init (&b, buf, len, false);
   out->start_of_frame = tc_bits_read (&b, 1);
   out->end_of_frame = tc_bits_read (&b, 1);
   out->template_id = (uint8_t) tc_bits_read (&b, 6);
