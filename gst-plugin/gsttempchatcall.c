@@ -327,17 +327,28 @@ create_session (GstTempchatCall *call, Member *starter, gchar **message)
   cfg.send_video = (dirs & GST_TEMPCHAT_SEND_VIDEO) != 0;
   cfg.recv_audio = (dirs & GST_TEMPCHAT_RECV_AUDIO) != 0;
   cfg.recv_video = (dirs & GST_TEMPCHAT_RECV_VIDEO) != 0;
-  /* Our encoder is vp8enc and our decoder vp8dec; the core packetizes VP8.
-   * Add codecs here together with their encoder and decoder. */
-  cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
-  cfg.n_video_codecs = 1;
+  /* The user's video-codecs that we have encoders and decoders for; the
+   * core leaves out those it cannot packetize. */
+  if (!gst_tempchat_settings_video_codecs (&starter->settings, &cfg,
+          message)) {
+    g_mutex_lock (&call->lock);
+    starter->started = FALSE;
+    g_mutex_unlock (&call->lock);
+    return FALSE;
+  }
 
   s = tc_session_new (&cfg, on_session_event, call, &st);
   if (s != NULL)
     st = tc_session_start (s);
-  if (st != TC_OK) {
+  if (st == TC_ERR_UNSUPPORTED) {
+    *message = g_strdup_printf ("Could not start the call: none of the "
+        "video codecs in video-codecs (%s) can be sent by this build.",
+        starter->settings.video_codecs);
+  } else if (st != TC_OK) {
     *message = g_strdup_printf ("Could not start the call: %s.",
         tc_status_str (st));
+  }
+  if (st != TC_OK) {
     tc_session_free (s);
     g_mutex_lock (&call->lock);
     starter->started = FALSE;
@@ -498,6 +509,19 @@ gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
   if (call->session != NULL)
     st = tc_session_push_frame (call->session, kind, data, len, pts_us,
         keyframe);
+  g_rw_lock_reader_unlock (&call->session_lock);
+  return st;
+}
+
+tc_status
+gst_tempchat_call_set_video_codecs (GstTempchatCall *call,
+    const tc_sdp_codec *codecs, gsize n)
+{
+  tc_status st = TC_ERR_CLOSED;
+
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    st = tc_session_set_video_codecs (call->session, codecs, n);
   g_rw_lock_reader_unlock (&call->session_lock);
   return st;
 }

@@ -13,6 +13,7 @@
 
 #include "tempchat/tc_room.h"
 #include "gsttempchatprops.h"
+#include "gsttempchatcodecs.h"
 
 #define RW_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
     GST_PARAM_MUTABLE_READY)
@@ -83,6 +84,7 @@ gst_tempchat_settings_init (GstTempchatSettings *s)
   s->signaling_retries = GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES;
   s->do_retransmission = TRUE;
   s->do_fec = TRUE;
+  s->video_codecs = g_strdup (GST_TEMPCHAT_DEFAULT_VIDEO_CODECS);
 }
 
 void
@@ -97,6 +99,7 @@ gst_tempchat_settings_clear (GstTempchatSettings *s)
   g_free (s->turn_username);
   g_free (s->turn_password);
   g_free (s->ca_file);
+  g_free (s->video_codecs);
   memset (s, 0, sizeof *s);
 }
 
@@ -123,6 +126,7 @@ gst_tempchat_settings_copy (GstTempchatSettings *dst,
   dst->congestion_control = src->congestion_control;
   dst->do_retransmission = src->do_retransmission;
   dst->do_fec = src->do_fec;
+  dst->video_codecs = g_strdup (src->video_codecs);
 }
 
 void
@@ -208,6 +212,16 @@ gst_tempchat_props_install (GObjectClass *klass)
           "candidates only (the same property as relay-only)",
           GST_TYPE_TEMPCHAT_ICE_TRANSPORT_POLICY,
           GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL, RW_FLAGS));
+  g_object_class_install_property (klass, GST_TEMPCHAT_PROP_VIDEO_CODECS,
+      g_param_spec_string ("video-codecs", "Video codecs",
+          "Video codecs the call may use, most preferred first, separated by "
+          "commas (av1, vp9, h264, vp8). Our offer lists them in this order; "
+          "our answer takes the first the peer offers, whatever its order, "
+          "so both directions use it. Codecs this machine cannot encode and "
+          "decode (missing GStreamer elements) are left out; already-encoded "
+          "input to tempchatsink restricts the call to its codec; an unknown "
+          "name is an error at start",
+          GST_TEMPCHAT_DEFAULT_VIDEO_CODECS, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_STATS,
       g_param_spec_boxed ("stats", "Statistics",
           "The call's statistics as an application/x-tempchat-stats "
@@ -411,6 +425,12 @@ gst_tempchat_props_set (GstTempchatSettings *s, guint prop_id,
       s->relay_only = g_value_get_enum (value) ==
           GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY;
       break;
+    case GST_TEMPCHAT_PROP_VIDEO_CODECS:
+      g_free (s->video_codecs);
+      s->video_codecs = g_value_dup_string (value);
+      if (s->video_codecs == NULL)
+        s->video_codecs = g_strdup (GST_TEMPCHAT_DEFAULT_VIDEO_CODECS);
+      break;
     case GST_TEMPCHAT_PROP_START_BITRATE:
       s->start_bitrate = g_value_get_uint (value);
       break;
@@ -479,6 +499,9 @@ gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
           GST_TEMPCHAT_ICE_TRANSPORT_POLICY_RELAY :
           GST_TEMPCHAT_ICE_TRANSPORT_POLICY_ALL);
       break;
+    case GST_TEMPCHAT_PROP_VIDEO_CODECS:
+      g_value_set_string (value, s->video_codecs);
+      break;
     case GST_TEMPCHAT_PROP_START_BITRATE:
       g_value_set_uint (value, s->start_bitrate);
       break;
@@ -501,6 +524,24 @@ gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
       return FALSE;
   }
   return TRUE;
+}
+
+static gboolean
+video_codecs_valid (const GstTempchatSettings *s, gchar **message)
+{
+  tc_sdp_codec codecs[TC_SDP_MAX_VIDEO_CODECS];
+  size_t n;
+  char bad[64];
+  const char *why = NULL;
+
+  if (tc_sdp_video_codecs_parse (s->video_codecs, codecs, &n, bad,
+          sizeof bad, &why) == TC_OK)
+    return TRUE;
+  *message = g_strdup_printf ("The video-codecs property \"%s\" is not a "
+      "list of video codecs (%s: \"%s\"): name some of av1, vp9, h264 and "
+      "vp8, most preferred first, separated by commas.", s->video_codecs,
+      why, bad);
+  return FALSE;
 }
 
 gboolean
@@ -535,7 +576,27 @@ gst_tempchat_settings_validate (const GstTempchatSettings *s,
         "and its credentials.");
     return FALSE;
   }
-  return TRUE;
+  return video_codecs_valid (s, message);
+}
+
+gboolean
+gst_tempchat_settings_video_codecs (const GstTempchatSettings *s,
+    tc_session_config *cfg, gchar **message)
+{
+  tc_sdp_codec want[TC_SDP_MAX_VIDEO_CODECS];
+  size_t n = 0;
+
+  tc_sdp_video_codecs_parse (s->video_codecs, want, &n, NULL, 0, NULL);
+  cfg->n_video_codecs = gst_tempchat_codecs_usable (want, n,
+      cfg->video_codecs);
+  if (cfg->n_video_codecs > 0)
+    return TRUE;
+  *message = g_strdup_printf ("None of the video codecs in video-codecs "
+      "(%s) can be sent by this build with the GStreamer elements installed "
+      "here (each needs our payload format and its encoder and decoder: "
+      "av1enc/av1dec, vp9enc/vp9dec, x264enc/avdec_h264, vp8enc/vp8dec).",
+      s->video_codecs);
+  return FALSE;
 }
 
 void

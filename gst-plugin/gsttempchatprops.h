@@ -30,6 +30,7 @@ enum
   GST_TEMPCHAT_PROP_CA_FILE,
   GST_TEMPCHAT_PROP_SIGNALING_RETRIES,
   GST_TEMPCHAT_PROP_ICE_TRANSPORT_POLICY,
+  GST_TEMPCHAT_PROP_VIDEO_CODECS,
   /* Sender only (gst_tempchat_props_install_sender). */
   GST_TEMPCHAT_PROP_START_BITRATE,
   GST_TEMPCHAT_PROP_MIN_BITRATE,
@@ -43,6 +44,7 @@ enum
 
 #define GST_TEMPCHAT_DEFAULT_SIGNALING_URL TC_SIGNAL_DEFAULT_URL
 #define GST_TEMPCHAT_DEFAULT_QUALITY TC_SDP_QUALITY_720P
+#define GST_TEMPCHAT_DEFAULT_VIDEO_CODECS TC_SDP_VIDEO_CODECS_DEFAULT
 #define GST_TEMPCHAT_DEFAULT_SIGNALING_RETRIES -1
 #define GST_TEMPCHAT_STATS_NAME "application/x-tempchat-stats"
 
@@ -92,6 +94,7 @@ typedef struct
   GstTempchatCongestionControl congestion_control;
   gboolean do_retransmission;
   gboolean do_fec;
+  gchar *video_codecs;          /* "av1,vp9,h264,vp8": ordered, checked at start */
   /* Set by gst_tempchat_props_set, cleared when the element joins its call
    * with these settings: a change in READY must reach the call. */
   gboolean changed_since_join;
@@ -146,6 +149,12 @@ gboolean gst_tempchat_settings_validate (const GstTempchatSettings *s,
 /* Fills `cfg` from `s` (tc_session_config_init first). Strings are borrowed
  * from `s`, which must outlive the tc_session_new call. Directions and codecs
  * are left to the caller. */
+/* The codecs of s->video_codecs this machine can encode and decode, in
+ * order, into cfg (call after gst_tempchat_settings_validate). FALSE when
+ * none is left; then *message (g_free) says so. */
+gboolean gst_tempchat_settings_video_codecs (const GstTempchatSettings *s,
+    tc_session_config *cfg, gchar **message);
+
 void gst_tempchat_settings_to_config (const GstTempchatSettings *s,
     tc_session_config *cfg);
 

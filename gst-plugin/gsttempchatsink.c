@@ -11,16 +11,21 @@
 /**
  * SECTION:element-tempchatsink
  * @title: tempchatsink
- * @see_also: tempchatsrc, vp8enc, opusenc
+ * @see_also: tempchatsrc, av1enc, vp9enc, x264enc, vp8enc, opusenc
  *
  * Joins a TempChat room (the URL hash of a TempChat link) as the other
  * participant of a 1-on-1 call and sends what arrives on its "video" and
- * "audio" pads. Raw video is encoded to VP8 and raw audio to Opus (48 kHz
- * stereo, 128 kbps, in-band FEC) inside the element; VP8 and Opus from an
- * encoder of your own pass through unchanged (it then receives the peer's
- * keyframe requests as upstream force-key-unit events, and target bitrate
- * changes as "tempchat/target-bitrate" element messages with a "bitrate"
- * field in bits per second).
+ * "audio" pads. The call negotiates the video codec by the web client's
+ * priority, AV1 > VP9 > H264 > VP8, or by #GstTempchatSink:video-codecs.
+ * Raw video is encoded inside the element with the encoder for that codec
+ * in real time (av1enc, vp9enc, x264enc or openh264enc, vp8enc; replaced in
+ * place when a renegotiation changes the codec), raw audio to Opus (48 kHz
+ * stereo, 128 kbps, in-band FEC). Video and Opus from an encoder of your own
+ * pass through unchanged, and encoded video restricts the call to its codec
+ * (your encoder then receives the peer's keyframe requests as upstream
+ * force-key-unit events, and target bitrate changes as
+ * "tempchat/target-bitrate" element messages with a "bitrate" field in bits
+ * per second).
  *
  * The target bitrate is the element's own send-side bandwidth estimate, as
  * in Chromium: the peer's transport-cc feedback (queuing delay trend and
@@ -28,7 +33,7 @@
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
  * The #GstTempchatSink::encoder-setup signal lets the application tune the
- * vp8enc and opusenc the element creates.
+ * video encoder and opusenc the element creates.
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
@@ -66,6 +71,11 @@
  *     signaling-url=ws://127.0.0.1:8080/v3/websocket
  * ]| Uses a local tempchat-relay for signaling.
  * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! tempchatsink name=call room=abc123 \
+ *     channel=CHANNEL_ID video-codecs=vp9,vp8 audiotestsrc is-live=true ! call.audio
+ * ]| Offers and accepts only VP9 and VP8, VP9 preferred: a page offering AV1
+ * and VP9 gets VP9 (an answer takes our best of what the page offers).
+ * |[
  * gst-launch-1.0 -e videotestsrc is-live=true ! video/x-raw,width=1920,height=1080 ! \
  *     tempchatsink name=call room=abc123 channel=CHANNEL_ID quality=1080p \
  *     max-bitrate=4000000 min-bitrate=500000 signaling-retries=10 \
@@ -86,6 +96,8 @@
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
+#include "gsttempchatcodecs.h"
+#include "gsttempchatencoder.h"
 #include "gsttempchatevents.h"
 #include "gsttempchatpace.h"
 #include "gsttempchatprops.h"
@@ -96,15 +108,7 @@
 G_DECLARE_FINAL_TYPE (GstTempchatSink, gst_tempchat_sink, GST, TEMPCHAT_SINK,
     GstBin);
 
-/* Encoder settings for a real-time call. */
-#define VP8_CPU_USED 8          /* fastest real-time presets on small CPUs */
-#define VP8_KEYFRAME_MAX_DIST 600       /* the peer asks for more via PLI */
-/* One thread: libvpx's second thread waits for a CPU each frame, and on a
- * busy machine (2 cores, load 7) frames then left 50-580 ms after capture
- * (159 of 595 over 50 ms) where one thread kept all under 35 ms; uneven
- * frame times make the receiver's jitter buffer, and so its latency, grow.
- * One thread of cpu-used=8 encodes 720p in a few ms. */
-#define VP8_THREADS 1
+/* Encoder settings for a real-time call (video: gsttempchatencoder.c). */
 #define OPUS_BITRATE 128000     /* the web client's 128 kbps */
 #define OPUS_PACKET_LOSS_PERCENT 10     /* makes in-band FEC actually used */
 
@@ -128,6 +132,10 @@ typedef struct
   GstPad *ghost;
   GstElement *appsink;
   GstElement *encoder;          /* NULL when input is already encoded */
+  GstElement *convert;          /* raw video: what feeds the encoder */
+  GstElement *encoded_caps;     /* raw video: capsfilter after the encoder */
+  tc_sdp_codec codec;           /* video: the encoder's or the input's */
+  guint bitrate;                /* video: the encoder's target, bit/s */
   GPtrArray *elements;          /* what we added to the bin for this pad */
   gboolean encoded_input;
   gboolean warned_refused;
@@ -139,6 +147,7 @@ typedef struct
    * streaming thread only. */
   gboolean paced;
   GstTempchatPace pace;
+  gint codec_pending;           /* tc_sdp_codec the call now sends */
 } SinkStream;
 
 struct _GstTempchatSink
@@ -149,12 +158,16 @@ struct _GstTempchatSink
   GstTempchatCall *call;        /* between READY and NULL */
   GstTempchatPeerInfo peer;     /* session thread only */
   SinkStream *video;            /* object lock */
+  gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
     GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS ("video/x-raw; video/x-vp8"));
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8; video/x-vp9; "
+        "video/x-av1, stream-format = (string) obu-stream, "
+        "alignment = (string) tu; video/x-h264, stream-format = (string) "
+        "byte-stream, alignment = (string) au"));
 
 static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE ("audio",
     GST_PAD_SINK, GST_PAD_REQUEST,
@@ -259,14 +272,25 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
 
 /* ------------------------------------------- keyframe and bitrate requests */
 
+static void swap_encoder (SinkStream *st, tc_sdp_codec codec);
+
 /* Applies what the session asked for, in the streaming thread just before a
  * frame reaches the encoder (or, for encoded input, the appsink). */
 static GstPadProbeReturn
 apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   SinkStream *st = user_data;
-  gint bps;
+  gint bps, codec;
 
+  codec = g_atomic_int_exchange (&st->codec_pending, TC_SDP_CODEC_NONE);
+  if (codec != TC_SDP_CODEC_NONE && st->encoder != NULL
+      && (tc_sdp_codec) codec != st->codec)
+    swap_encoder (st, (tc_sdp_codec) codec);
+  /* av1enc of GStreamer 1.22 ignores force-key-unit: a fresh encoder's
+   * first frame is a keyframe (the core rate-limits these requests). */
+  if (st->encoder != NULL && st->codec == TC_SDP_CODEC_AV1
+      && g_atomic_int_exchange (&st->keyframe_pending, 0))
+    swap_encoder (st, st->codec);
   if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
     GstEvent *ev = gst_video_event_new_upstream_force_key_unit
         (GST_CLOCK_TIME_NONE, TRUE, 0);
@@ -284,7 +308,8 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   bps = g_atomic_int_exchange (&st->bitrate_pending, 0);
   if (bps > 0 && st->encoder != NULL) {
     GST_DEBUG_OBJECT (st->sink, "video target bitrate %d", bps);
-    g_object_set (st->encoder, "target-bitrate", bps, NULL);
+    st->bitrate = (guint) bps;
+    gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
   return GST_PAD_PROBE_OK;
 }
@@ -320,17 +345,6 @@ start_bitrate_bps (GstTempchatSink *self)
 }
 
 static void
-configure_vp8enc (GstTempchatSink *self, GstElement *enc)
-{
-  g_object_set (enc, "deadline", (gint64) 1, "cpu-used", VP8_CPU_USED,
-      "target-bitrate", (gint) start_bitrate_bps (self),
-      "keyframe-max-dist", VP8_KEYFRAME_MAX_DIST, "lag-in-frames", 0,
-      "threads", VP8_THREADS, NULL);
-  gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
-  gst_util_set_object_arg (G_OBJECT (enc), "error-resilient", "default");
-}
-
-static void
 configure_opusenc (GstTempchatSink *self, GstElement *enc)
 {
   gboolean fec;
@@ -345,11 +359,20 @@ configure_opusenc (GstTempchatSink *self, GstElement *enc)
   gst_util_set_object_arg (G_OBJECT (enc), "frame-size", "20");
 }
 
-/* The factories between the ghost pad and the appsink for raw input. */
-static const gchar *const raw_video_chain[] = { "videoconvert", "vp8enc",
-  NULL };
+static gboolean
+caps_are_raw (GstCaps *caps)
+{
+  const GstStructure *s = gst_caps_get_structure (caps, 0);
+  return g_str_has_suffix (gst_structure_get_name (s), "/x-raw");
+}
+
+/* The factories between the ghost pad and the appsink for raw audio. */
 static const gchar *const raw_audio_chain[] = { "audioconvert",
   "audioresample", "capsfilter", "opusenc", NULL };
+
+/* Encoded video the core packetizes, whichever codec the call uses. */
+static const tc_sdp_codec video_codecs[] = { TC_SDP_CODEC_AV1,
+  TC_SDP_CODEC_VP9, TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
 
 static gboolean
 upstream_is_live (SinkStream *st)
@@ -363,20 +386,161 @@ upstream_is_live (SinkStream *st)
   return live;
 }
 
-static gboolean
-build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
+static GstCaps *
+appsink_caps (tc_media_kind kind)
 {
-  const gchar *const *chain = st->kind == TC_MEDIA_VIDEO ? raw_video_chain :
-      raw_audio_chain;
+  GstCaps *caps;
+
+  if (kind == TC_MEDIA_AUDIO)
+    return gst_caps_from_string ("audio/x-opus");
+  caps = gst_caps_new_empty ();
+  for (gsize i = 0; i < G_N_ELEMENTS (video_codecs); i++)
+    gst_caps_append (caps,
+        gst_caps_from_string (gst_tempchat_codec_get (video_codecs[i])->caps));
+  return caps;
+}
+
+/* The codec a new video encoder starts with: the one the call sends, else
+ * the first of video-codecs we can encode (the one our offer leads with
+ * and a TempChat page's offer leads with too). */
+static tc_sdp_codec
+first_video_codec (GstTempchatSink *self)
+{
+  tc_session_config cfg = { 0 };
+  gchar *message = NULL;
+  gint sent = g_atomic_int_get (&self->sent_codec);
+
+  if (sent != TC_SDP_CODEC_NONE)
+    return (tc_sdp_codec) sent;
+  GST_OBJECT_LOCK (self);
+  if (!gst_tempchat_settings_video_codecs (&self->settings, &cfg, &message))
+    cfg.video_codecs[0] = TC_SDP_CODEC_VP8;
+  GST_OBJECT_UNLOCK (self);
+  g_free (message);
+  return cfg.video_codecs[0];
+}
+
+/* A capsfilter holding what our payloader wants of `codec`. */
+static GstElement *
+encoded_caps_filter (GstTempchatSink *self, tc_sdp_codec codec)
+{
+  GstElement *f = make (self, "capsfilter");
+  GstCaps *caps = gst_tempchat_video_encoder_caps (codec);
+
+  if (f != NULL)
+    g_object_set (f, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  return f;
+}
+
+/* videoconvert ! <encoder for the codec> ! capsfilter, before the appsink
+ * in st->elements. */
+static gboolean
+add_raw_video (GstTempchatSink *self, SinkStream *st)
+{
+  tc_sdp_codec codec = first_video_codec (self);
+  GstElement *enc;
+
+  st->bitrate = start_bitrate_bps (self);
+  enc = gst_tempchat_video_encoder_new (codec, st->bitrate);
+  if (enc == NULL) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("No encoder for %s: install the GStreamer plugin package that "
+            "provides it, or leave %s out of video-codecs.",
+            tc_sdp_codec_name (codec), tc_sdp_codec_name (codec)), (NULL));
+    return FALSE;
+  }
+  st->convert = make (self, "videoconvert");
+  st->encoded_caps = encoded_caps_filter (self, codec);
+  if (st->convert == NULL || st->encoded_caps == NULL) {
+    gst_object_unref (enc);
+    return FALSE;
+  }
+  st->encoder = enc;
+  st->codec = codec;
+  g_ptr_array_insert (st->elements, 0, st->encoded_caps);
+  g_ptr_array_insert (st->elements, 0, enc);
+  g_ptr_array_insert (st->elements, 0, st->convert);
+  GST_INFO_OBJECT (self, "video encoded with %s (%s)",
+      GST_OBJECT_NAME (gst_element_get_factory (enc)),
+      tc_sdp_codec_name (codec));
+  return TRUE;
+}
+
+static gboolean
+add_raw_audio (GstTempchatSink *self, SinkStream *st)
+{
+  for (guint i = 0; raw_audio_chain[i] != NULL; i++) {
+    GstElement *e = make (self, raw_audio_chain[i]);
+    if (e == NULL)
+      return FALSE;
+    if (g_str_equal (raw_audio_chain[i], "opusenc")) {
+      configure_opusenc (self, e);
+      st->encoder = e;
+    } else if (g_str_equal (raw_audio_chain[i], "capsfilter")) {
+      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
+          "channels=2");
+      g_object_set (e, "caps", opus_in, NULL);
+      gst_caps_unref (opus_in);
+    }
+    g_ptr_array_insert (st->elements, (gint) i, e);
+  }
+  return TRUE;
+}
+
+/* Already-encoded video says its codec in its caps: the call may then use
+ * that codec only. */
+static void
+restrict_to_input_codec (GstTempchatSink *self, SinkStream *st, GstCaps *caps)
+{
+  const GstTempchatCodec *c = gst_tempchat_codec_for_caps (caps);
+
+  if (st->kind != TC_MEDIA_VIDEO || c == NULL)
+    return;
+  st->codec = c->codec;
+  if (self->call != NULL && gst_tempchat_call_set_video_codecs (self->call,
+          &c->codec, 1) == TC_ERR_UNSUPPORTED)
+    GST_ELEMENT_WARNING (self, STREAM, CODEC_NOT_FOUND,
+        ("The encoded %s input cannot be sent: this build has no payloader "
+            "for it.", tc_sdp_codec_name (c->codec)), (NULL));
+  GST_INFO_OBJECT (self, "encoded %s input: the call offers only it",
+      tc_sdp_codec_name (c->codec));
+}
+
+static gboolean
+link_chain (GstTempchatSink *self, SinkStream *st)
+{
   GstElement *prev = NULL;
+
+  for (guint i = 0; i < st->elements->len; i++)
+    gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
+  for (guint i = 0; i < st->elements->len; i++) {
+    GstElement *e = g_ptr_array_index (st->elements, i);
+    if (prev != NULL && !gst_element_link (prev, e)) {
+      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+          ("Could not build the encoding chain inside tempchatsink."), (NULL));
+      return FALSE;
+    }
+    prev = e;
+  }
+  /* Downstream first, so nothing pushes into an element not yet running. */
+  for (guint i = st->elements->len; i > 0; i--)
+    gst_element_sync_state_with_parent (g_ptr_array_index (st->elements,
+            i - 1));
+  return TRUE;
+}
+
+static gboolean
+build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
+{
+  gboolean raw = caps_are_raw (input);
   GstPad *probe_pad, *target;
   GstCaps *caps;
 
   st->appsink = make (self, "appsink");
   if (st->appsink == NULL)
     return FALSE;
-  caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ? "video/x-vp8" :
-      "audio/x-opus");
+  caps = appsink_caps (st->kind);
   /* A live source is already real time: send each frame as soon as it is
    * encoded (no wait for the pipeline latency, which a tempchatsrc in the
    * same pipeline raises), audio one frame per frame duration (pace()).
@@ -394,49 +558,24 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
   }
   g_ptr_array_add (st->elements, st->appsink);
 
-  for (guint i = 0; raw && chain[i] != NULL; i++) {
-    GstElement *e = make (self, chain[i]);
-    if (e == NULL)
-      return FALSE;
-    if (g_str_equal (chain[i], "vp8enc")) {
-      configure_vp8enc (self, e);
-      st->encoder = e;
-    } else if (g_str_equal (chain[i], "opusenc")) {
-      configure_opusenc (self, e);
-      st->encoder = e;
-    } else if (g_str_equal (chain[i], "capsfilter")) {
-      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
-          "channels=2");
-      g_object_set (e, "caps", opus_in, NULL);
-      gst_caps_unref (opus_in);
-    }
-    g_ptr_array_insert (st->elements, (gint) i, e);
-  }
+  if (raw && !(st->kind == TC_MEDIA_VIDEO ? add_raw_video (self, st) :
+          add_raw_audio (self, st)))
+    return FALSE;
+  if (!raw)
+    restrict_to_input_codec (self, st, input);
 
   /* The application's turn to tune what we configured (webrtcsink's
    * encoder-setup): before the encoder is in the bin or sees a frame. */
   if (st->encoder != NULL)
     g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0,
         st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
+  if (!link_chain (self, st))
+    return FALSE;
 
-  for (guint i = 0; i < st->elements->len; i++)
-    gst_bin_add (GST_BIN (self), g_ptr_array_index (st->elements, i));
-  for (guint i = 0; i < st->elements->len; i++) {
-    GstElement *e = g_ptr_array_index (st->elements, i);
-    if (prev != NULL && !gst_element_link (prev, e)) {
-      GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-          ("Could not build the encoding chain inside tempchatsink."), (NULL));
-      return FALSE;
-    }
-    prev = e;
-  }
-  /* Downstream first, so nothing pushes into an element not yet running. */
-  for (guint i = st->elements->len; i > 0; i--)
-    gst_element_sync_state_with_parent (g_ptr_array_index (st->elements,
-            i - 1));
-
-  probe_pad = gst_element_get_static_pad (st->encoder != NULL ? st->encoder :
-      st->appsink, "sink");
+  /* Video requests are applied before the encoder (on the converter's
+   * output, where a new codec can swap the encoder) or the appsink. */
+  probe_pad = gst_element_get_static_pad (st->convert != NULL ? st->convert :
+      st->appsink, st->convert != NULL ? "src" : "sink");
   if (st->kind == TC_MEDIA_VIDEO)
     gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER,
         apply_requests_probe, st, NULL);
@@ -452,11 +591,47 @@ build_chain (GstTempchatSink *self, SinkStream *st, gboolean raw)
   return TRUE;
 }
 
-static gboolean
-caps_are_raw (GstCaps *caps)
+/* In the streaming thread, before a frame reaches the encoder (which is
+ * idle then): the call now sends another codec (or needs a keyframe from an
+ * encoder that cannot be asked for one), so the encoder is replaced where
+ * it stands; the pipeline runs on, and the new encoder starts with a
+ * keyframe at the current target bitrate. */
+static void
+swap_encoder (SinkStream *st, tc_sdp_codec codec)
 {
-  const GstStructure *s = gst_caps_get_structure (caps, 0);
-  return g_str_has_suffix (gst_structure_get_name (s), "/x-raw");
+  GstTempchatSink *self = st->sink;
+  GstElement *enc = gst_tempchat_video_encoder_new (codec, st->bitrate);
+  GstElement *filter = enc != NULL ? encoded_caps_filter (self, codec) : NULL;
+
+  if (filter == NULL) {
+    g_clear_object (&enc);
+    GST_ELEMENT_WARNING (self, CORE, MISSING_PLUGIN,
+        ("The call now uses %s, which this machine cannot encode.",
+            tc_sdp_codec_name (codec)), (NULL));
+    return;
+  }
+  g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0, "video", enc);
+  gst_element_unlink_many (st->convert, st->encoder, st->encoded_caps,
+      st->appsink, NULL);
+  gst_element_set_state (st->encoder, GST_STATE_NULL);
+  gst_element_set_state (st->encoded_caps, GST_STATE_NULL);
+  gst_bin_remove_many (GST_BIN (self), st->encoder, st->encoded_caps, NULL);
+  /* st->elements holds our references: [convert, encoder, filter, appsink]. */
+  g_ptr_array_index (st->elements, 1) = enc;
+  g_ptr_array_index (st->elements, 2) = filter;
+  gst_object_unref (st->encoder);
+  gst_object_unref (st->encoded_caps);
+  st->encoder = enc;
+  st->encoded_caps = filter;
+  st->codec = codec;
+  gst_bin_add_many (GST_BIN (self), enc, filter, NULL);
+  if (!gst_element_link_many (st->convert, enc, filter, st->appsink, NULL))
+    GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
+        ("Could not switch the encoder to %s.", tc_sdp_codec_name (codec)),
+        (NULL));
+  gst_element_sync_state_with_parent (filter);
+  gst_element_sync_state_with_parent (enc);
+  GST_INFO_OBJECT (self, "new %s encoder", tc_sdp_codec_name (codec));
 }
 
 /* object lock held. */
@@ -510,7 +685,7 @@ sink_pad_event (GstPad *pad, GstObject *parent, GstEvent *event)
     gst_event_parse_caps (event, &caps);
     raw = caps_are_raw (caps);
     if (st->elements->len == 0) {
-      if (!build_chain (self, st, raw)) {
+      if (!build_chain (self, st, caps)) {
         gst_event_unref (event);
         return FALSE;
       }
@@ -643,6 +818,19 @@ sink_directions (gpointer member)
   return dirs;
 }
 
+/* On the session thread. The encoder changes in the streaming thread, before
+ * its next frame (apply_requests_probe). */
+static void
+follow_sent_codec (GstTempchatSink *self, tc_sdp_codec codec)
+{
+  g_atomic_int_set (&self->sent_codec, codec);
+  GST_OBJECT_LOCK (self);
+  if (self->video != NULL && !self->video->encoded_input
+      && self->video->encoder != NULL && self->video->codec != codec)
+    g_atomic_int_set (&self->video->codec_pending, codec);
+  GST_OBJECT_UNLOCK (self);
+}
+
 /* On the session thread: quick, no call back into the call. */
 static void
 sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
@@ -670,6 +858,12 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
             gst_message_new_element (GST_OBJECT (self),
                 gst_structure_new ("tempchat/target-bitrate", "bitrate",
                     G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
+      break;
+    case TC_SESSION_EV_NEGOTIATED:
+      if (ev->kind == TC_MEDIA_VIDEO && (ev->direction == TC_SDP_DIR_SENDRECV
+              || ev->direction == TC_SDP_DIR_SENDONLY))
+        follow_sent_codec (self, ev->codec);
+      gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
       break;
     default:
       gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
@@ -830,7 +1024,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
    * GstTempchatSink::encoder-setup:
    * @sink: the tempchatsink
    * @pad_name: "video" or "audio"
-   * @encoder: the vp8enc or opusenc just created and configured
+   * @encoder: the video encoder (av1enc, vp9enc, x264enc, openh264enc or
+   *     vp8enc) or opusenc just created and configured
    *
    * Lets the application set properties on an encoder the element creates
    * for raw input, after the element's own settings and before the first
@@ -846,7 +1041,8 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "TempChat sink", "Sink/Network/Video/Audio",
       "Sends video and audio to the other participant of a TempChat room "
-      "(encodes raw input to VP8 and Opus)",
+      "(encodes raw input with the negotiated codec: AV1, VP9, H264 or VP8, "
+      "and Opus)",
       "tempchat-peers");
 
   element_class->request_new_pad =

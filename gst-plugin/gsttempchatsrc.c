@@ -3,8 +3,10 @@
  * A bin with sometimes pads video_%u and audio_%u. When the call negotiates
  * a track (or its first frame arrives) the element builds, off the session
  * thread,
- *   appsrc (is-live, TIME) ! vp8dec | opusdec      (decode=true)
- *   appsrc (is-live, TIME)                         (decode=false)
+ *   appsrc (is-live, TIME) ! av1dec | vp9dec | avdec_h264 | vp8dec | opusdec
+ *                                                  (decode=true)
+ *   appsrc (is-live, TIME) [! av1parse | vp9parse | h264parse]
+ *                                                  (decode=false)
  * and exposes the last element's src pad. The session's frames are pushed
  * into the appsrc with their times mapped to running time.
  */
@@ -12,13 +14,17 @@
 /**
  * SECTION:element-tempchatsrc
  * @title: tempchatsrc
- * @see_also: tempchatsink, vp8dec, opusdec
+ * @see_also: tempchatsink, av1dec, vp9dec, avdec_h264, vp8dec, opusdec
  *
  * Joins a TempChat room as the other participant of a 1-on-1 call and
  * outputs the peer's camera and microphone: a "video_%u" pad and an
  * "audio_%u" pad appear once the call has negotiated them. Output is decoded
  * (raw video, raw audio) by default; with decode=false it is the encoded
- * VP8 and Opus as received.
+ * video (AV1, VP9, H264 or VP8, as the call negotiated) and Opus as
+ * received, with the caps muxers need: size and stream format from
+ * av1parse, vp9parse or h264parse, the keyframe's size for VP8, rate,
+ * channels and stream headers for Opus. A renegotiation that changes the
+ * codec keeps the pad and swaps the decoder (or parser) behind it.
  *
  * It is a live source: it produces only in PLAYING. Its latency adapts to
  * the network by default (#GstTempchatSrc:latency=0): the call measures how
@@ -78,10 +84,14 @@
 
 #include <gst/app/gstappsrc.h>
 #include <gst/audio/gstaudiodecoder.h>
+#include <gst/pbutils/codec-utils.h>
+
+#include "tempchat/tc_frame_size.h"
 
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
+#include "gsttempchatcodecs.h"
 #include "gsttempchatevents.h"
 #include "gsttempchatprops.h"
 
@@ -127,18 +137,7 @@ enum
   N_STREAMS
 };
 
-typedef struct
-{
-  tc_sdp_codec codec;
-  const gchar *caps;
-  const gchar *decoder;
-} CodecInfo;
-
-static const CodecInfo codecs[] = {
-  {TC_SDP_CODEC_VP8, "video/x-vp8", "vp8dec"},
-  {TC_SDP_CODEC_OPUS, "audio/x-opus, channel-mapping-family = (int) 0, "
-        "rate = (int) 48000, channels = (int) 2", "opusdec"},
-};
+typedef GstTempchatCodec CodecInfo;
 
 typedef struct
 {
@@ -151,6 +150,9 @@ typedef struct
   gboolean discont;
   GQueue pending;               /* GstBuffer, before the pad exists */
   guint width, height;          /* video: of the last keyframe, 0 unknown */
+  gboolean decoding;            /* the chain ends in a decoder */
+  GstElement *tail;             /* that decoder or parser; NULL: none */
+  gboolean swap_scheduled;      /* a codec change waits for the pool */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -176,7 +178,8 @@ struct _GstTempchatSrc
 
 static GstStaticPadTemplate video_template =
 GST_STATIC_PAD_TEMPLATE ("video_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
-    GST_STATIC_CAPS ("video/x-raw; video/x-vp8"));
+    GST_STATIC_CAPS ("video/x-raw; video/x-vp8; video/x-vp9; video/x-av1; "
+        "video/x-h264"));
 
 static GstStaticPadTemplate audio_template =
 GST_STATIC_PAD_TEMPLATE ("audio_%u", GST_PAD_SRC, GST_PAD_SOMETIMES,
@@ -189,10 +192,7 @@ GST_ELEMENT_REGISTER_DEFINE (tempchatsrc, "tempchatsrc", GST_RANK_NONE,
 static const CodecInfo *
 codec_info (tc_sdp_codec codec)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (codecs); i++)
-    if (codecs[i].codec == codec)
-      return &codecs[i];
-  return NULL;
+  return gst_tempchat_codec_get (codec);
 }
 
 static void
@@ -244,12 +244,27 @@ add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
   g_ptr_array_add (st->elements, filter);
 }
 
-/* The encoded caps of `st`: VP8 with the size of its last keyframe, which
- * muxers (matroskamux, webmmux) require. */
+/* Opus caps with the stream headers (OpusHead and OpusTags) that muxers
+ * write into the file (matroskamux, mp4mux, oggmux). The web client sends
+ * 48 kHz stereo (channel mapping family 0); RTP carries no pre-skip. */
+static GstCaps *
+opus_caps (void)
+{
+  GstBuffer *head = gst_codec_utils_opus_create_header (48000, 2, 0, 1, 1,
+      NULL, 0, 0);
+  GstCaps *caps = gst_codec_utils_opus_create_caps_from_header (head, NULL);
+
+  gst_buffer_unref (head);
+  return caps;
+}
+
+/* The encoded caps of `st`, with the size of its last keyframe where we know
+ * it; muxers (matroskamux, webmmux) refuse VP8 and VP9 without one. */
 static GstCaps *
 stream_caps (const SrcStream *st, const CodecInfo *info)
 {
-  GstCaps *caps = gst_caps_from_string (info->caps);
+  GstCaps *caps = st->codec == TC_SDP_CODEC_OPUS ? opus_caps () :
+      gst_caps_from_string (info->caps);
 
   if (st->kind == TC_MEDIA_VIDEO && st->width > 0 && st->height > 0)
     gst_caps_set_simple (caps, "width", G_TYPE_INT, (gint) st->width,
@@ -257,7 +272,14 @@ stream_caps (const SrcStream *st, const CodecInfo *info)
   return caps;
 }
 
-/* Builds appsrc [! filter] [! decoder] for `st` (not yet in the bin). */
+/* Encoded VP8 without a size would stop a muxer with not-negotiated: such
+ * caps wait for the first keyframe (nothing is pushed before it anyway). */
+static gboolean
+caps_complete (const SrcStream *st, const CodecInfo *info, gboolean decode)
+{
+  return decode || st->kind != TC_MEDIA_VIDEO || info->parser != NULL
+      || st->width > 0;
+}
 
 /* appsrc carries buffers only, and GstAudioDecoder drops empty ones: the
  * marker on_audio_lost pushes (empty, GAP flag) becomes the gap event that
@@ -275,6 +297,8 @@ gap_buffer_to_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_DROP;
 }
 
+/* Builds appsrc [! filter] [! decoder or parser] for `st` (not yet in the
+ * bin). */
 static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     guint latency_ms)
@@ -292,11 +316,13 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
   appsrc = make (self, "appsrc");
   if (appsrc == NULL)
     return FALSE;
-  if (decode && (dec = make (self, info->decoder)) == NULL) {
+  dec = decode ? make (self, info->decoder) : info->parser != NULL ?
+      make (self, info->parser) : NULL;
+  if ((decode || info->parser != NULL) && dec == NULL) {
     gst_object_unref (appsrc);
     return FALSE;
   }
-  if (dec != NULL && st->kind == TC_MEDIA_AUDIO) {
+  if (decode && st->kind == TC_MEDIA_AUDIO) {
     /* Lost audio arrives as gap events (on_audio_lost): conceal it, from
      * the next packet's in-band FEC when the web client's Opus sent it. */
     g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE,
@@ -310,19 +336,22 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     gst_object_unref (pad);
   }
   g_mutex_lock (&self->lock);
-  caps = stream_caps (st, info);
+  caps = caps_complete (st, info, decode) ? stream_caps (st, info) : NULL;
   g_mutex_unlock (&self->lock);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
       "min-latency", (gint64) (latency_ms * GST_MSECOND),
       /* The session thread must never block on us. */
       "block", FALSE, "max-bytes", (guint64) 0, NULL);
-  gst_caps_unref (caps);
+  if (caps != NULL)
+    gst_caps_unref (caps);
   st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  st->decoding = decode;
   g_ptr_array_add (st->elements, appsrc);
   add_encoded_filter (self, st, info);
   if (dec != NULL)
     g_ptr_array_add (st->elements, dec);
+  st->tail = dec;
   return TRUE;
 }
 
@@ -489,6 +518,164 @@ expose_stream (GstElement *element, gpointer data)
   GST_STATE_UNLOCK (self);
 }
 
+/* ----------------------------------------------------- a codec change */
+
+/* The element after which the decoder or parser sits. */
+static GstElement *
+before_tail (SrcStream *st)
+{
+  guint n = st->elements->len - (st->tail != NULL ? 1 : 0);
+  return g_ptr_array_index (st->elements, n - 1);
+}
+
+/* Replaces the decoder (or parser) behind the appsrc with the one of the
+ * stream's new codec, while nothing flows into it (an IDLE probe), and
+ * points the pad at it: the pipeline runs on. Called with self->lock. */
+static void
+replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
+{
+  GstElement *prev = before_tail (st);
+  const CodecInfo *info;
+  gboolean decode;
+  GstPad *srcpad;
+
+  if (st->tail != NULL) {
+    gst_element_unlink (prev, st->tail);
+    gst_element_set_state (st->tail, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN (self), st->tail);
+    g_ptr_array_remove (st->elements, st->tail);  /* drops our reference */
+  }
+  st->tail = tail;
+  if (tail != NULL) {
+    g_ptr_array_add (st->elements, tail);
+    gst_bin_add (GST_BIN (self), tail);
+    /* Unchecked: the appsrc's pad still holds the old codec's caps; the
+     * new ones follow below, before any frame of the new codec. */
+    if (!gst_element_link_pads_full (prev, "src", tail, "sink",
+            GST_PAD_LINK_CHECK_NOTHING))
+      GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
+          ("Could not switch tempchatsrc to the new codec."), (NULL));
+  }
+  srcpad = gst_element_get_static_pad (tail != NULL ? tail : prev, "src");
+  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
+      gst_object_ref (st->ghost), gst_object_unref);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (st->ghost), srcpad);
+  gst_object_unref (srcpad);
+  if (tail != NULL)
+    gst_element_sync_state_with_parent (tail);
+  /* Now the new codec's caps, then its frames (on_frame waited). */
+  info = codec_info (st->codec);
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  if (info != NULL && caps_complete (st, info, decode)) {
+    GstCaps *caps = stream_caps (st, info);
+    g_object_set (st->appsrc, "caps", caps, NULL);
+    gst_caps_unref (caps);
+  }
+  st->swap_scheduled = FALSE;
+}
+
+typedef struct
+{
+  GstTempchatSrc *self;
+  SrcStream *st;
+  GstElement *tail;             /* new, ours; NULL: none */
+} SwapJob;
+
+static GstPadProbeReturn
+swap_when_idle (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  SwapJob *job = data;
+
+  g_mutex_lock (&job->self->lock);
+  replace_tail (job->self, job->st, job->tail);
+  job->tail = NULL;
+  g_mutex_unlock (&job->self->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static void
+swap_job_free (gpointer data)
+{
+  SwapJob *job = data;
+  g_clear_object (&job->tail);
+  g_free (job);
+}
+
+/* On GStreamer's element thread pool, like expose_stream. */
+static void
+swap_codec (GstElement *element, gpointer data)
+{
+  GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
+  int idx = GPOINTER_TO_INT (data);
+  SrcStream *st;
+  const CodecInfo *info;
+  gboolean decode;
+  SwapJob *job;
+  GstPad *pad;
+
+  GST_STATE_LOCK (self);
+  g_mutex_lock (&self->lock);
+  st = self->streams[idx];
+  info = st != NULL ? codec_info (st->codec) : NULL;
+  if (!self->running || st == NULL || st->appsrc == NULL || info == NULL) {
+    if (st != NULL)
+      st->swap_scheduled = FALSE;
+    g_mutex_unlock (&self->lock);
+    GST_STATE_UNLOCK (self);
+    return;
+  }
+  decode = st->decoding;
+  pad = gst_element_get_static_pad (before_tail (st), "src");
+  g_mutex_unlock (&self->lock);
+
+  job = g_new0 (SwapJob, 1);
+  job->self = self;
+  job->st = st;
+  if (decode || info->parser != NULL)
+    job->tail = make (self, decode ? info->decoder : info->parser);
+  if (job->tail == NULL && (decode || info->parser != NULL)) {
+    swap_job_free (job);
+    g_mutex_lock (&self->lock);
+    st->swap_scheduled = FALSE;   /* the error said why; frames flow on */
+    g_mutex_unlock (&self->lock);
+  } else {
+    GST_INFO_OBJECT (self, "the call now receives %s: %s",
+        tc_sdp_codec_name (st->codec), job->tail != NULL ?
+        GST_OBJECT_NAME (gst_element_get_factory (job->tail)) : "as is");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, swap_when_idle, job,
+        swap_job_free);
+  }
+  gst_object_unref (pad);
+  GST_STATE_UNLOCK (self);
+}
+
+/* self->lock held. The peer renegotiated another codec for `st`: its frames
+ * are dropped until the decoder is replaced (the old one would refuse the
+ * new caps) and then wait for a keyframe. */
+static void
+follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
+{
+  const CodecInfo *info = codec_info (codec);
+  int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+
+  if (info == NULL || codec == st->codec)
+    return;
+  st->codec = codec;
+  st->width = st->height = 0;
+  st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
+  st->discont = TRUE;
+  if (st->appsrc == NULL)
+    return;                     /* the chain is not built yet: it will be */
+  if (!st->swap_scheduled) {
+    st->swap_scheduled = TRUE;
+    gst_element_call_async (GST_ELEMENT (self), swap_codec,
+        GINT_TO_POINTER (idx), NULL);
+  }
+}
+
 /* self->lock held. Creates the stream record for `kind` and schedules its
  * pad; nothing happens if it exists. */
 static SrcStream *
@@ -645,22 +832,21 @@ queue_full (SrcStream *st, gsize len)
       > MAX_QUEUED_BYTES;
 }
 
-/* On the session thread. */
-/* self->lock held. A keyframe of a new size: the caps say it (appsrc
- * sends them before the frame). */
+/* On the session thread, self->lock held. A keyframe of a new size: the
+ * caps say it (appsrc sends them before the frame). The size comes from the
+ * frame itself, so the caps are complete before the first buffer. */
 static void
-follow_keyframe_size (SrcStream *st, tc_session *s)
+follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
 {
-  tc_session_stats stats;
   const CodecInfo *info = codec_info (st->codec);
+  unsigned w, h;
   GstCaps *caps;
 
-  if (s == NULL || info == NULL || tc_session_get_stats (s, &stats) != TC_OK
-      || stats.dir[1].width == 0 || (stats.dir[1].width == st->width
-          && stats.dir[1].height == st->height))
+  if (info == NULL || tc_frame_keyframe_size (st->codec, f->data, f->len, &w,
+          &h) != TC_OK || (w == st->width && h == st->height))
     return;
-  st->width = stats.dir[1].width;
-  st->height = stats.dir[1].height;
+  st->width = w;
+  st->height = h;
   if (st->appsrc == NULL)
     return;
   caps = stream_caps (st, info);
@@ -680,6 +866,9 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
   if (!self->running || self->eos || f == NULL || f->len == 0)
     goto out;
   st = ensure_stream (self, ev->kind, ev->codec);
+  follow_codec (self, st, ev->codec);
+  if (st->swap_scheduled)
+    goto out;                   /* the old decoder cannot take it */
   if (!GST_CLOCK_TIME_IS_VALID (rt)) {
     /* Paused: what comes next follows a gap. */
     st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
@@ -690,7 +879,7 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     goto out;
   st->need_keyframe = FALSE;
   if (f->keyframe && st->kind == TC_MEDIA_VIDEO)
-    follow_keyframe_size (st, s);
+    follow_keyframe_size (self, st, f);
 
   buf = gst_buffer_new_memdup (f->data, f->len);
   GST_BUFFER_PTS (buf) = rt;
@@ -735,7 +924,7 @@ on_audio_lost (GstTempchatSrc *self, const tc_session_event *ev)
   st = self->streams[STREAM_AUDIO];
   /* Only a decoder conceals: encoded output (decode=false) has no gaps. */
   if (self->running && st != NULL && st->appsrc != NULL
-      && st->elements->len > 1 && GST_CLOCK_TIME_IS_VALID (rt)
+      && st->decoding && GST_CLOCK_TIME_IS_VALID (rt)
       && !queue_full (st, 0)) {
     GstBuffer *gap = gst_buffer_new ();
     GST_BUFFER_PTS (gap) = rt;
@@ -837,7 +1026,8 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
         if (!self->receives[idx])
           self->no_more_pads = FALSE;
         self->receives[idx] = TRUE;
-        ensure_stream (self, ev->kind, ev->codec);
+        follow_codec (self, ensure_stream (self, ev->kind, ev->codec),
+            ev->codec);
       }
       g_mutex_unlock (&self->lock);
       break;
@@ -1090,8 +1280,9 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_DECODE,
       g_param_spec_boolean ("decode", "Decode",
-          "Output raw video and audio (vp8dec, opusdec inside the element); "
-          "false outputs the encoded VP8 and Opus as received",
+          "Output raw video and audio (av1dec, vp9dec, avdec_h264, vp8dec, "
+          "opusdec inside the element); false outputs the encoded video and "
+          "Opus as received, with complete caps for muxers",
           DEFAULT_DECODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_LATENCY,
@@ -1116,7 +1307,8 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
    * GstTempchatSrc::request-encoded-filter:
    * @src: the tempchatsrc
    * @kind: "video" or "audio"
-   * @caps: the encoded caps the filter receives (video/x-vp8, audio/x-opus)
+   * @caps: the encoded caps the filter receives (video/x-av1, video/x-vp9,
+   *     video/x-h264, video/x-vp8, audio/x-opus)
    *
    * Asked once per stream, when its pad is built. Return an element (one
    * sink pad, one src pad, the same encoded format out) to insert between
@@ -1134,7 +1326,7 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
   gst_element_class_set_static_metadata (element_class,
       "TempChat source", "Source/Network/Video/Audio",
       "Receives the video and audio of the other participant of a TempChat "
-      "room (decoded, or as VP8 and Opus)", "tempchat-peers");
+      "room (decoded, or as received)", "tempchat-peers");
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_tempchat_src_change_state);

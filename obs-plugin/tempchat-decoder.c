@@ -1,5 +1,7 @@
-/* tempchat-decoder.c - libavcodec's native VP8 and Opus decoders behind the
- * two calls the source needs (see the header). */
+/* tempchat-decoder.c - libavcodec's decoders for the call's codecs behind
+ * the two calls the source needs (see the header): AV1 with libdav1d (else
+ * libaom, else any AV1 decoder libavcodec has), VP9, H264 and VP8 with
+ * libavcodec's own, Opus with libopus. */
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
 #include <string.h>
@@ -19,6 +21,12 @@ struct tempchat_decoder {
 static enum AVCodecID codec_id_of(tc_sdp_codec codec)
 {
 	switch (codec) {
+	case TC_SDP_CODEC_AV1:
+		return AV_CODEC_ID_AV1;
+	case TC_SDP_CODEC_VP9:
+		return AV_CODEC_ID_VP9;
+	case TC_SDP_CODEC_H264:
+		return AV_CODEC_ID_H264;
 	case TC_SDP_CODEC_VP8:
 		return AV_CODEC_ID_VP8;
 	case TC_SDP_CODEC_OPUS:
@@ -47,13 +55,42 @@ static bool open_context(struct tempchat_decoder *dec, const AVCodec *codec)
 	return avcodec_open2(dec->ctx, codec, NULL) == 0;
 }
 
-struct tempchat_decoder *tempchat_decoder_new(tc_sdp_codec codec)
+/* The libavcodec decoder for `codec`, NULL when this libavcodec has none. */
+static const AVCodec *find_decoder(tc_sdp_codec codec)
 {
 	enum AVCodecID id = codec_id_of(codec);
-	const AVCodec *c = codec == TC_SDP_CODEC_OPUS
-				   ? avcodec_find_decoder_by_name("libopus")
-			   : id != AV_CODEC_ID_NONE ? avcodec_find_decoder(id)
-						    : NULL;
+	const AVCodec *c = NULL;
+
+	if (codec == TC_SDP_CODEC_OPUS)
+		return avcodec_find_decoder_by_name("libopus");
+	/* dav1d is the fast one; libavcodec's own "av1" needs hardware. */
+	if (codec == TC_SDP_CODEC_AV1) {
+		c = avcodec_find_decoder_by_name("libdav1d");
+		if (c == NULL)
+			c = avcodec_find_decoder_by_name("libaom-av1");
+	}
+	if (c == NULL && id != AV_CODEC_ID_NONE)
+		c = avcodec_find_decoder(id);
+	return c;
+}
+
+size_t tempchat_decoder_video_codecs(tc_sdp_codec *out)
+{
+	static const tc_sdp_codec order[] = {TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
+					     TC_SDP_CODEC_H264,
+					     TC_SDP_CODEC_VP8};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (find_decoder(order[i]) != NULL)
+			out[n++] = order[i];
+	}
+	return n;
+}
+
+struct tempchat_decoder *tempchat_decoder_new(tc_sdp_codec codec)
+{
+	const AVCodec *c = find_decoder(codec);
 	struct tempchat_decoder *dec;
 
 	if (c == NULL)

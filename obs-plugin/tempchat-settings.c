@@ -243,8 +243,8 @@ void tempchat_settings_to_config(const struct tempchat_settings *s,
 	cfg->turn_password = s->turn_password;
 	cfg->relay_only = s->relay_only;
 	cfg->quality = s->quality;
-	/* The decoder and encoder here do VP8; add codecs together with
-	 * their encoder and decoder. */
+	/* Our OBS encoder makes VP8; a source that only receives widens this
+	 * to what its decoder takes (tempchat-source.c). */
 	cfg->video_codecs[0] = TC_SDP_CODEC_VP8;
 	cfg->n_video_codecs = 1;
 }

@@ -408,6 +408,12 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	tempchat_settings_to_config(&ts->settings, &cfg);
 	cfg.recv_audio = cfg.recv_video = true;
 	cfg.send_audio = cfg.send_video = send_program;
+	/* Receiving only, the guest may send any codec we decode (the core
+	 * keeps those it packetizes); sending the program, the call's one
+	 * codec is what our encoder makes (VP8). */
+	if (!send_program)
+		cfg.n_video_codecs =
+			tempchat_decoder_video_codecs(cfg.video_codecs);
 	if (send_program)
 		ts->sender = tempchat_sender_new_program(ts->settings.quality);
 	ts->session = tc_session_new(&cfg, on_session_event, ts, &st);

@@ -22,13 +22,17 @@
 #                             a flash and a beep within 20 ms, the sink's
 #                             audio one packet per 20 ms from 10, 21.3 and
 #                             100 ms input buffers
+#   integration/gst_codecs    each video codec gst -> gst (decoded at the
+#                             sender's size) and tempchatsrc decode=false
+#                             recorded into Matroska, read back by
+#                             gst-discoverer-1.0 (codec, size, duration)
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
   return()
 endif()
 
-foreach(name gst_elements gst_call gst_pipeline)
+foreach(name gst_elements gst_call gst_pipeline gst_codecs)
   add_executable(test_${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE PkgConfig::GST PkgConfig::GLIB)
   target_compile_definitions(test_${name} PRIVATE
@@ -37,6 +41,8 @@ foreach(name gst_elements gst_call gst_pipeline)
   add_test(NAME integration/${name} COMMAND test_${name})
 endforeach()
 set_tests_properties(integration/gst_elements PROPERTIES TIMEOUT 60)
+# Which payload formats the core has decides which codecs gst_codecs runs.
+target_link_libraries(test_gst_codecs PRIVATE tempchat-core)
 
 add_executable(test_gst_srtp_shared
   ${CMAKE_CURRENT_SOURCE_DIR}/test_gst_srtp_shared.c)
@@ -47,7 +53,8 @@ set_tests_properties(integration/gst_srtp_shared PROPERTIES TIMEOUT 60)
 # ASan builds: GStreamer's plugin scanner needs the runtime preloaded.
 if(TC_ASAN_RUNTIME)
   set_tests_properties(integration/gst_elements integration/gst_call
-    integration/gst_srtp_shared integration/gst_pipeline PROPERTIES ENVIRONMENT
+    integration/gst_srtp_shared integration/gst_pipeline integration/gst_codecs
+    PROPERTIES ENVIRONMENT
     "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
 endif()
 
@@ -86,9 +93,13 @@ if(TARGET tempchat-relay)
       PROPERTIES ENVIRONMENT
       "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
   endif()
+  target_compile_definitions(test_gst_codecs PRIVATE
+    TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
+  add_dependencies(test_gst_codecs tempchat-relay)
+  set_tests_properties(integration/gst_codecs PROPERTIES TIMEOUT 600)
 else()
   set_tests_properties(integration/gst_call integration/gst_pipeline
-    PROPERTIES DISABLED TRUE)
+    integration/gst_codecs PROPERTIES DISABLED TRUE)
 endif()
 
 # A sender behind a 1 Mbit/s tbf in a network namespace lowers its target

@@ -14,7 +14,7 @@ static const char *const shared_props[] = {
   "room", "signaling-url", "channel", "stun-servers", "turn-server",
   "turn-secret", "turn-username", "turn-password", "relay-only", "quality",
   "insecure-signaling", "ca-file", "signaling-retries",
-  "ice-transport-policy", "stats", NULL
+  "ice-transport-policy", "video-codecs", "stats", NULL
 };
 
 static GstElement *
@@ -164,6 +164,16 @@ test_defaults_match_the_web_client (void)
     g_assert_true (decode);
   }
   gst_object_unref (e);
+
+  /* The web client's codec priority on both elements. */
+  for (guint i = 0; i < 2; i++) {
+    gchar *codecs = NULL;
+    e = make (i == 0 ? "tempchatsink" : "tempchatsrc");
+    g_object_get (e, "video-codecs", &codecs, NULL);
+    g_assert_cmpstr (codecs, ==, "av1,vp9,h264,vp8");
+    g_free (codecs);
+    gst_object_unref (e);
+  }
 }
 
 static void
@@ -362,6 +372,17 @@ test_missing_channel_or_room_or_bad_url_is_explained (void)
   text = error_of ("tempchatsrc room=abc123 channel=c relay-only=true "
       "! fakesink", &domain);
   g_assert_nonnull (strstr (text, "TURN"));
+  g_free (text);
+  /* A codec name we do not know, said back with the ones we do. */
+  text = error_of ("tempchatsrc room=abc123 channel=c "
+      "video-codecs=vp8,hevc ! fakesink", &domain);
+  g_assert_nonnull (strstr (text, "video-codecs"));
+  g_assert_nonnull (strstr (text, "\"hevc\""));
+  g_assert_nonnull (strstr (text, "av1, vp9, h264 and vp8"));
+  g_free (text);
+  text = error_of ("videotestsrc ! tempchatsink room=abc123 channel=c "
+      "video-codecs=vp8,vp8", &domain);
+  g_assert_nonnull (strstr (text, "named twice"));
   g_free (text);
   /* RTCPeerConnection's spelling of the same. */
   text = error_of ("tempchatsrc room=abc123 channel=c "

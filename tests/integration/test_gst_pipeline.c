@@ -686,7 +686,8 @@ test_bitrate_knobs_and_encoder_setup (void)
   gchar *url_b = participant_url ("b");
   GstElement *a = launch ("videotestsrc is-live=true pattern=snow ! "
       "video/x-raw,width=640,height=360,framerate=30/1 ! tempchatsink name=t "
-      "min-bitrate=300000 start-bitrate=800000 max-bitrate=1000000 @ARGS@ "
+      "video-codecs=vp8 min-bitrate=300000 start-bitrate=800000 "
+      "max-bitrate=1000000 @ARGS@ "
       "audiotestsrc is-live=true ! t.audio", the_relay.url, room);
   GstElement *b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
   knobs k = { 0 };

@@ -12,6 +12,11 @@
 #                       to a running send-only call (tc-gst-stages,
 #                       tests/web/gst_stages.c); prints
 #                       METRIC join-to-first-frame-ms
+#   web/gst-chromium-codecs  each codec forced from our side (video-codecs)
+#                       and from the page (setCodecPreferences), two-way at
+#                       360p: the page decodes ours, tempchatsrc the page's,
+#                       getStats names the codec; defaults give AV1, an
+#                       H264-only page H264; prints METRIC codec=...
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
 #                       without ca-file a clear certificate error
@@ -47,7 +52,7 @@ set(tc_gst_plugin_dir "")
 set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
-    gst-chromium-mdns=gst_chromium_mdns)
+    gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()

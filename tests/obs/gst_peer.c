@@ -207,10 +207,12 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 		room, url);
 	gchar *desc;
 	int w = 320, h = 240;
+	char codecs[32] = "av1,vp9,h264,vp8";
 
 	if (g_str_has_prefix(mode, "send-") || g_str_equal(mode, "both")) {
+		/* "WxH" or "WxH:codecs" (the sink's video-codecs). */
 		if (arg != NULL)
-			sscanf(arg, "%dx%d", &w, &h);
+			sscanf(arg, "%dx%d:%31s", &w, &h, codecs);
 		if (g_str_equal(mode, "send-flash")) {
 			desc = describe_flash(common, w, h);
 			g_free(common);
@@ -221,6 +223,7 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 			"videotestsrc pattern=%s is-live=true ! "
 			"video/x-raw,format=I420,width=%d,height=%d,"
 			"framerate=30/1 ! %s tempchatsink name=s %s %s "
+			"video-codecs=%s "
 			"audiotestsrc is-live=true wave=sine freq=440 "
 			"volume=0.5 ! s.audio",
 			g_str_equal(mode, "send-ball")   ? "ball"
@@ -230,7 +233,8 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 			on_request ? "vp8enc deadline=1 keyframe-mode=disabled "
 				     "target-bitrate=500000 ! "
 				   : "",
-			common, on_request ? "do-retransmission=false" : "");
+			common, on_request ? "do-retransmission=false" : "",
+			codecs);
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);

@@ -39,7 +39,9 @@ check_transport (const tc_sdp_media *m, const tc_sdp_local *l)
   g_assert_cmpint (m->common.setup, ==, TC_SDP_SETUP_ACTPASS);
   g_assert_true (m->rtcp_mux);
   g_assert_true (m->rtcp_rsize);
-  g_assert_cmpuint (m->common.n_extmaps, ==, 3);
+  /* Video adds the AV1 dependency descriptor after these (below). */
+  g_assert_cmpuint (m->common.n_extmaps, ==, strcmp (m->kind, "video") == 0
+      ? 4 : 3);
   g_assert_cmpstr (m->common.extmaps[0].uri, ==, TC_SDP_EXT_URI_ABS_SEND_TIME);
   g_assert_cmpuint (m->common.extmaps[0].id, ==, 2);
   g_assert_cmpstr (m->common.extmaps[1].uri, ==, TC_SDP_EXT_URI_TRANSPORT_CC);
@@ -109,8 +111,18 @@ test_offer_audio_section_is_opus_stereo_with_fec (void)
 static void
 test_offer_video_lists_codecs_in_priority_order_with_rtx (void)
 {
-  static const struct { int pt; const char *name; int rtx; } want[] = {
-    { 45, "AV1", 46 }, { 98, "VP9", 99 }, { 102, "H264", 103 }, { 96, "VP8", 97 },
+  /* AV1 > VP9 > H264 > VP8, H264 once per profile Chromium lists,
+   * constrained baseline (what we send) first; each with its RTX. */
+  static const struct {
+    int pt;
+    const char *name;
+    int rtx;
+    const char *plid;
+  } want[] = {
+    { 45, "AV1", 46, NULL }, { 98, "VP9", 99, NULL },
+    { 102, "H264", 103, "42e01f" }, { 104, "H264", 105, "42001f" },
+    { 106, "H264", 107, "4d001f" }, { 108, "H264", 109, "64001f" },
+    { 96, "VP8", 97, NULL },
   };
   tc_sdp_local l;
   test_local (&l);
@@ -119,7 +131,9 @@ test_offer_video_lists_codecs_in_priority_order_with_rtx (void)
   g_assert_cmpstr (v->kind, ==, "video");
   g_assert_cmpstr (v->mid, ==, "1");
   check_transport (v, &l);
-  g_assert_cmpuint (v->n_formats, ==, 8);
+  g_assert_cmpstr (v->common.extmaps[3].uri, ==,
+      TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR);
+  g_assert_cmpuint (v->n_formats, ==, 2 * G_N_ELEMENTS (want));
   for (size_t i = 0; i < G_N_ELEMENTS (want); i++) {
     g_assert_cmpint (tc_sdp_media_format_pt (v, 2 * i), ==, want[i].pt);
     g_assert_cmpint (tc_sdp_media_format_pt (v, 2 * i + 1), ==, want[i].rtx);
@@ -129,13 +143,15 @@ test_offer_video_lists_codecs_in_priority_order_with_rtx (void)
     char apt[8];
     g_snprintf (apt, sizeof apt, "%d", want[i].pt);
     g_assert_cmpstr (tc_sdp_fmtp_get (tc_sdp_media_fmtp (v, want[i].rtx), "apt"), ==, apt);
+    if (want[i].plid == NULL)
+      continue;
+    const tc_sdp_fmtp *h264 = tc_sdp_media_fmtp (v, want[i].pt);
+    g_assert_cmpstr (tc_sdp_fmtp_get (h264, "packetization-mode"), ==, "1");
+    g_assert_cmpstr (tc_sdp_fmtp_get (h264, "profile-level-id"), ==, want[i].plid);
   }
-  const tc_sdp_fmtp *h264 = tc_sdp_media_fmtp (v, 102);
-  g_assert_cmpstr (tc_sdp_fmtp_get (h264, "packetization-mode"), ==, "1");
-  g_assert_cmpstr (tc_sdp_fmtp_get (h264, "profile-level-id"), ==, "42e01f");
   g_assert_cmpstr (tc_sdp_fmtp_get (tc_sdp_media_fmtp (v, 45), "profile"), ==, "0");
   g_assert_cmpstr (tc_sdp_fmtp_get (tc_sdp_media_fmtp (v, 98), "profile-id"), ==, "0");
-  g_assert_cmpuint (v->n_rtcp_fbs, ==, 4 * 5);
+  g_assert_cmpuint (v->n_rtcp_fbs, ==, G_N_ELEMENTS (want) * 5);
   static const char *const fb[][2] = { { "goog-remb", NULL }, { "transport-cc", NULL },
     { "ccm", "fir" }, { "nack", NULL }, { "nack", "pli" } };
   for (size_t i = 0; i < 5; i++) {
@@ -224,7 +240,7 @@ test_offer_carries_bandwidth_hints_per_quality (void)
     tc_sdp *sdp = offer_reparsed (&l, &text);
     g_assert_cmpint (count_of (text, "b=AS:"), ==, 1);
     g_assert_nonnull (strstr (strstr (text, "m=video"), q->as_line));
-    g_assert_cmpint (count_of (text, q->hints), ==, 4);
+    g_assert_cmpint (count_of (text, q->hints), ==, 7);  /* 7 video formats */
     char *av1 = g_strdup_printf ("a=fmtp:45 level-idx=5;profile=0;tier=0;%s\r\n", q->hints);
     char *vp8 = g_strdup_printf ("a=fmtp:96 %s\r\n", q->hints);
     g_assert_nonnull (strstr (text, av1));
@@ -268,7 +284,7 @@ test_offer_carries_the_users_bitrates (void)
     tc_sdp *sdp = offer_reparsed (&l, &text);
     g_test_message ("case %zu", i);
     g_assert_nonnull (strstr (strstr (text, "m=video"), cases[i].as_line));
-    g_assert_cmpint (count_of (text, cases[i].hints), ==, 4);
+    g_assert_cmpint (count_of (text, cases[i].hints), ==, 7);
     g_free (text);
     tc_sdp_free (sdp);
   }

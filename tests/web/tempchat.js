@@ -36,6 +36,11 @@
   // An older page without perfect negotiation: it ignores an offer that
   // meets its own and never rolls back, whatever the client ids say.
   const noYield = params.get('noYield') === '1';
+  // Test only: a page forcing its video codecs with setCodecPreferences,
+  // as an H264-only (Safari-like) page would: "h264" or "vp9,vp8", in
+  // order; applied where the web client applies its order, when offering.
+  let forcedCodecs = params.get('videoCodecs')
+    ? params.get('videoCodecs').split(',').map((c) => `video/${c.trim().toLowerCase()}`) : null;
   // A visitor who grants no camera: nothing is sent, and without media
   // permission Chromium hides its host addresses behind mDNS names.
   const noCamera = params.get('noCamera') === '1';
@@ -319,11 +324,14 @@
   function preferCodecs(transceiver) {
     const caps = RTCRtpReceiver.getCapabilities('video');
     if (!caps || !transceiver.setCodecPreferences) return;
+    const order = forcedCodecs || VIDEO_CODEC_ORDER;
     const rank = (c) => {
-      const i = VIDEO_CODEC_ORDER.indexOf(c.mimeType.toLowerCase());
-      return i < 0 ? VIDEO_CODEC_ORDER.length : i;
+      const i = order.indexOf(c.mimeType.toLowerCase());
+      return i < 0 ? order.length : i;
     };
-    const ordered = caps.codecs.map((codec, index) => ({ codec, index }))
+    const helper = (c) => NOT_MEDIA_CODECS.includes(c.mimeType.split('/')[1].toLowerCase());
+    const ordered = caps.codecs.filter((c) => !forcedCodecs || helper(c) || rank(c) < order.length)
+      .map((codec, index) => ({ codec, index }))
       .sort((a, b) => rank(a.codec) - rank(b.codec) || a.index - b.index)
       .map(({ codec }) => codec);
     transceiver.setCodecPreferences(ordered);
@@ -639,6 +647,13 @@
     framesDecoded: () => stat('framesDecoded', 0),
     codec: () => stat('codec', null),
     audioPackets: () => stat('audioPackets', 0),
+    // Test only: the offerer renegotiates with other video codecs (a
+    // user switching codec mid-call), "av1" or "vp9,vp8".
+    renegotiateVideoCodecs: (list) => {
+      forcedCodecs = list.split(',').map((c) => `video/${c.trim().toLowerCase()}`);
+      pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video').forEach(preferCodecs);
+      makeOffer();
+    },
   });
   window.tc = tc;
   start();

@@ -379,6 +379,18 @@ const char *tc_sdp_codec_name (tc_sdp_codec codec);
 
 #define TC_SDP_MAX_VIDEO_CODECS 4
 
+/* The web client's order, the default of `video-codecs`. */
+#define TC_SDP_VIDEO_CODECS_DEFAULT "av1,vp9,h264,vp8"
+
+/* Parses a user's ordered video codec list, "av1,vp9,h264,vp8" (names
+ * case-insensitive, spaces around them ignored) into `out` (room for
+ * TC_SDP_MAX_VIDEO_CODECS), most preferred first; `*n` gets the count.
+ * TC_ERR_INVALID_ARG for an empty list, an unknown name or a repeated one:
+ * then `bad` (when not NULL, `bad_size` bytes) receives the offending name
+ * and `*why` a phrase. Pure; any thread. */
+tc_status tc_sdp_video_codecs_parse (const char *text, tc_sdp_codec *out,
+    size_t *n, char *bad, size_t bad_size, const char **why);
+
 /* Our side of a negotiation. Strings are borrowed for the builder call. */
 typedef struct {
   const char *ice_ufrag;  /* 4..256 ice-chars */
@@ -424,6 +436,11 @@ tc_sdp_direction tc_sdp_direction_of (bool send, bool recv);
   "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 #define TC_SDP_EXT_URI_TRANSPORT_CC \
   "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+/* Offered with AV1 in the list, answered when AV1 is chosen: Chromium sends
+ * its L1T3 AV1 with it (the AV1 RTP specification, appendix A). */
+#define TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR \
+  "https://aomediacodec.github.io/av1-rtp-spec/" \
+  "#dependency-descriptor-rtp-header-extension"
 
 /* RTCP feedback negotiated for a section (bit set). */
 enum {
@@ -451,6 +468,7 @@ typedef struct {
   uint8_t ext_mid;          /* header extension ids; 0: not negotiated */
   uint8_t ext_abs_send_time;
   uint8_t ext_transport_cc;
+  uint8_t ext_dependency_descriptor;  /* only with AV1 */
   unsigned rtcp_fb;         /* TC_SDP_FB_* */
   tc_sdp_direction direction;  /* ours: SENDRECV, SENDONLY, RECVONLY, INACTIVE */
   uint32_t remote_ssrc;     /* from the peer's a=ssrc lines; 0 when unknown */
@@ -475,7 +493,9 @@ void tc_sdp_negotiated_free (tc_sdp_negotiated *neg);
 
 /* Builds our offer: audio (mid 0) then video (mid 1), BUNDLE, rtcp-mux,
  * rtcp-rsize, setup:actpass, ice-options:trickle, sha-256 fingerprint, the
- * three extensions, our codecs in `local` order with RTX, the bandwidth
+ * three extensions (and on video the AV1 dependency descriptor when AV1 is
+ * listed), our codecs in `local` order with RTX (H264 once per profile:
+ * 42e01f, 42001f, 4d001f, 64001f), the bandwidth
  * hints of local->quality. Each section's direction says what we send (we
  * have the track) and what we want to receive (recv_*): sendrecv, sendonly,
  * recvonly or inactive. `*out` is new, owned by the caller.
@@ -496,8 +516,11 @@ tc_status tc_sdp_build_reoffer (const tc_sdp_local *local,
     const tc_sdp_negotiated *current, tc_sdp **out, const char **why);
 
 /* Answers `offer` (JSEP 5.3): one section per offered m= line, same order and
- * mids; for each, the offerer's first codec we support (H264 needs
- * packetization-mode=1 and a baseline or constrained-baseline profile), its
+ * mids; for each, the codec we support that comes first in local's
+ * video_codecs, whatever the offerer's order (the web client's "best
+ * mutually supported codec wins"; we answer only it, so both directions
+ * use it); H264 needs packetization-mode=1 and a constrained baseline,
+ * baseline, main or high profile-level-id, which is echoed; its
  * RTX, the extensions we support with the offerer's ids, our direction,
  * setup:active (passive if the offer says active); unsupported sections
  * (data channels, no common codec, outside BUNDLE) are rejected with port 0.

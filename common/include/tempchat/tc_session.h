@@ -262,6 +262,15 @@ tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
  * video is received or the peer does not take PLI. Any thread, also the
  * event callback. TC_ERR_CLOSED after stop. */
 tc_status tc_session_request_keyframe (tc_session *s);
+/* Changes the video codecs the session offers and answers, most preferred
+ * first (the wrapper's `video-codecs`, or the one codec of input that comes
+ * already encoded); codecs the core cannot packetize are left out. The next
+ * offer or answer uses the list, and a call negotiated with a codec no
+ * longer listed offers again at once. `codecs` is copied. Any thread.
+ * TC_ERR_UNSUPPORTED when none of them can be packetized (the list is then
+ * unchanged), TC_ERR_CLOSED after stop. */
+tc_status tc_session_set_video_codecs (tc_session *s,
+    const tc_sdp_codec *codecs, size_t n);
 
 /* A snapshot of the stats; any thread. */
 tc_status tc_session_get_stats (tc_session *s, tc_session_stats *out);

@@ -2,8 +2,8 @@
  *
  * Like the web client's answerer (addTrack after setRemoteDescription), we
  * map onto the offerer's m= lines and never add one: same count, order and
- * mids. Per section we take the offerer's first codec we support, with its
- * RTX; we echo only the extensions we use, under the offerer's ids; our
+ * mids. Per section we take the codec we support that we like best (our
+ * list's order, not the offerer's: see tc_sdp_codec_pick), with its RTX; we echo only the extensions we use, under the offerer's ids; our
  * direction is what the offer allows and what we have. Sections we cannot
  * use are rejected with port 0 and left out of the BUNDLE group.
  *
@@ -98,13 +98,18 @@ echo_fmtp (tc_sdp_media *m, unsigned pt, const tc_sdp_fmtp *offered)
   }
 }
 
+/* The dependency descriptor only goes with AV1: with another codec it
+ * would be an extension nobody writes. */
 static void
-echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om)
+echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om,
+    tc_sdp_codec codec)
 {
   const tc_sdp_common *c = om->common.n_extmaps > 0 ? &om->common : &offer->common;
   for (size_t i = 0; i < c->n_extmaps; i++) {
-    if (tc_sdp_ext_supported (c->extmaps[i].uri))
-      tc_sdp_add_extmap (&m->common, c->extmaps[i].id, c->extmaps[i].uri);
+    const char *uri = c->extmaps[i].uri;
+    if (tc_sdp_ext_supported (uri) || (codec == TC_SDP_CODEC_AV1
+            && strcmp (uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0))
+      tc_sdp_add_extmap (&m->common, c->extmaps[i].id, uri);
   }
 }
 
@@ -120,7 +125,7 @@ accept_section (tc_sdp *ans, const tc_sdp *offer, const tc_sdp_media *om,
   tc_sdp_media *m = tc_sdp_build_section (ans, om->kind, om->proto, om->mid,
       l, setup);
 
-  echo_extmaps (m, offer, om);
+  echo_extmaps (m, offer, om, codec);
   m->direction = served ? answer_direction (om->direction, have, want)
       : TC_SDP_DIR_INACTIVE;
   m->rtcp_rsize = om->rtcp_rsize;

@@ -259,11 +259,20 @@ offer_video (tc_sdp *sdp, const tc_sdp_local *l, tc_sdp_setup setup)
 {
   tc_sdp_media *m = tc_sdp_build_section (sdp, "video", "UDP/TLS/RTP/SAVPF",
       "1", l, setup);
+  size_t n_rows;
+  const tc_sdp_codec_info *rows = tc_sdp_codec_rows (&n_rows);
   offer_section_common (m, l->send_video, l->recv_video);
+  if (tc_sdp_local_supports (l, TC_SDP_CODEC_AV1))
+    tc_sdp_add_extmap (&m->common, TC_SDP_EXT_ID_DEPENDENCY_DESCRIPTOR,
+        TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR);
   for (size_t i = 0; i < l->n_video_codecs; i++) {
-    const tc_sdp_codec_info *c = tc_sdp_codec_info_get (l->video_codecs[i]);
-    tc_sdp_build_codec (m, c->codec, c->pt, c->rtx_pt, c->fmtp);
-    tc_sdp_build_feedback (m, c->pt, true, NULL);
+    for (size_t j = 0; j < n_rows; j++) {
+      const tc_sdp_codec_info *c = &rows[j];
+      if (c->codec != l->video_codecs[i])
+        continue;
+      tc_sdp_build_codec (m, c->codec, c->pt, c->rtx_pt, c->fmtp);
+      tc_sdp_build_feedback (m, c->pt, true, NULL);
+    }
   }
   if (l->send_video)
     tc_sdp_build_sender (m, l, true, true);

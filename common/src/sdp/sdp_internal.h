@@ -70,6 +70,8 @@ void tc_sdp_set_bandwidth (tc_sdp_common *c, const char *type, uint32_t value);
 void tc_sdp_set_str (char **field, const char *value);
 void tc_sdp_common_free (tc_sdp_common *c);
 void tc_sdp_media_free (tc_sdp_media *m);
+/* Empties m's formats, rtpmaps, fmtps and rtcp-fbs. */
+void tc_sdp_media_clear_codecs (tc_sdp_media *m);
 
 /* ---------------------------------------------------- parser (sdp_parse.c) */
 
@@ -127,7 +129,11 @@ typedef struct {
   const char *fmtp;      /* ours in offers and answers, or NULL */
 } tc_sdp_codec_info;
 
+/* The codec's first (preferred) row. */
 const tc_sdp_codec_info *tc_sdp_codec_info_get (tc_sdp_codec codec);
+/* All rows, a codec's variants together in our preference (H264 has one per
+ * profile family). */
+const tc_sdp_codec_info *tc_sdp_codec_rows (size_t *n);
 /* Which of our codecs m's payload type `pt` is, given its rtpmap and fmtp;
  * TC_SDP_CODEC_NONE when we cannot use it. Case-insensitive names. */
 tc_sdp_codec tc_sdp_codec_of (const tc_sdp_media *m, unsigned pt);
@@ -136,9 +142,10 @@ bool tc_sdp_codec_is_helper (const char *name);
 /* The RTX payload type in `m` whose apt= is `pt`, or -1. */
 int tc_sdp_codec_rtx_for (const tc_sdp_media *m, unsigned pt);
 bool tc_sdp_local_supports (const tc_sdp_local *local, tc_sdp_codec codec);
-/* The first payload type of `m`, in m= order, that is a codec we support
- * for m's kind (and, when `offered` is set, the same codec there); -1 when
- * there is none. */
+/* The payload type of `m` to use for m's kind: answering (`offered`
+ * NULL), the codec we like best by local's order whatever the offer's
+ * order; reading an answer to `offered`, its first format that is the same
+ * codec we offered. -1 when there is none. */
 int tc_sdp_codec_pick (const tc_sdp_media *m, const tc_sdp_local *local,
     const tc_sdp_media *offered, tc_sdp_codec *codec);
 
@@ -169,6 +176,8 @@ void tc_sdp_build_sender (tc_sdp_media *m, const tc_sdp_local *local,
     bool video, bool with_rtx);
 /* TRUE for the header extension URIs we negotiate. */
 bool tc_sdp_ext_supported (const char *uri);
+/* Our id for the AV1 dependency descriptor extension in offers. */
+#define TC_SDP_EXT_ID_DEPENDENCY_DESCRIPTOR 12
 
 /* ------------------------------------------ negotiation (sdp_negotiate.c) */
 

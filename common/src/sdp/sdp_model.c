@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+static void free_codecs (tc_sdp_media *m);
+
 void *
 tc_sdp_grow (void *arr, size_t *n, size_t size)
 {
@@ -306,6 +308,20 @@ tc_sdp_common_free (tc_sdp_common *c)
     g_free (c->attrs[i].value);
   }
   g_free (c->attrs);
+}
+
+void
+tc_sdp_media_clear_codecs (tc_sdp_media *m)
+{
+  for (size_t i = 0; i < m->n_formats; i++)
+    g_free (m->formats[i]);
+  g_clear_pointer (&m->formats, g_free);
+  m->n_formats = 0;
+  free_codecs (m);
+  m->rtpmaps = NULL;
+  m->fmtps = NULL;
+  m->rtcp_fbs = NULL;
+  m->n_rtpmaps = m->n_fmtps = m->n_rtcp_fbs = 0;
 }
 
 static void

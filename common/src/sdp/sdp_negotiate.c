@@ -73,6 +73,9 @@ read_extmaps (const tc_sdp_common *c, tc_sdp_negotiated_media *nm)
       nm->ext_abs_send_time = id;
     else if (strcmp (e->uri, TC_SDP_EXT_URI_TRANSPORT_CC) == 0)
       nm->ext_transport_cc = id;
+    else if (strcmp (e->uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0
+        && nm->codec == TC_SDP_CODEC_AV1)
+      nm->ext_dependency_descriptor = id;
   }
 }
 

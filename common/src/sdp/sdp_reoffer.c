@@ -73,6 +73,8 @@ negotiated_ext_id (const tc_sdp_negotiated_media *cur, const char *uri)
     return cur->ext_abs_send_time;
   if (strcmp (uri, TC_SDP_EXT_URI_TRANSPORT_CC) == 0)
     return cur->ext_transport_cc;
+  if (strcmp (uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0)
+    return cur->ext_dependency_descriptor;
   return 0;
 }
 
@@ -93,12 +95,44 @@ follow_extmaps (tc_sdp_common *c, const tc_sdp_negotiated_media *cur)
   c->n_extmaps = kept;
 }
 
-/* Our fresh section `m` (one codec, maybe its RTX) takes the identity the
- * current negotiation gave the section `cur`. */
+/* A video codec with variants (H264's profiles) is offered again as the one
+ * agreed: its payload type, RTX and fmtp (profile-level-id...) as the
+ * answer had them, without the bandwidth hints (added afresh). */
 static void
-follow_section (tc_sdp_media *m, const tc_sdp_negotiated_media *cur)
+agreed_video_codec (tc_sdp_media *m, const tc_sdp_negotiated_media *cur)
+{
+  tc_sdp_fmtp agreed = { 0 };
+  tc_sdp_media_clear_codecs (m);
+  tc_sdp_build_codec (m, cur->codec, cur->pt, cur->rtx_pt, NULL);
+  tc_sdp_fmtp_add_text (&agreed, cur->fmtp);
+  for (size_t i = 0; i < agreed.n_params; i++) {
+    tc_sdp_param *p = &agreed.params[i];
+    if (!g_str_has_prefix (p->name, "x-google-"))
+      tc_sdp_fmtp_add (tc_sdp_fmtp_for (m, cur->pt), p->name, p->value);
+    g_free (p->name);
+    g_free (p->value);
+  }
+  g_free (agreed.params);
+  tc_sdp_build_feedback (m, cur->pt, true, NULL);
+}
+
+/* Our fresh section `m` (one codec, maybe its RTX) takes the identity the
+ * current negotiation gave the section `cur`. A video section whose agreed
+ * codec we no longer want (the wrapper changed its list, say to the codec
+ * of already-encoded input) offers our codecs afresh, under our own
+ * payload types: never an agreed payload type with another codec. */
+static void
+follow_section (tc_sdp_media *m, const tc_sdp_negotiated_media *cur,
+    const tc_sdp_local *l)
 {
   tc_sdp_set_str (&m->mid, cur->mid);
+  bool video = strcmp (cur->kind, "video") == 0;
+  if (video && !tc_sdp_local_supports (l, cur->codec)) {
+    follow_extmaps (&m->common, cur);
+    return;
+  }
+  if (video)
+    agreed_video_codec (m, cur);
   pt_map map = { .n = 0 };
   int pt = tc_sdp_media_format_pt (m, 0);
   if (pt >= 0) {
@@ -163,14 +197,15 @@ keep_negotiated_codecs (tc_sdp_local *l, const tc_sdp_negotiated *cur)
 }
 
 static void
-move_sections (tc_sdp *sdp, tc_sdp *fresh, const tc_sdp_negotiated *cur)
+move_sections (tc_sdp *sdp, tc_sdp *fresh, const tc_sdp_negotiated *cur,
+    const tc_sdp_local *l)
 {
   tc_sdp_add_group (sdp, "BUNDLE");
   for (size_t i = 0; i < cur->n_media; i++) {
     const tc_sdp_negotiated_media *c = &cur->media[i];
     tc_sdp_media *m = c->accepted ? take_section (fresh, c->kind) : NULL;
     if (m != NULL) {
-      follow_section (m, c);
+      follow_section (m, c, l);
       tc_sdp_group_add_mid (&sdp->groups[0], c->mid);
     } else {
       m = rejected_section (c);
@@ -195,8 +230,11 @@ tc_sdp_build_reoffer (const tc_sdp_local *local,
     return st;
   tc_sdp *sdp = tc_sdp_build_session (&l);
   sdp->common.extmap_allow_mixed = fresh->common.extmap_allow_mixed;
-  move_sections (sdp, fresh, current);
+  move_sections (sdp, fresh, current, &l);
   tc_sdp_free (fresh);
+  tc_sdp_bitrates rates;
+  if (tc_sdp_effective_bitrates (l.quality, &l.bitrates, &rates))
+    tc_sdp_apply_bitrates (sdp, &rates);
   if (sdp->groups[0].n_mids == 0) {
     tc_sdp_free (sdp);
     if (why != NULL)

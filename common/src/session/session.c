@@ -68,13 +68,16 @@ copy_config (tc_session *s, const tc_session_config *cfg)
 
 /* Offer only codecs we can packetize, in the wrapper's order (or
  * TempChat's priority order when it gave none). */
-static size_t
-pick_video_codecs (const tc_session_config *cfg, tc_sdp_codec *out)
+size_t
+tc_session_pick_video_codecs (const tc_sdp_codec *want, size_t n_want,
+    tc_sdp_codec *out)
 {
   static const tc_sdp_codec all[] = { TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
     TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
-  const tc_sdp_codec *want = cfg->n_video_codecs > 0 ? cfg->video_codecs : all;
-  size_t n_want = cfg->n_video_codecs > 0 ? cfg->n_video_codecs : G_N_ELEMENTS (all);
+  if (n_want == 0) {
+    want = all;
+    n_want = G_N_ELEMENTS (all);
+  }
   size_t n = 0;
   for (size_t i = 0; i < n_want && i < TC_SDP_MAX_VIDEO_CODECS; i++) {
     const tc_payloader *p = tc_payloader_find (tc_sdp_codec_name (want[i]));
@@ -165,7 +168,8 @@ tc_session_new_with_signal (const tc_session_config *cfg,
   s->factory_data = factory_data;
   copy_config (s, cfg);
   s->dirs = tc_session_cfg_directions (s);
-  s->n_video_codecs = pick_video_codecs (cfg, s->video_codecs);
+  s->n_video_codecs = tc_session_pick_video_codecs (cfg->video_codecs,
+      cfg->n_video_codecs, s->video_codecs);
   *status = s->n_video_codecs == 0 ? TC_ERR_UNSUPPORTED : tc_dtls_cert_new (&s->cert);
   if (*status != TC_OK) {
     session_free_fields (s);

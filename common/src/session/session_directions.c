@@ -30,12 +30,37 @@ same_directions (const tc_session_directions *a,
       && a->recv_audio == b->recv_audio && a->recv_video == b->recv_video;
 }
 
+/* The call's video codec is one the session no longer lists
+ * (tc_session_set_video_codecs): it must be negotiated again. */
+static bool
+codec_outdated (const tc_call *c)
+{
+  for (size_t i = 0; i < c->neg->n_media; i++) {
+    const tc_sdp_negotiated_media *m = &c->neg->media[i];
+    if (!m->accepted || strcmp (m->kind, "video") != 0)
+      continue;
+    for (size_t j = 0; j < c->s->n_video_codecs; j++) {
+      if (c->s->video_codecs[j] == m->codec)
+        return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 void
 tc_call_check_directions (tc_call *c)
 {
   tc_session_directions want = tc_session_cfg_directions (c->s);
-  if (c->failed || c->neg == NULL || c->local_offer != NULL
-      || same_directions (&want, &c->described))
+  if (c->failed || c->neg == NULL || c->local_offer != NULL)
+    return;
+  if (codec_outdated (c)) {
+    TC_INFO ("[s%u] renegotiating: the video codec is no longer wanted",
+        c->s->serial);
+    tc_call_send_offer (c);
+    return;
+  }
+  if (same_directions (&want, &c->described))
     return;
   TC_INFO ("[s%u] renegotiating: send%s%s%s, receive%s%s%s", c->s->serial,
       want.send_video ? " video" : "", want.send_audio ? " audio" : "",
@@ -126,18 +151,35 @@ dir_receives (tc_sdp_direction d)
   return d == TC_SDP_DIR_SENDRECV || d == TC_SDP_DIR_RECVONLY;
 }
 
-/* Stops the streams of kind `k` the new negotiation no longer carries. */
+/* Whether a stream of `codec` with payload type `pt` is what `m` carries:
+ * a peer's re-offer may change the codec (the page renegotiating with
+ * other preferences), and then the stream restarts with the new payloader
+ * (the send stream keeps its SSRC and sequence numbers). */
+static bool
+same_codec (tc_sdp_codec codec, uint8_t pt, const tc_sdp_negotiated_media *m)
+{
+  return m != NULL && m->codec == codec && m->pt == pt;
+}
+
+/* Stops the streams of kind `k` the new negotiation no longer carries, or
+ * carries with another codec. */
 static void
 stop_streams (tc_call *c, int k, const tc_sdp_negotiated_media *m)
 {
   const char *kind = k == TC_KIND_AUDIO ? "audio" : "video";
-  if (c->tx[k].active && (m == NULL || !dir_sends (m->direction))) {
-    TC_INFO ("[s%u] stopped sending %s", c->s->serial, kind);
+  tc_send_stream *tx = &c->tx[k];
+  tc_recv_stream *rx = &c->rx[k];
+  if (tx->active && (m == NULL || !dir_sends (m->direction)
+          || !same_codec (tx->codec, tx->pt, m))) {
+    TC_INFO ("[s%u] stopped sending %s %s", c->s->serial, kind,
+        tc_sdp_codec_name (tx->codec));
     tc_call_stop_send (c, k);
   }
-  if (c->rx[k].active && (m == NULL || !dir_receives (m->direction))) {
-    TC_INFO ("[s%u] stopped receiving %s", c->s->serial, kind);
-    tc_recv_stream_clear (&c->rx[k]);
+  if (rx->active && (m == NULL || !dir_receives (m->direction)
+          || !same_codec (rx->codec, rx->pt, m))) {
+    TC_INFO ("[s%u] stopped receiving %s %s", c->s->serial, kind,
+        tc_sdp_codec_name (rx->codec));
+    tc_recv_stream_clear (rx);
   }
 }
 
@@ -165,22 +207,31 @@ void
 tc_call_update_media (tc_call *c)
 {
   bool tx_was[TC_N_KINDS], rx_was[TC_N_KINDS];
+  tc_sdp_codec codec_was[TC_N_KINDS];
   const tc_sdp_negotiated_media *m[TC_N_KINDS] = {
     section_of (c->neg, "audio"), section_of (c->neg, "video") };
   for (int k = 0; k < TC_N_KINDS; k++) {
     tx_was[k] = c->tx[k].active;
     rx_was[k] = c->rx[k].active;
+    codec_was[k] = c->tx[k].active ? c->tx[k].codec : c->rx[k].codec;
     stop_streams (c, k, m[k]);
   }
   tc_call_setup_send (c);
   tc_call_setup_recv (c);
+  bool video_switched = false;
   for (int k = 0; k < TC_N_KINDS; k++) {
-    if (c->tx[k].active != tx_was[k] || c->rx[k].active != rx_was[k])
+    tc_sdp_codec now = c->tx[k].active ? c->tx[k].codec : c->rx[k].codec;
+    bool switched = (tx_was[k] || rx_was[k]) && now != TC_SDP_CODEC_NONE
+        && now != codec_was[k];
+    if (c->tx[k].active != tx_was[k] || c->rx[k].active != rx_was[k]
+        || switched)
       announce (c, k, m[k]);
+    video_switched = video_switched || (k == TC_KIND_VIDEO && switched);
   }
   /* The peer's decoder starts from a keyframe: ask for one at once rather
-   * than waiting for its PLI. */
-  if (c->tx[TC_KIND_VIDEO].active && !tx_was[TC_KIND_VIDEO] && c->connected) {
+   * than waiting for its PLI (also when the encoder changes codec). */
+  if (c->tx[TC_KIND_VIDEO].active && (!tx_was[TC_KIND_VIDEO] || video_switched)
+      && c->connected) {
     tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,
       .kind = TC_MEDIA_VIDEO };
     tc_session_emit (c->s, &ev);

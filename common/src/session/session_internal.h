@@ -330,9 +330,14 @@ void tc_call_pace_drop (tc_call *c, int k);
 uint32_t tc_send_stream_rtp_now (const tc_call *c, const tc_send_stream *st,
     int64_t now_us);
 
+/* session.c: the codecs of `want` (n_want 0: all, in TempChat's order)
+ * that we can packetize, into out; returns how many. */
+size_t tc_session_pick_video_codecs (const tc_sdp_codec *want, size_t n_want,
+    tc_sdp_codec *out);
+
 /* session_recv.c */
-void tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
-    unsigned *h);
+void tc_session_keyframe_size (tc_sdp_codec codec, const uint8_t *d,
+    size_t len, unsigned *w, unsigned *h);
 void tc_call_setup_recv (tc_call *c);
 void tc_recv_stream_clear (tc_recv_stream *st);
 void tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us);

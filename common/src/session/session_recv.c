@@ -2,6 +2,7 @@
  * buffer -> depayloader -> FRAME events; NACKs from the receive log and
  * rate-limited PLIs when the jitter buffer needs a keyframe.
  */
+#include "tempchat/tc_frame_size.h"
 #include "session/session_internal.h"
 
 #include "rtp/pay_opus.h"
@@ -97,8 +98,9 @@ on_frame (const tc_frame *frame, void *data)
   tc_playout_delay_on_frame (&rx->playout, rx->frame_arrival_us - pts,
       rx->frame_arrival_us);
   update_latency (c);
-  if (frame->keyframe && rx->codec == TC_SDP_CODEC_VP8)
-    tc_session_keyframe_size (frame->data, frame->len, &rx->width, &rx->height);
+  if (frame->keyframe)
+    tc_session_keyframe_size (rx->codec, frame->data, frame->len, &rx->width,
+        &rx->height);
   if (rx->kind == TC_MEDIA_AUDIO)
     tell_audio_lost (rx, frame, pts);
   rx->window_frames++;
@@ -354,13 +356,14 @@ tc_call_poll_recv (tc_call *c, int64_t now_us)
   tc_call_twcc_tick (c, now_us);
 }
 
-/* The size a VP8 keyframe announces, for the stats panel; kept otherwise. */
+/* The size a keyframe announces, for the stats panel; kept when the codec's
+ * headers say nothing we read. */
 void
-tc_session_keyframe_size (const uint8_t *d, size_t len, unsigned *w,
-    unsigned *h)
+tc_session_keyframe_size (tc_sdp_codec codec, const uint8_t *d, size_t len,
+    unsigned *w, unsigned *h)
 {
-  uint16_t fw, fh;
-  if (tc_vp8_keyframe_size (d, len, &fw, &fh) == TC_OK) {
+  unsigned fw, fh;
+  if (tc_frame_keyframe_size (codec, d, len, &fw, &fh) == TC_OK) {
     *w = fw;
     *h = fh;
   }

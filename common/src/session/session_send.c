@@ -257,8 +257,8 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     st->started = true;
     st->first_pts_us = pts_us;
   }
-  if (keyframe && st->codec == TC_SDP_CODEC_VP8)
-    tc_session_keyframe_size (data, len, &st->width, &st->height);
+  if (keyframe)
+    tc_session_keyframe_size (st->codec, data, len, &st->width, &st->height);
   st->window_frames++;
   emit_ctx e = { c, k, st, 0, g_get_monotonic_time () };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
