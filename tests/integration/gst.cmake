@@ -77,21 +77,23 @@ if(TARGET tempchat-relay)
     TC_GST_PLUGIN_DIR="$<TARGET_FILE_DIR:gsttempchat>"
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
   add_dependencies(test_gst_latency gsttempchat tempchat-relay)
-  add_test(NAME integration/gst_latency COMMAND test_gst_latency)
-  set_tests_properties(integration/gst_latency PROPERTIES TIMEOUT 300)
-  # 30 ms of delay jitter through a user-space link between two network
-  # namespaces: the latency grows until no frame is late, then falls.
   add_executable(jitter_shim ${CMAKE_CURRENT_SOURCE_DIR}/jitter_shim.c)
-  add_test(NAME integration/gst_jitter
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_jitter.sh
-            $<TARGET_FILE:test_gst_latency> $<TARGET_FILE:tempchat-relay>
-            $<TARGET_FILE_DIR:gsttempchat> $<TARGET_FILE:jitter_shim>)
-  set_tests_properties(integration/gst_jitter PROPERTIES TIMEOUT 180
-    SKIP_RETURN_CODE 77)
-  if(TC_ASAN_RUNTIME)
-    set_tests_properties(integration/gst_latency integration/gst_jitter
-      PROPERTIES ENVIRONMENT
-      "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
+  # What these judge is how late media comes out (under 50 ms, A/V within
+  # 20 ms): under ASan everything runs several times slower and the figures
+  # measure the sanitizer (lip sync 21 ms, the first clean phase 240 ms).
+  # So they run in the normal build only, like the relay's memory test; the
+  # same code runs under ASan in every other gst test.
+  if(NOT TC_SANITIZE)
+    add_test(NAME integration/gst_latency COMMAND test_gst_latency)
+    set_tests_properties(integration/gst_latency PROPERTIES TIMEOUT 300)
+    # 30 ms of delay jitter through a user-space link between two network
+    # namespaces: the latency grows until no frame is late, then falls.
+    add_test(NAME integration/gst_jitter
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/gst_jitter.sh
+              $<TARGET_FILE:test_gst_latency> $<TARGET_FILE:tempchat-relay>
+              $<TARGET_FILE_DIR:gsttempchat> $<TARGET_FILE:jitter_shim>)
+    set_tests_properties(integration/gst_jitter PROPERTIES TIMEOUT 180
+      SKIP_RETURN_CODE 77)
   endif()
   target_compile_definitions(test_gst_codecs PRIVATE
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")

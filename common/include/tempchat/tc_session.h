@@ -262,6 +262,7 @@ tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
  * video is received or the peer does not take PLI. Any thread, also the
  * event callback. TC_ERR_CLOSED after stop. */
 tc_status tc_session_request_keyframe (tc_session *s);
+
 /* Changes the video codecs the session offers and answers, most preferred
  * first (the wrapper's `video-codecs`, or the one codec of input that comes
  * already encoded); codecs the core cannot packetize are left out. The next
