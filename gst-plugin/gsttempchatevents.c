@@ -46,6 +46,14 @@ post_error (GstElement *element, GstTempchatPeerInfo *peer,
 {
   const gchar *text = ev->text != NULL ? ev->text : tc_status_str (ev->status);
 
+  if (ev->call_failed && (ev->status == TC_ERR_TURN
+          || ev->status == TC_ERR_TLS)) {
+    /* The TURN settings cannot work (credentials refused, certificate not
+     * trusted): no retry will do better, the user must change them. */
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", text),
+        ("status %s", tc_status_name (ev->status)));
+    return;
+  }
   if (ev->call_failed) {
     /* The element stays in the room: the call is tried again (an ICE
      * restart by either side) or the next peer gets a new one. Only

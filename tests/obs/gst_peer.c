@@ -234,7 +234,9 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 				     "target-bitrate=500000 ! "
 				   : "",
 			common, on_request ? "do-retransmission=false" : "",
-			codecs);
+			/* Its own vp8enc (keyframes only when asked): the
+			 * call is VP8 from the start. */
+			on_request ? "vp8" : codecs);
 		if (g_str_equal(mode, "both")) {
 			gchar *both = g_strdup_printf(
 				"%s tempchatsrc name=t %s", desc, common);

@@ -74,7 +74,7 @@ async function relayedCall(url, caFile) {
       const st = window.tc.state === 'connected' && window.tc.stats();
       return st && st.framesDecoded > 30 && st.width === 640 && st.height === 360 && st;
     }, { what: 'our video decoded through the relay', timeout: 25000 });
-    assert.equal(s.codec, 'VP8');
+    assert.equal(s.codec, 'AV1', 'the default codec, through the relay too');
     assert.equal(s.path, 'relay', 'page: stats path');
     assert.equal(s.remoteCandidateType, 'relay', 'page: our candidate is a relay one');
   } catch (e) {
