@@ -29,9 +29,12 @@
 #include "rtp/bitreader.h"
 
 #define NAL_SPS 7
-/* Limits that keep the arithmetic far from overflow: 8192 macroblocks is
- * 131072 samples, beyond any level of H.264. */
-#define MAX_MBS 8192u
+/* The largest picture any level of H.264 allows (A.3.1, level 6.2:
+ * MaxFS 139264 macroblocks, each side at most Sqrt (MaxFS * 8) = 1055
+ * macroblocks, 16880 samples). A larger SPS describes no stream we could
+ * receive, and its size would mislead whoever sizes buffers or caps by it. */
+#define MAX_MBS 1055u
+#define MAX_FRAME_MBS 139264u
 
 static bool
 has_chroma_fields (uint8_t profile_idc)
@@ -121,10 +124,11 @@ picture_size (tc_bitreader *br, tc_h264_sps *s, bool separate_planes)
   if (tc_bits_read1 (br))
     for (int i = 0; i < 4; i++)
       crop[i] = tc_bits_ue (br);
-  if (br->overrun || mbs_w > MAX_MBS || units_h > MAX_MBS)
+  uint32_t fields = s->frame_mbs_only ? 1 : 2;
+  if (br->overrun || mbs_w > MAX_MBS || units_h > MAX_MBS
+      || units_h * fields > MAX_MBS || mbs_w * units_h * fields > MAX_FRAME_MBS)
     return false;
 
-  uint32_t fields = s->frame_mbs_only ? 1 : 2;
   uint32_t chroma = separate_planes ? 0 : s->chroma_format_idc;
   uint32_t unit_x = (chroma == 1 || chroma == 2) ? 2 : 1;
   uint32_t unit_y = (chroma == 1 ? 2 : 1) * fields;
