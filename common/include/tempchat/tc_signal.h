@@ -53,6 +53,9 @@ typedef struct {
   tc_signal_event_type type;
   /* PEER_JOINED: our role, decided as myClientId > otherClientId (bytes). */
   bool is_offerer;
+  /* PEER_JOINED: a member already waiting in the room took the place of
+   * the peer that just left: another person, never the peer coming back. */
+  bool replaces_peer;
   /* SUBSCRIBED / RECONNECTED / PEER_JOINED / PEER_LEFT / EXTRA_MEMBER:
    * members in the room, us included (0 in the PEER_LEFT that follows a
    * DISCONNECTED: we are out of the room). */

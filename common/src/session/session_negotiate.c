@@ -439,11 +439,15 @@ on_answerer_patience (gpointer data)
 }
 
 static void
-on_peer_joined (tc_session *s, bool is_offerer)
+on_peer_joined (tc_session *s, bool is_offerer, bool replaces_peer)
 {
   /* The call keeps the roles it was negotiated with: client ids changed
-   * with the reconnect, the DTLS and ICE roles did not. */
-  if (s->call != NULL && tc_call_take_back (s->call, g_get_monotonic_time ()))
+   * with the reconnect, the DTLS and ICE roles did not. A member that was
+   * waiting in the busy room and takes the leaving peer's place is another
+   * person: its call is a new one, whatever the old peer's media still
+   * does (its BYE may come after the room's news). */
+  if (s->call != NULL && !replaces_peer
+      && tc_call_take_back (s->call, g_get_monotonic_time ()))
     return;
   tc_session_end_call (s);
   tc_call *c = g_new0 (tc_call, 1);
@@ -626,7 +630,7 @@ tc_session_on_signal (tc_signal *sig, const tc_signal_event *ev, void *data)
   (void) sig;
   switch (ev->type) {
     case TC_SIGNAL_EV_PEER_JOINED:
-      on_peer_joined (s, ev->is_offerer);
+      on_peer_joined (s, ev->is_offerer, ev->replaces_peer);
       break;
     case TC_SIGNAL_EV_PEER_LEFT:
       on_peer_left (s);

@@ -172,12 +172,13 @@ send_frame (tc_scaledrone *sd, char *frame)
 /* --- members -> events ------------------------------------------------ */
 
 static void
-announce_peer (tc_scaledrone *sd)
+announce_peer (tc_scaledrone *sd, bool replaces_peer)
 {
   sd->peer_announced = true;
   tc_signal_event ev = {
     .type = TC_SIGNAL_EV_PEER_JOINED,
     .is_offerer = tc_members_is_offerer (&sd->members),
+    .replaces_peer = replaces_peer,
     .members = tc_members_count (&sd->members),
   };
   char tag[TC_LOG_TAG_LEN];
@@ -199,7 +200,7 @@ report_change (tc_scaledrone *sd, tc_members_change ch)
     emit_simple (sd, TC_SIGNAL_EV_PEER_LEFT);
   }
   if (!stopped (sd) && ch.peer_joined)
-    announce_peer (sd);
+    announce_peer (sd, ch.peer_left);
   if (!stopped (sd) && ch.extra > 0) {
     TC_INFO ("[sd%u] extra member ignored", sd->serial);
     emit_simple (sd, TC_SIGNAL_EV_EXTRA_MEMBER);
@@ -223,7 +224,7 @@ join_done (tc_scaledrone *sd)
   TC_INFO ("[sd%u] %s the room", sd->serial, again ? "back in" : "in");
   emit_simple (sd, again ? TC_SIGNAL_EV_RECONNECTED : TC_SIGNAL_EV_SUBSCRIBED);
   if (!stopped (sd) && tc_members_peer (&sd->members) != NULL)
-    announce_peer (sd);
+    announce_peer (sd, false);
   if (!stopped (sd) && tc_members_busy (&sd->members)) {
     TC_INFO ("[sd%u] the room is busy: waiting", sd->serial);
     emit_simple (sd, TC_SIGNAL_EV_ROOM_BUSY);
