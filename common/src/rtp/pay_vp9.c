@@ -92,31 +92,50 @@ take (cursor *c)
   return c->buf[c->pos++];
 }
 
+/* ss may be NULL: the depacketizer only needs to step over the structure,
+ * and clearing a tc_vp9_ss for that would cost more than the parse. */
 static void
 parse_ss (cursor *c, tc_vp9_ss *ss)
 {
-  memset (ss, 0, sizeof *ss);
   uint8_t v = take (c);
-  ss->n_spatial = (uint8_t) ((v >> 5) + 1);
-  ss->has_resolution = (v & VP9_SS_Y) != 0;
-  ss->has_gof = (v & VP9_SS_G) != 0;
-  for (unsigned i = 0; ss->has_resolution && i < ss->n_spatial; i++) {
-    ss->width[i] = (uint16_t) (take (c) << 8);
-    ss->width[i] |= take (c);
-    ss->height[i] = (uint16_t) (take (c) << 8);
-    ss->height[i] |= take (c);
+  unsigned n_spatial = (v >> 5) + 1u;
+  bool has_resolution = (v & VP9_SS_Y) != 0;
+  bool has_gof = (v & VP9_SS_G) != 0;
+  if (ss != NULL) {
+    memset (ss, 0, sizeof *ss);
+    ss->n_spatial = (uint8_t) n_spatial;
+    ss->has_resolution = has_resolution;
+    ss->has_gof = has_gof;
   }
-  if (!ss->has_gof)
+  for (unsigned i = 0; has_resolution && i < n_spatial; i++) {
+    uint16_t w = (uint16_t) (take (c) << 8);
+    w |= take (c);
+    uint16_t h = (uint16_t) (take (c) << 8);
+    h |= take (c);
+    if (ss != NULL) {
+      ss->width[i] = w;
+      ss->height[i] = h;
+    }
+  }
+  if (!has_gof)
     return;
-  ss->gof.count = take (c);
-  for (unsigned i = 0; i < ss->gof.count && !c->short_; i++) {
-    tc_vp9_gof_entry *g = &ss->gof.entry[i];
+  unsigned count = take (c);
+  if (ss != NULL)
+    ss->gof.count = (uint8_t) count;
+  for (unsigned i = 0; i < count && !c->short_; i++) {
     uint8_t b = take (c);
-    g->tid = b >> 5;
-    g->switching_up = (b & 0x10) != 0;
-    g->n_refs = (b >> 2) & 0x03;
-    for (unsigned r = 0; r < g->n_refs; r++)
-      g->p_diff[r] = take (c);
+    unsigned n_refs = (b >> 2) & 0x03;
+    tc_vp9_gof_entry *g = ss != NULL ? &ss->gof.entry[i] : NULL;
+    if (g != NULL) {
+      g->tid = b >> 5;
+      g->switching_up = (b & 0x10) != 0;
+      g->n_refs = (uint8_t) n_refs;
+    }
+    for (unsigned r = 0; r < n_refs; r++) {
+      uint8_t diff = take (c);
+      if (g != NULL)
+        g->p_diff[r] = diff;
+    }
   }
 }
 
@@ -178,10 +197,8 @@ tc_vp9_descriptor_parse (const uint8_t *buf, size_t len,
     parse_layer (&c, out);
   if (out->flexible && out->inter_picture && !parse_p_diffs (&c, out))
     return TC_ERR_PARSE;
-  if (out->has_ss) {
-    tc_vp9_ss scratch;
-    parse_ss (&c, ss ? ss : &scratch);
-  }
+  if (out->has_ss)
+    parse_ss (&c, ss);
   if (c.short_)
     return TC_ERR_PARSE;
   *consumed = c.pos;
@@ -456,17 +473,16 @@ tc_vp9_payload_frame (void *state, const uint8_t *frame, size_t len,
   if (tc_vp9_header_parse (frame, len, &h) == TC_OK)
     key = h.keyframe;
 
+  /* On the stack: a heap copy per frame, deltas included, bought nothing. */
   tc_vp9_descriptor d;
-  tc_vp9_ss *ss = g_new (tc_vp9_ss, 1);
+  tc_vp9_ss ss;
   descriptor_for_frame (st, key, info, &d);
-  d.has_ss = key && ss_for_frame (&h, info, ss);
-  tc_status rc = TC_ERR_INVALID_ARG;
-  if (descriptor_valid (&d, ss)) {
-    rc = emit_packets (frame, len, &d, ss, mtu, emit, user_data);
-    if (rc != TC_ERR_INVALID_ARG)
-      st->picture_id = (st->picture_id + 1) & TC_VP9_PICTURE_ID_MASK;
-  }
-  g_free (ss);
+  d.has_ss = key && ss_for_frame (&h, info, &ss);
+  if (!descriptor_valid (&d, &ss))
+    return TC_ERR_INVALID_ARG;
+  tc_status rc = emit_packets (frame, len, &d, &ss, mtu, emit, user_data);
+  if (rc != TC_ERR_INVALID_ARG)
+    st->picture_id = (st->picture_id + 1) & TC_VP9_PICTURE_ID_MASK;
   return rc;
 }
 
