@@ -536,18 +536,21 @@ av1_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
  * layer) begins with. Within a TU the same can show at a later frame or
  * frame header; that matters only after a loss, where such a packet may
  * begin a TU of its own: what comes out is then whole from that frame on,
- * and the jitter buffer holds it back until a keyframe anyway. */
+ * and the jitter buffer holds it back until a keyframe anyway.
+ *
+ * Only the aggregation header and the first element's OBU header are read:
+ * this runs on every packet, and the depacketizer checks the rest. */
 static bool
 av1_starts_frame (const uint8_t *payload, size_t len)
 {
-  if (payload == NULL || !payload_well_formed (payload, len)
-      || (payload[0] & TC_AV1_AGG_Z))
+  if (payload == NULL || len < 2 || (payload[0] & TC_AV1_AGG_Z))
     return false;
   element_iter it;
   element_iter_init (&it, payload, len);
   const uint8_t *el;
   size_t el_len;
-  element_next (&it, &el, &el_len);
+  if (element_next (&it, &el, &el_len) <= 0 || (el[0] & TC_AV1_OBU_FORBIDDEN))
+    return false;
   switch (TC_AV1_OBU_TYPE (el[0])) {
     case TC_AV1_OBU_SEQUENCE_HEADER:
     case TC_AV1_OBU_TEMPORAL_DELIMITER:
