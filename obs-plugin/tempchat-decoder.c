@@ -4,6 +4,7 @@
  * libavcodec's own, Opus with libopus. */
 #include <libavcodec/avcodec.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/pixdesc.h>
 #include <string.h>
 #include <util/bmem.h>
 
@@ -16,6 +17,7 @@ struct tempchat_decoder {
 	AVFrame *frame;
 	float *planar; /* libopus gives interleaved samples; OBS takes planes */
 	size_t planar_samples;
+	bool warned_format; /* logged a pixel format we do not show */
 };
 
 static enum AVCodecID codec_id_of(tc_sdp_codec codec)
@@ -123,11 +125,11 @@ tc_sdp_codec tempchat_decoder_codec(const struct tempchat_decoder *dec)
 }
 
 /* Sends one packet and takes the one frame it yields. */
-static bool decode(struct tempchat_decoder *dec, const uint8_t *data,
-		   size_t len)
+static enum tempchat_decode_result decode(struct tempchat_decoder *dec,
+					  const uint8_t *data, size_t len)
 {
 	if (len == 0 || len > INT32_MAX)
-		return false;
+		return TEMPCHAT_DECODE_ERROR;
 	av_frame_unref(dec->frame);
 	av_packet_unref(dec->pkt);
 	/* The decoder reads the packet only during send_packet. */
@@ -137,20 +139,44 @@ static bool decode(struct tempchat_decoder *dec, const uint8_t *data,
 	dec->pkt->data = NULL;
 	dec->pkt->size = 0;
 	if (ret < 0)
-		return false;
-	return avcodec_receive_frame(dec->ctx, dec->frame) == 0;
+		return TEMPCHAT_DECODE_ERROR;
+	ret = avcodec_receive_frame(dec->ctx, dec->frame);
+	if (ret == AVERROR(EAGAIN))
+		return TEMPCHAT_DECODE_NO_PICTURE;
+	return ret == 0 ? TEMPCHAT_DECODE_PICTURE : TEMPCHAT_DECODE_ERROR;
 }
 
-bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
-			    size_t len, uint64_t timestamp_ns,
-			    struct obs_source_frame *out)
+enum tempchat_decode_result
+tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
+		       size_t len, uint64_t timestamp_ns,
+		       struct obs_source_frame *out)
 {
 	AVFrame *f = dec->frame;
+	enum tempchat_decode_result r;
+	bool full_range;
 
-	if (dec->codec == TC_SDP_CODEC_OPUS || !decode(dec, data, len))
-		return false;
-	if (f->format != AV_PIX_FMT_YUV420P || f->width <= 0 || f->height <= 0)
-		return false;
+	if (dec->codec == TC_SDP_CODEC_OPUS)
+		return TEMPCHAT_DECODE_ERROR;
+	r = decode(dec, data, len);
+	if (r != TEMPCHAT_DECODE_PICTURE)
+		return r;
+	if (f->width <= 0 || f->height <= 0)
+		return TEMPCHAT_DECODE_ERROR;
+	/* yuvj420p is H264's full range 4:2:0 (libavcodec's old name). */
+	if (f->format != AV_PIX_FMT_YUV420P &&
+	    f->format != AV_PIX_FMT_YUVJ420P) {
+		if (!dec->warned_format) {
+			const char *name = av_get_pix_fmt_name(f->format);
+			blog(LOG_WARNING,
+			     "[tempchat] the guest's video is in %s, which "
+			     "the source does not show (4:2:0 8-bit only)",
+			     name != NULL ? name : "an unknown pixel format");
+			dec->warned_format = true;
+		}
+		return TEMPCHAT_DECODE_UNSUPPORTED;
+	}
+	full_range = f->format == AV_PIX_FMT_YUVJ420P ||
+		     f->color_range == AVCOL_RANGE_JPEG;
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < 3; i++) {
 		out->data[i] = f->data[i];
@@ -160,11 +186,12 @@ bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
 	out->height = (uint32_t)f->height;
 	out->format = VIDEO_FORMAT_I420;
 	out->timestamp = timestamp_ns;
-	out->full_range = false;
+	out->full_range = full_range;
 	video_format_get_parameters_for_format(
-		VIDEO_CS_601, VIDEO_RANGE_PARTIAL, VIDEO_FORMAT_I420,
-		out->color_matrix, out->color_range_min, out->color_range_max);
-	return true;
+		VIDEO_CS_601, full_range ? VIDEO_RANGE_FULL : VIDEO_RANGE_PARTIAL,
+		VIDEO_FORMAT_I420, out->color_matrix, out->color_range_min,
+		out->color_range_max);
+	return TEMPCHAT_DECODE_PICTURE;
 }
 
 /* Interleaved float to the decoder's planar buffer. */
@@ -193,7 +220,8 @@ bool tempchat_decoder_audio(struct tempchat_decoder *dec, const uint8_t *data,
 	AVFrame *f = dec->frame;
 	int channels;
 
-	if (dec->codec != TC_SDP_CODEC_OPUS || !decode(dec, data, len))
+	if (dec->codec != TC_SDP_CODEC_OPUS ||
+	    decode(dec, data, len) != TEMPCHAT_DECODE_PICTURE)
 		return false;
 	channels = f->ch_layout.nb_channels;
 	if (f->format != AV_SAMPLE_FMT_FLT || f->nb_samples <= 0 ||

@@ -24,13 +24,25 @@ void tempchat_decoder_free(struct tempchat_decoder *dec); /* NULL-safe */
 
 tc_sdp_codec tempchat_decoder_codec(const struct tempchat_decoder *dec);
 
-/* Decodes one VP8 frame. On true, `out` describes the picture (I420,
- * BT.601 limited range, as VP8 is) with `timestamp_ns`; its planes belong
- * to the decoder and stay valid until the next call. False when no picture
- * came out (a corrupt or undecodable frame: wait for a keyframe). */
-bool tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
-			    size_t len, uint64_t timestamp_ns,
-			    struct obs_source_frame *out);
+/* What tempchat_decoder_video made of a frame. */
+enum tempchat_decode_result {
+	TEMPCHAT_DECODE_PICTURE,     /* `out` holds a picture */
+	TEMPCHAT_DECODE_NO_PICTURE,  /* accepted, no picture yet */
+	TEMPCHAT_DECODE_ERROR,       /* corrupt or undecodable: wait for a
+				      * keyframe */
+	TEMPCHAT_DECODE_UNSUPPORTED, /* decoded, but in a pixel format we do
+				      * not hand to OBS (10-bit, 4:4:4...):
+				      * a keyframe would not help */
+};
+
+/* Decodes one video frame. On TEMPCHAT_DECODE_PICTURE, `out` describes the
+ * picture (I420, BT.601, limited range unless the stream says full range,
+ * as H264's yuvj420p does) with `timestamp_ns`; its planes belong to the
+ * decoder and stay valid until the next call. */
+enum tempchat_decode_result
+tempchat_decoder_video(struct tempchat_decoder *dec, const uint8_t *data,
+		       size_t len, uint64_t timestamp_ns,
+		       struct obs_source_frame *out);
 
 /* Decodes one Opus packet into 48 kHz float planar audio, the same way. */
 bool tempchat_decoder_audio(struct tempchat_decoder *dec, const uint8_t *data,

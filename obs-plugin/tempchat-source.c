@@ -177,16 +177,25 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	if (*dec == NULL || (d->need_keyframe && !it->keyframe))
 		return;
 	/* A frame that does not decode is skipped; the decoder conceals what
-	 * it can in the next ones while the guest makes a keyframe. The
+	 * it can in the next ones while the guest makes a keyframe. A frame
+	 * that decodes into a pixel format we do not show is skipped too,
+	 * but a keyframe would come out the same: no request then. The
 	 * session pointer changes only on this thread (restart). */
-	if (!tempchat_decoder_video(*dec, it->data, it->len,
-				    presentation_ns(ts, it), &frame)) {
+	switch (tempchat_decoder_video(*dec, it->data, it->len,
+				       presentation_ns(ts, it), &frame)) {
+	case TEMPCHAT_DECODE_PICTURE:
+		d->need_keyframe = false;
+		obs_source_output_video(ts->source, &frame);
+		break;
+	case TEMPCHAT_DECODE_NO_PICTURE:
+	case TEMPCHAT_DECODE_UNSUPPORTED:
+		d->need_keyframe = false;
+		break;
+	case TEMPCHAT_DECODE_ERROR:
 		if (ts->session != NULL)
 			tc_session_request_keyframe(ts->session);
-		return;
+		break;
 	}
-	d->need_keyframe = false;
-	obs_source_output_video(ts->source, &frame);
 }
 
 /* `audio` stretched to `frames` samples per channel, in d->stretched. */
