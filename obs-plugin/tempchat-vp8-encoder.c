@@ -31,19 +31,17 @@ struct tempchat_vp8_encoder {
  * machine a second thread burns more CPU than it saves: 720p took 44 ms
  * of CPU a frame with 2 threads and 8.5 ms with 1 on a loaded 2-core
  * machine (tc_obs_encoder_bench). One thread encodes 720p30 in real time;
- * more only for large pictures with cores to spare, as libwebrtc does. */
+ * more only from 1280x960 with more than 3 cores, as libwebrtc does. */
 static unsigned int threads_for(uint32_t width, uint32_t height)
 {
 	uint64_t pixels = (uint64_t)width * height;
 	int cores = os_get_logical_cores();
 
+	if (pixels < 1280 * 960 || cores <= 3)
+		return 1; /* 720p and below, or few cores */
 	if (pixels >= 1920 * 1080 && cores > 8)
 		return 8;
-	if (pixels >= 1280 * 960 && cores > 6)
-		return 3;
-	if (pixels >= 640 * 480 && cores > 3)
-		return 2;
-	return 1;
+	return cores > 6 ? 3 : 2;
 }
 
 static void configure(vpx_codec_enc_cfg_t *cfg, uint32_t width, uint32_t height,
