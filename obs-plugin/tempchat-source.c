@@ -89,8 +89,10 @@ struct tempchat_source {
 	volatile bool idle_last_frame;
 	bool send_program;
 
-	/* Video received from the call (get_receiver_stats); written on
-	 * the session thread. */
+	/* Video received in this room since the source joined it (as the
+	 * session's keyframe_requests and nacks are; get_receiver_stats);
+	 * reset by start_call, counted on the session thread (and frames
+	 * the decode thread skips while waiting for a keyframe). */
 	volatile long frames_received;
 	volatile long keyframes_received;
 	volatile long frames_dropped;
@@ -174,8 +176,10 @@ static void decode_video(struct tempchat_source *ts, struct decoders *d,
 	struct tempchat_decoder **dec = decoder_for(d, it);
 	struct obs_source_frame frame;
 
-	if (*dec == NULL || (d->need_keyframe && !it->keyframe))
+	if (*dec == NULL || (d->need_keyframe && !it->keyframe)) {
+		os_atomic_inc_long(&ts->frames_dropped);
 		return;
+	}
 	/* A frame that does not decode is skipped; the decoder conceals what
 	 * it can in the next ones while the guest makes a keyframe. A frame
 	 * that decodes into a pixel format we do not show is skipped too,
@@ -293,8 +297,10 @@ static void on_frame(struct tempchat_source *ts, tc_session *s,
 		os_atomic_inc_long(&ts->frames_received);
 		if (f->keyframe)
 			os_atomic_inc_long(&ts->keyframes_received);
-		if (ts->drop_until_keyframe && !f->keyframe)
+		if (ts->drop_until_keyframe && !f->keyframe) {
+			os_atomic_inc_long(&ts->frames_dropped);
 			return;
+		}
 		if (os_atomic_load_long(&ts->queued_video) >=
 		    MAX_QUEUED_VIDEO) {
 			os_atomic_inc_long(&ts->frames_dropped);
@@ -410,6 +416,9 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	tempchat_problem_set(&ts->problem, NULL);
 	ts->drop_until_keyframe = true;
 	ts->first_frame_logged = false;
+	os_atomic_set_long(&ts->frames_received, 0);
+	os_atomic_set_long(&ts->keyframes_received, 0);
+	os_atomic_set_long(&ts->frames_dropped, 0);
 	ts->joined = false;
 	ts->created_ns = os_gettime_ns();
 
