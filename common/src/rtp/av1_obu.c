@@ -178,23 +178,35 @@ tc_av1_tu_info_read (const uint8_t *tu, size_t len, tc_av1_tu_info *info)
   if (tu == NULL || info == NULL)
     return TC_ERR_INVALID_ARG;
   memset (info, 0, sizeof *info);
-  bool reduced = false, frame_seen = false, key = false;
+  tc_av1_key_scan scan = {0};
   for (size_t pos = 0, used; pos < len; pos += used) {
     tc_av1_obu o;
     if (tc_av1_obu_read (tu + pos, len - pos, &o, &used) != TC_OK)
       return TC_ERR_PARSE;
-    if (o.type == TC_AV1_OBU_SEQUENCE_HEADER) {
-      if (seq_frame_size (&o, &info->width, &info->height) != TC_OK)
-        return TC_ERR_PARSE;
-      info->has_sequence_header = true;
-      reduced = tc_av1_seq_reduced_still (&o);
-    } else if (tc_av1_obu_is_frame (o.type) && !frame_seen) {
-      frame_seen = true;
-      key = tc_av1_frame_is_key (&o, reduced);
+    if (o.type == TC_AV1_OBU_SEQUENCE_HEADER
+        && seq_frame_size (&o, &info->width, &info->height) != TC_OK)
+      return TC_ERR_PARSE;
+    if (tc_av1_key_scan_obu (&scan, &o)) {
       info->temporal_id = o.header[1] >> 5;
       info->spatial_id = (o.header[1] >> 3) & 0x03;
     }
   }
-  info->keyframe = info->has_sequence_header && key;
+  info->has_sequence_header = scan.has_seq;
+  info->keyframe = scan.has_seq && scan.key;
   return TC_OK;
+}
+
+bool
+tc_av1_key_scan_obu (tc_av1_key_scan *scan, const tc_av1_obu *o)
+{
+  if (o->type == TC_AV1_OBU_SEQUENCE_HEADER) {
+    scan->has_seq = true;
+    scan->reduced = tc_av1_seq_reduced_still (o);
+    return false;
+  }
+  if (!tc_av1_obu_is_frame (o->type) || scan->frame_seen)
+    return false;
+  scan->frame_seen = true;
+  scan->key = tc_av1_frame_is_key (o, scan->reduced);
+  return true;
 }

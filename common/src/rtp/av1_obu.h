@@ -92,4 +92,19 @@ bool tc_av1_seq_reduced_still (const tc_av1_obu *seq);
  * show_existing_frame; every frame is one in reduced still pictures. */
 bool tc_av1_frame_is_key (const tc_av1_obu *frame, bool reduced_still);
 
+/* Whether a TU is a keyframe, read OBU by OBU: the sender, the receiver
+ * and tc_av1_tu_info_read all decide it this one way. Start zeroed, or with
+ * `reduced` set from a sequence header kept from an earlier TU. */
+typedef struct {
+  bool has_seq;           /* the TU holds a sequence header */
+  bool reduced;           /* reduced_still_picture_header of the last one */
+  bool frame_seen;        /* the TU's first frame (header) OBU was read */
+  bool key;               /* and it starts a KEY_FRAME */
+} tc_av1_key_scan;
+
+/* Takes one OBU of the TU, in order. True when `o` is the TU's first frame
+ * (header) OBU, whose layer ids the caller may want. A keyframe TU is then
+ * has_seq && key (key alone when a kept sequence header will be sent). */
+bool tc_av1_key_scan_obu (tc_av1_key_scan *scan, const tc_av1_obu *o);
+
 #endif

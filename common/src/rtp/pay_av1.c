@@ -82,12 +82,11 @@ typedef struct {
   bool after_tu;          /* the packet before next_seq ended a TU */
   uint32_t timestamp;
   uint16_t next_seq;
-  size_t obus;            /* OBUs in `tu` besides the temporal delimiter */
-  bool has_seq;
-  bool reduced_still;
-  bool frame_seen;
-  bool key;
+  tc_av1_key_scan scan;   /* of the OBUs in `tu` */
 } av1_state;
+
+/* What a received TU begins with; the sender leaves it out (section 5). */
+static const uint8_t temporal_delimiter[] = {0x12, 0x00};
 
 static void *
 av1_state_new (void)
@@ -137,14 +136,31 @@ keep_seq_header (av1_state *st, const tc_av1_obu *o)
   obu_copy (o, 0, st->seq_header_len, st->seq_header);
 }
 
+/* The kept sequence header as an OBU; false when there is none. */
+static bool
+kept_seq_header (const av1_state *st, tc_av1_obu *seq)
+{
+  if (st->seq_header == NULL)
+    return false;
+  *seq = (tc_av1_obu) {
+    .header = {st->seq_header[0], 0}, .header_len = 1,
+    .type = TC_AV1_OBU_SEQUENCE_HEADER, .payload = st->seq_header + 1,
+    .payload_len = st->seq_header_len - 1,
+  };
+  return true;
+}
+
 /* Splits the TU into the OBUs to send; sets *key for a keyframe TU (after
  * a kept sequence header was put in front when the TU had none). */
 static tc_status
 collect_obus (av1_state *st, const uint8_t *tu, size_t len, GArray *obus,
     bool *key)
 {
-  bool has_seq = false, frame_seen = false;
-  bool reduced = st->seq_header_len > 1 && (st->seq_header[1] & 0x08);
+  /* A TU without a sequence header is read with the kept one's. */
+  tc_av1_key_scan scan = {0};
+  tc_av1_obu seq;
+  if (kept_seq_header (st, &seq))
+    scan.reduced = tc_av1_seq_reduced_still (&seq);
   *key = false;
   for (size_t pos = 0, used; pos < len; pos += used) {
     tc_av1_obu o;
@@ -155,25 +171,17 @@ collect_obus (av1_state *st, const uint8_t *tu, size_t len, GArray *obus,
     if (o.type == TC_AV1_OBU_SEQUENCE_HEADER) {
       if (o.header_len != 1)
         return TC_ERR_PARSE;  /* a sequence header has no extension */
-      has_seq = true;
-      reduced = tc_av1_seq_reduced_still (&o);
       keep_seq_header (st, &o);
-    } else if (tc_av1_obu_is_frame (o.type) && !frame_seen) {
-      frame_seen = true;
-      *key = tc_av1_frame_is_key (&o, reduced);
     }
+    tc_av1_key_scan_obu (&scan, &o);
     g_array_append_val (obus, o);
   }
-  if (*key && !has_seq) {
-    if (st->seq_header == NULL) {
+  *key = scan.key;
+  if (*key && !scan.has_seq) {
+    if (!kept_seq_header (st, &seq)) {
       *key = false;  /* nothing to start a coded video sequence with */
       return TC_OK;
     }
-    tc_av1_obu seq = {
-      .header = {st->seq_header[0], 0}, .header_len = 1,
-      .type = TC_AV1_OBU_SEQUENCE_HEADER, .payload = st->seq_header + 1,
-      .payload_len = st->seq_header_len - 1,
-    };
     g_array_prepend_val (obus, seq);
   }
   return TC_OK;
@@ -317,15 +325,9 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
     return TC_ERR_PARSE;
   if (obu_is_dropped (o.type))
     return TC_OK;
-  if (o.type == TC_AV1_OBU_SEQUENCE_HEADER) {
-    if (o.header_len != 1)
-      return TC_ERR_PARSE;  /* a sequence header has no extension */
-    st->has_seq = true;
-    st->reduced_still = tc_av1_seq_reduced_still (&o);
-  } else if (tc_av1_obu_is_frame (o.type) && !st->frame_seen) {
-    st->frame_seen = true;
-    st->key = tc_av1_frame_is_key (&o, st->reduced_still);
-  }
+  if (o.type == TC_AV1_OBU_SEQUENCE_HEADER && o.header_len != 1)
+    return TC_ERR_PARSE;  /* a sequence header has no extension */
+  tc_av1_key_scan_obu (&st->scan, &o);
   uint8_t head[2 + 5];
   size_t n = 0;
   head[n++] = o.header[0] | TC_AV1_OBU_HAS_SIZE;
@@ -336,7 +338,6 @@ tu_add_obu (av1_state *st, const uint8_t *bytes, size_t len)
   if (rc == TC_OK)
     rc = tc_frame_buf_append (&st->tu, o.payload, o.payload_len,
         TC_AV1_MAX_FRAME);
-  st->obus++;
   return rc;
 }
 
@@ -463,15 +464,13 @@ tu_begin (av1_state *st, const tc_rtp_packet *pkt)
   if ((p[0] & TC_AV1_AGG_Z)
       || !(follows || av1_starts_frame (p, pkt->payload_len)))
     return false;
-  static const uint8_t temporal_delimiter[] = {0x12, 0x00};
   st->tu.len = 0;
   tc_frame_buf_append (&st->tu, temporal_delimiter,
       sizeof temporal_delimiter, TC_AV1_MAX_FRAME);
   st->in_tu = true;
   st->frag_pending = false;
   st->timestamp = pkt->timestamp;
-  st->obus = 0;
-  st->has_seq = st->reduced_still = st->frame_seen = st->key = false;
+  st->scan = (tc_av1_key_scan) {0};
   return true;
 }
 
@@ -479,12 +478,12 @@ static void
 tu_end (av1_state *st, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
     void *user_data)
 {
-  if (st->obus > 0) {
+  if (st->tu.len > sizeof temporal_delimiter) {  /* some OBU was kept */
     tc_frame f = {
       .data = st->tu.data,
       .len = st->tu.len,
       .rtp_timestamp = st->timestamp,
-      .keyframe = st->has_seq && st->key,
+      .keyframe = st->scan.has_seq && st->scan.key,
     };
     on_frame (&f, user_data);
   }
