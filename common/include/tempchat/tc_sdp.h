@@ -379,7 +379,9 @@ const char *tc_sdp_codec_name (tc_sdp_codec codec);
 
 #define TC_SDP_MAX_VIDEO_CODECS 4
 
-/* The web client's order, the default of `video-codecs`. */
+/* The web client's order, the default of `video-codecs`: as codecs, and
+ * as the text a user writes (the unit tests keep the two the same). */
+extern const tc_sdp_codec tc_sdp_video_codecs_default[TC_SDP_MAX_VIDEO_CODECS];
 #define TC_SDP_VIDEO_CODECS_DEFAULT "av1,vp9,h264,vp8"
 
 /* Parses a user's ordered video codec list, "av1,vp9,h264,vp8" (names

@@ -20,8 +20,13 @@
 #define TEMPORAL_WEIGHT 0.95   /* per window of age */
 #define INHERENT_OFFSET 0.05
 #define INHERENT_BALANCE_BPS 75000.0
-#define INHERENT_STEP 0.005
-#define INHERENT_MAX 0.5
+/* The grid of inherent loss, in thousandths: integers, so the number of
+ * steps follows from them exactly. */
+#define INHERENT_STEP_PERMILLE 5
+#define INHERENT_MAX_PERMILLE 500
+#define INHERENT_STEP (INHERENT_STEP_PERMILLE / 1000.0)
+#define INHERENT_MAX (INHERENT_MAX_PERMILLE / 1000.0)
+#define INHERENT_STEPS (INHERENT_MAX_PERMILLE / INHERENT_STEP_PERMILLE + 1)
 #define BANDWIDTH_STEPS 64
 /* Models within this much log-likelihood of the best are as good: the
  * difference is noise (a 95% interval is about 2). */
@@ -65,8 +70,6 @@ loss_probability (double inherent, double bandwidth_bps, double rate_bps)
   return fmin (fmax (p, 1e-6), 1 - 1e-6);
 }
 
-/* 0 to INHERENT_MAX by INHERENT_STEP */
-#define INHERENT_STEPS 101
 
 /* log p and log (1 - p) for each inherent loss on the grid: a window
  * sent below the bandwidth has just the inherent loss, and most windows

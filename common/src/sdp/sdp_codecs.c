@@ -64,12 +64,15 @@ name_bad (char *bad, size_t size, const char *name, const char **why,
     *why = phrase;
 }
 
+const tc_sdp_codec tc_sdp_video_codecs_default[TC_SDP_MAX_VIDEO_CODECS] = {
+  TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9, TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8,
+};
+
 tc_status
 tc_sdp_video_codecs_parse (const char *text, tc_sdp_codec *out, size_t *n,
     char *bad, size_t bad_size, const char **why)
 {
-  static const tc_sdp_codec video[] = { TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
-    TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
+  const tc_sdp_codec *video = tc_sdp_video_codecs_default;
   g_return_val_if_fail (out != NULL && n != NULL, TC_ERR_INVALID_ARG);
   char **names = g_strsplit (text != NULL ? text : "", ",", -1);
   tc_status st = TC_OK;
@@ -77,7 +80,7 @@ tc_sdp_video_codecs_parse (const char *text, tc_sdp_codec *out, size_t *n,
   for (char **it = names; *it != NULL && st == TC_OK; it++) {
     const char *name = g_strstrip (*it);
     tc_sdp_codec c = TC_SDP_CODEC_NONE;
-    for (size_t i = 0; i < G_N_ELEMENTS (video); i++) {
+    for (size_t i = 0; i < TC_SDP_MAX_VIDEO_CODECS; i++) {
       if (g_ascii_strcasecmp (name, tc_sdp_codec_name (video[i])) == 0)
         c = video[i];
     }

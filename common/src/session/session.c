@@ -72,11 +72,9 @@ size_t
 tc_session_pick_video_codecs (const tc_sdp_codec *want, size_t n_want,
     tc_sdp_codec *out)
 {
-  static const tc_sdp_codec all[] = { TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
-    TC_SDP_CODEC_H264, TC_SDP_CODEC_VP8 };
   if (n_want == 0) {
-    want = all;
-    n_want = G_N_ELEMENTS (all);
+    want = tc_sdp_video_codecs_default;
+    n_want = TC_SDP_MAX_VIDEO_CODECS;
   }
   size_t n = 0;
   for (size_t i = 0; i < n_want && i < TC_SDP_MAX_VIDEO_CODECS; i++) {
@@ -248,14 +246,28 @@ tc_session_set_state (tc_session *s, tc_session_state state)
   tc_session_emit (s, &ev);
 }
 
+static void
+emit_error (tc_session *s, tc_status st, bool fatal, bool call_failed,
+    const char *text)
+{
+  TC_WARN ("[s%u] %s%s: %s", s->serial, call_failed ? "call failed: " : "",
+      tc_status_name (st), text);
+  tc_session_event ev = { .type = TC_SESSION_EV_ERROR, .status = st,
+    .fatal = fatal, .call_failed = call_failed, .text = text };
+  tc_session_emit (s, &ev);
+}
+
 void
 tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
     const char *text)
 {
-  TC_WARN ("[s%u] %s: %s", s->serial, tc_status_name (st), text);
-  tc_session_event ev = { .type = TC_SESSION_EV_ERROR, .status = st,
-    .fatal = fatal, .text = text };
-  tc_session_emit (s, &ev);
+  emit_error (s, st, fatal, false, text);
+}
+
+void
+tc_session_emit_call_failed (tc_session *s, tc_status st, const char *text)
+{
+  emit_error (s, st, false, true, text);
 }
 
 void
@@ -415,7 +427,7 @@ session_thread (gpointer data)
     ;
   g_main_context_pop_thread_default (s->ctx);
   g_mutex_lock (&s->lock);
-  bool free_here = s->free_on_exit;
+  bool free_here = s->free_requested && !s->joining;
   g_mutex_unlock (&s->lock);
   if (free_here) {
     /* Freed from one of its own callbacks: nobody joins this thread. */
@@ -468,12 +480,17 @@ tc_session_stop (tc_session *s)
   g_return_if_fail (s != NULL);
   g_mutex_lock (&s->lock);
   bool was = s->stopped;
+  bool here = g_thread_self () == s->thread;
   s->stopped = true;
   s->stats.state = TC_SESSION_CLOSED;
+  /* In the same section as `stopped`: a free from the session's own
+   * thread after this point sees that we will join and leaves it to us. */
+  if (!was && s->thread != NULL && !here)
+    s->joining = true;
   g_mutex_unlock (&s->lock);
   if (was || s->thread == NULL)
     return;
-  if (g_thread_self () == s->thread) {
+  if (here) {
     /* From inside one of our callbacks (an application stopping its
      * pipeline in a synchronous bus handler): the thread cannot join
      * itself, and the code that called back still runs on this call, so
@@ -488,15 +505,12 @@ tc_session_stop (tc_session *s)
     g_source_unref (src);
     return;
   }
-  g_mutex_lock (&s->lock);
-  s->joining = true;
-  g_mutex_unlock (&s->lock);
   g_main_context_invoke (s->ctx, on_stop, s);
   g_thread_join (s->thread);
   s->thread = NULL;
   g_clear_pointer (&s->loop, g_main_loop_unref);
   g_mutex_lock (&s->lock);
-  bool free_it = s->free_by_joiner;
+  bool free_it = s->free_requested;
   g_mutex_unlock (&s->lock);
   if (free_it)
     session_free_fields (s);
@@ -514,10 +528,7 @@ tc_session_free (tc_session *s)
     /* Freed from one of its own callbacks: the code that called back still
      * runs on `s`. Whoever ends the thread frees it: a stop on another
      * thread waiting for it, or else the thread itself as it ends. */
-    if (s->joining)
-      s->free_by_joiner = true;
-    else
-      s->free_on_exit = true;
+    s->free_requested = true;
     g_mutex_unlock (&s->lock);
     return;
   }

@@ -236,9 +236,10 @@ struct tc_session {
   GSource *tick;
   tc_session_state state;     /* session thread's copy */
   bool stopped_here;          /* stopped from its own thread: no more events */
-  bool free_on_exit;          /* freed from its own thread: the thread frees */
   bool joining;               /* another thread's stop waits for the thread */
-  bool free_by_joiner;        /* freed from its own thread while joined */
+  /* Freed from its own thread: whoever ends the thread frees it, the
+   * stop that joins it or else the thread itself as it ends. */
+  bool free_requested;
   bool signal_down;           /* between DISCONNECTED and RECONNECTED */
   bool signal_up;             /* in the room (SUBSCRIBED or RECONNECTED) */
   unsigned signal_reconnects; /* RECONNECTEDs so far */
@@ -268,6 +269,9 @@ struct tc_session {
 void tc_session_set_state (tc_session *s, tc_session_state state);
 void tc_session_emit (tc_session *s, const tc_session_event *ev);
 void tc_session_emit_error (tc_session *s, tc_status st, bool fatal,
+    const char *text);
+/* An ERROR event with call_failed: the call ended, the session goes on. */
+void tc_session_emit_call_failed (tc_session *s, tc_status st,
     const char *text);
 void tc_session_debug_keep_sdp (tc_session *s, bool local, const char *text);
 void tc_session_rejoin (tc_session *s);

@@ -361,7 +361,7 @@ static void
 on_peer_message (tc_call *c, const tc_peer_msg *m)
 {
   /* The peer's ICE-restart offer is its new try at a call that failed. */
-  if (c->failed && revivable (c) && m->kind == TC_PEER_MSG_SDP
+  if (revivable (c) && m->kind == TC_PEER_MSG_SDP
       && m->sdp_type == TC_SDP_OFFER)
     revive (c);
   if (c->failed)
@@ -498,16 +498,43 @@ glare_tick (tc_call *c, int64_t now)
 }
 
 static void
-restart_ice (tc_call *c, int64_t now)
+restart_offer (tc_call *c)
 {
-  c->restart_us = now;
-  if (tc_ice_restart (c->ice) != TC_OK)
-    return;  /* tried again after the grace, then given up */
   c->ice_restarts++;
   c->remote_candidates = 0;
   c->exchange_us = 0;
   TC_INFO ("[s%u] restarting ICE (%u)", c->s->serial, c->ice_restarts);
   send_offer (c);
+}
+
+static void
+restart_ice (tc_call *c, int64_t now)
+{
+  c->restart_us = now;
+  if (tc_ice_restart (c->ice) != TC_OK)
+    return;  /* tried again after the grace, then given up */
+  restart_offer (c);
+}
+
+/* A call that found no path, tried again by the offerer as the web client
+ * does (4 s after failing), then less often: 8, 16, 32 s and on each 64 s,
+ * so a peer that is gone for good does not get an offer every 4 s. Revived
+ * only once the agent restarted: a call that cannot restart stays failed
+ * and is tried at the next turn. */
+static void
+revive_tick (tc_call *c, int64_t now)
+{
+  int64_t grace_ms = (int64_t) TC_RECOVERY_GRACE_FAILED_MS
+      << MIN (c->revivals, 4u);
+  if ((now - c->failed_us) / 1000 < grace_ms)
+    return;
+  if (tc_ice_restart (c->ice) != TC_OK) {
+    c->failed_us = now;
+    return;
+  }
+  revive (c);
+  c->restart_us = now;
+  restart_offer (c);
 }
 
 /* Before the first connection: a peer that sent not one candidate since
@@ -579,10 +606,8 @@ void
 tc_session_negotiate_tick (tc_session *s, int64_t now)
 {
   tc_call *c = s->call;
-  if (c != NULL && revivable (c) && c->is_offerer && c->local_offer == NULL
-      && (now - c->failed_us) / 1000 >= TC_RECOVERY_GRACE_FAILED_MS) {
-    revive (c);
-    restart_ice (c, now);
+  if (c != NULL && revivable (c) && c->is_offerer && c->local_offer == NULL) {
+    revive_tick (c, now);
     return;
   }
   if (c == NULL || c->failed)

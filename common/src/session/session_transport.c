@@ -298,11 +298,7 @@ tc_call_fail (tc_call *c, tc_status st, const char *text)
   }
   c->fail_status = st;
   c->failed_us = g_get_monotonic_time ();
-  TC_WARN ("[s%u] call failed: %s: %s", c->s->serial, tc_status_name (st),
-      text);
-  tc_session_event ev = { .type = TC_SESSION_EV_ERROR, .status = st,
-    .call_failed = true, .text = text };
-  tc_session_emit (c->s, &ev);
+  tc_session_emit_call_failed (c->s, st, text);
   tc_session_set_state (c->s, TC_SESSION_FAILED);
 }
 
