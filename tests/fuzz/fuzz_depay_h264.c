@@ -9,26 +9,18 @@
  * access unit sent at a small MTU comes back with the same NAL units (less
  * those we do not send) and every packet within the MTU.
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_packets.h"
+#include "fuzz_video_depay.h"
 #include "rtp/h264_sps.h"
-#include "rtp/jitter.h"
 #include "rtp/pay_h264.h"
 #include "sdp/h264_profile.h"
 
-#define MAX_PACKETS 64
 #define MTU 48
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static void
-check (int ok)
-{
-  if (!ok)
-    abort ();
-}
+#define check fuzz_video_check
 
 static void
 on_frame (const tc_frame *frame, void *user_data)
@@ -134,34 +126,16 @@ payload_round_trip (const tc_rtp_packet *pkt)
   tc_payloader_h264.state_free (r.rx);
 }
 
+static void
+each (const tc_rtp_packet *pkt)
+{
+  parsers (pkt);
+  payload_round_trip (pkt);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  size_t frames = 0, direct_frames = 0;
-  tc_jitter_config cfg = {
-    .codec = &tc_payloader_h264,
-    .max_packets = MAX_PACKETS,
-    .max_bytes = 8 * 1024,
-    .wait_budget_us = 20 * 1000,
-  };
-  tc_jitter *jb = tc_jitter_new (&cfg, on_frame, &frames);
-  void *direct = tc_payloader_h264.state_new ();
-
-  fuzz_packets fp;
-  tc_rtp_packet pkt;
-  fuzz_packets_init (&fp, data, size);
-  while (fuzz_packets_next (&fp, &pkt)) {
-    parsers (&pkt);
-    payload_round_trip (&pkt);
-    check (tc_jitter_push (jb, &pkt, fp.now_us) == TC_OK);
-    check (tc_jitter_packets (jb) <= MAX_PACKETS);
-    tc_payloader_h264.depayload (direct, &pkt, on_frame, &direct_frames);
-    tc_jitter_take_events (jb);
-  }
-  tc_jitter_poll (jb, fp.now_us + 10 * cfg.wait_budget_us);
-  check (tc_jitter_packets (jb) == 0);
-
-  tc_jitter_free (jb);
-  tc_payloader_h264.state_free (direct);
+  fuzz_video_depay (&tc_payloader_h264, data, size, on_frame, each);
   return 0;
 }

@@ -7,25 +7,16 @@
  * back to the same bytes, and every payload re-packetizes into packets
  * within the MTU that depayload to the same bytes.
  */
-#include <glib.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_packets.h"
-#include "rtp/jitter.h"
+#include "fuzz_video_depay.h"
 #include "rtp/pay_vp9.h"
 
-#define MAX_PACKETS 64
 #define MTU 64
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static void
-check (int ok)
-{
-  if (!ok)
-    abort ();
-}
+#define check fuzz_video_check
 
 static void
 on_frame (const tc_frame *frame, void *user_data)
@@ -43,18 +34,19 @@ on_frame (const tc_frame *frame, void *user_data)
 }
 
 static void
-descriptor_round_trip (const tc_rtp_packet *pkt, tc_vp9_ss *ss)
+descriptor_round_trip (const tc_rtp_packet *pkt)
 {
   tc_vp9_descriptor d;
+  tc_vp9_ss ss;
   size_t used, written;
   uint8_t buf[TC_VP9_DESCRIPTOR_BASE_MAX + 1 + 4 * TC_VP9_MAX_SPATIAL + 1
       + 4 * TC_VP9_MAX_GOF];
   if (pkt->payload == NULL
-      || tc_vp9_descriptor_parse (pkt->payload, pkt->payload_len, &d, ss,
+      || tc_vp9_descriptor_parse (pkt->payload, pkt->payload_len, &d, &ss,
           &used))
     return;
   check (used <= pkt->payload_len);
-  check (tc_vp9_descriptor_write (&d, ss, buf, sizeof buf, &written) == TC_OK);
+  check (tc_vp9_descriptor_write (&d, &ss, buf, sizeof buf, &written) == TC_OK);
   /* Reserved SS bits are the only ones not written back. */
   check (written == used);
   check (memcmp (buf, pkt->payload, used) == 0 || d.has_ss);
@@ -94,36 +86,16 @@ payload_round_trip (const tc_rtp_packet *pkt)
   tc_payloader_vp9.state_free (r.rx);
 }
 
+static void
+each (const tc_rtp_packet *pkt)
+{
+  descriptor_round_trip (pkt);
+  payload_round_trip (pkt);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  size_t frames = 0, direct_frames = 0;
-  tc_jitter_config cfg = {
-    .codec = &tc_payloader_vp9,
-    .max_packets = MAX_PACKETS,
-    .max_bytes = 8 * 1024,
-    .wait_budget_us = 20 * 1000,
-  };
-  tc_jitter *jb = tc_jitter_new (&cfg, on_frame, &frames);
-  void *direct = tc_payloader_vp9.state_new ();
-  tc_vp9_ss *ss = g_new (tc_vp9_ss, 1);
-
-  fuzz_packets fp;
-  tc_rtp_packet pkt;
-  fuzz_packets_init (&fp, data, size);
-  while (fuzz_packets_next (&fp, &pkt)) {
-    descriptor_round_trip (&pkt, ss);
-    payload_round_trip (&pkt);
-    check (tc_jitter_push (jb, &pkt, fp.now_us) == TC_OK);
-    check (tc_jitter_packets (jb) <= MAX_PACKETS);
-    tc_payloader_vp9.depayload (direct, &pkt, on_frame, &direct_frames);
-    tc_jitter_take_events (jb);
-  }
-  tc_jitter_poll (jb, fp.now_us + 10 * cfg.wait_budget_us);
-  check (tc_jitter_packets (jb) == 0);
-
-  g_free (ss);
-  tc_jitter_free (jb);
-  tc_payloader_vp9.state_free (direct);
+  fuzz_video_depay (&tc_payloader_vp9, data, size, on_frame, each);
   return 0;
 }
