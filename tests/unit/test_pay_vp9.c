@@ -725,36 +725,11 @@ test_depayload_keeps_a_superframe_whole (void)
 static void
 test_depayload_drops_a_frame_missing_a_middle_packet (void)
 {
-  void *tx = tc_payloader_vp9.state_new ();
-  void *rx = tc_payloader_vp9.state_new ();
   GBytes *key = vp9_frame (4000, TRUE, 640, 360, 11);
   GBytes *delta = vp9_frame (2000, FALSE, 0, 0, 12);
-  packets p, q;
-  frames f;
-  packets_init (&p);
-  packets_init (&q);
-  frames_init (&f);
-  packetize (&tc_payloader_vp9, tx, key, 1200, &p);
-  packetize (&tc_payloader_vp9, tx, delta, 1200, &q);
-  g_assert_cmpuint (p.payloads->len, ==, 4);
-  for (guint i = 0; i < p.payloads->len; i++)
-    if (i != 2)  /* lost */
-      g_assert_cmpint (feed (rx, &p, i, (guint16) (100 + i), 3000, &f), ==,
-          TC_OK);
-  g_assert_cmpuint (frames_count (&f), ==, 0);
-  for (guint i = 0; i < q.payloads->len; i++)
-    g_assert_cmpint (feed (rx, &q, i, (guint16) (104 + i), 6000, &f), ==,
-        TC_OK);
-  g_assert_cmpuint (frames_count (&f), ==, 1);
-  frames_assert_equal (&f, 0, delta);
-  g_assert_false (g_array_index (f.keyframes, gboolean, 0));
-  packets_clear (&p);
-  packets_clear (&q);
-  frames_clear (&f);
+  assert_a_lost_packet_drops_only_its_frame (&tc_payloader_vp9, key, delta, 2);
   g_bytes_unref (key);
   g_bytes_unref (delta);
-  tc_payloader_vp9.state_free (tx);
-  tc_payloader_vp9.state_free (rx);
 }
 
 static void
