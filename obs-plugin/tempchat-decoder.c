@@ -78,12 +78,15 @@ static const AVCodec *find_decoder(tc_sdp_codec codec)
 
 size_t tempchat_decoder_video_codecs(tc_sdp_codec *out)
 {
-	static const tc_sdp_codec order[] = {TC_SDP_CODEC_AV1, TC_SDP_CODEC_VP9,
-					     TC_SDP_CODEC_H264,
-					     TC_SDP_CODEC_VP8};
+	tc_sdp_codec order[TC_SDP_MAX_VIDEO_CODECS];
+	size_t n_order = 0;
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	/* The core's own order, so the two cannot drift apart. */
+	if (tc_sdp_video_codecs_parse(TC_SDP_VIDEO_CODECS_DEFAULT, order,
+				      &n_order, NULL, 0, NULL) != TC_OK)
+		return 0;
+	for (size_t i = 0; i < n_order; i++) {
 		if (find_decoder(order[i]) != NULL)
 			out[n++] = order[i];
 	}

@@ -17,8 +17,8 @@ struct tempchat_decoder;
 /* A decoder for `codec` (VP8 or Opus; NULL for codecs we cannot decode). */
 struct tempchat_decoder *tempchat_decoder_new(tc_sdp_codec codec);
 /* The video codecs this libavcodec decodes, in TempChat's priority order
- * (AV1 > VP9 > H264 > VP8), into `out` (room for TC_SDP_MAX_VIDEO_CODECS);
- * returns how many. */
+ * (TC_SDP_VIDEO_CODECS_DEFAULT), into `out` (room for
+ * TC_SDP_MAX_VIDEO_CODECS); returns how many, 0 when it decodes none. */
 size_t tempchat_decoder_video_codecs(tc_sdp_codec *out);
 void tempchat_decoder_free(struct tempchat_decoder *dec); /* NULL-safe */
 

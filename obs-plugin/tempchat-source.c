@@ -429,9 +429,21 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	/* Receiving only, the guest may send any codec we decode (the core
 	 * keeps those it packetizes); sending the program, the call's one
 	 * codec is what our encoder makes (VP8). */
-	if (!send_program)
+	if (!send_program) {
 		cfg.n_video_codecs =
 			tempchat_decoder_video_codecs(cfg.video_codecs);
+		/* None: the core would offer every codec it packetizes
+		 * (n_video_codecs 0 means its default list), all of them
+		 * video we could not show. */
+		if (cfg.n_video_codecs == 0) {
+			blog(LOG_WARNING,
+			     "[tempchat] guest call not started: this "
+			     "libavcodec decodes none of AV1, VP9, H264, VP8");
+			tempchat_problem_set(&ts->problem,
+					     obs_module_text("Error.NoDecoder"));
+			return;
+		}
+	}
 	if (send_program)
 		ts->sender = tempchat_sender_new_program(ts->settings.quality);
 	ts->session = tc_session_new(&cfg, on_session_event, ts, &st);
