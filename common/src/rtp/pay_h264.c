@@ -52,6 +52,7 @@
 #include "rtp/frame_buf.h"
 #include "rtp/h264_sps.h"
 #include "rtp/pay_split.h"
+#include "rtp/rtp_wire.h"
 
 #define NAL_TYPE(b) ((uint8_t) ((b) & 0x1F))
 #define NAL_F 0x80
@@ -282,8 +283,8 @@ send_stap_a (sender *s, const nal_ref *r, size_t count, bool last)
     f |= r[i].data[0] & NAL_F;
     if ((r[i].data[0] & NAL_NRI) > nri)
       nri = r[i].data[0] & NAL_NRI;
-    s->pkt[n++] = (uint8_t) (r[i].len >> 8);
-    s->pkt[n++] = (uint8_t) r[i].len;
+    tc_wr16 (s->pkt + n, (uint16_t) r[i].len);
+    n += STAP_SIZE_LEN;
     memcpy (s->pkt + n, r[i].data, r[i].len);
     n += r[i].len;
   }
@@ -411,7 +412,7 @@ payload_valid (const uint8_t *p, size_t len)
     while (pos < len) {
       if (len - pos < STAP_SIZE_LEN)
         return false;
-      size_t n = (size_t) (p[pos] << 8) | p[pos + 1];
+      size_t n = tc_rd16 (p + pos);
       pos += STAP_SIZE_LEN;
       if (n == 0 || n > len - pos || (p[pos] & NAL_F)
           || NAL_TYPE (p[pos]) == 0 || NAL_TYPE (p[pos]) > 23)
@@ -437,7 +438,7 @@ h264_starts_frame (const uint8_t *payload, size_t len)
     return false;
   uint8_t type = NAL_TYPE (payload[0]);
   if (type == TC_H264_STAP_A) {
-    size_t first = (size_t) (payload[1] << 8) | payload[2];
+    size_t first = tc_rd16 (payload + 1);
     return tc_h264_nal_may_start_au (payload + 3, first);
   }
   if (type == TC_H264_FU_A) {
@@ -520,7 +521,7 @@ put_stap_a (h264_state *st, const uint8_t *p, size_t len)
 {
   tc_status rc = TC_OK;
   for (size_t pos = 1; pos < len && rc == TC_OK;) {
-    size_t n = (size_t) (p[pos] << 8) | p[pos + 1];
+    size_t n = tc_rd16 (p + pos);
     rc = put_whole_nal (st, p + pos + STAP_SIZE_LEN, n);
     pos += STAP_SIZE_LEN + n;
   }

@@ -46,8 +46,10 @@
 #include <glib.h>
 #include <string.h>
 
+#include "rtp/bitreader.h"
 #include "rtp/picture_asm.h"
 #include "rtp/pay_split.h"
+#include "rtp/rtp_wire.h"
 
 /* Required byte. */
 #define VP9_I 0x80
@@ -74,33 +76,20 @@ typedef struct {
 
 /* ---- Descriptor ---------------------------------------------------------- */
 
-/* A bounded cursor over the descriptor bytes. */
-typedef struct {
-  const uint8_t *buf;
-  size_t len;
-  size_t pos;
-  bool short_;
-} cursor;
-
-static uint8_t
-take (cursor *c)
-{
-  if (c->pos >= c->len) {
-    c->short_ = true;
-    return 0;
-  }
-  return c->buf[c->pos++];
-}
+/* The descriptor is read with tc_bitreader (no unescaping): its fields
+ * are read in the diagram's widths, and a read past the end sets `overrun`
+ * once for the whole parse. */
 
 /* ss may be NULL: the depacketizer only needs to step over the structure,
  * and clearing a tc_vp9_ss for that would cost more than the parse. */
 static void
-parse_ss (cursor *c, tc_vp9_ss *ss)
+parse_ss (tc_bitreader *br, tc_vp9_ss *ss)
 {
-  uint8_t v = take (c);
-  unsigned n_spatial = (v >> 5) + 1u;
-  bool has_resolution = (v & VP9_SS_Y) != 0;
-  bool has_gof = (v & VP9_SS_G) != 0;
+  /* |N_S|Y|G|-|-|-| */
+  unsigned n_spatial = tc_bits_read (br, 3) + 1u;
+  bool has_resolution = tc_bits_read1 (br);
+  bool has_gof = tc_bits_read1 (br);
+  tc_bits_read (br, 3);
   if (ss != NULL) {
     memset (ss, 0, sizeof *ss);
     ss->n_spatial = (uint8_t) n_spatial;
@@ -108,10 +97,8 @@ parse_ss (cursor *c, tc_vp9_ss *ss)
     ss->has_gof = has_gof;
   }
   for (unsigned i = 0; has_resolution && i < n_spatial; i++) {
-    uint16_t w = (uint16_t) (take (c) << 8);
-    w |= take (c);
-    uint16_t h = (uint16_t) (take (c) << 8);
-    h |= take (c);
+    uint16_t w = (uint16_t) tc_bits_read (br, 16);
+    uint16_t h = (uint16_t) tc_bits_read (br, 16);
     if (ss != NULL) {
       ss->width[i] = w;
       ss->height[i] = h;
@@ -119,49 +106,49 @@ parse_ss (cursor *c, tc_vp9_ss *ss)
   }
   if (!has_gof)
     return;
-  unsigned count = take (c);
+  unsigned count = tc_bits_read (br, 8);
   if (ss != NULL)
     ss->gof.count = (uint8_t) count;
-  for (unsigned i = 0; i < count && !c->short_; i++) {
-    uint8_t b = take (c);
-    unsigned n_refs = (b >> 2) & 0x03;
+  for (unsigned i = 0; i < count && !br->overrun; i++) {
+    /* |T|U|R|-|-| */
+    uint8_t tid = (uint8_t) tc_bits_read (br, 3);
+    bool switching_up = tc_bits_read1 (br);
+    unsigned n_refs = tc_bits_read (br, 2);
+    tc_bits_read (br, 2);
     tc_vp9_gof_entry *g = ss != NULL ? &ss->gof.entry[i] : NULL;
-    if (g != NULL) {
-      g->tid = b >> 5;
-      g->switching_up = (b & 0x10) != 0;
-      g->n_refs = (uint8_t) n_refs;
-    }
+    if (g != NULL)
+      *g = (tc_vp9_gof_entry) {.tid = tid, .switching_up = switching_up,
+        .n_refs = (uint8_t) n_refs};
     for (unsigned r = 0; r < n_refs; r++) {
-      uint8_t diff = take (c);
+      uint8_t diff = (uint8_t) tc_bits_read (br, 8);
       if (g != NULL)
         g->p_diff[r] = diff;
     }
   }
 }
 
+/* |TID|U|SID|D|, then TL0PICIDX in non-flexible mode. */
 static void
-parse_layer (cursor *c, tc_vp9_descriptor *d)
+parse_layer (tc_bitreader *br, tc_vp9_descriptor *d)
 {
-  uint8_t b = take (c);
-  d->tid = b >> 5;
-  d->switching_up = (b & 0x10) != 0;
-  d->sid = (b >> 1) & 0x07;
-  d->inter_layer_dep = (b & 0x01) != 0;
+  d->tid = (uint8_t) tc_bits_read (br, 3);
+  d->switching_up = tc_bits_read1 (br);
+  d->sid = (uint8_t) tc_bits_read (br, 3);
+  d->inter_layer_dep = tc_bits_read1 (br);
   if (!d->flexible)
-    d->tl0picidx = take (c);
+    d->tl0picidx = (uint8_t) tc_bits_read (br, 8);
 }
 
 /* P_DIFF bytes: 7-bit difference and N, "another one follows". */
 static bool
-parse_p_diffs (cursor *c, tc_vp9_descriptor *d)
+parse_p_diffs (tc_bitreader *br, tc_vp9_descriptor *d)
 {
   bool more = true;
-  while (more && !c->short_) {
+  while (more && !br->overrun) {
     if (d->n_p_diff == TC_VP9_MAX_P_DIFF)
       return false;
-    uint8_t b = take (c);
-    d->p_diff[d->n_p_diff++] = b >> 1;
-    more = (b & VP9_N) != 0;
+    d->p_diff[d->n_p_diff++] = (uint8_t) tc_bits_read (br, 7);
+    more = tc_bits_read1 (br);
   }
   return true;
 }
@@ -173,35 +160,35 @@ tc_vp9_descriptor_parse (const uint8_t *buf, size_t len,
   if (buf == NULL || out == NULL || consumed == NULL)
     return TC_ERR_INVALID_ARG;
   memset (out, 0, sizeof *out);
-  cursor c = {.buf = buf, .len = len};
-  uint8_t b = take (&c);
-  out->has_picture_id = (b & VP9_I) != 0;
-  out->inter_picture = (b & VP9_P) != 0;
-  out->has_layer = (b & VP9_L) != 0;
-  out->flexible = (b & VP9_F) != 0;
-  out->start = (b & VP9_B) != 0;
-  out->end = (b & VP9_E) != 0;
-  out->has_ss = (b & VP9_V) != 0;
-  out->not_ref_upper = (b & VP9_Z) != 0;
+  tc_bitreader br;
+  tc_bits_init (&br, buf, len, false);
+  /* |I|P|L|F|B|E|V|Z| */
+  out->has_picture_id = tc_bits_read1 (&br);
+  out->inter_picture = tc_bits_read1 (&br);
+  out->has_layer = tc_bits_read1 (&br);
+  out->flexible = tc_bits_read1 (&br);
+  out->start = tc_bits_read1 (&br);
+  out->end = tc_bits_read1 (&br);
+  out->has_ss = tc_bits_read1 (&br);
+  out->not_ref_upper = tc_bits_read1 (&br);
   if (out->flexible && !out->has_picture_id)
     return TC_ERR_PARSE;  /* section 4.2: F = 1 requires I = 1 */
 
   if (out->has_picture_id) {
-    uint8_t p = take (&c);
-    out->picture_id_long = (p & VP9_M) != 0;
-    out->picture_id = p & 0x7F;
-    if (out->picture_id_long)
-      out->picture_id = (uint16_t) ((out->picture_id << 8) | take (&c));
+    /* |M| PictureID (7 or 15 bits) | */
+    out->picture_id_long = tc_bits_read1 (&br);
+    out->picture_id = (uint16_t) tc_bits_read (&br,
+        out->picture_id_long ? 15 : 7);
   }
   if (out->has_layer)
-    parse_layer (&c, out);
-  if (out->flexible && out->inter_picture && !parse_p_diffs (&c, out))
+    parse_layer (&br, out);
+  if (out->flexible && out->inter_picture && !parse_p_diffs (&br, out))
     return TC_ERR_PARSE;
   if (out->has_ss)
-    parse_ss (&c, ss);
-  if (c.short_)
+    parse_ss (&br, ss);
+  if (br.overrun)
     return TC_ERR_PARSE;
-  *consumed = c.pos;
+  *consumed = br.pos;  /* every field is whole bytes together */
   return TC_OK;
 }
 
@@ -274,10 +261,9 @@ write_ss (const tc_vp9_ss *ss, uint8_t *p)
   p[n++] = (uint8_t) (((ss->n_spatial - 1) << 5)
       | (ss->has_resolution ? VP9_SS_Y : 0) | (ss->has_gof ? VP9_SS_G : 0));
   for (unsigned i = 0; ss->has_resolution && i < ss->n_spatial; i++) {
-    p[n++] = (uint8_t) (ss->width[i] >> 8);
-    p[n++] = (uint8_t) ss->width[i];
-    p[n++] = (uint8_t) (ss->height[i] >> 8);
-    p[n++] = (uint8_t) ss->height[i];
+    tc_wr16 (p + n, ss->width[i]);
+    tc_wr16 (p + n + 2, ss->height[i]);
+    n += 4;
   }
   if (!ss->has_gof)
     return n;
@@ -308,9 +294,12 @@ tc_vp9_descriptor_write (const tc_vp9_descriptor *d, const tc_vp9_ss *ss,
       | (d->end ? VP9_E : 0) | (d->has_ss ? VP9_V : 0)
       | (d->not_ref_upper ? VP9_Z : 0));
   if (d->has_picture_id) {
-    if (d->picture_id_long)
-      buf[n++] = (uint8_t) (VP9_M | (d->picture_id >> 8));
-    buf[n++] = (uint8_t) d->picture_id;
+    if (d->picture_id_long) {
+      tc_wr16 (buf + n, (uint16_t) ((VP9_M << 8) | d->picture_id));
+      n += 2;
+    } else {
+      buf[n++] = (uint8_t) d->picture_id;
+    }
   }
   if (d->has_layer) {
     buf[n++] = (uint8_t) ((d->tid << 5) | (d->switching_up ? 0x10 : 0)
