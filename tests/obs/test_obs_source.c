@@ -502,7 +502,7 @@ static void test_the_room_and_secrets_are_not_saved_to_disk(void)
 {
 	char *room = harness_new_room();
 	obs_data_t *settings = guest_settings(room);
-	obs_data_t *saved, *live;
+	obs_data_t *saved, *live, *change;
 	obs_source_t *reloaded;
 	char *json;
 	guest g;
@@ -525,8 +525,12 @@ static void test_the_room_and_secrets_are_not_saved_to_disk(void)
 	g_assert_cmpstr(obs_data_get_string(live, "turn_secret"), ==,
 			"not-on-disk-secret");
 	obs_data_release(live);
-	obs_data_set_int(settings, "latency_ms", 300);
-	obs_source_update(g.source, settings);
+	/* A change of something else (as the properties make it: only what
+	 * changed) keeps the room, now a default value, in the call. */
+	change = obs_data_create();
+	obs_data_set_int(change, "latency_ms", 300);
+	obs_source_update(g.source, change);
+	obs_data_release(change);
 	assert_status_says(g.source, "Waiting for the guest");
 	/* OBS started again from that file: the source asks for a room. */
 	obs_data_release(saved);
@@ -539,12 +543,18 @@ static void test_the_room_and_secrets_are_not_saved_to_disk(void)
 	obs_source_release(reloaded);
 	obs_data_release(saved);
 
-	/* Asked to remember, they are saved. */
-	obs_data_set_bool(settings, "remember_room", true);
-	obs_source_update(g.source, settings);
+	/* Asked to remember, they are saved: the change holds only the
+	 * checkbox, so the room and secrets come from the defaults they were
+	 * moved to by the first save, and must be made user values again. */
+	change = obs_data_create();
+	obs_data_set_bool(change, "remember_room", true);
+	obs_source_update(g.source, change);
+	obs_data_release(change);
 	json = saved_json(g.source, &saved);
 	g_assert_nonnull(strstr(json, room));
 	g_assert_nonnull(strstr(json, "not-on-disk-secret"));
+	g_assert_nonnull(strstr(json, "not-on-disk-password"));
+	g_assert_nonnull(strstr(json, "not-on-disk-link"));
 	g_free(json);
 	obs_data_release(saved);
 
