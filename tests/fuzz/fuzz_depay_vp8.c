@@ -19,7 +19,7 @@ on_frame (const tc_frame *frame, void *user_data)
 {
   size_t *count = user_data;
   check (frame->len > 0 && frame->data != NULL);
-  uint16_t w, h;
+  uint32_t w, h;
   tc_status st = tc_vp8_keyframe_size (frame->data, frame->len, &w, &h);
   check (st == TC_OK || st == TC_ERR_PARSE);
   check (!frame->keyframe || (frame->data[0] & 1) == 0);

@@ -240,7 +240,7 @@ test_keyframe_header_gives_1280x720 (void)
     0x00, 0x05,        /* width 0x0500 = 1280, horizontal scale 0 */
     0xd0, 0x02,        /* height 0x02d0 = 720, vertical scale 0 */
   };
-  guint16 w = 0, h = 0;
+  guint32 w = 0, h = 0;
   g_assert_true (tc_vp8_is_keyframe_header (key, sizeof key));
   g_assert_cmpint (tc_vp8_keyframe_size (key, sizeof key, &w, &h), ==, TC_OK);
   g_assert_cmpuint (w, ==, 1280);
@@ -272,7 +272,7 @@ test_keyframe_size_refuses_interframes_and_broken_headers (void)
   };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++) {
     g_test_message ("%s", bad[i].what);
-    guint16 w, h;
+    guint32 w, h;
     g_assert_cmpint (tc_vp8_keyframe_size (bad[i].bytes, bad[i].len, &w, &h),
         ==, TC_ERR_PARSE);
   }
@@ -498,7 +498,7 @@ test_depayload_reassembles_a_split_keyframe_byte_identical (void)
   g_assert_true (g_array_index (f.keyframes, gboolean, 0));
   g_assert_cmpuint (g_array_index (f.timestamps, guint32, 0), ==, 9000);
 
-  guint16 w, h;
+  guint32 w, h;
   gsize n;
   const guint8 *d = g_bytes_get_data (g_ptr_array_index (f.data, 0), &n);
   g_assert_cmpint (tc_vp8_keyframe_size (d, n, &w, &h), ==, TC_OK);

@@ -196,6 +196,21 @@ tc_av1_tu_info_read (const uint8_t *tu, size_t len, tc_av1_tu_info *info)
   return TC_OK;
 }
 
+tc_status
+tc_av1_keyframe_size (const uint8_t *tu, size_t len, uint32_t *width,
+    uint32_t *height)
+{
+  if (tu == NULL || width == NULL || height == NULL)
+    return TC_ERR_INVALID_ARG;
+  tc_av1_tu_info info;
+  if (tc_av1_tu_info_read (tu, len, &info) != TC_OK || !info.keyframe
+      || info.width == 0 || info.height == 0)
+    return TC_ERR_PARSE;
+  *width = info.width;
+  *height = info.height;
+  return TC_OK;
+}
+
 bool
 tc_av1_key_scan_obu (tc_av1_key_scan *scan, const tc_av1_obu *o)
 {

@@ -60,6 +60,13 @@ typedef struct {
 tc_status tc_av1_tu_info_read (const uint8_t *tu, size_t len,
     tc_av1_tu_info *info);
 
+/* Width and height of a keyframe TU, from its sequence header (as
+ * tc_vp9_keyframe_size for VP9); every keyframe TU carries one, the
+ * payloader adds it where the encoder left it out. TC_ERR_PARSE when the
+ * TU is malformed or not a keyframe. Any thread. */
+tc_status tc_av1_keyframe_size (const uint8_t *tu, size_t len,
+    uint32_t *width, uint32_t *height);
+
 /* OBU header byte (AV1 section 5.3.2): |F| type (4) |E|S|R|, and when E = 1
  * an extension byte |temporal_id (3)|spatial_id (2)|reserved (3)|. */
 #define TC_AV1_OBU_FORBIDDEN 0x80

@@ -9,32 +9,6 @@
 #include "rtp/pay_vp8.h"
 #include "rtp/pay_vp9.h"
 
-/* AV1: the sequence header every keyframe TU carries (the payloader adds it
- * where the encoder left it out). */
-static tc_status
-av1_keyframe_size (const uint8_t *frame, size_t len, uint32_t *width,
-    uint32_t *height)
-{
-  tc_av1_tu_info info;
-  if (tc_av1_tu_info_read (frame, len, &info) != TC_OK || !info.keyframe
-      || info.width == 0 || info.height == 0)
-    return TC_ERR_PARSE;
-  *width = info.width;
-  *height = info.height;
-  return TC_OK;
-}
-
-static tc_status
-vp8_keyframe_size (const uint8_t *frame, size_t len, uint32_t *width,
-    uint32_t *height)
-{
-  uint16_t w, h;
-  tc_status st = tc_vp8_keyframe_size (frame, len, &w, &h);
-  *width = w;
-  *height = h;
-  return st;
-}
-
 tc_status
 tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame, size_t len,
     unsigned *width, unsigned *height)
@@ -45,17 +19,16 @@ tc_frame_keyframe_size (tc_sdp_codec codec, const uint8_t *frame, size_t len,
   tc_status st;
   switch (codec) {
     case TC_SDP_CODEC_VP8:
-      st = vp8_keyframe_size (frame, len, &w, &h);
+      st = tc_vp8_keyframe_size (frame, len, &w, &h);
       break;
     case TC_SDP_CODEC_VP9:
       st = tc_vp9_keyframe_size (frame, len, &w, &h);
       break;
     case TC_SDP_CODEC_AV1:
-      st = av1_keyframe_size (frame, len, &w, &h);
+      st = tc_av1_keyframe_size (frame, len, &w, &h);
       break;
     case TC_SDP_CODEC_H264:
-      st = tc_h264_au_has_idr (frame, len) ? tc_h264_au_size (frame, len, &w, &h)
-          : TC_ERR_PARSE;
+      st = tc_h264_keyframe_size (frame, len, &w, &h);
       break;
     default:
       return TC_ERR_UNSUPPORTED;

@@ -144,25 +144,46 @@ tc_h264_au_has_idr (const uint8_t *au, size_t len)
   return false;
 }
 
-tc_status
-tc_h264_au_size (const uint8_t *au, size_t len, uint32_t *width,
+/* The size of the first SPS, in one pass that also looks for an IDR slice
+ * when `need_idr`: a received keyframe is read once, not twice. */
+static tc_status
+au_size (const uint8_t *au, size_t len, bool need_idr, uint32_t *width,
     uint32_t *height)
 {
   if (au == NULL || width == NULL || height == NULL)
     return TC_ERR_INVALID_ARG;
   size_t pos = 0, n;
   const uint8_t *nal;
-  while (tc_h264_next_nal (au, len, &pos, &nal, &n)) {
-    if (NAL_TYPE (nal[0]) != TC_H264_NAL_SPS)
-      continue;
-    tc_h264_sps sps;
-    if (tc_h264_sps_parse (nal, n, &sps) != TC_OK)
-      return TC_ERR_PARSE;
-    *width = sps.width;
-    *height = sps.height;
-    return TC_OK;
+  bool have_size = false, idr = !need_idr;
+  tc_h264_sps sps;
+  while (!(have_size && idr) && tc_h264_next_nal (au, len, &pos, &nal, &n)) {
+    if (NAL_TYPE (nal[0]) == TC_H264_NAL_IDR) {
+      idr = true;
+    } else if (NAL_TYPE (nal[0]) == TC_H264_NAL_SPS && !have_size) {
+      if (tc_h264_sps_parse (nal, n, &sps) != TC_OK)
+        return TC_ERR_PARSE;
+      have_size = true;
+    }
   }
-  return TC_ERR_PARSE;
+  if (!have_size || !idr)
+    return TC_ERR_PARSE;
+  *width = sps.width;
+  *height = sps.height;
+  return TC_OK;
+}
+
+tc_status
+tc_h264_au_size (const uint8_t *au, size_t len, uint32_t *width,
+    uint32_t *height)
+{
+  return au_size (au, len, false, width, height);
+}
+
+tc_status
+tc_h264_keyframe_size (const uint8_t *au, size_t len, uint32_t *width,
+    uint32_t *height)
+{
+  return au_size (au, len, true, width, height);
 }
 
 bool

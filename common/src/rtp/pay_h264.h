@@ -61,6 +61,11 @@ bool tc_h264_au_has_idr (const uint8_t *au, size_t len);
 tc_status tc_h264_au_size (const uint8_t *au, size_t len, uint32_t *width,
     uint32_t *height);
 
+/* The same for a keyframe: TC_ERR_PARSE also when the access unit holds no
+ * IDR slice. One pass over the access unit. */
+tc_status tc_h264_keyframe_size (const uint8_t *au, size_t len,
+    uint32_t *width, uint32_t *height);
+
 /* True when the payloader sends this NAL unit: not an AUD or filler data,
  * F clear, type 1..23 (0 and 24..31 are RFC 6184's own packet types). */
 bool tc_h264_nal_sendable (const uint8_t *nal, size_t len);

@@ -219,8 +219,8 @@ tc_vp8_is_keyframe_header (const uint8_t *frame, size_t len)
 }
 
 tc_status
-tc_vp8_keyframe_size (const uint8_t *frame, size_t len, uint16_t *width,
-    uint16_t *height)
+tc_vp8_keyframe_size (const uint8_t *frame, size_t len, uint32_t *width,
+    uint32_t *height)
 {
   if (frame == NULL || width == NULL || height == NULL)
     return TC_ERR_INVALID_ARG;
@@ -228,8 +228,8 @@ tc_vp8_keyframe_size (const uint8_t *frame, size_t len, uint16_t *width,
     return TC_ERR_PARSE;
   if (frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a)
     return TC_ERR_PARSE;
-  *width = (uint16_t) ((frame[6] | (frame[7] << 8)) & 0x3FFF);
-  *height = (uint16_t) ((frame[8] | (frame[9] << 8)) & 0x3FFF);
+  *width = (frame[6] | (frame[7] << 8)) & 0x3FFF;
+  *height = (frame[8] | (frame[9] << 8)) & 0x3FFF;
   return TC_OK;
 }
 

@@ -65,7 +65,7 @@ bool tc_vp8_is_keyframe_header (const uint8_t *frame, size_t len);
  * when `frame` is not a keyframe, is shorter than 10 bytes or lacks the
  * start code. Any thread. */
 tc_status tc_vp8_keyframe_size (const uint8_t *frame, size_t len,
-    uint16_t *width, uint16_t *height);
+    uint32_t *width, uint32_t *height);
 
 /* Per-frame layering information the encoder may give. */
 typedef struct {
