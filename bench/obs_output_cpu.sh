@@ -56,7 +56,7 @@ pids+=($!)
 read -r -t 10 line <"$work/relay"
 url=${line##* }
 # tc_obs_gst_peer's channel: a relay's rooms belong to their channel.
-channel=obs-test-channel
+channel=$("$peer" channel)
 in=benchin$RANDOM
 out=benchout$RANDOM
 # The peers run until their stdin closes: a fifo kept open by sleep.

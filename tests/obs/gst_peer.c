@@ -17,6 +17,8 @@
  *                                           880 Hz beep at exactly those
  *                                           times (A/V sync)
  *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
+ *   tc_obs_gst_peer channel                  prints the channel the peers
+ *                                           use (for the scripts)
  *   tc_obs_gst_peer recv URL ROOM            receives; prints
  *       "video W H R G B" (size and the centre pixel of the 30th decoded
  *       frame) and "audio" (after 25 decoded buffers)
@@ -30,7 +32,7 @@
 
 #include "stdin_closed.h"
 
-#define CHANNEL "obs-test-channel"
+#define CHANNEL TC_OBS_TEST_CHANNEL /* tests/obs/CMakeLists.txt */
 #define VIDEO_FRAME_TO_REPORT 30
 #define AUDIO_BUFFERS_TO_REPORT 25
 
@@ -258,6 +260,10 @@ int main(int argc, char **argv)
 	GError *err = NULL;
 	gchar *desc;
 
+	if (argc == 2 && g_str_equal(argv[1], "channel")) {
+		printf("%s\n", CHANNEL);
+		return 0;
+	}
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s send-bars|recv URL ROOM [WxH]\n",
 			argv[0]);

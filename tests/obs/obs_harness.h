@@ -11,7 +11,7 @@
 #include <gio/gio.h>
 #include <obs.h>
 
-#define HARNESS_CHANNEL "obs-test-channel"
+#define HARNESS_CHANNEL TC_OBS_TEST_CHANNEL /* tests/obs/CMakeLists.txt */
 #define HARNESS_CANVAS_W 640
 #define HARNESS_CANVAS_H 360
 #define HARNESS_WAIT_MS 20000 /* signaling + ICE + DTLS + first keyframe */

@@ -22,7 +22,7 @@
 set -eu
 
 MODE=$1 OBS_PEER=$2 GST_PEER=$3 RELAY=$4 PLUGIN_DIR=$5
-CHANNEL=obs-test-channel        # tc_obs_gst_peer's
+CHANNEL=$("$GST_PEER" channel)  # the one the peers use
 LOSS=10 LOSS_SECONDS=8
 LIMIT=1000000                   # bit/s, the tbf rate below
 WAIT=60                         # seconds for the encoder to get below it
