@@ -22,8 +22,8 @@
 
 #include "tempchat/tc_status.h"
 
-#define TC_DD_URI \
-  "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"
+/* The extension's URI is TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR (tc_sdp.h),
+ * where the SDP code that negotiates it lives. */
 
 #define TC_DD_MAX_TEMPLATES 64          /* template ids are 6 bits */
 #define TC_DD_MAX_DECODE_TARGETS 32     /* dt_cnt_minus_one is 5 bits */
