@@ -93,6 +93,8 @@ test_registry_finds_codecs_by_sdp_name_case_insensitively (void)
     {"OPUS", &tc_payloader_opus},
     {"H264", &tc_payloader_h264},
     {"vp9", &tc_payloader_vp9},
+    {"AV1", &tc_payloader_av1},
+    {"av1", &tc_payloader_av1},
     {"G722", NULL},
     {"", NULL},
     {NULL, NULL},
@@ -111,8 +113,6 @@ test_registry_finds_codecs_by_sdp_name_case_insensitively (void)
   g_assert_false (vp8->packet_is_frame);
 }
 
-/* RFC 6716 3.1 and 3.2.5: the duration comes from the TOC config and the
- * frame count, whatever the packet carries. */
 /* RFC 6716 4.2.3: the LBRR flag follows the VAD flags of each SILK
  * frame, per channel, in the top bits of the first frame's first byte. */
 static void
@@ -143,6 +143,8 @@ test_fec_is_read_from_the_lbrr_flag (void)
   g_assert_false (tc_opus_packet_has_fec (NULL, 0));
 }
 
+/* RFC 6716 3.1 and 3.2.5: the duration comes from the TOC config and the
+ * frame count, whatever the packet carries. */
 static void
 test_packet_samples_follow_toc_and_count (void)
 {

@@ -800,8 +800,10 @@ test_depayload_rejects_malformed_payloads_without_output (void)
     guint8 *heap = g_memdup2 (bad[i].bytes, bad[i].len);
     g_assert_cmpint (feed_raw (rx, heap ? heap : bad[i].bytes, bad[i].len,
             (guint16) i, 0, TRUE, &f), ==, TC_ERR_PARSE);
+    /* The exact-length heap copy, so ASan sees any read past the end (the
+     * table's rows are padded). */
+    g_assert_false (tc_payloader_vp9.starts_frame (heap, bad[i].len));
     g_free (heap);
-    g_assert_false (tc_payloader_vp9.starts_frame (bad[i].bytes, bad[i].len));
   }
   /* A malformed packet in the middle drops the picture around it. */
   static const guint8 first[] = {0x88, 0x01, 0x82, 0x49};   /* B, pid 1 */
