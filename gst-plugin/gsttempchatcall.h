@@ -120,12 +120,12 @@ void gst_tempchat_element_apply_bitrates (GstElement *element,
 GstStructure *gst_tempchat_element_stats (GstElement *element,
     GstTempchatCall *const *slot, const GstTempchatSettings *settings);
 
-/* Stats of the session; FALSE when there is none. Any thread. */
 /* The session's video codecs from now on (tc_session_set_video_codecs);
  * TC_ERR_CLOSED without a session. Any thread. */
 tc_status gst_tempchat_call_set_video_codecs (GstTempchatCall *call,
     const tc_sdp_codec *codecs, gsize n);
 
+/* Stats of the session; FALSE when there is none. Any thread. */
 gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
     tc_session_stats *out);
 

@@ -146,15 +146,15 @@ gboolean gst_tempchat_props_get (const GstTempchatSettings *s, guint prop_id,
 gboolean gst_tempchat_settings_validate (const GstTempchatSettings *s,
     char *room_name, gchar **message);
 
-/* Fills `cfg` from `s` (tc_session_config_init first). Strings are borrowed
- * from `s`, which must outlive the tc_session_new call. Directions and codecs
- * are left to the caller. */
 /* The codecs of s->video_codecs this machine can encode and decode, in
  * order, into cfg (call after gst_tempchat_settings_validate). FALSE when
  * none is left; then *message (g_free) says so. */
 gboolean gst_tempchat_settings_video_codecs (const GstTempchatSettings *s,
     tc_session_config *cfg, gchar **message);
 
+/* Fills `cfg` from `s` (tc_session_config_init first). Strings are borrowed
+ * from `s`, which must outlive the tc_session_new call. Directions and codecs
+ * are left to the caller. */
 void gst_tempchat_settings_to_config (const GstTempchatSettings *s,
     tc_session_config *cfg);
 

@@ -1,9 +1,11 @@
 /* gsttempchatsink.c - sends video and audio into a TempChat room.
  *
  * A bin with request pads "video" and "audio". Raw input is encoded inside:
- *   video: videoconvert ! vp8enc ! appsink
+ *   video: videoconvert ! <the call's codec's encoder> ! capsfilter ! appsink
+ *          (gsttempchatencoder.c; swapped in place when the codec changes)
  *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
- * Already-encoded VP8 or Opus goes straight to the appsink. The chain is
+ * Already-encoded AV1, VP9, H264, VP8 or Opus goes straight to the appsink
+ * and restricts the call to its codec. The chain is
  * built when the first caps arrive on a pad, which tells raw from encoded.
  * Each appsink hands its frames to the room's call (gsttempchatcall.c).
  */

@@ -137,8 +137,6 @@ enum
   N_STREAMS
 };
 
-typedef GstTempchatCodec CodecInfo;
-
 typedef struct
 {
   tc_media_kind kind;
@@ -189,12 +187,6 @@ G_DEFINE_TYPE (GstTempchatSrc, gst_tempchat_src, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (tempchatsrc, "tempchatsrc", GST_RANK_NONE,
     GST_TYPE_TEMPCHAT_SRC);
 
-static const CodecInfo *
-codec_info (tc_sdp_codec codec)
-{
-  return gst_tempchat_codec_get (codec);
-}
-
 static void
 stream_free (SrcStream *st)
 {
@@ -226,7 +218,7 @@ make (GstTempchatSrc *self, const gchar *factory)
  * of its own between the encoded stream and the decoder (or the pad). */
 static void
 add_encoded_filter (GstTempchatSrc *self, SrcStream *st,
-    const CodecInfo *info)
+    const GstTempchatCodec *info)
 {
   GstCaps *caps = gst_caps_from_string (info->caps);
   GstElement *filter = NULL;
@@ -261,7 +253,7 @@ opus_caps (void)
 /* The encoded caps of `st`, with the size of its last keyframe where we know
  * it; muxers (matroskamux, webmmux) refuse VP8 and VP9 without one. */
 static GstCaps *
-stream_caps (const SrcStream *st, const CodecInfo *info)
+stream_caps (const SrcStream *st, const GstTempchatCodec *info)
 {
   GstCaps *caps = st->codec == TC_SDP_CODEC_OPUS ? opus_caps () :
       gst_caps_from_string (info->caps);
@@ -275,7 +267,7 @@ stream_caps (const SrcStream *st, const CodecInfo *info)
 /* Encoded VP8 without a size would stop a muxer with not-negotiated: such
  * caps wait for the first keyframe (nothing is pushed before it anyway). */
 static gboolean
-caps_complete (const SrcStream *st, const CodecInfo *info, gboolean decode)
+caps_complete (const SrcStream *st, const GstTempchatCodec *info, gboolean decode)
 {
   return decode || st->kind != TC_MEDIA_VIDEO || info->parser != NULL
       || st->width > 0;
@@ -303,7 +295,7 @@ static gboolean
 build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     guint latency_ms)
 {
-  const CodecInfo *info = codec_info (st->codec);
+  const GstTempchatCodec *info = gst_tempchat_codec_get (st->codec);
   GstElement *appsrc, *dec = NULL;
   GstCaps *caps;
 
@@ -535,7 +527,7 @@ static void
 replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
 {
   GstElement *prev = before_tail (st);
-  const CodecInfo *info;
+  const GstTempchatCodec *info;
   gboolean decode;
   GstPad *srcpad;
 
@@ -565,7 +557,7 @@ replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
   if (tail != NULL)
     gst_element_sync_state_with_parent (tail);
   /* Now the new codec's caps, then its frames (on_frame waited). */
-  info = codec_info (st->codec);
+  info = gst_tempchat_codec_get (st->codec);
   GST_OBJECT_LOCK (self);
   decode = self->decode;
   GST_OBJECT_UNLOCK (self);
@@ -611,7 +603,7 @@ swap_codec (GstElement *element, gpointer data)
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (element);
   int idx = GPOINTER_TO_INT (data);
   SrcStream *st;
-  const CodecInfo *info;
+  const GstTempchatCodec *info;
   gboolean decode;
   SwapJob *job;
   GstPad *pad;
@@ -619,7 +611,7 @@ swap_codec (GstElement *element, gpointer data)
   GST_STATE_LOCK (self);
   g_mutex_lock (&self->lock);
   st = self->streams[idx];
-  info = st != NULL ? codec_info (st->codec) : NULL;
+  info = st != NULL ? gst_tempchat_codec_get (st->codec) : NULL;
   if (!self->running || st == NULL || st->appsrc == NULL || info == NULL) {
     if (st != NULL)
       st->swap_scheduled = FALSE;
@@ -658,7 +650,7 @@ swap_codec (GstElement *element, gpointer data)
 static void
 follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
 {
-  const CodecInfo *info = codec_info (codec);
+  const GstTempchatCodec *info = gst_tempchat_codec_get (codec);
   int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
 
   if (info == NULL || codec == st->codec)
@@ -737,8 +729,8 @@ expose_eos_pad (GstTempchatSrc *self, SrcStream *st, guint32 seqnum)
    * needs them to finish its (empty) file. Raw caps would need a size. */
   if (!decode) {
     GstCaps *caps = gst_caps_from_string (st->kind == TC_MEDIA_VIDEO ?
-        codec_info (TC_SDP_CODEC_VP8)->caps :
-        codec_info (TC_SDP_CODEC_OPUS)->caps);
+        gst_tempchat_codec_get (TC_SDP_CODEC_VP8)->caps :
+        gst_tempchat_codec_get (TC_SDP_CODEC_OPUS)->caps);
     GstSegment seg;
     /* Muxers want a VP8 size; the track stays empty, so the smallest they
      * all take (webmmux: 16) is as good as any. */
@@ -838,7 +830,7 @@ queue_full (SrcStream *st, gsize len)
 static void
 follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
 {
-  const CodecInfo *info = codec_info (st->codec);
+  const GstTempchatCodec *info = gst_tempchat_codec_get (st->codec);
   unsigned w, h;
   GstCaps *caps;
 

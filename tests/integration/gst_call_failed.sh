@@ -20,24 +20,7 @@ PREFIX=tcfail
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-failed-$id"
 
-udp() {
-  for ns in "$A" "$B"; do
-    if [ "$1" = cut ]; then
-      ip netns exec "$ns" nft -f - <<NFT
-table inet tcfail {
-  chain input {
-    type filter hook input priority 0; policy accept;
-    meta l4proto udp drop
-  }
-}
-NFT
-    else
-      ip netns exec "$ns" nft delete table inet tcfail
-    fi
-  done
-}
-
-udp cut
+udp_loss on 100 "$A" "$B"     # the UDP path cut, signaling (TCP) kept
 start_gst_peers send-light
 
 # The receiver's lines until the call fails; an error ends the test.
@@ -52,7 +35,7 @@ done
 [ -n "$failed" ] || { echo "no tempchat/call-failed within 60 s"; exit 1; }
 echo "call failed: $failed"
 
-udp restore
+udp_loss off 0 "$A" "$B"
 t0=$(date +%s%N)
 video=no
 while read -r -t 10 word V AU GAP STATE _ <&6; do

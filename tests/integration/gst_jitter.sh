@@ -29,18 +29,11 @@ PREFIX=tcjit
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-jitter-$id"
 
-mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
-  <"$work/recv.in" >"$work/recv.out" &
-pids="$pids $!"
-exec 3>"$work/recv.in" 6<"$work/recv.out"
-ip netns exec "$A" "$T" --peer "send 20" "$url" "$room" <"$work/send.in" \
-  >/dev/null &
-pids="$pids $!"
-exec 4>"$work/send.in"
+start_gst_peers "send 20"
 
-# The receiver's next report into LAT LATE FRAMES; fails after 10 s.
-next_report() {
+# The receiver's next report (test_gst_latency's, not netns_pair.sh's) into
+# LAT LATE FRAMES; fails after 10 s.
+next_latency_report() {
   local word rest
   while read -r -t 10 word LAT LATE FRAMES rest <&6; do
     if [ "$word" = report ]; then
@@ -52,18 +45,18 @@ next_report() {
 }
 
 n=0
-until next_report && [ "$FRAMES" -gt 0 ]; do
+until next_latency_report && [ "$FRAMES" -gt 0 ]; do
   n=$((n + 1)); [ "$n" -lt 60 ] || { echo "no media within 60 s"; exit 1; }
 done
 # Settled: the median of the last 5 of 10 clean seconds (one stall of a
 # busy machine raises the latency for a few seconds, rightly).
-for _ in $(seq 10); do next_report; echo "$LAT"; done >"$work/clean"
+for _ in $(seq 10); do next_latency_report; echo "$LAT"; done >"$work/clean"
 clean=$(tail -n 5 "$work/clean" | sort -n | sed -n 3p)
 
 echo "jitter $JITTER_MS" >&7
 most=0 late_learning=0 late=0 frames=0
 for i in $(seq 25); do
-  next_report
+  next_latency_report
   [ "$LAT" -le "$most" ] || most=$LAT
   if [ "$i" -le 10 ]; then
     late_learning=$((late_learning + LATE))
@@ -76,7 +69,7 @@ jittered=$LAT
 echo "jitter 0" >&7
 after=$LAT
 for i in $(seq 20); do
-  next_report
+  next_latency_report
   after=$LAT
   [ "$LAT" -ge "$CLEAN_MAX_MS" ] || break
 done

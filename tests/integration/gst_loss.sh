@@ -38,8 +38,8 @@ MIN_DECODED=95                  # % of the frames sent
 
 ROLE=${ROLE:-sink-offers}
 REPAIR=${REPAIR:-on}
-sink_args=
-[ "$REPAIR" = on ] || sink_args="do-retransmission=false do-fec=false"
+SINK_ARGS=
+[ "$REPAIR" = on ] || SINK_ARGS="do-retransmission=false do-fec=false"
 case "$ROLE" in
   sink-offers|src-offers) ;;
   *) echo "ROLE must be sink-offers or src-offers"; exit 2 ;;
@@ -50,22 +50,6 @@ RELAY_ARGS="--ordered-ids ${RELAY_ARGS:-}"
 . "$(dirname "$0")/netns_pair.sh"
 room="#it-gst-loss-$id"
 
-mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-: >"$work/send.out"
-start_recv() {
-  ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
-    <"$work/recv.in" >"$work/recv.out" &
-  pids="$pids $!"
-  exec 3>"$work/recv.in"
-  exec 6<"$work/recv.out"
-}
-start_send() {
-  ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="$sink_args" \
-    "$T" --peer send-light "$url" "$room" \
-    <"$work/send.in" >>"$work/send.out" &
-  pids="$pids $!"
-  exec 4>"$work/send.in"
-}
 
 loss() {
   udp_loss "$1" "$LOSS" "$A" "$B"
@@ -78,9 +62,9 @@ if [ "$ROLE" = sink-offers ]; then
   until next_report && [ "$STATE" = waiting ]; do
     n=$((n + 1)); [ "$n" -lt 30 ] || { echo "src not in the room"; exit 1; }
   done
-  start_send
+  start_send send-light
 else
-  start_send
+  start_send send-light
   timeout 30 tail -n +1 -f "$work/send.out" | grep -q -m1 '^state waiting' \
     || { echo "sink not in the room within 30 s"; exit 1; }
   start_recv

@@ -156,4 +156,37 @@ relay_stop (relay *r)
   g_clear_pointer (&r->url, g_free);
 }
 
+/* The room, relay and channel properties of a test's elements, and VP8:
+ * the codec the calls that use this were written for (their bitrate and
+ * latency figures were made with vp8enc/vp8dec); every codec is
+ * test_gst_codecs.c's. A relay that is not on loopback is one in a test
+ * network namespace: plain ws:// is fine there. TC_TEST_ELEMENT_ARGS adds
+ * properties for a script driving a child (gst_loss.sh switching
+ * retransmission and FEC off). g_free the result. */
+static G_GNUC_UNUSED gchar *
+gst_test_element_args (const char *channel, const char *url, const char *room)
+{
+  const gchar *extra = g_getenv ("TC_TEST_ELEMENT_ARGS");
+  return g_strdup_printf ("room=%s signaling-url=%s channel=%s "
+      "video-codecs=vp8%s %s", room, url, channel,
+      g_str_has_prefix (url, "ws://127.") ? "" : " insecure-signaling=true",
+      extra != NULL ? extra : "");
+}
+
+/* A child peer runs until its stdin closes (the test driving it ended):
+ * a G_IO_IN | G_IO_HUP watch on fd 0 with the main loop as data. */
+static G_GNUC_UNUSED gboolean
+gst_test_on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
+{
+  gchar buf[64];
+  gsize n = 0;
+
+  if ((cond & G_IO_IN) != 0
+      && g_io_channel_read_chars (ch, buf, sizeof buf, &n, NULL) ==
+      G_IO_STATUS_NORMAL && n > 0)
+    return G_SOURCE_CONTINUE;
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 #endif

@@ -70,17 +70,20 @@ fi
 
 # udp_loss on|off PCT NS...: PCT % of the UDP arriving in each NS dropped at
 # random (nftables numgen on input: dropping on output makes sendto() fail
-# instead), signaling (TCP) untouched; or no more.
+# instead), signaling (TCP) untouched (100: the UDP path cut); or no more.
 udp_loss() {
-  local mode=$1 pct=$2 ns
+  local mode=$1 pct=$2 ns rule
   shift 2
+  # numgen's range is 0-99: 100 % is a plain drop (a path cut).
+  rule="numgen random mod 100 < $pct drop"
+  [ "$pct" -lt 100 ] || rule="drop"
   for ns in "$@"; do
     if [ "$mode" = on ]; then
       ip netns exec "$ns" nft -f - <<NFT
 table inet tcloss {
   chain input {
     type filter hook input priority 0; policy accept;
-    meta l4proto udp numgen random mod 100 < $pct drop
+    meta l4proto udp $rule
   }
 }
 NFT
@@ -90,20 +93,31 @@ NFT
   done
 }
 
-# Starts a call between two test_gst_call peers ($T): `recv-report` in B
-# (its stdin on fd 3, its lines on fd 6) and mode $1 in A (stdin on fd 4,
-# its lines in $work/send.out), both in room $room.
-start_gst_peers() {
-  mkfifo "$work/recv.in" "$work/send.in" "$work/recv.out"
-  ip netns exec "$B" "$T" --peer recv-report "$url" "$room" \
+# The two peers of a call, programs $T (test_gst_call, or test_gst_latency)
+# in room $room: the receiver, mode ${1:-recv-report}, in B (its stdin on
+# fd 3, its lines on fd 6); the sender, mode $1, in A (stdin on fd 4, its
+# lines in $work/send.out), with SINK_ARGS as extra element properties.
+# Separate, so a test can choose who joins first.
+start_recv() {
+  mkfifo "$work/recv.in" "$work/recv.out"
+  ip netns exec "$B" "$T" --peer "${1:-recv-report}" "$url" "$room" \
     <"$work/recv.in" >"$work/recv.out" &
   pids="$pids $!"
   exec 3>"$work/recv.in"
   exec 6<"$work/recv.out"
-  ip netns exec "$A" "$T" --peer "$1" "$url" "$room" \
-    <"$work/send.in" >"$work/send.out" &
+}
+start_send() {
+  mkfifo "$work/send.in"
+  ip netns exec "$A" env TC_TEST_ELEMENT_ARGS="${SINK_ARGS:-}" \
+    "$T" --peer "$1" "$url" "$room" <"$work/send.in" >>"$work/send.out" &
   pids="$pids $!"
   exec 4>"$work/send.in"
+}
+
+# Both, the receiver first, the sender in mode $1.
+start_gst_peers() {
+  start_recv
+  start_send "$1"
 }
 
 # Reads the receiver's next "report" line into V AU GAP STATE NACKS PLIS

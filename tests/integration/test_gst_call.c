@@ -209,19 +209,10 @@ received_clear (received *r)
 
 /* --- pipelines ---------------------------------------------------------------- */
 
-/* A relay that is not on loopback is one in a test network namespace
- * (bwe_tbf.sh): plain ws:// is fine there. TC_TEST_ELEMENT_ARGS adds
- * properties for a script driving this child (gst_loss.sh switching
- * retransmission and FEC off). */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  /* VP8, the codec these calls (and their bitrate expectations, made with
-   * vp8enc) were written for; every codec is test_gst_codecs.c's. */
-  const gchar *extra = g_getenv ("TC_TEST_ELEMENT_ARGS");
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL
-      " video-codecs=vp8%s %s", room, url, g_str_has_prefix (url, "ws://127.")
-      ? "" : " insecure-signaling=true", extra != NULL ? extra : "");
+  return gst_test_element_args (CHANNEL, url, room);
 }
 
 /* `mode`: "send-raw", "send-busy", "send-report", "send-light" (a moving
@@ -325,20 +316,6 @@ pipeline_free (GstElement *pipe)
 }
 
 /* --- the child ------------------------------------------------------------------ */
-
-static gboolean
-on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
-{
-  gchar buf[64];
-  gsize n = 0;
-
-  if ((cond & G_IO_IN) != 0
-      && g_io_channel_read_chars (ch, buf, sizeof buf, &n, NULL) ==
-      G_IO_STATUS_NORMAL && n > 0)
-    return G_SOURCE_CONTINUE;
-  g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
-}
 
 /* The state and one direction's NACK and PLI counters of `stats`. */
 static void
@@ -524,7 +501,8 @@ run_peer (const char *mode, const char *url, const char *room)
   g_mutex_init (&r.lock);
   r.announce = TRUE;
   pipe = pipeline_new (mode, url, room, &r);
-  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_closed, loop);
+  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, gst_test_on_stdin_closed,
+      loop);
   if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     printf ("error could not start\n");

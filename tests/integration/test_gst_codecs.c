@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tempchat/tc_payloader.h"
 
 #ifndef TC_RELAY_PATH
 #define TC_RELAY_PATH "tempchat-relay"
@@ -357,21 +356,6 @@ static const decode_case decodes[] = {
   { "vp8", "VP8", 640, 360 }, { "vp8", "VP8", 1280, 720 },
 };
 
-/* A codec is tested once the core can packetize it (the payload formats
- * land separately); until then its cases are skipped, said by name. */
-static gboolean
-packetized (const char *codecs)
-{
-  const char *name = codecs != NULL ? codecs : "av1";
-  return tc_payloader_find (name) != NULL;
-}
-
-static void
-skip (gconstpointer why)
-{
-  g_test_skip (why);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -385,24 +369,17 @@ main (int argc, char **argv)
   for (gsize i = 0; i < G_N_ELEMENTS (decodes); i++) {
     gchar *path = g_strdup_printf ("/gst/codecs/%s-%dp-decoded-at-the-"
         "senders-size", decodes[i].codecs, decodes[i].height);
-    if (packetized (decodes[i].codecs))
-      g_test_add_data_func (path, &decodes[i], test_decoded);
-    else
-      g_test_add_data_func (path, "no payloader for it yet", skip);
+    g_test_add_data_func (path, &decodes[i], test_decoded);
     g_free (path);
   }
-  if (packetized ("vp9"))
-    g_test_add_func ("/gst/codecs/encoded-vp9-input-restricts-the-call-to-vp9",
-        test_encoded_input_restricts_the_call);
+  g_test_add_func ("/gst/codecs/encoded-vp9-input-restricts-the-call-to-vp9",
+      test_encoded_input_restricts_the_call);
   for (gsize i = 0; i < G_N_ELEMENTS (recordings); i++) {
     gchar *path = g_strdup_printf ("/gst/codecs/decode-false-%s-records-"
         "into-matroska%s", recordings[i].codecs != NULL ?
         recordings[i].codecs : "av1", recordings[i].codecs != NULL ? "" :
         "-by-default");
-    if (packetized (recordings[i].codecs))
-      g_test_add_data_func (path, &recordings[i], test_recording);
-    else
-      g_test_add_data_func (path, "no payloader for it yet", skip);
+    g_test_add_data_func (path, &recordings[i], test_recording);
     g_free (path);
   }
 

@@ -103,14 +103,12 @@ probe (GstElement *pipe, const char *name, GstPadProbeCallback cb,
   gst_object_unref (e);
 }
 
-/* VP8: the receiver decodes with its own vp8dec (below), and the figures
- * were measured with it; each codec has its own calls (gst_codecs). */
+/* VP8 (gst_test_element_args): the receiver decodes with its own vp8dec
+ * (below). */
 static gchar *
 element_args (const char *url, const char *room)
 {
-  return g_strdup_printf ("room=%s signaling-url=%s channel=" CHANNEL
-      " video-codecs=vp8%s", room, url, g_str_has_prefix (url, "ws://127.")
-      ? "" : " insecure-signaling=true");
+  return gst_test_element_args (CHANNEL, url, room);
 }
 
 static GstElement *
@@ -467,19 +465,6 @@ g2g_receiver_start (receiver *r, const char *url, const char *room)
 /* --- the peer processes -------------------------------------------------- */
 
 static gboolean
-on_stdin_closed (GIOChannel *ch, GIOCondition cond, gpointer loop)
-{
-  gchar buf[64];
-  gsize n = 0;
-
-  if ((cond & G_IO_IN) != 0 && g_io_channel_read_chars (ch, buf, sizeof buf,
-          &n, NULL) == G_IO_STATUS_NORMAL && n > 0)
-    return G_SOURCE_CONTINUE;
-  g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 print_report (gpointer data)
 {
   receiver *r = data;
@@ -504,7 +489,8 @@ run_peer (const char *mode, const char *url, const char *room)
   receiver r = { 0 };
   guint timers[2] = { 0, 0 };
 
-  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin_closed, loop);
+  g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR, gst_test_on_stdin_closed,
+      loop);
   if (g_str_has_prefix (mode, "send ") || g_str_has_prefix (mode, "g2g-")) {
     if (!g_str_equal (mode, "g2g-recv"))
       sender = g_str_has_prefix (mode, "g2g-") ? g2g_sender_new (url, room)
