@@ -13,7 +13,8 @@
 // and each path's growth (p50 of the last third minus the first, per
 // minute).
 //
-// Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), SECONDS, WARMUP,
+// Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), SECONDS_G2G (not
+// SECONDS: bash keeps that one for itself), WARMUP,
 // NODE_PATH (playwright-core, scaledrone-node, esbuild).
 import { spawn } from 'node:child_process';
 
