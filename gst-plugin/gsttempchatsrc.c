@@ -974,15 +974,18 @@ set_latency (GstTempchatSrc *self, guint latency_ms)
 static void
 follow_call_latency (GstTempchatSrc *self, const tc_session_event *ev)
 {
-  guint adaptive;
+  guint latency_ms = (guint) ((ev->latency_us + 999) / 1000);
+  gboolean report;
 
   if (ev->latency_us <= 0)
     return;
+  /* Every frame comes here: one look under the lock, and the reporting
+   * only when the (5 ms-stepped) latency moved. */
   GST_OBJECT_LOCK (self);
-  adaptive = self->latency_ms == 0;
+  report = self->latency_ms == 0 && self->current_latency_ms != latency_ms;
   GST_OBJECT_UNLOCK (self);
-  if (adaptive)
-    report_latency (self, (guint) ((ev->latency_us + 999) / 1000));
+  if (report)
+    report_latency (self, latency_ms);
 }
 
 /* ------------------------------------------------------------ the call */
