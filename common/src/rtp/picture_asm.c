@@ -24,8 +24,7 @@ tc_picture_asm_start (tc_picture_asm *a, const tc_rtp_packet *pkt,
   a->timestamp = pkt->timestamp;
   a->next_seq = pkt->seq;
   a->keyframe = keyframe;
-  a->has_picture_id = ref.has_picture_id;
-  a->picture_id = ref.picture_id;
+  a->ref = ref;
 }
 
 bool
@@ -35,9 +34,9 @@ tc_picture_asm_continues (const tc_picture_asm *a, const tc_rtp_packet *pkt,
   if (!a->in_frame || pkt->seq != a->next_seq
       || pkt->timestamp != a->timestamp)
     return false;
-  if (ref.has_picture_id != a->has_picture_id)
+  if (ref.has_picture_id != a->ref.has_picture_id)
     return false;
-  return !ref.has_picture_id || ref.picture_id == a->picture_id;
+  return !ref.has_picture_id || ref.picture_id == a->ref.picture_id;
 }
 
 tc_status

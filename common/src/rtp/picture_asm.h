@@ -17,21 +17,20 @@
 #include "rtp/frame_buf.h"
 #include "tempchat/tc_payloader.h"
 
+/* What identifies the frame a packet belongs to, besides seq/timestamp. */
+typedef struct {
+  bool has_picture_id;
+  uint16_t picture_id;
+} tc_picture_ref;
+
 typedef struct {
   tc_frame_buf buf;
   bool in_frame;
   bool keyframe;
   uint32_t timestamp;
   uint16_t next_seq;
-  bool has_picture_id;
-  uint16_t picture_id;
+  tc_picture_ref ref;     /* of the frame being reassembled */
 } tc_picture_asm;
-
-/* What identifies the frame a packet belongs to, besides seq/timestamp. */
-typedef struct {
-  bool has_picture_id;
-  uint16_t picture_id;
-} tc_picture_ref;
 
 /* Forgets the frame being reassembled. */
 void tc_picture_asm_reset (tc_picture_asm *a);
