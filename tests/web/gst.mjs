@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { within } from '../integration/relay_helpers.mjs';
+import { watchOutput } from './watch.mjs';
 
 export const GST_PLUGIN_DIR = process.env.TC_GST_PLUGIN_DIR;
 const STOP_TIMEOUT_MS = 5000;
-const TAIL_CHARS = 6000;
 
 // `stages`: instead of one gst-launch pipeline, `args` are pipeline
 // descriptions for tc-gst-stages (TC_GST_STAGES): the first plays at once,
@@ -46,72 +46,22 @@ export function startGst(args, {
         : {}),
     },
   });
-  let out = '';
-  let err = '';
-  const waiters = new Set();
-  const check = () => {
-    for (const w of waiters) {
-      const m = w.test();
-      if (m) { waiters.delete(w); w.resolve(m); }
-    }
-  };
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.on('data', (chunk) => { out += chunk; check(); });
-  proc.stderr.on('data', (chunk) => { err += chunk; check(); });
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    proc.on('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      for (const w of waiters) w.reject(new Error(`${name}: gst-launch exited (${code ?? signal})`));
-      waiters.clear();
-      resolve(exitInfo);
-    });
-  });
+  const w = watchOutput(proc, name);
   const g = {
+    ...w,
     name,
     proc,
-    exited,
-    stdout: () => out,
-    stderr: () => err,
-    // The tails of both streams, for failure messages.
-    describe: () => `${name} stdout (tail):\n${out.slice(-TAIL_CHARS)}\n`
-      + `${name} stderr (tail):\n${err.slice(-TAIL_CHARS)}`,
-    // Resolves when `test()` returns a truthy value (checked on every output
-    // chunk), or rejects after `ms` with the gst output.
-    async until(test, ms, what) {
-      const first = test();
-      if (first) return first;
-      if (exitInfo) throw new Error(`${name}: gst-launch exited before ${what}\n${g.describe()}`);
-      let waiter;
-      const p = new Promise((resolve, reject) => { waiter = { test, resolve, reject }; });
-      waiters.add(waiter);
-      try {
-        return await within(ms, `${name}: ${what}`, p);
-      } catch (e) {
-        waiters.delete(waiter);
-        e.message = `${e.message}\n${g.describe()}`;
-        throw e;
-      }
-    },
-    // Waits for `re` in stdout (with `in: 'stderr'`, in stderr).
-    waitFor(re, ms, what, { in: stream = 'stdout' } = {}) {
-      return g.until(() => re.exec(stream === 'stdout' ? out : err), ms, what);
-    },
     // tc-gst-stages only: one line of command on its stdin.
     command(line) {
       proc.stdin.write(`${line}\n`);
     },
-    count(re) {
-      return (out.match(new RegExp(re.source, 'g')) || []).length;
-    },
     async stop() {
       try {
-        if (!exitInfo) {
+        if (!w.exitInfo()) {
           proc.kill('SIGINT');
-          await within(STOP_TIMEOUT_MS, `${name} to stop`, exited).catch(() => {
+          await within(STOP_TIMEOUT_MS, `${name} to stop`, w.exited).catch(() => {
             proc.kill('SIGKILL');
-            return exited;
+            return w.exited;
           });
         }
       } finally {

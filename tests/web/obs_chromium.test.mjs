@@ -10,19 +10,16 @@
 // Prints `METRIC obs-join-to-first-frame-ms=N`: from the source joining
 // the room (Chromium already there) to its first frame from Chromium.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import {
   closeAll, describe, launchPeer, randomRoom, startSite, waitFor,
 } from './harness.mjs';
+import { OBS_PEER as PEER, startObsPeer } from './obs.mjs';
 
-const PEER = process.env.TC_OBS_PEER;
-const XVFB_RUN = process.env.XVFB_RUN || 'xvfb-run';
 const T = { timeout: 120000, skip: PEER ? false : 'TC_OBS_PEER is not set' };
 const CHANNEL = 'YOUR_CHANNEL_ID';   // the page's default
 const CANVAS = { width: 640, height: 360 };
-const STOP_TIMEOUT_MS = 15000;
 
 let site;
 let chrome;
@@ -43,55 +40,8 @@ after(async () => {
   }
 });
 
-// tc_obs_peer under xvfb-run; `until(re)` waits for a stdout line.
 function startObs(args) {
-  const proc = spawn(XVFB_RUN, ['-a', PEER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const waiters = new Set();
-  const check = () => {
-    for (const w of waiters) {
-      const m = w.test();
-      if (m) { waiters.delete(w); w.resolve(m); }
-    }
-  };
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.on('data', (c) => { out += c; check(); });
-  proc.stderr.on('data', (c) => { err += c; });
-  const exited = new Promise((resolve) => { proc.on('exit', (code, signal) => resolve({ code, signal })); });
-  const o = {
-    stdout: () => out,
-    stderr: () => err,
-    describe: () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-6000)}`,
-    // Where the output is now, for until(..., from).
-    mark: () => out.length,
-    // The last line matching `re` for which `ok(match)` holds, in what was
-    // printed since `from`.
-    until(re, ok, ms, what, from = 0) {
-      const test = () => {
-        const all = [...out.slice(from).matchAll(new RegExp(re.source, 'g'))].filter(ok);
-        return all.length > 0 ? all[all.length - 1] : null;
-      };
-      const first = test();
-      if (first) return Promise.resolve(first);
-      return new Promise((resolve, reject) => {
-        const w = { test, resolve };
-        waiters.add(w);
-        setTimeout(() => {
-          if (waiters.delete(w)) reject(new Error(`obs: no ${what} in ${ms} ms\n${o.describe()}`));
-        }, ms);
-      });
-    },
-    async stop() {
-      running.delete(o);
-      proc.stdin.end();
-      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      const r = await exited;
-      clearTimeout(timer);
-      return r;
-    },
-  };
+  const o = startObsPeer(args, { onStop: () => running.delete(o) });
   running.add(o);
   return o;
 }

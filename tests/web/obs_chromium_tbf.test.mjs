@@ -9,8 +9,6 @@
 // canvas with random noise from a tempchatsink in the same namespace.
 // Without the tbf the encoder climbs from 2 to about 2.8 Mbit/s instead.
 // Root only (ip netns); skipped otherwise.
-import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
@@ -18,16 +16,14 @@ import { closeAll, launchPeer, randomRoom, startSite, waitFor } from './harness.
 import {
   chromiumIn, ip, makeLan, removeLan, startForwarder,
 } from './netns.mjs';
+import { OBS_PEER as PEER, startObsPeer } from './obs.mjs';
 
-const PEER = process.env.TC_OBS_PEER;
-const XVFB_RUN = process.env.XVFB_RUN || 'xvfb-run';
 const isRoot = process.getuid && process.getuid() === 0;
 const skip = !PEER ? 'TC_OBS_PEER is not set' : !GST_PLUGIN_DIR ? 'TC_GST_PLUGIN_DIR is not set'
   : !isRoot ? 'needs root for ip netns' : false;
 const T = { timeout: 150000, skip };
 const CHANNEL = 'YOUR_CHANNEL_ID';   // the page's default
 const LIMIT = 1000000;               // bit/s, the tbf rate
-const STOP_TIMEOUT_MS = 15000;
 
 let lan;
 let site;
@@ -47,12 +43,7 @@ before(async () => {
 
 after(async () => {
   try {
-    if (obs) {
-      obs.stdin.end();
-      const timer = setTimeout(() => obs.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await new Promise((resolve) => { if (obs.exitCode !== null) resolve(); else obs.on('exit', resolve); });
-      clearTimeout(timer);
-    }
+    await obs?.stop();
     await noise?.stop();
     await closeAll([chrome]);
     await site?.stop();
@@ -78,42 +69,23 @@ test('the OBS output lowers its bitrate when Chromium\'s feedback says the link 
   await chrome.goto(site, room, { signal });
   await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
 
-  obs = spawn(lan.inS[0], [...lan.inS.slice(1), XVFB_RUN, '-a', PEER, 'call', signal, room,
-    CHANNEL, roomIn], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  obs.stdout.setEncoding('utf8');
-  obs.stderr.setEncoding('utf8');
-  obs.stdout.on('data', (c) => { out += c; });
-  obs.stderr.on('data', (c) => { err += c; });
-  const describeObs = () => `obs stdout (tail):\n${out.slice(-3000)}\nobs stderr (tail):\n${err.slice(-3000)}`;
+  obs = startObsPeer(['call', signal, room, CHANNEL, roomIn], { wrap: lan.inS });
 
   // Connected (on a path this narrow Chromium may decode little yet).
   await waitFor(chrome, () => window.tc.state === 'connected',
     { what: 'connected to OBS', timeout: 60000 })
-    .catch((e) => { e.message += `\n${describeObs()}`; throw e; });
+    .catch((e) => { e.message += `\n${obs.describe()}`; throw e; });
 
-  // The encoder's bitrate as the output reports it twice a second.
-  const seen = [];
-  const deadline = Date.now() + 60000;
-  let below = null;
-  while (!below && Date.now() < deadline) {
-    for (const m of out.matchAll(/sender frames (\d+) .* bitrate (\d+)/g)) {
-      if (Number(m[1]) > 0 && seen.length < 400) seen.push(Number(m[2]));
-      if (Number(m[1]) > 0 && Number(m[2]) < LIMIT && below === null) below = Number(m[2]);
-    }
-    out = out.slice(out.lastIndexOf('\n') + 1);
-    // The next report (or a bound, should the process have gone).
-    if (!below) {
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, 2000);
-        obs.stdout.once('data', () => { clearTimeout(t); resolve(); });
-      });
-    }
-  }
-  console.log(`encoder bitrate (bit/s): ${seen.join(' ')}`);
-  console.log(`METRIC obs-chromium-tbf-1mbit-bitrate=${below}`);
-  assert.ok(below !== null, `the encoder never went below ${LIMIT} bit/s\n${describeObs()}`);
+  // The encoder's bitrate as the output reports it twice a second, until
+  // it is below the limit.
+  const REPORT = /sender frames (\d+) .* bitrate (\d+)/;
+  const m = await obs.until(REPORT, (r) => Number(r[1]) > 0 && Number(r[2]) < LIMIT,
+    60000, `the encoder below ${LIMIT} bit/s`).catch((e) => e);
+  const seen = [...obs.stdout().matchAll(new RegExp(REPORT.source, 'g'))]
+    .filter((r) => Number(r[1]) > 0).map((r) => Number(r[2]));
+  console.log(`encoder bitrate (bit/s): ${seen.slice(0, 400).join(' ')}`);
+  if (m instanceof Error) throw m;
+  console.log(`METRIC obs-chromium-tbf-1mbit-bitrate=${m[2]}`);
   const st = await chrome.eval(() => window.tc.stats());
   console.log(`METRIC obs-chromium-tbf-received fps=${st.fps} kbps=${st.kbps} `
     + `loss-pct=${Math.round(st.lossPct)} frames-decoded=${st.framesDecoded}`);
