@@ -19,6 +19,9 @@
  * as a display sink (sync=true) shows the frame and prints
  *   "g2g MS LATENCY_MS" (glass to glass, tempchatsrc's latency);
  * --peer g2g-both does both in one call.
+ * For bench/av_drift.sh: --drift SECONDS [SKEW_PPM] runs one call that
+ * long (the sender's clock SKEW_PPM off) and prints the A/V offset and the
+ * drift a minute at a time (run_drift).
  *
  * Waits are event-driven with deadlines; no sleeps.
  */
@@ -111,9 +114,27 @@ element_args (const char *url, const char *room)
   return gst_test_element_args (CHANNEL, url, room);
 }
 
-static GstElement *
-sender_new (double buffer_ms, const char *url, const char *room)
+/* A clock `ppm` parts per million faster (or slower) than the machine's:
+ * a sender whose crystal is off, as real ones are (tens of ppm). */
+static GstClock *
+skewed_clock (double ppm)
 {
+  GstClock *c = g_object_new (GST_TYPE_SYSTEM_CLOCK, "clock-type",
+      GST_CLOCK_TYPE_MONOTONIC, NULL);
+  GstClockTime now = gst_clock_get_internal_time (c);
+
+  gst_clock_set_calibration (c, now, now, (GstClockTime) llround (1e6 + ppm),
+      1000000);
+  return c;
+}
+
+/* "send BUFFER_MS [SKEW_PPM]". */
+static GstElement *
+sender_new (const char *mode, const char *url, const char *room)
+{
+  gchar *rest = NULL;
+  double buffer_ms = g_ascii_strtod (mode + strlen ("send "), &rest);
+  double ppm = g_ascii_strtod (rest, NULL);
   gchar *args = element_args (url, room);
   gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
       "video/x-raw,format=I420,width=160,height=120,framerate=30/1 ! "
@@ -129,6 +150,11 @@ sender_new (double buffer_ms, const char *url, const char *room)
   g_free (args);
   probe (pipe, "v", flash_video, NULL);
   probe (pipe, "a", beep_audio, NULL);
+  if (ppm != 0) {
+    GstClock *c = skewed_clock (ppm);
+    gst_pipeline_use_clock (GST_PIPELINE (pipe), c);
+    gst_object_unref (c);
+  }
   return pipe;
 }
 
@@ -142,6 +168,8 @@ typedef struct {
   GArray *latencies;            /* guint, asked since the last reset */
   guint frames, late;           /* encoded video and audio, since reset */
   GArray *audio_arrivals;       /* gint64 us, since reset */
+  GArray *video_ages;           /* GstClockTimeDiff: running time at
+                                 * tempchatsrc's output minus PTS */
   GArray *flashes, *beeps;      /* GstClockTime running time */
   gboolean bright;              /* the last frame was */
   GstClockTime quiet_until;     /* audio silent up to here */
@@ -176,6 +204,9 @@ on_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (audio) {
     gint64 t = g_get_monotonic_time ();
     g_array_append_val (r->audio_arrivals, t);
+  } else {
+    GstClockTimeDiff age = GST_CLOCK_DIFF (GST_BUFFER_PTS (buf), now);
+    g_array_append_val (r->video_ages, age);
   }
   g_mutex_unlock (&r->lock);
   return GST_PAD_PROBE_OK;
@@ -293,6 +324,7 @@ receiver_reset (receiver *r)
   r->max_latency_ms = r->latency_ms;
   r->frames = r->late = 0;
   g_array_set_size (r->audio_arrivals, 0);
+  g_array_set_size (r->video_ages, 0);
   g_array_set_size (r->latencies, 0);
   g_array_set_size (r->flashes, 0);
   g_array_set_size (r->beeps, 0);
@@ -319,6 +351,7 @@ receiver_start (receiver *r, const char *url, const char *room)
   memset (r, 0, sizeof *r);
   g_mutex_init (&r->lock);
   r->audio_arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->video_ages = g_array_new (FALSE, FALSE, sizeof (GstClockTimeDiff));
   r->latencies = g_array_new (FALSE, FALSE, sizeof (guint));
   r->flashes = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   r->beeps = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
@@ -357,6 +390,7 @@ receiver_stop (receiver *r)
   gst_object_unref (r->pipe);
   if (r->audio_arrivals != NULL) {
     g_array_free (r->audio_arrivals, TRUE);
+    g_array_free (r->video_ages, TRUE);
     g_array_free (r->flashes, TRUE);
     g_array_free (r->beeps, TRUE);
     g_array_free (r->latencies, TRUE);
@@ -478,7 +512,7 @@ print_report (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* "send BUFFER_MS", "recv-report", "g2g-send", "g2g-recv" or "g2g-both";
+/* "send BUFFER_MS [SKEW_PPM]", "recv-report", "g2g-send", "g2g-recv" or "g2g-both";
  * runs until stdin closes. */
 static int
 run_peer (const char *mode, const char *url, const char *room)
@@ -494,7 +528,7 @@ run_peer (const char *mode, const char *url, const char *room)
   if (g_str_has_prefix (mode, "send ") || g_str_has_prefix (mode, "g2g-")) {
     if (!g_str_equal (mode, "g2g-recv"))
       sender = g_str_has_prefix (mode, "g2g-") ? g2g_sender_new (url, room)
-          : sender_new (g_ascii_strtod (mode + 5, NULL), url, room);
+          : sender_new (mode, url, room);
     if (sender != NULL && gst_element_set_state (sender, GST_STATE_PLAYING)
         == GST_STATE_CHANGE_FAILURE)
       printf ("error could not start\n");
@@ -544,7 +578,7 @@ call_start (call *c, const char *buffer_ms)
   const char *argv[] = { "/proc/self/exe", "--peer", mode, the_relay.url,
     room, NULL };
 
-  g_strdelimit (room, ".", '-');  /* room names take no dots */
+  g_strdelimit (room, ". ", '-');  /* room names take no dots or spaces */
   c->proc = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE, &err, argv);
   g_assert_no_error (err);
   receiver_start (&c->r, the_relay.url, room);
@@ -583,7 +617,8 @@ enough_beeps (gpointer data)
   return done;
 }
 
-/* Media for `seconds` (counted in beeps, one a second) after what came. */
+/* Media for `seconds` (counted in beeps, one a second) after what came,
+ * with a deadline of WAIT_MS beyond them. */
 static void
 wait_seconds_of_media (receiver *r, guint seconds)
 {
@@ -592,8 +627,28 @@ wait_seconds_of_media (receiver *r, guint seconds)
   g_mutex_lock (&r->lock);
   w.beeps = MIN (r->beeps->len, r->flashes->len) + seconds;
   g_mutex_unlock (&r->lock);
-  g_assert_true (wait_for (enough_beeps, &w));
+  g_assert_true (wait_for_ms (enough_beeps, &w, seconds * 1000 + WAIT_MS));
   g_assert_null (r->error);
+}
+
+/* Each flash with the beep that started with it (within 400 ms): the
+ * beep's time minus the flash's, as a user would see and hear them, in
+ * the flash's order. Call with r->lock held. */
+static GArray *
+av_offsets (receiver *r)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (GstClockTimeDiff));
+
+  for (guint i = 0; i < r->flashes->len; i++) {
+    GstClockTime f = g_array_index (r->flashes, GstClockTime, i);
+    for (guint j = 0; j < r->beeps->len; j++) {
+      GstClockTimeDiff d = GST_CLOCK_DIFF (f, g_array_index (r->beeps,
+              GstClockTime, j));
+      if (ABS (d) < 400 * GST_MSECOND)
+        g_array_append_val (out, d);
+    }
+  }
+  return out;
 }
 
 /* --- the tests ----------------------------------------------------------- */
@@ -674,29 +729,25 @@ static void
 test_the_flash_and_the_beep_come_out_within_20_ms (void)
 {
   call c;
+  GArray *offsets;
   GstClockTimeDiff worst = 0;
-  guint pairs = 0, within = 0;
+  guint pairs, within = 0;
 
   call_start (&c, "20");
   wait_seconds_of_media (&c.r, SETTLE_S);
   receiver_reset (&c.r);
   wait_seconds_of_media (&c.r, MEASURE_S);
   g_mutex_lock (&c.r.lock);
-  for (guint i = 0; i < c.r.flashes->len; i++) {
-    GstClockTime f = g_array_index (c.r.flashes, GstClockTime, i);
-    for (guint j = 0; j < c.r.beeps->len; j++) {
-      GstClockTimeDiff d = GST_CLOCK_DIFF (f, g_array_index (c.r.beeps,
-              GstClockTime, j));
-      if (ABS (d) < 400 * GST_MSECOND) {
-        g_test_message ("flash at %.3f s, beep %+.1f ms", f / 1e9, d / 1e6);
-        pairs++;
-        within += ABS (d) <= LIP_SYNC_MAX;
-        if (ABS (d) > ABS (worst))
-          worst = d;
-      }
-    }
-  }
+  offsets = av_offsets (&c.r);
   g_mutex_unlock (&c.r.lock);
+  for (pairs = 0; pairs < offsets->len; pairs++) {
+    GstClockTimeDiff d = g_array_index (offsets, GstClockTimeDiff, pairs);
+    g_test_message ("beep %+.1f ms after its flash", d / 1e6);
+    within += ABS (d) <= LIP_SYNC_MAX;
+    if (ABS (d) > ABS (worst))
+      worst = d;
+  }
+  g_array_free (offsets, TRUE);
   g_test_message ("METRIC lip sync: %u flash/beep pairs, %u within 20 ms, "
       "beep - flash at worst %.1f ms", pairs, within, worst / 1e6);
   g_assert_cmpuint (pairs, >=, MEASURE_S - 1);
@@ -752,6 +803,142 @@ test_audio_with_100_ms_buffers_leaves_every_20_ms (void)
   audio_leaves_one_frame_per_20_ms ("100");
 }
 
+/* --- A/V offset and drift over a long call (bench/av_drift.sh) ---------- */
+
+#define DRIFT_WINDOW_S 60
+#define DRIFT_MAX (20 * GST_MSECOND)
+
+static gint
+by_diff (gconstpointer a, gconstpointer b)
+{
+  GstClockTimeDiff x = *(const GstClockTimeDiff *) a;
+  GstClockTimeDiff y = *(const GstClockTimeDiff *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median of `a` (sorted in place), 0 when it is empty. */
+static GstClockTimeDiff
+median_diff (GArray *a)
+{
+  if (a->len == 0)
+    return 0;
+  g_array_sort (a, by_diff);
+  return g_array_index (a, GstClockTimeDiff, a->len / 2);
+}
+
+/* How far each flash lies from the whole second of the sender's clock it
+ * starts on, counted from `first` (the call's first flash): the drift of
+ * tempchatsrc's timestamps against the sender's clock. The sender flashes
+ * on exact seconds of its buffer times, so on one machine with one clock
+ * anything but 0 is our mapping wandering, or the sender's clock skewed
+ * (whole seconds are not told apart: up to +-0.5 s). Call with r->lock
+ * held. */
+static GArray *
+flash_drifts (receiver *r, GstClockTime first)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (GstClockTimeDiff));
+
+  for (guint i = 0; i < r->flashes->len; i++) {
+    GstClockTimeDiff since = GST_CLOCK_DIFF (first, g_array_index (r->flashes,
+            GstClockTime, i));
+    GstClockTimeDiff d = since - (GstClockTimeDiff) (llround ((double) since
+            / GST_SECOND) * GST_SECOND);
+    g_array_append_val (out, d);
+  }
+  return out;
+}
+
+typedef struct {
+  GstClockTimeDiff av, av_worst, drift, held;
+  guint pairs, latency_ms, late, frames;
+} drift_window;
+
+/* One window's figures, then the receiver reset for the next. */
+static drift_window
+drift_window_take (receiver *r, GstClockTime *first)
+{
+  drift_window w = { 0 };
+  GArray *av, *drifts, *held;
+
+  g_mutex_lock (&r->lock);
+  if (!GST_CLOCK_TIME_IS_VALID (*first) && r->flashes->len > 0)
+    *first = g_array_index (r->flashes, GstClockTime, 0);
+  av = av_offsets (r);
+  drifts = flash_drifts (r, *first);
+  held = g_array_copy (r->video_ages);
+  g_array_sort (r->latencies, by_value);
+  w.latency_ms = r->latencies->len > 0 ? g_array_index (r->latencies, guint,
+      r->latencies->len / 2) : 0;
+  w.late = r->late;
+  w.frames = r->frames;
+  g_mutex_unlock (&r->lock);
+  receiver_reset (r);
+  w.pairs = av->len;
+  for (guint i = 0; i < av->len; i++) {
+    GstClockTimeDiff d = g_array_index (av, GstClockTimeDiff, i);
+    if (ABS (d) > ABS (w.av_worst))
+      w.av_worst = d;
+  }
+  w.av = median_diff (av);
+  w.drift = median_diff (drifts);
+  w.held = median_diff (held);
+  g_array_free (av, TRUE);
+  g_array_free (drifts, TRUE);
+  g_array_free (held, TRUE);
+  return w;
+}
+
+/* A gst -> gst call of `seconds` through the relay (the lip sync test's
+ * sender and receiver; the sender's clock `skew_ppm` off ours), a line per
+ * minute: the A/V offset (median and worst flash/beep pair); the sender's
+ * clock against ours as the flashes show it (its skew: -1 ms a second at
+ * +1000 ppm); how long after its timestamp a frame leaves tempchatsrc
+ * (running time minus PTS: if tempchatsrc did not follow the sender's
+ * clock, this would grow or shrink by the skew, and frames would pile up
+ * or come late); tempchatsrc's latency; late frames. Exit status 0 when
+ * the A/V offset's median and the change of that hold stay within 20 ms
+ * for the whole call. */
+static int
+run_drift (guint seconds, const char *skew_ppm)
+{
+  gchar *send = g_strdup_printf ("20 %s", skew_ppm);
+  call c;
+  GstClockTime first = GST_CLOCK_TIME_NONE;
+  GstClockTimeDiff av_max = 0, clock = 0, h_min = G_MAXINT64,
+      h_max = G_MININT64;
+  guint late = 0, frames = 0;
+
+  relay_start (&the_relay);
+  call_start (&c, send);
+  g_free (send);
+  wait_seconds_of_media (&c.r, SETTLE_S);
+  receiver_reset (&c.r);
+  printf ("%6s %6s %9s %9s %9s %8s %7s %12s\n", "minute", "pairs",
+      "av-ms", "av-worst", "clock-ms", "held-ms", "lat-ms", "late/frames");
+  for (guint t = DRIFT_WINDOW_S; t <= seconds; t += DRIFT_WINDOW_S) {
+    wait_seconds_of_media (&c.r, DRIFT_WINDOW_S);
+    drift_window w = drift_window_take (&c.r, &first);
+    printf ("%6u %6u %+9.1f %+9.1f %+9.1f %8.1f %7u %6u/%u\n",
+        t / 60, w.pairs, w.av / 1e6, w.av_worst / 1e6, w.drift / 1e6,
+        w.held / 1e6, w.latency_ms, w.late, w.frames);
+    fflush (stdout);
+    av_max = MAX (av_max, ABS (w.av));
+    clock = w.drift;
+    h_min = MIN (h_min, w.held);
+    h_max = MAX (h_max, w.held);
+    late += w.late;
+    frames += w.frames;
+  }
+  call_stop (&c);
+  relay_stop (&the_relay);
+  printf ("METRIC av-offset-max-ms=%.1f held-range-ms=%.1f "
+      "sender-clock-ms=%+.1f late=%u frames=%u seconds=%u skew-ppm=%s\n",
+      av_max / 1e6, (h_max - h_min) / 1e6, clock / 1e6, late, frames,
+      seconds, skew_ppm);
+  return av_max <= DRIFT_MAX && h_max - h_min <= DRIFT_MAX ? 0 : 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -763,6 +950,14 @@ main (int argc, char **argv)
     return run_peer (argv[2], argv[3], argv[4]);
   }
   reg = gst_test_private_registry ("tc-gst-latency");
+  if (argc >= 3 && argc <= 4 && g_str_equal (argv[1], "--drift")) {
+    gst_init (NULL, NULL);
+    ret = run_drift ((guint) g_ascii_strtoull (argv[2], NULL, 10),
+        argc == 4 ? argv[3] : "0");
+    g_unlink (reg);
+    g_free (reg);
+    return ret;
+  }
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   relay_start (&the_relay);
