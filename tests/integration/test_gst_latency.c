@@ -2,13 +2,15 @@
  * sync, gst -> gst through the real relay on loopback.
  *
  * The sender (this program with --peer send BUFFER_MS, a child: one
- * process is one participant per room) flashes its picture white and beeps
- * for the first 200 ms of every second, both from the buffers' own
- * timestamps, with audio buffers of BUFFER_MS. The receiver (tempchatsrc
+ * process is one participant per room) flashes its picture white for the
+ * first 200 ms of every second and beeps for 200 ms from the first white
+ * frame's time, both from the buffers' own timestamps, with audio buffers
+ * of BUFFER_MS. The receiver (tempchatsrc
  * decode=false here, decoded by the test's own vp8dec and opusdec, every
  * sink synchronised to the clock) checks:
  *   - the latency tempchatsrc reports settles under 50 ms on loopback;
- *   - the flash and the beep come out within 20 ms of each other;
+ *   - the flash and the beep come out within 5 ms of each other, in each
+ *     of three calls;
  *   - the sender's audio packets arrive one per 20 ms Opus frame with
  *     input buffers of 10, 21.3 and 100 ms, not in bursts.
  * With --peer recv-report (used by gst_jitter.sh, in network namespaces
@@ -41,7 +43,8 @@
 #define RATE 48000
 #define FLASH (200 * GST_MSECOND)       /* of every second */
 #define LOOPBACK_MAX_MS 50
-#define LIP_SYNC_MAX (20 * GST_MSECOND)
+#define LIP_SYNC_MAX (5 * GST_MSECOND)
+#define LIP_SYNC_CALLS 3
 #define SETTLE_S 6                      /* lip sync and latency, first */
 #define MEASURE_S 6
 
@@ -50,10 +53,36 @@
 
 /* --- the sender ---------------------------------------------------------- */
 
+#define FPS 30
+
+/* The sender's first video timestamp: a live videotestsrc stamps its
+ * frames from the running time it started at, so its frames lie anywhere
+ * on the whole seconds' grid (measured: 4 to 17 ms after them), fixed for
+ * the call. GST_CLOCK_TIME_NONE before the first frame. */
+static GstClockTime video_t0 = GST_CLOCK_TIME_NONE;
+static GMutex video_t0_lock;
+
 static gboolean
 in_flash (GstClockTime t)
 {
   return t % GST_SECOND < FLASH;
+}
+
+/* When the flash of the second `t` falls in starts: the first frame at or
+ * after the whole second (frame n is at t0 + n / FPS, as videotestsrc
+ * stamps them). A beep starting on the whole second itself would lead its
+ * flash by that frame's distance from it, 0 to 33 ms, a different amount
+ * each call. GST_CLOCK_TIME_NONE before the first frame (`t0`), or in the
+ * second it came in. */
+static GstClockTime
+flash_start (GstClockTime t0, GstClockTime t)
+{
+  GstClockTime s = t - t % GST_SECOND;
+
+  if (!GST_CLOCK_TIME_IS_VALID (t0) || s < t0)
+    return GST_CLOCK_TIME_NONE;
+  guint64 n = gst_util_uint64_scale_ceil (s - t0, FPS, GST_SECOND);
+  return t0 + gst_util_uint64_scale (n, GST_SECOND, FPS);
 }
 
 /* White (Y 235) during the flash, the black of videotestsrc otherwise. */
@@ -64,6 +93,10 @@ flash_video (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   GstMapInfo map;
 
   GST_PAD_PROBE_INFO_DATA (info) = buf;
+  g_mutex_lock (&video_t0_lock);
+  if (!GST_CLOCK_TIME_IS_VALID (video_t0))
+    video_t0 = GST_BUFFER_PTS (buf);
+  g_mutex_unlock (&video_t0_lock);
   if (in_flash (GST_BUFFER_PTS (buf)) && gst_buffer_map (buf, &map,
           GST_MAP_WRITE)) {
     /* I420: the Y plane is the first two thirds. */
@@ -73,7 +106,8 @@ flash_video (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* The sine only during the flash, sample by sample (S16 stereo). */
+/* The sine only while the picture is white, from the first white frame's
+ * time on, sample by sample (S16 stereo). */
 static GstPadProbeReturn
 beep_audio (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -83,11 +117,15 @@ beep_audio (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   GST_PAD_PROBE_INFO_DATA (info) = buf;
   if (!gst_buffer_map (buf, &map, GST_MAP_WRITE))
     return GST_PAD_PROBE_OK;
+  g_mutex_lock (&video_t0_lock);
+  GstClockTime t0 = video_t0;
+  g_mutex_unlock (&video_t0_lock);
   gint16 *s = (gint16 *) map.data;
   for (gsize i = 0; i < map.size / 4; i++) {
     GstClockTime t = GST_BUFFER_PTS (buf) + gst_util_uint64_scale (i,
         GST_SECOND, RATE);
-    if (!in_flash (t))
+    GstClockTime start = flash_start (t0, t);
+    if (!GST_CLOCK_TIME_IS_VALID (start) || t < start || t >= start + FLASH)
       s[2 * i] = s[2 * i + 1] = 0;
   }
   gst_buffer_unmap (buf, &map);
@@ -337,12 +375,12 @@ receiver_start (receiver *r, const char *url, const char *room)
   gchar *args = element_args (url, room);
   /* The test's own decoders: the probes before them see what tempchatsrc
    * hands on, when it does (queues: the sinks' waits hold their thread,
-   * not tempchatsrc's); opusdec follows the timestamps as tempchatsrc's
-   * does. */
+   * not tempchatsrc's); opusdec follows every timestamp (tolerance 0) as
+   * tempchatsrc's does. */
   gchar *desc = g_strdup_printf ("tempchatsrc name=r decode=false %s "
       "r.video_0 ! identity name=vin ! queue ! vp8dec ! identity name=vout ! "
       "fakesink sync=true r.audio_0 ! identity name=ain ! queue ! "
-      "opusdec tolerance=10000000 ! "
+      "opusdec tolerance=0 ! "
       "audio/x-raw,format=S16LE,channels=2,rate=48000 ! identity name=aout ! "
       "fakesink sync=true", args);
   GError *err = NULL;
@@ -723,36 +761,41 @@ test_the_latency_settles_under_50_ms_on_loopback (void)
 }
 
 /* Each flash with the beep that started with it: the beep's time minus
- * the flash's, as a user would see and hear them. One pair may be off (a
- * flash's first frames lost on a loaded machine start it late). */
+ * the flash's, as a user would see and hear them, within LIP_SYNC_MAX in
+ * each of LIP_SYNC_CALLS calls: the offset was once a different constant
+ * each call (-22 to -3 ms), so one call says little. One pair a call may
+ * be off (a flash's first frames lost on a loaded machine start it late). */
 static void
-test_the_flash_and_the_beep_come_out_within_20_ms (void)
+test_the_flash_and_the_beep_come_out_within_5_ms_in_every_call (void)
 {
-  call c;
-  GArray *offsets;
-  GstClockTimeDiff worst = 0;
-  guint pairs, within = 0;
+  for (guint n = 0; n < LIP_SYNC_CALLS; n++) {
+    call c;
+    GArray *offsets;
+    GstClockTimeDiff worst = 0;
+    guint pairs, within = 0;
 
-  call_start (&c, "20");
-  wait_seconds_of_media (&c.r, SETTLE_S);
-  receiver_reset (&c.r);
-  wait_seconds_of_media (&c.r, MEASURE_S);
-  g_mutex_lock (&c.r.lock);
-  offsets = av_offsets (&c.r);
-  g_mutex_unlock (&c.r.lock);
-  for (pairs = 0; pairs < offsets->len; pairs++) {
-    GstClockTimeDiff d = g_array_index (offsets, GstClockTimeDiff, pairs);
-    g_test_message ("beep %+.1f ms after its flash", d / 1e6);
-    within += ABS (d) <= LIP_SYNC_MAX;
-    if (ABS (d) > ABS (worst))
-      worst = d;
+    call_start (&c, "20");
+    wait_seconds_of_media (&c.r, SETTLE_S);
+    receiver_reset (&c.r);
+    wait_seconds_of_media (&c.r, MEASURE_S);
+    g_mutex_lock (&c.r.lock);
+    offsets = av_offsets (&c.r);
+    g_mutex_unlock (&c.r.lock);
+    for (pairs = 0; pairs < offsets->len; pairs++) {
+      GstClockTimeDiff d = g_array_index (offsets, GstClockTimeDiff, pairs);
+      g_test_message ("call %u: beep %+.1f ms after its flash", n, d / 1e6);
+      within += ABS (d) <= LIP_SYNC_MAX;
+      if (ABS (d) > ABS (worst))
+        worst = d;
+    }
+    g_array_free (offsets, TRUE);
+    g_test_message ("METRIC lip sync, call %u: %u flash/beep pairs, %u within "
+        "%d ms, beep - flash at worst %.1f ms", n, pairs, within,
+        (int) (LIP_SYNC_MAX / GST_MSECOND), worst / 1e6);
+    g_assert_cmpuint (pairs, >=, MEASURE_S - 1);
+    g_assert_cmpuint (within, >=, pairs - 1);
+    call_stop (&c);
   }
-  g_array_free (offsets, TRUE);
-  g_test_message ("METRIC lip sync: %u flash/beep pairs, %u within 20 ms, "
-      "beep - flash at worst %.1f ms", pairs, within, worst / 1e6);
-  g_assert_cmpuint (pairs, >=, MEASURE_S - 1);
-  g_assert_cmpuint (within, >=, pairs - 1);
-  call_stop (&c);
 }
 
 /* One Opus frame (20 ms) per packet: on loopback the arrival intervals are
@@ -967,7 +1010,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/latency/settles-under-50-ms-on-loopback",
       test_the_latency_settles_under_50_ms_on_loopback);
   g_test_add_func ("/gst/latency/the-flash-and-the-beep-come-out-within-"
-      "20-ms", test_the_flash_and_the_beep_come_out_within_20_ms);
+      "5-ms-in-every-call",
+      test_the_flash_and_the_beep_come_out_within_5_ms_in_every_call);
   g_test_add_func ("/gst/latency/audio-with-10-ms-buffers-leaves-every-20-ms",
       test_audio_with_10_ms_buffers_leaves_every_20_ms);
   g_test_add_func ("/gst/latency/audio-with-21.3-ms-buffers-leaves-every-"
