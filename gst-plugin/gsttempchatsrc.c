@@ -324,7 +324,8 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
          * and the first packets' times are the furthest from the line they
          * move onto (lip sync, media_clock.h): a call kept up to the
          * tolerance of A/V offset for ever, a different amount each call
-         * (-22 to -3 ms with 10 ms, 0.1 ms with 0, over 2-minute calls). */
+         * (measured on loopback: 5.8 ms, 9.5 ms in a call with 10; 0 to
+         * 0.1 ms with 0). */
         "tolerance", (gint64) 0, NULL);
     GstPad *pad = gst_element_get_static_pad (appsrc, "src");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gap_buffer_to_event,

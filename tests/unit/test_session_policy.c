@@ -173,6 +173,29 @@ test_rtp_time_follows_pts_at_the_codec_clock (void)
   g_assert_cmpuint (tc_rtp_ts_from_pts (0, 20000, 0, 48000), ==, 0xFFFFFC40u);
 }
 
+/* opusenc's packets as tempchatsink got them (measured): the first
+ * stamped with its first input sample's time, 11.034 ms, the second 13.5
+ * ms later (the 6.5 ms lookahead), every later one 20 ms on. RTP time
+ * runs on 960 ticks a packet from the first, which plays from 4.534 ms. */
+static void
+test_audio_rtp_time_runs_on_from_a_first_packet_stamped_past_its_lookahead
+    (void)
+{
+  int64_t anchor = tc_audio_rtp_anchor (11034, 20000, 24534);
+
+  g_assert_cmpint (anchor, ==, 4534);
+  g_assert_cmpuint (tc_rtp_ts_from_pts (1000, anchor, 24534, 48000), ==,
+      1000 + 960);
+  g_assert_cmpuint (tc_rtp_ts_from_pts (1000, anchor, 44534, 48000), ==,
+      1000 + 2 * 960);
+  /* Packets end to end, a gap, rounding: the first packet's time holds. */
+  g_assert_cmpint (tc_audio_rtp_anchor (11034, 20000, 31034), ==, 11034);
+  g_assert_cmpint (tc_audio_rtp_anchor (11034, 20000, 91034), ==, 11034);
+  g_assert_cmpint (tc_audio_rtp_anchor (11034, 20000, 31033), ==, 11034);
+  /* A second packet stamped before the first is no lookahead. */
+  g_assert_cmpint (tc_audio_rtp_anchor (11034, 20000, 5000), ==, 11034);
+}
+
 static void
 test_ntp_converts_back_to_unix_microseconds (void)
 {
@@ -258,6 +281,8 @@ main (int argc, char **argv)
       test_a_repeated_fir_seq_nr_is_the_same_request);
   g_test_add_func ("/session/clock/rtp-from-pts",
       test_rtp_time_follows_pts_at_the_codec_clock);
+  g_test_add_func ("/session/clock/audio-lookahead",
+      test_audio_rtp_time_runs_on_from_a_first_packet_stamped_past_its_lookahead);
   g_test_add_func ("/session/clock/ntp-round-trip",
       test_ntp_converts_back_to_unix_microseconds);
   g_test_add_func ("/session/clock/sender-time-from-sr",

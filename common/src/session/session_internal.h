@@ -53,7 +53,11 @@ typedef struct {
   uint16_t seq;
   uint32_t ts_base;           /* random first RTP timestamp */
   bool started;
-  int64_t first_pts_us;       /* pts of the first frame: RTP ts_base */
+  int64_t first_pts_us;       /* pts of RTP ts_base: the first frame's,
+                                 * for audio moved back by the encoder's
+                                 * lookahead (tc_audio_rtp_anchor) */
+  int64_t first_duration_us;  /* audio: the first packet's, until the
+                                 * second came; else 0 */
   uint32_t max_bps;           /* the peer's limit (b=AS...); 0: none */
   uint32_t last_ts;            /* of the last frame sent */
   int64_t last_ts_us;          /* when it was sent; 0: none yet */

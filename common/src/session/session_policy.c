@@ -139,6 +139,18 @@ tc_rtp_ts_from_pts (uint32_t base, int64_t first_pts_us, int64_t pts_us,
   return base + (uint32_t) ticks;
 }
 
+int64_t
+tc_audio_rtp_anchor (int64_t first_pts_us, int64_t first_duration_us,
+    int64_t second_pts_us)
+{
+  int64_t overlap = first_pts_us + first_duration_us - second_pts_us;
+  /* More than the whole first packet is no lookahead: input stamped
+   * backwards, which the anchor does not follow. */
+  if (overlap < TC_AUDIO_OVERLAP_MIN_US || overlap >= first_duration_us)
+    return first_pts_us;
+  return first_pts_us - overlap;
+}
+
 #define NTP_UNIX_OFFSET_S 2208988800ll /* 1900-01-01 to 1970-01-01 */
 
 int64_t

@@ -164,6 +164,24 @@ bool tc_keyframe_gate_fir (tc_keyframe_gate *g, uint8_t seq_nr,
 uint32_t tc_rtp_ts_from_pts (uint32_t base, int64_t first_pts_us,
     int64_t pts_us, uint32_t clock_rate);
 
+/* The pts an audio stream's RTP time counts from (`first_pts_us` of
+ * tc_rtp_ts_from_pts), once its second packet, at `second_pts_us`, comes
+ * after a first that plays `first_duration_us`. An encoder with lookahead
+ * (Opus: 6.5 ms) stamps its first packet with the time of its first input
+ * sample although that sample plays `lookahead` into the packet
+ * (GstAudioEncoder clamps the first packet's time and shortens it). A
+ * sink started in a running call (a restart) sends that packet: measured,
+ * the second 13.5 ms after the first, so its RTP time only 648 ticks on,
+ * the first packet overlapping it and every later one on a line 6.5 ms
+ * off the first's; a receiver that counts samples from its first packet
+ * (an audio sink, a decoder with a tolerance) keeps that error. The
+ * anchor moves back by the overlap, so the first packet's RTP time says
+ * where it plays and RTP time runs on from it. An overlap under
+ * TC_AUDIO_OVERLAP_MIN_US is rounding; none (or a gap) keeps the anchor. */
+#define TC_AUDIO_OVERLAP_MIN_US 500
+int64_t tc_audio_rtp_anchor (int64_t first_pts_us, int64_t first_duration_us,
+    int64_t second_pts_us);
+
 /* Microseconds since the Unix epoch of a 32.32 NTP timestamp (the inverse
  * of tc_ntp_from_unix_us, to the microsecond). */
 int64_t tc_unix_us_from_ntp (uint64_t ntp);

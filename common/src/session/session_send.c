@@ -6,6 +6,7 @@
  */
 #include "session/session_internal.h"
 
+#include "rtp/pay_opus.h"
 #include "tempchat/tc_rtp_ext.h"
 
 #include <string.h>
@@ -245,6 +246,25 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
   return TC_OK;
 }
 
+/* The pts of RTP ts_base: the first frame's; for Opus, moved back by the
+ * first packet's overlap with the second (the encoder's lookahead). */
+static void
+anchor_rtp_time (tc_send_stream *st, const uint8_t *data, size_t len,
+    int64_t pts_us)
+{
+  if (!st->started) {
+    st->started = true;
+    st->first_pts_us = pts_us;
+    if (st->codec == TC_SDP_CODEC_OPUS)
+      st->first_duration_us = (int64_t) tc_opus_packet_samples (data, len)
+          * G_USEC_PER_SEC / 48000;
+  } else if (st->first_duration_us > 0) {
+    st->first_pts_us = tc_audio_rtp_anchor (st->first_pts_us,
+        st->first_duration_us, pts_us);
+    st->first_duration_us = 0;
+  }
+}
+
 void
 tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe)
@@ -253,10 +273,7 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
   tc_send_stream *st = &c->tx[k];
   if (!st->active)
     return;
-  if (!st->started) {
-    st->started = true;
-    st->first_pts_us = pts_us;
-  }
+  anchor_rtp_time (st, data, len, pts_us);
   if (keyframe)
     tc_session_keyframe_size (st->codec, data, len, &st->width, &st->height);
   st->window_frames++;
