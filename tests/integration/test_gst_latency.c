@@ -940,8 +940,8 @@ drift_window_take (receiver *r, GstClockTime *first)
  * (running time minus PTS: if tempchatsrc did not follow the sender's
  * clock, this would grow or shrink by the skew, and frames would pile up
  * or come late); tempchatsrc's latency; late frames. Exit status 0 when
- * the A/V offset's median and the change of that hold stay within 20 ms
- * for the whole call. */
+ * the A/V offset's median stays within LIP_SYNC_MAX (the lip sync test's
+ * 5 ms) and the change of that hold within 20 ms for the whole call. */
 static int
 run_drift (guint seconds, const char *skew_ppm)
 {
@@ -979,7 +979,7 @@ run_drift (guint seconds, const char *skew_ppm)
       "sender-clock-ms=%+.1f late=%u frames=%u seconds=%u skew-ppm=%s\n",
       av_max / 1e6, (h_max - h_min) / 1e6, clock / 1e6, late, frames,
       seconds, skew_ppm);
-  return av_max <= DRIFT_MAX && h_max - h_min <= DRIFT_MAX ? 0 : 1;
+  return av_max <= LIP_SYNC_MAX && h_max - h_min <= DRIFT_MAX ? 0 : 1;
 }
 
 int
