@@ -81,7 +81,7 @@ if(TARGET tempchat-relay)
   add_executable(jitter_shim ${CMAKE_CURRENT_SOURCE_DIR}/jitter_shim.c)
   # What these judge is how late media comes out (under 50 ms, A/V within
   # 5 ms): under ASan everything runs several times slower and the figures
-  # measure the sanitizer (lip sync 21 ms, the first clean phase 240 ms).
+  # measure the sanitizer (the first clean phase 240 ms; lip sync holds).
   # So they run in the normal build only, like the relay's memory test; the
   # same code runs under ASan in every other gst test.
   if(NOT TC_SANITIZE)
