@@ -4,9 +4,10 @@
 # sender flashes its picture on every whole second of its own clock and
 # beeps from its first white frame; the receiver (tempchatsrc) shows
 # them. Three calls side by side: the sender's clock on the machine's,
-# SKEW_PPM fast and SKEW_PPM slow, as a real sender's crystal may be. A line per minute each: the A/V
-# offset (median, worst pair), the sender's clock against ours as seen
-# (0 unskewed; -SKEW_PPM/1000 ms a second skewed), how long after its
+# SKEW_PPM fast and SKEW_PPM slow, as a real sender's crystal may be. A
+# line per minute each: the A/V offset (median, worst pair), the sender's
+# clock against ours as seen (0 unskewed; -SKEW_PPM/1000 ms a second
+# skewed), how long after its
 # timestamp a frame leaves tempchatsrc (constant when it follows the
 # sender's clock), its latency, late frames. Target: the A/V offset
 # within 5 ms and the change of that hold within 20 ms for the whole
