@@ -7,9 +7,8 @@
 # SKEW_PPM fast and SKEW_PPM slow, as a real sender's crystal may be. A
 # line per minute each: the A/V offset (median, worst pair), the sender's
 # clock against ours as seen (0 unskewed; -SKEW_PPM/1000 ms a second
-# skewed), how long after its
-# timestamp a frame leaves tempchatsrc (constant when it follows the
-# sender's clock), its latency, late frames. Target: the A/V offset
+# skewed), how long after its timestamp a frame leaves tempchatsrc
+# (constant when it follows the sender's clock), its latency, late frames. Target: the A/V offset
 # within 5 ms and the change of that hold within 20 ms for the whole
 # call, with and without skew.
 #
