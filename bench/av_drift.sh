@@ -8,9 +8,9 @@
 # line per minute each: the A/V offset (median, worst pair), the sender's
 # clock against ours as seen (0 unskewed; -SKEW_PPM/1000 ms a second
 # skewed), how long after its timestamp a frame leaves tempchatsrc
-# (constant when it follows the sender's clock), its latency, late frames. Target: the A/V offset
-# within 5 ms and the change of that hold within 20 ms for the whole
-# call, with and without skew.
+# (constant when it follows the sender's clock), its latency, late
+# frames. Target: the A/V offset within 5 ms and the change of that hold
+# within 20 ms for the whole call, with and without skew.
 #
 #   bench/av_drift.sh [BUILD_DIR] [SECONDS] [SKEW_PPM]   (1800 s, 100 ppm)
 set -euo pipefail
