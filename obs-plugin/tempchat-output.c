@@ -1,9 +1,12 @@
 /* tempchat-output.c - "TempChat Call": OBS's program into a TempChat room.
  *
  * A raw (unencoded) output: OBS hands it the program as I420 video and
- * 48 kHz float audio, and tempchat-sender.c encodes it with its own VP8 and
- * Opus encoders, because unlike OBS's encoders those can make a keyframe
- * on every PLI/FIR and follow the call's target bitrate while running.
+ * 48 kHz float audio, and tempchat-sender.c encodes it with its own video
+ * encoders (AV1, VP9, H264, VP8: the call offers those this build has, in
+ * TempChat's order, and the best one both sides have wins, as in the web
+ * client)
+ * and Opus, because unlike OBS's encoders those can make a keyframe on
+ * every PLI/FIR and follow the call's target bitrate while running.
  *
  * start() never blocks: it validates the settings and starts the call's
  * session thread. Capture begins when the call connects; a fatal call
@@ -19,6 +22,7 @@
 #include "tempchat-sender.h"
 #include "tempchat-settings.h"
 #include "tempchat-status.h"
+#include "tempchat-video-encoder.h"
 
 enum control_type { CONTROL_BEGIN, CONTROL_FAIL, CONTROL_QUIT };
 
@@ -228,6 +232,10 @@ static bool tempchat_output_start(void *data)
 	problem = tempchat_settings_problem(&to->settings);
 	if (problem == NULL && !obs_get_video_info(&ovi))
 		problem = obs_module_text("Error.NoVideo");
+	tc_session_config_init(&cfg);
+	cfg.n_video_codecs = tempchat_video_encoder_codecs(cfg.video_codecs);
+	if (problem == NULL && cfg.n_video_codecs == 0)
+		problem = obs_module_text("Error.NoEncoder");
 	if (problem != NULL) {
 		pthread_mutex_unlock(&to->lock);
 		return fail_start(to, problem);
@@ -235,7 +243,6 @@ static bool tempchat_output_start(void *data)
 	tempchat_problem_set(&to->problem, NULL);
 	to->sender = tempchat_sender_new(ovi.output_width, ovi.output_height,
 					 to->settings.quality);
-	tc_session_config_init(&cfg);
 	tempchat_settings_to_config(&to->settings, &cfg);
 	cfg.send_audio = cfg.send_video = true;
 	if (to->sender != NULL)
@@ -322,6 +329,9 @@ static void get_sender_stats_proc(void *data, calldata_t *cd)
 	calldata_set_int(cd, "missed_requests", (long long)c.missed_requests);
 	calldata_set_int(cd, "dropped", (long long)c.dropped);
 	calldata_set_int(cd, "bitrate", (long long)c.bitrate_bps);
+	calldata_set_string(
+		cd, "codec",
+		c.codec != TC_SDP_CODEC_NONE ? tc_sdp_codec_name(c.codec) : "");
 }
 
 static void tempchat_output_destroy(void *data);
@@ -351,7 +361,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 			 "out int keyframes, out int keyframe_requests, "
 			 "out int answered_requests, out int missed_requests, "
 			 "out int dropped, "
-			 "out int bitrate)",
+			 "out int bitrate, out string codec)",
 			 get_sender_stats_proc, to);
 	return to;
 }

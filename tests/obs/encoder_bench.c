@@ -1,7 +1,8 @@
-/* encoder_bench.c - CPU time per frame of the output's VP8 encoder
- * (obs-plugin/tempchat-vp8-encoder.c, as the output runs it) against
- * libx264 veryfast, OBS's default recording encoder, at the same bitrate
- * on the same 1280x720 pictures, in one process (bench/obs_output_cpu.sh):
+/* encoder_bench.c - CPU time per frame of each of the output's video
+ * encoders (obs-plugin/tempchat-video-encoder.h, as the output runs them:
+ * AV1, VP9, H264, VP8, those this build has) against libx264 veryfast,
+ * OBS's default recording encoder, at the same bitrate on the same
+ * 1280x720 pictures, in one process (bench/obs_output_cpu.sh):
  *
  *   tc_obs_encoder_bench [FRAMES]
  *
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tempchat-vp8-encoder.h"
+#include "tempchat-video-encoder.h"
 
 #define W 1280
 #define H 720
@@ -62,29 +63,31 @@ static double cpu_seconds(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static size_t vp8_bytes;
-
-static void on_vp8(const uint8_t *data, size_t len, bool key, void *unused)
+static void on_packet(const uint8_t *data, size_t len, bool key, void *bytes)
 {
-	(void)data, (void)key, (void)unused;
-	vp8_bytes += len;
+	(void)data, (void)key;
+	*(size_t *)bytes += len;
 }
 
-static double run_vp8(int frames)
+static double run_ours(tc_sdp_codec codec, int frames, size_t *bytes)
 {
-	struct tempchat_vp8_encoder *enc =
-		tempchat_vp8_encoder_new(W, H, FPS, BITRATE);
+	struct tempchat_video_encoder *enc =
+		tempchat_video_encoder_new(codec, W, H, FPS, BITRATE);
 	uint32_t linesize[3] = {W, W / 2, W / 2};
 	double t0 = cpu_seconds();
 
+	if (enc == NULL) {
+		fprintf(stderr, "%s did not open\n", tc_sdp_codec_name(codec));
+		exit(1);
+	}
 	for (int i = 0; i < frames; i++) {
 		uint8_t *y = pictures[i % PICTURES];
 		uint8_t *const planes[3] = {y, y + W * H, y + W * H * 5 / 4};
-		tempchat_vp8_encoder_encode(enc, planes, linesize, false,
-					    on_vp8, NULL);
+		tempchat_video_encoder_encode(enc, planes, linesize, false,
+					      on_packet, bytes);
 	}
 	t0 = cpu_seconds() - t0;
-	tempchat_vp8_encoder_free(enc);
+	tempchat_video_encoder_free(enc);
 	return t0;
 }
 
@@ -135,19 +138,27 @@ static double run_x264(int frames, size_t *bytes)
 int main(int argc, char **argv)
 {
 	int frames = argc > 1 ? atoi(argv[1]) : 300;
+	tc_sdp_codec codecs[TC_SDP_MAX_VIDEO_CODECS];
+	size_t n = tempchat_video_encoder_codecs(codecs);
 	size_t x264_bytes = 0;
-	double vp8, x264;
+	double x264;
 
 	make_pictures();
-	vp8 = run_vp8(frames);
 	x264 = run_x264(frames, &x264_bytes);
-	printf("720p30 at %d kbit/s, %d frames: CPU ms per frame: VP8 "
-	       "(TempChat Call) %.2f, x264 veryfast %.2f, ratio %.2f; "
-	       "kbit/s made: VP8 %.0f, x264 %.0f\n",
-	       BITRATE / 1000, frames, vp8 * 1000 / frames,
-	       x264 * 1000 / frames, vp8 / x264,
-	       vp8_bytes * 8.0 * FPS / frames / 1000,
+	printf("720p30 at %d kbit/s, %d frames: OBS's x264 veryfast %.2f CPU "
+	       "ms per frame, %.0f kbit/s made\n",
+	       BITRATE / 1000, frames, x264 * 1000 / frames,
 	       x264_bytes * 8.0 * FPS / frames / 1000);
+	for (size_t c = 0; c < n; c++) {
+		size_t bytes = 0;
+		double t = run_ours(codecs[c], frames, &bytes);
+		printf("  TempChat Call %-4s (%s): %.2f CPU ms per frame, "
+		       "ratio to x264 %.2f, %.0f kbit/s made\n",
+		       tc_sdp_codec_name(codecs[c]),
+		       tempchat_video_encoder_library(codecs[c]),
+		       t * 1000 / frames, t / x264,
+		       bytes * 8.0 * FPS / frames / 1000);
+	}
 	for (int p = 0; p < PICTURES; p++)
 		free(pictures[p]);
 	return 0;
