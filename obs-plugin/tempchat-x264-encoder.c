@@ -18,8 +18,8 @@
 #include "tempchat-video-encoder.h"
 
 /* superfast keeps the deblocking filter and adaptive quantization that
- * ultrafast drops, for about half the CPU of veryfast
- * (tc_obs_encoder_bench). */
+ * ultrafast drops; 720p30 takes about a quarter of the CPU of OBS's own
+ * veryfast recording (tc_obs_encoder_bench: 7.8 against 29.9 ms a frame). */
 #define PRESET "superfast"
 #define PROFILE "baseline" /* x264 marks it constrained (set1) */
 #define KEYFRAME_MAX_DIST X264_KEYINT_MAX_INFINITE
