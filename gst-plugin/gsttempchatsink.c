@@ -1,7 +1,7 @@
 /* gsttempchatsink.c - sends video and audio into a TempChat room.
  *
  * A bin with request pads "video" and "audio". Raw input is encoded inside:
- *   video: videoconvert ! <the call's codec's encoder> ! capsfilter ! appsink
+ *   video: videoconvert ! I420 ! <the call's codec's encoder> ! capsfilter ! appsink
  *          (gsttempchatencoder.c; swapped in place when the codec changes)
  *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
  * Already-encoded AV1, VP9, H264, VP8 or Opus goes straight to the appsink
@@ -134,7 +134,8 @@ typedef struct
   GstPad *ghost;
   GstElement *appsink;
   GstElement *encoder;          /* NULL when input is already encoded */
-  GstElement *convert;          /* raw video: what feeds the encoder */
+  GstElement *convert;          /* raw video: what feeds the encoder (the
+                                 * I420 capsfilter after videoconvert) */
   GstElement *encoded_caps;     /* raw video: capsfilter after the encoder */
   tc_sdp_codec codec;           /* video: the encoder's or the input's */
   guint bitrate;                /* video: the encoder's target, bit/s */
@@ -435,13 +436,30 @@ encoded_caps_filter (GstTempchatSink *self, tc_sdp_codec codec)
   return f;
 }
 
-/* videoconvert ! <encoder for the codec> ! capsfilter, before the appsink
- * in st->elements. */
+/* 8-bit 4:2:0 into every encoder: what the codecs' negotiated profiles
+ * allow (AV1 profile 0, VP9 profile-id 0, H264 constrained baseline; VP8
+ * has no other). Without it videotestsrc's first format, AYUV, made av1enc
+ * write 4:4:4 AV1 (High profile), which a receiver of profile 0 need not
+ * decode and the OBS source does not. */
+static GstElement *
+raw_caps_filter (GstTempchatSink *self)
+{
+  GstElement *f = make (self, "capsfilter");
+  GstCaps *caps = gst_caps_from_string ("video/x-raw, format=I420");
+
+  if (f != NULL)
+    g_object_set (f, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  return f;
+}
+
+/* videoconvert ! capsfilter (I420) ! <encoder for the codec> ! capsfilter,
+ * before the appsink in st->elements. */
 static gboolean
 add_raw_video (GstTempchatSink *self, SinkStream *st)
 {
   tc_sdp_codec codec = first_video_codec (self);
-  GstElement *enc;
+  GstElement *enc, *convert;
 
   st->bitrate = start_bitrate_bps (self);
   enc = gst_tempchat_video_encoder_new (codec, st->bitrate);
@@ -452,9 +470,13 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
             tc_sdp_codec_name (codec), tc_sdp_codec_name (codec)), (NULL));
     return FALSE;
   }
-  st->convert = make (self, "videoconvert");
+  convert = make (self, "videoconvert");
+  st->convert = raw_caps_filter (self);
   st->encoded_caps = encoded_caps_filter (self, codec);
-  if (st->convert == NULL || st->encoded_caps == NULL) {
+  if (convert == NULL || st->convert == NULL || st->encoded_caps == NULL) {
+    g_clear_object (&convert);
+    g_clear_object (&st->convert);
+    g_clear_object (&st->encoded_caps);
     gst_object_unref (enc);
     return FALSE;
   }
@@ -463,6 +485,7 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
   g_ptr_array_insert (st->elements, 0, st->encoded_caps);
   g_ptr_array_insert (st->elements, 0, enc);
   g_ptr_array_insert (st->elements, 0, st->convert);
+  g_ptr_array_insert (st->elements, 0, convert);
   GST_INFO_OBJECT (self, "video encoded with %s (%s)",
       GST_OBJECT_NAME (gst_element_get_factory (enc)),
       tc_sdp_codec_name (codec));
@@ -618,9 +641,10 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
   gst_element_set_state (st->encoder, GST_STATE_NULL);
   gst_element_set_state (st->encoded_caps, GST_STATE_NULL);
   gst_bin_remove_many (GST_BIN (self), st->encoder, st->encoded_caps, NULL);
-  /* st->elements holds our references: [convert, encoder, filter, appsink]. */
-  g_ptr_array_index (st->elements, 1) = enc;
-  g_ptr_array_index (st->elements, 2) = filter;
+  /* st->elements holds our references: [videoconvert, convert (its I420
+   * filter), encoder, filter, appsink]. */
+  g_ptr_array_index (st->elements, 2) = enc;
+  g_ptr_array_index (st->elements, 3) = filter;
   gst_object_unref (st->encoder);
   gst_object_unref (st->encoded_caps);
   st->encoder = enc;

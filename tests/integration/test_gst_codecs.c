@@ -37,14 +37,16 @@ static relay the_relay;
 
 /* gst-launch-1.0 sending a WxH test picture and ticks with `codecs` as its
  * video-codecs (NULL: the default); with `encoder` ("vp9enc"), the picture
- * reaches the sink already encoded. */
+ * reaches the sink already encoded (as I420). Raw, the picture comes in
+ * whatever format videotestsrc picks first (AYUV, 4:4:4), as from a user's
+ * pipeline without a format: the sink must still send 4:2:0. */
 static GSubprocess *
 sender_start_encoded (const char *room, int width, int height,
     const char *codecs, const char *encoder)
 {
   GError *err = NULL;
-  gchar *video = g_strdup_printf ("video/x-raw,format=I420,width=%d,"
-      "height=%d,framerate=30/1", width, height);
+  gchar *video = g_strdup_printf ("video/x-raw%s,width=%d,height=%d,"
+      "framerate=30/1", encoder != NULL ? ",format=I420" : "", width, height);
   gchar *room_arg = g_strdup_printf ("room=%s", room);
   gchar *url_arg = g_strdup_printf ("signaling-url=%s", the_relay.url);
   gchar *codecs_arg = codecs != NULL ? g_strdup_printf ("video-codecs=%s",
@@ -88,6 +90,7 @@ sender_stop (GSubprocess *p)
 typedef struct {
   gint video;                  /* buffers seen (atomic) */
   gint width, height;          /* caps of the first video buffer */
+  gchar *format;               /* its format */
   gchar *video_codec;          /* tempchat/media about received video */
   gchar *error;
 } seen;
@@ -101,6 +104,7 @@ on_handoff (GstElement *identity, GstBuffer *buf, gpointer data)
     GstCaps *caps = gst_pad_get_current_caps (pad);
     const GstStructure *st = gst_caps_get_structure (caps, 0);
     gst_structure_get_int (st, "width", &s->width);
+    s->format = g_strdup (gst_structure_get_string (st, "format"));
     gst_structure_get_int (st, "height", &s->height);
     gst_caps_unref (caps);
     gst_object_unref (pad);
@@ -266,6 +270,7 @@ test_recording (gconstpointer data)
   g_unlink (mkv);
   g_free (line);
   g_free (report);
+  g_free (s.format);
   g_free (s.video_codec);
   g_free (desc);
   g_free (args);
@@ -316,7 +321,11 @@ test_decoded (gconstpointer data)
   g_assert_cmpstr (s.video_codec, ==, dc->codec);
   g_assert_cmpint (s.width, ==, dc->width);
   g_assert_cmpint (s.height, ==, dc->height);
+  /* The negotiated profiles (AV1 0, VP9 0, H264 constrained baseline) are
+   * 8-bit 4:2:0: a 4:4:4 stream (Y444) is one a browser need not decode. */
+  g_assert_cmpstr (s.format, ==, "I420");
 
+  g_free (s.format);
   g_free (s.video_codec);
   g_free (desc);
   g_free (args);
@@ -343,6 +352,7 @@ test_encoded_input_restricts_the_call (void)
   g_assert_cmpstr (s.video_codec, ==, "VP9");
   g_assert_cmpint (s.width, ==, 640);
   g_assert_cmpint (s.height, ==, 360);
+  g_free (s.format);
   g_free (s.video_codec);
   g_free (desc);
   g_free (args);

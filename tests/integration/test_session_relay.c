@@ -32,14 +32,17 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* The relay on `want_port` (0: any free one), with `extra` (one option, or
+ * NULL). */
 static void
-relay_start_on (relay *r, int want_port)
+relay_start_with (relay *r, int want_port, const char *extra)
 {
   GError *err = NULL;
   char *port_arg = g_strdup_printf ("--port=%d", want_port);
   GSubprocessLauncher *l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
-  r->proc = g_subprocess_launcher_spawn (l, &err, TC_RELAY_PATH, port_arg, NULL);
+  r->proc = g_subprocess_launcher_spawn (l, &err, TC_RELAY_PATH, port_arg,
+      extra, NULL);
   g_object_unref (l);
   g_free (port_arg);
   g_assert_no_error (err);
@@ -58,6 +61,12 @@ relay_start_on (relay *r, int want_port)
   r->port = port;
   g_free (line);
   g_object_unref (out);
+}
+
+static void
+relay_start_on (relay *r, int want_port)
+{
+  relay_start_with (r, want_port, NULL);
 }
 
 static void
@@ -85,8 +94,10 @@ relay_stop (relay *r)
 
 typedef enum { SEND_ONLY, RECV_ONLY, SEND_RECV } role;
 
+/* `keepalive_s`: the signaling keepalive (0: the default). */
 static void
-peer_start (peer *p, const relay *r, const char *room, role what)
+peer_start_with (peer *p, const relay *r, const char *room, role what,
+    unsigned keepalive_s)
 {
   tc_session_config cfg;
   tc_session_config_init (&cfg);
@@ -94,6 +105,7 @@ peer_start (peer *p, const relay *r, const char *room, role what)
   cfg.signaling.channel = "chan";
   cfg.signaling.room = room;
   cfg.signaling.reconnect_base_ms = 200;
+  cfg.signaling.keepalive_s = keepalive_s;
   cfg.local_addresses = loopback;
   cfg.send_audio = cfg.send_video = what != RECV_ONLY;
   cfg.recv_audio = cfg.recv_video = what != SEND_ONLY;
@@ -106,6 +118,12 @@ peer_start (peer *p, const relay *r, const char *room, role what)
   p->s = tc_session_new (&cfg, peer_on_event, p, &st);
   g_assert_cmpint (st, ==, TC_OK);
   g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
+}
+
+static void
+peer_start (peer *p, const relay *r, const char *room, role what)
+{
+  peer_start_with (p, r, room, what, 0);
 }
 
 static void
@@ -323,18 +341,98 @@ test_peer_leaving_returns_to_waiting_and_a_new_peer_connects (void)
 /* ---- signaling blips under a live call ------------------------------------- */
 
 /* A TCP forwarder between one session and the relay, on its own thread,
- * whose connections the test can cut: the signaling connection of that
- * session alone breaks, as when a Wi-Fi roams or a NAT forgets it. */
+ * whose connections the test can cut (a FIN both ways: the signaling
+ * connection of that session alone breaks, as when a Wi-Fi roams) or
+ * silence (bytes and FINs vanish, as when a NAT forgets the connection or
+ * a firewall drops it: neither end is told). */
 typedef struct {
   GMainContext *ctx;
   GMainLoop *loop;
   GThread *thread;
   GSocketService *svc;
+  GCancellable *cancel;      /* fwd_stop: ends every pump */
   int upstream_port;
   char *url;
   GMutex m;
-  GPtrArray *socks;          /* GSocket *, both ends of every connection */
+  GCond idle;                /* pumps fell to 0 */
+  GPtrArray *conns;          /* fwd_conn *, every connection so far */
+  guint pumps;               /* reads outstanding */
 } forwarder;
+
+/* One connection through the forwarder: client side and relay side. */
+typedef struct {
+  GSocketConnection *down, *up;
+  gint silent;               /* atomic: drop what comes, pass no FIN */
+  gint gone;                 /* cut: no more reads */
+} fwd_conn;
+
+/* One direction of a connection: reads `from`, writes `to`. */
+typedef struct {
+  forwarder *f;
+  fwd_conn *c;
+  GSocketConnection *from, *to;
+  guint8 buf[16384];
+} fwd_pump;
+
+static void pump_read (fwd_pump *p);
+
+static void
+pump_done (fwd_pump *p)
+{
+  forwarder *f = p->f;
+  g_free (p);
+  g_mutex_lock (&f->m);
+  if (--f->pumps == 0)
+    g_cond_broadcast (&f->idle);
+  g_mutex_unlock (&f->m);
+}
+
+static void
+pump_on_read (GObject *src, GAsyncResult *res, gpointer data)
+{
+  fwd_pump *p = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (src), res, NULL);
+  gboolean silent = g_atomic_int_get (&p->c->silent);
+  if (n > 0 && !silent && !g_output_stream_write_all (g_io_stream_get_output_stream
+          (G_IO_STREAM (p->to)), p->buf, (gsize) n, NULL, NULL, NULL))
+    n = -1;
+  if (n > 0) {
+    pump_read (p);
+    return;
+  }
+  /* The end of this direction: passed on as a FIN unless silenced. */
+  if (!silent)
+    g_socket_shutdown (g_socket_connection_get_socket (p->to), FALSE, TRUE,
+        NULL);
+  pump_done (p);
+}
+
+static void
+pump_read (fwd_pump *p)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM
+          (p->from)), p->buf, sizeof p->buf, G_PRIORITY_DEFAULT,
+      p->f->cancel, pump_on_read, p);
+}
+
+static void
+pump_start (forwarder *f, fwd_conn *c, GSocketConnection *from,
+    GSocketConnection *to)
+{
+  fwd_pump *p = g_new0 (fwd_pump, 1);
+  *p = (fwd_pump) { .f = f, .c = c, .from = from, .to = to };
+  f->pumps++;
+  pump_read (p);
+}
+
+static void
+fwd_conn_free (gpointer data)
+{
+  fwd_conn *c = data;
+  g_object_unref (c->down);
+  g_object_unref (c->up);
+  g_free (c);
+}
 
 static gboolean
 fwd_incoming (GSocketService *svc, GSocketConnection *down, GObject *src,
@@ -349,14 +447,14 @@ fwd_incoming (GSocketService *svc, GSocketConnection *down, GObject *src,
   g_object_unref (cl);
   if (up == NULL)
     return FALSE;  /* the relay is down: `down` is closed */
+  fwd_conn *c = g_new0 (fwd_conn, 1);
+  c->down = g_object_ref (down);
+  c->up = up;
   g_mutex_lock (&f->m);
-  g_ptr_array_add (f->socks, g_object_ref (g_socket_connection_get_socket (down)));
-  g_ptr_array_add (f->socks, g_object_ref (g_socket_connection_get_socket (up)));
+  g_ptr_array_add (f->conns, c);
+  pump_start (f, c, c->down, c->up);
+  pump_start (f, c, c->up, c->down);
   g_mutex_unlock (&f->m);
-  g_io_stream_splice_async (G_IO_STREAM (down), G_IO_STREAM (up),
-      G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2,
-      G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_object_unref (up);
   return TRUE;
 }
 
@@ -375,7 +473,9 @@ fwd_start (forwarder *f, const relay *r)
 {
   memset (f, 0, sizeof *f);
   g_mutex_init (&f->m);
-  f->socks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_cond_init (&f->idle);
+  f->conns = g_ptr_array_new_with_free_func (fwd_conn_free);
+  f->cancel = g_cancellable_new ();
   f->upstream_port = r->port;
   f->ctx = g_main_context_new ();
   f->loop = g_main_loop_new (f->ctx, FALSE);
@@ -402,15 +502,39 @@ static void
 fwd_cut (forwarder *f)
 {
   g_mutex_lock (&f->m);
-  for (guint i = 0; i < f->socks->len; i++)
-    g_socket_shutdown (g_ptr_array_index (f->socks, i), TRUE, TRUE, NULL);
-  g_ptr_array_set_size (f->socks, 0);
+  for (guint i = 0; i < f->conns->len; i++) {
+    fwd_conn *c = g_ptr_array_index (f->conns, i);
+    if (g_atomic_int_exchange (&c->gone, TRUE))
+      continue;
+    g_socket_shutdown (g_socket_connection_get_socket (c->down), TRUE, TRUE,
+        NULL);
+    g_socket_shutdown (g_socket_connection_get_socket (c->up), TRUE, TRUE,
+        NULL);
+  }
+  g_mutex_unlock (&f->m);
+}
+
+/* Every connection through the forwarder now swallows what comes, both
+ * ways, closes included; new ones pass as before. */
+static void
+fwd_silence (forwarder *f)
+{
+  g_mutex_lock (&f->m);
+  for (guint i = 0; i < f->conns->len; i++)
+    g_atomic_int_set (&((fwd_conn *) g_ptr_array_index (f->conns, i))->silent,
+        TRUE);
   g_mutex_unlock (&f->m);
 }
 
 static void
 fwd_stop (forwarder *f)
 {
+  /* Every pump ends (cancelled reads) before the loop stops. */
+  g_cancellable_cancel (f->cancel);
+  g_mutex_lock (&f->m);
+  while (f->pumps > 0)
+    g_cond_wait (&f->idle, &f->m);
+  g_mutex_unlock (&f->m);
   g_main_loop_quit (f->loop);
   g_thread_join (f->thread);
   g_socket_service_stop (f->svc);
@@ -418,8 +542,10 @@ fwd_stop (forwarder *f)
   g_object_unref (f->svc);
   g_main_loop_unref (f->loop);
   g_main_context_unref (f->ctx);
-  g_ptr_array_unref (f->socks);
+  g_ptr_array_unref (f->conns);
+  g_object_unref (f->cancel);
   g_mutex_clear (&f->m);
+  g_cond_clear (&f->idle);
   g_free (f->url);
 }
 
@@ -552,39 +678,74 @@ cut_forwarder (gpointer data)
   fwd_cut (f);
 }
 
-/* B's signaling connection alone breaks: the relay tells A that B left,
- * B comes back with a new client id, and A's call goes on with it. */
 static void
-test_one_signaling_connection_cut_keeps_the_call (void)
+silence_forwarder (gpointer data)
+{
+  forwarder *f = data;
+  fwd_silence (f);
+}
+
+/* B reaches the relay through a forwarder whose connections `blip` breaks
+ * mid-call (the relay run with `relay_opt`, B's keepalive `keepalive_s`):
+ * the call goes on, B's signaling comes back while A's never left, and
+ * media flows the other way afterwards for `frames` frames (30 a second):
+ * still the same call. */
+static void
+forwarded_blip_keeps_the_call (const char *room, const char *relay_opt,
+    unsigned keepalive_s, void (*blip) (gpointer), unsigned frames)
 {
   relay r;
   peer a, b;
   forwarder f;
-  relay_start (&r);
+  relay_start_with (&r, 0, relay_opt);
   fwd_start (&f, &r);
   relay via = r;
   via.url = f.url;
   peer_init (&a, "A");
   peer_init (&b, "B");
-  peer_start (&a, &r, "#it-session-cut", SEND_RECV);
-  peer_start (&b, &via, "#it-session-cut", SEND_RECV);
-  call_through_blip (&a, &b, cut_forwarder, &f);
+  peer_start (&a, &r, room, SEND_RECV);
+  peer_start_with (&b, &via, room, SEND_RECV, keepalive_s);
+  call_through_blip (&a, &b, blip, &f);
   g_assert_true (signaling_back (&b));
   g_assert_cmpuint (reconnects (&a), ==, 0);
   g_assert_cmpuint (reconnects (&b), ==, 1);
 
-  /* Media the other way too, after the blip. */
   peer_reset_counts (&a);
   unsigned n_audio = 0;
   peer *senders[] = { &b };
-  send_media (senders, 1, 15, &n_audio);
-  check_received (&a, 15, n_audio);
+  send_media (senders, 1, frames, &n_audio);
+  check_received (&a, frames, n_audio);
   g_assert_cmpuint (a.errors, ==, 0);
+  g_assert_cmpuint (a.left + a.joined + b.left + b.joined, ==, 0);
+  g_assert_cmpint (a.state, ==, TC_SESSION_CONNECTED);
 
   peer_clear (&a);
   peer_clear (&b);
   fwd_stop (&f);
   relay_stop (&r);
+}
+
+/* B's signaling connection alone breaks: the relay tells A that B left,
+ * B comes back with a new client id, and A's call goes on with it. */
+static void
+test_one_signaling_connection_cut_keeps_the_call (void)
+{
+  forwarded_blip_keeps_the_call ("#it-session-cut", NULL, 0, cut_forwarder,
+      15);
+}
+
+/* B's signaling connection goes silent: nothing passes either way and no
+ * FIN tells either end. B's keepalive (1 s here) notices within two of its
+ * intervals and B reconnects; the relay drops the silent connection by its
+ * own idle timeout (3 s here), which frees B's place in the room. The
+ * media afterwards lasts longer than A takes to decide whose the member
+ * that joined is (session_away.c). With no keepalive B would wait on the
+ * dead connection for as long as TCP lets it (many minutes). */
+static void
+test_a_silent_signaling_connection_is_noticed_and_replaced (void)
+{
+  forwarded_blip_keeps_the_call ("#it-session-silent", "--idle-timeout=3", 1,
+      silence_forwarder, 150);
 }
 
 static void
@@ -625,6 +786,9 @@ main (int argc, char **argv)
       test_relay_restart_keeps_the_call);
   g_test_add_func ("/session/relay/one-signaling-connection-cut-keeps-the-call",
       test_one_signaling_connection_cut_keeps_the_call);
+  g_test_add_func ("/session/relay/a-silent-signaling-connection-is-noticed-"
+      "and-replaced",
+      test_a_silent_signaling_connection_is_noticed_and_replaced);
   g_test_add_func ("/session/relay/refused-after-stop",
       test_calls_after_stop_are_refused);
   return g_test_run ();

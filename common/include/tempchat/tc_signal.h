@@ -111,7 +111,13 @@ typedef struct {
   unsigned reconnect_base_ms;
   unsigned reconnect_max_ms;
   unsigned reconnect_attempts;
+  /* Seconds without a message before the connection is pinged; with no
+   * answer for as long again it is dropped and reconnected (a path that
+   * silently stopped passing data sends no FIN). 0: TC_SIGNAL_KEEPALIVE_S. */
+  unsigned keepalive_s;
 } tc_scaledrone_config;
+
+#define TC_SIGNAL_KEEPALIVE_S 15
 
 /* Creates a ScaleDrone v3 client on `ctx` (NULL: the global default context).
  * Validates the settings first: returns NULL and sets *status to

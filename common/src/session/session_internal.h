@@ -157,6 +157,9 @@ struct tc_call {
   bool consent_lost;          /* silent past RFC 7675's 30 s: send nothing */
   int64_t away_us;            /* the peer left the signaling room then, its
                                  media alive (session_away.c); 0: present */
+  int64_t joiner_us;          /* away: a member that waited in the busy room
+                                 joined then; 0: none (session_away.c) */
+  bool joiner_offers;         /* its role in a new call */
   bool peer_bye;              /* an RTCP BYE for the peer's media came */
   int64_t restart_us;         /* last ICE restart by either side; 0: none */
   int64_t exchange_us;        /* last completed offer/answer; 0: none since
@@ -379,11 +382,17 @@ void tc_call_liveness_tick (tc_call *c, int64_t now_us);
 
 /* session_away.c: a call kept while the peer is out of the signaling
  * room. hold: on PEER_LEFT, true when the call is kept. take_back: on
- * PEER_JOINED, true when the kept call goes on. tick: true when it ended
- * the kept call (s->call is gone). */
+ * PEER_JOINED, true when the kept call goes on. defer_joiner: on
+ * PEER_JOINED of a member that waited in the busy room, true when the
+ * kept call's media decides whose it is (tick). tick: true when it ended
+ * the kept call (s->call is gone or a new one). */
 bool tc_call_hold_while_away (tc_call *c, int64_t now_us);
 bool tc_call_take_back (tc_call *c, int64_t now_us);
+bool tc_call_defer_joiner (tc_call *c, bool is_offerer, int64_t now_us);
 bool tc_session_away_tick (tc_session *s, int64_t now_us);
+
+/* session_negotiate.c: a new call with the peer that joined (ends any). */
+void tc_session_new_call (tc_session *s, bool is_offerer);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

@@ -441,14 +441,22 @@ on_answerer_patience (gpointer data)
 static void
 on_peer_joined (tc_session *s, bool is_offerer, bool replaces_peer)
 {
+  int64_t now = g_get_monotonic_time ();
   /* The call keeps the roles it was negotiated with: client ids changed
    * with the reconnect, the DTLS and ICE roles did not. A member that was
-   * waiting in the busy room and takes the leaving peer's place is another
-   * person: its call is a new one, whatever the old peer's media still
-   * does (its BYE may come after the room's news). */
-  if (s->call != NULL && !replaces_peer
-      && tc_call_take_back (s->call, g_get_monotonic_time ()))
+   * waiting in the busy room and takes the leaving peer's place may be
+   * another person, or the peer itself whose silent old connection held
+   * its place: the kept call's media tells (session_away.c). */
+  if (s->call != NULL && (replaces_peer
+          ? tc_call_defer_joiner (s->call, is_offerer, now)
+          : tc_call_take_back (s->call, now)))
     return;
+  tc_session_new_call (s, is_offerer);
+}
+
+void
+tc_session_new_call (tc_session *s, bool is_offerer)
+{
   tc_session_end_call (s);
   tc_call *c = g_new0 (tc_call, 1);
   c->s = s;

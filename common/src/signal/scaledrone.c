@@ -6,9 +6,10 @@
  * Request numbers restart at 0 on each connection because the reference
  * builds a new client instance per connection.
  *
- * A loss reconnects with backoff, and so does a close frame that says the
- * server is restarting or going away (the reference gives up on any close
- * frame; a studio pipeline outlives a relay restart). A close that refuses
+ * A connection that goes silent (no answer to keepalive pings, ws.h) is a
+ * loss too. A loss reconnects with backoff, and so does a close frame that
+ * says the server is restarting or going away (the reference gives up on
+ * any close frame; a studio pipeline outlives a relay restart). A close that refuses
  * us (protocol, policy) ends the client. After a loss our client id
  * changes, so the peer is reported gone and announced again from the new
  * member list: the session decides whether its call goes on
@@ -610,6 +611,8 @@ tc_scaledrone_new (const tc_scaledrone_config *cfg, GMainContext *ctx,
     g_free (sd);
     return NULL;
   }
+  tc_ws_set_keepalive (sd->ws, cfg->keepalive_s != 0 ? cfg->keepalive_s
+      : TC_SIGNAL_KEEPALIVE_S);
   sd->base.ops = &scaledrone_ops;
   sd->base.cb = cb;
   sd->base.user_data = user_data;

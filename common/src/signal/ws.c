@@ -72,6 +72,8 @@ struct tc_ws {
   GByteArray *rx;            /* fragments of the message being received */
   bool rx_dropping;          /* the current message went over the cap */
   GQueue tx;                 /* tx_msg*, oldest first */
+  lws_retry_bo_t keepalive;  /* lws' validity policy (ping, hang up) */
+  gint64 alive_us;           /* last message or pong received */
 
   bool closing;              /* tc_ws_close() called: no more events */
   bool dead;                 /* tc_ws_free() called: destruction pending */
@@ -296,6 +298,18 @@ is_current (const tc_ws *ws, struct lws *wsi)
 
 static void connect_failed (tc_ws *ws, tc_status status);
 
+/* An open connection that closed with nothing received for at least the
+ * keepalive's ping time: lws hung up on it for want of a pong (lws does
+ * not say why it closed; its hang-up time runs from the last pong, ours
+ * from the last thing received, which may be later). */
+static bool
+went_silent (const tc_ws *ws)
+{
+  return ws->state == WS_OPEN && ws->keepalive.secs_since_valid_ping > 0
+      && g_get_monotonic_time () - ws->alive_us
+      >= (gint64) ws->keepalive.secs_since_valid_ping * G_USEC_PER_SEC;
+}
+
 static int
 handle (tc_ws *ws, struct lws *wsi, enum lws_callback_reasons reason,
     void *in, size_t len)
@@ -306,13 +320,18 @@ handle (tc_ws *ws, struct lws *wsi, enum lws_callback_reasons reason,
         return -1;
       ws->wsi = wsi;
       ws->state = WS_OPEN;
+      ws->alive_us = g_get_monotonic_time ();
       if (ws->closing || !g_queue_is_empty (&ws->tx))
         lws_callback_on_writable (wsi);
       emit (ws, &(tc_ws_event) {.type = TC_WS_EV_OPEN});
       return 0;
+    case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+      ws->alive_us = g_get_monotonic_time ();
+      return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
       if (!is_current (ws, wsi))
         return -1;
+      ws->alive_us = g_get_monotonic_time ();
       on_receive (ws, wsi, in, len);
       return ws->dead ? -1 : 0;
     case LWS_CALLBACK_CLIENT_WRITEABLE:
@@ -338,6 +357,9 @@ handle (tc_ws *ws, struct lws *wsi, enum lws_callback_reasons reason,
       if (is_current (ws, wsi)) {
         bool clean = ws->close_code >= 0
             && ws->close_code != TC_WS_CLOSE_ABNORMAL;
+        if (!clean && went_silent (ws))
+          g_strlcpy (ws->reason, "no answer to keepalive pings",
+              sizeof ws->reason);
         finish_attempt (ws, clean, ws->close_code, TC_ERR_CONNECT);
       }
       return 0;
@@ -418,6 +440,8 @@ start_lws_connect (tc_ws *ws)
   info.local_protocol_name = ws_protocols[0].name;
   info.ietf_version_or_minus_one = -1;
   info.alpn = "http/1.1";
+  if (ws->keepalive.secs_since_valid_ping > 0)
+    info.retry_and_idle_policy = &ws->keepalive;
 
   ws->state = WS_CONNECTING;
   ws->close_code = -1;
@@ -605,6 +629,17 @@ free_unstarted (tc_ws *ws)
   g_ptr_array_unref (ws->addrs);
   g_free (ws->host_header);
   g_free (ws);
+}
+
+void
+tc_ws_set_keepalive (tc_ws *ws, unsigned seconds)
+{
+  seconds = MIN (seconds, G_MAXUINT16 / 2);
+  /* No retry table: reconnecting is the caller's (scaledrone.c's backoff). */
+  ws->keepalive = (lws_retry_bo_t) {
+    .secs_since_valid_ping = (uint16_t) seconds,
+    .secs_since_valid_hangup = (uint16_t) (2 * seconds),
+  };
 }
 
 tc_ws *

@@ -60,6 +60,14 @@ typedef void (*tc_ws_event_cb) (tc_ws *ws, const tc_ws_event *ev,
 tc_ws *tc_ws_new (const tc_ws_url *url, const char *ca_file,
     GMainContext *ctx, tc_ws_event_cb cb, void *user_data, tc_status *status);
 
+/* An open connection idle (nothing received) for `seconds` is pinged, and
+ * dropped (CLOSED, not clean, "no answer to keepalive pings") when nothing
+ * proves it alive for twice that: a path that silently stopped passing
+ * data (a NAT that forgot it, a firewall dropping it) sends no FIN and
+ * would otherwise look open for many minutes. 0 turns it off. For the next
+ * connect(). Loop thread only. */
+void tc_ws_set_keepalive (tc_ws *ws, unsigned seconds);
+
 /* Starts one connection attempt. TC_ERR_CLOSED while an attempt or a
  * connection is under way, or after tc_ws_close(). */
 tc_status tc_ws_connect (tc_ws *ws);
