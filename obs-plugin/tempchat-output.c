@@ -41,6 +41,12 @@ struct tempchat_output {
 	struct tempchat_sender *sender;
 	struct tempchat_settings settings;
 
+	/* Held by the raw callbacks while they hand a frame to the sender,
+	 * and by free_call while it takes the sender away: OBS 29 ends data
+	 * capture on a thread of its own, so frames can still arrive after
+	 * stop returned. The callbacks only copy under it. */
+	pthread_mutex_t raw_lock;
+
 	/* Serializes the control thread with stop: no capture begins after
 	 * stop has started. */
 	pthread_mutex_t control_lock;
@@ -199,12 +205,16 @@ static const char *tempchat_output_name(void *unused)
 /* to->lock held. */
 static void free_call(struct tempchat_output *to)
 {
-	if (to->sender != NULL)
-		tempchat_sender_detach(to->sender);
+	struct tempchat_sender *sender = to->sender;
+
+	if (sender != NULL)
+		tempchat_sender_detach(sender);
 	tc_session_free(to->session); /* no event after it returns */
 	to->session = NULL;
-	tempchat_sender_free(to->sender);
+	pthread_mutex_lock(&to->raw_lock);
 	to->sender = NULL;
+	pthread_mutex_unlock(&to->raw_lock);
+	tempchat_sender_free(sender);
 	tempchat_settings_clear(&to->settings);
 }
 
@@ -241,8 +251,10 @@ static bool tempchat_output_start(void *data)
 		return fail_start(to, problem);
 	}
 	tempchat_problem_set(&to->problem, NULL);
+	pthread_mutex_lock(&to->raw_lock);
 	to->sender = tempchat_sender_new(ovi.output_width, ovi.output_height,
 					 to->settings.quality);
+	pthread_mutex_unlock(&to->raw_lock);
 	tempchat_settings_to_config(&to->settings, &cfg);
 	cfg.send_audio = cfg.send_video = true;
 	if (to->sender != NULL)
@@ -274,8 +286,9 @@ static void tempchat_output_stop(void *data, uint64_t ts)
 	capturing = to->capturing;
 	to->capturing = false;
 	pthread_mutex_unlock(&to->control_lock);
-	/* Disconnects the raw callbacks before the sender goes away; when
-	 * capture never began it only tells OBS we stopped. */
+	/* Has OBS disconnect the raw callbacks, on a thread of its own (frames
+	 * may still come while free_call runs: raw_lock); when capture never
+	 * began it only tells OBS we stopped. */
 	obs_output_end_data_capture(to->output);
 	pthread_mutex_lock(&to->lock);
 	free_call(to);
@@ -288,18 +301,22 @@ static void tempchat_output_raw_video(void *data, struct video_data *frame)
 {
 	struct tempchat_output *to = data;
 
-	/* The sender lives from start to stop, and OBS delivers frames only
-	 * between begin and end of data capture, inside that. */
+	/* Frames come between begin and end of data capture, and the end
+	 * can come after stop freed the sender (raw_lock). */
+	pthread_mutex_lock(&to->raw_lock);
 	if (to->sender != NULL)
 		tempchat_sender_push_video(to->sender, frame);
+	pthread_mutex_unlock(&to->raw_lock);
 }
 
 static void tempchat_output_raw_audio(void *data, struct audio_data *frames)
 {
 	struct tempchat_output *to = data;
 
+	pthread_mutex_lock(&to->raw_lock);
 	if (to->sender != NULL)
 		tempchat_sender_push_audio(to->sender, frames);
+	pthread_mutex_unlock(&to->raw_lock);
 }
 
 static void get_status_proc(void *data, calldata_t *cd)
@@ -344,6 +361,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 	UNUSED_PARAMETER(settings);
 	to->output = output;
 	pthread_mutex_init(&to->lock, NULL);
+	pthread_mutex_init(&to->raw_lock, NULL);
 	pthread_mutex_init(&to->control_lock, NULL);
 	tempchat_problem_init(&to->problem);
 	to->control = g_async_queue_new();
@@ -383,6 +401,7 @@ static void tempchat_output_destroy(void *data)
 		bfree(c);
 	g_async_queue_unref(to->control);
 	pthread_mutex_destroy(&to->lock);
+	pthread_mutex_destroy(&to->raw_lock);
 	pthread_mutex_destroy(&to->control_lock);
 	tempchat_problem_free(&to->problem);
 	bfree(to);
