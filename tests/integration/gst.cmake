@@ -120,6 +120,14 @@ if(TARGET tempchat-relay)
             $<TARGET_FILE_DIR:gsttempchat>)
   set_tests_properties(integration/gst_bwe_tbf_no_cc PROPERTIES TIMEOUT 90
     SKIP_RETURN_CODE 77)
+  # quality=1080p behind 1.5 Mbit/s: settles below it and stays there, then
+  # climbs past 3 Mbit/s once the tbf is removed.
+  add_test(NAME integration/gst_bwe_tbf_lift
+    COMMAND env LIFT=1 sh ${CMAKE_CURRENT_SOURCE_DIR}/bwe_tbf.sh
+            $<TARGET_FILE:test_gst_call> $<TARGET_FILE:tempchat-relay>
+            $<TARGET_FILE_DIR:gsttempchat>)
+  set_tests_properties(integration/gst_bwe_tbf_lift PROPERTIES TIMEOUT 160
+    SKIP_RETURN_CODE 77)
   # 5 % and 10 % random loss both ways for 30 s (bench/gst_loss.sh runs
   # 60 s, five times, both roles, beside Chromium): frames decoded, the
   # path never looks lost, audio concealed and played, media after; the
@@ -158,7 +166,7 @@ if(TARGET tempchat-relay)
   endforeach()
   if(TC_ASAN_RUNTIME)
     set_tests_properties(integration/gst_bwe_tbf integration/gst_bwe_tbf_no_cc
-      integration/gst_loss_5
+      integration/gst_bwe_tbf_lift integration/gst_loss_5
       integration/gst_loss_10 integration/gst_loss_no_repair
       integration/gst_call_failed integration/gst_signaling_blip PROPERTIES
       ENVIRONMENT

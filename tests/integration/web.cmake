@@ -23,6 +23,10 @@
 #   web/gst-chromium-mdns  tempchatsink -> the page in Chromium without camera
 #                       permission (host candidates behind mDNS names), in
 #                       two network namespaces of the test's own; root only
+#   web/chromium-gst-tbf  the page -> tempchatsrc through a 1 Mbit/s tbf on
+#                       Chromium's side (two network namespaces of the
+#                       test's own; root only): Chromium's estimate comes
+#                       below the limit from tempchatsrc's feedback
 #   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
 #                       opened as is, joins a gst sender's call and decodes it
 if(NOT TARGET tempchat-relay)
@@ -52,7 +56,8 @@ set(tc_gst_plugin_dir "")
 set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
-    gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs)
+    gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
+    chromium-gst-tbf=chromium_gst_tbf)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()
