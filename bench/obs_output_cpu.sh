@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # bench/obs_output_cpu.sh - CPU seconds per minute the "TempChat Call"
-# output adds to OBS at 720p30, as a ratio against OBS's own recording
-# encoders (x264 veryfast CBR 2 Mbit/s + AAC into a null output) on the same
-# scene, both run in the same invocation (these machines are noisy: read the
-# ratio).
+# output adds to OBS at 720p30, in each video codec it sends (AV1, VP9,
+# H264, VP8), as a ratio against OBS's own recording encoders (x264
+# veryfast CBR 2 Mbit/s + AAC into a null output) on the same scene, all
+# run in the same invocation (these machines are noisy: read the ratio).
 #
 #   bench/obs_output_cpu.sh [BUILD_DIR] [SECONDS]
 #
 # The scene (tc_obs_bench, libobs under xvfb-run with Mesa's software GL) is
 # a 1280x720 "TempChat Guest" source showing a GStreamer peer's moving ball,
 # so each run pays for receiving, decoding and rendering it; an idle run
-# (scene only) is subtracted from both. Ours also sends the program to a
-# tempchatsrc through tempchat-relay on loopback.
+# (scene only) is subtracted from each. Ours also sends the program to a
+# tempchatsrc through tempchat-relay on loopback, one that takes only the
+# codec of the run (its video-codecs).
 #
 # A loaded machine skews those (a saturated CPU drops frames, so a run
 # costs less); the encoders alone are compared first, per frame on the
@@ -59,23 +60,26 @@ url=${line##* }
 channel=$("$peer" channel)
 in=benchin$RANDOM
 out=benchout$RANDOM
+codecs=(AV1 VP9 H264 VP8)
 # The peers run until their stdin closes: a fifo kept open by sleep.
 mkfifo "$work/hold"
 sleep infinity >"$work/hold" &
 pids+=($!)
 "$peer" send-ball "$url" "$in" 1280x720 <"$work/hold" >/dev/null 2>&1 &
 pids+=($!)
-"$peer" recv "$url" "$out" <"$work/hold" >/dev/null 2>&1 &
-pids+=($!)
-
-# run MODE: CPU seconds per minute of tc_obs_bench in MODE
-run() {
-  local mode=$1 pid
-  mkfifo "$work/out-$mode"
-  xvfb-run -a "$bench" "$mode" "$url" "$in" "$channel" "$out" <"$work/hold" \
-    >"$work/out-$mode" 2>/dev/null &
+for c in "${codecs[@]}"; do
+  "$peer" recv "$url" "$out$c" "${c,,}" <"$work/hold" >/dev/null 2>&1 &
   pids+=($!)
-  exec 3<"$work/out-$mode"
+done
+
+# run MODE [OUT_ROOM]: CPU seconds per minute of tc_obs_bench in MODE
+run() {
+  local mode=$1 room=${2:-$out} pid
+  mkfifo "$work/out-$mode$room"
+  xvfb-run -a "$bench" "$mode" "$url" "$in" "$channel" "$room" \
+    <"$work/hold" >"$work/out-$mode$room" 2>/dev/null &
+  pids+=($!)
+  exec 3<"$work/out-$mode$room"
   pid=""
   while [ -z "$pid" ] && read -r -t 30 line <&3; do
     case $line in "pid "*) pid=${line#pid } ;; esac
@@ -92,7 +96,9 @@ run() {
 
 idle=$(run idle)
 x264=$(run x264)
-ours=$(run tempchat)
-awk -v i="$idle" -v x="$x264" -v o="$ours" 'BEGIN {
-  printf "OBS CPU seconds per minute at 720p30: scene only %s, with x264+AAC recording %s, with the TempChat Call output %s\n", i, x, o
-  printf "added by the encoders: x264+AAC %.2f, TempChat Call (VP8+Opus, sending) %.2f, ratio %.2f\n", x - i, o - i, (o - i) / (x - i) }'
+echo "OBS CPU seconds per minute at 720p30: scene only $idle, with x264+AAC recording $x264"
+for c in "${codecs[@]}"; do
+  ours=$(run tempchat "$out$c")
+  awk -v i="$idle" -v x="$x264" -v o="$ours" -v c="$c" 'BEGIN {
+    printf "with the TempChat Call output in %s: %s; added by the encoders: x264+AAC %.2f, TempChat Call (%s+Opus, sending) %.2f, ratio %.2f\n", c, o, x - i, c, o - i, (o - i) / (x - i) }'
+done

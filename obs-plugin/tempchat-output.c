@@ -1,9 +1,12 @@
 /* tempchat-output.c - "TempChat Call": OBS's program into a TempChat room.
  *
  * A raw (unencoded) output: OBS hands it the program as I420 video and
- * 48 kHz float audio, and tempchat-sender.c encodes it with its own VP8 and
- * Opus encoders, because unlike OBS's encoders those can make a keyframe
- * on every PLI/FIR and follow the call's target bitrate while running.
+ * 48 kHz float audio, and tempchat-sender.c encodes it with its own video
+ * encoders (AV1, VP9, H264, VP8: the call offers those this build has, in
+ * TempChat's order, and the best one both sides have wins, as in the web
+ * client)
+ * and Opus, because unlike OBS's encoders those can make a keyframe on
+ * every PLI/FIR and follow the call's target bitrate while running.
  *
  * start() never blocks: it validates the settings and starts the call's
  * session thread. Capture begins when the call connects; a fatal call
@@ -19,6 +22,7 @@
 #include "tempchat-sender.h"
 #include "tempchat-settings.h"
 #include "tempchat-status.h"
+#include "tempchat-video-encoder.h"
 
 enum control_type { CONTROL_BEGIN, CONTROL_FAIL, CONTROL_QUIT };
 
@@ -36,6 +40,12 @@ struct tempchat_output {
 	tc_session *session;
 	struct tempchat_sender *sender;
 	struct tempchat_settings settings;
+
+	/* Held by the raw callbacks while they hand a frame to the sender,
+	 * and by free_call while it takes the sender away: OBS 29 ends data
+	 * capture on a thread of its own, so frames can still arrive after
+	 * stop returned. The callbacks only copy under it. */
+	pthread_mutex_t raw_lock;
 
 	/* Serializes the control thread with stop: no capture begins after
 	 * stop has started. */
@@ -195,12 +205,16 @@ static const char *tempchat_output_name(void *unused)
 /* to->lock held. */
 static void free_call(struct tempchat_output *to)
 {
-	if (to->sender != NULL)
-		tempchat_sender_detach(to->sender);
+	struct tempchat_sender *sender = to->sender;
+
+	if (sender != NULL)
+		tempchat_sender_detach(sender);
 	tc_session_free(to->session); /* no event after it returns */
 	to->session = NULL;
-	tempchat_sender_free(to->sender);
+	pthread_mutex_lock(&to->raw_lock);
 	to->sender = NULL;
+	pthread_mutex_unlock(&to->raw_lock);
+	tempchat_sender_free(sender);
 	tempchat_settings_clear(&to->settings);
 }
 
@@ -228,14 +242,19 @@ static bool tempchat_output_start(void *data)
 	problem = tempchat_settings_problem(&to->settings);
 	if (problem == NULL && !obs_get_video_info(&ovi))
 		problem = obs_module_text("Error.NoVideo");
+	tc_session_config_init(&cfg);
+	cfg.n_video_codecs = tempchat_video_encoder_codecs(cfg.video_codecs);
+	if (problem == NULL && cfg.n_video_codecs == 0)
+		problem = obs_module_text("Error.NoEncoder");
 	if (problem != NULL) {
 		pthread_mutex_unlock(&to->lock);
 		return fail_start(to, problem);
 	}
 	tempchat_problem_set(&to->problem, NULL);
+	pthread_mutex_lock(&to->raw_lock);
 	to->sender = tempchat_sender_new(ovi.output_width, ovi.output_height,
 					 to->settings.quality);
-	tc_session_config_init(&cfg);
+	pthread_mutex_unlock(&to->raw_lock);
 	tempchat_settings_to_config(&to->settings, &cfg);
 	cfg.send_audio = cfg.send_video = true;
 	if (to->sender != NULL)
@@ -267,8 +286,9 @@ static void tempchat_output_stop(void *data, uint64_t ts)
 	capturing = to->capturing;
 	to->capturing = false;
 	pthread_mutex_unlock(&to->control_lock);
-	/* Disconnects the raw callbacks before the sender goes away; when
-	 * capture never began it only tells OBS we stopped. */
+	/* Has OBS disconnect the raw callbacks, on a thread of its own (frames
+	 * may still come while free_call runs: raw_lock); when capture never
+	 * began it only tells OBS we stopped. */
 	obs_output_end_data_capture(to->output);
 	pthread_mutex_lock(&to->lock);
 	free_call(to);
@@ -281,18 +301,22 @@ static void tempchat_output_raw_video(void *data, struct video_data *frame)
 {
 	struct tempchat_output *to = data;
 
-	/* The sender lives from start to stop, and OBS delivers frames only
-	 * between begin and end of data capture, inside that. */
+	/* Frames come between begin and end of data capture, and the end
+	 * can come after stop freed the sender (raw_lock). */
+	pthread_mutex_lock(&to->raw_lock);
 	if (to->sender != NULL)
 		tempchat_sender_push_video(to->sender, frame);
+	pthread_mutex_unlock(&to->raw_lock);
 }
 
 static void tempchat_output_raw_audio(void *data, struct audio_data *frames)
 {
 	struct tempchat_output *to = data;
 
+	pthread_mutex_lock(&to->raw_lock);
 	if (to->sender != NULL)
 		tempchat_sender_push_audio(to->sender, frames);
+	pthread_mutex_unlock(&to->raw_lock);
 }
 
 static void get_status_proc(void *data, calldata_t *cd)
@@ -322,6 +346,9 @@ static void get_sender_stats_proc(void *data, calldata_t *cd)
 	calldata_set_int(cd, "missed_requests", (long long)c.missed_requests);
 	calldata_set_int(cd, "dropped", (long long)c.dropped);
 	calldata_set_int(cd, "bitrate", (long long)c.bitrate_bps);
+	calldata_set_string(
+		cd, "codec",
+		c.codec != TC_SDP_CODEC_NONE ? tc_sdp_codec_name(c.codec) : "");
 }
 
 static void tempchat_output_destroy(void *data);
@@ -334,6 +361,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 	UNUSED_PARAMETER(settings);
 	to->output = output;
 	pthread_mutex_init(&to->lock, NULL);
+	pthread_mutex_init(&to->raw_lock, NULL);
 	pthread_mutex_init(&to->control_lock, NULL);
 	tempchat_problem_init(&to->problem);
 	to->control = g_async_queue_new();
@@ -351,7 +379,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 			 "out int keyframes, out int keyframe_requests, "
 			 "out int answered_requests, out int missed_requests, "
 			 "out int dropped, "
-			 "out int bitrate)",
+			 "out int bitrate, out string codec)",
 			 get_sender_stats_proc, to);
 	return to;
 }
@@ -373,6 +401,7 @@ static void tempchat_output_destroy(void *data)
 		bfree(c);
 	g_async_queue_unref(to->control);
 	pthread_mutex_destroy(&to->lock);
+	pthread_mutex_destroy(&to->raw_lock);
 	pthread_mutex_destroy(&to->control_lock);
 	tempchat_problem_free(&to->problem);
 	bfree(to);

@@ -1,8 +1,12 @@
-/* tempchat-sender.c - OBS program -> VP8/Opus -> a call (see the header).
+/* tempchat-sender.c - OBS program -> AV1/VP9/H264/VP8 and Opus -> a call
+ * (see the header).
  *
  * OBS's video and audio threads must never wait on us: they copy a frame
  * into the queue, or drop it when the encoder is behind (video beyond
- * MAX_QUEUED_VIDEO frames); the encode thread does the rest.
+ * MAX_QUEUED_VIDEO frames); the encode thread does the rest. The video
+ * encoder is made when the call says which codec it sends (NEGOTIATED),
+ * and made again when a renegotiation changes it; until then video
+ * frames are dropped unencoded (the core would drop them anyway).
  */
 #include <glib.h>
 #include <string.h>
@@ -11,7 +15,7 @@
 
 #include "tempchat-opus-encoder.h"
 #include "tempchat-sender.h"
-#include "tempchat-vp8-encoder.h"
+#include "tempchat-video-encoder.h"
 
 #define MAX_QUEUED_VIDEO 2
 #define MAX_QUEUED_AUDIO 50 /* about a second of OBS's 1024-sample blocks */
@@ -42,12 +46,14 @@ struct tempchat_sender {
 
 	volatile long keyframe_pending;
 	volatile long target_bitrate;
+	volatile long codec_pending; /* tc_sdp_codec; NONE: no change */
 
 	pthread_mutex_t counters_lock;
 	struct tempchat_sender_counters counters;
 
 	/* Encode thread only. */
-	struct tempchat_vp8_encoder *vp8;
+	struct tempchat_video_encoder *video;
+	tc_sdp_codec codec; /* of `video`, or the one that failed */
 	struct tempchat_opus_encoder *opus;
 	uint32_t applied_bitrate;
 	bool forced;
@@ -98,21 +104,55 @@ static void apply_bitrate(struct tempchat_sender *snd)
 
 	if (bps == 0 || bps == snd->applied_bitrate)
 		return;
-	if (tempchat_vp8_encoder_set_bitrate(snd->vp8, bps))
+	if (tempchat_video_encoder_set_bitrate(snd->video, bps))
 		snd->applied_bitrate = bps;
 	pthread_mutex_lock(&snd->counters_lock);
 	snd->counters.bitrate_bps = snd->applied_bitrate;
 	pthread_mutex_unlock(&snd->counters_lock);
 }
 
+/* The call now sends `codec`: an encoder for it, at the bitrate the call
+ * wants now. Its first frame is a keyframe, which the receiver needs for
+ * a new codec (and gets whether it asked or not). */
+static void switch_codec(struct tempchat_sender *snd, tc_sdp_codec codec)
+{
+	uint32_t bps = (uint32_t)os_atomic_load_long(&snd->target_bitrate);
+
+	if (bps == 0)
+		bps = snd->applied_bitrate;
+	tempchat_video_encoder_free(snd->video);
+	snd->video = tempchat_video_encoder_new(codec, snd->width, snd->height,
+						snd->fps, bps);
+	snd->codec = codec;
+	if (snd->video != NULL)
+		snd->applied_bitrate = bps;
+	blog(snd->video != NULL ? LOG_INFO : LOG_WARNING,
+	     "[tempchat] sending %s video%s (%s)", tc_sdp_codec_name(codec),
+	     snd->video != NULL ? "" : " failed: no encoder",
+	     tempchat_video_encoder_library(codec) != NULL
+		     ? tempchat_video_encoder_library(codec)
+		     : "none");
+	pthread_mutex_lock(&snd->counters_lock);
+	snd->counters.codec = snd->video != NULL ? codec : TC_SDP_CODEC_NONE;
+	snd->counters.bitrate_bps = snd->applied_bitrate;
+	pthread_mutex_unlock(&snd->counters_lock);
+}
+
 static void encode_video(struct tempchat_sender *snd, struct item *it)
 {
+	tc_sdp_codec codec = (tc_sdp_codec)os_atomic_set_long(
+		&snd->codec_pending, TC_SDP_CODEC_NONE);
+
 	os_atomic_dec_long(&snd->queued_video);
+	if (codec != TC_SDP_CODEC_NONE && codec != snd->codec)
+		switch_codec(snd, codec);
+	if (snd->video == NULL)
+		return; /* no call yet, or no encoder for its codec */
 	apply_bitrate(snd);
 	snd->forced = os_atomic_set_long(&snd->keyframe_pending, 0) != 0;
 	snd->frame_ts_ns = it->timestamp_ns;
-	tempchat_vp8_encoder_encode(snd->vp8, it->planes, it->linesize,
-				    snd->forced, on_video_packet, snd);
+	tempchat_video_encoder_encode(snd->video, it->planes, it->linesize,
+				      snd->forced, on_video_packet, snd);
 }
 
 static void encode_audio(struct tempchat_sender *snd, struct item *it)
@@ -135,12 +175,10 @@ static void *encode_thread(void *data)
 	os_set_thread_name("tempchat-encode");
 	while (!quit) {
 		struct item *it = g_async_queue_pop(snd->queue);
-		if (it->type == ITEM_VIDEO && snd->vp8 != NULL)
+		if (it->type == ITEM_VIDEO)
 			encode_video(snd, it);
 		else if (it->type == ITEM_AUDIO)
 			encode_audio(snd, it);
-		else if (it->type == ITEM_VIDEO)
-			os_atomic_dec_long(&snd->queued_video);
 		quit = it->type == ITEM_QUIT;
 		bfree(it);
 	}
@@ -225,12 +263,9 @@ struct tempchat_sender *tempchat_sender_new(uint32_t width, uint32_t height,
 	pthread_mutex_init(&snd->session_lock, NULL);
 	pthread_mutex_init(&snd->counters_lock, NULL);
 	snd->queue = g_async_queue_new();
-	snd->vp8 = tempchat_vp8_encoder_new(width, height, snd->fps,
-					    snd->applied_bitrate);
 	snd->opus = tempchat_opus_encoder_new();
-	if (snd->vp8 == NULL || snd->opus == NULL)
-		blog(LOG_WARNING, "[tempchat] %s encoder unavailable",
-		     snd->vp8 == NULL ? "VP8" : "Opus");
+	if (snd->opus == NULL)
+		blog(LOG_WARNING, "[tempchat] Opus encoder unavailable");
 	snd->thread_started =
 		pthread_create(&snd->thread, NULL, encode_thread, snd) == 0;
 	if (!snd->thread_started) {
@@ -252,8 +287,9 @@ static void program_audio(void *param, size_t mix_idx,
 	tempchat_sender_push_audio(param, frames);
 }
 
-/* The conversions VP8 and Opus want: I420 with BT.601 limited range (what
- * decoders assume for VP8), 48 kHz stereo float. */
+/* The conversions the encoders want: I420 with BT.601 limited range (what
+ * decoders assume for VP8; the others say so in their headers), 48 kHz
+ * stereo float. */
 void tempchat_sender_conversions(uint32_t width, uint32_t height,
 				 struct video_scale_info *video,
 				 struct audio_convert_info *audio)
@@ -314,6 +350,11 @@ void tempchat_sender_on_event(struct tempchat_sender *snd,
 		pthread_mutex_unlock(&snd->counters_lock);
 	} else if (ev->type == TC_SESSION_EV_TARGET_BITRATE) {
 		os_atomic_set_long(&snd->target_bitrate, (long)ev->bitrate_bps);
+	} else if (ev->type == TC_SESSION_EV_NEGOTIATED &&
+		   ev->kind == TC_MEDIA_VIDEO &&
+		   (ev->direction == TC_SDP_DIR_SENDRECV ||
+		    ev->direction == TC_SDP_DIR_SENDONLY)) {
+		os_atomic_set_long(&snd->codec_pending, (long)ev->codec);
 	}
 }
 
@@ -344,7 +385,7 @@ void tempchat_sender_free(struct tempchat_sender *snd)
 	while ((it = g_async_queue_try_pop(snd->queue)) != NULL)
 		bfree(it);
 	g_async_queue_unref(snd->queue);
-	tempchat_vp8_encoder_free(snd->vp8);
+	tempchat_video_encoder_free(snd->video);
 	tempchat_opus_encoder_free(snd->opus);
 	pthread_mutex_destroy(&snd->session_lock);
 	pthread_mutex_destroy(&snd->counters_lock);

@@ -1,7 +1,8 @@
 /* tempchat-sender.h - encodes OBS's raw program video and audio and hands
- * it to a call: VP8 (libvpx, real time) with a keyframe on every PLI/FIR
- * and the bitrate following the call's target, and Opus. Private to
- * obs-plugin/.
+ * it to a call: video in the codec the call negotiated (AV1, VP9, H264 or
+ * VP8: tempchat-video-encoder.h, real time) with a keyframe on every
+ * PLI/FIR and the bitrate following the call's target, and Opus. Private
+ * to obs-plugin/.
  *
  * Threads: push_video/push_audio are called on OBS's video and audio
  * output threads and only copy (or drop, never wait); encoding happens on
@@ -30,7 +31,8 @@ struct tempchat_sender *tempchat_sender_new_program(tc_sdp_quality quality);
 void tempchat_sender_attach(struct tempchat_sender *snd, tc_session *s);
 void tempchat_sender_detach(struct tempchat_sender *snd);
 
-/* Keyframe requests and target bitrates of the call. Session thread. */
+/* Keyframe requests, target bitrates and the negotiated video codec of
+ * the call. Session thread. */
 void tempchat_sender_on_event(struct tempchat_sender *snd,
 			      const tc_session_event *ev);
 
@@ -50,6 +52,7 @@ struct tempchat_sender_counters {
 	uint64_t missed_requests;
 	uint64_t dropped;     /* frames dropped because encoding lagged */
 	uint32_t bitrate_bps; /* what the encoder now aims at */
+	tc_sdp_codec codec;   /* what it encodes; NONE before the call */
 };
 void tempchat_sender_get_counters(struct tempchat_sender *snd,
 				  struct tempchat_sender_counters *out);

@@ -243,10 +243,8 @@ void tempchat_settings_to_config(const struct tempchat_settings *s,
 	cfg->turn_password = s->turn_password;
 	cfg->relay_only = s->relay_only;
 	cfg->quality = s->quality;
-	/* Our OBS encoder makes VP8; a source that only receives widens this
-	 * to what its decoder takes (tempchat-source.c). */
-	cfg->video_codecs[0] = TC_SDP_CODEC_VP8;
-	cfg->n_video_codecs = 1;
+	/* The video codecs are the caller's: what the output encodes, what
+	 * the source decodes (tempchat-output.c, tempchat-source.c). */
 }
 
 /* The statuses a user can act on get their own sentence; the rest use the

@@ -66,8 +66,9 @@ bool tempchat_settings_equal(const struct tempchat_settings *a,
  * the module's locale). Never mentions the room or credentials. */
 const char *tempchat_settings_problem(const struct tempchat_settings *s);
 
-/* Fills the connection part of `cfg` (after tc_session_config_init).
- * Strings are borrowed from `s`, which must outlive tc_session_new. */
+/* Fills the connection part of `cfg` (after tc_session_config_init), not
+ * its video codecs. Strings are borrowed from `s`, which must outlive
+ * tc_session_new. */
 void tempchat_settings_to_config(const struct tempchat_settings *s,
 				 tc_session_config *cfg);
 

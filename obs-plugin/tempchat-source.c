@@ -29,6 +29,7 @@
 #include "tempchat-sender.h"
 #include "tempchat-settings.h"
 #include "tempchat-status.h"
+#include "tempchat-video-encoder.h"
 
 #define OPT_LATENCY_MS "latency_ms"
 #define OPT_IDLE "idle"
@@ -396,6 +397,29 @@ static void stop_call(struct tempchat_source *ts)
 	tempchat_settings_clear(&ts->settings);
 }
 
+/* The call's one video section carries one codec both ways (sendrecv):
+ * receiving only, the guest may send any codec we decode (the core keeps
+ * those it packetizes); sending the program too, the codec must be one we
+ * both encode and decode. In TempChat's order either way. */
+static size_t call_codecs(bool send_program, tc_sdp_codec *out)
+{
+	tc_sdp_codec enc[TC_SDP_MAX_VIDEO_CODECS];
+	size_t n = tempchat_decoder_video_codecs(out), n_enc, kept = 0;
+
+	if (!send_program)
+		return n;
+	n_enc = tempchat_video_encoder_codecs(enc);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n_enc; j++) {
+			if (out[i] == enc[j]) {
+				out[kept++] = out[i];
+				break;
+			}
+		}
+	}
+	return kept;
+}
+
 /* session_lock held. Joins the room `s` names (taking over its strings). */
 static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 		       bool send_program)
@@ -426,23 +450,19 @@ static void start_call(struct tempchat_source *ts, struct tempchat_settings *s,
 	tempchat_settings_to_config(&ts->settings, &cfg);
 	cfg.recv_audio = cfg.recv_video = true;
 	cfg.send_audio = cfg.send_video = send_program;
-	/* Receiving only, the guest may send any codec we decode (the core
-	 * keeps those it packetizes); sending the program, the call's one
-	 * codec is what our encoder makes (VP8). */
-	if (!send_program) {
-		cfg.n_video_codecs =
-			tempchat_decoder_video_codecs(cfg.video_codecs);
-		/* None: the core would offer every codec it packetizes
-		 * (n_video_codecs 0 means its default list), all of them
-		 * video we could not show. */
-		if (cfg.n_video_codecs == 0) {
-			blog(LOG_WARNING,
-			     "[tempchat] guest call not started: this "
-			     "libavcodec decodes none of AV1, VP9, H264, VP8");
-			tempchat_problem_set(&ts->problem,
-					     obs_module_text("Error.NoDecoder"));
-			return;
-		}
+	cfg.n_video_codecs = call_codecs(send_program, cfg.video_codecs);
+	/* None: the core would offer every codec it packetizes
+	 * (n_video_codecs 0 means its default list), all of them video we
+	 * could not show or send. */
+	if (cfg.n_video_codecs == 0) {
+		blog(LOG_WARNING, "[tempchat] guest call not started: no video "
+				  "codec to %s",
+		     send_program ? "both encode and decode" : "decode");
+		tempchat_problem_set(&ts->problem,
+				     obs_module_text(send_program
+							     ? "Error.NoCommonCodec"
+							     : "Error.NoDecoder"));
+		return;
 	}
 	if (send_program)
 		ts->sender = tempchat_sender_new_program(ts->settings.quality);

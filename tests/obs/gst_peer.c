@@ -19,9 +19,11 @@
  *   tc_obs_gst_peer both URL ROOM WxH        both: one two-way call
  *   tc_obs_gst_peer channel                  prints the channel the peers
  *                                           use (for the scripts)
- *   tc_obs_gst_peer recv URL ROOM            receives; prints
- *       "video W H R G B" (size and the centre pixel of the 30th decoded
- *       frame) and "audio" (after 25 decoded buffers)
+ *   tc_obs_gst_peer recv URL ROOM [CODECS]   receives (CODECS: the src's
+ *       video-codecs, default all); prints "codec NAME" when the call
+ *       negotiates its video codec, "video W H R G B" (size and the centre
+ *       pixel of the 30th decoded frame) and "audio" (after 25 decoded
+ *       buffers)
  *
  * Prints "started" once running; leaves the room and exits when stdin
  * closes.
@@ -246,16 +248,33 @@ static gchar *describe(const char *mode, const char *url, const char *room,
 			desc = both;
 		}
 	} else {
-		desc = g_strdup_printf("tempchatsrc name=t %s", common);
+		desc = g_strdup_printf("tempchatsrc name=t %s video-codecs=%s",
+				       common, arg != NULL ? arg : codecs);
 	}
 	g_free(common);
 	return desc;
+}
+
+/* "codec NAME" for the video codec the call negotiated (tempchat/media). */
+static gboolean on_message(GstBus *bus, GstMessage *msg, gpointer data)
+{
+	const GstStructure *st = gst_message_get_structure(msg);
+
+	(void)bus, (void)data;
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && st != NULL &&
+	    gst_structure_has_name(st, "tempchat/media") &&
+	    g_strcmp0(gst_structure_get_string(st, "kind"), "video") == 0) {
+		printf("codec %s\n", gst_structure_get_string(st, "codec"));
+		fflush(stdout);
+	}
+	return G_SOURCE_CONTINUE;
 }
 
 int main(int argc, char **argv)
 {
 	GMainLoop *loop;
 	GstElement *pipe, *t;
+	GstBus *bus;
 	GIOChannel *in;
 	GError *err = NULL;
 	gchar *desc;
@@ -296,6 +315,8 @@ int main(int argc, char **argv)
 		gst_object_unref(t);
 	}
 	loop = g_main_loop_new(NULL, FALSE);
+	bus = gst_pipeline_get_bus(GST_PIPELINE(pipe));
+	gst_bus_add_watch(bus, on_message, NULL);
 	in = g_io_channel_unix_new(0);
 	g_io_add_watch(in, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_closed_quit,
 		       loop);
@@ -307,6 +328,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	g_main_loop_run(loop);
 	gst_element_set_state(pipe, GST_STATE_NULL);
+	gst_bus_remove_watch(bus);
+	gst_object_unref(bus);
 	gst_object_unref(pipe);
 	g_io_channel_unref(in);
 	g_main_loop_unref(loop);

@@ -15,7 +15,8 @@
 #        enough for (a guest source showing B's random noise over the
 #        canvas) to a tempchatsrc in B through a 1 Mbit/s token bucket on
 #        A's side of the link: the receiver's transport-cc feedback alone
-#        brings the output's VP8 encoder below the limit.
+#        brings the output's video encoder (AV1, as the default
+#        tempchatsrc takes it) below the limit.
 #
 # Usage: obs_netns.sh pli|tbf OBS_PEER GST_PEER RELAY GST_PLUGIN_DIR
 # Exit 77 (skipped) without root, ip, nft or tc.

@@ -10,7 +10,8 @@
  *       output sending that red program (with ROOM_IN: covered by a
  *       guest source showing that room's sender at the canvas size);
  *       prints "sender frames F keyframes K requests R answered A
- *       missed M dropped D bitrate B" twice a second
+ *       missed M dropped D bitrate B codec C" (C empty before the call)
+ *       and "output status S" (its status line) twice a second
  *
  * Prints "started" first; tears everything down and exits when stdin
  * closes.
@@ -105,14 +106,21 @@ static gboolean report(gpointer data)
 		proc_handler_call(obs_output_get_proc_handler(p->output),
 				  "get_sender_stats", &cd);
 		printf("sender frames %lld keyframes %lld requests %lld "
-		       "answered %lld missed %lld dropped %lld bitrate %lld\n",
+		       "answered %lld missed %lld dropped %lld bitrate %lld "
+		       "codec %s\n",
 		       calldata_int(&cd, "frames"),
 		       calldata_int(&cd, "keyframes"),
 		       calldata_int(&cd, "keyframe_requests"),
 		       calldata_int(&cd, "answered_requests"),
 		       calldata_int(&cd, "missed_requests"),
 		       calldata_int(&cd, "dropped"),
-		       calldata_int(&cd, "bitrate"));
+		       calldata_int(&cd, "bitrate"),
+		       calldata_string(&cd, "codec"));
+		calldata_free(&cd);
+		cd = (calldata_t){0};
+		proc_handler_call(obs_output_get_proc_handler(p->output),
+				  "get_status", &cd);
+		printf("output status %s\n", calldata_string(&cd, "status"));
 		calldata_free(&cd);
 	}
 	fflush(stdout);

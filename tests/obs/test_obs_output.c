@@ -1,6 +1,8 @@
 /* test_obs_output.c - the "TempChat Call" output in a real libobs, sending
  * the program (a colour source on the canvas) to a real tempchatsrc through
- * our relay (tc_obs_gst_peer recv).
+ * our relay (tc_obs_gst_peer recv): with defaults both pick AV1, the web
+ * client's first choice; each codec forced on the receiver's side arrives
+ * decoded at the canvas size.
  *
  * Run under xvfb-run. Every wait is for an event with a deadline.
  */
@@ -41,6 +43,7 @@ static obs_source_t *red_program(void)
 typedef struct {
 	long long frames, keyframes, requests, answered, missed, dropped,
 		bitrate;
+	char codec[8];
 } sender_stats;
 
 static void get_sender_stats(obs_output_t *out, sender_stats *st)
@@ -56,6 +59,7 @@ static void get_sender_stats(obs_output_t *out, sender_stats *st)
 	st->missed = calldata_int(&cd, "missed_requests");
 	st->dropped = calldata_int(&cd, "dropped");
 	st->bitrate = calldata_int(&cd, "bitrate");
+	g_strlcpy(st->codec, calldata_string(&cd, "codec"), sizeof(st->codec));
 	calldata_free(&cd);
 }
 
@@ -69,32 +73,69 @@ static gboolean bitrate_moved(gpointer out)
 	return st.bitrate != START_BITRATE;
 }
 
-static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
-{
-	char *room = harness_new_room();
-	harness_peer *receiver =
-		harness_peer_start("recv", harness_relay_url(), room, NULL);
-	obs_source_t *colour = red_program();
-	obs_data_t *settings = call_settings(room);
+/* A call from a new output to a tempchatsrc taking `recv_codecs` (NULL:
+ * its default): the receiver says which codec the call negotiated, and
+ * decodes the red program at the canvas size with it. */
+typedef struct {
+	char *room;
+	harness_peer *receiver;
+	obs_source_t *colour;
+	obs_data_t *settings;
 	obs_output_t *out;
+} call;
+
+static void call_start(call *c, const char *recv_codecs, const char *expect)
+{
 	const char *line;
 	sender_stats st;
 
-	g_assert_nonnull(harness_peer_wait_line(receiver, "started"));
-	out = obs_output_create("tempchat_output", "call", settings, NULL);
-	g_assert_nonnull(out);
-	g_assert_true(obs_output_start(out));
+	c->room = harness_new_room();
+	c->receiver = harness_peer_start("recv", harness_relay_url(), c->room,
+					 recv_codecs);
+	c->colour = red_program();
+	c->settings = call_settings(c->room);
+	g_assert_nonnull(harness_peer_wait_line(c->receiver, "started"));
+	c->out =
+		obs_output_create("tempchat_output", "call", c->settings, NULL);
+	g_assert_nonnull(c->out);
+	g_assert_true(obs_output_start(c->out));
 
-	line = harness_peer_wait_line(receiver, "video ");
-	get_sender_stats(out, &st);
-	g_test_message("frames %lld keyframes %lld requests %lld dropped %lld",
-		       st.frames, st.keyframes, st.requests, st.dropped);
+	line = harness_peer_wait_line(c->receiver, "codec ");
+	g_assert_nonnull(line);
+	g_assert_cmpstr(line + strlen("codec "), ==, expect);
+	line = harness_peer_wait_line(c->receiver, "video ");
+	get_sender_stats(c->out, &st);
+	g_test_message("%s: frames %lld keyframes %lld requests %lld "
+		       "dropped %lld",
+		       st.codec, st.frames, st.keyframes, st.requests,
+		       st.dropped);
 	harness_assert_red_canvas(line);
-	g_assert_nonnull(harness_peer_wait_line(receiver, "audio"));
+	/* The output says what it encodes. */
+	g_assert_cmpstr(st.codec, ==, expect);
+}
+
+static void call_stop(call *c)
+{
+	obs_output_stop(c->out);
+	obs_output_release(c->out);
+	obs_data_release(c->settings);
+	obs_set_output_source(0, NULL);
+	obs_source_release(c->colour);
+	harness_peer_stop(c->receiver);
+	g_free(c->room);
+}
+
+static void test_the_program_arrives_at_a_tempchatsrc_in_av1_by_default(void)
+{
+	call c;
+	sender_stats st;
+
+	call_start(&c, NULL, "AV1");
+	g_assert_nonnull(harness_peer_wait_line(c.receiver, "audio"));
 
 	/* Every keyframe request (the one after connecting, and the
 	 * receiver's PLIs) was answered by the very next frame. */
-	get_sender_stats(out, &st);
+	get_sender_stats(c.out, &st);
 	g_test_message("frames %lld keyframes %lld requests %lld answered "
 		       "%lld missed %lld dropped %lld bitrate %lld",
 		       st.frames, st.keyframes, st.requests, st.answered,
@@ -107,17 +148,25 @@ static void test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size(void)
 	/* The encoder follows the call's target bitrate (the send-side
 	 * estimate from the receiver's feedback), away from where the
 	 * quality starts it. */
-	g_assert_true(harness_wait(bitrate_moved, out, HARNESS_WAIT_MS));
-	get_sender_stats(out, &st);
+	g_assert_true(harness_wait(bitrate_moved, c.out, HARNESS_WAIT_MS));
+	get_sender_stats(c.out, &st);
 	g_test_message("encoder bitrate now %lld", st.bitrate);
+	call_stop(&c);
+}
 
-	obs_output_stop(out);
-	obs_output_release(out);
-	obs_data_release(settings);
-	obs_set_output_source(0, NULL);
-	obs_source_release(colour);
-	harness_peer_stop(receiver);
-	g_free(room);
+/* The receiver takes only `data` (a codec name): the output sends it. */
+static void
+test_each_codec_arrives_decoded_at_the_canvas_size(gconstpointer data)
+{
+	char *lower = g_ascii_strdown(data, -1);
+	call c;
+	sender_stats st;
+
+	call_start(&c, lower, data);
+	get_sender_stats(c.out, &st);
+	g_assert_cmpint(st.missed, ==, 0);
+	call_stop(&c);
+	g_free(lower);
 }
 
 static void test_bad_settings_refuse_to_start_with_a_clear_error(void)
@@ -219,14 +268,25 @@ static void test_stopping_before_anyone_joined_is_clean(void)
 
 int main(int argc, char **argv)
 {
+	/* Each codec the web client knows, forced from the receiver's side. */
+	static const char *const forced[] = {"AV1", "VP9", "H264", "VP8"};
 	int ret;
 
 	g_test_init(&argc, &argv, NULL);
 	harness_obs_start();
 	g_test_add_func(
-		"/obs/output/the-program-arrives-at-a-tempchatsrc-at-the-"
-		"canvas-size",
-		test_the_program_arrives_at_a_tempchatsrc_at_the_canvas_size);
+		"/obs/output/the-program-arrives-at-a-tempchatsrc-in-av1-by-"
+		"default",
+		test_the_program_arrives_at_a_tempchatsrc_in_av1_by_default);
+	for (size_t i = 0; i < G_N_ELEMENTS(forced); i++) {
+		char *path = g_strdup_printf(
+			"/obs/output/%s-arrives-decoded-at-the-canvas-size",
+			forced[i]);
+		g_test_add_data_func(
+			path, forced[i],
+			test_each_codec_arrives_decoded_at_the_canvas_size);
+		g_free(path);
+	}
 	g_test_add_func("/obs/output/bad-settings-refuse-to-start-with-a-"
 			"clear-error",
 			test_bad_settings_refuse_to_start_with_a_clear_error);

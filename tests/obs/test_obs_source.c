@@ -480,6 +480,11 @@ static void test_send_program_gives_the_guest_the_program(void)
 	line = harness_peer_wait_line(peer, "video ");
 	harness_assert_red_canvas(line);
 	g_assert_nonnull(harness_peer_wait_line(peer, "audio"));
+	/* One codec both ways, the web client's first choice: we encode and
+	 * decode AV1. */
+	line = harness_peer_wait_line(peer, "codec ");
+	g_assert_nonnull(line);
+	g_assert_cmpstr(line, ==, "codec AV1");
 
 	guest_remove(&g);
 	obs_source_release(background);

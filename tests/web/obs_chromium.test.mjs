@@ -7,6 +7,9 @@
 //   - the "TempChat Call" output alone: Chromium decodes the program at the
 //     canvas size; the frame after every keyframe request (Chromium's PLIs
 //     included) was a keyframe.
+// Both send AV1, the codec two browsers pick between them;
+//   - the output follows the page renegotiating its codec (VP8 -> AV1) in
+//     the same call: a new encoder, Chromium decodes on.
 // Prints `METRIC obs-join-to-first-frame-ms=N`: from the source joining
 // the room (Chromium already there) to its first frame from Chromium.
 import assert from 'node:assert/strict';
@@ -52,7 +55,8 @@ async function chromiumDecodesTheProgram(obs) {
     return s && s.framesDecoded > 30 && s.width === want.width && s.height === want.height && s;
   }, { what: `the OBS program decoded at ${CANVAS.width}x${CANVAS.height}`, timeout: 30000, arg: CANVAS })
     .catch(async (e) => { e.message += `\n${await describe(chrome)}\n${obs.describe()}`; throw e; });
-  assert.equal(st.codec, 'VP8');
+  // The web client's first choice, which we encode.
+  assert.equal(st.codec, 'AV1');
   // The program is red: the centre of the decoded picture says so.
   const [r, g, b] = await chrome.eval(() => {
     const v = document.getElementById('remote');
@@ -120,6 +124,34 @@ test('the OBS output alone: Chromium decodes the program, PLIs get keyframes', T
     + `answered ${answered} (missed ${missed}), made ${keyframes} keyframes in ${frames} frames`);
   assert.ok(requests >= 1 && answered >= 1);
   assert.equal(missed, 0, 'a frame after a keyframe request was not a keyframe');
+  const r = await obs.stop();
+  assert.equal(r.code, 0, `tc_obs_peer exit (nonzero: libobs leaked)\n${obs.describe()}`);
+});
+
+// The page joins second and offers (legacyRoles), first only VP8, then
+// AV1 in the same call, as a user changing the codec would: the output
+// makes a new encoder and Chromium decodes on.
+test('the OBS output follows the page renegotiating from VP8 to AV1', T, async () => {
+  const room = randomRoom();
+  const obs = startObs(['call', site.relay.url, room, CHANNEL]);
+  await obs.until(/output status .*Waiting for the guest/, () => true, 30000, 'the output alone in the room');
+  await chrome.goto(site, room, { hold: '1', videoCodecs: 'vp8', legacyRoles: '1', noYield: '1' });
+  await waitFor(chrome, () => window.tc.clientId, { what: 'the ScaleDrone handshake' });
+  await chrome.eval(() => window.tc.join());
+  const decodes = (want, after) => waitFor(chrome, ([w, n]) => {
+    const s = window.tc.stats();
+    return s && s.codec === w && window.tc.framesDecoded() > n + 30 && s;
+  }, { what: `the program decoded in ${want}`, arg: [want, after], timeout: 30000 })
+    .catch((e) => { e.message += `\n${obs.describe()}`; throw e; });
+  await decodes('VP8', 0);
+  assert.equal(await chrome.eval(() => window.tc.role), 'offerer');
+  await obs.until(/sender frames .* codec (\w*)/, (x) => x[1] === 'VP8', 10000, 'the output sending VP8');
+  const before = await chrome.eval(() => window.tc.framesDecoded());
+  const switched = obs.mark();
+  await chrome.eval(() => window.tc.renegotiateVideoCodecs('av1'));
+  await decodes('AV1', before);
+  await obs.until(/sender frames .* codec (\w*)/, (x) => x[1] === 'AV1', 10000, 'the output sending AV1', switched);
+  await chrome.leave();
   const r = await obs.stop();
   assert.equal(r.code, 0, `tc_obs_peer exit (nonzero: libobs leaked)\n${obs.describe()}`);
 });

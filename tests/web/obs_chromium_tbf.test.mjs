@@ -2,7 +2,7 @@
 // TempChat test page in headless Chromium through a 1 Mbit/s token bucket
 // (tc tbf) on the OBS side of a link between two network namespaces of the
 // test's own (netns.mjs): Chromium's transport-cc feedback alone must bring
-// the output's VP8 encoder below the limit. What Chromium then receives
+// the output's video encoder (AV1) below the limit. What Chromium then receives
 // (frame rate, loss) is printed, not judged: keyframes for its PLIs may
 // still overflow a bucket this small.
 // The program is one no bitrate is enough for: a guest source covering the
