@@ -117,6 +117,7 @@ static void apply_bitrate(struct tempchat_sender *snd)
 static void switch_codec(struct tempchat_sender *snd, tc_sdp_codec codec)
 {
 	uint32_t bps = (uint32_t)os_atomic_load_long(&snd->target_bitrate);
+	const char *library = tempchat_video_encoder_library(codec);
 
 	if (bps == 0)
 		bps = snd->applied_bitrate;
@@ -129,9 +130,7 @@ static void switch_codec(struct tempchat_sender *snd, tc_sdp_codec codec)
 	blog(snd->video != NULL ? LOG_INFO : LOG_WARNING,
 	     "[tempchat] sending %s video%s (%s)", tc_sdp_codec_name(codec),
 	     snd->video != NULL ? "" : " failed: no encoder",
-	     tempchat_video_encoder_library(codec) != NULL
-		     ? tempchat_video_encoder_library(codec)
-		     : "none");
+	     library != NULL ? library : "none");
 	pthread_mutex_lock(&snd->counters_lock);
 	snd->counters.codec = snd->video != NULL ? codec : TC_SDP_CODEC_NONE;
 	snd->counters.bitrate_bps = snd->applied_bitrate;

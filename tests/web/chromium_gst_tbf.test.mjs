@@ -16,10 +16,10 @@ import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
 import {
-  CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, startSite, waitFor,
+  CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, waitFor,
 } from './harness.mjs';
 import {
-  chromiumIn, ip, makeLan, removeLan, startForwarder,
+  chromiumIn, ip, startLanSite, stopLanSite,
 } from './netns.mjs';
 
 const isRoot = process.getuid && process.getuid() === 0;
@@ -70,11 +70,8 @@ function noiseCamera() {
 
 before(async () => {
   if (skip) return;
-  lan = makeLan('tcbwein');
-  // The relay listens on every address of S: gst reaches it on 127.0.0.1
-  // (ws:// elsewhere is refused), the forwarder on S's address.
-  site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
-  await startForwarder(lan, site.relay.port);
+  lan = await startLanSite('tcbwein');
+  site = lan.site;
   // The tone's AudioContext runs without a user's gesture only so.
   chrome = await launchPeer('C', { executablePath: chromiumIn(lan),
     args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
@@ -85,9 +82,8 @@ after(async () => {
   try {
     await gst?.stop();
     await closeAll([chrome]);
-    await site?.stop();
   } finally {
-    removeLan(lan);
+    await stopLanSite(lan);
   }
 });
 

@@ -17,10 +17,10 @@ import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
 import {
-  CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, startSite, waitFor,
+  CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, waitFor,
 } from './harness.mjs';
 import {
-  chromiumIn, makeLan, removeLan, startForwarder,
+  chromiumIn, startLanSite, stopLanSite,
 } from './netns.mjs';
 
 const isRoot = process.getuid && process.getuid() === 0;
@@ -36,11 +36,8 @@ let gst;
 
 before(async () => {
   if (skip) return;
-  lan = makeLan('tcmdns');
-  // The relay listens on every address of S: gst reaches it on 127.0.0.1
-  // (a ws:// URL elsewhere would be refused), the forwarder on S_ADDR.
-  site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
-  await startForwarder(lan, site.relay.port);
+  lan = await startLanSite('tcmdns');
+  site = lan.site;
   // No --use-fake-ui-for-media-stream: media permission stays denied.
   const args = CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream');
   chrome = await launchPeer('C', { executablePath: chromiumIn(lan), args });
@@ -50,9 +47,8 @@ after(async () => {
   try {
     await gst?.stop();
     await closeAll([chrome]);
-    await site?.stop();
   } finally {
-    removeLan(lan);
+    await stopLanSite(lan);
   }
 });
 

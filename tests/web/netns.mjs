@@ -9,6 +9,9 @@
 //   lan.forwarder = await startForwarder(lan, port);
 //   const exe = chromiumIn(lan);             // playwright's executablePath
 //   removeLan(lan);
+// or, with the relay in S and its forwarder in C as every test here has:
+//   const lan = await startLanSite('tcmdns'); // lan.site: startSite()'s
+//   await stopLanSite(lan);
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -16,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { within } from '../integration/relay_helpers.mjs';
-import { CHROMIUM } from './harness.mjs';
+import { CHROMIUM, startSite } from './harness.mjs';
 
 export const S_ADDR = '10.213.0.1';
 export const C_ADDR = '10.213.0.2';
@@ -82,4 +85,27 @@ export function chromiumIn(lan) {
   writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${lan.c} ${CHROMIUM} "$@"\n`,
     { mode: 0o755 });
   return path;
+}
+
+// A LAN whose S runs the test site's relay on every address of S (peers in
+// S reach it on 127.0.0.1, where ws:// is allowed; C's forwarder on S's
+// address), the forwarder in C serving it on 127.0.0.1 there.
+export async function startLanSite(prefix) {
+  const lan = makeLan(prefix);
+  try {
+    lan.site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
+    await startForwarder(lan, lan.site.relay.port);
+  } catch (e) {
+    await stopLanSite(lan);
+    throw e;
+  }
+  return lan;
+}
+
+export async function stopLanSite(lan) {
+  try {
+    await lan?.site?.stop();
+  } finally {
+    removeLan(lan);
+  }
 }

@@ -12,9 +12,9 @@
 import { after, before, test } from 'node:test';
 
 import { GST_PLUGIN_DIR, startGst } from './gst.mjs';
-import { closeAll, launchPeer, randomRoom, startSite, waitFor } from './harness.mjs';
+import { closeAll, launchPeer, randomRoom, waitFor } from './harness.mjs';
 import {
-  chromiumIn, ip, makeLan, removeLan, startForwarder,
+  chromiumIn, ip, startLanSite, stopLanSite,
 } from './netns.mjs';
 import { OBS_PEER as PEER, startObsPeer } from './obs.mjs';
 
@@ -33,11 +33,8 @@ let obs;
 
 before(async () => {
   if (skip) return;
-  lan = makeLan('tcobsbw');
-  // The relay listens on every address of S: OBS and gst reach it on
-  // 127.0.0.1 (ws:// elsewhere is refused), the forwarder on S's address.
-  site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
-  await startForwarder(lan, site.relay.port);
+  lan = await startLanSite('tcobsbw');
+  site = lan.site;
   chrome = await launchPeer('C', { executablePath: chromiumIn(lan) });
 });
 
@@ -46,9 +43,8 @@ after(async () => {
     await obs?.stop();
     await noise?.stop();
     await closeAll([chrome]);
-    await site?.stop();
   } finally {
-    removeLan(lan);
+    await stopLanSite(lan);
   }
 });
 
