@@ -25,8 +25,10 @@
 #                             100 ms input buffers
 #   integration/gst_codecs    each video codec gst -> gst (decoded at the
 #                             sender's size) and tempchatsrc decode=false
-#                             recorded into Matroska, read back by
-#                             gst-discoverer-1.0 (codec, size, duration)
+#                             recorded into Matroska (AV1, H264 also
+#                             MP4), read back by gst-discoverer-1.0 (codec,
+#                             size, duration); the sender's frame rate in
+#                             the decoded and encoded caps
 #   integration/gst_srtp_shared  GStreamer's srtpenc initialises libsrtp
 #                             first; our SRTP sessions still work beside it
 if(NOT TARGET gsttempchat)
