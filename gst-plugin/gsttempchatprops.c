@@ -237,7 +237,9 @@ gst_tempchat_props_install (GObjectClass *klass)
           "(send, recv) video-codec, audio-codec, width, height, fps, video-bitrate, "
           "audio-bitrate, packets, packets-lost, loss-fraction, nacks, "
           "plis, retransmissions (packets sent again for NACKs, or "
-          "received again), frames-dropped, audio-concealed (recv: lost "
+          "received again), frames-dropped, frames-dropped-late "
+          "(tempchatsink's send: raw frames its encoder had no time for, "
+          "dropped rather than caught up on), audio-concealed (recv: lost "
           "Opus frames "
           "concealed) and audio-fec-recovered (recv: of those, recovered "
           "from the next packet's in-band FEC)",
