@@ -41,11 +41,13 @@
  * little late counts in the next window. */
 #define FPS_TOLERANCE 2
 /* The bitrate: over the whole run, within the 15 % overshoot libvpx is
- * allowed (gsttempchatencoder.c, as libwebrtc sets it), and in any one
- * second (the encoder's rate control settling after a gap, whose time's
- * bits go to the frame after it). */
+ * allowed (gsttempchatencoder.c, as libwebrtc sets it: measured 0.97-1.08
+ * times max-bitrate), and in any one second: the one where the encoder
+ * gets back to full rate after a slow phase carries more (1.4-1.6 times
+ * measured; 1.4-2.1 times with vp8enc's default 6 s rate buffer, the
+ * sender's own stats up to 2.1 times). */
 #define MEAN_BITRATE_TOLERANCE 1.15
-#define SECOND_BITRATE_TOLERANCE 1.60
+#define SECOND_BITRATE_TOLERANCE 1.80
 
 #include "gst_test_util.h"
 
