@@ -746,6 +746,52 @@ test_bitrate_knobs_and_encoder_setup (void)
   g_free (room);
 }
 
+/* The target the sink's estimate has once it has one (a report comes at
+ * least every second). */
+static gboolean
+target_known (gpointer data)
+{
+  return stat_u64 (((knobs *) data)->sink, "target-bitrate") > 0;
+}
+
+/* max-bitrate goes into the description (b=AS, x-google-max-bitrate): a
+ * peer reads it there and sends no more. Side a, a two-way pipeline, asks
+ * for at most 500 kbit/s; side b, a default 720p sink that would start at
+ * 2 Mbit/s, starts at that instead. */
+static void
+test_max_bitrate_reaches_the_peer_through_the_sdp (void)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b");
+  GstElement *a = launch ("videotestsrc is-live=true ! video/x-raw,width=320,"
+      "height=240 ! tempchatsink name=t video-codecs=vp8 max-bitrate=500000 "
+      "@ARGS@ tempchatsrc name=r @ARGS@ ! fakesink", the_relay.url, room);
+  GstElement *b = launch ("videotestsrc is-live=true ! video/x-raw,width=320,"
+      "height=240 ! tempchatsink name=t video-codecs=vp8 @ARGS@ "
+      "tempchatsrc name=r @ARGS@ ! fakesink", url_b, room);
+  knobs k = { 0 };
+  guint ticker = g_timeout_add (100, tick, NULL);
+  guint64 target;
+
+  k.sink = gst_bin_get_by_name (GST_BIN (b), "t");
+  g_assert_cmpuint (stat_u64 (k.sink, "start-bitrate"), ==, 2000000);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_element (b, "tempchat/connected", WAIT_MS, NULL));
+  g_assert_true (wait_for (target_known, &k));
+  target = stat_u64 (k.sink, "target-bitrate");
+  g_test_message ("the peer's first target: %" G_GUINT64_FORMAT " bit/s",
+      target);
+  g_assert_cmpuint (target, <=, 500000);
+
+  g_source_remove (ticker);
+  gst_object_unref (k.sink);
+  stop (b);
+  stop (a);
+  g_free (url_b);
+  g_free (room);
+}
+
 /* --- 8. every documented pipeline runs -------------------------------- */
 
 /* The gst-launch-1.0 lines of `path`: in ```sh blocks (Markdown) or in
@@ -974,6 +1020,8 @@ main (int argc, char **argv)
       test_bitrate_knobs_and_encoder_setup);
 
 
+  g_test_add_func ("/gst/pipeline/max-bitrate-reaches-the-peer-through-"
+      "the-sdp", test_max_bitrate_reaches_the_peer_through_the_sdp);
   g_test_add_func ("/gst/pipeline/every-documented-pipeline-runs",
       test_every_documented_pipeline_runs);
 
