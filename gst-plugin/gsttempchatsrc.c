@@ -912,7 +912,7 @@ queue_full (SrcStream *st, gsize len)
 }
 
 /* The sender's rate goes into the caps a few frames in (tc_frame_rate.h:
- * eight steps), since the first frame is never held to measure it; how it
+ * sixteen steps), since the first frame is never held to measure it; how it
  * gets there is what consumers accept, tried with each codec:
  * - Decoders reset on new input caps (vp8dec, vp9dec: they wait for the
  *   next keyframe, which may be 20 s away): so decoded video gets the rate

@@ -11,7 +11,7 @@
 #include <glib.h>
 
 #define CLOCK 90000u
-#define MAX_TS 16
+#define MAX_TS 20
 
 typedef struct {
   const char *name;
@@ -40,6 +40,12 @@ static const rate_case cases[] = {
   { "two frames missing (long steps) still 30",
     { 0, 3000, 9000, 12000, 15000, 21000, 24000, 27000, 30000 }, 9, TC_OK,
       30, 1 },
+  { "a 30 fps sender dropping every other frame for a while (its encoder "
+      "warming up): 30", { 0, 6000, 12000, 18000, 24000, 30000, 36000, 42000,
+        45000, 48000, 51000, 54000, 57000 }, 13, TC_OK, 30, 1 },
+  { "every other frame dropped throughout: the 15 fps that arrive",
+    { 0, 6000, 12000, 18000, 24000, 30000, 36000, 42000, 48000 }, 9, TC_OK,
+      15, 1 },
   { "reordered pair: backward step left out",
     { 0, 3000, 9000, 6000, 12000, 15000, 18000, 21000, 24000 }, 9, TC_OK,
       30, 1 },

@@ -4,11 +4,14 @@
  * RTP carries no frame rate, and a browser announces none in its SDP, yet
  * a receiver's caps should carry one: raw consumers (videorate, encoders)
  * and a recording's muxer read it. Every frame's timestamp is its capture
- * time at 90 kHz, so the median step between the first frames gives the
- * rate without holding any of them: missing frames (loss, a frame the
- * sender dropped) make a few long steps, jittery capture clocks
- * (Chromium's ms timestamps) a few short ones, and the median ignores
- * both. The result snaps to the nearest usual camera rate. Pure; any
+ * time at 90 kHz, so the steps between the first frames give the rate
+ * without holding any of them. Missing frames make long steps, and the
+ * start of a call has many (a sender's encoder still warming up drops
+ * frames: a 30 fps sender on a loaded machine showed as 15 with the
+ * median of eight steps), so the rate comes from the lower quartile of
+ * sixteen steps: a quarter of them at the source's pace is enough, and
+ * jittery capture clocks (Chromium's ms timestamps, 2970 and 3060 ticks at
+ * 30 fps) still snap to the nearest usual camera rate. Pure; any
  * thread.
  */
 #ifndef TEMPCHAT_TC_FRAME_RATE_H
@@ -24,14 +27,14 @@
 extern "C" {
 #endif
 
-/* Timestamps a probe collects: eight steps, a quarter of a second at
- * 30 fps, half a second at 15. */
-#define TC_FRAME_RATE_SAMPLES 9
+/* Timestamps a probe collects: sixteen steps, half a second at 30 fps, a
+ * second at 15. */
+#define TC_FRAME_RATE_SAMPLES 17
 
 /* The rate of frames with timestamps `ts` (`n` of them, in the order they
  * arrived, RTP time of `clock_rate` Hz, wrapping) as the fraction
- * `*num` / `*den`: the median step between neighbours, steps of 0 or
- * backwards (reordering) left out, snapped to a usual rate (5, 7.5, 10,
+ * `*num` / `*den`: the lower quartile of the steps between neighbours,
+ * steps of 0 or backwards (reordering) left out, snapped to a usual rate (5, 7.5, 10,
  * 12, 15, 20, 24, 25, 30, 48, 50, 60, 90, 120 fps) within 5 %, else the
  * nearest whole number of frames per second (at least 1). TC_OK with both
  * set; TC_ERR_INVALID_ARG with fewer than two usable steps, a zero clock

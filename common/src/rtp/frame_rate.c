@@ -90,9 +90,9 @@ tc_frame_rate_estimate (const uint32_t *ts, size_t n, uint32_t clock_rate,
   if (k < 2)
     return TC_ERR_INVALID_ARG;
   qsort (steps, k, sizeof steps[0], cmp_u32);
-  /* The lower median: of two middle steps, the one nearer the frames that
-   * did come (a long step is a missing frame, never a faster sender). */
-  r = snap (clock_rate, steps[(k - 1) / 2]);
+  /* The lower quartile: a long step is a missing frame, never a faster
+   * sender, so the short end is the source's pace. */
+  r = snap (clock_rate, steps[(k - 1) / 4]);
   *num = r.num;
   *den = r.den;
   return TC_OK;
