@@ -339,6 +339,8 @@ run_call (const char *mode, arrivals *a, gdouble *send_fps, guint64 *send_bps)
    * judged. */
   g_assert_true (wait_for (past, &first));
   s.measuring = TRUE;
+  g_test_message ("frames-dropped-late after the first second: %"
+      G_GUINT64_FORMAT, s.late);
   g_assert_true (wait_for_ms (past, &last, WAIT_MS + SECONDS * 1000));
   g_assert_null (a->error);
   s.reported = FALSE;
