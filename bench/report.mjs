@@ -26,9 +26,9 @@ const date = new Date().toISOString();
 writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify({ date, machine, rows }, null, 1)}\n`);
 
 // Lower is better for times and CPU; higher for rates.
-const higherIsBetter = (r) => /\/s/.test(r.unit);
+const higherIsBetter = (r) => r.better === 'higher' || /\/s/.test(r.unit);
 const verdict = (r) => {
-  if (r.target === undefined) return '';
+  if (r.target === undefined || r.ratio == null) return '';
   const ok = higherIsBetter(r) ? r.ratio >= r.target : r.ratio <= r.target;
   return `${ok ? 'meets' : 'misses'} ${higherIsBetter(r) ? '>=' : '<='} ${r.target}`;
 };
@@ -39,7 +39,7 @@ console.log(`${'benchmark'.padEnd(15)} ${'case'.padEnd(40)} ${'ours'.padStart(10
   + ` ${'unit'.padEnd(15)} ${'ratio'.padStart(7)}  target`);
 for (const r of rows) {
   console.log(`${r.bench.padEnd(15)} ${r.name.padEnd(40)} ${fmt(r.value).padStart(10)}`
-    + ` ${fmt(r.baseline_value).padStart(10)} ${r.unit.padEnd(15)} ${r.ratio.toFixed(3).padStart(7)}  ${verdict(r)}`);
+    + ` ${fmt(r.baseline_value).padStart(10)} ${r.unit.padEnd(15)} ${(r.ratio == null ? '-' : r.ratio.toFixed(3)).padStart(7)}  ${verdict(r)}`);
 }
 console.log('baselines: ' + [...new Set(rows.map((r) => `${r.bench}: ${r.baseline.replace(/ \S+$/, '')}`))].join('; '));
 
@@ -50,11 +50,17 @@ if (gnuplot.status !== 0) {
   process.exit(0);
 }
 const work = mkdtempSync(join(tmpdir(), 'tc-bench-plot-'));
+function plot(script, png) {
+  const r = spawnSync('gnuplot', [], { input: script, encoding: 'utf8' });
+  if (r.status !== 0) console.log(`gnuplot failed for ${png}: ${r.stderr}`);
+  else console.log(`plot: ${png}`);
+}
 try {
   for (const bench of [...new Set(rows.map((r) => r.bench))]) {
     const mine = rows.filter((r) => r.bench === bench);
     const data = join(work, `${bench}.dat`);
     writeFileSync(data, mine.map((r) => `"${r.name}" ${r.value} ${r.baseline_value}`).join('\n'));
+    if (new Set(mine.map((r) => r.unit)).size > 1) continue;  // one axis per plot
     const png = join(outDir, `${name}-${bench}.png`);
     const log = mine.some((r) => r.value > 1e4) ? 'set logscale y' : 'set yrange [0:*]';
     const script = [
@@ -68,9 +74,27 @@ try {
       'set bmargin 9', 'set rmargin 14',
       `plot "${data}" using 2:xtic(1) title "ours", "" using 3 title "baseline"`,
     ].join('\n');
-    const r = spawnSync('gnuplot', [], { input: script, encoding: 'utf8' });
-    if (r.status !== 0) console.log(`gnuplot failed for ${bench}: ${r.stderr}`);
-    else console.log(`plot: ${png}`);
+    plot(script, png);
+  }
+  // Rows with a time series (ramp): ours and the baseline over time.
+  for (const r of rows.filter((x) => x.series && x.baseline_series)) {
+    const png = join(outDir, `${name}-${r.bench}-series.png`);
+    const files = [['ours', r.series], ['baseline', r.baseline_series]].map(([who, series]) => {
+      const f = join(work, `${r.bench}-${who}.dat`);
+      writeFileSync(f, series.map((p) => p.join(' ')).join('\n'));
+      return f;
+    });
+    plot([
+      'set terminal pngcairo size 900,500 font "sans,9"', `set output "${png}"`,
+      'set termoption noenhanced',
+      `set title "${r.bench}: ${r.name}, ours beside ${r.baseline}"`,
+      'set xlabel "s after the first frame"', 'set ylabel "Mbit/s"', 'set y2label "decoded height"',
+      'set y2tics', 'set ytics nomirror', 'set key bottom right', 'set grid',
+      `plot "${files[0]}" using 1:2 with lines lw 2 title "ours Mbit/s", `
+        + `"${files[1]}" using 1:2 with lines lw 2 title "baseline Mbit/s", `
+        + `"${files[0]}" using 1:3 axes x1y2 with steps dt 2 title "ours height", `
+        + `"${files[1]}" using 1:3 axes x1y2 with steps dt 2 title "baseline height"`,
+    ].join('\n'), png);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
