@@ -1,7 +1,7 @@
 /* gsttempchatsink.c - sends video and audio into a TempChat room.
  *
  * A bin with request pads "video" and "audio". Raw input is encoded inside:
- *   video: videoconvert ! I420 ! queue (leaky, 1 frame) ! <the call's codec's
+ *   video: videoconvert ! I420 ! queue (leaky, 2 frames) ! <the call's codec's
  *          encoder> ! capsfilter ! appsink
  *          (gsttempchatencoder.c; swapped in place when the codec changes)
  *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
@@ -463,13 +463,18 @@ on_frame_late (GstElement *queue, gpointer user_data)
   g_atomic_int_inc (&self->frames_late);
 }
 
-/* The encoder's own thread, fed the newest frame only. A sender that
+#define WAITING_FRAMES 2
+
+/* The encoder's own thread, fed the newest frames only. A sender that
  * cannot keep up (1080p on 2 cores) used to fall behind its live source,
  * which then handed it the frames it missed back to back; all encoded,
  * they left at 42-45 fps and 8 Mbit/s against a 6 Mbit/s target while it
- * caught up. With one frame waiting at most, and the older one dropped
- * when a newer comes (counted: stats send.frames-dropped-late), the encoder
- * sees only frames near their time and never outruns the source. The
+ * caught up. With two frames waiting at most, and the oldest dropped when
+ * a newer comes (counted: stats send.frames-dropped-late), the encoder
+ * sees only frames near their time and never outruns the source by more
+ * than a frame. Two, not one: with one, an encoder that keeps up but
+ * lost its CPU for a frame's time on a busy machine (320x240 on 2 shared
+ * cores) dropped frames. The
  * encoder sees the gap in the timestamps; a CBR encoder spends that time's
  * bits on the next frame, so the bitrate over time stays the target.
  * Checking each frame's running time against the clock instead was tried:
@@ -482,10 +487,10 @@ frames_late_queue (GstTempchatSink *self)
 
   if (q == NULL)
     return NULL;
-  g_object_set (q, "max-size-buffers", 1, "max-size-bytes", 0,
+  g_object_set (q, "max-size-buffers", WAITING_FRAMES, "max-size-bytes", 0,
       "max-size-time", (guint64) 0, NULL);
   gst_util_set_object_arg (G_OBJECT (q), "leaky", "downstream");
-  /* Full when a frame comes: the waiting one is dropped for it. */
+  /* Full when a frame comes: the oldest waiting is dropped for it. */
   g_signal_connect (q, "overrun", G_CALLBACK (on_frame_late), self);
   return q;
 }
