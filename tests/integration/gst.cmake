@@ -110,11 +110,15 @@ if(TARGET tempchat-relay)
     TC_GST_PLUGIN_DIR="$<TARGET_FILE_DIR:gsttempchat>"
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
   add_dependencies(test_gst_overload gsttempchat tempchat-relay)
-  add_test(NAME integration/gst_overload COMMAND test_gst_overload)
-  set_tests_properties(integration/gst_overload PROPERTIES TIMEOUT 240)
-  if(TC_ASAN_RUNTIME)
-    set_tests_properties(integration/gst_overload PROPERTIES ENVIRONMENT
-      "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
+  # What it judges is how fast frames leave (no second above the source's
+  # rate, none dropped by an encoder that keeps up): under ASan the sender's
+  # own code runs several times slower and a 320x240 call dropped frames
+  # (6, with a 25 fps second), the figures measuring the sanitizer. So, like
+  # gst_latency, it runs in the normal build; the queue it exercises is in
+  # every raw-video sink of the other gst tests, which run under ASan.
+  if(NOT TC_SANITIZE)
+    add_test(NAME integration/gst_overload COMMAND test_gst_overload)
+    set_tests_properties(integration/gst_overload PROPERTIES TIMEOUT 240)
   endif()
   target_compile_definitions(test_gst_codecs PRIVATE
     TC_RELAY_PATH="$<TARGET_FILE:tempchat-relay>")
