@@ -1184,9 +1184,11 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
           continue;
         self->streams[i]->need_keyframe = i == STREAM_VIDEO;
         self->streams[i]->discont = TRUE;
-        /* The next peer may send at another rate: measured again (its
-         * caps keep the old one until then). */
-        tc_frame_rate_probe_reset (&self->streams[i]->rate);
+        /* The next peer may send at another rate: decoded video
+         * measures it again (keeping the old one until then). Encoded
+         * video keeps its first: a muxer refuses a changed rate. */
+        if (self->streams[i]->decoding)
+          tc_frame_rate_probe_reset (&self->streams[i]->rate);
       }
       g_mutex_unlock (&self->lock);
       break;
