@@ -26,6 +26,13 @@
  * channels and stream headers for Opus. A renegotiation that changes the
  * codec keeps the pad and swaps the decoder (or parser) behind it.
  *
+ * Video caps carry the sender's frame rate, measured from the first
+ * frames' timestamps without holding any, so it arrives as a caps change
+ * about half a second in: decoded video goes from 0/1 to the rate at once
+ * (re-encoding into Matroska wants videorate before the encoder); encoded
+ * video gets it added with the next keyframe, which the element asks for
+ * (matroskamux and mp4mux take that; H264 keeps h264parse's rate).
+ *
  * It is a live source: it produces only in PLAYING. Its latency adapts to
  * the network by default (#GstTempchatSrc:latency=0): the call measures how
  * late each frame arrives against its timestamp (jitter, reordering, the
