@@ -3,8 +3,8 @@
  * On 2 cores at up to 1080p: the fastest real-time presets, no lookahead
  * (every frame leaves the encoder as it arrives), constant bitrate set by
  * the congestion controller, keyframes only when asked.
- *   vp8enc/vp9enc  deadline=1 (realtime), cpu-used 8, cbr with a 1 s rate
- *                  buffer, target-bitrate in bit/s
+ *   vp8enc/vp9enc  deadline=1 (realtime), cpu-used 8, cbr, target-bitrate
+ *                  in bit/s
  *   av1enc         usage-profile=realtime, cpu-used 10, cbr with the
  *                  quantizer bounds that keep libaom's CBR from asserting
  *                  (MACHINE-FACTS), target-bitrate in kbit/s
@@ -27,15 +27,6 @@
  * latency, grow. One thread of cpu-used=8 encodes 720p in a few ms. */
 #define VPX_THREADS 1
 #define VPX_CPU_USED 8
-/* libvpx's rate control buffer, as libwebrtc sets it for a call (1 s,
- * starting at 0.5 s, 15 % overshoot) rather than vp8enc's file-encoding
- * 6 s: with 6 s a second could carry 1.6 times the target, e.g. after an
- * encoder that could not keep up skipped frames (the frames after the gap
- * are given its time's bits) and caught its breath. */
-#define VPX_BUFFER_MS 1000
-#define VPX_BUFFER_INITIAL_MS 500
-#define VPX_BUFFER_OPTIMAL_MS 600
-#define VPX_OVERSHOOT_PERCENT 15
 #define AV1_CPU_USED 10
 #define AV1_MIN_QUANTIZER 4
 #define AV1_MAX_QUANTIZER 56
@@ -45,9 +36,7 @@ configure_vpx (GstElement *enc)
 {
   g_object_set (enc, "deadline", (gint64) 1, "cpu-used", VPX_CPU_USED,
       "keyframe-max-dist", KEYFRAME_MAX_DIST, "lag-in-frames", 0,
-      "threads", VPX_THREADS, "buffer-size", VPX_BUFFER_MS,
-      "buffer-initial-size", VPX_BUFFER_INITIAL_MS, "buffer-optimal-size",
-      VPX_BUFFER_OPTIMAL_MS, "overshoot", VPX_OVERSHOOT_PERCENT, NULL);
+      "threads", VPX_THREADS, NULL);
   gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (enc), "error-resilient", "default");
 }

@@ -40,14 +40,16 @@
 /* One-second windows at the receiver: a frame that crossed the network a
  * little late counts in the next window. */
 #define FPS_TOLERANCE 2
-/* The bitrate: over the whole run, within the 15 % overshoot libvpx is
- * allowed (gsttempchatencoder.c, as libwebrtc sets it: measured 0.97-1.08
- * times max-bitrate), and in any one second: the one where the encoder
- * gets back to full rate after a slow phase carries more (1.4-1.6 times
- * measured; 1.4-2.1 times with vp8enc's default 6 s rate buffer, the
- * sender's own stats up to 2.1 times). */
+/* The bitrate: over the whole run (measured 0.91-1.02 times max-bitrate),
+ * and in any one second: the one where the encoder gets back to full rate
+ * after a slow phase carries more (measured 1.4-1.75 times; the sender's
+ * own stats up to 2.1 times). vp8enc's rate control gives a frame after a
+ * gap that gap's bits; libwebrtc's 1 s rate buffer instead of vp8enc's
+ * 6 s lowered these peaks but overshot by 15-40 % under heavy load (a
+ * 360p receiver's 700 kbit/s limit, integration/gst_call), so it is not
+ * used. */
 #define MEAN_BITRATE_TOLERANCE 1.15
-#define SECOND_BITRATE_TOLERANCE 1.80
+#define SECOND_BITRATE_TOLERANCE 2.00
 
 #include "gst_test_util.h"
 
