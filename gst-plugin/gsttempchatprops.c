@@ -242,7 +242,8 @@ gst_tempchat_props_install (GObjectClass *klass)
           "dropped rather than caught up on), audio-concealed (recv: lost "
           "Opus frames "
           "concealed) and audio-fec-recovered (recv: of those, recovered "
-          "from the next packet's in-band FEC)",
+          "from the next packet's in-band FEC); tempchatsrc adds latency-ms "
+          "(its current-latency: what it holds frames for now)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
