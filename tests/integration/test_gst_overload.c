@@ -40,6 +40,11 @@
 /* One-second windows at the receiver: a frame that crossed the network a
  * little late counts in the next window. */
 #define FPS_TOLERANCE 2
+/* The sender's stats (send.fps over its last second, read twice a second):
+ * after a stall of the whole process (the machine is shared) the frames
+ * that waited leave together, up to the two the queue holds, and the
+ * stats' window is not aligned with them (33.7 seen, nothing dropped). */
+#define SEND_FPS_TOLERANCE 4
 /* The bitrate: over the whole run (measured 0.91-1.02 times max-bitrate),
  * and in any one second: the one where the encoder gets back to full rate
  * after a slow phase carries more (measured 1.4-1.75 times; the sender's
@@ -418,7 +423,7 @@ test_a_slow_encoder_drops_late_frames_and_never_bursts (void)
   measure ("slow", &o);
   g_assert_cmpuint (o.late, >, 0);
   g_assert_cmpuint (o.max_fps, <=, SOURCE_FPS + FPS_TOLERANCE);
-  g_assert_cmpfloat (o.send_fps, <=, SOURCE_FPS + FPS_TOLERANCE);
+  g_assert_cmpfloat (o.send_fps, <=, SOURCE_FPS + SEND_FPS_TOLERANCE);
   g_assert_cmpfloat (o.mean_bps, <=, MAX_BITRATE * MEAN_BITRATE_TOLERANCE);
   g_assert_cmpfloat (o.max_bps, <=, MAX_BITRATE * SECOND_BITRATE_TOLERANCE);
 }
@@ -431,7 +436,7 @@ test_a_fast_encoder_drops_nothing (void)
   measure ("fast", &o);
   g_assert_cmpuint (o.late, ==, 0);
   g_assert_cmpuint (o.max_fps, <=, SOURCE_FPS + FPS_TOLERANCE);
-  g_assert_cmpfloat (o.send_fps, <=, SOURCE_FPS + FPS_TOLERANCE);
+  g_assert_cmpfloat (o.send_fps, <=, SOURCE_FPS + SEND_FPS_TOLERANCE);
 }
 
 int
