@@ -472,11 +472,15 @@ on_frame_late (GstElement *queue, gpointer user_data)
  * caught up. With two frames waiting at most, and the oldest dropped when
  * a newer comes (counted: stats send.frames-dropped-late), the encoder
  * sees only frames near their time and never outruns the source by more
- * than a frame. Two, not one: with one, an encoder that keeps up but
+ * than those two. Two, not one: with one, an encoder that keeps up but
  * lost its CPU for a frame's time on a busy machine (320x240 on 2 shared
- * cores) dropped frames. The
- * encoder sees the gap in the timestamps; a CBR encoder spends that time's
- * bits on the next frame, so the bitrate over time stays the target.
+ * cores) dropped frames.
+ *
+ * The encoder sees the gaps in the timestamps and gives the frame after
+ * one the gap's bits, so the bitrate over time stays the target
+ * (integration/gst_overload: 0.91-1.02 times it over 10 s, a second up to
+ * 1.75 times where the encoder gets back to full speed).
+ *
  * Checking each frame's running time against the clock instead was tried:
  * when what is slow is upstream (a converter before us), every frame comes
  * late and every one was dropped, for ever. */
@@ -490,7 +494,8 @@ frames_late_queue (GstTempchatSink *self)
   g_object_set (q, "max-size-buffers", WAITING_FRAMES, "max-size-bytes", 0,
       "max-size-time", (guint64) 0, NULL);
   gst_util_set_object_arg (G_OBJECT (q), "leaky", "downstream");
-  /* Full when a frame comes: the oldest waiting is dropped for it. */
+  /* Full when a frame comes: the oldest waiting is dropped for it (an
+   * overrun that finds the encoder just taking one counts all the same). */
   g_signal_connect (q, "overrun", G_CALLBACK (on_frame_late), self);
   return q;
 }
