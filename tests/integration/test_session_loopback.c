@@ -676,11 +676,7 @@ test_a_keyframe_leaves_paced_not_in_one_burst (void)
 {
   fixture f;
   f.pair = pair_new ();
-  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
-  start_on_quality (&f.a, &f.slots[0], true, false, TC_SDP_QUALITY_1080P);
-  start_on_quality (&f.b, &f.slots[1], false, true, TC_SDP_QUALITY_1080P);
-  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
-  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  start_one_way_1080p (f.pair, f.slots, &f.a, &f.b);
   /* The send-side estimate runs: pacing follows it from then. */
   tc_session_stats st;
   g_assert_true (peer_poll_stats (&f.a, estimating, &st));

@@ -680,11 +680,7 @@ test_keyframes_through_a_token_bucket_lose_less_paced (void)
     return;
   }
   f.pair = pair_new ();
-  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
-  start_on_quality (&f.a, &f.slots[0], true, false, TC_SDP_QUALITY_1080P);
-  start_on_quality (&f.b, &f.slots[1], false, true, TC_SDP_QUALITY_1080P);
-  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
-  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  start_one_way_1080p (f.pair, f.slots, &f.a, &f.b);
   token_bucket (true);
   uint64_t paced = keyframes_through_the_bucket (&f);
   tc_session_debug_pacing (f.a.s, false);
