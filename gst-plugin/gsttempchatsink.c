@@ -22,7 +22,9 @@
  * priority, AV1 > VP9 > H264 > VP8, or by #GstTempchatSink:video-codecs.
  * Raw video is encoded inside the element with the encoder for that codec
  * in real time (av1enc, vp9enc, x264enc or openh264enc, vp8enc; replaced in
- * place when a renegotiation changes the codec), raw audio to Opus (48 kHz
+ * place when a renegotiation changes the codec), and only while a call is
+ * connected: waiting alone in a room costs no encoding, and the first frame
+ * a peer gets is the encoder's first, a keyframe. Raw audio goes to Opus (48 kHz
  * stereo, 128 kbps, in-band FEC). Video and Opus from an encoder of your own
  * pass through unchanged, and encoded video restricts the call to its codec
  * (your encoder then receives the peer's keyframe requests as upstream
@@ -152,6 +154,9 @@ typedef struct
   gboolean paced;
   GstTempchatPace pace;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
+  /* Raw video, streaming thread: no frame has reached this encoder yet, so
+   * its next output is a keyframe without asking. */
+  gboolean encoder_fresh;
 } SinkStream;
 
 struct _GstTempchatSink
@@ -165,6 +170,11 @@ struct _GstTempchatSink
   gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
   gint frames_late;             /* atomic: raw video the encoder never saw */
+  /* Atomic, from the session thread: a call takes our media (connected,
+   * or reconnecting). Until then raw video stops before the encoder, which
+   * spends no CPU on frames nobody receives (a 1080p AV1 encoder is most
+   * of a core) and whose first frame once a call connects is a keyframe. */
+  gint call_live;
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
@@ -287,10 +297,17 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   SinkStream *st = user_data;
   gint bps, codec;
 
+  if (st->encoder != NULL && !g_atomic_int_get (&st->sink->call_live))
+    return GST_PAD_PROBE_DROP;
   codec = g_atomic_int_exchange (&st->codec_pending, TC_SDP_CODEC_NONE);
   if (codec != TC_SDP_CODEC_NONE && st->encoder != NULL
       && (tc_sdp_codec) codec != st->codec)
     swap_encoder (st, (tc_sdp_codec) codec);
+  /* An encoder that has not encoded yet answers with a keyframe anyway:
+   * the call's first keyframe request costs nothing (for AV1 it would
+   * otherwise make a new encoder, a 1080p one taking a few frames' time). */
+  if (st->encoder != NULL && st->encoder_fresh)
+    g_atomic_int_set (&st->keyframe_pending, 0);
   /* av1enc of GStreamer 1.22 ignores force-key-unit: a fresh encoder's
    * first frame is a keyframe (the core rate-limits these requests). */
   if (st->encoder != NULL && st->codec == TC_SDP_CODEC_AV1
@@ -316,6 +333,7 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     st->bitrate = (guint) bps;
     gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
+  st->encoder_fresh = FALSE;
   return GST_PAD_PROBE_OK;
 }
 
@@ -531,6 +549,7 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
     return FALSE;
   }
   st->encoder = enc;
+  st->encoder_fresh = TRUE;
   st->codec = codec;
   g_ptr_array_insert (st->elements, 0, st->encoded_caps);
   g_ptr_array_insert (st->elements, 0, enc);
@@ -700,6 +719,7 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
   gst_object_unref (st->encoder);
   gst_object_unref (st->encoded_caps);
   st->encoder = enc;
+  st->encoder_fresh = TRUE;
   st->encoded_caps = filter;
   st->codec = codec;
   gst_bin_add_many (GST_BIN (self), enc, filter, NULL);
@@ -937,6 +957,11 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
                 gst_structure_new ("tempchat/target-bitrate", "bitrate",
                     G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
       break;
+    case TC_SESSION_EV_STATE:
+      g_atomic_int_set (&self->call_live, ev->state == TC_SESSION_CONNECTED
+          || ev->state == TC_SESSION_RECONNECTING);
+      gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
+      break;
     case TC_SESSION_EV_NEGOTIATED:
       if (ev->kind == TC_MEDIA_VIDEO && (ev->direction == TC_SDP_DIR_SENDRECV
               || ev->direction == TC_SDP_DIR_SENDONLY))
@@ -974,6 +999,7 @@ start_call (GstTempchatSink *self)
   }
   memset (&self->peer, 0, sizeof self->peer);
   g_atomic_int_set (&self->frames_late, 0);
+  g_atomic_int_set (&self->call_live, 0);
   GST_OBJECT_LOCK (self);
   if (self->video != NULL)
     self->video->eos = FALSE;

@@ -813,6 +813,120 @@ test_bitrate_knobs_and_encoder_setup (void)
   g_free (room);
 }
 
+/* --- 7. no encoding alone in a room -------------------------------------- */
+
+typedef struct {
+  gint raw;             /* frames the source made */
+  gint encoded;         /* frames out of the video encoder */
+  gint first_is_key;    /* the first encoded frame was a keyframe: 1, else 2 */
+  gint video_encoders;  /* encoder-setup calls for video */
+} idle_counts;
+
+static GstPadProbeReturn
+count_raw (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  g_atomic_int_inc (&((idle_counts *) data)->raw);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  idle_counts *c = data;
+  GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (g_atomic_int_add (&c->encoded, 1) == 0)
+    g_atomic_int_set (&c->first_is_key,
+        GST_BUFFER_FLAG_IS_SET (b, GST_BUFFER_FLAG_DELTA_UNIT) ? 2 : 1);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_video_encoder (GstElement *sink, const gchar *kind, GstElement *encoder,
+    gpointer data)
+{
+  idle_counts *c = data;
+  GstPad *pad;
+
+  if (!g_str_equal (kind, "video"))
+    return;
+  g_atomic_int_inc (&c->video_encoders);
+  pad = gst_element_get_static_pad (encoder, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_encoded, c, NULL);
+  gst_object_unref (pad);
+}
+
+static gboolean
+raw_made (gpointer data)
+{
+  return g_atomic_int_get (&((idle_counts *) data)->raw) >= 45;
+}
+
+static gboolean
+encoded_some (gpointer data)
+{
+  return g_atomic_int_get (&((idle_counts *) data)->encoded) >= 10;
+}
+
+/* Alone in its room, tempchatsink encodes nothing (1.5 s of frames from a
+ * live source never reach its encoder); when a peer joins, the encoder's
+ * first frame is the call's first keyframe, from the encoder it had:
+ * no second one is made for it (av1enc, which ignores keyframe requests,
+ * used to be replaced). */
+static void
+sink_encodes_nothing_alone (const char *codec)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b");
+  gchar *desc = g_strdup_printf ("videotestsrc is-live=true ! "
+      "video/x-raw,width=320,height=240,framerate=30/1 ! identity name=raw ! "
+      "tempchatsink name=t video-codecs=%s @ARGS@", codec);
+  GstElement *a = launch (desc, the_relay.url, room);
+  GstElement *b = NULL;
+  idle_counts c = { 0 };
+  guint ticker = g_timeout_add (50, tick, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (a), "t");
+  GstElement *raw = gst_bin_get_by_name (GST_BIN (a), "raw");
+  GstPad *pad = gst_element_get_static_pad (raw, "src");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_raw, &c, NULL);
+  g_signal_connect (sink, "encoder-setup", G_CALLBACK (on_video_encoder), &c);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  g_assert_true (wait_for (raw_made, &c));
+  g_assert_cmpint (g_atomic_int_get (&c.encoded), ==, 0);
+
+  b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_element (a, "tempchat/connected", WAIT_MS, NULL));
+  g_assert_true (wait_for (encoded_some, &c));
+  g_assert_cmpint (g_atomic_int_get (&c.first_is_key), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&c.video_encoders), ==, 1);
+  g_test_message ("%s: %d raw frames before the peer, %d encoded since",
+      codec, 45, g_atomic_int_get (&c.encoded));
+
+  g_source_remove (ticker);
+  gst_object_unref (pad);
+  gst_object_unref (raw);
+  gst_object_unref (sink);
+  stop (b);
+  stop (a);
+  g_free (desc);
+  g_free (url_b);
+  g_free (room);
+}
+
+static void
+test_sink_encodes_nothing_alone_av1 (void)
+{
+  sink_encodes_nothing_alone ("av1");
+}
+
+static void
+test_sink_encodes_nothing_alone_vp8 (void)
+{
+  sink_encodes_nothing_alone ("vp8");
+}
+
 /* The target the sink's estimate has once it has one (a report comes at
  * least every second). */
 static gboolean
@@ -1083,6 +1197,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/pipeline/restart-properties-refuse-changes-while-"
       "playing", test_restart_properties_refuse_changes_while_playing);
 
+  g_test_add_func ("/gst/pipeline/sink-encodes-nothing-alone-av1",
+      test_sink_encodes_nothing_alone_av1);
+  g_test_add_func ("/gst/pipeline/sink-encodes-nothing-alone-vp8",
+      test_sink_encodes_nothing_alone_vp8);
   g_test_add_func ("/gst/pipeline/bitrate-knobs-encoder-setup-and-encoded-filter",
       test_bitrate_knobs_and_encoder_setup);
 
