@@ -151,6 +151,10 @@ typedef struct
   gboolean paced;
   GstTempchatPace pace;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
+  /* Video encoded here: the encoder's temporal layers (1 or 3) and its
+   * frames in and out since it was made (streaming thread only). */
+  guint layers;
+  guint64 frames_in, frames_out;
 } SinkStream;
 
 struct _GstTempchatSink
@@ -245,6 +249,8 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   GstMapInfo map;
   GstClockTime capture;
   tc_status status;
+  gboolean keyframe;
+  tc_temporal_layer layer = { 0 };
 
   if (sample == NULL)
     return GST_FLOW_EOS;
@@ -256,9 +262,13 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   }
   capture = capture_time (self, sample, buf);
   pace (st, capture);
+  keyframe = !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (st->kind == TC_MEDIA_VIDEO && st->encoder != NULL && st->layers == 3)
+    tc_l1t3_layer (st->frames_out, keyframe, &layer);
+  st->frames_out++;
   status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
-      map.size, frame_time_us (self, capture),
-      !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT));
+      map.size, frame_time_us (self, capture), keyframe,
+      layer.layers > 0 ? &layer : NULL);
   gst_buffer_unmap (buf, &map);
   gst_sample_unref (sample);
 
@@ -277,6 +287,21 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
 
 static void swap_encoder (SinkStream *st, tc_sdp_codec codec);
 
+static gboolean
+keyframe_waits_for_pattern (SinkStream *st)
+{
+  return st->encoder != NULL && st->layers == 3
+      && st->frames_in % TC_L1T3_PERIOD != 0;
+}
+
+/* A new encoder counts its frames from 0. */
+static void
+encoder_made (SinkStream *st)
+{
+  st->layers = gst_tempchat_video_encoder_layers (st->encoder, st->codec);
+  st->frames_in = st->frames_out = 0;
+}
+
 /* Applies what the session asked for, in the streaming thread just before a
  * frame reaches the encoder (or, for encoded input, the appsink). */
 static GstPadProbeReturn
@@ -294,7 +319,12 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (st->encoder != NULL && st->codec == TC_SDP_CODEC_AV1
       && g_atomic_int_exchange (&st->keyframe_pending, 0))
     swap_encoder (st, st->codec);
-  if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
+  /* A layered encoder's keyframe waits for the start of the pattern (at
+   * most 3 frames): vpxenc goes on with the pattern by its frame count,
+   * and a receiver of VP9 counts the pattern from the keyframe. */
+  if (keyframe_waits_for_pattern (st))
+    ;
+  else if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
     GstEvent *ev = gst_video_event_new_upstream_force_key_unit
         (GST_CLOCK_TIME_NONE, TRUE, 0);
     GST_DEBUG_OBJECT (st->sink, "asking for a keyframe");
@@ -314,6 +344,7 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     st->bitrate = (guint) bps;
     gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
+  st->frames_in++;
   return GST_PAD_PROBE_OK;
 }
 
@@ -594,6 +625,8 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
   if (st->encoder != NULL)
     g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0,
         st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
+  if (st->encoder != NULL && st->kind == TC_MEDIA_VIDEO)
+    encoder_made (st);
   if (!link_chain (self, st))
     return FALSE;
 
@@ -650,6 +683,7 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
   st->encoder = enc;
   st->encoded_caps = filter;
   st->codec = codec;
+  encoder_made (st);
   gst_bin_add_many (GST_BIN (self), enc, filter, NULL);
   if (!gst_element_link_many (st->convert, enc, filter, st->appsink, NULL))
     GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,

@@ -851,6 +851,27 @@ follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
   gst_caps_unref (caps);
 }
 
+void
+gst_tempchat_layer_meta_register (void)
+{
+  static const gchar *tags[] = { NULL };
+
+  gst_meta_register_custom (GST_TEMPCHAT_LAYER_META, tags, NULL, NULL, NULL);
+}
+
+static void
+add_layer_meta (GstBuffer *buf, const tc_frame *f)
+{
+  GstCustomMeta *meta;
+
+  if (!f->has_temporal_id)
+    return;
+  meta = gst_buffer_add_custom_meta (buf, GST_TEMPCHAT_LAYER_META);
+  if (meta != NULL)
+    gst_structure_set (gst_custom_meta_get_structure (meta), "temporal-id",
+        G_TYPE_UINT, (guint) f->temporal_id, NULL);
+}
+
 static void
 on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
 {
@@ -879,6 +900,7 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     follow_keyframe_size (self, st, f);
 
   buf = gst_buffer_new_memdup (f->data, f->len);
+  add_layer_meta (buf, f);
   GST_BUFFER_PTS (buf) = rt;
   if (!f->keyframe)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
