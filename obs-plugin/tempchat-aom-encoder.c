@@ -157,7 +157,8 @@ static bool aomenc_encode(void *impl, uint8_t *const planes[3],
 		if (pkt->kind != AOM_CODEC_CX_FRAME_PKT)
 			continue;
 		fn(pkt->data.frame.buf, pkt->data.frame.sz,
-		   (pkt->data.frame.flags & AOM_FRAME_IS_KEY) != 0, user_data);
+		   (pkt->data.frame.flags & AOM_FRAME_IS_KEY) != 0, NULL,
+		   user_data);
 	}
 	return true;
 }
