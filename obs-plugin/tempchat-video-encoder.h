@@ -23,7 +23,7 @@ struct tempchat_video_encoder;
 
 /* Called for each encoded frame; `data` is valid during the call only.
  * `layer` is the frame's temporal layer (tc_layers.h) when the encoder
- * makes layers (VP8 and VP9: L1T3), NULL otherwise. */
+ * makes layers (VP8, VP9 and AV1: L1T3), NULL otherwise (H264). */
 typedef void (*tempchat_packet_fn)(const uint8_t *data, size_t len,
 				   bool keyframe,
 				   const tc_temporal_layer *layer,

@@ -233,6 +233,9 @@ int main(int argc, char **argv)
 	g_test_add_data_func("/obs/video-encoder/vp9-l1t3-tid0-frames-decode-"
 			     "alone",
 			     GINT_TO_POINTER(TC_SDP_CODEC_VP9), test_l1t3);
+	g_test_add_data_func("/obs/video-encoder/av1-l1t3-tid0-frames-decode-"
+			     "alone",
+			     GINT_TO_POINTER(TC_SDP_CODEC_AV1), test_l1t3);
 	for (size_t i = 0; i < n; i++) {
 		char *path = g_strdup_printf(
 			"/obs/video-encoder/%s-frames-decode-at-their-size-"
