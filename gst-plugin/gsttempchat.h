@@ -13,8 +13,9 @@ GST_DEBUG_CATEGORY_EXTERN (tempchat_debug);
 GST_ELEMENT_REGISTER_DECLARE (tempchatsink);
 GST_ELEMENT_REGISTER_DECLARE (tempchatsrc);
 
-/* The custom meta tempchatsrc puts on received video frames whose payload
- * descriptor names their temporal layer (VP8, VP9): a structure with
+/* The custom meta tempchatsrc puts on received video frames whose sender
+ * names their temporal layer (VP8 and VP9 payload descriptors, the AV1
+ * dependency descriptor): a structure with
  * "temporal-id" (guint). An application's request-encoded-filter (or a
  * decode=false consumer) can drop the upper layers by it. */
 #define GST_TEMPCHAT_LAYER_META "TempchatLayerMeta"

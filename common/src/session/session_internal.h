@@ -82,6 +82,8 @@ typedef struct {
   tc_keyframe_gate keyframes; /* the peer's PLI/FIR -> the encoder */
 } tc_send_stream;
 
+typedef struct tc_recv_dd tc_recv_dd;
+
 typedef struct {
   bool active;
   tc_call *call;
@@ -114,6 +116,8 @@ typedef struct {
   uint64_t audio_fec_recovered;
   int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
+  uint8_t ext_dd;             /* AV1 dependency descriptor; 0: not agreed */
+  tc_recv_dd *dd;             /* what it said (session_dd.c); NULL: none */
   uint64_t packets;
   uint64_t resent;            /* of them, retransmissions (RTX) */
   uint32_t lost;              /* from our last report block about it */
@@ -327,6 +331,13 @@ void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     const tc_temporal_layer *layer);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
+
+/* session_dd.c: the temporal layers of received AV1 frames. */
+void tc_recv_dd_setup (tc_recv_stream *rx, const tc_sdp_negotiated_media *m);
+void tc_recv_dd_free (tc_recv_stream *rx);
+void tc_recv_dd_on_packet (tc_recv_stream *rx, const tc_rtp_packet *p);
+bool tc_recv_dd_temporal_id (const tc_recv_stream *rx, uint32_t timestamp,
+    uint8_t *temporal_id);
 
 /* session_layers.c */
 /* Packetizes one video frame with its temporal layer (NULL: one layer) in
