@@ -190,3 +190,14 @@ for (const [k, r] of Object.entries(results)) {
     + ` ${(r.p50 / base.p50).toFixed(2).padStart(6)} ${(r.p95 / base.p95).toFixed(2).padStart(6)}`
     + ` ${r.growth.toFixed(1).padStart(14)} ${String(r.latency ?? '').padStart(15)}`);
 }
+// For scripts/bench: each path's p50 against Chromium <-> Chromium's (the
+// issue's target: no slower than the browsers, no growth).
+for (const [k, r] of Object.entries(results)) {
+  if (k === 'chromium->chromium') continue;
+  console.log(`BENCH ${JSON.stringify({
+    bench: 'glass_to_glass', name: `${k} p50`, unit: 'ms', value: r.p50,
+    baseline: 'chromium->chromium p50', baseline_value: base.p50,
+    ratio: Number((r.p50 / base.p50).toFixed(2)), target: 1.0,
+    p95: r.p95, baseline_p95: base.p95, growth_ms_per_min: Number(r.growth.toFixed(1)), frames: r.n,
+  })}`);
+}

@@ -18,27 +18,14 @@
 # costs less); the encoders alone are compared first, per frame on the
 # same pictures (tc_obs_encoder_bench), which holds whatever else runs.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:-$top/build}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_setup "${1:-}"
 secs=${2:-30}
 warmup=8
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export GST_PLUGIN_PATH="$build/gst-plugin" GST_REGISTRY="$work/registry.bin"
 export LIBGL_ALWAYS_SOFTWARE=1 TC_OBS_BENCH_MODULES=1
 hz=$(getconf CLK_TCK)
 peer="$build/tests/obs/tc_obs_gst_peer"
 bench="$build/tests/obs/tc_obs_bench"
-
-cpu_ticks() {  # utime + stime of a process, in clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
 
 # measure PID: CPU seconds per minute over $secs after $warmup seconds
 measure() {
@@ -51,11 +38,7 @@ measure() {
     'BEGIN { printf "%.2f", (b - a) / hz * 60 / s }'
 }
 
-mkfifo "$work/relay"
-"$build/server/tempchat-relay" --port 0 >"$work/relay" 2>/dev/null &
-pids+=($!)
-read -r -t 10 line <"$work/relay"
-url=${line##* }
+start_relay
 # tc_obs_gst_peer's channel: a relay's rooms belong to their channel.
 channel=$("$peer" channel)
 in=benchin$RANDOM

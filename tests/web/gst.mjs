@@ -24,8 +24,10 @@ const STOP_TIMEOUT_MS = 5000;
 // descriptions for tc-gst-stages (TC_GST_STAGES): the first plays at once,
 // g.command('start 1') / g.command('stop 0') start and stop the others.
 // `wrap` runs it through a command, e.g. ['ip', 'netns', 'exec', ns].
+// `registry`: a registry file kept across runs (benchmarks: a user's
+// registry is warm); by default each run scans the plugins afresh.
 export function startGst(args, {
-  name = 'gst', debug = 'tempchat*:4', stages = false, wrap = [],
+  name = 'gst', debug = 'tempchat*:4', stages = false, wrap = [], registry = null,
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tc-gst-'));
   const [program, argv] = stages ? [process.env.TC_GST_STAGES, args]
@@ -36,7 +38,7 @@ export function startGst(args, {
     env: {
       ...process.env,
       GST_PLUGIN_PATH: GST_PLUGIN_DIR,
-      GST_REGISTRY: join(dir, 'registry.bin'),
+      GST_REGISTRY: registry || join(dir, 'registry.bin'),
       GST_DEBUG: process.env.TC_GST_DEBUG || debug,
       GST_DEBUG_NO_COLOR: '1',
       // ASan builds: gst-launch-1.0 needs the runtime preloaded to load our

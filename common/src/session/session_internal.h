@@ -188,6 +188,10 @@ struct tc_call {
   uint64_t sdp_version;
   tc_dtls *dtls;
   GSource *dtls_timer;
+  /* DTLS datagrams made before ICE had a pair to send them on (a server
+   * answering a ClientHello that arrived first): sent once it has one,
+   * instead of after the 1 s retransmission timer. GBytes, bounded. */
+  GQueue dtls_early;
   tc_srtp *srtp;
   bool connected;
   bool failed;

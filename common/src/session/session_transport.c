@@ -5,6 +5,12 @@
  * DTLS is made once the SDPs agree (role from a=setup, the peer's
  * a=fingerprint as the only certificate it may present) and its client
  * starts when ICE has a working pair. SRTP keys come from the handshake.
+ *
+ * As the offerer we are the DTLS server, and a browser's ClientHello often
+ * arrives before libnice has selected our pair (the browser, controlled,
+ * takes the nominated pair first). Our answer to it cannot go out yet; it
+ * is kept and sent the moment ICE connects. Dropping it cost a whole
+ * retransmission timeout (1 s) on every such call: bench/first_frame.mjs.
  */
 #include "session/session_internal.h"
 
@@ -37,6 +43,7 @@ on_gathering_done (void *data)
 }
 
 static void dtls_schedule (tc_call *c);
+static void dtls_flush_early (tc_call *c);
 
 static void
 on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
@@ -46,6 +53,8 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
   /* A pair that works has just answered a check: the peer is there. */
   if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
     c->heard_us = g_get_monotonic_time ();
+  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
+    dtls_flush_early (c);
   if ((state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
       && c->dtls != NULL && tc_dtls_get_state (c->dtls) == TC_DTLS_STATE_NEW) {
     tc_dtls_start (c->dtls, g_get_monotonic_time ());
@@ -173,11 +182,33 @@ dtls_schedule (tc_call *c)
   g_source_attach (c->dtls_timer, c->s->ctx);
 }
 
+/* A handshake flight is a few datagrams; more than this before ICE has a
+ * pair is not a handshake, and the timer resends what is dropped. */
+#define DTLS_EARLY_MAX 16
+
 static void
 dtls_send (void *data, const uint8_t *bytes, size_t len)
 {
   tc_call *c = data;
-  tc_ice_send (c->ice, bytes, len);
+  tc_ice_state is = tc_ice_get_state (c->ice);
+  if (tc_ice_send (c->ice, bytes, len) != TC_ERR_NOT_CONNECTED
+      || (is != TC_ICE_STATE_NEW && is != TC_ICE_STATE_CHECKING))
+    return;
+  if (c->dtls_early.length >= DTLS_EARLY_MAX)
+    g_bytes_unref (g_queue_pop_head (&c->dtls_early));
+  g_queue_push_tail (&c->dtls_early, g_bytes_new (bytes, len));
+}
+
+static void
+dtls_flush_early (tc_call *c)
+{
+  GBytes *b;
+  while ((b = g_queue_pop_head (&c->dtls_early)) != NULL) {
+    size_t len;
+    const uint8_t *data = g_bytes_get_data (b, &len);
+    tc_ice_send (c->ice, data, len);
+    g_bytes_unref (b);
+  }
 }
 
 static void
@@ -276,6 +307,7 @@ tc_call_transport_close (tc_call *c)
   if (c->dtls != NULL && tc_dtls_get_state (c->dtls) == TC_DTLS_STATE_CONNECTED)
     tc_dtls_close (c->dtls);  /* close_notify, so the peer stops at once */
   g_clear_pointer (&c->dtls, tc_dtls_free);
+  g_queue_clear_full (&c->dtls_early, (GDestroyNotify) g_bytes_unref);
   g_clear_pointer (&c->srtp, tc_srtp_free);
   g_clear_pointer (&c->ice, tc_ice_free);
   c->connected = false;

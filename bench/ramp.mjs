@@ -1,0 +1,147 @@
+// bench/ramp.mjs - the first 10 s of a 1080p call as the receiver sees
+// them (issue #14): the decoded size and the bit rate every 500 ms from the
+// first frame, tempchatsink -> Chromium beside Chromium -> Chromium in the
+// same invocation. The web client's promise is full size from the first
+// frame; Chromium's own sender starts lower and ramps up. Both senders
+// send the same picture: videotestsrc's moving zone plate, detailed enough
+// to fill the link (Chromium's camera plays one second of it from a Y4M
+// file, looped).
+//
+// Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH, RUNS (2), QUALITY (1080p).
+// Prints a table and `BENCH {json}` lines (with each run's series) for
+// scripts/bench.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startGst } from '../tests/web/gst.mjs';
+import {
+  CHROMIUM_ARGS, launchPeer, randomRoom, startSite, waitFor,
+} from '../tests/web/harness.mjs';
+
+const RUNS = Number(process.env.RUNS || 2);
+const QUALITY = process.env.QUALITY || '1080p';
+const SIZES = { '720p': [1280, 720], '1080p': [1920, 1080] };
+const [WIDTH, HEIGHT] = SIZES[QUALITY];
+const CHANNEL = 'YOUR_CHANNEL_ID';
+const WINDOW_MS = 10000;
+const PICTURE = ['videotestsrc', 'pattern=zone-plate', 'kx2=20', 'ky2=20', 'kt=1'];
+
+// One second of the picture as a Y4M file for Chromium's fake camera.
+function cameraFile(dir) {
+  const file = join(dir, 'camera.y4m');
+  const r = spawnSync('gst-launch-1.0', ['-q', ...PICTURE, 'num-buffers=30', '!',
+    `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
+    'y4menc', '!', 'filesink', `location=${file}`], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not write the camera file');
+  return file;
+}
+const STEP_MS = 500;
+
+// In the page: from the first decoded video frame, every STEP_MS for
+// WINDOW_MS, [seconds, Mbit/s of video received, decoded height].
+function sampleRamp({ windowMs, stepMs }) {
+  const video = async () => {
+    let v = null;
+    (await window.tc.pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') v = s;
+    });
+    return v;
+  };
+  return (async () => {
+    let first = null;
+    while (!first) {
+      const v = window.tc.pc && await video();
+      if (v && v.framesDecoded > 0) first = v;
+      else await new Promise((r) => { setTimeout(r, 20); });
+    }
+    const t0 = performance.now();
+    const series = [[0, 0, first.frameHeight || 0]];
+    let last = { at: t0, bytes: first.bytesReceived };
+    while (performance.now() - t0 < windowMs) {
+      await new Promise((r) => { setTimeout(r, stepMs); });
+      const v = await video();
+      const at = performance.now();
+      series.push([Number(((at - t0) / 1000).toFixed(2)),
+        Number((((v.bytesReceived - last.bytes) * 8) / ((at - last.at) * 1000)).toFixed(3)),
+        v.frameHeight || 0]);
+      last = { at, bytes: v.bytesReceived };
+    }
+    return series;
+  })();
+}
+
+const summary = (series) => {
+  const full = series.filter(([, , h]) => h >= HEIGHT).length / series.length;
+  const firstFull = series.find(([, , h]) => h >= HEIGHT);
+  const rates = series.slice(1).map(([, m]) => m);
+  return {
+    full, toFullMs: firstFull ? Math.round(firstFull[0] * 1000) : WINDOW_MS,
+    mbit: rates.reduce((a, b) => a + b, 0) / rates.length,
+  };
+};
+
+let site;
+const dir = mkdtempSync(join(tmpdir(), 'tc-bench-ramp-'));
+const peers = [];
+const ours = [];
+const theirs = [];
+try {
+  site = await startSite();
+  peers.push(await launchPeer('A'));
+  peers.push(await launchPeer('B',
+    { args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${cameraFile(dir)}`] }));
+  const [a, b] = peers;
+  for (let r = 0; r < RUNS; r += 1) {
+    {
+      const room = randomRoom();
+      await a.goto(site, room, { quality: QUALITY });
+      await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+      const ramp = a.eval(sampleRamp, { windowMs: WINDOW_MS, stepMs: STEP_MS });
+      await b.goto(site, room, { quality: QUALITY });
+      theirs.push(await ramp);
+      await Promise.all([a.leave(), b.leave()]);
+    }
+    {
+      const room = randomRoom();
+      await a.goto(site, room, { quality: QUALITY });
+      await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
+      const ramp = a.eval(sampleRamp, { windowMs: WINDOW_MS, stepMs: STEP_MS });
+      const g = startGst([...PICTURE, 'is-live=true', '!',
+        `video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
+        'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
+        `channel=${CHANNEL}`, `quality=${QUALITY}`,
+        'audiotestsrc', 'is-live=true', '!', 's.audio'], { name: 'gst-send' });
+      try {
+        ours.push(await ramp);
+      } finally {
+        await g.stop();
+        await a.leave();
+      }
+    }
+  }
+} finally {
+  await Promise.allSettled(peers.map((p) => p.close()));
+  await site?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+const o = ours.map(summary);
+const t = theirs.map(summary);
+console.log(`first ${WINDOW_MS / 1000} s of a ${QUALITY} call at the receiving page, ${RUNS} runs each`);
+console.log('sender              at full size   to full size ms   Mbit/s');
+for (const [name, s] of [['tempchatsink', o], ['Chromium', t]]) {
+  console.log(`${name.padEnd(19)} ${s.map((x) => `${Math.round(x.full * 100)}%`).join('/').padStart(12)}`
+    + `   ${s.map((x) => x.toFullMs).join('/').padStart(15)}   ${s.map((x) => x.mbit.toFixed(2)).join('/')}`);
+}
+const row = (name, unit, value, base, extra = {}) => console.log(`BENCH ${JSON.stringify({
+  bench: 'ramp', name: `${name} ${QUALITY}`, unit, value, baseline: 'chromium->chromium', baseline_value: base,
+  ratio: base ? Number((value / base).toFixed(2)) : null, ...extra,
+})}`);
+row('share of first 10 s at full size', 'fraction', median(o.map((x) => x.full)), median(t.map((x) => x.full)),
+  { better: 'higher', series: ours[0], baseline_series: theirs[0] });
+row('to full size after first frame', 'ms', median(o.map((x) => x.toFullMs)), median(t.map((x) => x.toFullMs)));
+row('video bit rate, first 10 s', 'Mbit/s', Number(median(o.map((x) => x.mbit)).toFixed(2)),
+  Number(median(t.map((x) => x.mbit)).toFixed(2)), { better: 'higher' });

@@ -1,0 +1,418 @@
+/* bench/transport.c - the CPU a sender spends on transport alone (issue
+ * #14): one pre-encoded 1080p VP8 clip sent in a loop, by tempchatsink or
+ * by GStreamer's own webrtcbin (rtpvp8pay ! webrtcbin), nothing encoded
+ * while measured. bench/transport_cpu.sh runs both and prints the ratio.
+ *
+ *   tc_bench_transport CLIP.mkv SECONDS WARMUP ours URL ROOM
+ *   tc_bench_transport CLIP.mkv SECONDS WARMUP webrtcbin
+ *
+ * ours: the receiver is another process (tempchatsrc, started by the
+ * script) through our relay. webrtcbin: this program forks a receiving
+ * webrtcbin, and the two exchange SDP and candidates over a socketpair, one
+ * line each. Both receivers take RTP into a fakesink without decoding.
+ *
+ * Prints `RESULT cpu_s_per_min=X rss_kb=Y mbit_s=Z packets=N` for the
+ * measured window: CPU from getrusage, peak RSS (the clip is loaded by a
+ * demuxer, so no encoder's memory is in it), the clip's bit rate as sent.
+ */
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FRAME_NS (GST_SECOND / 30)
+
+typedef struct {
+  GPtrArray *frames;          /* GstBuffer, as demuxed */
+  GstCaps *caps;
+  guint64 bytes;
+  guint next;
+  GstClockTime pts;
+} clip;
+
+static void
+die (const char *what)
+{
+  fprintf (stderr, "tc_bench_transport: %s\n", what);
+  exit (1);
+}
+
+/* ---- the clip ---------------------------------------------------------- */
+
+static void
+load_clip (clip *c, const char *path)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! "
+      "appsink name=out sync=false", path);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  if (pipe == NULL)
+    die ("cannot read the clip");
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "out");
+  c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  GstSample *s;
+  while ((s = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL) {
+    GstBuffer *b = gst_buffer_copy_deep (gst_sample_get_buffer (s));
+    c->bytes += gst_buffer_get_size (b);
+    if (c->caps == NULL)
+      c->caps = gst_caps_copy (gst_sample_get_caps (s));
+    g_ptr_array_add (c->frames, b);
+    gst_sample_unref (s);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  if (c->frames->len == 0)
+    die ("the clip has no frames");
+}
+
+/* appsrc need-data: the next frame, stamped one frame after the last; the
+ * clip starts with a keyframe, so every loop starts decodable. */
+static void
+need_data (GstAppSrc *src, guint length, gpointer data)
+{
+  clip *c = data;
+  GstBuffer *b = gst_buffer_copy (c->frames->pdata[c->next]);
+  c->next = (c->next + 1) % c->frames->len;
+  GST_BUFFER_PTS (b) = c->pts;
+  GST_BUFFER_DTS (b) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (b) = FRAME_NS;
+  c->pts += FRAME_NS;
+  gst_app_src_push_buffer (src, b);
+}
+
+static GstElement *
+sender_pipeline (clip *c, const char *sink_desc)
+{
+  /* clocksync paces the clip at 30 fps: the sinks do not wait for the
+   * clock themselves. */
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time is-live=true "
+      "max-buffers=2 block=true ! clocksync ! %s", sink_desc);
+  GstElement *pipe = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  if (pipe == NULL)
+    die ("cannot build the sender");
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "src");
+  gst_app_src_set_caps (GST_APP_SRC (src), c->caps);
+  GstAppSrcCallbacks cbs = { .need_data = need_data };
+  gst_app_src_set_callbacks (GST_APP_SRC (src), &cbs, c, NULL);
+  gst_object_unref (src);
+  return pipe;
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return (double) ru.ru_utime.tv_sec + (double) ru.ru_stime.tv_sec
+      + ((double) ru.ru_utime.tv_usec + (double) ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long
+peak_rss_kb (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the loop for `seconds`. */
+static void
+run_for (GMainLoop *loop, unsigned seconds)
+{
+  g_timeout_add_seconds (seconds, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+/* ---- webrtcbin: SDP and candidates over a socketpair -------------------- */
+
+typedef struct {
+  GstElement *webrtc;
+  GIOChannel *chan;
+  GMainLoop *loop;            /* quit on "stop" (receiver), "received" (sender) */
+  gboolean offerer;
+  guint64 received;           /* RTP buffers in the receiver's fakesink */
+} rtc_peer;
+
+static void
+send_line (rtc_peer *p, const char *word, const char *a, const char *b)
+{
+  gchar *line = g_strdup_printf ("%s %s %s\n", word, a, b);
+  gsize n;
+  g_io_channel_write_chars (p->chan, line, -1, &n, NULL);
+  g_io_channel_flush (p->chan, NULL);
+  g_free (line);
+}
+
+static void
+on_ice_candidate (GstElement *w, guint mline, gchar *cand, gpointer data)
+{
+  gchar idx[16];
+  g_snprintf (idx, sizeof idx, "%u", mline);
+  send_line (data, "ice", idx, cand);
+}
+
+static void
+on_local_description (GstPromise *promise, gpointer data)
+{
+  rtc_peer *p = data;
+  const GstStructure *r = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *desc = NULL;
+  gst_structure_get (r, p->offerer ? "offer" : "answer",
+      GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
+  gst_promise_unref (promise);
+  if (desc == NULL)
+    die ("webrtcbin made no description");
+  g_signal_emit_by_name (p->webrtc, "set-local-description", desc, NULL);
+  gchar *text = gst_sdp_message_as_text (desc->sdp);
+  gchar *b64 = g_base64_encode ((const guchar *) text, strlen (text));
+  send_line (p, "sdp", p->offerer ? "offer" : "answer", b64);
+  g_free (b64);
+  g_free (text);
+  gst_webrtc_session_description_free (desc);
+}
+
+static void
+on_negotiation_needed (GstElement *w, gpointer data)
+{
+  GstPromise *promise = gst_promise_new_with_change_func (on_local_description,
+      data, NULL);
+  g_signal_emit_by_name (w, "create-offer", NULL, promise);
+}
+
+static void
+apply_remote (rtc_peer *p, const char *b64)
+{
+  gsize len;
+  guchar *text = g_base64_decode (b64, &len);
+  GstSDPMessage *sdp;
+  gst_sdp_message_new_from_text ((const gchar *) text, &sdp);
+  g_free (text);
+  GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
+      p->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, sdp);
+  g_signal_emit_by_name (p->webrtc, "set-remote-description", desc, NULL);
+  gst_webrtc_session_description_free (desc);
+  if (!p->offerer) {
+    GstPromise *promise = gst_promise_new_with_change_func (
+        on_local_description, p, NULL);
+    g_signal_emit_by_name (p->webrtc, "create-answer", NULL, promise);
+  }
+}
+
+static gboolean
+on_line (GIOChannel *chan, GIOCondition cond, gpointer data)
+{
+  rtc_peer *p = data;
+  gchar *line = NULL;
+  if (g_io_channel_read_line (chan, &line, NULL, NULL, NULL)
+      != G_IO_STATUS_NORMAL)
+    return G_SOURCE_REMOVE;
+  g_strchomp (line);
+  gchar **w = g_strsplit (line, " ", 3);
+  if (g_strv_length (w) == 3 && g_str_equal (w[0], "sdp"))
+    apply_remote (p, w[2]);
+  else if (g_strv_length (w) == 3 && g_str_equal (w[0], "ice"))
+    g_signal_emit_by_name (p->webrtc, "add-ice-candidate",
+        (guint) atoi (w[1]), w[2]);
+  else if (g_strv_length (w) == 3 && g_str_equal (w[0], "received")) {
+    p->received = g_ascii_strtoull (w[1], NULL, 10);
+    g_main_loop_quit (p->loop);
+  } else if (g_str_equal (w[0], "stop"))
+    g_main_loop_quit (p->loop);
+  g_strfreev (w);
+  g_free (line);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+rtc_peer_init (rtc_peer *p, GstElement *webrtc, int fd, gboolean offerer,
+    GMainLoop *loop)
+{
+  p->webrtc = webrtc;
+  p->loop = loop;
+  p->offerer = offerer;
+  p->chan = g_io_channel_unix_new (fd);
+  g_io_add_watch (p->chan, G_IO_IN | G_IO_HUP, on_line, p);
+  g_signal_connect (webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), p);
+  if (offerer)
+    g_signal_connect (webrtc, "on-negotiation-needed",
+        G_CALLBACK (on_negotiation_needed), p);
+}
+
+static GstPadProbeReturn
+count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  rtc_peer *p = data;
+  p->received++;
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_pad_added (GstElement *w, GstPad *pad, gpointer data)
+{
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  GstElement *pipe = GST_ELEMENT (gst_element_get_parent (w));
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (pipe), sink);
+  gst_element_sync_state_with_parent (sink);
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_link (pad, sinkpad);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, data, NULL);
+  gst_object_unref (sinkpad);
+  gst_object_unref (pipe);
+}
+
+/* The child: a receiving webrtcbin until its parent says stop; then it
+ * writes how many RTP buffers it got. */
+static void
+webrtcbin_receiver (int fd)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstElement *w = gst_element_factory_make ("webrtcbin", NULL);
+  if (w == NULL)
+    die ("no webrtcbin");
+  gst_util_set_object_arg (G_OBJECT (w), "bundle-policy", "max-bundle");
+  gst_bin_add (GST_BIN (pipe), w);
+  rtc_peer p = { 0 };
+  rtc_peer_init (&p, w, fd, FALSE, loop);
+  g_signal_connect (w, "pad-added", G_CALLBACK (on_pad_added), &p);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  g_main_loop_run (loop);
+  gchar n[32];
+  g_snprintf (n, sizeof n, "%" G_GUINT64_FORMAT, p.received);
+  send_line (&p, "received", n, "buffers");
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  _exit (0);
+}
+
+/* ---- the two senders --------------------------------------------------- */
+
+typedef struct {
+  double cpu_s;
+  guint64 packets;            /* RTP packets the receiver got or we sent */
+} window;
+
+/* CPU over `seconds` after `warmup` seconds of sending. */
+static double
+measure (GMainLoop *loop, unsigned seconds, unsigned warmup)
+{
+  run_for (loop, warmup);
+  double a = cpu_seconds ();
+  run_for (loop, seconds);
+  return cpu_seconds () - a;
+}
+
+static window
+run_ours (clip *c, unsigned seconds, unsigned warmup, const char *url,
+    const char *room)
+{
+  /* Limits above the clip's rate: the controller must not hold back a
+   * pre-encoded stream it cannot re-encode. */
+  gchar *sink = g_strdup_printf ("tempchatsink name=s room=%s "
+      "signaling-url=%s channel=bench video-codecs=vp8 quality=1080p "
+      "start-bitrate=8000000 max-bitrate=10000000", room, url);
+  GstElement *pipe = sender_pipeline (c, sink);
+  g_free (sink);
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  window w = { .cpu_s = measure (loop, seconds, warmup) };
+  GstElement *s = gst_bin_get_by_name (GST_BIN (pipe), "s");
+  GstStructure *st = NULL;
+  g_object_get (s, "stats", &st, NULL);
+  GstStructure *tx = NULL;
+  if (st != NULL)
+    gst_structure_get (st, "send", GST_TYPE_STRUCTURE, &tx, NULL);
+  if (tx != NULL)
+    gst_structure_get_uint64 (tx, "packets", &w.packets);
+  g_clear_pointer (&tx, gst_structure_free);
+  g_clear_pointer (&st, gst_structure_free);
+  gst_object_unref (s);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_main_loop_unref (loop);
+  return w;
+}
+
+static window
+run_webrtcbin (clip *c, unsigned seconds, unsigned warmup, int fd)
+{
+  GstElement *pipe = sender_pipeline (c, "rtpvp8pay pt=96 mtu=1200 "
+      "picture-id-mode=15-bit ! application/x-rtp,media=video,"
+      "encoding-name=VP8,payload=96,clock-rate=90000 ! "
+      "webrtcbin name=w bundle-policy=max-bundle");
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  GstElement *w = gst_bin_get_by_name (GST_BIN (pipe), "w");
+  rtc_peer p = { 0 };
+  rtc_peer_init (&p, w, fd, TRUE, loop);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  window win = { .cpu_s = measure (loop, seconds, warmup) };
+  send_line (&p, "stop", "-", "-");
+  run_for (loop, 10);  /* ends early at the receiver's count */
+  win.packets = p.received;
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (w);
+  gst_object_unref (pipe);
+  g_main_loop_unref (loop);
+  return win;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 5 || (g_str_equal (argv[4], "ours") && argc != 7)
+      || (!g_str_equal (argv[4], "ours") && !g_str_equal (argv[4], "webrtcbin"))) {
+    fprintf (stderr, "usage: %s CLIP SECONDS WARMUP ours URL ROOM\n"
+        "       %s CLIP SECONDS WARMUP webrtcbin\n", argv[0], argv[0]);
+    return 2;
+  }
+  unsigned seconds = (unsigned) atoi (argv[2]), warmup = (unsigned) atoi (argv[3]);
+  int fds[2] = { -1, -1 };
+  /* The receiver is forked before GStreamer starts any thread. */
+  if (g_str_equal (argv[4], "webrtcbin")) {
+    if (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+      die ("no socketpair");
+    if (fork () == 0) {
+      close (fds[0]);
+      gst_init (NULL, NULL);
+      webrtcbin_receiver (fds[1]);
+    }
+    close (fds[1]);
+  }
+  gst_init (&argc, &argv);
+  clip c = { 0 };
+  load_clip (&c, argv[1]);
+  window w = fds[0] >= 0 ? run_webrtcbin (&c, seconds, warmup, fds[0])
+      : run_ours (&c, seconds, warmup, argv[5], argv[6]);
+  if (fds[0] >= 0)
+    wait (NULL);
+  double mbit = (double) c.bytes * 8 / ((double) c.frames->len / 30.0) / 1e6;
+  printf ("RESULT cpu_s_per_min=%.3f rss_kb=%ld mbit_s=%.2f packets=%" G_GUINT64_FORMAT "\n",
+      w.cpu_s * 60 / seconds, peak_rss_kb (), mbit, w.packets);
+  if (w.packets == 0)
+    die ("nothing was sent and received");
+  g_ptr_array_unref (c.frames);
+  gst_caps_unref (c.caps);
+  return 0;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench/transport_cpu.sh - the CPU a sender spends on transport alone:
+# one pre-encoded 1080p30 VP8 clip (about 6 Mbit/s, encoded once before,
+# never while measured) sent in a loop by tempchatsink and by GStreamer's
+# webrtcbin (rtpvp8pay ! webrtcbin), each to a receiver on loopback that
+# does not decode (bench/transport.c). Prints CPU seconds per minute, per
+# Mbit/s and peak RSS of each sender, and ours as a ratio to webrtcbin's
+# (target: <= 0.5, and under 1 % of a core absolute).
+#
+#   bench/transport_cpu.sh [BUILD_DIR] [SECONDS]     (30 s after 5 s)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+bench_setup "${1:-}"
+secs=${2:-30}
+warmup=5
+bench="$build/bench/tc_bench_transport"
+
+# The clip: 10 s of a moving zone plate, detailed enough that the CBR
+# encoder makes about its target (noise would overshoot it tenfold).
+gst-launch-1.0 -q videotestsrc num-buffers=300 pattern=zone-plate kx2=20 ky2=20 kt=1 \
+  ! video/x-raw,width=1920,height=1080,framerate=30/1 \
+  ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=6000000 \
+    keyframe-max-dist=300 lag-in-frames=0 threads=2 \
+  ! matroskamux ! filesink location="$work/clip.mkv"
+
+# Ours: the relay and a receiver in other processes.
+start_relay
+room=bench$RANDOM
+gst-launch-1.0 -q tempchatsrc name=t room=$room signaling-url="$url" channel=bench \
+  video-codecs=vp8 quality=1080p decode=false t.video_0 ! fakesink >/dev/null 2>&1 &
+pids+=($!)
+ours=$("$bench" "$work/clip.mkv" "$secs" "$warmup" ours "$url" "$room" | sed -n 's/^RESULT //p')
+theirs=$("$bench" "$work/clip.mkv" "$secs" "$warmup" webrtcbin | sed -n 's/^RESULT //p')
+[ -n "$ours" ] && [ -n "$theirs" ] || { echo "a sender failed" >&2; exit 1; }
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+awk -v oc="$(field cpu_s_per_min "$ours")" -v tc="$(field cpu_s_per_min "$theirs")" \
+    -v orss="$(field rss_kb "$ours")" -v trss="$(field rss_kb "$theirs")" \
+    -v mbit="$(field mbit_s "$ours")" -v op="$(field packets "$ours")" \
+    -v tp="$(field packets "$theirs")" 'BEGIN {
+  printf "sender            CPU s/min  per Mbit/s  %% of a core  peak RSS MB  packets\n"
+  printf "tempchatsink      %9.2f  %10.3f  %11.2f  %11.1f  %d sent\n", oc, oc / mbit, oc / 60 * 100, orss / 1024, op
+  printf "webrtcbin         %9.2f  %10.3f  %11.2f  %11.1f  %d received\n", tc, tc / mbit, tc / 60 * 100, trss / 1024, tp
+  printf "clip %.2f Mbit/s; ratio CPU %.2f (target <= 0.5), RSS %.2f\n", mbit, oc / tc, orss / trss
+  printf "BENCH {\"bench\":\"transport_cpu\",\"name\":\"1080p VP8 %.1f Mbit/s sender\",\"unit\":\"cpu s/min\",\"value\":%.3f,\"baseline\":\"webrtcbin\",\"baseline_value\":%.3f,\"ratio\":%.3f,\"target\":0.5,\"rss_mb\":%.1f,\"baseline_rss_mb\":%.1f,\"core_percent\":%.2f}\n", mbit, oc, tc, oc / tc, orss / 1024, trss / 1024, oc / 60 * 100
+}'
