@@ -44,6 +44,17 @@ peer_limit (const tc_sdp_negotiated_media *m)
   return (uint32_t) MIN ((uint64_t) m->remote_max_kbps * 1000, G_MAXUINT32);
 }
 
+/* The dependency descriptor's id on our AV1 video, 0: none. We write the
+ * one-byte header form (RFC 8285), whose ids end at 14; a peer that gave
+ * the descriptor a higher one gets AV1 without it rather than no video. */
+static uint8_t
+dd_ext_id (const tc_sdp_negotiated_media *m, tc_media_kind kind)
+{
+  uint8_t id = m->ext_dependency_descriptor;
+  return kind == TC_MEDIA_VIDEO && m->codec == TC_SDP_CODEC_AV1 && id <= 14
+      ? id : 0;
+}
+
 static void
 setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     tc_media_kind kind)
@@ -64,8 +75,7 @@ setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     .rtx_ssrc = s->video_rtx_ssrc, .rtx_seq = (uint16_t) g_random_int (),
     .ext_mid = m->ext_mid, .ext_abs_send_time = m->ext_abs_send_time,
     .ext_transport_cc = m->ext_transport_cc,
-    .ext_dd = kind == TC_MEDIA_VIDEO && m->codec == TC_SDP_CODEC_AV1
-        ? m->ext_dependency_descriptor : 0,
+    .ext_dd = dd_ext_id (m, kind),
     .history = tc_rtp_history_new (&hc),
   };
   g_strlcpy (st->mid, m->mid, sizeof st->mid);
