@@ -550,6 +550,15 @@ gst_tempchat_call_count_recv_dropped (GstTempchatCall *call)
   g_atomic_int_inc (&call->recv_dropped);
 }
 
+void
+gst_tempchat_call_request_keyframe (GstTempchatCall *call)
+{
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    tc_session_request_keyframe (call->session);
+  g_rw_lock_reader_unlock (&call->session_lock);
+}
+
 guint
 gst_tempchat_call_serial (GstTempchatCall *call)
 {

@@ -134,6 +134,10 @@ gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
  * counted in the stats' recv frames-dropped. Any thread. */
 void gst_tempchat_call_count_recv_dropped (GstTempchatCall *call);
 
+/* tc_session_request_keyframe on the call's session (a PLI to the peer, at
+ * most one per 500 ms); nothing without a session. Any thread. */
+void gst_tempchat_call_request_keyframe (GstTempchatCall *call);
+
 /* A short local number for logs ("[c3]"): never the room. */
 guint gst_tempchat_call_serial (GstTempchatCall *call);
 

@@ -85,6 +85,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/audio/gstaudiodecoder.h>
 #include <gst/pbutils/codec-utils.h>
+#include <gst/video/video.h>
 
 #include "tempchat/tc_frame_size.h"
 
@@ -289,6 +290,25 @@ gap_buffer_to_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_DROP;
 }
 
+/* A keyframe asked for downstream (a decoder that lost its reference, an
+ * application starting a recording) is asked of the peer: a PLI. */
+static GstPadProbeReturn
+keyframe_request_to_peer (GstPad *pad, GstPadProbeInfo *info,
+    gpointer user_data)
+{
+  GstTempchatSrc *self = user_data;
+
+  (void) pad;
+  if (!gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&self->lock);
+  if (self->call != NULL)
+    gst_tempchat_call_request_keyframe (self->call);
+  g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (self, "keyframe asked for downstream: PLI");
+  return GST_PAD_PROBE_OK;
+}
+
 /* Builds appsrc [! filter] [! decoder or parser] for `st` (not yet in the
  * bin). */
 static gboolean
@@ -330,6 +350,12 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     GstPad *pad = gst_element_get_static_pad (appsrc, "src");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gap_buffer_to_event,
         NULL, NULL);
+    gst_object_unref (pad);
+  }
+  if (st->kind == TC_MEDIA_VIDEO) {
+    GstPad *pad = gst_element_get_static_pad (appsrc, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        keyframe_request_to_peer, self, NULL);
     gst_object_unref (pad);
   }
   g_mutex_lock (&self->lock);

@@ -366,15 +366,20 @@ test_encoded_input_restricts_the_call (void)
  * for a slow peer: beside a decoder of the whole stream, a second decoder
  * gets only the frames whose layer meta says TID 0. Each picture it
  * decodes must be the very picture the first decoder made at that time:
- * TID 0 frames refer to TID 0 frames only, so nothing else may matter. */
+ * TID 0 frames refer to TID 0 frames only, so nothing else may matter.
+ * Midway the second decoder asks for a keyframe (an upstream
+ * force-key-unit, which tempchatsrc turns into a PLI): the sender's
+ * keyframe must come at the start of the pattern, which runs on unbroken. */
 #define LAYER_KEPT_FRAMES 20    /* about 80 frames of the whole stream */
-#define LAYER_TIDS 12           /* the first TIDs kept to compare */
+#define LAYER_ASK_KEY_AT 5      /* kept frames before the keyframe request */
 
 typedef struct {
   GMutex lock;
   GHashTable *full;            /* pts -> checksum of the whole-stream decode */
   GHashTable *kept;            /* pts -> checksum, TID 0 only */
   GArray *tids;                /* every TID seen, in order */
+  GArray *keyframes;           /* their indexes in tids */
+  gboolean asked;              /* the keyframe request went upstream */
   guint without_meta;          /* encoded frames without a layer meta */
   gchar *error;
 } layer_seen;
@@ -414,7 +419,21 @@ static void
 on_kept (GstElement *identity, GstBuffer *buf, gpointer data)
 {
   layer_seen *ls = data;
+  gboolean ask;
+
   record_picture (ls->kept, ls, buf);
+  g_mutex_lock (&ls->lock);
+  ask = !ls->asked && g_hash_table_size (ls->kept) >= LAYER_ASK_KEY_AT;
+  ls->asked |= ask;
+  g_mutex_unlock (&ls->lock);
+  if (ask) {
+    /* What gst_video_event_new_upstream_force_key_unit () makes. */
+    GstPad *pad = gst_element_get_static_pad (identity, "sink");
+    gst_pad_push_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
+            gst_structure_new ("GstForceKeyUnit", "all-headers",
+                G_TYPE_BOOLEAN, TRUE, "count", G_TYPE_UINT, 0, NULL)));
+    gst_object_unref (pad);
+  }
 }
 
 /* Before the second decoder: notes each frame's TID, passes TID 0. */
@@ -432,6 +451,8 @@ drop_upper_layers (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   else
     gst_structure_get_uint (gst_custom_meta_get_structure (meta),
         "temporal-id", &tid);
+  if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT))
+    g_array_append_val (ls->keyframes, ls->tids->len);
   g_array_append_val (ls->tids, tid);
   g_mutex_unlock (&ls->lock);
   return tid > 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
@@ -445,7 +466,8 @@ enough_kept (gpointer data)
 
   g_mutex_lock (&ls->lock);
   done = ls->error != NULL
-      || g_hash_table_size (ls->kept) >= LAYER_KEPT_FRAMES;
+      || (g_hash_table_size (ls->kept) >= LAYER_KEPT_FRAMES
+          && ls->keyframes->len >= 2);
   g_mutex_unlock (&ls->lock);
   return done;
 }
@@ -538,19 +560,25 @@ test_l1t3_upper_layers_droppable (gconstpointer data)
   ls.kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       g_free);
   ls.tids = g_array_new (FALSE, FALSE, sizeof (guint));
+  ls.keyframes = g_array_new (FALSE, FALSE, sizeof (guint));
   run_layer_receiver (desc, &ls);
   sender_stop (sender);
 
-  g_assert_null (ls.error);
+  g_assert_cmpstr (ls.error, ==, NULL);
   g_assert_cmpuint (ls.without_meta, ==, 0);
-  /* The pattern from the keyframe on: 0 2 1 2 0 2 1 2 ... */
-  g_assert_cmpuint (ls.tids->len, >=, LAYER_TIDS);
+  /* The pattern from the first keyframe on, 0 2 1 2 0 2 1 2 ..., across
+   * the asked-for keyframe too, which came at its start. */
   GString *seq = g_string_new (NULL);
-  for (guint i = 0; i < LAYER_TIDS; i++) {
+  for (guint i = 0; i < ls.tids->len; i++) {
     static const guint pattern[] = { 0, 2, 1, 2 };
-    g_string_append_printf (seq, "%u ", g_array_index (ls.tids, guint, i));
+    if (i < 12)
+      g_string_append_printf (seq, "%u ", g_array_index (ls.tids, guint, i));
     g_assert_cmpuint (g_array_index (ls.tids, guint, i), ==, pattern[i % 4]);
   }
+  g_assert_cmpuint (ls.keyframes->len, >=, 2);
+  g_assert_cmpuint (g_array_index (ls.keyframes, guint, 0), ==, 0);
+  for (guint i = 0; i < ls.keyframes->len; i++)
+    g_assert_cmpuint (g_array_index (ls.keyframes, guint, i) % 4, ==, 0);
   /* Every TID 0 picture the second decoder made is the one the first made
    * at that time. */
   g_hash_table_iter_init (&it, ls.kept);
@@ -564,8 +592,9 @@ test_l1t3_upper_layers_droppable (gconstpointer data)
   full_n = g_hash_table_size (ls.full);
   kept_n = g_hash_table_size (ls.kept);
   g_test_message ("%s: TIDs %s...; %u of %u frames decoded with TID 1 and 2 "
-      "dropped, %u compared and identical", lc->codecs, seq->str, kept_n,
-      full_n, matched);
+      "dropped, %u compared and identical; keyframe asked for, came as "
+      "frame %u", lc->codecs, seq->str, kept_n, full_n, matched,
+      g_array_index (ls.keyframes, guint, 1));
   /* The first decoder may be a frame or two behind when the count is
    * reached; every kept picture but those must have been compared. */
   g_assert_cmpuint (matched + 2, >=, kept_n);
@@ -575,6 +604,7 @@ test_l1t3_upper_layers_droppable (gconstpointer data)
 
   g_string_free (seq, TRUE);
   g_array_unref (ls.tids);
+  g_array_unref (ls.keyframes);
   g_hash_table_unref (ls.full);
   g_hash_table_unref (ls.kept);
   g_free (ls.error);
