@@ -19,7 +19,8 @@
 #                       H264-only page H264; prints METRIC codec=...
 #   web/chromium-gst-layers  the page's L1T3 in AV1, VP9 and VP8 read by
 #                       tempchatsrc: TIDs 0 2 1 2 from the dependency
-#                       descriptor and the VP9 / VP8 payload descriptors
+#                       descriptor (when we offered it) and the VP9 / VP8
+#                       payload descriptors
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
 #                       without ca-file a clear certificate error

@@ -3,6 +3,9 @@
 // dependency descriptor, VP9 and VP8 from their payload descriptors, each
 // received frame's TempchatLayerMeta naming its temporal id. tc-gst-stages
 // prints "tid N" for each frame through the identity named "tids".
+// Chromium 156 does not offer the dependency descriptor itself (it takes
+// it in our offer): when the page offers, its AV1 carries no layer
+// information at all, and no frame may then claim one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -48,11 +51,16 @@ for (const codec of ['AV1', 'VP9', 'VP8']) {
         return s && s.scalabilityMode === 'L1T3' && s.sendCodec && s;
       }, { what: 'the page sending L1T3', timeout: 20000 });
       assert.equal(st.sendCodec, codec);
+      const pageOffered = await chrome.eval(() => window.tc.role) === 'offerer';
       const from = tids(g).length;
       await g.until(() => tids(g).length >= from + FRAMES, 20000, `${FRAMES} more frames`);
       const seen = tids(g).slice(from, from + FRAMES).join(' ');
-      console.log(`${codec}: TIDs ${seen}`);
-      assert.ok(seen.includes(PATTERN), `${codec}: TIDs ${seen}`);
+      console.log(`${codec}: TIDs ${seen} (${pageOffered ? 'the page' : 'we'} offered)`);
+      if (codec === 'AV1' && pageOffered) {
+        assert.equal(seen, Array(FRAMES).fill('-').join(' '), `${codec}: TIDs ${seen}`);
+      } else {
+        assert.ok(seen.includes(PATTERN), `${codec}: TIDs ${seen}`);
+      }
     } catch (e) {
       e.message += `\n${g.describe()}\n${await describe(chrome)}`;
       throw e;
