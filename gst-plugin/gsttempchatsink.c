@@ -34,8 +34,14 @@
  * loss), capped by its REMB if it sends one, between 100 kbps and the
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
+ * VP8 and VP9 are sent in three temporal layers (L1T3, TID 0 2 1 2 as
+ * browsers do), so that a receiver or a forwarder may keep only the lower
+ * ones; AV1 (av1enc cannot make layers) goes as one layer with the
+ * dependency descriptor when the peer agreed to it.
+ *
  * The #GstTempchatSink::encoder-setup signal lets the application tune the
- * video encoder and opusenc the element creates.
+ * video encoder and opusenc the element creates (changing vp8enc's or
+ * vp9enc's temporal-scalability-layer-flags makes the stream one layer).
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
