@@ -383,6 +383,7 @@ typedef struct {
   guint asked_at;              /* frames seen (tids->len) by then */
   guint answered_at;           /* the first keyframe after it; 0: none */
   guint without_meta;          /* encoded frames without a layer meta */
+  guint64 bytes[3];            /* encoded bytes per TID (0..2) */
   gchar *error;
 } layer_seen;
 
@@ -455,6 +456,7 @@ drop_upper_layers (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   else
     gst_structure_get_uint (gst_custom_meta_get_structure (meta),
         "temporal-id", &tid);
+  ls->bytes[MIN (tid, 2)] += gst_buffer_get_size (buf);
   if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)) {
     g_array_append_val (ls->keyframes, ls->tids->len);
     if (ls->asked && ls->answered_at == 0)
@@ -612,8 +614,11 @@ test_l1t3_upper_layers_droppable (gconstpointer data)
   kept_n = g_hash_table_size (ls.kept);
   g_test_message ("%s: TIDs %s...; %u of %u frames decoded with TID 1 and 2 "
       "dropped, %u compared and identical; keyframe asked for at frame %u, "
-      "came as frame %u", lc->codecs, seq->str, kept_n, full_n, matched,
-      ls.asked_at, ls.answered_at);
+      "came as frame %u; bytes by TID 0/1/2: %.0f/%.0f/%.0f %%", lc->codecs,
+      seq->str, kept_n, full_n, matched, ls.asked_at, ls.answered_at,
+      100.0 * ls.bytes[0] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]),
+      100.0 * ls.bytes[1] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]),
+      100.0 * ls.bytes[2] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]));
   /* The first decoder may be a frame or two behind when the count is
    * reached; every kept picture but those must have been compared. */
   g_assert_cmpuint (matched + 2, >=, kept_n);
