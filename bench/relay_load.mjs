@@ -182,6 +182,19 @@ try {
   const withIdle = await phase(relay, `with ${IDLE} idle`, clients, state, latencies);
   console.log(`ratio with/without idle: p50 ${(withIdle.p50 / alone.p50).toFixed(2)}, `
     + `p99 ${(withIdle.p99 / alone.p99).toFixed(2)}, CPU ${(withIdle.cpu / alone.cpu).toFixed(2)}`);
+  // For scripts/bench: the same relay without the idle connections is the
+  // baseline (idle connections must cost memory, not latency or CPU).
+  for (const [what, unit, key, scale] of [['publish->delivery p99', 'ms', 'p99', 1],
+    ['relay CPU', '% of a core', 'cpu', 100]]) {
+    const round = (v) => Number((v * scale).toFixed(2));
+    console.log(`BENCH ${JSON.stringify({
+      bench: 'relay', name: `${what}, ${ACTIVE} active + ${IDLE} idle`, unit,
+      value: round(withIdle[key]),
+      baseline: `the same ${ACTIVE} active, no idle`, baseline_value: round(alone[key]),
+      ratio: Number((withIdle[key] / alone[key]).toFixed(2)),
+      rss_bytes_per_idle: Math.round(((rss1 - rss0) * 1024) / Math.max(1, IDLE)),
+    })}`);
+  }
   for (const ws of clients) ws.terminate();
   idle.disconnect();
 } finally {

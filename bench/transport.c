@@ -3,8 +3,11 @@
  * by GStreamer's own webrtcbin (rtpvp8pay ! webrtcbin), nothing encoded
  * while measured. bench/transport_cpu.sh runs both and prints the ratio.
  *
- *   tc_bench_transport CLIP.mkv SECONDS WARMUP ours URL ROOM
- *   tc_bench_transport CLIP.mkv SECONDS WARMUP webrtcbin
+ *   tc_bench_transport CLIP.mkv SECONDS WARMUP ours URL ROOM [CALLS]
+ *   tc_bench_transport CLIP.mkv SECONDS WARMUP webrtcbin [CALLS]
+ *
+ * CALLS (1) sending calls run in this one process, for what a call costs
+ * and so how many a core carries; ours send to rooms ROOM-0, ROOM-1, ...
  *
  * ours: the receiver is another process (tempchatsrc, started by the
  * script) through our relay. webrtcbin: this program forks a receiving
@@ -34,15 +37,34 @@ typedef struct {
   GPtrArray *frames;          /* GstBuffer, as demuxed */
   GstCaps *caps;
   guint64 bytes;
+} clip;
+
+/* One sender's place in the clip. */
+typedef struct {
+  const clip *c;
   guint next;
   GstClockTime pts;
-} clip;
+} cursor;
 
 static void
 die (const char *what)
 {
   fprintf (stderr, "tc_bench_transport: %s\n", what);
   exit (1);
+}
+
+/* gst_parse_launch, but any error (an element missing: a partial
+ * pipeline comes back) ends the program. */
+static GstElement *
+parse_or_die (const char *desc)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  if (err != NULL) {
+    fprintf (stderr, "tc_bench_transport: \"%s\": %s\n", desc, err->message);
+    exit (1);
+  }
+  return pipe;
 }
 
 /* ---- the clip ---------------------------------------------------------- */
@@ -52,10 +74,8 @@ load_clip (clip *c, const char *path)
 {
   gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! "
       "appsink name=out sync=false", path);
-  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstElement *pipe = parse_or_die (desc);
   g_free (desc);
-  if (pipe == NULL)
-    die ("cannot read the clip");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "out");
   c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
@@ -80,31 +100,42 @@ load_clip (clip *c, const char *path)
 static void
 need_data (GstAppSrc *src, guint length, gpointer data)
 {
-  clip *c = data;
-  GstBuffer *b = gst_buffer_copy (c->frames->pdata[c->next]);
-  c->next = (c->next + 1) % c->frames->len;
-  GST_BUFFER_PTS (b) = c->pts;
+  cursor *cur = data;
+  GstBuffer *b = gst_buffer_copy (cur->c->frames->pdata[cur->next]);
+  cur->next = (cur->next + 1) % cur->c->frames->len;
+  GST_BUFFER_PTS (b) = cur->pts;
   GST_BUFFER_DTS (b) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (b) = FRAME_NS;
-  c->pts += FRAME_NS;
+  cur->pts += FRAME_NS;
   gst_app_src_push_buffer (src, b);
 }
 
+static GstElement *sender_pipeline (const clip *c, const char *sink_desc);
+
 static GstElement *
-sender_pipeline (clip *c, const char *sink_desc)
+webrtcbin_sender (const clip *c)
+{
+  return sender_pipeline (c, "rtpvp8pay pt=96 mtu=1200 "
+      "picture-id-mode=15-bit ! application/x-rtp,media=video,"
+      "encoding-name=VP8,payload=96,clock-rate=90000 ! "
+      "webrtcbin name=w bundle-policy=max-bundle");
+}
+
+static GstElement *
+sender_pipeline (const clip *c, const char *sink_desc)
 {
   /* clocksync paces the clip at 30 fps: the sinks do not wait for the
    * clock themselves. */
   gchar *desc = g_strdup_printf ("appsrc name=src format=time is-live=true "
       "max-buffers=2 block=true ! clocksync ! %s", sink_desc);
-  GstElement *pipe = gst_parse_launch (desc, NULL);
+  GstElement *pipe = parse_or_die (desc);
   g_free (desc);
-  if (pipe == NULL)
-    die ("cannot build the sender");
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "src");
   gst_app_src_set_caps (GST_APP_SRC (src), c->caps);
   GstAppSrcCallbacks cbs = { .need_data = need_data };
-  gst_app_src_set_callbacks (GST_APP_SRC (src), &cbs, c, NULL);
+  cursor *cur = g_new0 (cursor, 1);
+  cur->c = c;
+  gst_app_src_set_callbacks (GST_APP_SRC (src), &cbs, cur, g_free);
   gst_object_unref (src);
   return pipe;
 }
@@ -283,28 +314,20 @@ on_pad_added (GstElement *w, GstPad *pad, gpointer data)
   gst_object_unref (pipe);
 }
 
-/* The child: a receiving webrtcbin until its parent says stop; then it
- * writes how many RTP buffers it got. */
-static void
-webrtcbin_receiver (int fd)
+/* A receiving webrtcbin answering on `fd`, in a pipeline of its own. */
+static GstElement *
+webrtcbin_receiver_new (int fd, GMainLoop *loop, rtc_peer *p)
 {
-  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
   GstElement *pipe = gst_pipeline_new (NULL);
   GstElement *w = gst_element_factory_make ("webrtcbin", NULL);
   if (w == NULL)
     die ("no webrtcbin");
   gst_util_set_object_arg (G_OBJECT (w), "bundle-policy", "max-bundle");
   gst_bin_add (GST_BIN (pipe), w);
-  rtc_peer p = { 0 };
-  rtc_peer_init (&p, w, fd, FALSE, loop);
-  g_signal_connect (w, "pad-added", G_CALLBACK (on_pad_added), &p);
+  rtc_peer_init (p, w, fd, FALSE, loop);
+  g_signal_connect (w, "pad-added", G_CALLBACK (on_pad_added), p);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
-  g_main_loop_run (loop);
-  gchar n[32];
-  g_snprintf (n, sizeof n, "%" G_GUINT64_FORMAT, p.received);
-  send_line (&p, "received", n, "buffers");
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  _exit (0);
+  return pipe;
 }
 
 /* ---- the two senders --------------------------------------------------- */
@@ -324,9 +347,8 @@ measure (GMainLoop *loop, unsigned seconds, unsigned warmup)
   return cpu_seconds () - a;
 }
 
-static window
-run_ours (clip *c, unsigned seconds, unsigned warmup, const char *url,
-    const char *room)
+static GstElement *
+ours_sender (const clip *c, const char *url, const char *room)
 {
   /* Limits above the clip's rate: the controller must not hold back a
    * pre-encoded stream it cannot re-encode. */
@@ -335,83 +357,150 @@ run_ours (clip *c, unsigned seconds, unsigned warmup, const char *url,
       "start-bitrate=8000000 max-bitrate=10000000", room, url);
   GstElement *pipe = sender_pipeline (c, sink);
   g_free (sink);
-  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
-  window w = { .cpu_s = measure (loop, seconds, warmup) };
+  return pipe;
+}
+
+/* ---- N sending calls in one process ------------------------------------ */
+
+/* Packets tempchatsink `s` of `pipe` has sent. */
+static guint64
+ours_packets_sent (GstElement *pipe)
+{
+  guint64 packets = 0;
   GstElement *s = gst_bin_get_by_name (GST_BIN (pipe), "s");
-  GstStructure *st = NULL;
+  GstStructure *st = NULL, *tx = NULL;
   g_object_get (s, "stats", &st, NULL);
-  GstStructure *tx = NULL;
   if (st != NULL)
     gst_structure_get (st, "send", GST_TYPE_STRUCTURE, &tx, NULL);
   if (tx != NULL)
-    gst_structure_get_uint64 (tx, "packets", &w.packets);
+    gst_structure_get_uint64 (tx, "packets", &packets);
   g_clear_pointer (&tx, gst_structure_free);
   g_clear_pointer (&st, gst_structure_free);
   gst_object_unref (s);
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pipe);
-  g_main_loop_unref (loop);
-  return w;
+  return packets;
 }
 
-static window
-run_webrtcbin (clip *c, unsigned seconds, unsigned warmup, int fd)
+/* The receivers of `n` webrtcbin calls in one child process, answering on
+ * fds[i]; the first channel says stop, and gets the sum received. */
+static void
+webrtcbin_receivers (int *fds, unsigned n)
 {
-  GstElement *pipe = sender_pipeline (c, "rtpvp8pay pt=96 mtu=1200 "
-      "picture-id-mode=15-bit ! application/x-rtp,media=video,"
-      "encoding-name=VP8,payload=96,clock-rate=90000 ! "
-      "webrtcbin name=w bundle-policy=max-bundle");
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
-  GstElement *w = gst_bin_get_by_name (GST_BIN (pipe), "w");
-  rtc_peer p = { 0 };
-  rtc_peer_init (&p, w, fd, TRUE, loop);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  rtc_peer *peers = g_new0 (rtc_peer, n);
+  GstElement **pipes = g_new0 (GstElement *, n);
+  for (unsigned i = 0; i < n; i++)
+    pipes[i] = webrtcbin_receiver_new (fds[i], loop, &peers[i]);
+  g_main_loop_run (loop);
+  guint64 sum = 0;
+  for (unsigned i = 0; i < n; i++) {
+    sum += peers[i].received;
+    gst_element_set_state (pipes[i], GST_STATE_NULL);
+  }
+  gchar text[32];
+  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, sum);
+  send_line (&peers[0], "received", text, "buffers");
+  _exit (0);
+}
+
+/* `n` sending calls: ours through the relay at `url` to receivers in
+ * another process (rooms ROOM-0..), or webrtcbin to the forked receivers
+ * on fds[0..n). The receivers' count (webrtcbin) or what we sent (ours)
+ * says the calls ran. */
+static window
+run_senders (const clip *c, unsigned seconds, unsigned warmup,
+    const char *url, const char *room, const int *fds, unsigned n)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  GstElement **pipes = g_new0 (GstElement *, n);
+  rtc_peer *peers = g_new0 (rtc_peer, n);
+  for (unsigned i = 0; i < n; i++) {
+    if (url != NULL) {
+      gchar *r = g_strdup_printf ("%s-%u", room, i);
+      pipes[i] = ours_sender (c, url, r);
+      g_free (r);
+      continue;
+    }
+    pipes[i] = webrtcbin_sender (c);
+    GstElement *w = gst_bin_get_by_name (GST_BIN (pipes[i]), "w");
+    rtc_peer_init (&peers[i], w, fds[i], TRUE, loop);
+    gst_object_unref (w);
+  }
+  for (unsigned i = 0; i < n; i++)
+    gst_element_set_state (pipes[i], GST_STATE_PLAYING);
   window win = { .cpu_s = measure (loop, seconds, warmup) };
-  send_line (&p, "stop", "-", "-");
-  run_for (loop, 10);  /* ends early at the receiver's count */
-  win.packets = p.received;
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (w);
-  gst_object_unref (pipe);
+  if (url == NULL) {
+    send_line (&peers[0], "stop", "-", "-");
+    run_for (loop, 10);  /* ends early at the receivers' count */
+    win.packets = peers[0].received;
+  }
+  for (unsigned i = 0; i < n; i++) {
+    if (url != NULL)
+      win.packets += ours_packets_sent (pipes[i]);
+    gst_element_set_state (pipes[i], GST_STATE_NULL);
+    gst_object_unref (pipes[i]);
+  }
+  g_free (pipes);
+  g_free (peers);
   g_main_loop_unref (loop);
   return win;
+}
+
+static void
+usage (const char *argv0)
+{
+  fprintf (stderr, "usage: %s CLIP SECONDS WARMUP ours URL ROOM [CALLS]\n"
+      "       %s CLIP SECONDS WARMUP webrtcbin [CALLS]\n", argv0, argv0);
+  exit (2);
 }
 
 int
 main (int argc, char **argv)
 {
-  if (argc < 5 || (g_str_equal (argv[4], "ours") && argc != 7)
-      || (!g_str_equal (argv[4], "ours") && !g_str_equal (argv[4], "webrtcbin"))) {
-    fprintf (stderr, "usage: %s CLIP SECONDS WARMUP ours URL ROOM\n"
-        "       %s CLIP SECONDS WARMUP webrtcbin\n", argv[0], argv[0]);
-    return 2;
-  }
+  if (argc < 5)
+    usage (argv[0]);
+  gboolean ours = g_str_equal (argv[4], "ours");
+  if ((ours && argc != 7 && argc != 8)
+      || (!ours && (!g_str_equal (argv[4], "webrtcbin") || argc > 6)))
+    usage (argv[0]);
   unsigned seconds = (unsigned) atoi (argv[2]), warmup = (unsigned) atoi (argv[3]);
-  int fds[2] = { -1, -1 };
-  /* The receiver is forked before GStreamer starts any thread. */
-  if (g_str_equal (argv[4], "webrtcbin")) {
-    if (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-      die ("no socketpair");
-    if (fork () == 0) {
-      close (fds[0]);
-      gst_init (NULL, NULL);
-      webrtcbin_receiver (fds[1]);
+  const char *calls_arg = ours ? (argc == 8 ? argv[7] : "1")
+      : (argc == 6 ? argv[5] : "1");
+  unsigned calls = (unsigned) atoi (calls_arg);
+  if (seconds == 0 || calls == 0 || calls > 256)
+    usage (argv[0]);
+  int *fds = g_new0 (int, calls);
+  /* webrtcbin: the receivers are forked before GStreamer starts a thread. */
+  if (!ours) {
+    int *theirs = g_new0 (int, calls);
+    for (unsigned i = 0; i < calls; i++) {
+      int pair[2];
+      if (socketpair (AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+        die ("no socketpair");
+      fds[i] = pair[0];
+      theirs[i] = pair[1];
     }
-    close (fds[1]);
+    if (fork () == 0) {
+      gst_init (NULL, NULL);
+      webrtcbin_receivers (theirs, calls);
+    }
+    for (unsigned i = 0; i < calls; i++)
+      close (theirs[i]);
+    g_free (theirs);
   }
   gst_init (&argc, &argv);
   clip c = { 0 };
   load_clip (&c, argv[1]);
-  window w = fds[0] >= 0 ? run_webrtcbin (&c, seconds, warmup, fds[0])
-      : run_ours (&c, seconds, warmup, argv[5], argv[6]);
-  if (fds[0] >= 0)
+  window w = run_senders (&c, seconds, warmup, ours ? argv[5] : NULL,
+      ours ? argv[6] : NULL, fds, calls);
+  if (!ours)
     wait (NULL);
   double mbit = (double) c.bytes * 8 / ((double) c.frames->len / 30.0) / 1e6;
-  printf ("RESULT cpu_s_per_min=%.3f rss_kb=%ld mbit_s=%.2f packets=%" G_GUINT64_FORMAT "\n",
-      w.cpu_s * 60 / seconds, peak_rss_kb (), mbit, w.packets);
+  printf ("RESULT cpu_s_per_min=%.3f rss_kb=%ld mbit_s=%.2f packets=%"
+      G_GUINT64_FORMAT " calls=%u\n", w.cpu_s * 60 / seconds, peak_rss_kb (),
+      mbit, w.packets, calls);
   if (w.packets == 0)
     die ("nothing was sent and received");
+  g_free (fds);
   g_ptr_array_unref (c.frames);
   gst_caps_unref (c.caps);
   return 0;

@@ -240,7 +240,8 @@ gst_tempchat_props_install (GObjectClass *klass)
           "received again), frames-dropped, audio-concealed (recv: lost "
           "Opus frames "
           "concealed) and audio-fec-recovered (recv: of those, recovered "
-          "from the next packet's in-band FEC)",
+          "from the next packet's in-band FEC); tempchatsrc adds latency-ms "
+          "(its current-latency: what it holds frames for now)",
           GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 

@@ -1279,8 +1279,13 @@ gst_tempchat_src_get_property (GObject *object, guint prop_id, GValue *value,
   GstTempchatSrc *self = GST_TEMPCHAT_SRC (object);
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
-            (self), &self->call, &self->settings));
+    GstStructure *st = gst_tempchat_element_stats (GST_ELEMENT (self),
+        &self->call, &self->settings);
+    GST_OBJECT_LOCK (self);
+    gst_structure_set (st, "latency-ms", G_TYPE_UINT,
+        self->current_latency_ms, NULL);
+    GST_OBJECT_UNLOCK (self);
+    g_value_take_boxed (value, st);
     return;
   }
   GST_OBJECT_LOCK (self);

@@ -714,8 +714,23 @@ queried_latency_ms (GstElement *src)
   return (guint) (min / GST_MSECOND);
 }
 
+/* `stats` latency-ms: what current-latency says. */
+static guint
+stats_latency_ms (GstElement *src)
+{
+  GstStructure *st = NULL;
+  guint ms = 0;
+
+  g_object_get (src, "stats", &st, NULL);
+  g_assert_nonnull (st);
+  g_assert_true (gst_structure_get_uint (st, "latency-ms", &ms));
+  gst_structure_free (st);
+  return ms;
+}
+
 /* latency=0 (the default) adapts; a fixed value is what is reported, and
- * 0 again goes back to adapting. Before a peer: nothing measured yet. */
+ * 0 again goes back to adapting. Before a peer: nothing measured yet.
+ * `stats` carries the same figure as latency-ms. */
 static void
 test_latency_adapts_by_default_and_a_fixed_value_overrides_it (void)
 {
@@ -727,10 +742,12 @@ test_latency_adapts_by_default_and_a_fixed_value_overrides_it (void)
   g_assert_cmpuint (current, >, 0);
   g_assert_cmpuint (current, <, LOOPBACK_MAX_MS);
   g_assert_cmpuint (queried_latency_ms (src), ==, current);
+  g_assert_cmpuint (stats_latency_ms (src), ==, current);
   g_object_set (src, "latency", 350, NULL);
   g_object_get (src, "current-latency", &current, NULL);
   g_assert_cmpuint (current, ==, 350);
   g_assert_cmpuint (queried_latency_ms (src), ==, 350);
+  g_assert_cmpuint (stats_latency_ms (src), ==, 350);
   g_object_set (src, "latency", 0, NULL);
   g_assert_cmpuint (queried_latency_ms (src), <, LOOPBACK_MAX_MS);
   gst_object_unref (src);

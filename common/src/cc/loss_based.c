@@ -127,9 +127,29 @@ best_for_bandwidth (const tc_cc_loss_based *l, const inherent_logs *t,
 /* Bandwidths on a geometric grid from min to max; the top one (max) means
  * "no bound". Picks the highest bandwidth whose best model is within the
  * slack of the best of all. */
+static bool
+any_loss (const tc_cc_loss_based *l)
+{
+  for (size_t i = 0; i < l->n_windows; i++)
+    if (l->windows[i].lost > 0)
+      return true;
+  return false;
+}
+
 static void
 fit (tc_cc_loss_based *l)
 {
+  /* Without a single loss in the windows the answer is known: the top of
+   * the grid ("no bound") at no inherent loss. A loss probability never
+   * falls as the bandwidth rises and inherent 0 is allowed everywhere, so
+   * no other model scores higher. It is the common case, and the logs
+   * below cost more than the rest of the send path put together
+   * (bench/transport_cpu.sh under perf). */
+  if (!any_loss (l)) {
+    l->bps = l->max_bps;
+    l->inherent = 0;
+    return;
+  }
   double ll[BANDWIDTH_STEPS], e[BANDWIDTH_STEPS], best = -INFINITY;
   double ratio = pow (l->max_bps / l->min_bps, 1.0 / (BANDWIDTH_STEPS - 1));
   inherent_logs t;
