@@ -20,7 +20,9 @@
 // sending that size (the page's camera, videotestsrc for gst).
 //
 // Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH (playwright-core,
-// scaledrone-node, esbuild), QUALITIES ("720p 1080p"), RUNS (3).
+// scaledrone-node, esbuild), QUALITIES ("720p 1080p"), RUNS (3),
+// VIDEO_CODECS (our elements' video-codecs, e.g. "vp8": the call's codec;
+// the baseline keeps Chromium's own choice).
 // Prints a table and one `BENCH {json}` line per case for scripts/bench.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +37,7 @@ import {
 
 const QUALITIES = (process.env.QUALITIES || '720p 1080p').split(/\s+/).filter(Boolean);
 const RUNS = Number(process.env.RUNS || 3);
+const VIDEO_CODECS = process.env.VIDEO_CODECS || '';
 const SIZES = { '360p': [640, 360], '720p': [1280, 720], '1080p': [1920, 1080] };
 const CHANNEL = 'YOUR_CHANNEL_ID';  // the page's default channel
 const FRAME_TIMEOUT_MS = 30000;
@@ -72,7 +75,8 @@ let site;
 const running = new Set();
 
 const roomArgs = (name, room, quality) => [`name=${name}`, `room=${room}`,
-  `signaling-url=${site.relay.url}`, `channel=${CHANNEL}`, `quality=${quality}`];
+  `signaling-url=${site.relay.url}`, `channel=${CHANNEL}`, `quality=${quality}`,
+  ...(VIDEO_CODECS ? [`video-codecs=${VIDEO_CODECS}`] : [])];
 
 function startSender(room, quality) {
   const [w, h] = SIZES[quality];
@@ -199,7 +203,7 @@ try {
     }
     for (const [i, c] of CASES.entries()) {
       const row = {
-        bench: 'first_frame', name: `${c.name} ${quality}`, unit: 'ms',
+        bench: 'first_frame', name: `${c.name} ${quality}${VIDEO_CODECS ? ` ${VIDEO_CODECS}` : ''}`, unit: 'ms',
         value: Math.round(median(ours[i])), runs: ours[i].map(Math.round),
         baseline: `chromium->chromium ${c.base} ${quality}`,
         baseline_value: Math.round(median(base[c.base])), baseline_runs: base[c.base].map(Math.round),

@@ -3,9 +3,9 @@
 // first frame, tempchatsink -> Chromium beside Chromium -> Chromium in the
 // same invocation. The web client's promise is full size from the first
 // frame; Chromium's own sender starts lower and ramps up. Both senders
-// send the same picture: videotestsrc's moving zone plate, detailed enough
-// to fill the link (Chromium's camera plays one second of it from a Y4M
-// file, looped).
+// send the same picture: one second of videotestsrc's moving zone plate,
+// detailed enough to fill the link, rendered once and played in a loop
+// (Chromium's camera from a Y4M file, gst from raw frames).
 //
 // Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH, RUNS (2), QUALITY (1080p).
 // Prints a table and `BENCH {json}` lines (with each run's series) for
@@ -26,18 +26,22 @@ const SIZES = { '720p': [1280, 720], '1080p': [1920, 1080] };
 const [WIDTH, HEIGHT] = SIZES[QUALITY];
 const CHANNEL = 'YOUR_CHANNEL_ID';
 const WINDOW_MS = 10000;
+const STEP_MS = 500;
 const PICTURE = ['videotestsrc', 'pattern=zone-plate', 'kx2=20', 'ky2=20', 'kt=1'];
 
-// One second of the picture as a Y4M file for Chromium's fake camera.
-function cameraFile(dir) {
-  const file = join(dir, 'camera.y4m');
-  const r = spawnSync('gst-launch-1.0', ['-q', ...PICTURE, 'num-buffers=30', '!',
-    `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
-    'y4menc', '!', 'filesink', `location=${file}`], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('could not write the camera file');
-  return file;
+// One second of the picture, rendered once: a Y4M file for Chromium's fake
+// camera and raw I420 frames that gst plays in a loop (rendering a zone
+// plate live costs 25 ms a 1080p frame, which would starve the encoder).
+function cameraFiles(dir) {
+  const files = { y4m: join(dir, 'camera.y4m'), raw: join(dir, 'camera.i420') };
+  for (const [tail, file] of [[['y4menc'], files.y4m], [[], files.raw]]) {
+    const r = spawnSync('gst-launch-1.0', ['-q', ...PICTURE, 'num-buffers=30', '!',
+      `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
+      ...tail.flatMap((e) => [e, '!']), 'filesink', `location=${file}`], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`could not write ${file}`);
+  }
+  return files;
 }
-const STEP_MS = 500;
 
 // In the page: from the first decoded video frame, every STEP_MS for
 // WINDOW_MS, [seconds, Mbit/s of video received, decoded height].
@@ -89,9 +93,10 @@ const ours = [];
 const theirs = [];
 try {
   site = await startSite();
+  const camera = cameraFiles(dir);
   peers.push(await launchPeer('A'));
   peers.push(await launchPeer('B',
-    { args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${cameraFile(dir)}`] }));
+    { args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${camera.y4m}`] }));
   const [a, b] = peers;
   for (let r = 0; r < RUNS; r += 1) {
     {
@@ -108,8 +113,9 @@ try {
       await a.goto(site, room, { quality: QUALITY });
       await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
       const ramp = a.eval(sampleRamp, { windowMs: WINDOW_MS, stepMs: STEP_MS });
-      const g = startGst([...PICTURE, 'is-live=true', '!',
-        `video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
+      const g = startGst(['multifilesrc', `location=${camera.raw}`, 'loop=true', '!',
+        'rawvideoparse', `width=${WIDTH}`, `height=${HEIGHT}`, 'format=i420',
+        'framerate=30/1', '!', 'clocksync', '!',
         'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
         `channel=${CHANNEL}`, `quality=${QUALITY}`,
         'audiotestsrc', 'is-live=true', '!', 's.audio'], { name: 'gst-send' });

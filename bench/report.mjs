@@ -89,7 +89,7 @@ try {
       'set termoption noenhanced',
       `set title "${r.bench}: ${r.name}, ours beside ${r.baseline}"`,
       'set xlabel "s after the first frame"', 'set ylabel "Mbit/s"', 'set y2label "decoded height"',
-      'set y2tics', 'set ytics nomirror', 'set key bottom right', 'set grid',
+      'set y2tics', 'set ytics nomirror', 'set y2range [0:*]', 'set key bottom right', 'set grid',
       `plot "${files[0]}" using 1:2 with lines lw 2 title "ours Mbit/s", `
         + `"${files[1]}" using 1:2 with lines lw 2 title "baseline Mbit/s", `
         + `"${files[0]}" using 1:3 axes x1y2 with steps dt 2 title "ours height", `

@@ -1,52 +1,99 @@
 #!/usr/bin/env bash
-# bench/sender_cpu.sh - CPU seconds per minute our 720p sender uses, as a
-# ratio against a plain `videotestsrc ! vp8enc ! fakesink` run the same way
-# in the same invocation (these machines are noisy: read the ratio).
+# bench/sender_cpu.sh - CPU seconds per minute our sender uses, per codec
+# and size, as a ratio against the bare encoder pipeline (`videotestsrc !
+# <encoder with tempchatsink's settings> ! fakesink`) run the same way in
+# the same invocation (these machines are noisy: read the ratios).
 #
-#   bench/sender_cpu.sh [BUILD_DIR] [SECONDS]
+#   bench/sender_cpu.sh [BUILD_DIR] [SECONDS] [CODECS] [SIZES]
+#       (30 s after 5 s; "VP8"; "1280x720")  e.g. "AV1 VP9 H264 VP8" "640x360 1280x720 1920x1080"
 #
-# Both pipelines encode the same live 1280x720 30 fps test pattern with the
-# VP8 settings tempchatsink uses; ours also encodes Opus, packetizes, encrypts
-# and sends to a tempchatsrc receiver through tempchat-relay on loopback.
-# CPU is read from /proc after a warm-up, over SECONDS, for the sender only.
+# Both encode the same live 30 fps I420 test pattern with the settings
+# tempchatsink gives that codec (gst-plugin/gsttempchatencoder.c) at the
+# quality's start bitrate, and an Opus tone; ours also packetizes, encrypts,
+# paces and sends to a tempchatsrc receiver (decode=false, video-codecs
+# the one codec) through tempchat-relay on loopback, which counts the
+# frames that arrive. CPU is read from /proc after a warm-up, over SECONDS,
+# for the sender only.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_setup "${1:-}"
 secs=${2:-30}
+codecs=${3:-VP8}
+sizes=${4:-1280x720}
 warmup=5
 hz=$(getconf CLK_TCK)
 
-# measure PID: CPU seconds per minute over $secs after $warmup seconds
+# measure PID [FILE]: CPU seconds per minute over $secs after $warmup
+# seconds; with FILE (a receiver's -v output), also the frames per second
+# it reported rendered over the same window ("CPU FPS").
 measure() {
-  local pid=$1 a b
+  local pid=$1 file=${2:-} a b fa=0 fb=0
   sleep "$warmup"   # a benchmark's fixed window, not a test's wait
   a=$(cpu_ticks "$pid")
+  [ -z "$file" ] || fa=$(rendered "$file")
   sleep "$secs"
   b=$(cpu_ticks "$pid")
-  awk -v a="$a" -v b="$b" -v hz="$hz" -v s="$secs" \
-    'BEGIN { printf "%.2f", (b - a) / hz * 60 / s }'
+  [ -z "$file" ] || fb=$(rendered "$file")
+  awk -v a="$a" -v b="$b" -v hz="$hz" -v s="$secs" -v fa="$fa" -v fb="$fb" \
+    'BEGIN { printf "%.2f %.1f", (b - a) / hz * 60 / s, (fb - fa) / s }'
 }
 
-video="videotestsrc is-live=true pattern=ball ! video/x-raw,width=1280,height=720,framerate=30/1"
-vp8="vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=2000000 keyframe-max-dist=600 lag-in-frames=0 threads=1 error-resilient=default"
+# The last frame count fpsdisplaysink reported in FILE.
+rendered() {
+  sed -n 's/.*rendered: \([0-9]*\).*/\1/p' "$1" | tail -n 1 | grep . || echo 0
+}
 
-# Baseline: encode only.
-gst-launch-1.0 -q $video ! $vp8 ! fakesink >/dev/null 2>&1 &
-pids+=($!)
-base=$(measure $!)
-kill "${pids[-1]}"
+# The sink's encoder for CODEC at the start bitrate of a WIDTH's quality.
+encoder() {
+  local kbps=$2
+  case $1 in
+    VP8|VP9) echo "${1,,}enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${kbps}000 keyframe-max-dist=600 lag-in-frames=0 threads=1 error-resilient=default" ;;
+    AV1) echo "av1enc usage-profile=realtime end-usage=cbr cpu-used=10 target-bitrate=$kbps keyframe-max-dist=600 lag-in-frames=0 threads=2 row-mt=true min-quantizer=4 max-quantizer=56" ;;
+    H264) echo "x264enc tune=zerolatency speed-preset=ultrafast bitrate=$kbps key-int-max=600 threads=2" ;;
+  esac
+}
 
-# Ours: relay, a receiver, and the measured sender.
+# start bitrate (kbit/s) and quality name of a frame height
+quality() {
+  case $1 in
+    360) echo "800 360p" ;;
+    720) echo "2000 720p" ;;
+    1080) echo "4500 1080p" ;;
+    *) echo "2000 720p" ;;
+  esac
+}
+
 start_relay
-room=bench$RANDOM
-gst-launch-1.0 -q tempchatsrc name=t room=$room signaling-url="$url" channel=bench \
-  video-codecs=vp8 decode=false t.video_0 ! fakesink t.audio_0 ! fakesink >/dev/null 2>&1 &
-pids+=($!)
-gst-launch-1.0 -q $video ! tempchatsink name=s room=$room signaling-url="$url" \
-  channel=bench video-codecs=vp8 audiotestsrc is-live=true ! s.audio >/dev/null 2>&1 &
-pids+=($!)
-ours=$(measure $!)
-
-awk -v b="$base" -v o="$ours" 'BEGIN { printf "sender CPU seconds per minute at 720p30: baseline (vp8enc only) %s, tempchatsink %s, ratio %.2f\n", b, o, o / b }'
-# For scripts/bench.
-awk -v b="$base" -v o="$ours" 'BEGIN { printf "BENCH {\"bench\":\"sender_cpu\",\"name\":\"tempchatsink 720p30 VP8\",\"unit\":\"cpu s/min\",\"value\":%s,\"baseline\":\"videotestsrc ! vp8enc ! fakesink\",\"baseline_value\":%s,\"ratio\":%.3f}\n", o, b, o / b }'
+printf '%-6s %-10s %12s %12s %7s %12s\n' codec size "bare s/min" "ours s/min" ratio "frames/s in"
+for size in $sizes; do
+  w=${size%x*} h=${size#*x}
+  read -r kbps q <<<"$(quality "$h")"
+  video="videotestsrc is-live=true pattern=ball ! video/x-raw,width=$w,height=$h,framerate=30/1"
+  for codec in $codecs; do
+    # Baseline: encode only (the same video and an Opus tone).
+    gst-launch-1.0 -q $video,format=I420 ! $(encoder "$codec" "$kbps") \
+      ! fakesink audiotestsrc is-live=true ! opusenc bitrate=128000 \
+      ! fakesink >/dev/null 2>&1 &
+    pids+=($!)
+    read -r base _ <<<"$(measure $!)"
+    kill "${pids[-1]}"
+    # Ours: a receiver counting what arrives, and the measured sender.
+    room=bench$RANDOM
+    gst-launch-1.0 -v tempchatsrc name=t room=$room signaling-url="$url" channel=bench \
+      video-codecs="${codec,,}" quality="$q" decode=false \
+      t.video_0 ! fpsdisplaysink video-sink=fakesink text-overlay=false sync=false \
+      t.audio_0 ! fakesink >"$work/recv.out" 2>&1 &
+    pids+=($!)
+    recv=$!
+    gst-launch-1.0 -q $video,format=I420 ! tempchatsink name=s room=$room signaling-url="$url" \
+      channel=bench video-codecs="${codec,,}" quality="$q" \
+      audiotestsrc is-live=true ! s.audio >/dev/null 2>&1 &
+    pids+=($!)
+    read -r ours fps <<<"$(measure $! "$work/recv.out")"
+    kill "$recv" "${pids[-1]}"
+    awk -v c="$codec" -v sz="$size" -v b="$base" -v o="$ours" -v f="$fps" 'BEGIN {
+      printf "%-6s %-10s %12.2f %12.2f %7.2f %12.1f\n", c, sz, b, o, o / b, f
+      printf "BENCH {\"bench\":\"sender_cpu\",\"name\":\"tempchatsink %s %s\",\"unit\":\"cpu s/min\",\"value\":%s,\"baseline\":\"the bare encoder pipeline\",\"baseline_value\":%s,\"ratio\":%.3f,\"frames_per_s_received\":%s}\n", sz, c, o, b, o / b, f
+    }'
+  done
+done

@@ -1,7 +1,8 @@
 /* gsttempchatsink.c - sends video and audio into a TempChat room.
  *
  * A bin with request pads "video" and "audio". Raw input is encoded inside:
- *   video: videoconvert ! I420 ! <the call's codec's encoder> ! capsfilter ! appsink
+ *   video: videoconvert ! I420 ! queue (leaky, 2 frames) ! <the call's codec's
+ *          encoder> ! capsfilter ! appsink
  *          (gsttempchatencoder.c; swapped in place when the codec changes)
  *   audio: audioconvert ! audioresample ! 48 kHz stereo ! opusenc ! appsink
  * Already-encoded AV1, VP9, H264, VP8 or Opus goes straight to the appsink
@@ -140,8 +141,8 @@ typedef struct
   GstPad *ghost;
   GstElement *appsink;
   GstElement *encoder;          /* NULL when input is already encoded */
-  GstElement *convert;          /* raw video: what feeds the encoder (the
-                                 * I420 capsfilter after videoconvert) */
+  GstElement *feed;             /* raw video: what feeds the encoder (the
+                                 * leaky queue, frames_late_queue) */
   GstElement *encoded_caps;     /* raw video: capsfilter after the encoder */
   tc_sdp_codec codec;           /* video: the encoder's or the input's */
   guint bitrate;                /* video: the encoder's target, bit/s */
@@ -173,6 +174,7 @@ struct _GstTempchatSink
   SinkStream *video;            /* object lock */
   gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
+  gint frames_late;             /* atomic: raw video the encoder never saw */
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
@@ -490,13 +492,58 @@ raw_caps_filter (GstTempchatSink *self)
   return f;
 }
 
-/* videoconvert ! capsfilter (I420) ! <encoder for the codec> ! capsfilter,
- * before the appsink in st->elements. */
+static void
+on_frame_late (GstElement *queue, gpointer user_data)
+{
+  GstTempchatSink *self = user_data;
+
+  g_atomic_int_inc (&self->frames_late);
+}
+
+#define WAITING_FRAMES 2
+
+/* The encoder's own thread, fed the newest frames only. A sender that
+ * cannot keep up (1080p on 2 cores) used to fall behind its live source,
+ * which then handed it the frames it missed back to back; all encoded,
+ * they left at 42-45 fps and 8 Mbit/s against a 6 Mbit/s target while it
+ * caught up. With two frames waiting at most, and the oldest dropped when
+ * a newer comes (counted: stats send.frames-dropped-late), the encoder
+ * sees only frames near their time and never outruns the source by more
+ * than those two. Two, not one: with one, an encoder that keeps up but
+ * lost its CPU for a frame's time on a busy machine (320x240 on 2 shared
+ * cores) dropped frames.
+ *
+ * The encoder sees the gaps in the timestamps and gives the frame after
+ * one the gap's bits, so the bitrate over time stays the target
+ * (integration/gst_overload: 0.91-1.02 times it over 10 s, a second up to
+ * 1.75 times where the encoder gets back to full speed).
+ *
+ * Checking each frame's running time against the clock instead was tried:
+ * when what is slow is upstream (a converter before us), every frame comes
+ * late and every one was dropped, for ever. */
+static GstElement *
+frames_late_queue (GstTempchatSink *self)
+{
+  GstElement *q = make (self, "queue");
+
+  if (q == NULL)
+    return NULL;
+  g_object_set (q, "max-size-buffers", WAITING_FRAMES, "max-size-bytes", 0,
+      "max-size-time", (guint64) 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (q), "leaky", "downstream");
+  /* Full when a frame comes: the oldest waiting is dropped for it (an
+   * overrun that finds the encoder just taking one counts all the same). */
+  g_signal_connect (q, "overrun", G_CALLBACK (on_frame_late), self);
+  return q;
+}
+
+/* videoconvert ! capsfilter (I420) ! queue ! <encoder for the codec> !
+ * capsfilter, before the appsink in st->elements. */
 static gboolean
 add_raw_video (GstTempchatSink *self, SinkStream *st)
 {
   tc_sdp_codec codec = first_video_codec (self);
-  GstElement *enc, *convert;
+  GstElement *enc, *convert, *i420;
 
   st->bitrate = start_bitrate_bps (self);
   enc = gst_tempchat_video_encoder_new (codec, st->bitrate);
@@ -508,11 +555,14 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
     return FALSE;
   }
   convert = make (self, "videoconvert");
-  st->convert = raw_caps_filter (self);
+  i420 = raw_caps_filter (self);
+  st->feed = frames_late_queue (self);
   st->encoded_caps = encoded_caps_filter (self, codec);
-  if (convert == NULL || st->convert == NULL || st->encoded_caps == NULL) {
+  if (convert == NULL || i420 == NULL || st->feed == NULL
+      || st->encoded_caps == NULL) {
     g_clear_object (&convert);
-    g_clear_object (&st->convert);
+    g_clear_object (&i420);
+    g_clear_object (&st->feed);
     g_clear_object (&st->encoded_caps);
     gst_object_unref (enc);
     return FALSE;
@@ -521,7 +571,8 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
   st->codec = codec;
   g_ptr_array_insert (st->elements, 0, st->encoded_caps);
   g_ptr_array_insert (st->elements, 0, enc);
-  g_ptr_array_insert (st->elements, 0, st->convert);
+  g_ptr_array_insert (st->elements, 0, st->feed);
+  g_ptr_array_insert (st->elements, 0, i420);
   g_ptr_array_insert (st->elements, 0, convert);
   GST_INFO_OBJECT (self, "video encoded with %s (%s)",
       GST_OBJECT_NAME (gst_element_get_factory (enc)),
@@ -636,10 +687,11 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
   if (!link_chain (self, st))
     return FALSE;
 
-  /* Video requests are applied before the encoder (on the converter's
-   * output, where a new codec can swap the encoder) or the appsink. */
-  probe_pad = gst_element_get_static_pad (st->convert != NULL ? st->convert :
-      st->appsink, st->convert != NULL ? "src" : "sink");
+  /* Video requests are applied before the encoder (on the queue's output,
+   * in the encoder's own thread, where a new codec can swap the encoder)
+   * or the appsink. */
+  probe_pad = gst_element_get_static_pad (st->feed != NULL ? st->feed :
+      st->appsink, st->feed != NULL ? "src" : "sink");
   if (st->kind == TC_MEDIA_VIDEO)
     gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER,
         apply_requests_probe, st, NULL);
@@ -675,15 +727,15 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
     return;
   }
   g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0, "video", enc);
-  gst_element_unlink_many (st->convert, st->encoder, st->encoded_caps,
+  gst_element_unlink_many (st->feed, st->encoder, st->encoded_caps,
       st->appsink, NULL);
   gst_element_set_state (st->encoder, GST_STATE_NULL);
   gst_element_set_state (st->encoded_caps, GST_STATE_NULL);
   gst_bin_remove_many (GST_BIN (self), st->encoder, st->encoded_caps, NULL);
-  /* st->elements holds our references: [videoconvert, convert (its I420
-   * filter), encoder, filter, appsink]. */
-  g_ptr_array_index (st->elements, 2) = enc;
-  g_ptr_array_index (st->elements, 3) = filter;
+  /* st->elements holds our references: [videoconvert, its I420 filter,
+   * feed (the queue), encoder, filter, appsink]. */
+  g_ptr_array_index (st->elements, 3) = enc;
+  g_ptr_array_index (st->elements, 4) = filter;
   gst_object_unref (st->encoder);
   gst_object_unref (st->encoded_caps);
   st->encoder = enc;
@@ -691,7 +743,7 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
   st->codec = codec;
   encoder_made (st);
   gst_bin_add_many (GST_BIN (self), enc, filter, NULL);
-  if (!gst_element_link_many (st->convert, enc, filter, st->appsink, NULL))
+  if (!gst_element_link_many (st->feed, enc, filter, st->appsink, NULL))
     GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,
         ("Could not switch the encoder to %s.", tc_sdp_codec_name (codec)),
         (NULL));
@@ -961,6 +1013,7 @@ start_call (GstTempchatSink *self)
     return FALSE;
   }
   memset (&self->peer, 0, sizeof self->peer);
+  g_atomic_int_set (&self->frames_late, 0);
   GST_OBJECT_LOCK (self);
   if (self->video != NULL)
     self->video->eos = FALSE;
@@ -1046,6 +1099,24 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
         &self->settings);
 }
 
+/* The call's stats, and in "send" what only the sink knows: the raw
+ * frames its encoder had no time for (frames_late_queue). */
+static GstStructure *
+sink_stats (GstTempchatSink *self)
+{
+  GstStructure *st = gst_tempchat_element_stats (GST_ELEMENT (self),
+      &self->call, &self->settings);
+  GstStructure *send = NULL;
+
+  if (gst_structure_get (st, "send", GST_TYPE_STRUCTURE, &send, NULL)) {
+    gst_structure_set (send, "frames-dropped-late", G_TYPE_UINT64,
+        (guint64) g_atomic_int_get (&self->frames_late), NULL);
+    gst_structure_set (st, "send", GST_TYPE_STRUCTURE, send, NULL);
+    gst_structure_free (send);
+  }
+  return st;
+}
+
 static void
 gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
     GParamSpec *pspec)
@@ -1054,8 +1125,7 @@ gst_tempchat_sink_get_property (GObject *object, guint prop_id, GValue *value,
   gboolean handled;
 
   if (prop_id == GST_TEMPCHAT_PROP_STATS) {
-    g_value_take_boxed (value, gst_tempchat_element_stats (GST_ELEMENT
-            (self), &self->call, &self->settings));
+    g_value_take_boxed (value, sink_stats (self));
     return;
   }
   GST_OBJECT_LOCK (self);

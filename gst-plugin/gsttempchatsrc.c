@@ -26,6 +26,13 @@
  * channels and stream headers for Opus. A renegotiation that changes the
  * codec keeps the pad and swaps the decoder (or parser) behind it.
  *
+ * Video caps carry the sender's frame rate, measured from the first
+ * frames' timestamps without holding any, so it arrives as a caps change
+ * about half a second in: decoded video goes from 0/1 to the rate at once
+ * (re-encoding into Matroska wants videorate before the encoder); encoded
+ * video gets it added with the next keyframe, which the element asks for
+ * (matroskamux and mp4mux take that; H264 keeps h264parse's rate).
+ *
  * It is a live source: it produces only in PLAYING. Its latency adapts to
  * the network by default (#GstTempchatSrc:latency=0): the call measures how
  * late each frame arrives against its timestamp (jitter, reordering, the
@@ -87,6 +94,7 @@
 #include <gst/pbutils/codec-utils.h>
 #include <gst/video/video.h>
 
+#include "tempchat/tc_frame_rate.h"
 #include "tempchat/tc_frame_size.h"
 
 #include "tempchat/tc_room.h"
@@ -113,6 +121,8 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
 /* Encoded bytes an appsrc may hold for its decoder (about four seconds of
  * 1080p): a stalled downstream makes us drop, never grow. */
 #define MAX_QUEUED_BYTES (3u << 20)
+/* The RTP clock of every video payload format. */
+#define VIDEO_CLOCK_RATE 90000
 /* What the web client's Opus and ours put in a packet. */
 #define OPUS_PACKET_DURATION (20 * GST_MSECOND)
 
@@ -152,6 +162,9 @@ typedef struct
   gboolean decoding;            /* the chain ends in a decoder */
   GstElement *tail;             /* that decoder or parser; NULL: none */
   gboolean swap_scheduled;      /* a codec change waits for the pool */
+  tc_frame_rate_probe rate;     /* video: the first frames' RTP times */
+  guint fps_n, fps_d;           /* video: in the caps once known; 0: none */
+  gboolean rate_pending;        /* encoded: the rate waits for a keyframe */
 } SrcStream;
 
 struct _GstTempchatSrc
@@ -262,6 +275,9 @@ stream_caps (const SrcStream *st, const GstTempchatCodec *info)
   if (st->kind == TC_MEDIA_VIDEO && st->width > 0 && st->height > 0)
     gst_caps_set_simple (caps, "width", G_TYPE_INT, (gint) st->width,
         "height", G_TYPE_INT, (gint) st->height, NULL);
+  if (st->kind == TC_MEDIA_VIDEO && st->fps_n > 0)
+    gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
+        (gint) st->fps_n, (gint) st->fps_d, NULL);
   return caps;
 }
 
@@ -388,6 +404,85 @@ drop_while_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer ghost)
   return gst_pad_is_linked (GST_PAD (ghost)) ? GST_PAD_PROBE_OK :
       GST_PAD_PROBE_DROP;
 }
+/* The sender's rate in `caps` (a copy) when it differs; NULL otherwise.
+ * self->lock taken. */
+static GstCaps *
+caps_with_rate (GstTempchatSrc *self, GstCaps *caps)
+{
+  const GstStructure *s;
+  gint n = 0, d = 0, have_n = 0, have_d = 1;
+
+  g_mutex_lock (&self->lock);
+  if (self->streams[STREAM_VIDEO] != NULL) {
+    n = (gint) self->streams[STREAM_VIDEO]->fps_n;
+    d = (gint) self->streams[STREAM_VIDEO]->fps_d;
+  }
+  g_mutex_unlock (&self->lock);
+  if (n == 0 || caps == NULL || gst_caps_is_empty (caps))
+    return NULL;
+  s = gst_caps_get_structure (caps, 0);
+  if (gst_structure_get_fraction (s, "framerate", &have_n, &have_d)
+      && have_n == n && have_d == d)
+    return NULL;
+  caps = gst_caps_copy (caps);
+  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, n, d, NULL);
+  return caps;
+}
+
+/* On a video decoder's src pad. A decoder keeps the rate of its first
+ * output caps (0/1: its input had none yet) until the picture size
+ * changes (vp8dec, vp9dec), so the rate measured a few frames in
+ * (follow_frame_rate) is put into its caps here: its own caps events are
+ * amended, and before the next frame new caps go out once the rate is
+ * known. */
+static GstPadProbeReturn
+decoded_rate_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstTempchatSrc *self = data;
+  GstCaps *caps, *amended;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    if (GST_EVENT_TYPE (ev) != GST_EVENT_CAPS)
+      return GST_PAD_PROBE_OK;
+    gst_event_parse_caps (ev, &caps);
+    amended = caps_with_rate (self, caps);
+    if (amended != NULL) {
+      gst_event_unref (ev);
+      GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (amended);
+      gst_caps_unref (amended);
+    }
+    return GST_PAD_PROBE_OK;
+  }
+  caps = gst_pad_get_current_caps (pad);
+  amended = caps_with_rate (self, caps);
+  if (amended != NULL) {
+    GST_DEBUG_OBJECT (self, "decoded caps now %" GST_PTR_FORMAT, amended);
+    /* Through this probe again, as a caps event: unchanged then. */
+    gst_pad_push_event (pad, gst_event_new_caps (amended));
+    gst_caps_unref (amended);
+  }
+  if (caps != NULL)
+    gst_caps_unref (caps);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The probes on the pad the element's pad shows (`srcpad`, of the chain's
+ * last element). */
+static void
+probe_output (GstTempchatSrc *self, SrcStream *st, GstPad *srcpad)
+{
+  /* The probe keeps its own reference: the ghost pad may be removed from
+   * the element before the internal pad goes away. */
+  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
+      gst_object_ref (st->ghost), gst_object_unref);
+  /* Not a reference: the element outlives its children's streaming. */
+  if (st->kind == TC_MEDIA_VIDEO && st->decoding)
+    gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, decoded_rate_probe, self, NULL);
+}
+
 /* "video_0", "audio_1", ... and the template it comes from. */
 static gchar *
 next_pad_name (GstTempchatSrc *self, tc_media_kind kind,
@@ -428,11 +523,7 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
   name = next_pad_name (self, st->kind, &templ);
   srcpad = gst_element_get_static_pad (last, "src");
   st->ghost = gst_ghost_pad_new_from_template (name, srcpad, templ);
-  /* The probe keeps its own reference: the ghost pad may be removed from the
-   * element before the internal pad goes away. */
-  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
-      gst_object_ref (st->ghost), gst_object_unref);
+  probe_output (self, st, srcpad);
   gst_object_unref (srcpad);
   g_free (name);
 
@@ -580,9 +671,7 @@ replace_tail (GstTempchatSrc *self, SrcStream *st, GstElement *tail)
           ("Could not switch tempchatsrc to the new codec."), (NULL));
   }
   srcpad = gst_element_get_static_pad (tail != NULL ? tail : prev, "src");
-  gst_pad_add_probe (srcpad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, drop_while_unlinked,
-      gst_object_ref (st->ghost), gst_object_unref);
+  probe_output (self, st, srcpad);
   gst_ghost_pad_set_target (GST_GHOST_PAD (st->ghost), srcpad);
   gst_object_unref (srcpad);
   if (tail != NULL)
@@ -855,6 +944,68 @@ queue_full (SrcStream *st, gsize len)
       > MAX_QUEUED_BYTES;
 }
 
+/* The sender's rate goes into the caps a few frames in (tc_frame_rate.h:
+ * sixteen steps), since the first frame is never held to measure it; how it
+ * gets there is what consumers accept, tried with each codec:
+ * - Decoders reset on new input caps (vp8dec, vp9dec: they wait for the
+ *   next keyframe, which may be 20 s away): so decoded video gets the rate
+ *   at its output, decoded_rate_probe, at once. Raw consumers take that
+ *   change (videoconvert, videorate, display sinks; x264enc restarts its
+ *   stream with a keyframe).
+ * - Encoded video goes to muxers and to the user's own decoders. matroskamux
+ *   and webmmux refuse a field that changes after their header ("Caps
+ *   changes are not supported by Matroska" for 0/1 -> 30/1) but take one
+ *   that was absent; mp4mux takes both. A decoder resets: so the rate is
+ *   added with the next keyframe, which is asked for (one PLI) once the
+ *   rate is known. h264parse writes the SPS's rate, or 0/1 without one (a
+ *   browser's openh264), from the first frame: H264 keeps what it says. */
+static gboolean
+frame_rate_may_follow (const SrcStream *st, gboolean decode)
+{
+  return decode || st->codec != TC_SDP_CODEC_H264;
+}
+
+/* New caps for `st` (its appsrc sends them before the next frame);
+ * self->lock held. */
+static void
+update_caps (SrcStream *st)
+{
+  const GstTempchatCodec *info = gst_tempchat_codec_get (st->codec);
+  GstCaps *caps;
+
+  if (st->appsrc == NULL || info == NULL
+      || !caps_complete (st, info, st->decoding))
+    return;                     /* the chain is built with them */
+  caps = stream_caps (st, info);
+  g_object_set (st->appsrc, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  st->rate_pending = FALSE;
+}
+
+/* On the session thread, self->lock held, for each video frame passed on:
+ * once its first frames tell the sender's rate, the caps carry it (see
+ * frame_rate_may_follow for when). */
+static void
+follow_frame_rate (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
+{
+  unsigned num, den;
+  gboolean decode;
+
+  if (!tc_frame_rate_probe_add (&st->rate, f->rtp_timestamp,
+          VIDEO_CLOCK_RATE, &num, &den)
+      || (num == st->fps_n && den == st->fps_d))
+    return;
+  GST_OBJECT_LOCK (self);
+  decode = self->decode;
+  GST_OBJECT_UNLOCK (self);
+  if (!frame_rate_may_follow (st, decode))
+    return;
+  GST_INFO_OBJECT (self, "the peer sends video at %u/%u fps", num, den);
+  st->fps_n = num;
+  st->fps_d = den;
+  st->rate_pending = st->appsrc != NULL && !st->decoding;
+}
+
 /* On the session thread, self->lock held. A keyframe of a new size: the
  * caps say it (appsrc sends them before the frame). The size comes from the
  * frame itself, so the caps are complete before the first buffer. */
@@ -863,18 +1014,13 @@ follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
 {
   const GstTempchatCodec *info = gst_tempchat_codec_get (st->codec);
   unsigned w, h;
-  GstCaps *caps;
 
   if (info == NULL || tc_frame_keyframe_size (st->codec, f->data, f->len, &w,
           &h) != TC_OK || (w == st->width && h == st->height))
     return;
   st->width = w;
   st->height = h;
-  if (st->appsrc == NULL)
-    return;
-  caps = stream_caps (st, info);
-  g_object_set (st->appsrc, "caps", caps, NULL);
-  gst_caps_unref (caps);
+  update_caps (st);
 }
 
 void
@@ -922,8 +1068,14 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
   if (st->need_keyframe && !f->keyframe)
     goto out;
   st->need_keyframe = FALSE;
+  if (st->kind == TC_MEDIA_VIDEO)
+    follow_frame_rate (self, st, f);
   if (f->keyframe && st->kind == TC_MEDIA_VIDEO)
     follow_keyframe_size (self, st, f);
+  if (f->keyframe && st->rate_pending)
+    update_caps (st);
+  else if (st->rate_pending)
+    tc_session_request_keyframe (s);  /* at most a PLI per 500 ms */
 
   buf = gst_buffer_new_memdup (f->data, f->len);
   add_layer_meta (buf, f);
@@ -1087,6 +1239,11 @@ src_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
           continue;
         self->streams[i]->need_keyframe = i == STREAM_VIDEO;
         self->streams[i]->discont = TRUE;
+        /* The next peer may send at another rate: decoded video
+         * measures it again (keeping the old one until then). Encoded
+         * video keeps its first: a muxer refuses a changed rate. */
+        if (self->streams[i]->decoding)
+          tc_frame_rate_probe_reset (&self->streams[i]->rate);
       }
       g_mutex_unlock (&self->lock);
       break;

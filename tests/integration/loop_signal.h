@@ -283,6 +283,18 @@ start_on_quality (peer *p, loop_slot *slot, bool sends, bool receives,
   g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
 }
 
+/* A new pair of peers, `a` sending 1080p to `b` (which only receives),
+ * connected. */
+static inline void
+start_one_way_1080p (loop_pair *pair, loop_slot *slots, peer *a, peer *b)
+{
+  pair_peers_init (pair, slots, a, b);
+  start_on_quality (a, &slots[0], true, false, TC_SDP_QUALITY_1080P);
+  start_on_quality (b, &slots[1], false, true, TC_SDP_QUALITY_1080P);
+  WAIT_STATE (a, TC_SESSION_CONNECTED);
+  WAIT_STATE (b, TC_SESSION_CONNECTED);
+}
+
 static inline void
 start_on_dirs (peer *p, loop_slot *slot, bool sends, bool receives)
 {

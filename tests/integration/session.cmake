@@ -7,6 +7,8 @@
 #                                 directions change in a running call)
 #   integration/session_recovery  the ICE path cut and restored (nftables in
 #                                 the test's own network namespace; root)
+#                                 and 1080p keyframes through a tbf (tc),
+#                                 paced and not: NACKs counted
 #   integration/session_lossy     the same namespace with 10% random loss
 #                                 for 32 s: the path is never called lost
 set(tc_session_tests session_loopback session_recovery)

@@ -240,6 +240,21 @@ make_vp8 (unsigned i, bool keyframe)
   return g_bytes_new_take (d, len);
 }
 
+#define BIG_KEYFRAME 150000 /* a 1080p keyframe: 125 packets */
+
+/* A VP8 keyframe of BIG_KEYFRAME bytes (make_vp8's header, then filler). */
+static inline GBytes *
+big_keyframe (void)
+{
+  GBytes *head = make_vp8 (0, true);
+  uint8_t *d = g_malloc (BIG_KEYFRAME);
+  for (size_t j = 0; j < BIG_KEYFRAME; j++)
+    d[j] = (uint8_t) (j * 131 + (j >> 9));
+  memcpy (d, g_bytes_get_data (head, NULL), 10);
+  g_bytes_unref (head);
+  return g_bytes_new_take (d, BIG_KEYFRAME);
+}
+
 /* Opus frames are opaque to the payloader: any bytes will do. */
 static inline GBytes *
 make_opus (unsigned i)

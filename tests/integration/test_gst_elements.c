@@ -218,6 +218,15 @@ test_stats_are_a_structure_even_before_a_call (void)
   g_assert_true (gst_structure_has_field_typed (recv, "loss-fraction",
           G_TYPE_DOUBLE));
   g_assert_true (gst_structure_has_field (s, "send"));
+  {
+    /* The sink's own: raw frames its encoder had no time for. */
+    const GstStructure *send = gst_value_get_structure
+        (gst_structure_get_value (s, "send"));
+    guint64 late = 1;
+    g_assert_true (gst_structure_get_uint64 (send, "frames-dropped-late",
+            &late));
+    g_assert_cmpuint (late, ==, 0);
+  }
   gst_structure_free (s);
   gst_object_unref (e);
 }

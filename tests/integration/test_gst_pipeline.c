@@ -1,7 +1,8 @@
 /* test_gst_pipeline.c - tempchatsink and tempchatsrc in pipelines as a
  * GStreamer user runs them: what happens on Ctrl-C (EOS), when the relay
  * cannot be reached, when the room is busy, when properties change while
- * PLAYING, and what queries and the bus say before a peer arrives.
+ * PLAYING, what queries and the bus say before a peer arrives, and what
+ * reaches stderr.
  *
  * Pipelines come from gst_parse_launch, as gst-launch-1.0 builds them
  * (delayed links for sometimes pads included); the relay is the real
@@ -244,6 +245,72 @@ test_unreachable_relay_warns_with_the_reason_then_fails (void)
   stop (pipe);
   g_free (room);
   g_free (url);
+}
+
+/* gst-launch-1.0 running a tempchatsrc that gives up on an unreachable
+ * relay (its core then warns), with GST_DEBUG set to `debug` (NULL:
+ * unset); returns what it wrote on stderr. */
+static gchar *
+stderr_of_a_failed_launch (const char *debug)
+{
+  GSubprocessLauncher *l = g_subprocess_launcher_new
+      (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  gchar *url = dead_url ();
+  gchar *room = new_room ();
+  gchar *url_arg = g_strdup_printf ("signaling-url=%s", url);
+  gchar *room_arg = g_strdup_printf ("room=%s", room);
+  const char *argv[] = { "gst-launch-1.0", "tempchatsrc",
+    "signaling-retries=1", "channel=" CHANNEL, room_arg, url_arg, "!",
+    "fakesink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *p;
+  gchar *out = NULL;
+
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  if (debug != NULL) {
+    g_subprocess_launcher_setenv (l, "GST_DEBUG", debug, TRUE);
+    g_subprocess_launcher_setenv (l, "GST_DEBUG_NO_COLOR", "1", TRUE);
+  } else {
+    g_subprocess_launcher_unsetenv (l, "GST_DEBUG");
+  }
+  p = g_subprocess_launcher_spawnv (l, argv, &err);
+  g_assert_no_error (err);
+  /* It ends by itself: an error after the two attempts. */
+  g_assert_true (g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &out,
+          &err));
+  g_assert_no_error (err);
+  g_assert_false (g_subprocess_get_successful (p));
+  g_object_unref (p);
+  g_object_unref (l);
+  g_free (url_arg);
+  g_free (room_arg);
+  g_free (room);
+  g_free (url);
+  return out;
+}
+
+/* The core's warnings go to GStreamer's debug log (GST_DEBUG=
+ * tempchatcore:2 shows them), not straight to stderr; what a user must
+ * know is on the bus, which gst-launch-1.0 prints. */
+static void
+test_core_warnings_go_to_the_debug_log_not_stderr (void)
+{
+  gchar *quiet = stderr_of_a_failed_launch (NULL);
+  gchar *debug = stderr_of_a_failed_launch ("tempchatcore:2");
+
+  g_test_message ("stderr without GST_DEBUG:\n%s", quiet);
+  g_assert_nonnull (strstr (quiet, "ERROR: from element"));
+  g_assert_nonnull (strstr (quiet, "Gave up on the signaling server"));
+  g_assert_null (strstr (quiet, "tempchat-WARNING"));
+  g_assert_null (strstr (quiet, "tempchatcore"));
+  g_assert_null (strstr (quiet, "[s1]"));
+  /* The same run's core warning, where GStreamer's debug log puts it. */
+  g_assert_nonnull (strstr (debug, "WARN"));
+  g_assert_nonnull (strstr (debug, "tempchatcore"));
+  g_assert_nonnull (strstr (debug, "[s1] TC_ERR_SERVER_GONE"));
+  g_free (quiet);
+  g_free (debug);
 }
 
 static void
@@ -746,6 +813,52 @@ test_bitrate_knobs_and_encoder_setup (void)
   g_free (room);
 }
 
+/* The target the sink's estimate has once it has one (a report comes at
+ * least every second). */
+static gboolean
+target_known (gpointer data)
+{
+  return stat_u64 (((knobs *) data)->sink, "target-bitrate") > 0;
+}
+
+/* max-bitrate goes into the description (b=AS, x-google-max-bitrate): a
+ * peer reads it there and sends no more. Side a, a two-way pipeline, asks
+ * for at most 500 kbit/s; side b, a default 720p sink that would start at
+ * 2 Mbit/s, starts at that instead. */
+static void
+test_max_bitrate_reaches_the_peer_through_the_sdp (void)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b");
+  GstElement *a = launch ("videotestsrc is-live=true ! video/x-raw,width=320,"
+      "height=240 ! tempchatsink name=t video-codecs=vp8 max-bitrate=500000 "
+      "@ARGS@ tempchatsrc name=r @ARGS@ ! fakesink", the_relay.url, room);
+  GstElement *b = launch ("videotestsrc is-live=true ! video/x-raw,width=320,"
+      "height=240 ! tempchatsink name=t video-codecs=vp8 @ARGS@ "
+      "tempchatsrc name=r @ARGS@ ! fakesink", url_b, room);
+  knobs k = { 0 };
+  guint ticker = g_timeout_add (100, tick, NULL);
+  guint64 target;
+
+  k.sink = gst_bin_get_by_name (GST_BIN (b), "t");
+  g_assert_cmpuint (stat_u64 (k.sink, "start-bitrate"), ==, 2000000);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_element (b, "tempchat/connected", WAIT_MS, NULL));
+  g_assert_true (wait_for (target_known, &k));
+  target = stat_u64 (k.sink, "target-bitrate");
+  g_test_message ("the peer's first target: %" G_GUINT64_FORMAT " bit/s",
+      target);
+  g_assert_cmpuint (target, <=, 500000);
+
+  g_source_remove (ticker);
+  gst_object_unref (k.sink);
+  stop (b);
+  stop (a);
+  g_free (url_b);
+  g_free (room);
+}
+
 /* --- 8. every documented pipeline runs -------------------------------- */
 
 /* The gst-launch-1.0 lines of `path`: in ```sh blocks (Markdown) or in
@@ -974,6 +1087,10 @@ main (int argc, char **argv)
       test_bitrate_knobs_and_encoder_setup);
 
 
+  g_test_add_func ("/gst/pipeline/max-bitrate-reaches-the-peer-through-"
+      "the-sdp", test_max_bitrate_reaches_the_peer_through_the_sdp);
+  g_test_add_func ("/gst/pipeline/core-warnings-go-to-the-debug-log-not-"
+      "stderr", test_core_warnings_go_to_the_debug_log_not_stderr);
   g_test_add_func ("/gst/pipeline/every-documented-pipeline-runs",
       test_every_documented_pipeline_runs);
 

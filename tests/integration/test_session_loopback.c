@@ -583,20 +583,6 @@ test_unusable_settings_are_refused (void)
 
 /* ---- pacing: a keyframe leaves spread over time --------------------------- */
 
-#define BIG_KEYFRAME 150000 /* a 1080p keyframe: 125 packets */
-
-/* A VP8 keyframe of BIG_KEYFRAME bytes (make_vp8's header, then filler). */
-static GBytes *
-big_keyframe (void)
-{
-  GBytes *head = make_vp8 (0, true);
-  uint8_t *d = g_malloc (BIG_KEYFRAME);
-  for (size_t j = 0; j < BIG_KEYFRAME; j++)
-    d[j] = (uint8_t) (j * 131 + (j >> 9));
-  memcpy (d, g_bytes_get_data (head, NULL), 10);
-  g_bytes_unref (head);
-  return g_bytes_new_take (d, BIG_KEYFRAME);
-}
 
 
 static gboolean
@@ -690,11 +676,7 @@ test_a_keyframe_leaves_paced_not_in_one_burst (void)
 {
   fixture f;
   f.pair = pair_new ();
-  pair_peers_init (f.pair, f.slots, &f.a, &f.b);
-  start_on_quality (&f.a, &f.slots[0], true, false, TC_SDP_QUALITY_1080P);
-  start_on_quality (&f.b, &f.slots[1], false, true, TC_SDP_QUALITY_1080P);
-  WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
-  WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
+  start_one_way_1080p (f.pair, f.slots, &f.a, &f.b);
   /* The send-side estimate runs: pacing follows it from then. */
   tc_session_stats st;
   g_assert_true (peer_poll_stats (&f.a, estimating, &st));
