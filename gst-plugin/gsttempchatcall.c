@@ -501,12 +501,16 @@ gst_tempchat_call_leave (GstTempchatCall *call, gpointer member)
 
 tc_status
 gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
-    const guint8 *data, gsize len, gint64 pts_us, gboolean keyframe)
+    const guint8 *data, gsize len, gint64 pts_us, gboolean keyframe,
+    const tc_temporal_layer *layer)
 {
   tc_status st = TC_ERR_CLOSED;
 
   g_rw_lock_reader_lock (&call->session_lock);
-  if (call->session != NULL)
+  if (call->session != NULL && layer != NULL)
+    st = tc_session_push_video_frame (call->session, data, len, pts_us,
+        keyframe, layer);
+  else if (call->session != NULL)
     st = tc_session_push_frame (call->session, kind, data, len, pts_us,
         keyframe);
   g_rw_lock_reader_unlock (&call->session_lock);
@@ -544,6 +548,15 @@ void
 gst_tempchat_call_count_recv_dropped (GstTempchatCall *call)
 {
   g_atomic_int_inc (&call->recv_dropped);
+}
+
+void
+gst_tempchat_call_request_keyframe (GstTempchatCall *call)
+{
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    tc_session_request_keyframe (call->session);
+  g_rw_lock_reader_unlock (&call->session_lock);
 }
 
 guint

@@ -96,11 +96,12 @@ void gst_tempchat_call_stop (GstTempchatCall *call, gpointer member);
 /* Stops if needed and leaves; `call` is invalid afterwards. */
 void gst_tempchat_call_leave (GstTempchatCall *call, gpointer member);
 
-/* tc_session_push_frame on the call's session; TC_ERR_CLOSED without one.
- * Any thread. */
+/* tc_session_push_frame on the call's session, or with a video frame's
+ * temporal layer (not NULL) tc_session_push_video_frame; TC_ERR_CLOSED
+ * without a session. Any thread. */
 tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,
     tc_media_kind kind, const guint8 *data, gsize len, gint64 pts_us,
-    gboolean keyframe);
+    gboolean keyframe, const tc_temporal_layer *layer);
 
 /* The member's quality and bitrates changed (any state): its settings
  * copy takes them, and a running session applies them at once
@@ -132,6 +133,10 @@ gboolean gst_tempchat_call_get_stats (GstTempchatCall *call,
 /* One received frame the member dropped (its queue to the decoder full);
  * counted in the stats' recv frames-dropped. Any thread. */
 void gst_tempchat_call_count_recv_dropped (GstTempchatCall *call);
+
+/* tc_session_request_keyframe on the call's session (a PLI to the peer, at
+ * most one per 500 ms); nothing without a session. Any thread. */
+void gst_tempchat_call_request_keyframe (GstTempchatCall *call);
 
 /* A short local number for logs ("[c3]"): never the room. */
 guint gst_tempchat_call_serial (GstTempchatCall *call);

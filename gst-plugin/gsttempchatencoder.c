@@ -10,6 +10,22 @@
  *                  (MACHINE-FACTS), target-bitrate in kbit/s
  *   x264enc        tune=zerolatency, speed-preset=ultrafast, bitrate in
  *                  kbit/s; openh264enc bitrate in bit/s
+ *
+ * VP8 and VP9 make three temporal layers (L1T3, tc_layers.h) through
+ * vpxenc's per-frame reference flags, which it applies by the frame's
+ * number since the encoder started (system_frame_number % 4):
+ *   0  TID 0  refers to LAST only, updates LAST
+ *   1  TID 2  refers to LAST only, updates nothing
+ *   2  TID 1  refers to LAST only, updates GOLDEN
+ *   3  TID 2  refers to LAST and GOLDEN, updates nothing
+ * and no frame above TID 0 updates the entropy contexts, which persist from
+ * frame to frame: a receiver that drops those frames would otherwise decode
+ * the next with other probabilities than the encoder used. Keyframes update
+ * every reference, so the pattern holds across one wherever it falls;
+ * error-resilient mode keeps VP9 from predicting motion vectors from the
+ * previous frame, which a receiver dropping layers does not have. Only the
+ * reference flags: libvpx's per-layer rate control would take its bitrates
+ * from per-layer properties and no longer follow target-bitrate.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,6 +55,62 @@ configure_vpx (GstElement *enc)
       "threads", VPX_THREADS, NULL);
   gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (enc), "error-resilient", "default");
+}
+
+/* The flags of positions 0..3 (above), as vpxenc's property takes them. */
+#define VPX_L1T3_FLAGS "<no-ref-golden+no-ref-alt+no-upd-golden+no-upd-alt, " \
+  "no-ref-golden+no-ref-alt+no-upd-last+no-upd-golden+no-upd-alt" \
+  "+no-upd-entropy, " \
+  "no-ref-golden+no-ref-alt+no-upd-last+no-upd-alt+no-upd-entropy, " \
+  "no-ref-alt+no-upd-last+no-upd-golden+no-upd-alt+no-upd-entropy>"
+#define VPX_LAYER_FLAGS "temporal-scalability-layer-flags"
+
+static void
+configure_vpx_l1t3 (GstElement *enc)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (enc),
+          VPX_LAYER_FLAGS) != NULL)
+    gst_util_set_object_arg (G_OBJECT (enc), VPX_LAYER_FLAGS,
+        VPX_L1T3_FLAGS);
+}
+
+/* True when `enc` applies exactly our L1T3 flags (an application's
+ * encoder-setup may have changed or cleared them): compared with a fresh
+ * encoder of its kind that has them, as the property's type holds them. */
+static gboolean
+vpx_makes_l1t3 (GstElement *enc)
+{
+  GParamSpec *spec = g_object_class_find_property (G_OBJECT_GET_CLASS (enc),
+      VPX_LAYER_FLAGS);
+  GstElement *ref;
+  GValue have = G_VALUE_INIT, want = G_VALUE_INIT;
+  gboolean same;
+
+  if (spec == NULL)
+    return FALSE;
+  ref = gst_element_factory_create (gst_element_get_factory (enc), NULL);
+  if (ref == NULL)
+    return FALSE;
+  gst_object_ref_sink (ref);
+  configure_vpx_l1t3 (ref);
+  g_value_init (&have, spec->value_type);
+  g_value_init (&want, spec->value_type);
+  g_object_get_property (G_OBJECT (enc), VPX_LAYER_FLAGS, &have);
+  g_object_get_property (G_OBJECT (ref), VPX_LAYER_FLAGS, &want);
+  same = gst_value_compare (&have, &want) == GST_VALUE_EQUAL;
+  g_value_unset (&have);
+  g_value_unset (&want);
+  gst_object_unref (ref);
+  return same;
+}
+
+guint
+gst_tempchat_video_encoder_layers (GstElement *enc, tc_sdp_codec codec)
+{
+  if ((codec == TC_SDP_CODEC_VP8 || codec == TC_SDP_CODEC_VP9)
+      && vpx_makes_l1t3 (enc))
+    return 3;
+  return 1;
 }
 
 static void
@@ -78,9 +150,10 @@ gst_tempchat_video_encoder_new (tc_sdp_codec codec, guint bps)
   if (enc == NULL)
     return NULL;
   gst_object_ref_sink (enc);
-  if (codec == TC_SDP_CODEC_VP8 || codec == TC_SDP_CODEC_VP9)
+  if (codec == TC_SDP_CODEC_VP8 || codec == TC_SDP_CODEC_VP9) {
     configure_vpx (enc);
-  else if (codec == TC_SDP_CODEC_AV1)
+    configure_vpx_l1t3 (enc);
+  } else if (codec == TC_SDP_CODEC_AV1)
     configure_av1 (enc);
   else
     configure_h264 (enc, factory);

@@ -37,8 +37,14 @@
  * loss), capped by its REMB if it sends one, between 100 kbps and the
  * "quality"'s maximum. The "stats" property shows it as "target-bitrate".
  *
+ * VP8 and VP9 are sent in three temporal layers (L1T3, TID 0 2 1 2 as
+ * browsers do), so that a receiver or a forwarder may keep only the lower
+ * ones; AV1 (av1enc cannot make layers) goes as one layer with the
+ * dependency descriptor when the peer agreed to it.
+ *
  * The #GstTempchatSink::encoder-setup signal lets the application tune the
- * video encoder and opusenc the element creates.
+ * video encoder and opusenc the element creates (changing vp8enc's or
+ * vp9enc's temporal-scalability-layer-flags makes the stream one layer).
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
@@ -154,9 +160,11 @@ typedef struct
   gboolean paced;
   GstTempchatPace pace;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
-  /* Raw video, streaming thread: no frame has reached this encoder yet, so
-   * its next output is a keyframe without asking. */
-  gboolean encoder_fresh;
+  /* Video encoded here: the encoder's temporal layers (1 or 3) and its
+   * frames in and out since it was made (streaming thread only). No frame
+   * in yet: its next output is a keyframe without asking. */
+  guint layers;
+  guint64 frames_in, frames_out;
 } SinkStream;
 
 struct _GstTempchatSink
@@ -257,6 +265,8 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   GstMapInfo map;
   GstClockTime capture;
   tc_status status;
+  gboolean keyframe;
+  tc_temporal_layer layer = { 0 };
 
   if (sample == NULL)
     return GST_FLOW_EOS;
@@ -268,9 +278,13 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   }
   capture = capture_time (self, sample, buf);
   pace (st, capture);
+  keyframe = !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (st->kind == TC_MEDIA_VIDEO && st->encoder != NULL && st->layers == 3)
+    tc_l1t3_layer (st->frames_out, keyframe, &layer);
+  st->frames_out++;
   status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
-      map.size, frame_time_us (self, capture),
-      !GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT));
+      map.size, frame_time_us (self, capture), keyframe,
+      layer.layers > 0 ? &layer : NULL);
   gst_buffer_unmap (buf, &map);
   gst_sample_unref (sample);
 
@@ -289,6 +303,21 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
 
 static void swap_encoder (SinkStream *st, tc_sdp_codec codec);
 
+static gboolean
+keyframe_waits_for_pattern (SinkStream *st)
+{
+  return st->encoder != NULL && st->layers == 3
+      && st->frames_in % TC_L1T3_PERIOD != 0;
+}
+
+/* A new encoder counts its frames from 0. */
+static void
+encoder_made (SinkStream *st)
+{
+  st->layers = gst_tempchat_video_encoder_layers (st->encoder, st->codec);
+  st->frames_in = st->frames_out = 0;
+}
+
 /* Applies what the session asked for, in the streaming thread just before a
  * frame reaches the encoder (or, for encoded input, the appsink). */
 static GstPadProbeReturn
@@ -306,14 +335,19 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   /* An encoder that has not encoded yet answers with a keyframe anyway:
    * the call's first keyframe request costs nothing (for AV1 it would
    * otherwise make a new encoder, a 1080p one taking a few frames' time). */
-  if (st->encoder != NULL && st->encoder_fresh)
+  if (st->encoder != NULL && st->frames_in == 0)
     g_atomic_int_set (&st->keyframe_pending, 0);
   /* av1enc of GStreamer 1.22 ignores force-key-unit: a fresh encoder's
    * first frame is a keyframe (the core rate-limits these requests). */
   if (st->encoder != NULL && st->codec == TC_SDP_CODEC_AV1
       && g_atomic_int_exchange (&st->keyframe_pending, 0))
     swap_encoder (st, st->codec);
-  if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
+  /* A layered encoder's keyframe waits for the start of the pattern (at
+   * most 3 frames): vpxenc goes on with the pattern by its frame count,
+   * and a receiver of VP9 counts the pattern from the keyframe. */
+  if (keyframe_waits_for_pattern (st))
+    ;
+  else if (g_atomic_int_exchange (&st->keyframe_pending, 0)) {
     GstEvent *ev = gst_video_event_new_upstream_force_key_unit
         (GST_CLOCK_TIME_NONE, TRUE, 0);
     GST_DEBUG_OBJECT (st->sink, "asking for a keyframe");
@@ -333,7 +367,7 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     st->bitrate = (guint) bps;
     gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
-  st->encoder_fresh = FALSE;
+  st->frames_in++;
   return GST_PAD_PROBE_OK;
 }
 
@@ -549,7 +583,6 @@ add_raw_video (GstTempchatSink *self, SinkStream *st)
     return FALSE;
   }
   st->encoder = enc;
-  st->encoder_fresh = TRUE;
   st->codec = codec;
   g_ptr_array_insert (st->elements, 0, st->encoded_caps);
   g_ptr_array_insert (st->elements, 0, enc);
@@ -664,6 +697,8 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
   if (st->encoder != NULL)
     g_signal_emit (self, signals[SIGNAL_ENCODER_SETUP], 0,
         st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
+  if (st->encoder != NULL && st->kind == TC_MEDIA_VIDEO)
+    encoder_made (st);
   if (!link_chain (self, st))
     return FALSE;
 
@@ -719,9 +754,9 @@ swap_encoder (SinkStream *st, tc_sdp_codec codec)
   gst_object_unref (st->encoder);
   gst_object_unref (st->encoded_caps);
   st->encoder = enc;
-  st->encoder_fresh = TRUE;
   st->encoded_caps = filter;
   st->codec = codec;
+  encoder_made (st);
   gst_bin_add_many (GST_BIN (self), enc, filter, NULL);
   if (!gst_element_link_many (st->feed, enc, filter, st->appsink, NULL))
     GST_ELEMENT_WARNING (self, CORE, NEGOTIATION,

@@ -92,6 +92,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/audio/gstaudiodecoder.h>
 #include <gst/pbutils/codec-utils.h>
+#include <gst/video/video.h>
 
 #include "tempchat/tc_frame_rate.h"
 #include "tempchat/tc_frame_size.h"
@@ -305,6 +306,25 @@ gap_buffer_to_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_DROP;
 }
 
+/* A keyframe asked for downstream (a decoder that lost its reference, an
+ * application starting a recording) is asked of the peer: a PLI. */
+static GstPadProbeReturn
+keyframe_request_to_peer (GstPad *pad, GstPadProbeInfo *info,
+    gpointer user_data)
+{
+  GstTempchatSrc *self = user_data;
+
+  (void) pad;
+  if (!gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&self->lock);
+  if (self->call != NULL)
+    gst_tempchat_call_request_keyframe (self->call);
+  g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (self, "keyframe asked for downstream: PLI");
+  return GST_PAD_PROBE_OK;
+}
+
 /* Builds appsrc [! filter] [! decoder or parser] for `st` (not yet in the
  * bin). */
 static gboolean
@@ -346,6 +366,12 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
     GstPad *pad = gst_element_get_static_pad (appsrc, "src");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, gap_buffer_to_event,
         NULL, NULL);
+    gst_object_unref (pad);
+  }
+  if (st->kind == TC_MEDIA_VIDEO) {
+    GstPad *pad = gst_element_get_static_pad (appsrc, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+        keyframe_request_to_peer, self, NULL);
     gst_object_unref (pad);
   }
   g_mutex_lock (&self->lock);
@@ -997,6 +1023,27 @@ follow_keyframe_size (GstTempchatSrc *self, SrcStream *st, const tc_frame *f)
   update_caps (st);
 }
 
+void
+gst_tempchat_layer_meta_register (void)
+{
+  static const gchar *tags[] = { NULL };
+
+  gst_meta_register_custom (GST_TEMPCHAT_LAYER_META, tags, NULL, NULL, NULL);
+}
+
+static void
+add_layer_meta (GstBuffer *buf, const tc_frame *f)
+{
+  GstCustomMeta *meta;
+
+  if (!f->has_temporal_id)
+    return;
+  meta = gst_buffer_add_custom_meta (buf, GST_TEMPCHAT_LAYER_META);
+  if (meta != NULL)
+    gst_structure_set (gst_custom_meta_get_structure (meta), "temporal-id",
+        G_TYPE_UINT, (guint) f->temporal_id, NULL);
+}
+
 static void
 on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
 {
@@ -1031,6 +1078,7 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     tc_session_request_keyframe (s);  /* at most a PLI per 500 ms */
 
   buf = gst_buffer_new_memdup (f->data, f->len);
+  add_layer_meta (buf, f);
   GST_BUFFER_PTS (buf) = rt;
   if (!f->keyframe)
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);

@@ -42,6 +42,7 @@ plugin_init (GstPlugin *plugin)
   GST_DEBUG_CATEGORY_INIT (tempchat_core_debug, "tempchatcore", 0,
       "TempChat core: signaling, ICE, DTLS, RTP (never ids or addresses)");
   g_log_set_handler (TC_LOG_DOMAIN, G_LOG_LEVEL_MASK, core_log, NULL);
+  gst_tempchat_layer_meta_register ();
   ret |= GST_ELEMENT_REGISTER (tempchatsink, plugin);
   ret |= GST_ELEMENT_REGISTER (tempchatsrc, plugin);
   return ret;

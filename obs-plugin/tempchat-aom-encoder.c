@@ -10,9 +10,18 @@
  * global and warped motion, OBMC, order hints) off. Each packet is one
  * temporal unit in the low-overhead OBU format, the sequence header in
  * every keyframe: what the core's AV1 payloader takes.
+ *
+ * Three temporal layers (L1T3, tc_layers.h) in libaom's SVC mode, with
+ * the references said per frame as the VP8 and VP9 encoders do
+ * (tempchat-vpx-encoder.c): TID 0 refers to the last TID 0 frame and
+ * replaces it, TID 1 refers to it and replaces the TID 1 slot, TID 2
+ * refers to the TID 0 frame (and the TID 1 frame at the period's end) and
+ * replaces nothing; the pattern restarts at every keyframe. The core
+ * describes them in the dependency descriptor.
  */
 #include <aom/aom_encoder.h>
 #include <aom/aomcx.h>
+#include <string.h>
 #include <util/bmem.h>
 
 #include "tempchat-video-encoder.h"
@@ -32,7 +41,60 @@ struct aomenc {
 	aom_codec_enc_cfg_t cfg;
 	aom_image_t image;
 	aom_codec_pts_t pts;
+	uint64_t position; /* of the next frame in the L1T3 pattern */
 };
+
+/* libaom's SVC mode: the layers with their share of the bitrate (as
+ * libwebrtc splits three temporal layers: 40 %, 20 %, 40 %, each layer's
+ * target including those below it) and frame rate. */
+static void set_layers(aom_codec_ctx_t *c, uint32_t bitrate_bps)
+{
+	static const int percent[3] = {40, 60, 100};
+	static const int rate_factor[3] = {4, 2, 1};
+	aom_svc_params_t p;
+
+	memset(&p, 0, sizeof(p));
+	p.number_spatial_layers = 1;
+	p.number_temporal_layers = 3;
+	p.scaling_factor_num[0] = p.scaling_factor_den[0] = 1;
+	for (int i = 0; i < 3; i++) {
+		p.max_quantizers[i] = MAX_QUANTIZER;
+		p.min_quantizers[i] = MIN_QUANTIZER;
+		p.layer_target_bitrate[i] =
+			(int)((uint64_t)bitrate_bps / 1000 * percent[i] / 100);
+		p.framerate_factor[i] = rate_factor[i];
+	}
+	aom_codec_control(c, AV1E_SET_SVC_PARAMS, &p);
+}
+
+/* Reference slots: the latest TID 0 frame, the latest TID 1 frame. */
+enum { SLOT_TID0, SLOT_TID1 };
+enum { REF_LAST = 0, REF_GOLDEN = 3, N_REFS = 7, N_SLOTS = 8 };
+
+/* What the frame at `position` of the pattern (or a keyframe) refers to
+ * and refreshes. libaom's own reference management in real-time mode
+ * rotates frames through its slots, so the layers need it said per frame
+ * (its per-frame reference flags alone gave a TID 0 frame a reference to
+ * a dropped one). */
+static void l1t3_refs(uint64_t position, bool keyframe,
+		      aom_svc_ref_frame_config_t *rc)
+{
+	unsigned int i = (unsigned int)(position % TC_L1T3_PERIOD);
+
+	memset(rc, 0, sizeof(*rc));
+	for (int r = 0; r < N_REFS; r++)
+		rc->ref_idx[r] = SLOT_TID0;
+	if (keyframe) {
+		for (int s = 0; s < N_SLOTS; s++)
+			rc->refresh[s] = 1;
+		return;
+	}
+	rc->reference[REF_LAST] = 1;
+	rc->ref_idx[REF_GOLDEN] = SLOT_TID1;
+	rc->reference[REF_GOLDEN] = i == 3;
+	rc->refresh[SLOT_TID0] = i == 0;
+	rc->refresh[SLOT_TID1] = i == 2;
+}
 
 static bool aomenc_available(tc_sdp_codec codec)
 {
@@ -112,6 +174,7 @@ static void *aomenc_create(tc_sdp_codec codec, uint32_t width, uint32_t height,
 	    AOM_CODEC_OK)
 		goto fail;
 	control(&enc->codec, width, height);
+	set_layers(&enc->codec, bitrate_bps);
 	/* Planes are set per frame; the wrap only fills in the geometry. */
 	aom_img_wrap(&enc->image, AOM_IMG_FMT_I420, width, height, 1,
 		     (unsigned char *)enc);
@@ -135,7 +198,25 @@ static bool aomenc_set_bitrate(void *impl, uint32_t bitrate_bps)
 	struct aomenc *enc = impl;
 
 	enc->cfg.rc_target_bitrate = bitrate_bps / 1000;
-	return aom_codec_enc_config_set(&enc->codec, &enc->cfg) == AOM_CODEC_OK;
+	if (aom_codec_enc_config_set(&enc->codec, &enc->cfg) != AOM_CODEC_OK)
+		return false;
+	set_layers(&enc->codec, bitrate_bps);
+	return true;
+}
+
+/* The next frame's layer and references. */
+static void set_frame_layer(aom_codec_ctx_t *c, uint64_t position,
+			    bool keyframe)
+{
+	aom_svc_ref_frame_config_t rc;
+	aom_svc_layer_id_t id = {0, 0};
+	tc_temporal_layer layer;
+
+	l1t3_refs(position, keyframe, &rc);
+	tc_l1t3_layer(position, keyframe, &layer);
+	id.temporal_layer_id = layer.temporal_id;
+	aom_codec_control(c, AV1E_SET_SVC_LAYER_ID, &id);
+	aom_codec_control(c, AV1E_SET_SVC_REF_FRAME_CONFIG, &rc);
 }
 
 static bool aomenc_encode(void *impl, uint8_t *const planes[3],
@@ -150,15 +231,25 @@ static bool aomenc_encode(void *impl, uint8_t *const planes[3],
 		enc->image.planes[i] = planes[i];
 		enc->image.stride[i] = (int)linesize[i];
 	}
+	if (keyframe)
+		enc->position = 0;
+	set_frame_layer(&enc->codec, enc->position, keyframe);
 	if (aom_codec_encode(&enc->codec, &enc->image, enc->pts++, 1,
 			     keyframe ? AOM_EFLAG_FORCE_KF : 0) != AOM_CODEC_OK)
 		return false;
 	while ((pkt = aom_codec_get_cx_data(&enc->codec, &iter)) != NULL) {
+		bool key = (pkt->data.frame.flags & AOM_FRAME_IS_KEY) != 0;
+		tc_temporal_layer layer;
+
 		if (pkt->kind != AOM_CODEC_CX_FRAME_PKT)
 			continue;
-		fn(pkt->data.frame.buf, pkt->data.frame.sz,
-		   (pkt->data.frame.flags & AOM_FRAME_IS_KEY) != 0, user_data);
+		if (key)
+			enc->position = 0;
+		tc_l1t3_layer(enc->position, key, &layer);
+		fn(pkt->data.frame.buf, pkt->data.frame.sz, key, &layer,
+		   user_data);
 	}
+	enc->position++;
 	return true;
 }
 

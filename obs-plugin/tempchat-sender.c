@@ -64,18 +64,22 @@ struct tempchat_sender {
 
 static void push_to_session(struct tempchat_sender *snd, tc_media_kind kind,
 			    const uint8_t *data, size_t len, uint64_t ts_ns,
-			    bool keyframe)
+			    bool keyframe, const tc_temporal_layer *layer)
 {
 	pthread_mutex_lock(&snd->session_lock);
 	/* Frames before the call connects are dropped by the core. */
-	if (snd->session != NULL)
+	if (snd->session != NULL && layer != NULL)
+		tc_session_push_video_frame(snd->session, data, len,
+					    (int64_t)(ts_ns / 1000), keyframe,
+					    layer);
+	else if (snd->session != NULL)
 		tc_session_push_frame(snd->session, kind, data, len,
 				      (int64_t)(ts_ns / 1000), keyframe);
 	pthread_mutex_unlock(&snd->session_lock);
 }
 
 static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
-			    void *user_data)
+			    const tc_temporal_layer *layer, void *user_data)
 {
 	struct tempchat_sender *snd = user_data;
 
@@ -89,13 +93,14 @@ static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
 		snd->counters.missed_requests++;
 	pthread_mutex_unlock(&snd->counters_lock);
 	push_to_session(snd, TC_MEDIA_VIDEO, data, len, snd->frame_ts_ns,
-			keyframe);
+			keyframe, layer);
 }
 
 static void on_audio_packet(const uint8_t *data, size_t len, uint64_t ts_ns,
 			    void *user_data)
 {
-	push_to_session(user_data, TC_MEDIA_AUDIO, data, len, ts_ns, true);
+	push_to_session(user_data, TC_MEDIA_AUDIO, data, len, ts_ns, true,
+			NULL);
 }
 
 static void apply_bitrate(struct tempchat_sender *snd)

@@ -16,13 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tempchat/tc_layers.h"
 #include "tempchat/tc_sdp.h"
 
 struct tempchat_video_encoder;
 
-/* Called for each encoded frame; `data` is valid during the call only. */
+/* Called for each encoded frame; `data` is valid during the call only.
+ * `layer` is the frame's temporal layer (tc_layers.h) when the encoder
+ * makes layers (VP8, VP9 and AV1: L1T3), NULL otherwise (H264). */
 typedef void (*tempchat_packet_fn)(const uint8_t *data, size_t len,
-				   bool keyframe, void *user_data);
+				   bool keyframe,
+				   const tc_temporal_layer *layer,
+				   void *user_data);
 
 /* The video codecs this build can encode, in TempChat's priority order
  * (TC_SDP_VIDEO_CODECS_DEFAULT), into `out` (room for

@@ -9,6 +9,20 @@
  * row-based multithreading and cyclic-refresh adaptive quantization
  * (aq-mode 3), which spreads intra refresh over frames instead of making
  * big keyframe-like ones.
+ *
+ * Both make three temporal layers (L1T3, tc_layers.h) with per-frame
+ * reference flags, as libwebrtc's VP8 sender does: the pattern restarts at
+ * every keyframe (a receiver of VP9 counts it from there), and at
+ * position
+ *   0  TID 0  refers to LAST only, updates LAST
+ *   1  TID 2  refers to LAST only, updates nothing
+ *   2  TID 1  refers to LAST only, updates GOLDEN
+ *   3  TID 2  refers to LAST and GOLDEN, updates nothing
+ * No frame above TID 0 updates the entropy contexts (a receiver that drops
+ * it would decode the next frames with other probabilities), and VP9 runs
+ * error resilient so that no frame predicts motion vectors from the
+ * previous one, which such a receiver may not have. Flags only, no
+ * per-layer rate control: the whole stream follows rc_target_bitrate.
  */
 #include <util/bmem.h>
 #include <vpx/vp8cx.h>
@@ -31,6 +45,18 @@ struct vpxenc {
 	vpx_codec_enc_cfg_t cfg;
 	vpx_image_t image;
 	vpx_codec_pts_t pts;
+	uint64_t position; /* of the next frame in the L1T3 pattern */
+};
+
+#define NO_REF_ABOVE_LAST (VP8_EFLAG_NO_REF_GF | VP8_EFLAG_NO_REF_ARF)
+#define UPPER_LAYER (VP8_EFLAG_NO_UPD_LAST | VP8_EFLAG_NO_UPD_ARF | \
+		     VP8_EFLAG_NO_UPD_ENTROPY)
+
+static const vpx_enc_frame_flags_t l1t3_flags[TC_L1T3_PERIOD] = {
+	NO_REF_ABOVE_LAST | VP8_EFLAG_NO_UPD_GF | VP8_EFLAG_NO_UPD_ARF,
+	NO_REF_ABOVE_LAST | UPPER_LAYER | VP8_EFLAG_NO_UPD_GF,
+	NO_REF_ABOVE_LAST | UPPER_LAYER,
+	VP8_EFLAG_NO_REF_ARF | UPPER_LAYER | VP8_EFLAG_NO_UPD_GF,
 };
 
 static vpx_codec_iface_t *iface_of(tc_sdp_codec codec)
@@ -57,10 +83,9 @@ static void configure(vpx_codec_enc_cfg_t *cfg, tc_sdp_codec codec,
 	cfg->g_timebase.den = (int)fps;
 	cfg->g_threads = tempchat_video_encoder_threads(width, height);
 	cfg->g_lag_in_frames = 0; /* no look-ahead in a call */
-	/* VP8 keeps its frames decodable after a loss; VP9 without layers
-	 * would lose its frame contexts' adaptation for nothing. */
-	cfg->g_error_resilient =
-		codec == TC_SDP_CODEC_VP8 ? VPX_ERROR_RESILIENT_DEFAULT : 0;
+	/* VP8 keeps its frames decodable after a loss; VP9's layers must
+	 * not depend on the previous frame's motion vectors. */
+	cfg->g_error_resilient = VPX_ERROR_RESILIENT_DEFAULT;
 	cfg->g_pass = VPX_RC_ONE_PASS;
 	cfg->rc_end_usage = VPX_CBR;
 	cfg->rc_target_bitrate = bitrate_bps / 1000;
@@ -153,16 +178,28 @@ static bool vpxenc_encode(void *impl, uint8_t *const planes[3],
 		enc->image.planes[i] = planes[i];
 		enc->image.stride[i] = (int)linesize[i];
 	}
+	if (keyframe)
+		enc->position = 0;
 	if (vpx_codec_encode(&enc->codec, &enc->image, enc->pts++, 1,
-			     keyframe ? VPX_EFLAG_FORCE_KF : 0,
+			     keyframe ? VPX_EFLAG_FORCE_KF
+				      : l1t3_flags[enc->position %
+						   TC_L1T3_PERIOD],
 			     VPX_DL_REALTIME) != VPX_CODEC_OK)
 		return false;
 	while ((pkt = vpx_codec_get_cx_data(&enc->codec, &iter)) != NULL) {
+		bool key = (pkt->data.frame.flags & VPX_FRAME_IS_KEY) != 0;
+		tc_temporal_layer layer;
+
 		if (pkt->kind != VPX_CODEC_CX_FRAME_PKT)
 			continue;
-		fn(pkt->data.frame.buf, pkt->data.frame.sz,
-		   (pkt->data.frame.flags & VPX_FRAME_IS_KEY) != 0, user_data);
+		/* A keyframe libvpx chose itself restarts the pattern too. */
+		if (key)
+			enc->position = 0;
+		tc_l1t3_layer(enc->position, key, &layer);
+		fn(pkt->data.frame.buf, pkt->data.frame.sz, key, &layer,
+		   user_data);
 	}
+	enc->position++;
 	return true;
 }
 

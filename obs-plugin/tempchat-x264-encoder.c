@@ -142,7 +142,7 @@ static bool x264enc_encode(void *impl, uint8_t *const planes[3],
 		return false;
 	/* The NAL units of a picture lie one after the other in memory. */
 	if (size > 0)
-		fn(nals[0].p_payload, (size_t)size, out.b_keyframe != 0,
+		fn(nals[0].p_payload, (size_t)size, out.b_keyframe != 0, NULL,
 		   user_data);
 	return true;
 }

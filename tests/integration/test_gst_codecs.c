@@ -469,6 +469,290 @@ test_encoded_input_restricts_the_call (void)
   g_free (room);
 }
 
+
+/* ---------------------------------------------------------------- L1T3 */
+
+/* A receiver of an L1T3 stream that keeps only TID 0, as a forwarder does
+ * for a slow peer: beside a decoder of the whole stream, a second decoder
+ * gets only the frames whose layer meta says TID 0. Each picture it
+ * decodes must be the very picture the first decoder made at that time:
+ * TID 0 frames refer to TID 0 frames only, so nothing else may matter.
+ * Midway the second decoder asks for a keyframe (an upstream
+ * force-key-unit, which tempchatsrc turns into a PLI): the sender's
+ * keyframe must come at the start of the pattern, which runs on unbroken. */
+#define LAYER_KEPT_FRAMES 20    /* about 80 frames of the whole stream */
+#define LAYER_ASK_KEY_AT 5      /* kept frames before the keyframe request */
+
+typedef struct {
+  GMutex lock;
+  GHashTable *full;            /* pts -> checksum of the whole-stream decode */
+  GHashTable *kept;            /* pts -> checksum, TID 0 only */
+  GArray *tids;                /* every TID seen, in order */
+  GArray *keyframes;           /* their indexes in tids */
+  gboolean asked;              /* the keyframe request went upstream */
+  guint asked_at;              /* frames seen (tids->len) by then */
+  guint answered_at;           /* the first keyframe after it; 0: none */
+  guint without_meta;          /* encoded frames without a layer meta */
+  guint64 bytes[3];            /* encoded bytes per TID (0..2) */
+  gchar *error;
+} layer_seen;
+
+static gchar *
+picture_checksum (GstBuffer *buf)
+{
+  GstMapInfo map;
+  gchar *sum;
+
+  g_assert_true (gst_buffer_map (buf, &map, GST_MAP_READ));
+  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA1, map.data, map.size);
+  gst_buffer_unmap (buf, &map);
+  return sum;
+}
+
+static void
+record_picture (GHashTable *into, layer_seen *ls, GstBuffer *buf)
+{
+  gchar *sum = picture_checksum (buf);
+
+  g_mutex_lock (&ls->lock);
+  g_hash_table_insert (into, g_memdup2 (&GST_BUFFER_PTS (buf),
+          sizeof (GstClockTime)), sum);
+  g_mutex_unlock (&ls->lock);
+  g_main_context_wakeup (NULL);
+}
+
+static void
+on_full (GstElement *identity, GstBuffer *buf, gpointer data)
+{
+  layer_seen *ls = data;
+  record_picture (ls->full, ls, buf);
+}
+
+static void
+on_kept (GstElement *identity, GstBuffer *buf, gpointer data)
+{
+  layer_seen *ls = data;
+  gboolean ask;
+
+  record_picture (ls->kept, ls, buf);
+  g_mutex_lock (&ls->lock);
+  ask = !ls->asked && g_hash_table_size (ls->kept) >= LAYER_ASK_KEY_AT;
+  ls->asked |= ask;
+  if (ask)
+    ls->asked_at = ls->tids->len;
+  g_mutex_unlock (&ls->lock);
+  if (ask) {
+    /* What gst_video_event_new_upstream_force_key_unit () makes. */
+    GstPad *pad = gst_element_get_static_pad (identity, "sink");
+    gst_pad_push_event (pad, gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
+            gst_structure_new ("GstForceKeyUnit", "all-headers",
+                G_TYPE_BOOLEAN, TRUE, "count", G_TYPE_UINT, 0, NULL)));
+    gst_object_unref (pad);
+  }
+}
+
+/* Before the second decoder: notes each frame's TID, passes TID 0. */
+static GstPadProbeReturn
+drop_upper_layers (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  layer_seen *ls = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (buf, "TempchatLayerMeta");
+  guint tid = 0;
+
+  g_mutex_lock (&ls->lock);
+  if (meta == NULL)
+    ls->without_meta++;
+  else
+    gst_structure_get_uint (gst_custom_meta_get_structure (meta),
+        "temporal-id", &tid);
+  ls->bytes[MIN (tid, 2)] += gst_buffer_get_size (buf);
+  if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT)) {
+    g_array_append_val (ls->keyframes, ls->tids->len);
+    if (ls->asked && ls->answered_at == 0)
+      ls->answered_at = ls->tids->len;
+  }
+  g_array_append_val (ls->tids, tid);
+  g_mutex_unlock (&ls->lock);
+  return tid > 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+static gboolean
+enough_kept (gpointer data)
+{
+  layer_seen *ls = data;
+  gboolean done;
+
+  g_mutex_lock (&ls->lock);
+  done = ls->error != NULL
+      || (g_hash_table_size (ls->kept) >= LAYER_KEPT_FRAMES
+          && ls->answered_at > 0);
+  g_mutex_unlock (&ls->lock);
+  return done;
+}
+
+/* A decoder's warning: GstVideoDecoder posts the frames it could not
+ * decode as warnings (up to its max-errors). */
+static gboolean
+from_decoder (GstMessage *msg)
+{
+  GstElementFactory *f = GST_IS_ELEMENT (msg->src)
+      ? gst_element_get_factory (GST_ELEMENT (msg->src)) : NULL;
+  return f != NULL && g_str_has_suffix (GST_OBJECT_NAME (f), "dec");
+}
+
+/* Errors, and the decoders' warnings, fail the test. */
+static gboolean
+on_layer_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  layer_seen *ls = data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR
+      || (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING
+          && from_decoder (msg))) {
+    GError *err = NULL;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+      gst_message_parse_error (msg, &err, NULL);
+    else
+      gst_message_parse_warning (msg, &err, NULL);
+    g_mutex_lock (&ls->lock);
+    if (ls->error == NULL)
+      ls->error = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (msg->src),
+          err->message);
+    g_mutex_unlock (&ls->lock);
+    g_error_free (err);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_layer_receiver (const char *desc, layer_seen *ls)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+  GstElement *e;
+  GstPad *pad;
+  GstBus *bus;
+
+  g_assert_no_error (err);
+  e = gst_bin_get_by_name (GST_BIN (pipe), "full");
+  g_signal_connect (e, "handoff", G_CALLBACK (on_full), ls);
+  gst_object_unref (e);
+  e = gst_bin_get_by_name (GST_BIN (pipe), "kept");
+  g_signal_connect (e, "handoff", G_CALLBACK (on_kept), ls);
+  gst_object_unref (e);
+  e = gst_bin_get_by_name (GST_BIN (pipe), "layers");
+  pad = gst_element_get_static_pad (e, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, drop_upper_layers, ls,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (e);
+  bus = gst_element_get_bus (pipe);
+  gst_bus_add_watch (bus, on_layer_bus, ls);
+  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
+      GST_STATE_CHANGE_FAILURE);
+  g_assert_true (wait_for (enough_kept, ls));
+  gst_bus_remove_watch (bus);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+typedef struct {
+  const char *codecs;
+  const char *decoder;
+} layer_case;
+
+static void
+test_l1t3_upper_layers_droppable (gconstpointer data)
+{
+  const layer_case *lc = data;
+  gchar *tag = g_strdup_printf ("l1t3-%s", lc->codecs);
+  gchar *room = room_for (tag);
+  gchar *args = src_args (room);
+  /* No queue before the tee: both branches see the frames in order. */
+  gchar *desc = g_strdup_printf ("tempchatsrc name=r decode=false %s "
+      "r.video_0 ! tee name=t "
+      "t. ! queue ! %s ! identity name=full signal-handoffs=true ! "
+      "fakesink sync=false "
+      "t. ! queue ! identity name=layers ! %s ! identity name=kept "
+      "signal-handoffs=true ! fakesink sync=false "
+      "r.audio_0 ! queue ! fakesink sync=false", args, lc->decoder,
+      lc->decoder);
+  layer_seen ls = { 0 };
+  GSubprocess *sender = sender_start (room, 640, 360, lc->codecs);
+  GHashTableIter it;
+  gpointer pts, sum;
+  guint matched = 0, full_n, kept_n;
+
+  g_mutex_init (&ls.lock);
+  ls.full = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      g_free);
+  ls.kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+      g_free);
+  ls.tids = g_array_new (FALSE, FALSE, sizeof (guint));
+  ls.keyframes = g_array_new (FALSE, FALSE, sizeof (guint));
+  run_layer_receiver (desc, &ls);
+  sender_stop (sender);
+
+  g_assert_cmpstr (ls.error, ==, NULL);
+  g_assert_cmpuint (ls.without_meta, ==, 0);
+  /* The pattern from the first keyframe on, 0 2 1 2 0 2 1 2 ..., across
+   * the asked-for keyframe too, which came at its start. */
+  GString *seq = g_string_new (NULL);
+  for (guint i = 0; i < ls.tids->len; i++) {
+    static const guint pattern[] = { 0, 2, 1, 2 };
+    if (i < 12)
+      g_string_append_printf (seq, "%u ", g_array_index (ls.tids, guint, i));
+    g_assert_cmpuint (g_array_index (ls.tids, guint, i), ==, pattern[i % 4]);
+  }
+  g_assert_cmpuint (ls.answered_at, >, ls.asked_at);
+  g_assert_cmpuint (g_array_index (ls.keyframes, guint, 0), ==, 0);
+  for (guint i = 0; i < ls.keyframes->len; i++)
+    g_assert_cmpuint (g_array_index (ls.keyframes, guint, i) % 4, ==, 0);
+  /* Every TID 0 picture the second decoder made is the one the first made
+   * at that time. */
+  g_hash_table_iter_init (&it, ls.kept);
+  while (g_hash_table_iter_next (&it, &pts, &sum)) {
+    const gchar *whole = g_hash_table_lookup (ls.full, pts);
+    if (whole != NULL) {
+      g_assert_cmpstr (sum, ==, whole);
+      matched++;
+    }
+  }
+  full_n = g_hash_table_size (ls.full);
+  kept_n = g_hash_table_size (ls.kept);
+  g_test_message ("%s: TIDs %s...; %u of %u frames decoded with TID 1 and 2 "
+      "dropped, %u compared and identical; keyframe asked for at frame %u, "
+      "came as frame %u; bytes by TID 0/1/2: %.0f/%.0f/%.0f %%", lc->codecs,
+      seq->str, kept_n, full_n, matched, ls.asked_at, ls.answered_at,
+      100.0 * ls.bytes[0] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]),
+      100.0 * ls.bytes[1] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]),
+      100.0 * ls.bytes[2] / (ls.bytes[0] + ls.bytes[1] + ls.bytes[2]));
+  /* The first decoder may be a frame or two behind when the count is
+   * reached; every kept picture but those must have been compared. */
+  g_assert_cmpuint (matched + 2, >=, kept_n);
+  /* A quarter of the frame rate. */
+  g_assert_cmpuint (kept_n * 4, >=, full_n - 4);
+  g_assert_cmpuint (kept_n * 4, <=, full_n + 12);
+
+  g_string_free (seq, TRUE);
+  g_array_unref (ls.tids);
+  g_array_unref (ls.keyframes);
+  g_hash_table_unref (ls.full);
+  g_hash_table_unref (ls.kept);
+  g_free (ls.error);
+  g_mutex_clear (&ls.lock);
+  g_free (desc);
+  g_free (args);
+  g_free (room);
+  g_free (tag);
+}
+
+static const layer_case layer_cases[] = {
+  { "vp8", "vp8dec" }, { "vp9", "vp9dec" },
+};
+
 /* The rate is judged at 360p: a 720p sender on this small shared machine
  * may drop every other frame before its encoder for a while (it cannot
  * keep up), and then 15/1 is what arrives (AV1 seen so while a build ran
@@ -479,6 +763,8 @@ static const decode_case decodes[] = {
   { "h264", "H264", 640, 360, 30 }, { "h264", "H264", 1280, 720, 0 },
   { "vp8", "VP8", 640, 360, 30 }, { "vp8", "VP8", 1280, 720, 0 },
   { "av1", "AV1", 640, 360, 15 }, { "vp8", "VP8", 640, 360, 15 },
+  { "av1", "AV1", 1920, 1080, 0 }, { "vp9", "VP9", 1920, 1080, 0 },
+  { "h264", "H264", 1920, 1080, 0 }, { "vp8", "VP8", 1920, 1080, 0 },
 };
 
 int
@@ -498,6 +784,13 @@ main (int argc, char **argv)
         "%s-%dp-decoded-at-the-senders-size", decodes[i].codecs,
         decodes[i].height);
     g_test_add_data_func (path, &decodes[i], test_decoded);
+    g_free (path);
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS (layer_cases); i++) {
+    gchar *path = g_strdup_printf ("/gst/codecs/%s-l1t3-decodes-every-tid0-"
+        "frame-with-upper-layers-dropped", layer_cases[i].codecs);
+    g_test_add_data_func (path, &layer_cases[i],
+        test_l1t3_upper_layers_droppable);
     g_free (path);
   }
   g_test_add_func ("/gst/codecs/decoded-reencoded-through-videorate-into-"

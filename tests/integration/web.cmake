@@ -17,6 +17,10 @@
 #                       360p: the page decodes ours, tempchatsrc the page's,
 #                       getStats names the codec; defaults give AV1, an
 #                       H264-only page H264; prints METRIC codec=...
+#   web/chromium-gst-layers  the page's L1T3 in AV1, VP9 and VP8 read by
+#                       tempchatsrc: TIDs 0 2 1 2 from the dependency
+#                       descriptor (when we offered it) and the VP9 / VP8
+#                       payload descriptors
 #   web/gst-chromium-turns  tempchatsink relay-only over turns: (coturn with a
 #                       self-signed certificate) -> the page, relay-only;
 #                       without ca-file a clear certificate error
@@ -57,7 +61,7 @@ set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
     gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
-    chromium-gst-tbf=chromium_gst_tbf)
+    chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()

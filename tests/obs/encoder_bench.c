@@ -68,7 +68,8 @@ static double cpu_seconds(void)
 	return seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-static void on_packet(const uint8_t *data, size_t len, bool key, void *bytes)
+static void on_packet(const uint8_t *data, size_t len, bool key,
+		      const tc_temporal_layer *layer, void *bytes)
 {
 	(void)data, (void)key;
 	*(size_t *)bytes += len;

@@ -22,8 +22,10 @@
  *   tc_obs_gst_peer recv URL ROOM [CODECS]   receives (CODECS: the src's
  *       video-codecs, default all); prints "codec NAME" when the call
  *       negotiates its video codec, "video W H R G B" (size and the centre
- *       pixel of the 30th decoded frame) and "audio" (after 25 decoded
- *       buffers)
+ *       pixel of the 30th decoded frame), "audio" (after 25 decoded
+ *       buffers) and "layers T T T T T T T T" (the temporal ids the
+ *       first 8 received video frames' TempchatLayerMeta names, "-" for
+ *       a frame without one)
  *
  * Prints "started" once running; leaves the room and exits when stdin
  * closes.
@@ -36,6 +38,7 @@
 
 #define CHANNEL TC_OBS_TEST_CHANNEL /* tests/obs/CMakeLists.txt */
 #define VIDEO_FRAME_TO_REPORT 30
+#define LAYERS_TO_REPORT 8
 #define AUDIO_BUFFERS_TO_REPORT 25
 
 static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
@@ -64,6 +67,51 @@ static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
 		gst_buffer_unmap(buf, &map);
 	}
 	return GST_PAD_PROBE_OK;
+}
+
+/* On the received encoded video, before the decoder. */
+static GstPadProbeReturn on_encoded(GstPad *pad, GstPadProbeInfo *info,
+				    gpointer data)
+{
+	static GString *tids;
+	static guint frames;
+	GstCustomMeta *meta = gst_buffer_get_custom_meta(
+		GST_PAD_PROBE_INFO_BUFFER(info), "TempchatLayerMeta");
+	guint tid = 0;
+
+	(void)pad, (void)data;
+	if (frames >= LAYERS_TO_REPORT)
+		return GST_PAD_PROBE_OK;
+	if (tids == NULL)
+		tids = g_string_new("layers");
+	if (meta != NULL &&
+	    gst_structure_get_uint(gst_custom_meta_get_structure(meta),
+				   "temporal-id", &tid))
+		g_string_append_printf(tids, " %u", tid);
+	else
+		g_string_append(tids, " -");
+	if (++frames == LAYERS_TO_REPORT) {
+		printf("%s\n", tids->str);
+		fflush(stdout);
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+static GstElement *on_encoded_filter(GstElement *src, const gchar *kind,
+				     GstCaps *caps, gpointer data)
+{
+	GstElement *id;
+	GstPad *pad;
+
+	(void)src, (void)caps, (void)data;
+	if (!g_str_equal(kind, "video"))
+		return NULL;
+	id = gst_element_factory_make("identity", NULL);
+	pad = gst_element_get_static_pad(id, "sink");
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_encoded, NULL,
+			  NULL);
+	gst_object_unref(pad);
+	return id;
 }
 
 static GstPadProbeReturn on_audio(GstPad *pad, GstPadProbeInfo *info,
@@ -312,6 +360,9 @@ int main(int argc, char **argv)
 	if (t != NULL) {
 		g_signal_connect(t, "pad-added", G_CALLBACK(on_pad_added),
 				 pipe);
+		if (g_str_equal(argv[1], "recv"))
+			g_signal_connect(t, "request-encoded-filter",
+					 G_CALLBACK(on_encoded_filter), NULL);
 		gst_object_unref(t);
 	}
 	loop = g_main_loop_new(NULL, FALSE);

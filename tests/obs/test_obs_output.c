@@ -154,17 +154,26 @@ static void test_the_program_arrives_at_a_tempchatsrc_in_av1_by_default(void)
 	call_stop(&c);
 }
 
-/* The receiver takes only `data` (a codec name): the output sends it. */
+/* The receiver takes only `data` (a codec name): the output sends it,
+ * AV1, VP9 and VP8 in L1T3, whose temporal ids the receiver reads from the
+ * wire (AV1: the dependency descriptor). */
 static void
 test_each_codec_arrives_decoded_at_the_canvas_size(gconstpointer data)
 {
 	char *lower = g_ascii_strdown(data, -1);
 	call c;
 	sender_stats st;
+	const char *layers;
 
 	call_start(&c, lower, data);
 	get_sender_stats(c.out, &st);
 	g_assert_cmpint(st.missed, ==, 0);
+	layers = harness_peer_wait_line(c.receiver, "layers ");
+	g_assert_nonnull(layers);
+	g_test_message("%s: %s", (const char *)data, layers);
+	g_assert_cmpstr(layers, ==,
+			g_str_equal(data, "H264") ? "layers - - - - - - - -"
+						  : "layers 0 2 1 2 0 2 1 2");
 	call_stop(&c);
 	g_free(lower);
 }

@@ -4,7 +4,9 @@
  * (the core reads a keyframe's size from it: the AV1 sequence header, the
  * H264 SPS) and what the receiving side's decoder (the source's, libavcodec)
  * shows at the right size; one frame out per picture in; a keyframe first
- * and when asked, never because the bitrate changed.
+ * and when asked, never because the bitrate changed. VP8 and VP9 come in
+ * L1T3: a decoder given only the TID 0 frames makes the very pictures a
+ * decoder of every frame makes at those frames.
  */
 #include <glib.h>
 #include <string.h>
@@ -30,7 +32,7 @@ typedef struct {
 } run;
 
 static void on_packet(const uint8_t *data, size_t len, bool keyframe,
-		      void *user_data)
+		      const tc_temporal_layer *layer, void *user_data)
 {
 	run *r = user_data;
 	struct obs_source_frame out = {0};
@@ -104,6 +106,97 @@ static void test_codec(gconstpointer data)
 	g_free(pic);
 }
 
+/* ---------------------------------------------------------------- L1T3 */
+
+#define LAYER_FRAMES 40
+#define LAYER_FORCED_AT 18 /* off the pattern: it restarts there */
+
+typedef struct {
+	struct tempchat_decoder *all, *tid0;
+	bool has_layer;
+	uint8_t tid;
+	char *all_sum, *tid0_sum; /* of the picture each decoder made */
+} layer_run;
+
+static char *picture_sum(const struct obs_source_frame *f)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA1);
+	char *sum;
+
+	for (uint32_t row = 0; row < f->height; row++)
+		g_checksum_update(c, f->data[0] + row * f->linesize[0],
+				  f->width);
+	for (int p = 1; p < 3; p++)
+		for (uint32_t row = 0; row < f->height / 2; row++)
+			g_checksum_update(c, f->data[p] + row * f->linesize[p],
+					  f->width / 2);
+	sum = g_strdup(g_checksum_get_string(c));
+	g_checksum_free(c);
+	return sum;
+}
+
+static char *decode_sum(struct tempchat_decoder *dec, const uint8_t *data,
+			size_t len)
+{
+	struct obs_source_frame out = {0};
+
+	g_assert_cmpint(tempchat_decoder_video(dec, data, len, 0, &out), ==,
+			TEMPCHAT_DECODE_PICTURE);
+	return picture_sum(&out);
+}
+
+static void on_layer_packet(const uint8_t *data, size_t len, bool keyframe,
+			    const tc_temporal_layer *layer, void *user_data)
+{
+	layer_run *r = user_data;
+
+	r->has_layer = layer != NULL && layer->layers == 3;
+	r->tid = layer != NULL ? layer->temporal_id : 0;
+	g_free(r->all_sum);
+	g_free(r->tid0_sum);
+	r->all_sum = decode_sum(r->all, data, len);
+	r->tid0_sum = r->tid == 0 ? decode_sum(r->tid0, data, len) : NULL;
+}
+
+static void test_l1t3(gconstpointer data)
+{
+	tc_sdp_codec codec = (tc_sdp_codec)GPOINTER_TO_INT(data);
+	layer_run r = {.all = tempchat_decoder_new(codec),
+		       .tid0 = tempchat_decoder_new(codec)};
+	struct tempchat_video_encoder *enc =
+		tempchat_video_encoder_new(codec, W, H, FPS, BITRATE);
+	uint8_t *pic = g_malloc(W * H * 3 / 2);
+	uint8_t *const planes[3] = {pic, pic + W * H, pic + W * H * 5 / 4};
+	const uint32_t linesize[3] = {W, W / 2, W / 2};
+	static const uint8_t pattern[] = {0, 2, 1, 2};
+	int kept = 0;
+
+	g_assert_nonnull(enc);
+	for (int i = 0; i < LAYER_FRAMES; i++) {
+		int since_key = i < LAYER_FORCED_AT ? i : i - LAYER_FORCED_AT;
+
+		paint(planes[0], planes[1], planes[2], i % 60);
+		g_assert_true(tempchat_video_encoder_encode(
+			enc, planes, linesize, i == LAYER_FORCED_AT,
+			on_layer_packet, &r));
+		g_assert_true(r.has_layer);
+		g_assert_cmpuint(r.tid, ==, pattern[since_key % 4]);
+		if (r.tid == 0) {
+			g_assert_cmpstr(r.tid0_sum, ==, r.all_sum);
+			kept++;
+		}
+	}
+	g_test_message("%s: %d of %d frames at TID 0, decoded alone as in "
+		       "the whole stream", tc_sdp_codec_name(codec), kept,
+		       LAYER_FRAMES);
+	g_free(r.all_sum);
+	g_free(r.tid0_sum);
+	tempchat_video_encoder_free(enc);
+	tempchat_decoder_free(r.all);
+	tempchat_decoder_free(r.tid0);
+	g_free(pic);
+}
+
 static void test_this_build_encodes_every_codec_in_tempchat_order(void)
 {
 	tc_sdp_codec want[TC_SDP_MAX_VIDEO_CODECS],
@@ -134,6 +227,15 @@ int main(int argc, char **argv)
 	g_test_add_func("/obs/video-encoder/this-build-encodes-every-codec-in-"
 			"tempchat-order",
 			test_this_build_encodes_every_codec_in_tempchat_order);
+	g_test_add_data_func("/obs/video-encoder/vp8-l1t3-tid0-frames-decode-"
+			     "alone",
+			     GINT_TO_POINTER(TC_SDP_CODEC_VP8), test_l1t3);
+	g_test_add_data_func("/obs/video-encoder/vp9-l1t3-tid0-frames-decode-"
+			     "alone",
+			     GINT_TO_POINTER(TC_SDP_CODEC_VP9), test_l1t3);
+	g_test_add_data_func("/obs/video-encoder/av1-l1t3-tid0-frames-decode-"
+			     "alone",
+			     GINT_TO_POINTER(TC_SDP_CODEC_AV1), test_l1t3);
 	for (size_t i = 0; i < n; i++) {
 		char *path = g_strdup_printf(
 			"/obs/video-encoder/%s-frames-decode-at-their-size-"

@@ -328,6 +328,41 @@ test_l1t3_refuses_bad_layers_and_deltas_before_a_keyframe (void)
   g_assert_cmpuint (st.frame_number, ==, 1);  /* refusals use no number */
 }
 
+/* AV1 without layers: a keyframe with the two-template structure, then
+ * deltas one frame back on template 1, each read back by a receiver. */
+static void
+test_l1t1_frames_refer_to_the_one_before (void)
+{
+  tc_dd_l1t3 st = {0};
+  tc_dd_structure ours, rx = {0};
+  tc_dd_frame f, g;
+  tc_dd_l1t1_structure (&ours);
+  g_assert_cmpint (tc_dd_l1t1_next (&st, FALSE, &f), ==, TC_ERR_INVALID_ARG);
+  for (guint i = 0; i < 4; i++) {
+    gboolean key = i == 0 || i == 3;
+    guint8 out[TC_DD_MAX_LEN];
+    size_t written;
+    g_assert_cmpint (tc_dd_l1t1_next (&st, key, &f), ==, TC_OK);
+    g_assert_cmpint (tc_dd_write (&ours, &f, out, sizeof out, &written), ==,
+        TC_OK);
+    g_assert_cmpuint (written, <=, 16);
+    if (!key)
+      g_assert_cmpuint (written, ==, 3);  /* the template says it all */
+    g_assert_cmpint (tc_dd_parse (out, written, &rx, &g), ==, TC_OK);
+    g_assert_cmpuint (g.frame_number, ==, i);
+    g_assert_cmpuint (g.template_id, ==, key ? 0 : 1);
+    g_assert_cmpuint (g.info.temporal_id, ==, 0);
+    g_assert_cmpuint (g.info.dti[0], ==, TC_DD_DTI_SWITCH);
+    g_assert_cmpuint (g.info.fdiff_count, ==, key ? 0 : 1);
+    if (!key) {
+      g_assert_cmpuint (g.info.fdiff[0], ==, 1);
+      g_assert_cmpuint (g.info.chain_fdiff[0], ==, 1);
+    }
+  }
+  g_assert_cmpuint (rx.dt_count, ==, 1);
+  g_assert_cmpuint (rx.template_count, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,6 +379,8 @@ main (int argc, char **argv)
       test_l1t3_frames_use_the_five_templates_and_read_back);
   g_test_add_func ("/rtp/dd/l1t3/frames-off-the-pattern-get-custom-references",
       test_l1t3_frames_off_the_pattern_get_custom_references);
+  g_test_add_func ("/rtp/dd/l1t1/frames-refer-to-the-one-before",
+      test_l1t1_frames_refer_to_the_one_before);
   g_test_add_func ("/rtp/dd/l1t3/refuses-bad-layers-and-deltas-before-a-keyframe",
       test_l1t3_refuses_bad_layers_and_deltas_before_a_keyframe);
   return g_test_run ();

@@ -11,7 +11,9 @@
  * stdout speaks like `gst-launch-1.0 -m -v`, so the tests read both the
  * same way: element messages as "Got message ... <structure>", property
  * changes (caps, fakesink last-message) as "<path>: <name> = <value>", plus
- * "pipeline N playing" / "pipeline N stopped".
+ * "pipeline N playing" / "pipeline N stopped", and for each buffer through
+ * an element named "tids" (an identity on tempchatsrc's encoded video)
+ * "tid N", the temporal id its TempchatLayerMeta names, or "tid -".
  */
 #include <glib-unix.h>
 #include <gst/gst.h>
@@ -77,6 +79,38 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static GstPadProbeReturn
+print_tid (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstCustomMeta *meta = gst_buffer_get_custom_meta (
+      GST_PAD_PROBE_INFO_BUFFER (info), "TempchatLayerMeta");
+  guint tid;
+
+  (void) pad, (void) data;
+  if (meta != NULL && gst_structure_get_uint (
+          gst_custom_meta_get_structure (meta), "temporal-id", &tid))
+    printf ("tid %u\n", tid);
+  else
+    printf ("tid -\n");
+  fflush (stdout);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_tids (GstElement *pipe)
+{
+  GstElement *tids = GST_IS_BIN (pipe)
+      ? gst_bin_get_by_name (GST_BIN (pipe), "tids") : NULL;
+  GstPad *pad;
+
+  if (tids == NULL)
+    return;
+  pad = gst_element_get_static_pad (tids, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, print_tid, NULL, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (tids);
+}
+
 static void
 start (stages *st, int i)
 {
@@ -97,6 +131,7 @@ start (stages *st, int i)
     return;
   }
   gst_element_add_property_deep_notify_watch (st->pipes[i], NULL, TRUE);
+  watch_tids (st->pipes[i]);
   bus = gst_element_get_bus (st->pipes[i]);
   gst_bus_add_watch (bus, on_bus, st);
   gst_object_unref (bus);

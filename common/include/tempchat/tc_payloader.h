@@ -37,6 +37,10 @@ typedef struct {
   size_t len;
   uint32_t rtp_timestamp;
   bool keyframe;          /* decodable without earlier frames */
+  /* The temporal layer the payload descriptor names (VP8 TID, VP9 layer
+   * indices); has_temporal_id false when it names none. */
+  bool has_temporal_id;
+  uint8_t temporal_id;
 } tc_frame;
 
 /* Called once per RTP payload the payloader produces, in sending order.

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tempchat/tc_layers.h"
 #include "tempchat/tc_payloader.h"
 #include "tempchat/tc_sdp.h"
 #include "tempchat/tc_signal.h"
@@ -225,6 +226,16 @@ tc_status tc_session_start (tc_session *s);
  * TC_ERR_CLOSED after stop; TC_ERR_INVALID_ARG for a kind we do not send. */
 tc_status tc_session_push_frame (tc_session *s, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe);
+
+/* tc_session_push_frame for video with the frame's temporal layer, as the
+ * wrapper's encoder made it (tc_layers.h; `layer` is copied, NULL: one
+ * layer). The layer goes on the wire: VP8 TID/Y/TL0PICIDX, VP9 layer
+ * indices and the L1T3 pattern in the scalability structure of keyframes,
+ * and for AV1 the dependency descriptor extension when the peer agreed to
+ * it (an L1T1 one for frames without layers). */
+tc_status tc_session_push_video_frame (tc_session *s, const uint8_t *data,
+    size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer);
 
 /* What a session sends and receives (the same four flags as in
  * tc_session_config). */

@@ -330,6 +330,21 @@ vp8_payload (void *state, const uint8_t *frame, size_t len, bool keyframe,
   return tc_vp8_payload_frame (state, frame, len, NULL, mtu, emit, user_data);
 }
 
+void
+tc_vp8_layer_info (const tc_temporal_layer *layer, uint8_t tl0picidx,
+    tc_vp8_frame_info *info)
+{
+  memset (info, 0, sizeof *info);
+  if (layer == NULL || layer->layers < 2)
+    return;
+  info->has_tid = true;
+  info->tid = layer->temporal_id;
+  info->layer_sync = layer->layer_sync;
+  info->non_reference = layer->non_reference;
+  info->has_tl0picidx = true;
+  info->tl0picidx = tl0picidx;
+}
+
 /* ---- Depacketizer -------------------------------------------------------- */
 
 static void
@@ -365,6 +380,7 @@ vp8_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
   if (d.start && d.pid == 0) {
     tc_picture_asm_start (&st->rx, pkt, ref,
         tc_vp8_is_keyframe_header (data, len));
+    st->rx.temporal_id = d.has_tid ? d.tid : -1;
   } else if (!tc_picture_asm_continues (&st->rx, pkt, ref)) {
     tc_picture_asm_reset (&st->rx);  /* a gap: this frame cannot be completed */
     return TC_OK;

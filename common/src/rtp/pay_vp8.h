@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tempchat/tc_layers.h"
 #include "tempchat/tc_payloader.h"
 
 /* Longest descriptor: 1 + X + 2 PictureID + TL0PICIDX + TID/KEYIDX. */
@@ -85,6 +86,12 @@ typedef struct {
 tc_status tc_vp8_payload_frame (void *state, const uint8_t *frame, size_t len,
     const tc_vp8_frame_info *info, size_t mtu, tc_pay_emit_fn emit,
     void *user_data);
+
+/* The frame info of a frame in `layer` (NULL or one layer: no layer
+ * fields) whose TID 0 frame has TL0PICIDX `tl0picidx` (RFC 7741: a frame
+ * above TID 0 carries that of the TID 0 frame before it). */
+void tc_vp8_layer_info (const tc_temporal_layer *layer, uint8_t tl0picidx,
+    tc_vp8_frame_info *info);
 
 /* Sets the PictureID the next frame will carry (masked to 15 bits). A new
  * state starts at a random one, as browsers do. */

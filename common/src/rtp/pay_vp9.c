@@ -344,6 +344,21 @@ tc_vp9_gof_for_temporal_layers (unsigned layers, tc_vp9_gof *gof)
   return TC_OK;
 }
 
+void
+tc_vp9_layer_info (const tc_temporal_layer *layer, uint8_t tl0picidx,
+    tc_vp9_gof *gof, tc_vp9_frame_info *info)
+{
+  memset (info, 0, sizeof *info);
+  if (layer == NULL || layer->layers < 2
+      || tc_vp9_gof_for_temporal_layers (layer->layers, gof) != TC_OK)
+    return;
+  info->has_layer = true;
+  info->tid = layer->temporal_id;
+  info->switching_up = layer->layer_sync;
+  info->tl0picidx = tl0picidx;
+  info->gof = gof;
+}
+
 /* ---- State --------------------------------------------------------------- */
 
 static void *
@@ -534,6 +549,7 @@ vp9_depayload (void *state, const tc_rtp_packet *pkt, tc_frame_fn on_frame,
   tc_picture_ref ref = {d.has_picture_id, d.picture_id};
   if (starts_picture (&d)) {
     tc_picture_asm_start (&st->rx, pkt, ref, is_keyframe (&d, data, len));
+    st->rx.temporal_id = d.has_layer ? d.tid : -1;
   } else if (!tc_picture_asm_continues (&st->rx, pkt, ref)) {
     /* A gap, or a later spatial layer of a picture whose start was lost:
      * this picture cannot be completed. */

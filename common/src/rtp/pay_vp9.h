@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rtp/vp9_header.h"
+#include "tempchat/tc_layers.h"
 #include "tempchat/tc_payloader.h"
 
 /* Largest frame the depayloader reassembles; beyond it, TC_ERR_TOO_LARGE. */
@@ -107,6 +108,13 @@ typedef struct {
  * TID 0 2 1 2 referring back 4 1 2 1 pictures). TC_ERR_INVALID_ARG
  * otherwise. */
 tc_status tc_vp9_gof_for_temporal_layers (unsigned layers, tc_vp9_gof *gof);
+
+/* The frame info of a frame in `layer` (NULL or one layer: none, and the
+ * SS of keyframes without GOF) whose TID 0 frame has TL0PICIDX
+ * `tl0picidx`, in non-flexible mode; `gof` is storage for the L1T3 pattern
+ * the info points to (it must outlive the info). */
+void tc_vp9_layer_info (const tc_temporal_layer *layer, uint8_t tl0picidx,
+    tc_vp9_gof *gof, tc_vp9_frame_info *info);
 
 /* tc_payloader_vp9.payload with layering information (`info` may be NULL).
  * Every packet carries a 15-bit picture id that increments per frame (wraps

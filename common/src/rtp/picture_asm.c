@@ -25,6 +25,7 @@ tc_picture_asm_start (tc_picture_asm *a, const tc_rtp_packet *pkt,
   a->next_seq = pkt->seq;
   a->keyframe = keyframe;
   a->ref = ref;
+  a->temporal_id = -1;
 }
 
 bool
@@ -56,6 +57,8 @@ tc_picture_asm_add (tc_picture_asm *a, const tc_rtp_packet *pkt,
       .len = a->buf.len,
       .rtp_timestamp = a->timestamp,
       .keyframe = a->keyframe,
+      .has_temporal_id = a->temporal_id >= 0,
+      .temporal_id = a->temporal_id >= 0 ? (uint8_t) a->temporal_id : 0,
     };
     on_frame (&f, user_data);
     tc_picture_asm_reset (a);

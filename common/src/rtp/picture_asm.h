@@ -30,6 +30,7 @@ typedef struct {
   uint32_t timestamp;
   uint16_t next_seq;
   tc_picture_ref ref;     /* of the frame being reassembled */
+  int temporal_id;        /* its first packet's TID; -1: none named */
 } tc_picture_asm;
 
 /* Forgets the frame being reassembled. */

@@ -443,3 +443,41 @@ tc_dd_l1t3_next (tc_dd_l1t3 *state, bool keyframe, uint8_t temporal_id,
   state->frame_number = (uint16_t) (n + 1);
   return TC_OK;
 }
+
+/* ---- L1T1 ---------------------------------------------------------------- */
+
+enum { L1T1_KEY, L1T1_DELTA };
+
+void
+tc_dd_l1t1_structure (tc_dd_structure *out)
+{
+  memset (out, 0, sizeof *out);
+  out->dt_count = 1;
+  out->chain_count = 1;
+  out->template_count = 2;
+  out->templates[L1T1_KEY].dti[0] = TC_DD_DTI_SWITCH;
+  out->templates[L1T1_DELTA].dti[0] = TC_DD_DTI_SWITCH;
+  out->templates[L1T1_DELTA].fdiff_count = 1;
+  out->templates[L1T1_DELTA].fdiff[0] = 1;
+  out->templates[L1T1_DELTA].chain_fdiff[0] = 1;
+}
+
+tc_status
+tc_dd_l1t1_next (tc_dd_l1t3 *state, bool keyframe, tc_dd_frame *frame)
+{
+  if (state == NULL || frame == NULL || (!keyframe && !state->started))
+    return TC_ERR_INVALID_ARG;
+  tc_dd_structure s;
+  tc_dd_l1t1_structure (&s);
+  unsigned tmpl = keyframe ? L1T1_KEY : L1T1_DELTA;
+  memset (frame, 0, sizeof *frame);
+  frame->start_of_frame = frame->end_of_frame = true;
+  frame->template_id = (uint8_t) tmpl;
+  frame->frame_number = state->frame_number;
+  frame->has_structure = keyframe;
+  frame->active_decode_targets = 0x1;
+  frame->info = s.templates[tmpl];
+  state->started = true;
+  state->frame_number++;
+  return TC_OK;
+}

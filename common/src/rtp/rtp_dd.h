@@ -134,4 +134,20 @@ typedef struct {
 tc_status tc_dd_l1t3_next (tc_dd_l1t3 *state, bool keyframe,
     uint8_t temporal_id, tc_dd_frame *frame);
 
+/* ---- L1T1: one layer, for an encoder without temporal layers ------------ */
+
+/* Fills the structure of a stream without layers: 1 decode target, one
+ * chain, template_id_offset 0 and two templates:
+ *   0  keyframe   dti S   no references   chain 0
+ *   1  delta      dti S   fdiff 1         chain 1
+ * (what Chromium sends for AV1 without scalability). */
+void tc_dd_l1t1_structure (tc_dd_structure *out);
+
+/* Describes the next frame of an L1T1 stream (each frame refers to the one
+ * before it); `state` as for L1T3 (only started and frame_number are used).
+ * Fills `frame` as tc_dd_l1t3_next does. TC_ERR_INVALID_ARG for a delta
+ * frame before the first keyframe. */
+tc_status tc_dd_l1t1_next (tc_dd_l1t3 *state, bool keyframe,
+    tc_dd_frame *frame);
+
 #endif

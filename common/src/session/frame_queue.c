@@ -78,6 +78,15 @@ bool
 tc_frame_queue_push (tc_frame_queue *q, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe)
 {
+  return tc_frame_queue_push_layer (q, kind, data, len, pts_us, keyframe,
+      NULL);
+}
+
+bool
+tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
+    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer)
+{
   g_return_val_if_fail (q != NULL && (data != NULL || len == 0), false);
   bool video = kind == TC_MEDIA_VIDEO;
   if (len > q->max_bytes || (video && q->video_waits_keyframe && !keyframe)) {
@@ -88,7 +97,9 @@ tc_frame_queue_push (tc_frame_queue *q, tc_media_kind kind,
     q->video_waits_keyframe = false;
   tc_queued_frame *f = g_malloc (sizeof *f + len);
   *f = (tc_queued_frame) { .kind = kind, .pts_us = pts_us,
-    .keyframe = keyframe, .len = len };
+    .keyframe = keyframe, .has_layer = layer != NULL, .len = len };
+  if (layer != NULL)
+    f->layer = *layer;
   if (len > 0)
     memcpy (f->data, data, len);
   g_queue_push_tail (&q->frames, f);

@@ -24,6 +24,8 @@ typedef struct {
   tc_media_kind kind;
   int64_t pts_us;
   bool keyframe;
+  bool has_layer;
+  tc_temporal_layer layer;     /* video: when has_layer */
   size_t len;
   uint8_t data[];
 } tc_queued_frame;
@@ -40,6 +42,11 @@ void tc_frame_queue_free (tc_frame_queue *q);
  * frame larger than max_bytes). */
 bool tc_frame_queue_push (tc_frame_queue *q, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe);
+
+/* tc_frame_queue_push with the frame's temporal layer (NULL: none). */
+bool tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
+    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer);
 
 /* The oldest frame (g_free it), or NULL when empty. */
 tc_queued_frame *tc_frame_queue_pop (tc_frame_queue *q);

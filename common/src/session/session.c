@@ -568,15 +568,34 @@ on_frames_posted (gpointer data)
     if (f == NULL)
       return G_SOURCE_REMOVE;
     if (c != NULL && c->connected)
-      tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe);
+      tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe,
+          f->has_layer ? &f->layer : NULL);
     g_free (f);
   }
   return G_SOURCE_CONTINUE;
 }
 
+static tc_status push_frame (tc_session *s, tc_media_kind kind,
+    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer);
+
 tc_status
 tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe)
+{
+  return push_frame (s, kind, data, len, pts_us, keyframe, NULL);
+}
+
+tc_status
+tc_session_push_video_frame (tc_session *s, const uint8_t *data, size_t len,
+    int64_t pts_us, bool keyframe, const tc_temporal_layer *layer)
+{
+  return push_frame (s, TC_MEDIA_VIDEO, data, len, pts_us, keyframe, layer);
+}
+
+static tc_status
+push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
+    size_t len, int64_t pts_us, bool keyframe, const tc_temporal_layer *layer)
 {
   g_return_val_if_fail (s != NULL && (data != NULL || len == 0), TC_ERR_INVALID_ARG);
   g_mutex_lock (&s->lock);
@@ -586,7 +605,8 @@ tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
       : kind == TC_MEDIA_VIDEO ? s->dirs.send_video : false;
   bool post = false;
   if (sends && len > 0 && open) {
-    tc_frame_queue_push (s->outq, kind, data, len, pts_us, keyframe);
+    tc_frame_queue_push_layer (s->outq, kind, data, len, pts_us, keyframe,
+        layer);
     post = !s->drain_posted;
     s->drain_posted = true;
   }

@@ -27,6 +27,7 @@
 #include "rtp/history.h"
 #include "rtp/jitter.h"
 #include "rtp/receive_log.h"
+#include "rtp/rtp_dd.h"
 
 /* Index of a kind in the per-kind arrays. */
 enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
@@ -66,6 +67,11 @@ typedef struct {
   uint16_t rtx_seq;
   char mid[TC_SDP_MAX_ID + 1];
   uint8_t ext_mid, ext_abs_send_time, ext_transport_cc;
+  uint8_t ext_dd;             /* AV1 dependency descriptor; 0: not agreed */
+  /* Temporal layers (session_layers.c): the TL0PICIDX of the last TID 0
+   * frame (VP8, VP9), the dependency descriptor's frame numbers (AV1). */
+  uint8_t tl0picidx;
+  tc_dd_l1t3 dd;
   tc_rtp_history *history;    /* plain packets for RTX; without RTX the
                                  protected ones, resent as they went */
   uint32_t packets, octets;   /* for the SR sender info */
@@ -75,6 +81,8 @@ typedef struct {
   unsigned width, height;
   tc_keyframe_gate keyframes; /* the peer's PLI/FIR -> the encoder */
 } tc_send_stream;
+
+typedef struct tc_recv_dd tc_recv_dd;
 
 typedef struct {
   bool active;
@@ -108,6 +116,8 @@ typedef struct {
   uint64_t audio_fec_recovered;
   int64_t last_rtx_us;        /* last packet from `rtx_ssrc` */
   unsigned width, height;     /* of the last keyframe, when the codec says */
+  uint8_t ext_dd;             /* AV1 dependency descriptor; 0: not agreed */
+  tc_recv_dd *dd;             /* what it said (session_dd.c); NULL: none */
   uint64_t packets;
   uint64_t resent;            /* of them, retransmissions (RTX) */
   uint32_t lost;              /* from our last report block about it */
@@ -321,9 +331,32 @@ void tc_call_setup_send (tc_call *c);
 void tc_send_stream_clear (tc_send_stream *st);
 void tc_call_stop_send (tc_call *c, int k);
 void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
-    size_t len, int64_t pts_us, bool keyframe);
+    size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
+
+/* session_dd.c: the temporal layers of received AV1 frames. */
+void tc_recv_dd_setup (tc_recv_stream *rx, const tc_sdp_negotiated_media *m);
+void tc_recv_dd_free (tc_recv_stream *rx);
+void tc_recv_dd_on_packet (tc_recv_stream *rx, const tc_rtp_packet *p);
+bool tc_recv_dd_temporal_id (const tc_recv_stream *rx, uint32_t timestamp,
+    uint8_t *temporal_id);
+
+/* session_layers.c */
+/* Packetizes one video frame with its temporal layer (NULL: one layer) in
+ * the payload descriptor of VP8 and VP9; other codecs as pay->payload. */
+tc_status tc_call_payload_frame (tc_send_stream *st, const uint8_t *data,
+    size_t len, bool keyframe, const tc_temporal_layer *layer, size_t mtu,
+    tc_pay_emit_fn emit, void *user_data);
+/* The dependency descriptor of the next frame of `st` (L1T3 for a
+ * three-layer frame, else L1T1) and the structure it refers to. False
+ * when the stream sends none (not agreed, not AV1) or cannot describe
+ * this frame (a delta before any keyframe). */
+bool tc_call_dd_next (tc_send_stream *st, bool keyframe,
+    const tc_temporal_layer *layer, tc_dd_structure *structure,
+    tc_dd_frame *frame);
+
 tc_status tc_call_send_media (tc_call *c, int k, const uint8_t *pkt,
     size_t len, int64_t now_us);
 void tc_call_send_rtx (tc_call *c, int k, const uint8_t *pkt, size_t len,

@@ -79,9 +79,14 @@ update_latency (tc_call *c)
 }
 
 static void
-on_frame (const tc_frame *frame, void *data)
+on_frame (const tc_frame *in, void *data)
 {
   tc_recv_stream *rx = data;
+  tc_frame layered = *in;
+  const tc_frame *frame = &layered;
+  if (!in->has_temporal_id)
+    layered.has_temporal_id = tc_recv_dd_temporal_id (rx,
+        in->rtp_timestamp, &layered.temporal_id);
   tc_call *c = rx->call;
   int64_t sender_us, shared_us;
   /* The stream's own RTP time line from its first frame; after an SR it
@@ -141,6 +146,7 @@ setup_stream (tc_call *c, tc_recv_stream *rx, const tc_sdp_negotiated_media *m,
     .log = tc_receive_log_new (&recv_log_config),
   };
   rx->jitter = new_jitter (rx);
+  tc_recv_dd_setup (rx, m);
   tc_call_twcc_setup (c, m);
   g_strlcpy (rx->mid, m->mid, sizeof rx->mid);
 }
@@ -165,6 +171,7 @@ tc_recv_stream_clear (tc_recv_stream *rx)
 {
   tc_jitter_free (rx->jitter);
   tc_receive_log_free (rx->log);
+  tc_recv_dd_free (rx);
   memset (rx, 0, sizeof *rx);
 }
 
@@ -317,6 +324,7 @@ tc_call_on_rtp (tc_call *c, uint8_t *buf, size_t len, int64_t now_us)
   rx->window_bytes += plain;
   tc_receive_log_add (rx->log, p.seq);
   rx->frame_arrival_us = now_us;
+  tc_recv_dd_on_packet (rx, &p);
   tc_jitter_push (rx->jitter, &p, now_us);
   after_jitter (c, rx, now_us);
 }

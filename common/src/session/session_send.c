@@ -44,6 +44,17 @@ peer_limit (const tc_sdp_negotiated_media *m)
   return (uint32_t) MIN ((uint64_t) m->remote_max_kbps * 1000, G_MAXUINT32);
 }
 
+/* The dependency descriptor's id on our AV1 video, 0: none. We write the
+ * one-byte header form (RFC 8285), whose ids end at 14; a peer that gave
+ * the descriptor a higher one gets AV1 without it rather than no video. */
+static uint8_t
+dd_ext_id (const tc_sdp_negotiated_media *m, tc_media_kind kind)
+{
+  uint8_t id = m->ext_dependency_descriptor;
+  return kind == TC_MEDIA_VIDEO && m->codec == TC_SDP_CODEC_AV1 && id <= 14
+      ? id : 0;
+}
+
 static void
 setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     tc_media_kind kind)
@@ -64,6 +75,7 @@ setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     .rtx_ssrc = s->video_rtx_ssrc, .rtx_seq = (uint16_t) g_random_int (),
     .ext_mid = m->ext_mid, .ext_abs_send_time = m->ext_abs_send_time,
     .ext_transport_cc = m->ext_transport_cc,
+    .ext_dd = dd_ext_id (m, kind),
     .history = tc_rtp_history_new (&hc),
   };
   g_strlcpy (st->mid, m->mid, sizeof st->mid);
@@ -146,7 +158,16 @@ typedef struct {
   tc_send_stream *st;
   uint32_t ts;
   int64_t now_us;
+  /* The frame's dependency descriptor, when it has one. */
+  bool has_dd;
+  bool first_packet;
+  tc_dd_structure dd_structure;
+  tc_dd_frame dd;
 } emit_ctx;
+
+/* The one-byte header form (RFC 8285) carries 16 bytes at most: our L1T3
+ * structure on a keyframe's first packet fits. */
+#define DD_MAX_LEN 16
 
 /* Bytes the extension block takes: header, then one-byte elements padded to
  * a word (RFC 8285 4.2). */
@@ -160,13 +181,32 @@ ext_block_len (const tc_send_stream *st)
     n += 1 + TC_RTP_EXT_ABS_SEND_TIME_LEN;
   if (st->ext_transport_cc != 0)
     n += 1 + TC_RTP_EXT_TRANSPORT_SEQ_LEN;
+  if (st->ext_dd != 0)
+    n += 1 + DD_MAX_LEN;
   return n == 0 ? 0 : 4 + ((n + 3) & ~(size_t) 3);
 }
 
 /* abs-send-time and the transport-wide seq get their values as the packet
  * leaves (tc_call_stamp_send): here they only take their place. */
+/* This packet's dependency descriptor: start and end of frame, and the
+ * structure on the first packet of a keyframe only. */
 static void
-add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
+add_dd (emit_ctx *e, tc_rtp_packet *p, bool last, uint8_t *dd)
+{
+  tc_dd_frame f = e->dd;
+  size_t n = 0;
+  f.start_of_frame = e->first_packet;
+  f.end_of_frame = last;
+  f.has_structure = e->dd.has_structure && e->first_packet;
+  if (tc_dd_write (&e->dd_structure, &f, dd, DD_MAX_LEN, &n) != TC_OK)
+    return;
+  p->ext[p->ext_count++] = (tc_rtp_ext) { .id = e->st->ext_dd,
+    .len = (uint8_t) n, .data = dd };
+}
+
+static void
+add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq,
+    uint8_t *dd)
 {
   tc_send_stream *st = e->st;
   if (st->ext_mid != 0 && strlen (st->mid) <= 16)
@@ -177,6 +217,8 @@ add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq)
   if (st->ext_transport_cc != 0)
     tc_rtp_ext_set_transport_seq (&p->ext[p->ext_count++],
         st->ext_transport_cc, 0, tseq);
+  if (e->has_dd)
+    add_dd (e, p, p->marker, dd);
   p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
 }
 
@@ -226,18 +268,20 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
   emit_ctx *e = data;
   tc_send_stream *st = e->st;
   uint8_t abs[TC_RTP_EXT_ABS_SEND_TIME_LEN], tseq[TC_RTP_EXT_TRANSPORT_SEQ_LEN];
+  uint8_t dd[DD_MAX_LEN];
   tc_rtp_packet p = {
     /* Audio marks talkspurts, not frame ends (RFC 3551 4.1); we send none. */
     .marker = marker && !st->pay->packet_is_frame,
     .payload_type = st->pt, .seq = st->seq, .timestamp = e->ts,
     .ssrc = st->ssrc, .payload = payload, .payload_len = len,
   };
-  add_extensions (e, &p, abs, tseq);
+  add_extensions (e, &p, abs, tseq, dd);
   uint8_t buf[TC_SESSION_PACKET_MAX];
   size_t n = 0;
   tc_status s = tc_rtp_write (&p, buf, sizeof buf, &n);
   if (s != TC_OK)
     return s;
+  e->first_packet = false;
   st->seq++;
   st->packets++;
   st->octets += (uint32_t) len;
@@ -267,7 +311,8 @@ anchor_rtp_time (tc_send_stream *st, const uint8_t *data, size_t len,
 
 void
 tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
-    size_t len, int64_t pts_us, bool keyframe)
+    size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer)
 {
   int k = kind == TC_MEDIA_AUDIO ? TC_KIND_AUDIO : TC_KIND_VIDEO;
   tc_send_stream *st = &c->tx[k];
@@ -277,11 +322,13 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
   if (keyframe)
     tc_session_keyframe_size (st->codec, data, len, &st->width, &st->height);
   st->window_frames++;
-  emit_ctx e = { c, k, st, 0, g_get_monotonic_time () };
+  emit_ctx e = { .c = c, .k = k, .st = st, .now_us = g_get_monotonic_time (),
+    .first_packet = true };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
+  e.has_dd = tc_call_dd_next (st, keyframe, layer, &e.dd_structure, &e.dd);
   size_t budget = TC_SESSION_MTU - TC_RTP_HEADER_MIN - ext_block_len (st)
       - TC_SRTP_MAX_OVERHEAD;
-  tc_status s = st->pay->payload (st->pay_state, data, len, keyframe, budget,
+  tc_status s = tc_call_payload_frame (st, data, len, keyframe, layer, budget,
       emit_payload, &e);
   st->last_ts = e.ts;
   st->last_ts_us = e.now_us;
