@@ -110,17 +110,6 @@ need_data (GstAppSrc *src, guint length, gpointer data)
   gst_app_src_push_buffer (src, b);
 }
 
-static GstElement *sender_pipeline (const clip *c, const char *sink_desc);
-
-static GstElement *
-webrtcbin_sender (const clip *c)
-{
-  return sender_pipeline (c, "rtpvp8pay pt=96 mtu=1200 "
-      "picture-id-mode=15-bit ! application/x-rtp,media=video,"
-      "encoding-name=VP8,payload=96,clock-rate=90000 ! "
-      "webrtcbin name=w bundle-policy=max-bundle");
-}
-
 static GstElement *
 sender_pipeline (const clip *c, const char *sink_desc)
 {
@@ -138,6 +127,15 @@ sender_pipeline (const clip *c, const char *sink_desc)
   gst_app_src_set_callbacks (GST_APP_SRC (src), &cbs, cur, g_free);
   gst_object_unref (src);
   return pipe;
+}
+
+static GstElement *
+webrtcbin_sender (const clip *c)
+{
+  return sender_pipeline (c, "rtpvp8pay pt=96 mtu=1200 "
+      "picture-id-mode=15-bit ! application/x-rtp,media=video,"
+      "encoding-name=VP8,payload=96,clock-rate=90000 ! "
+      "webrtcbin name=w bundle-policy=max-bundle");
 }
 
 /* ---- measuring --------------------------------------------------------- */

@@ -404,6 +404,7 @@ drop_while_unlinked (GstPad *pad, GstPadProbeInfo *info, gpointer ghost)
   return gst_pad_is_linked (GST_PAD (ghost)) ? GST_PAD_PROBE_OK :
       GST_PAD_PROBE_DROP;
 }
+
 /* The sender's rate in `caps` (a copy) when it differs; NULL otherwise.
  * self->lock taken. */
 static GstCaps *

@@ -124,9 +124,6 @@ best_for_bandwidth (const tc_cc_loss_based *l, const inherent_logs *t,
   return best;
 }
 
-/* Bandwidths on a geometric grid from min to max; the top one (max) means
- * "no bound". Picks the highest bandwidth whose best model is within the
- * slack of the best of all. */
 static bool
 any_loss (const tc_cc_loss_based *l)
 {
@@ -136,6 +133,9 @@ any_loss (const tc_cc_loss_based *l)
   return false;
 }
 
+/* Bandwidths on a geometric grid from min to max; the top one (max) means
+ * "no bound". Picks the highest bandwidth whose best model is within the
+ * slack of the best of all. */
 static void
 fit (tc_cc_loss_based *l)
 {

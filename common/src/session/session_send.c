@@ -186,8 +186,6 @@ ext_block_len (const tc_send_stream *st)
   return n == 0 ? 0 : 4 + ((n + 3) & ~(size_t) 3);
 }
 
-/* abs-send-time and the transport-wide seq get their values as the packet
- * leaves (tc_call_stamp_send): here they only take their place. */
 /* This packet's dependency descriptor: start and end of frame, and the
  * structure on the first packet of a keyframe only. */
 static void
@@ -204,6 +202,8 @@ add_dd (emit_ctx *e, tc_rtp_packet *p, bool last, uint8_t *dd)
     .len = (uint8_t) n, .data = dd };
 }
 
+/* abs-send-time and the transport-wide seq get their values as the packet
+ * leaves (tc_call_stamp_send): here they only take their place. */
 static void
 add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq,
     uint8_t *dd)

@@ -51,10 +51,10 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
   tc_call *c = data;
   TC_INFO ("[s%u] ICE %s", c->s->serial, tc_ice_state_str (state));
   /* A pair that works has just answered a check: the peer is there. */
-  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
+  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED) {
     c->heard_us = g_get_monotonic_time ();
-  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
     dtls_flush_early (c);
+  }
   if ((state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED)
       && c->dtls != NULL && tc_dtls_get_state (c->dtls) == TC_DTLS_STATE_NEW) {
     tc_dtls_start (c->dtls, g_get_monotonic_time ());
