@@ -286,6 +286,7 @@ tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
   ice->checking_timeout_ms = config->checking_timeout_ms
       ? config->checking_timeout_ms : TC_ICE_DEFAULT_CHECKING_TIMEOUT_MS;
   ice->state = TC_ICE_STATE_NEW;
+  ice->recheck_enabled = true;
   ice->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
   g_queue_init (&ice->events);
   g_queue_init (&ice->pending_remote);
@@ -318,6 +319,7 @@ destroy_now (tc_ice *ice)
 {
   ice_events_clear (ice);
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);
   ice_remote_clear (ice);
   if (ice->agent != NULL)
     g_object_unref (ice->agent);
@@ -356,6 +358,7 @@ silence (tc_ice *ice)
   ice->closed = true;
   ice_resolve_cancel_all (ice);
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);
   ice_events_clear (ice);
   ice_events_disconnect (ice);
 }
@@ -539,6 +542,7 @@ ice_restart_generation (tc_ice *ice)
   g_clear_pointer (&ice->remote_pwd, g_free);
   ice->remote_eoc = ice->remote_eoc_applied = false;
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);  /* until the peer's new credentials */
   ice_set_state (ice, ice->ever_connected ? TC_ICE_STATE_CHECKING
       : TC_ICE_STATE_NEW, TC_ICE_FAIL_NONE);
 

@@ -305,6 +305,13 @@ tc_session_debug_pacing (tc_session *s, bool on)
 }
 
 void
+tc_session_debug_recheck (tc_session *s, bool on)
+{
+  g_return_if_fail (s != NULL);
+  g_atomic_int_set (&s->debug_no_recheck, on ? 0 : 1);
+}
+
+void
 tc_session_debug_log_sends (tc_session *s, bool on)
 {
   g_return_if_fail (s != NULL);

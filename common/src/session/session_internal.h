@@ -280,6 +280,7 @@ struct tc_session {
   bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
   gint debug_no_pacing;       /* atomic; tc_session_debug_pacing */
+  gint debug_no_recheck;      /* atomic; tc_session_debug_recheck */
   gint debug_log_sends;       /* atomic; tc_session_debug_log_sends */
   GArray *debug_sends;        /* under lock: int64_t send times of video */
   int debug_ice_controlling;  /* under lock: 1/0, -1 without an agent */
@@ -308,6 +309,7 @@ void tc_call_path_back (tc_call *c);
 void tc_session_negotiate_tick (tc_session *s, int64_t now_us);
 
 void tc_call_send_offer (tc_call *c);
+bool tc_call_revive_on_path (tc_call *c);
 
 /* session_directions.c: what we send and receive, changed in a call. */
 tc_session_directions tc_session_cfg_directions (const tc_session *s);

@@ -357,6 +357,18 @@ revive (tc_call *c)
   tc_session_set_state (c->s, TC_SESSION_CONNECTING);
 }
 
+/* ICE connected a call that had failed for want of a path: it goes on
+ * from there (DTLS has not started: ICE never worked before). False when
+ * the call failed for another reason, which a path does not cure. */
+bool
+tc_call_revive_on_path (tc_call *c)
+{
+  if (!revivable (c))
+    return false;
+  revive (c);
+  return true;
+}
+
 static void
 on_peer_message (tc_call *c, const tc_peer_msg *m)
 {
