@@ -31,6 +31,12 @@
 #                       Chromium's side (two network namespaces of the
 #                       test's own; root only): Chromium's estimate comes
 #                       below the limit from tempchatsrc's feedback
+#   web/gst-chromium-restore  the UDP path between tempchatsink and the page
+#                       cut before the first connection and restored 5 s
+#                       later (two network namespaces, nftables; root
+#                       only): the page decodes within 2 s of the restore
+#                       with the sink offering and answering; two pages on
+#                       the same path printed as the baseline
 #   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
 #                       opened as is, joins a gst sender's call and decodes it
 if(NOT TARGET tempchat-relay)
@@ -61,7 +67,8 @@ set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
     gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
-    chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers)
+    chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers
+    gst-chromium-restore=gst_chromium_restore)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()
