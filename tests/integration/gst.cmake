@@ -178,8 +178,8 @@ if(TARGET tempchat-relay)
   set_tests_properties(integration/gst_loss_no_repair PROPERTIES TIMEOUT 120
     SKIP_RETURN_CODE 77)
   # call_failed: a call whose UDP path is cut before it connects fails as
-  # a warning (tempchat/call-failed, no error); restored, ICE restarts and
-  # video comes. signaling_blip: the relay killed and started again on its
+  # a warning (tempchat/call-failed, no error); restored, the checks that
+  # go on find the path and video comes within 3 s. signaling_blip: the relay killed and started again on its
   # port mid-call: the same call goes on, signaling comes back.
   foreach(script call_failed signaling_blip)
     add_test(NAME integration/gst_${script}
