@@ -570,14 +570,27 @@ test_unusable_settings_are_refused (void)
   cfg.n_video_codecs = 2;
   g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
   g_assert_cmpint (st, ==, TC_ERR_UNSUPPORTED);
-  /* A usable one, never started, frees cleanly. */
+  /* An MTU too small for a header and a payload, or over a full Ethernet
+   * frame. */
   cfg.n_video_codecs = 0;
+  cfg.video_mtu = TC_SESSION_MTU_MIN - 1;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+  cfg.video_mtu = 0;
+  cfg.audio_mtu = TC_SESSION_MTU_MAX + 1;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+  /* A usable one, never started, frees cleanly. */
+  cfg.audio_mtu = TC_SESSION_MTU_MAX;
   tc_session *s = tc_session_new (&cfg, noop_event, NULL, &st);
   g_assert_nonnull (s);
   g_assert_cmpint (st, ==, TC_OK);
   static const uint8_t byte = 1;
   g_assert_cmpint (tc_session_push_frame (s, TC_MEDIA_VIDEO, &byte, 1, 0,
       false), ==, TC_ERR_INVALID_ARG); /* we do not send video */
+  g_assert_cmpint (tc_session_set_mtu (s, TC_MEDIA_VIDEO, 100), ==,
+      TC_ERR_INVALID_ARG);
+  g_assert_cmpint (tc_session_set_mtu (s, TC_MEDIA_VIDEO, 600), ==, TC_OK);
   tc_session_free (s);
 }
 
