@@ -68,7 +68,7 @@ if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
     gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
     chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers
-    gst-chromium-restore=gst_chromium_restore)
+    gst-chromium-restore=gst_chromium_restore relay-restart=relay_restart)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()

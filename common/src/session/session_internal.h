@@ -34,8 +34,6 @@ enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
 
 /* A whole packet plus the SRTP tag always fits. */
 #define TC_SESSION_PACKET_MAX 1500
-/* Every datagram we send stays within this (RTP, extensions, SRTP tag). */
-#define TC_SESSION_MTU 1200
 
 typedef struct tc_call tc_call;
 
@@ -436,6 +434,18 @@ bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: a new call with the peer that joined (ends any). */
 void tc_session_new_call (tc_session *s, bool is_offerer);
+
+/* session_mtu.c: whether a configured size is allowed (0: the default),
+ * and the size stream `k` splits its frames to (loop thread). */
+bool tc_session_mtu_valid (unsigned mtu);
+size_t tc_session_mtu (const tc_session *s, int k);
+
+/* Runs `fn (data)` on the session's loop, or here and now while the session
+ * has no thread (nothing else reads its state then); `free_data` is called
+ * once either way. TC_ERR_CLOSED (and `fn` never runs) after stop. For the
+ * setters that may be called from any thread. */
+tc_status tc_session_post (tc_session *s, GSourceFunc fn, gpointer data,
+    GDestroyNotify free_data);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);
