@@ -17,6 +17,11 @@
  * candidate strings handed to on_local_candidate must go to the peer only.
  * Local candidates never reveal a private address in raddr: it is always
  * written as 0.0.0.0 (or ::) with rport 0, as Chromium does.
+ *
+ * Until its first connection an agent keeps checking at a steady pace
+ * after libnice's own checks gave up (every 500 ms for 30 s of each
+ * generation; never in relay-only mode), and FAILED before a first
+ * connection is not final: a path that comes back makes it CONNECTED.
  */
 #ifndef TEMPCHAT_TC_ICE_H
 #define TEMPCHAT_TC_ICE_H
