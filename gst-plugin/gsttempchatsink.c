@@ -63,7 +63,9 @@
  * (at most one every 5 s); after #GstTempchatSink:signaling-retries of them
  * an error. A failed call (no network path, DTLS refused) is a warning
  * plus "tempchat/call-failed" (status, reason): the element stays in the
- * room, tries again by an ICE restart and takes the next peer. Only
+ * room, goes on with the call when the path comes back (its checks go on,
+ * and the peer's are answered), tries again by an ICE restart and takes
+ * the next peer. Only
  * settings that cannot work are errors.
  *
  * ## Example launch lines
