@@ -8,7 +8,7 @@
  * never noticed while both sides are libnice: neither sends anything until
  * an ICE restart, the web client's 4 s after `failed`, about 7 s after
  * the restore. Browsers keep pinging a pair that never answered (Chromium
- * for 15 s and more, a ping every few hundred ms), and libnice answers such
+ * still does 10 s in: web/gst-chromium-restore), and libnice answers such
  * a late check with a check of its own, even on a failed pair of a failed
  * component: the pair works again and the component connects.
  *
