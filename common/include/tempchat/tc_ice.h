@@ -239,6 +239,14 @@ tc_status tc_ice_end_of_remote_candidates (tc_ice *ice, const char *ufrag);
  * bytes. */
 tc_status tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len);
 
+/* Sends `n` datagrams on the selected pair in one call (one sendmmsg on
+ * Linux: a paced burst costs one system call, as GStreamer's nicesink sends
+ * a buffer list); never blocks. Returns how many left, in order: fewer
+ * than `n` when the socket buffer filled (the rest are dropped) or when
+ * not connected (0). Each datagram at most 65535 bytes. */
+size_t tc_ice_send_many (tc_ice *ice, const uint8_t *const *data,
+    const size_t *len, size_t n);
+
 /* ICE restart initiated here: new local credentials (read them with the
  * getters for the new offer), remote candidates forgotten, and the local
  * candidates announced again with the new credentials, followed by

@@ -37,6 +37,15 @@ enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
 
 typedef struct tc_call tc_call;
 
+/* The datagrams of one pacer turn, held to leave in one system call
+ * (session_wire.c): a 1080p keyframe's 5 ms share is up to ~20 packets. */
+#define TC_WIRE_BATCH_MAX 32
+typedef struct {
+  unsigned n;
+  size_t len[TC_WIRE_BATCH_MAX];
+  uint8_t data[TC_WIRE_BATCH_MAX][TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
+} tc_wire_batch;
+
 /* The peer's candidates kept before the first negotiation. */
 #define TC_CALL_MAX_EARLY_CANDIDATES 200
 
@@ -214,6 +223,9 @@ struct tc_call {
   GQueue pace_rtx, pace_video; /* paced_packet*, FIFO */
   size_t pace_bytes;          /* waiting in both */
   GSource *pace_timer;        /* serves the queues while anything waits */
+  tc_wire_batch *wire;        /* a pacer turn's datagrams (session_wire.c);
+                                 NULL until the first turn */
+  bool wire_holding;
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t rx_latency_us;      /* the largest playout delay of rx[]; 0: none */
@@ -324,6 +336,11 @@ tc_status tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len);
 tc_status tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len,
     size_t cap, size_t *out);
 tc_status tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len);
+/* session_wire.c: from hold to flush, tc_call_send_wire keeps the
+ * datagrams and flush sends them together (in order, before anything sent
+ * after it). */
+void tc_call_wire_hold (tc_call *c);
+void tc_call_wire_flush (tc_call *c);
 tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
 
 /* session_send.c */

@@ -375,15 +375,6 @@ tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len, size_t cap,
   return st;
 }
 
-tc_status
-tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len)
-{
-  /* After consent is lost nothing goes out (RFC 7675 5.1), media included. */
-  if (c->srtp == NULL || c->consent_lost)
-    return TC_ERR_NOT_CONNECTED;
-  return tc_ice_send (c->ice, pkt, len);
-}
-
 static tc_status
 send_protected (tc_call *c, const uint8_t *pkt, size_t len, bool rtcp)
 {
