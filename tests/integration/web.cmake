@@ -106,8 +106,12 @@ endif()
 # The long browser calls (one at a time, minutes in all) run in the normal
 # build only: under ASan they would double CI's time past its limit, and
 # the same element code runs under ASan in the gst tests and in the short
-# browser calls kept here (demo link, TURN, mDNS).
-foreach(name chromium-call chromium-turn gst-chromium gst-chromium-codecs)
+# browser calls kept here (demo link, TURN, mDNS). The recovery calls too:
+# their core paths (checks until the first connection, a new peer
+# connection's offer) run under ASan in ice-recheck, session_recovery and
+# session_loopback.
+foreach(name chromium-call chromium-turn gst-chromium gst-chromium-codecs
+    gst-chromium-restore relay-restart)
   if(TEST web/${name})
     set_tests_properties(web/${name} PROPERTIES LABELS no_asan)
   endif()
