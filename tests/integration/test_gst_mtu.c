@@ -21,7 +21,6 @@
  * deadline.
  */
 #include <gst/gst.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,50 +38,28 @@
 #define FRAMES 30               /* decoded at full size to pass */
 
 #include "gst_test_util.h"
+#include "own_netns.h"
 
 static relay the_relay;
 static const char *skip_reason;
 
-static gboolean
-run (const char *cmd)
-{
-  gint status = -1;
-  gchar *out = NULL, *err = NULL;
-  gboolean ok = g_spawn_command_line_sync (cmd, &out, &err, &status, NULL)
-      && g_spawn_check_wait_status (status, NULL);
-  if (!ok)
-    g_test_message ("%s: %s", cmd, err != NULL ? err : "");
-  g_free (out);
-  g_free (err);
-  return ok;
-}
-
-/* The namespace and the tunnel's rule. */
+/* The namespace and the tunnel's rule, before GStreamer starts threads. */
 static void
 namespace_setup (void)
 {
-  if (geteuid () != 0) {
-    skip_reason = "needs root for a network namespace and nftables";
+  skip_reason = own_netns_enter ("tc_mtu");
+  if (skip_reason != NULL)
     return;
-  }
-  if (unshare (CLONE_NEWNET) != 0) {
-    skip_reason = "unshare(CLONE_NEWNET) is not permitted here";
-    return;
-  }
   gchar *rule = g_strdup_printf ("nft add rule inet tc_mtu input meta "
       "l4proto udp @th,64,2 2 @th,73,7 >= 96 udp length > %d counter drop",
       PATH_MTU + 8);
   /* libnice leaves loopback out of its host candidates: an address on a
    * veth pair of the namespace is the peers' host (both peers own it, so
    * their datagrams still cross the input hook). */
-  if (!run ("ip link set lo up")
-      || !run ("ip link add tcmtu0 type veth peer name tcmtu1")
-      || !run ("ip addr add 10.77.0.1/24 dev tcmtu0")
-      || !run ("ip link set tcmtu0 up") || !run ("ip link set tcmtu1 up")
-      || !run ("nft add table inet tc_mtu")
-      || !run ("nft add chain inet tc_mtu input "
-          "{ type filter hook input priority 0 ; policy accept ; }")
-      || !run (rule))
+  if (!own_netns_run ("ip link add tcmtu0 type veth peer name tcmtu1")
+      || !own_netns_run ("ip addr add 10.77.0.1/24 dev tcmtu0")
+      || !own_netns_run ("ip link set tcmtu0 up")
+      || !own_netns_run ("ip link set tcmtu1 up") || !own_netns_run (rule))
     skip_reason = "ip or nft failed in the new namespace";
   g_free (rule);
 }

@@ -24,55 +24,25 @@
  *     alone goes on checking.
  * Needs root (namespaces, nftables): skipped otherwise, with the reason.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE  /* unshare() */
-#endif
 #include "loop_signal.h"
+#include "own_netns.h"
 #include "session/session_policy.h"
-
-#include <sched.h>
-#include <unistd.h>
 
 #define RECOVERY_WAIT_US (45 * G_USEC_PER_SEC) /* > TC_RECOVERY_GIVE_UP_MS + detection */
 
 static const char *skip_reason; /* NULL: we are in our own namespace */
 
-static bool
-run (const char *cmd)
-{
-  gint status = -1;
-  GError *err = NULL;
-  if (!g_spawn_command_line_sync (cmd, NULL, NULL, &status, &err)) {
-    g_test_message ("%s: %s", cmd, err->message);
-    g_error_free (err);
-    return false;
-  }
-  return g_spawn_check_wait_status (status, NULL);
-}
-
 /* Before any thread exists: the session threads inherit the namespace. */
 static void
 enter_own_netns (void)
 {
-  if (geteuid () != 0) {
-    skip_reason = "needs root for a network namespace and nftables";
-    return;
-  }
-  if (unshare (CLONE_NEWNET) != 0) {
-    skip_reason = "unshare(CLONE_NEWNET) is not permitted here";
-    return;
-  }
-  if (!run ("ip link set lo up")
-      || !run ("nft add table inet tc_recovery")
-      || !run ("nft add chain inet tc_recovery input "
-          "{ type filter hook input priority 0 ; policy accept ; }"))
-    skip_reason = "ip or nft failed in the new namespace";
+  skip_reason = own_netns_enter ("tc_recovery");
 }
 
 static void
 cut_path (void)
 {
-  g_assert_true (run ("nft add rule inet tc_recovery input meta l4proto udp drop"));
+  g_assert_true (own_netns_run ("nft add rule inet tc_recovery input meta l4proto udp drop"));
 }
 
 /* Drops `percent` % of UDP datagrams at random: each direction crosses the
@@ -82,7 +52,7 @@ lossy_path (unsigned percent)
 {
   char *cmd = g_strdup_printf ("nft add rule inet tc_recovery input "
       "meta l4proto udp numgen random mod 100 < %u drop", percent);
-  g_assert_true (run (cmd));
+  g_assert_true (own_netns_run (cmd));
   g_free (cmd);
 }
 
@@ -91,14 +61,14 @@ lossy_path (unsigned percent)
 static void
 drop_stun_answers (void)
 {
-  g_assert_true (run ("nft add rule inet tc_recovery input meta l4proto udp "
+  g_assert_true (own_netns_run ("nft add rule inet tc_recovery input meta l4proto udp "
       "@th,64,16 0x0101 @th,96,32 0x2112a442 drop"));
 }
 
 static void
 restore_path (void)
 {
-  g_assert_true (run ("nft flush chain inet tc_recovery input"));
+  g_assert_true (own_netns_run ("nft flush chain inet tc_recovery input"));
 }
 
 typedef struct {
@@ -706,7 +676,7 @@ token_bucket (bool on)
   char *cmd = on ? g_strdup_printf ("tc qdisc add dev lo root tbf rate %ubit "
       "burst 15kb latency 40ms", TBF_RATE_BPS)
       : g_strdup ("tc qdisc del dev lo root");
-  g_assert_true (run (cmd));
+  g_assert_true (own_netns_run (cmd));
   g_free (cmd);
 }
 
