@@ -18,6 +18,10 @@
 #define DRAIN_BATCH 32
 
 #define TICK_MS 20 /* jitter deadlines, NACK pacing, RTCP, stats */
+/* Without media to receive nothing needs 20 ms: RTCP, the estimate's
+ * reports to the encoder, stats and the recovery timers are fine at this,
+ * with a fifth of the wake-ups (a sender's thread sleeps in between). */
+#define IDLE_TICK_MS 100
 
 void
 tc_session_config_init (tc_session_config *cfg)
@@ -382,6 +386,38 @@ tc_session_debug_note_send (tc_session *s, int64_t now_us)
 
 /* ---- the loop thread --------------------------------------------------- */
 
+static gboolean on_tick (gpointer data);
+
+static unsigned
+tick_ms (const tc_session *s)
+{
+  const tc_call *c = s->call;
+  bool receiving = c != NULL && (c->rx[TC_KIND_AUDIO].active
+      || c->rx[TC_KIND_VIDEO].active);
+  return receiving ? TICK_MS : IDLE_TICK_MS;
+}
+
+static void
+start_tick (tc_session *s)
+{
+  s->tick_ms = tick_ms (s);
+  s->tick = g_timeout_source_new (s->tick_ms);
+  g_source_set_callback (s->tick, on_tick, s, NULL);
+  g_source_attach (s->tick, s->ctx);
+}
+
+void
+tc_session_retick (tc_session *s)
+{
+  if (s->tick == NULL || tick_ms (s) == s->tick_ms)
+    return;
+  /* Also from the tick's own dispatch: a destroyed source is not
+   * dispatched again, whatever its callback returns. */
+  g_source_destroy (s->tick);
+  g_clear_pointer (&s->tick, g_source_unref);
+  start_tick (s);
+}
+
 static gboolean
 on_tick (gpointer data)
 {
@@ -397,6 +433,7 @@ on_tick (gpointer data)
   tc_session_update_stats (s, now);
   if (!tc_session_away_tick (s, now))  /* may end the call */
     tc_session_negotiate_tick (s, now);  /* last: it may end the call */
+  tc_session_retick (s);
   return G_SOURCE_CONTINUE;
 }
 
@@ -443,9 +480,7 @@ on_begin (gpointer data)
   tc_session *s = data;
   if (!join_room (s))
     return G_SOURCE_REMOVE;
-  s->tick = g_timeout_source_new (TICK_MS);
-  g_source_set_callback (s->tick, on_tick, s, NULL);
-  g_source_attach (s->tick, s->ctx);
+  start_tick (s);
   return G_SOURCE_REMOVE;
 }
 

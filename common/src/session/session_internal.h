@@ -265,6 +265,7 @@ struct tc_session {
   tc_signal *sig;
   tc_call *call;
   GSource *tick;
+  unsigned tick_ms;            /* its period (session.c tick_ms) */
   tc_session_state state;     /* session thread's copy */
   bool stopped_here;          /* stopped from its own thread: no more events */
   bool joining;               /* another thread's stop waits for the thread */
@@ -451,6 +452,10 @@ bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: a new call with the peer that joined (ends any). */
 void tc_session_new_call (tc_session *s, bool is_offerer);
+
+/* session.c: the tick at the period the call needs now (20 ms while it
+ * receives media, 100 ms otherwise); after a negotiation. */
+void tc_session_retick (tc_session *s);
 
 /* session_mtu.c: whether a configured size is allowed (0: the default),
  * and the size stream `k` splits its frames to (loop thread). */

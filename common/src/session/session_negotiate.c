@@ -152,12 +152,14 @@ apply_negotiated (tc_call *c, tc_sdp_negotiated *neg)
         neg->remote_ice_pwd);
     tc_call_update_media (c);
     tc_call_bwe_setup (c); /* video may start sending only now */
+    tc_session_retick (c->s);
     return;
   }
   announce_negotiated (c);
   tc_call_setup_send (c);
   tc_call_bwe_setup (c);
   tc_call_setup_recv (c);
+  tc_session_retick (c->s);
   tc_session_set_state (c->s, TC_SESSION_CONNECTING);
   tc_status st = tc_call_transport_start (c);
   if (st != TC_OK)
