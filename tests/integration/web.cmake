@@ -33,6 +33,9 @@
 #                       below the limit from tempchatsrc's feedback
 #   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
 #                       opened as is, joins a gst sender's call and decodes it
+#   web/chromium-gst-lipsync  the page flashes and beeps at the same
+#                       instant: tempchatsrc (test_gst_latency --peer
+#                       av-recv) hands on each flash and beep within 20 ms
 if(NOT TARGET tempchat-relay)
   return()
 endif()
@@ -61,7 +64,8 @@ set(tc_gst_stages "")
 if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
     gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
-    chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers)
+    chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers
+    chromium-gst-lipsync=chromium_gst_lipsync)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
   endif()
@@ -84,7 +88,7 @@ foreach(entry ${web_tests})
   add_test(NAME web/${name}
     COMMAND ${NODE_EXECUTABLE} --test ${TC_WEB_DIR}/${file}.test.mjs)
   set_tests_properties(web/${name} PROPERTIES
-    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir};TC_GST_STAGES=${tc_gst_stages};TC_GST_PRELOAD=${TC_ASAN_RUNTIME}"
+    ENVIRONMENT "NODE_PATH=${TC_NODE_MODULES};RELAY=$<TARGET_FILE:tempchat-relay>;CHROMIUM=${CHROMIUM_EXECUTABLE};TURNSERVER=${TURNSERVER_EXECUTABLE};TC_GST_PLUGIN_DIR=${tc_gst_plugin_dir};TC_GST_STAGES=${tc_gst_stages};TC_GST_PRELOAD=${TC_ASAN_RUNTIME};TC_GST_LATENCY=$<$<TARGET_EXISTS:test_gst_latency>:$<TARGET_FILE:test_gst_latency>>"
     # Without the npm packages the test cannot run: say so instead of failing
     # obscurely (scripts/test installs them).
     REQUIRED_FILES "${TC_NODE_MODULES}/scaledrone-node/index.js;${TC_NODE_MODULES}/playwright-core/index.js;${TC_NODE_MODULES}/esbuild/package.json"
@@ -100,7 +104,10 @@ endif()
 # build only: under ASan they would double CI's time past its limit, and
 # the same element code runs under ASan in the gst tests and in the short
 # browser calls kept here (demo link, TURN, mDNS).
-foreach(name chromium-call chromium-turn gst-chromium gst-chromium-codecs)
+# chromium-gst-lipsync judges timing to 20 ms, which under ASan measures
+# the sanitizer (as integration/gst_latency, normal build only).
+foreach(name chromium-call chromium-turn gst-chromium gst-chromium-codecs
+    chromium-gst-lipsync)
   if(TEST web/${name})
     set_tests_properties(web/${name} PROPERTIES LABELS no_asan)
   endif()
