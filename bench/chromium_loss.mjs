@@ -10,30 +10,12 @@
 // SECONDS. Prints METRIC lines for B's receiving side (A sends) and both
 // peers' ICE states, in the format of tests/integration/gst_loss.sh.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
+import { call, closeAll, launch, wait } from './chromium_pages.mjs';
 
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-const { PAGE, WRAP_A, WRAP_B, NS_A, NS_B } = process.env;
+const { NS_A, NS_B } = process.env;
 const LOSS = Number(process.env.LOSS);
 const SECONDS = Number(process.env.SECONDS_LOSS);
-const room = Math.random().toString(16).slice(2);
-
-async function launch(wrapper) {
-  const dir = mkdtempSync(join(tmpdir(), 'tc-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: wrapper, headless: true, args: ARGS, timeout: 60000,
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  return { context, page, dir };
-}
 
 function loss(on) {
   for (const ns of [NS_A, NS_B]) {
@@ -63,17 +45,10 @@ const sample = () => window.tc.pc.getStats().then((report) => {
   return out;
 });
 
-const wait = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
-
-const a = await launch(WRAP_A);
-const b = await launch(WRAP_B);
+const a = await launch(process.env.WRAP_A);
+const b = await launch(process.env.WRAP_B);
 try {
-  await a.page.goto(`${PAGE}#${room}`, { timeout: 30000 });
-  await b.page.goto(`${PAGE}#${room}`, { timeout: 30000 });
-  for (const p of [a, b]) {
-    await p.page.waitForFunction(() => window.tc && window.tc.state === 'connected'
-      && window.tc.framesDecoded() > 0, null, { timeout: 60000, polling: 200 });
-  }
+  await call(a, b);
   await wait(5000);                      // the lossless reference
   loss(true);
   const s0 = { a: await a.page.evaluate(sample), b: await b.page.evaluate(sample) };
@@ -101,8 +76,5 @@ try {
   m('plis-sent', s1.b.plis - s0.b.plis);
   m('media-after', s2.b.decoded > s1.b.decoded ? 'yes' : 'no');
 } finally {
-  for (const p of [a, b]) {
-    await p.context.close().catch(() => {});
-    rmSync(p.dir, { recursive: true, force: true });
-  }
+  await closeAll([a, b]);
 }

@@ -76,7 +76,8 @@ try {
     ].join('\n');
     plot(script, png);
   }
-  // Rows with a time series (ramp): ours and the baseline over time.
+  // Rows with a time series: ours and the baseline over time. [s, Mbit/s,
+  // decoded height] (ramp), or [x, y] with the row's series_labels.
   for (const r of rows.filter((x) => x.series && x.baseline_series)) {
     const png = join(outDir, `${name}-${r.bench}-series.png`);
     const files = [['ours', r.series], ['baseline', r.baseline_series]].map(([who, series]) => {
@@ -84,16 +85,23 @@ try {
       writeFileSync(f, series.map((p) => p.join(' ')).join('\n'));
       return f;
     });
+    const labels = r.series_labels ?? { x: 's after the first frame', y: 'Mbit/s' };
+    const height = r.series[0]?.length > 2;
+    const lines = [`"${files[0]}" using 1:2 with lines lw 2 title "ours"`,
+      `"${files[1]}" using 1:2 with lines lw 2 title "baseline"`];
+    if (height) {
+      lines.push(`"${files[0]}" using 1:3 axes x1y2 with steps dt 2 title "ours height"`,
+        `"${files[1]}" using 1:3 axes x1y2 with steps dt 2 title "baseline height"`);
+    }
     plot([
       'set terminal pngcairo size 900,500 font "sans,9"', `set output "${png}"`,
       'set termoption noenhanced',
       `set title "${r.bench}: ${r.name}, ours beside ${r.baseline}"`,
-      'set xlabel "s after the first frame"', 'set ylabel "Mbit/s"', 'set y2label "decoded height"',
-      'set y2tics', 'set ytics nomirror', 'set y2range [0:*]', 'set key bottom right', 'set grid',
-      `plot "${files[0]}" using 1:2 with lines lw 2 title "ours Mbit/s", `
-        + `"${files[1]}" using 1:2 with lines lw 2 title "baseline Mbit/s", `
-        + `"${files[0]}" using 1:3 axes x1y2 with steps dt 2 title "ours height", `
-        + `"${files[1]}" using 1:3 axes x1y2 with steps dt 2 title "baseline height"`,
+      `set xlabel "${labels.x}"`, `set ylabel "${labels.y}"`,
+      ...(height ? ['set y2label "decoded height"', 'set y2tics', 'set ytics nomirror',
+        'set y2range [0:*]'] : []),
+      'set key bottom right', 'set grid', 'set yrange [0:*]',
+      `plot ${lines.join(', ')}`,
     ].join('\n'), png);
   }
 } finally {

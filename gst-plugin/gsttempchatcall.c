@@ -530,6 +530,19 @@ gst_tempchat_call_set_video_codecs (GstTempchatCall *call,
   return st;
 }
 
+tc_status
+gst_tempchat_call_set_mtu (GstTempchatCall *call, tc_media_kind kind,
+    guint mtu)
+{
+  tc_status st = TC_ERR_CLOSED;
+
+  g_rw_lock_reader_lock (&call->session_lock);
+  if (call->session != NULL)
+    st = tc_session_set_mtu (call->session, kind, mtu);
+  g_rw_lock_reader_unlock (&call->session_lock);
+  return st;
+}
+
 gboolean
 gst_tempchat_call_get_stats (GstTempchatCall *call, tc_session_stats *out)
 {

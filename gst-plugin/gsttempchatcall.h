@@ -121,6 +121,11 @@ void gst_tempchat_element_apply_bitrates (GstElement *element,
 GstStructure *gst_tempchat_element_stats (GstElement *element,
     GstTempchatCall *const *slot, const GstTempchatSettings *settings);
 
+/* The largest datagram of the session's `kind` packets from now on
+ * (tc_session_set_mtu); TC_ERR_CLOSED without a session. Any thread. */
+tc_status gst_tempchat_call_set_mtu (GstTempchatCall *call,
+    tc_media_kind kind, guint mtu);
+
 /* The session's video codecs from now on (tc_session_set_video_codecs);
  * TC_ERR_CLOSED without a session. Any thread. */
 tc_status gst_tempchat_call_set_video_codecs (GstTempchatCall *call,

@@ -44,7 +44,8 @@
  *
  * The #GstTempchatSink::encoder-setup signal lets the application tune the
  * video encoder and opusenc the element creates (changing vp8enc's or
- * vp9enc's temporal-scalability-layer-flags makes the stream one layer).
+ * vp9enc's temporal-scalability-layer-flags makes the stream one layer);
+ * #GstTempchatSink::payloader-setup lets it set the largest packet (MTU).
  *
  * The call starts when the element goes from READY to PAUSED and ends when it
  * goes back to READY. A tempchatsrc naming the same room, channel and
@@ -62,7 +63,9 @@
  * (at most one every 5 s); after #GstTempchatSink:signaling-retries of them
  * an error. A failed call (no network path, DTLS refused) is a warning
  * plus "tempchat/call-failed" (status, reason): the element stays in the
- * room, tries again by an ICE restart and takes the next peer. Only
+ * room, goes on with the call when the path comes back (its checks go on,
+ * and the peer's are answered), tries again by an ICE restart and takes
+ * the next peer. Only
  * settings that cannot work are errors.
  *
  * ## Example launch lines
@@ -131,6 +134,7 @@ enum
 enum
 {
   SIGNAL_ENCODER_SETUP,
+  SIGNAL_PAYLOADER_SETUP,
   N_SIGNALS
 };
 
@@ -148,6 +152,7 @@ typedef struct
   GstElement *encoded_caps;     /* raw video: capsfilter after the encoder */
   tc_sdp_codec codec;           /* video: the encoder's or the input's */
   guint bitrate;                /* video: the encoder's target, bit/s */
+  guint mtu;                    /* from payloader-setup; 0: the core's */
   GPtrArray *elements;          /* what we added to the bin for this pad */
   gboolean encoded_input;
   gboolean warned_refused;
@@ -635,6 +640,33 @@ restrict_to_input_codec (GstTempchatSink *self, SinkStream *st, GstCaps *caps)
       tc_sdp_codec_name (c->codec));
 }
 
+/* The application's turn to tune our packetizer (webrtcsink's
+ * payloader-setup): the payloaders are the core's C code, not elements, so
+ * it gets their settings as a structure to change in place. */
+static void
+payloader_setup (GstTempchatSink *self, SinkStream *st)
+{
+  const gchar *kind = st->kind == TC_MEDIA_VIDEO ? "video" : "audio";
+  GstStructure *settings = gst_structure_new ("tempchat/payloader",
+      "mtu", G_TYPE_UINT, (guint) TC_SESSION_MTU_DEFAULT, NULL);
+  guint mtu = TC_SESSION_MTU_DEFAULT;
+
+  g_signal_emit (self, signals[SIGNAL_PAYLOADER_SETUP], 0, kind, settings);
+  if (!gst_structure_get_uint (settings, "mtu", &mtu)
+      || mtu < TC_SESSION_MTU_MIN || mtu > TC_SESSION_MTU_MAX) {
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("payloader-setup for %s: \"mtu\" must be a guint between %u and %u "
+            "bytes; keeping %u.", kind, TC_SESSION_MTU_MIN,
+            TC_SESSION_MTU_MAX, (guint) TC_SESSION_MTU_DEFAULT), (NULL));
+    mtu = TC_SESSION_MTU_DEFAULT;
+  }
+  gst_structure_free (settings);
+  st->mtu = mtu;
+  /* A call started later gets it from start_call. */
+  if (self->call != NULL)
+    gst_tempchat_call_set_mtu (self->call, st->kind, mtu);
+}
+
 static gboolean
 link_chain (GstTempchatSink *self, SinkStream *st)
 {
@@ -699,6 +731,7 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
         st->kind == TC_MEDIA_VIDEO ? "video" : "audio", st->encoder);
   if (st->encoder != NULL && st->kind == TC_MEDIA_VIDEO)
     encoder_made (st);
+  payloader_setup (self, st);
   if (!link_chain (self, st))
     return FALSE;
 
@@ -1047,6 +1080,16 @@ start_call (GstTempchatSink *self)
     g_free (message);
     return FALSE;
   }
+  /* The pads' MTUs, read under the lock and applied outside it: the call
+   * takes its own locks. */
+  GST_OBJECT_LOCK (self);
+  guint mtu[2] = { self->video != NULL ? self->video->mtu : 0,
+    self->audio != NULL ? self->audio->mtu : 0 };
+  GST_OBJECT_UNLOCK (self);
+  if (mtu[0] != 0)
+    gst_tempchat_call_set_mtu (self->call, TC_MEDIA_VIDEO, mtu[0]);
+  if (mtu[1] != 0)
+    gst_tempchat_call_set_mtu (self->call, TC_MEDIA_AUDIO, mtu[1]);
   return TRUE;
 }
 
@@ -1192,6 +1235,33 @@ gst_tempchat_sink_class_init (GstTempchatSinkClass *klass)
   signals[SIGNAL_ENCODER_SETUP] = g_signal_new ("encoder-setup",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_STRING, GST_TYPE_ELEMENT);
+
+  /**
+   * GstTempchatSink::payloader-setup:
+   * @sink: the tempchatsink
+   * @pad_name: "video" or "audio"
+   * @settings: (transfer none): the packetizer's settings, a
+   *     "tempchat/payloader" structure to change in place
+   *
+   * Lets the application tune how the element packetizes a pad's frames
+   * into RTP, as webrtcsink's payloader-setup does for its payloader
+   * elements (ours are built in, so the settings come as a structure).
+   * Emitted when the pad's input caps are known, for raw and encoded input.
+   * Fields:
+   *
+   * * "mtu" (guint, 400-1472, default 1200): the largest UDP datagram the
+   *   pad's packets make, SRTP tag and retransmission header included.
+   *   Lower it for a path through a tunnel or VPN that drops larger
+   *   datagrams. Video frames are split to fit; an audio frame is one
+   *   packet and is not sent if it does not fit (Opus at TempChat's
+   *   bitrates is 100-200 bytes).
+   *
+   * A value out of range is refused with a warning and the default kept.
+   */
+  signals[SIGNAL_PAYLOADER_SETUP] = g_signal_new ("payloader-setup",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING,
+      GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);

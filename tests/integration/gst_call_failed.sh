@@ -5,9 +5,12 @@
 # pair, every UDP datagram dropped on input in both, signaling over TCP
 # untouched). ICE finds no path and the call fails: the receiver posts
 # `tempchat/call-failed` (with a RESOURCE/FAILED warning), never an error,
-# and stays in the room. Once the path is back the offerer restarts ICE
-# (4 s after failed, as the web client does), the failed side accepts
-# that offer, and video is decoded.
+# and stays in the room. Once the path is back, the checks both sides keep
+# sending (ice_recheck.c) find it and the failed call is taken up again:
+# video is decoded within 2 s of the restore (issue #13) as the receiver's
+# once-a-second reports see it, so in a report within 3 s, where waiting
+# for the offerer's ICE restart (4 s after failed, as the web client
+# does) took about 4.8 s.
 #
 # Usage: gst_call_failed.sh TEST_GST_CALL RELAY GST_PLUGIN_DIR
 # Exit 77 (skipped) without root, ip or nft.
@@ -44,7 +47,7 @@ while read -r -t 10 word V AU GAP STATE _ <&6; do
     report) if [ "$STATE" = connected ] && [ "$V" -gt 0 ]; then
               video=yes; break
             fi
-            [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 30000 ] || break ;;
+            [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ] || break ;;
   esac
 done
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -53,5 +56,5 @@ echo "METRIC call-failed-restore-to-video-ms=$ms"
 if grep -q '^error' "$work/send.out"; then
   echo "sender: $(grep '^error' "$work/send.out" | head -1)"; exit 1
 fi
-[ "$video" = yes ] || { echo "no video within 30 s of the restore"; exit 1; }
+[ "$video" = yes ] || { echo "no video reported within 3 s of the restore"; exit 1; }
 exit 0

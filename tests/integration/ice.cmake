@@ -21,7 +21,7 @@ target_compile_definitions(test_ice_loopback PRIVATE
   TC_TURNSERVER="${TURNSERVER_EXECUTABLE}" TC_OPENSSL="${OPENSSL_EXECUTABLE}")
 
 # One ctest entry per group so they run in parallel and fail separately.
-foreach(group loopback mdns restart turn turns)
+foreach(group loopback mdns restart recheck turn turns)
   add_test(NAME integration/ice-${group}
     COMMAND test_ice_loopback -p /ice/${group})
   set_tests_properties(integration/ice-${group} PROPERTIES TIMEOUT 120)

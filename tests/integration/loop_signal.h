@@ -37,6 +37,8 @@ struct loop_pair {
   unsigned joins;          /* PEER_JOINED pairs delivered: calls begun */
   bool drop_first_candidates; /* candidates of the first call are lost (a
                                  peer whose gathering is dead) */
+  bool no_recheck[2];      /* a side stops checking once libnice gave up
+                              (tc_session_debug_recheck) */
   GCond cond;              /* signalled when offers[] or held changes */
 };
 
@@ -280,6 +282,8 @@ start_on_quality (peer *p, loop_slot *slot, bool sends, bool receives,
   p->s = tc_session_new_with_signal (&cfg, make_loop_sig, slot, peer_on_event,
       p, &st);
   g_assert_cmpint (st, ==, TC_OK);
+  if (slot->pair->no_recheck[slot->idx])
+    tc_session_debug_recheck (p->s, false);
   g_assert_cmpint (tc_session_start (p->s), ==, TC_OK);
 }
 

@@ -329,6 +329,20 @@ two_clear (two_peers *t)
   g_main_context_unref (t->ctx);
 }
 
+/* Two agents with default configs that trickle to each other as they
+ * gather, credentials exchanged first. */
+static void
+two_start_trickling (two_peers *t)
+{
+  tc_ice_config ca = { 0 }, cb = { 0 };
+  two_init (t, &ca, &cb);
+  t->a.forward = t->b.forward = TRUE;
+  give_credentials (&t->a, &t->b);
+  give_credentials (&t->b, &t->a);
+  g_assert_cmpint (tc_ice_gather (t->a.ice), ==, TC_OK);
+  g_assert_cmpint (tc_ice_gather (t->b.ice), ==, TC_OK);
+}
+
 static void
 assert_connected_and_passing (two_peers *t)
 {
@@ -750,13 +764,7 @@ static void
 test_free_from_datagram_callback_is_safe (void)
 {
   two_peers t;
-  tc_ice_config ca = { 0 }, cb = { 0 };
-  two_init (&t, &ca, &cb);
-  t.a.forward = t.b.forward = TRUE;
-  give_credentials (&t.a, &t.b);
-  give_credentials (&t.b, &t.a);
-  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
-  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  two_start_trickling (&t);
   g_assert_true (wait_for (t.ctx, both_up, &t.a, WAIT_MS));
 
   /* B frees itself inside on_datagram, deep in libnice's receive path. */
@@ -792,13 +800,7 @@ static void
 test_restart_after_connected_reconnects (void)
 {
   two_peers t;
-  tc_ice_config ca = { 0 }, cb = { 0 };
-  two_init (&t, &ca, &cb);
-  t.a.forward = t.b.forward = TRUE;
-  give_credentials (&t.a, &t.b);
-  give_credentials (&t.b, &t.a);
-  g_assert_cmpint (tc_ice_gather (t.a.ice), ==, TC_OK);
-  g_assert_cmpint (tc_ice_gather (t.b.ice), ==, TC_OK);
+  two_start_trickling (&t);
   assert_connected_and_passing (&t);
 
   char *a_ufrag = g_strdup (tc_ice_get_local_ufrag (t.a.ice));
@@ -829,6 +831,68 @@ test_restart_after_connected_reconnects (void)
   check_datagrams (t.ctx, &t.b, &t.a);
   g_free (a_ufrag);
   g_free (b_ufrag);
+  two_clear (&t);
+}
+
+/* ---- (e) a path that comes back before the first connection ---------------- */
+
+static gboolean
+nft (const char *args)
+{
+  char *cmd = g_strconcat ("nft ", args, NULL);
+  gint status = -1;
+  gboolean ok = g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL)
+      && g_spawn_check_wait_status (status, NULL);
+  g_free (cmd);
+  return ok;
+}
+
+/* Every UDP datagram in the namespace dropped on input (on) or not: the
+ * agents' only path. False when nftables cannot be used here. */
+static gboolean
+udp_cut (gboolean on)
+{
+  if (!on)
+    return nft ("delete table inet tc_ice_cut");
+  return nft ("add table inet tc_ice_cut")
+      && nft ("add chain inet tc_ice_cut input { type filter hook input "
+          "priority 0 ; policy accept ; }")
+      && nft ("add rule inet tc_ice_cut input meta l4proto udp drop");
+}
+
+static gboolean
+both_failed (gpointer data)
+{
+  peer *a = data;
+  return a->state == TC_ICE_STATE_FAILED
+      && a->other->state == TC_ICE_STATE_FAILED;
+}
+
+/* Two agents start with the path cut: libnice checks each pair at 0, 0.5
+ * and 1.5 s and calls both sides FAILED about 7 s in. The path comes
+ * back: the checks that go on (ice_recheck.c) find it within their
+ * 500 ms interval, libnice takes the failed pair up again, and both are
+ * connected within 2 s, datagrams passing both ways. */
+static void
+test_failed_before_connecting_connects_when_the_path_is_back (void)
+{
+  if (!in_private_netns ())
+    return;
+  if (!udp_cut (TRUE)) {
+    g_test_skip ("nft cannot filter in this namespace");
+    return;
+  }
+  two_peers t;
+  two_start_trickling (&t);
+  g_assert_true (wait_for (t.ctx, both_failed, &t.a, 4 * WAIT_MS));
+  g_assert_cmpint (t.a.why, ==, TC_ICE_FAIL_CHECKS);
+  g_assert_true (udp_cut (FALSE));
+  int64_t t0 = g_get_monotonic_time ();
+  g_assert_true (wait_for (t.ctx, both_up, &t.a, 2000));
+  g_test_message ("path back -> both connected %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - t0) / 1000);
+  check_datagrams (t.ctx, &t.a, &t.b);
+  check_datagrams (t.ctx, &t.b, &t.a);
   two_clear (&t);
 }
 
@@ -1182,13 +1246,6 @@ test_relay_only_over_turn_tcp_connects (turn_fixture *f, gconstpointer unused)
   relay_only_connects (f, "tcp");
 }
 
-static gboolean
-both_failed (gpointer data)
-{
-  peer *a = data;
-  return a->state == TC_ICE_STATE_FAILED && a->other->state == TC_ICE_STATE_FAILED;
-}
-
 static void
 test_wrong_turn_secret_fails_clearly (turn_fixture *f, gconstpointer unused)
 {
@@ -1373,6 +1430,8 @@ main (int argc, char **argv)
       test_free_from_state_callback_is_safe);
   g_test_add_func ("/ice/restart/after-connected-reconnects",
       test_restart_after_connected_reconnects);
+  g_test_add_func ("/ice/recheck/failed-before-connecting-connects-when-the-path-is-back",
+      test_failed_before_connecting_connects_when_the_path_is_back);
   g_test_add ("/ice/turn/relay-only-over-udp-connects", turn_fixture, NULL,
       turn_setup, test_relay_only_over_turn_udp_connects, turn_teardown);
   g_test_add ("/ice/turn/relay-only-over-tcp-connects", turn_fixture, NULL,

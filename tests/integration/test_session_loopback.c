@@ -483,12 +483,25 @@ alter_reoffer_fingerprint (tc_peer_msg *m)
     alter_fingerprint (m);
 }
 
-/* A re-offer with another certificate would need a new DTLS association
- * mid-call: the call fails with a sentence instead of running on. */
-static void
-test_a_reoffer_with_another_certificate_fails_the_call (void)
+/* A re-offer with another certificate comes from a new peer connection of
+ * the peer's (a page that started over): it cannot renegotiate the running
+ * DTLS association, so the call ends (PEER_LEFT) and a new one answers the
+ * offer (PEER_JOINED), instead of the call failing. (Here the certificate
+ * is only named in the offer: B's old association never hands it over, so
+ * the new call is not expected to connect; web/relay-restart runs the real
+ * case, a page's new peer connection.) */
+static gboolean
+joined_twice (peer *p, gconstpointer arg)
 {
-  /* The refusal is logged as a warning, as it should be. */
+  (void) arg;
+  return p->joined >= 2 && p->left >= 1;
+}
+
+static void
+test_a_reoffer_with_another_certificate_starts_a_new_call (void)
+{
+  /* B, whose own association goes on, refuses the new call's answer with
+   * a warning. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   g_atomic_int_set (&offers_seen, 0);
   loop_pair *pair = pair_new ();
@@ -499,12 +512,12 @@ test_a_reoffer_with_another_certificate_fails_the_call (void)
   WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
   tc_session_directions send_only = { true, true, false, false };
   g_assert_cmpint (tc_session_set_directions (f.b.s, &send_only), ==, TC_OK);
-  g_assert_true (peer_wait (&f.a, has_error, NULL));
-  WAIT_STATE (&f.a, TC_SESSION_FAILED);
-  g_assert_cmpint (f.a.error, ==, TC_ERR_UNSUPPORTED);
+  g_assert_true (peer_wait (&f.a, joined_twice, NULL));
+  g_mutex_lock (&f.a.m);
+  g_assert_cmpint (f.a.errors, ==, 0);
+  g_mutex_unlock (&f.a.m);
   fixture_stop (&f);
 }
-
 
 static void
 noop_event (tc_session *s, const tc_session_event *ev, void *data)
@@ -570,14 +583,27 @@ test_unusable_settings_are_refused (void)
   cfg.n_video_codecs = 2;
   g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
   g_assert_cmpint (st, ==, TC_ERR_UNSUPPORTED);
-  /* A usable one, never started, frees cleanly. */
+  /* An MTU too small for a header and a payload, or over a full Ethernet
+   * frame. */
   cfg.n_video_codecs = 0;
+  cfg.video_mtu = TC_SESSION_MTU_MIN - 1;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+  cfg.video_mtu = 0;
+  cfg.audio_mtu = TC_SESSION_MTU_MAX + 1;
+  g_assert_null (tc_session_new (&cfg, noop_event, NULL, &st));
+  g_assert_cmpint (st, ==, TC_ERR_INVALID_ARG);
+  /* A usable one, never started, frees cleanly. */
+  cfg.audio_mtu = TC_SESSION_MTU_MAX;
   tc_session *s = tc_session_new (&cfg, noop_event, NULL, &st);
   g_assert_nonnull (s);
   g_assert_cmpint (st, ==, TC_OK);
   static const uint8_t byte = 1;
   g_assert_cmpint (tc_session_push_frame (s, TC_MEDIA_VIDEO, &byte, 1, 0,
       false), ==, TC_ERR_INVALID_ARG); /* we do not send video */
+  g_assert_cmpint (tc_session_set_mtu (s, TC_MEDIA_VIDEO, 100), ==,
+      TC_ERR_INVALID_ARG);
+  g_assert_cmpint (tc_session_set_mtu (s, TC_MEDIA_VIDEO, 600), ==, TC_OK);
   tc_session_free (s);
 }
 
@@ -727,8 +753,9 @@ main (int argc, char **argv)
       test_crossing_reoffers_end_in_one_renegotiation);
   g_test_add_func ("/session/loopback/a-sender-that-stops-is-heard-by-the-peer",
       test_a_sender_that_stops_is_heard_by_the_peer);
-  g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-fails",
-      test_a_reoffer_with_another_certificate_fails_the_call);
+  g_test_add_func ("/session/loopback/a-reoffer-with-another-certificate-"
+      "starts-a-new-call",
+      test_a_reoffer_with_another_certificate_starts_a_new_call);
   g_test_add_func ("/session/loopback/no-candidates-restart-then-rejoin",
       test_a_call_without_candidates_restarts_then_rejoins);
   return g_test_run ();

@@ -31,6 +31,12 @@
 #                       Chromium's side (two network namespaces of the
 #                       test's own; root only): Chromium's estimate comes
 #                       below the limit from tempchatsrc's feedback
+#   web/gst-chromium-restore  the UDP path between tempchatsink and the page
+#                       cut before the first connection and restored 5 s
+#                       later (two network namespaces, nftables; root
+#                       only): the page decodes within 2 s of the restore
+#                       with the sink offering and answering; two pages on
+#                       the same path printed as the baseline
 #   web/demo-link       the link scripts/demo prints (tests/web/demo_page.mjs),
 #                       opened as is, joins a gst sender's call and decodes it
 #   web/chromium-gst-lipsync  the page flashes and beeps at the same
@@ -65,6 +71,7 @@ if(TARGET gsttempchat AND GST_LAUNCH_EXECUTABLE)
   list(APPEND web_tests gst-chromium=gst_chromium demo-link=demo_link
     gst-chromium-mdns=gst_chromium_mdns gst-chromium-codecs=gst_chromium_codecs
     chromium-gst-tbf=chromium_gst_tbf chromium-gst-layers=chromium_gst_layers
+    gst-chromium-restore=gst_chromium_restore relay-restart=relay_restart
     chromium-gst-lipsync=chromium_gst_lipsync)
   if(TURNSERVER_EXECUTABLE)
     list(APPEND web_tests gst-chromium-turns=gst_chromium_turns)
@@ -103,11 +110,13 @@ endif()
 # The long browser calls (one at a time, minutes in all) run in the normal
 # build only: under ASan they would double CI's time past its limit, and
 # the same element code runs under ASan in the gst tests and in the short
-# browser calls kept here (demo link, TURN, mDNS).
-# chromium-gst-lipsync judges timing to 20 ms, which under ASan measures
-# the sanitizer (as integration/gst_latency, normal build only).
+# browser calls kept here (demo link, TURN, mDNS). The recovery calls too:
+# their core paths (checks until the first connection, a new peer
+# connection's offer) run under ASan in ice-recheck, session_recovery and
+# session_loopback. chromium-gst-lipsync judges timing to 20 ms, which
+# under ASan measures the sanitizer (as integration/gst_latency).
 foreach(name chromium-call chromium-turn gst-chromium gst-chromium-codecs
-    chromium-gst-lipsync)
+    gst-chromium-restore relay-restart chromium-gst-lipsync)
   if(TEST web/${name})
     set_tests_properties(web/${name} PROPERTIES LABELS no_asan)
   endif()

@@ -8,6 +8,7 @@
 //   lan.inS / lan.inC                        // ['ip', 'netns', 'exec', ns]
 //   lan.forwarder = await startForwarder(lan, port);
 //   const exe = chromiumIn(lan);             // playwright's executablePath
+//   const exeS = chromiumIn(lan, lan.s);     // another, in S
 //   removeLan(lan);
 // or, with the relay in S and its forwarder in C as every test here has:
 //   const lan = await startLanSite('tcmdns'); // lan.site: startSite()'s
@@ -78,11 +79,12 @@ export async function startForwarder(lan, port) {
   return proc;
 }
 
-// playwright-core starts this instead of Chromium: the same binary, in C.
-export function chromiumIn(lan) {
-  lan.wrapperDir = mkdtempSync(join(tmpdir(), 'tc-netns-'));
-  const path = join(lan.wrapperDir, 'chromium');
-  writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${lan.c} ${CHROMIUM} "$@"\n`,
+// playwright-core starts this instead of Chromium: the same binary, in C
+// (or in `ns`, e.g. lan.s for a second page on the servers' side).
+export function chromiumIn(lan, ns = lan.c) {
+  lan.wrapperDir ??= mkdtempSync(join(tmpdir(), 'tc-netns-'));
+  const path = join(lan.wrapperDir, `chromium-${ns}`);
+  writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`,
     { mode: 0o755 });
   return path;
 }
@@ -90,10 +92,12 @@ export function chromiumIn(lan) {
 // A LAN whose S runs the test site's relay on every address of S (peers in
 // S reach it on 127.0.0.1, where ws:// is allowed; C's forwarder on S's
 // address), the forwarder in C serving it on 127.0.0.1 there.
-export async function startLanSite(prefix) {
+// `relayArgs`: more of the relay's options.
+export async function startLanSite(prefix, { relayArgs = [] } = {}) {
   const lan = makeLan(prefix);
   try {
-    lan.site = await startSite({ relayArgs: ['--listen', '0.0.0.0'], relayWrap: lan.inS });
+    lan.site = await startSite({ relayArgs: ['--listen', '0.0.0.0', ...relayArgs],
+      relayWrap: lan.inS });
     await startForwarder(lan, lan.site.relay.port);
   } catch (e) {
     await stopLanSite(lan);

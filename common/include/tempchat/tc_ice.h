@@ -17,6 +17,11 @@
  * candidate strings handed to on_local_candidate must go to the peer only.
  * Local candidates never reveal a private address in raddr: it is always
  * written as 0.0.0.0 (or ::) with rport 0, as Chromium does.
+ *
+ * Until its first connection an agent keeps checking at a steady pace
+ * after libnice's own checks gave up (every 500 ms for 30 s of each
+ * generation; never in relay-only mode), and FAILED before a first
+ * connection is not final: a path that comes back makes it CONNECTED.
  */
 #ifndef TEMPCHAT_TC_ICE_H
 #define TEMPCHAT_TC_ICE_H
@@ -233,6 +238,14 @@ tc_status tc_ice_end_of_remote_candidates (tc_ice *ice, const char *ufrag);
  * was dropped. TC_ERR_TOO_LARGE: over 65535
  * bytes. */
 tc_status tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len);
+
+/* Sends `n` datagrams on the selected pair in one call (one sendmmsg on
+ * Linux: a paced burst costs one system call, as GStreamer's nicesink sends
+ * a buffer list); never blocks. Returns how many left, in order: fewer
+ * than `n` when the socket buffer filled (the rest are dropped) or when
+ * not connected (0). Each datagram at most 65535 bytes. */
+size_t tc_ice_send_many (tc_ice *ice, const uint8_t *const *data,
+    const size_t *len, size_t n);
 
 /* ICE restart initiated here: new local credentials (read them with the
  * getters for the new offer), remote candidates forgotten, and the local

@@ -78,7 +78,24 @@ typedef struct {
   bool no_congestion_control;
   /* NACKs are counted but not answered with retransmissions. */
   bool no_retransmission;
+  /* The largest datagram a stream's packets may make, SRTP tag and RTX
+   * header included (a path through a tunnel needs less than the default);
+   * 0: TC_SESSION_MTU_DEFAULT. Between TC_SESSION_MTU_MIN and
+   * TC_SESSION_MTU_MAX. Video frames are split to fit; an audio frame that
+   * does not fit is not sent (Opus packets at TempChat's rates are 100-200
+   * bytes). */
+  unsigned audio_mtu;
+  unsigned video_mtu;
 } tc_session_config;
+
+/* What libwebrtc and webrtcbin use: fits IPv6 with a TURN channel and a
+ * VPN's own headers inside a 1500-byte Ethernet frame. */
+#define TC_SESSION_MTU_DEFAULT 1200
+/* Room for the RTP header, our extensions, a payload descriptor and the
+ * SRTP tag with a useful payload left. */
+#define TC_SESSION_MTU_MIN 400
+/* A full Ethernet frame less the IPv4 and UDP headers. */
+#define TC_SESSION_MTU_MAX 1472
 
 /* Fills defaults: 720p, all directions off, no STUN/TURN. */
 void tc_session_config_init (tc_session_config *cfg);
@@ -265,6 +282,14 @@ tc_status tc_session_set_directions (tc_session *s,
  * TC_ERR_INVALID_ARG for an unknown quality, TC_ERR_CLOSED after stop. */
 tc_status tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
     const tc_sdp_bitrates *bitrates);
+
+/* Changes the largest datagram of the `kind` stream's packets (as
+ * tc_session_config's audio_mtu and video_mtu; 0: the default), also during
+ * a call: the next frame is split to fit. Retransmissions of packets
+ * already sent keep their size. Any thread. TC_ERR_INVALID_ARG outside
+ * TC_SESSION_MTU_MIN..TC_SESSION_MTU_MAX, TC_ERR_CLOSED after stop. */
+tc_status tc_session_set_mtu (tc_session *s, tc_media_kind kind,
+    unsigned mtu);
 
 /* Asks the peer for a video keyframe now (an RTCP PLI), for a wrapper
  * whose decoder lost its reference: a frame it had to drop, or one that

@@ -286,6 +286,7 @@ tc_ice_new (GMainContext *ctx, const tc_ice_config *config,
   ice->checking_timeout_ms = config->checking_timeout_ms
       ? config->checking_timeout_ms : TC_ICE_DEFAULT_CHECKING_TIMEOUT_MS;
   ice->state = TC_ICE_STATE_NEW;
+  ice->recheck_enabled = true;
   ice->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
   g_queue_init (&ice->events);
   g_queue_init (&ice->pending_remote);
@@ -318,6 +319,7 @@ destroy_now (tc_ice *ice)
 {
   ice_events_clear (ice);
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);
   ice_remote_clear (ice);
   if (ice->agent != NULL)
     g_object_unref (ice->agent);
@@ -356,6 +358,7 @@ silence (tc_ice *ice)
   ice->closed = true;
   ice_resolve_cancel_all (ice);
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);
   ice_events_clear (ice);
   ice_events_disconnect (ice);
 }
@@ -490,6 +493,35 @@ tc_ice_gather (tc_ice *ice)
   return st;
 }
 
+static tc_status
+can_send (const tc_ice *ice)
+{
+  if (ice->closed)
+    return TC_ERR_CLOSED;
+  if (!ice->has_pair || ice->state == TC_ICE_STATE_FAILED)
+    return TC_ERR_NOT_CONNECTED;
+  return TC_OK;
+}
+
+/* libnice's send of `n` messages: how many left (0 when the first would
+ * block), or -1 for an error, which a refused destination makes a revoked
+ * consent. */
+static gint
+send_messages (tc_ice *ice, const NiceOutputMessage *msgs, guint n)
+{
+  GError *err = NULL;
+  ice_api_enter (ice);
+  gint sent = nice_agent_send_messages_nonblocking (ice->agent,
+      ice->stream_id, TC_ICE_COMPONENT, msgs, n, NULL, &err);
+  ice_api_leave (ice);
+  if (sent < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    sent = 0;
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    ice_consent_revoked (ice);
+  g_clear_error (&err);
+  return sent;
+}
+
 tc_status
 tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
 {
@@ -497,27 +529,41 @@ tc_ice_send (tc_ice *ice, const uint8_t *data, size_t len)
   g_return_val_if_fail (data != NULL || len == 0, TC_ERR_INVALID_ARG);
   if (len > 65535)
     return TC_ERR_TOO_LARGE;
-  if (ice->closed)
-    return TC_ERR_CLOSED;
-  if (!ice->has_pair || ice->state == TC_ICE_STATE_FAILED)
-    return TC_ERR_NOT_CONNECTED;
-
+  tc_status st = can_send (ice);
+  if (st != TC_OK)
+    return st;
   GOutputVector vec = { data, len };
   NiceOutputMessage msg = { &vec, 1 };
-  GError *err = NULL;
-  ice_api_enter (ice);
-  gint n = nice_agent_send_messages_nonblocking (ice->agent, ice->stream_id,
-      TC_ICE_COMPONENT, &msg, 1, NULL, &err);
-  ice_api_leave (ice);
+  gint n = send_messages (ice, &msg, 1);
   if (n == 1)
     return TC_OK;
-  tc_status st = TC_ERR_WOULD_BLOCK;  /* n == 0: would block, dropped */
-  if (n < 0 && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    st = TC_ERR_NOT_CONNECTED;
-  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    ice_consent_revoked (ice);
-  g_clear_error (&err);
-  return st;
+  return n == 0 ? TC_ERR_WOULD_BLOCK : TC_ERR_NOT_CONNECTED;
+}
+
+#define SEND_MANY_MAX 64
+
+size_t
+tc_ice_send_many (tc_ice *ice, const uint8_t *const *data, const size_t *len,
+    size_t n)
+{
+  g_return_val_if_fail (ice != NULL, 0);
+  g_return_val_if_fail (n == 0 || (data != NULL && len != NULL), 0);
+  GOutputVector vec[SEND_MANY_MAX];
+  NiceOutputMessage msg[SEND_MANY_MAX];
+  size_t done = 0;
+  while (done < n && can_send (ice) == TC_OK) {
+    guint k = 0;
+    for (; k < SEND_MANY_MAX && done + k < n; k++) {
+      g_return_val_if_fail (len[done + k] <= 65535, done);
+      vec[k] = (GOutputVector) { data[done + k], len[done + k] };
+      msg[k] = (NiceOutputMessage) { &vec[k], 1 };
+    }
+    gint sent = send_messages (ice, msg, k);
+    done += sent > 0 ? (size_t) sent : 0;
+    if (sent < (gint) k)
+      break;
+  }
+  return done;
 }
 
 /* ---- ICE restart -------------------------------------------------------- */
@@ -539,6 +585,7 @@ ice_restart_generation (tc_ice *ice)
   g_clear_pointer (&ice->remote_pwd, g_free);
   ice->remote_eoc = ice->remote_eoc_applied = false;
   ice_timeout_cancel (ice);
+  ice_recheck_cancel (ice);  /* until the peer's new credentials */
   ice_set_state (ice, ice->ever_connected ? TC_ICE_STATE_CHECKING
       : TC_ICE_STATE_NEW, TC_ICE_FAIL_NONE);
 

@@ -4,14 +4,17 @@
  *   ice_remote.c  remote credentials and candidates (kept until usable)
  *   ice_tls_turn.c  TLS bridges for turns: URLs (libnice sees TURN/TCP)
  *   ice_resolve.c  remote ".local" candidates, looked up by mdns_query.c
+ *   ice_recheck.c  checks of our own until the first connection
  * Everything runs on ice->ctx's thread.
  */
 #ifndef TC_NET_ICE_PRIV_H
 #define TC_NET_ICE_PRIV_H
 
 #include <nice/agent.h>
+#include <stun/stunagent.h>
 
 #include "net/ice_candidate.h"
+#include "net/ice_recheck.h"
 #include "tempchat/tc_ice.h"
 
 #define TC_ICE_COMPONENT 1          /* rtcp-mux + BUNDLE: one component */
@@ -71,6 +74,10 @@ struct tc_ice {
   GQueue events;                    /* ice_event*, delivery order */
   GSource *flush_source;            /* idle delivering `events` */
   GSource *timeout_source;          /* checking timeout */
+  GSource *recheck_source;          /* our own checks (ice_recheck.c) */
+  int64_t recheck_since_us;         /* the peer's credentials came */
+  bool recheck_enabled;             /* tc_ice_debug_recheck */
+  StunAgent recheck_stun;           /* builds those checks */
   int api_depth;                    /* inside a tc_ice_* call */
   int cb_depth;                     /* inside a user callback */
   bool flushing;
@@ -111,6 +118,10 @@ bool ice_resolve_allowed (const tc_ice *ice, const char *host);
 tc_status ice_resolve_candidate (tc_ice *ice, NiceCandidate *nc,
     const char *host, guint port, const char *ufrag);
 void ice_resolve_cancel_all (tc_ice *ice);
+
+/* ice_recheck.c */
+void ice_recheck_start (tc_ice *ice);
+void ice_recheck_cancel (tc_ice *ice);
 
 /* ice_agent.c */
 tc_status ice_restart_generation (tc_ice *ice);

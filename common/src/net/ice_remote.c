@@ -99,6 +99,7 @@ set_credentials (tc_ice *ice, const char *ufrag, const char *pwd)
   g_clear_pointer (&ice->eoc_ufrag, g_free);
   ice_remote_flush (ice, true);
   ice_timeout_update (ice);
+  ice_recheck_start (ice);
   return TC_OK;
 }
 

@@ -143,6 +143,30 @@ session_free_fields (tc_session *s)
   g_free (s);
 }
 
+tc_status
+tc_session_post (tc_session *s, GSourceFunc fn, gpointer data,
+    GDestroyNotify free_data)
+{
+  g_mutex_lock (&s->lock);
+  bool stopped = s->stopped, started = s->started;
+  g_mutex_unlock (&s->lock);
+  if (stopped || !started) {
+    if (!stopped)
+      fn (data);
+    free_data (data);
+    return stopped ? TC_ERR_CLOSED : TC_OK;
+  }
+  /* Always through the loop, never in place as g_main_context_invoke may
+   * run it before the thread owns the context. The session outlives every
+   * source attached to its context: freeing it stops the thread and drops
+   * what was not dispatched. */
+  GSource *src = g_idle_source_new ();
+  g_source_set_callback (src, fn, data, free_data);
+  g_source_attach (src, s->ctx);
+  g_source_unref (src);
+  return TC_OK;
+}
+
 tc_session *
 tc_session_new_with_signal (const tc_session_config *cfg,
     tc_session_signal_factory factory, void *factory_data,
@@ -152,7 +176,9 @@ tc_session_new_with_signal (const tc_session_config *cfg,
   tc_status dummy;
   if (status == NULL)
     status = &dummy;
-  if (cfg == NULL || cb == NULL || factory == NULL) {
+  if (cfg == NULL || cb == NULL || factory == NULL
+      || !tc_session_mtu_valid (cfg->audio_mtu)
+      || !tc_session_mtu_valid (cfg->video_mtu)) {
     *status = TC_ERR_INVALID_ARG;
     return NULL;
   }
@@ -302,6 +328,13 @@ tc_session_debug_pacing (tc_session *s, bool on)
 {
   g_return_if_fail (s != NULL);
   g_atomic_int_set (&s->debug_no_pacing, on ? 0 : 1);
+}
+
+void
+tc_session_debug_recheck (tc_session *s, bool on)
+{
+  g_return_if_fail (s != NULL);
+  g_atomic_int_set (&s->debug_no_recheck, on ? 0 : 1);
 }
 
 void

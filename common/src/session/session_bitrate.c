@@ -42,24 +42,9 @@ tc_session_set_bitrates (tc_session *s, tc_sdp_quality quality,
   g_return_val_if_fail (s != NULL, TC_ERR_INVALID_ARG);
   if (!tc_sdp_effective_bitrates (quality, bitrates, &check))
     return TC_ERR_INVALID_ARG;
-  g_mutex_lock (&s->lock);
-  bool stopped = s->stopped, started = s->started;
-  g_mutex_unlock (&s->lock);
-  if (stopped)
-    return TC_ERR_CLOSED;
   bitrate_post *p = g_new0 (bitrate_post, 1);
   p->s = s;
   p->quality = quality;
   p->bitrates = bitrates != NULL ? *bitrates : none;
-  if (!started) {
-    /* Without a thread yet, nothing else reads cfg. */
-    on_bitrates_posted (p);
-    g_free (p);
-    return TC_OK;
-  }
-  GSource *src = g_idle_source_new ();
-  g_source_set_callback (src, on_bitrates_posted, p, g_free);
-  g_source_attach (src, s->ctx);
-  g_source_unref (src);
-  return TC_OK;
+  return tc_session_post (s, on_bitrates_posted, p, g_free);
 }

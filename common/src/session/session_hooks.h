@@ -34,6 +34,12 @@ void tc_session_debug_drop_rtp (tc_session *s, unsigned n);
  * before pacing existed. For measuring what pacing changes. Any thread. */
 void tc_session_debug_pacing (tc_session *s, bool on);
 
+/* Turns off (or on again) the ICE checks of our own that go on after
+ * libnice gave a pair up before the first connection (ice_recheck.c), as
+ * in a peer that stops checking; for calls begun after this. Any thread,
+ * before tc_session_start to be sure of the first call. */
+void tc_session_debug_recheck (tc_session *s, bool on);
+
 /* Starts (on) or stops recording when each original video packet leaves
  * for the socket. Any thread. */
 void tc_session_debug_log_sends (tc_session *s, bool on);

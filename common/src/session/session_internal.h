@@ -34,10 +34,17 @@ enum { TC_KIND_AUDIO = 0, TC_KIND_VIDEO = 1, TC_N_KINDS = 2 };
 
 /* A whole packet plus the SRTP tag always fits. */
 #define TC_SESSION_PACKET_MAX 1500
-/* Every datagram we send stays within this (RTP, extensions, SRTP tag). */
-#define TC_SESSION_MTU 1200
 
 typedef struct tc_call tc_call;
+
+/* The datagrams of one pacer turn, held to leave in one system call
+ * (session_wire.c): a 1080p keyframe's 5 ms share is up to ~20 packets. */
+#define TC_WIRE_BATCH_MAX 32
+typedef struct {
+  unsigned n;
+  size_t len[TC_WIRE_BATCH_MAX];
+  uint8_t data[TC_WIRE_BATCH_MAX][TC_SESSION_PACKET_MAX + TC_SRTP_MAX_OVERHEAD];
+} tc_wire_batch;
 
 /* The peer's candidates kept before the first negotiation. */
 #define TC_CALL_MAX_EARLY_CANDIDATES 200
@@ -216,6 +223,9 @@ struct tc_call {
   GQueue pace_rtx, pace_video; /* paced_packet*, FIFO */
   size_t pace_bytes;          /* waiting in both */
   GSource *pace_timer;        /* serves the queues while anything waits */
+  tc_wire_batch *wire;        /* a pacer turn's datagrams (session_wire.c);
+                                 NULL until the first turn */
+  bool wire_holding;
   int64_t rtt_us;             /* -1 while unknown */
   tc_clock_offset media_clock; /* sender NTP -> our monotonic, per peer */
   int64_t rx_latency_us;      /* the largest playout delay of rx[]; 0: none */
@@ -280,6 +290,7 @@ struct tc_session {
   bool drain_posted;          /* a drain of outq is attached to ctx */
   gint debug_drop_every;      /* atomic; tc_session_debug_drop_rtp */
   gint debug_no_pacing;       /* atomic; tc_session_debug_pacing */
+  gint debug_no_recheck;      /* atomic; tc_session_debug_recheck */
   gint debug_log_sends;       /* atomic; tc_session_debug_log_sends */
   GArray *debug_sends;        /* under lock: int64_t send times of video */
   int debug_ice_controlling;  /* under lock: 1/0, -1 without an agent */
@@ -308,6 +319,7 @@ void tc_call_path_back (tc_call *c);
 void tc_session_negotiate_tick (tc_session *s, int64_t now_us);
 
 void tc_call_send_offer (tc_call *c);
+bool tc_call_revive_on_path (tc_call *c);
 
 /* session_directions.c: what we send and receive, changed in a call. */
 tc_session_directions tc_session_cfg_directions (const tc_session *s);
@@ -324,6 +336,11 @@ tc_status tc_call_send_rtp (tc_call *c, const uint8_t *pkt, size_t len);
 tc_status tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len,
     size_t cap, size_t *out);
 tc_status tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len);
+/* session_wire.c: from hold to flush, tc_call_send_wire keeps the
+ * datagrams and flush sends them together (in order, before anything sent
+ * after it). */
+void tc_call_wire_hold (tc_call *c);
+void tc_call_wire_flush (tc_call *c);
 tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
 
 /* session_send.c */
@@ -434,6 +451,18 @@ bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: a new call with the peer that joined (ends any). */
 void tc_session_new_call (tc_session *s, bool is_offerer);
+
+/* session_mtu.c: whether a configured size is allowed (0: the default),
+ * and the size stream `k` splits its frames to (loop thread). */
+bool tc_session_mtu_valid (unsigned mtu);
+size_t tc_session_mtu (const tc_session *s, int k);
+
+/* Runs `fn (data)` on the session's loop, or here and now while the session
+ * has no thread (nothing else reads its state then); `free_data` is called
+ * once either way. TC_ERR_CLOSED (and `fn` never runs) after stop. For the
+ * setters that may be called from any thread. */
+tc_status tc_session_post (tc_session *s, GSourceFunc fn, gpointer data,
+    GDestroyNotify free_data);
 
 /* session_stats.c */
 void tc_session_update_stats (tc_session *s, int64_t now_us);

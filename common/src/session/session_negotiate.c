@@ -281,6 +281,31 @@ answer_offer (tc_call *c, tc_sdp *offer, const char *text, bool yield)
   tc_call_check_directions (c);
 }
 
+/* The certificate an offer names: its first section's, else the session
+ * level's (as tc_sdp_build_answer reads it). */
+static const tc_sdp_fingerprint *
+offer_fingerprint (const tc_sdp *offer)
+{
+  if (offer->n_media > 0 && offer->media[0]->common.fingerprint.len > 0)
+    return &offer->media[0]->common.fingerprint;
+  return &offer->common.fingerprint;
+}
+
+/* An offer in a negotiated call with another DTLS certificate comes from a
+ * new peer connection of the peer's: a page that started its call over (it
+ * does when its signaling reconnected under a new client id and it took us
+ * for a newcomer). A renegotiation cannot move the call to it (RFC 8842 5.5
+ * would need a new association), and the old peer connection is gone or
+ * going: a new call answers it. */
+static bool
+from_new_peer_connection (const tc_call *c, const tc_sdp *offer)
+{
+  const tc_sdp_fingerprint *f = offer_fingerprint (offer);
+  const tc_sdp_fingerprint *now = &c->neg->remote_fingerprint;
+  return f->len > 0 && (f->len != now->len
+      || memcmp (f->bytes, now->bytes, f->len) != 0);
+}
+
 static void
 on_offer (tc_call *c, const char *text)
 {
@@ -289,6 +314,20 @@ on_offer (tc_call *c, const char *text)
   if (tc_sdp_parse (text, strlen (text), &offer, &why) != TC_OK) {
     TC_WARN ("[s%u] unreadable offer (%s)", c->s->serial, why);
     return;
+  }
+  if (c->neg != NULL && from_new_peer_connection (c, offer)) {
+    tc_session *s = c->s;
+    TC_INFO ("[s%u] an offer from a new peer connection of the peer: a new "
+        "call answers it", s->serial);
+    tc_session_end_call (s);
+    tc_session_event ev = { .type = TC_SESSION_EV_PEER_LEFT };
+    tc_session_emit (s, &ev);
+    tc_session_new_call (s, false);  /* frees `c` */
+    c = s->call;
+    if (c->failed) {
+      tc_sdp_free (offer);
+      return;
+    }
   }
   tc_offer_action a = tc_session_offer_action (c->local_offer != NULL,
       !c->is_offerer);
@@ -357,6 +396,18 @@ revive (tc_call *c)
   tc_session_set_state (c->s, TC_SESSION_CONNECTING);
 }
 
+/* ICE connected a call that had failed for want of a path: it goes on
+ * from there (DTLS has not started: ICE never worked before). False when
+ * the call failed for another reason, which a path does not cure. */
+bool
+tc_call_revive_on_path (tc_call *c)
+{
+  if (!revivable (c))
+    return false;
+  revive (c);
+  return true;
+}
+
 static void
 on_peer_message (tc_call *c, const tc_peer_msg *m)
 {
@@ -410,6 +461,7 @@ tc_call_free (tc_call *c)
     tc_recv_stream_clear (&c->rx[k]);
   }
   tc_bwe_free (c->bwe);
+  g_free (c->wire);
   tc_sdp_free (c->local_offer);
   g_free (c->ignored_offer);
   if (c->early_candidates != NULL)

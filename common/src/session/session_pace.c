@@ -106,6 +106,7 @@ tc_call_pace_serve (tc_call *c, int64_t now_us)
   paced_packet *first = oldest (c);
   tc_pacer_refill (&c->pacer, c->pace_bytes,
       first != NULL ? now_us - first->queued_us : 0, now_us);
+  tc_call_wire_hold (c);
   while (tc_pacer_can_send (&c->pacer)) {
     bool answer = !g_queue_is_empty (&c->pace_rtx);
     paced_packet *p = g_queue_pop_head (answer ? &c->pace_rtx
@@ -115,6 +116,7 @@ tc_call_pace_serve (tc_call *c, int64_t now_us)
     send_one (c, p, answer, now_us);
     g_free (p);
   }
+  tc_call_wire_flush (c);
   bool waiting = c->pace_bytes > 0;
   if (waiting && c->pace_timer == NULL) {
     c->pace_timer = g_timeout_source_new (TC_PACER_INTERVAL_US / 1000);

@@ -262,6 +262,14 @@ tc_call_send_media (tc_call *c, int k, const uint8_t *pkt, size_t len,
   return s == TC_ERR_WOULD_BLOCK || s == TC_ERR_NOT_CONNECTED ? TC_OK : s;
 }
 
+/* A retransmission on the RTX stream carries the original seq in front of
+ * the payload (RFC 4588 4): it must fit the same datagram. */
+static size_t
+rtx_overhead (const tc_send_stream *st)
+{
+  return st->rtx_pt >= 0 ? 2 : 0;
+}
+
 static tc_status
 emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
 {
@@ -326,8 +334,8 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     .first_packet = true };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
   e.has_dd = tc_call_dd_next (st, keyframe, layer, &e.dd_structure, &e.dd);
-  size_t budget = TC_SESSION_MTU - TC_RTP_HEADER_MIN - ext_block_len (st)
-      - TC_SRTP_MAX_OVERHEAD;
+  size_t budget = tc_session_mtu (c->s, k) - TC_RTP_HEADER_MIN
+      - ext_block_len (st) - TC_SRTP_MAX_OVERHEAD - rtx_overhead (st);
   tc_status s = tc_call_payload_frame (st, data, len, keyframe, layer, budget,
       emit_payload, &e);
   st->last_ts = e.ts;

@@ -14,6 +14,8 @@
  */
 #include "session/session_internal.h"
 
+#include "net/ice_recheck.h"
+
 #include <string.h>
 
 /* ---- ICE --------------------------------------------------------------- */
@@ -50,8 +52,18 @@ on_ice_state (void *data, tc_ice_state state, tc_ice_failure why)
 {
   tc_call *c = data;
   TC_INFO ("[s%u] ICE %s", c->s->serial, tc_ice_state_str (state));
+  bool works = state == TC_ICE_STATE_CONNECTED
+      || state == TC_ICE_STATE_COMPLETED;
+  /* A call that found no path finds one after all: the link came back
+   * and a check went through (ours or the peer's, ice_recheck.c). A
+   * handshake that had begun goes on: failing stopped its timer. */
+  if (works && c->failed) {
+    if (!tc_call_revive_on_path (c))
+      return;
+    dtls_schedule (c);
+  }
   /* A pair that works has just answered a check: the peer is there. */
-  if (state == TC_ICE_STATE_CONNECTED || state == TC_ICE_STATE_COMPLETED) {
+  if (works) {
     c->heard_us = g_get_monotonic_time ();
     dtls_flush_early (c);
   }
@@ -146,7 +158,10 @@ tc_call_ice_new (tc_call *c, bool controlling)
     .on_selected_pair = on_selected_pair,
     .user_data = c,
   };
-  return tc_ice_new (s->ctx, &cfg, &cbs, &c->ice);
+  tc_status st = tc_ice_new (s->ctx, &cfg, &cbs, &c->ice);
+  if (st == TC_OK && g_atomic_int_get (&s->debug_no_recheck))
+    tc_ice_debug_recheck (c->ice, false);
+  return st;
 }
 
 /* ---- DTLS -------------------------------------------------------------- */
@@ -358,15 +373,6 @@ tc_call_protect_rtp (tc_call *c, uint8_t *buf, size_t len, size_t cap,
   tc_status st = tc_srtp_protect_rtp (c->srtp, buf, len, cap, out);
   report_refused (c, st);
   return st;
-}
-
-tc_status
-tc_call_send_wire (tc_call *c, const uint8_t *pkt, size_t len)
-{
-  /* After consent is lost nothing goes out (RFC 7675 5.1), media included. */
-  if (c->srtp == NULL || c->consent_lost)
-    return TC_ERR_NOT_CONNECTED;
-  return tc_ice_send (c->ice, pkt, len);
 }
 
 static tc_status
