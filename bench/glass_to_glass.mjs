@@ -28,7 +28,7 @@ import {
 } from '../tests/web/harness.mjs';
 
 const SECONDS = Number(process.env.SECONDS_G2G || 30);
-const WARMUP = Number(process.env.WARMUP || 10);
+const WARMUP = Number(process.env.WARMUP || 45);  // Chromium's lip sync settles in 30-40 s
 const CHANNEL = 'it-gst-latency';  // test_gst_latency's
 
 // In the page, before its script: getUserMedia gives a canvas stream with
