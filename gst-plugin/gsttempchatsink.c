@@ -183,12 +183,10 @@ struct _GstTempchatSink
   gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
   gint frames_late;             /* atomic: raw video the encoder never saw */
-  /* Atomic, from the session thread: a call takes our media (negotiated
-   * and connecting, connected, or reconnecting). Until then raw video stops
-   * before the encoder, which spends no CPU on frames nobody receives (a
-   * 1080p AV1 encoder is most of a core). Its first frame is a keyframe,
-   * made while ICE and DTLS connect: the call sends it the moment it is
-   * connected (session_early.c) instead of asking for one then. */
+  /* Atomic, from the session thread: a call takes our media (connected,
+   * or reconnecting). Until then raw video stops before the encoder, which
+   * spends no CPU on frames nobody receives (a 1080p AV1 encoder is most
+   * of a core) and whose first frame once a call connects is a keyframe. */
   gint call_live;
 };
 
@@ -1028,8 +1026,7 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
                     G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
       break;
     case TC_SESSION_EV_STATE:
-      g_atomic_int_set (&self->call_live, ev->state == TC_SESSION_CONNECTING
-          || ev->state == TC_SESSION_CONNECTED
+      g_atomic_int_set (&self->call_live, ev->state == TC_SESSION_CONNECTED
           || ev->state == TC_SESSION_RECONNECTING);
       gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
       break;

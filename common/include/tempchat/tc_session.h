@@ -123,9 +123,7 @@ typedef enum {
                                      again when a renegotiation starts one */
   TC_SESSION_EV_FRAME,            /* kind, codec, frame, pts_us */
   TC_SESSION_EV_KEYFRAME_REQUEST, /* the peer asked for a keyframe (PLI/FIR);
-                                     also once right after connecting
-                                     when no keyframe was kept from the
-                                     connecting time */
+                                     also once right after connecting */
   TC_SESSION_EV_TARGET_BITRATE,   /* bitrate_bps for the video encoder: our
                                      send-side estimate from transport-cc
                                      feedback, capped by the peer's REMB,
@@ -240,13 +238,8 @@ tc_status tc_session_start (tc_session *s);
 
 /* Hands one encoded frame to send. `data` is copied. `pts_us` is the
  * frame's capture time on any monotonic microsecond clock the wrapper keeps
- * consistent for both kinds (it becomes RTP time). Video pushed while the
- * call connects (from the negotiation on) is kept from its last keyframe,
- * bounded, and sent the moment the call is connected: a wrapper that
- * starts encoding at TC_SESSION_CONNECTING has its first keyframe out
- * without waiting for the encoder then. Other frames pushed while not
- * connected are dropped (TC_OK); without a recent kept keyframe a keyframe
- * request follows the connection.
+ * consistent for both kinds (it becomes RTP time). Frames pushed while not
+ * connected are dropped (TC_OK); a keyframe request follows connection.
  * TC_ERR_CLOSED after stop; TC_ERR_INVALID_ARG for a kind we do not send. */
 tc_status tc_session_push_frame (tc_session *s, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe);

@@ -600,13 +600,9 @@ on_frames_posted (gpointer data)
     }
     if (f == NULL)
       return G_SOURCE_REMOVE;
-    if (c != NULL && c->connected) {
+    if (c != NULL && c->connected)
       tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe,
           f->has_layer ? &f->layer : NULL);
-    } else if (c != NULL) {
-      tc_call_keep_early (c, f);  /* takes it */
-      continue;
-    }
     g_free (f);
   }
   return G_SOURCE_CONTINUE;

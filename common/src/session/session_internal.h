@@ -10,7 +10,6 @@
 #ifndef TEMPCHAT_SESSION_INTERNAL_H
 #define TEMPCHAT_SESSION_INTERNAL_H
 
-#include "session/frame_queue.h"
 #include "session/session_hooks.h"
 #include "session/media_clock.h"
 #include "session/playout_delay.h"
@@ -224,11 +223,6 @@ struct tc_call {
   GQueue pace_rtx, pace_video; /* paced_packet*, FIFO */
   size_t pace_bytes;          /* waiting in both */
   GSource *pace_timer;        /* serves the queues while anything waits */
-  /* Video pushed while connecting, from its last keyframe on
-   * (session_early.c): tc_queued_frame*, NULL until the first. */
-  GPtrArray *early_gop;
-  size_t early_gop_bytes;
-  int64_t early_keyframe_us;  /* when its keyframe came */
   tc_wire_batch *wire;        /* a pacer turn's datagrams (session_wire.c);
                                  NULL until the first turn */
   bool wire_holding;
@@ -457,14 +451,6 @@ bool tc_session_away_tick (tc_session *s, int64_t now_us);
 
 /* session_negotiate.c: a new call with the peer that joined (ends any). */
 void tc_session_new_call (tc_session *s, bool is_offerer);
-
-/* session_early.c: keep takes `f` (a frame pushed before the call
- * connected); send pushes what was kept once DTLS is up, true when that
- * started the video with a keyframe (no request needed); free at the end
- * of the call. */
-void tc_call_keep_early (tc_call *c, tc_queued_frame *f);
-bool tc_call_send_early (tc_call *c, int64_t now_us);
-void tc_call_free_early (tc_call *c);
 
 /* session_mtu.c: whether a configured size is allowed (0: the default),
  * and the size stream `k` splits its frames to (loop thread). */

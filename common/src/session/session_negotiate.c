@@ -461,7 +461,6 @@ tc_call_free (tc_call *c)
     tc_recv_stream_clear (&c->rx[k]);
   }
   tc_bwe_free (c->bwe);
-  tc_call_free_early (c);
   g_free (c->wire);
   tc_sdp_free (c->local_offer);
   g_free (c->ignored_offer);
