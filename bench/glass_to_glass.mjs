@@ -11,7 +11,12 @@
 //   chromium->chromium (the baseline), gst->gst, chromium->gst, gst->chromium
 // Prints METRIC lines and a table of p50/p95 with ratios to the baseline,
 // and each path's growth (p50 of the last third minus the first, per
-// minute).
+// minute); for the Chromium receivers of one direction (B of
+// chromium->chromium, the page of gst->chromium) what getStats says it
+// held: video and audio jitter buffer delay, target and the minimum
+// without A/V sync, frames decoded and presented per second. Chromium's
+// lip sync raises its video delay to the audio's over its first 30-40 s
+// of call, whoever sends: a WARMUP shorter than that measures the climb.
 //
 // Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), SECONDS_G2G (not
 // SECONDS: bash keeps that one for itself), WARMUP,
@@ -23,7 +28,7 @@ import {
 } from '../tests/web/harness.mjs';
 
 const SECONDS = Number(process.env.SECONDS_G2G || 30);
-const WARMUP = Number(process.env.WARMUP || 10);
+const WARMUP = Number(process.env.WARMUP || 45);  // Chromium's lip sync settles in 30-40 s
 const CHANNEL = 'it-gst-latency';  // test_gst_latency's
 
 // In the page, before its script: getUserMedia gives a canvas stream with
@@ -55,6 +60,7 @@ function instrument() {
       ...dest.stream.getAudioTracks()]);
   };
   window.g2g = [];
+  window.presented = 0;   // frames the <video> showed (rVFC's count)
   const watch = () => {
     const video = document.getElementById('remote');
     if (!video) { setTimeout(watch, 100); return; }
@@ -62,6 +68,7 @@ function instrument() {
     // WebRTC video reads black in headless Chromium without a GPU).
     const onFrame = async (now, meta) => {
       const shown = performance.timeOrigin + meta.expectedDisplayTime;
+      window.presented = meta.presentedFrames;
       try {
         const vf = new VideoFrame(video);
         const buf = new Uint8Array(vf.allocationSize());
@@ -86,6 +93,41 @@ function instrument() {
     video.requestVideoFrameCallback(onFrame);
   };
   document.addEventListener('DOMContentLoaded', watch);
+}
+
+// What Chromium's receiver holds: per kind its jitter buffer counters
+// (getStats inbound-rtp), the video's decoded frames and the frames the
+// <video> presented.
+async function receiverStats(peer) {
+  return peer.eval(async () => {
+    const out = { presented: window.presented };
+    (await window.tc.pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp') out[r.kind] = r;
+    });
+    return out;
+  });
+}
+
+// Over a window, from two receiverStats: the mean jitter buffer delay, its
+// target and the minimum it would have without A/V sync (ms), per kind;
+// the frames decoded and presented per second.
+function holding(a, b, secs) {
+  const per = (kind, key) => (1000 * (b[kind][key] - a[kind][key]))
+    / (b[kind].jitterBufferEmittedCount - a[kind].jitterBufferEmittedCount);
+  const out = {};
+  for (const kind of ['audio', 'video']) {
+    if (!a[kind] || !b[kind]) continue;
+    out[kind] = {
+      jb: per(kind, 'jitterBufferDelay'),
+      target: per(kind, 'jitterBufferTargetDelay'),
+      minimum: per(kind, 'jitterBufferMinimumDelay'),
+    };
+  }
+  if (a.video && b.video) {
+    out.decodedFps = (b.video.framesDecoded - a.video.framesDecoded) / secs;
+    out.presentedFps = (b.presented - a.presented) / secs;
+  }
+  return out;
 }
 
 async function page(site, room, name) {
@@ -129,15 +171,21 @@ const summary = (xs) => {
   return { n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), growth };
 };
 
-// Samples of each source between WARMUP and WARMUP + SECONDS.
-async function measure(sources) {
+// Samples of each source between WARMUP and WARMUP + SECONDS; with
+// `viewer`, a Chromium receiver, also what it held over that time.
+async function measure(sources, viewer = null) {
   const start = Date.now();
   const marks = {};
   await new Promise((r) => { setTimeout(r, WARMUP * 1000); });
   for (const [k, get] of Object.entries(sources)) marks[k] = (await get()).length;
+  const before = viewer && await receiverStats(viewer);
   await new Promise((r) => { setTimeout(r, SECONDS * 1000); });
   const out = {};
   for (const [k, get] of Object.entries(sources)) out[k] = summary((await get()).slice(marks[k]));
+  if (viewer) {
+    const held = holding(before, await receiverStats(viewer), SECONDS);
+    for (const k of Object.keys(sources)) out[k].chromium = held;
+  }
   console.error(`measured in ${((Date.now() - start) / 1000).toFixed(0)} s`);
   return out;
 }
@@ -153,7 +201,7 @@ try {
     Object.assign(results, await measure({
       'chromium->chromium': async () => [...await b.eval(() => window.g2g),
         ...await a.eval(() => window.g2g)],
-    }));
+    }, b));
     await a.close();
     await b.close();
   }
@@ -172,7 +220,7 @@ try {
     const p = await page(site, room, 'C');
     Object.assign(results, await measure({
       [path]: async () => (mode === 'g2g-recv' ? g.samples : p.eval(() => window.g2g)),
-    }));
+    }, mode === 'g2g-send' ? p : null));
     if (mode === 'g2g-recv') results[path].latency = pct(g.latency.slice(-100), 50);
     await g.stop();
     await p.close();
@@ -189,6 +237,18 @@ for (const [k, r] of Object.entries(results)) {
   console.log(`${k.padEnd(20)} ${String(r.n).padStart(6)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(7)}`
     + ` ${(r.p50 / base.p50).toFixed(2).padStart(6)} ${(r.p95 / base.p95).toFixed(2).padStart(6)}`
     + ` ${r.growth.toFixed(1).padStart(14)} ${String(r.latency ?? '').padStart(15)}`);
+}
+// Why Chromium shows a frame when it does: its video delay beside the
+// minimum it would keep without lip sync (the rest is A/V sync waiting for
+// the audio), its audio delay, and frames presented against decoded.
+const fix = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+for (const [k, r] of Object.entries(results)) {
+  const c = r.chromium;
+  if (!c || !c.video) continue;
+  console.log(`METRIC g2g-chromium ${k} video-jb-ms=${fix(c.video.jb)}`
+    + ` video-target-ms=${fix(c.video.target)} video-minimum-ms=${fix(c.video.minimum)}`
+    + ` audio-jb-ms=${fix(c.audio?.jb)} audio-target-ms=${fix(c.audio?.target)}`
+    + ` decoded-fps=${fix(c.decodedFps)} presented-fps=${fix(c.presentedFps)}`);
 }
 // For scripts/bench: each path's p50 against Chromium <-> Chromium's (the
 // issue's target: no slower than the browsers, no growth).

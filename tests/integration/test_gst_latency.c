@@ -16,6 +16,9 @@
  * With --peer recv-report (used by gst_jitter.sh, in network namespaces
  * with a delaying shim) the receiver prints each second
  *   "report LATENCY_MS LATE_FRAMES FRAMES".
+ * With --peer av-recv (tests/web/chromium_gst_lipsync.test.mjs) it decodes
+ * with tempchatsrc and prints each flash and beep it hands on (160x120
+ * video) as "flash NS" / "beep NS", running time.
  * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
  * of capture into every frame (timecode.h), --peer g2g-recv reads it back
  * as a display sink (sync=true) shows the frame and prints
@@ -209,6 +212,7 @@ typedef struct {
   GArray *video_ages;           /* GstClockTimeDiff: running time at
                                  * tempchatsrc's output minus PTS */
   GArray *flashes, *beeps;      /* GstClockTime running time */
+  gboolean print_av;            /* --peer av-recv: print them too */
   gboolean bright;              /* the last frame was */
   GstClockTime quiet_until;     /* audio silent up to here */
   gchar *error;
@@ -250,6 +254,16 @@ on_encoded (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* --peer av-recv: "flash NS" or "beep NS" (running time) on stdout. */
+static void
+print_event (receiver *r, const char *what, GstClockTime t)
+{
+  if (!r->print_av)
+    return;
+  printf ("%s %" G_GUINT64_FORMAT "\n", what, t);
+  fflush (stdout);
+}
+
 /* Decoded video: a flash starts at the first bright frame. */
 static GstPadProbeReturn
 on_picture (GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -270,6 +284,7 @@ on_picture (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (bright && !r->bright) {
     GstClockTime t = GST_BUFFER_PTS (buf);
     g_array_append_val (r->flashes, t);
+    print_event (r, "flash", t);
   }
   r->bright = bright;
   g_mutex_unlock (&r->lock);
@@ -296,8 +311,10 @@ on_sound (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     if (ABS (s[2 * i]) < 3000)
       continue;
     if (!GST_CLOCK_TIME_IS_VALID (r->quiet_until)
-        || t > r->quiet_until + 300 * GST_MSECOND)
+        || t > r->quiet_until + 300 * GST_MSECOND) {
       g_array_append_val (r->beeps, t);
+      print_event (r, "beep", t);
+    }
     r->quiet_until = t;
   }
   g_mutex_unlock (&r->lock);
@@ -553,8 +570,8 @@ print_report (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* "send BUFFER_MS [SKEW_PPM]", "recv-report", "g2g-send", "g2g-recv" or "g2g-both";
- * runs until stdin closes. */
+/* "send BUFFER_MS [SKEW_PPM]", "recv-report", "av-recv", "g2g-send",
+ * "g2g-recv" or "g2g-both"; runs until stdin closes. */
 static int
 run_peer (const char *mode, const char *url, const char *room)
 {
@@ -578,6 +595,11 @@ run_peer (const char *mode, const char *url, const char *room)
       g2g_receiver_start (&r, url, room);
       timers[0] = g_timeout_add (100, ask_latency, &r);
     }
+  } else if (g_str_equal (mode, "av-recv")) {
+    /* tempchatsrc decoding, as a user's pipeline gets it. */
+    receiver_start (&r, url, room, TRUE);
+    r.print_av = TRUE;
+    timers[0] = g_timeout_add (100, ask_latency, &r);
   } else {
     receiver_start (&r, url, room, FALSE);
     timers[0] = g_timeout_add (100, ask_latency, &r);
