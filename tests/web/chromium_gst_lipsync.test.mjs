@@ -10,8 +10,14 @@
 // test_gst_latency --peer av-recv (tempchatsrc decoding, sinks synced to
 // the clock) prints when each flash and beep leave tempchatsrc's pads, in
 // running time, as the gst -> gst lip sync test measures them. After
-// SETTLE_S flashes (seconds of call) PAIRS flash/beep pairs are judged,
-// one allowed off on a busy machine. Prints a METRIC line with them.
+// SETTLE_S flashes (seconds of call) PAIRS flash/beep pairs are judged:
+// their median within MAX_OFFSET_MS, as a viewer perceives sync, and none
+// beyond twice that. The page's own flash and beep are not aligned to the
+// millisecond (the gain opens at the next 2.7 ms render quantum and goes
+// through WebAudio's output buffering; the canvas is captured with the
+// next frame): single pairs were seen 6-22 ms apart with a median of
+// 10-17 ms, where audio shifted 20 ms at the receiver gave a median of 30.
+// Prints a METRIC line with them.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -134,7 +140,7 @@ after(async () => {
   }
 });
 
-test('Chromium -> gst: tempchatsrc hands on the flash and the beep within 20 ms', T, async () => {
+test('Chromium -> gst: tempchatsrc hands on the flash and the beep within 20 ms (median)', T, async () => {
   const room = randomRoom();
   receiver = startReceiver(room);
   page = await launchPeer('C', { args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
@@ -152,7 +158,10 @@ test('Chromium -> gst: tempchatsrc hands on the flash and the beep within 20 ms'
     + ` ${sorted[0]?.toFixed(1)} to ${sorted[sorted.length - 1]?.toFixed(1)}`
     + ` (${pairs.map((d) => d.toFixed(0)).join(' ')})`);
   assert.equal(pairs.length, PAIRS, 'flash/beep pairs');
-  const off = pairs.filter((d) => Math.abs(d) > MAX_OFFSET_MS);
-  assert.ok(off.length <= 1, `beep - flash more than ${MAX_OFFSET_MS} ms in ${off.length}`
-    + ` of ${PAIRS} pairs: ${off.map((d) => d.toFixed(1)).join(', ')}`);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  assert.ok(Math.abs(median) <= MAX_OFFSET_MS,
+    `beep - flash median ${median.toFixed(1)} ms, over ${MAX_OFFSET_MS}`);
+  const off = pairs.filter((d) => Math.abs(d) > 2 * MAX_OFFSET_MS);
+  assert.equal(off.length, 0, `beep - flash more than ${2 * MAX_OFFSET_MS} ms in`
+    + ` ${off.length} of ${PAIRS} pairs: ${off.map((d) => d.toFixed(1)).join(', ')}`);
 });
