@@ -191,7 +191,9 @@ for (const outageMs of OUTAGES_MS) {
 
 // ---- the baseline: two pages --------------------------------------------
 
-for (const outageMs of OUTAGES_MS) {
+// The 10 s outage only (the 5 s one measured the same, 184-274 ms against
+// 217-245): CI's time.
+for (const outageMs of OUTAGES_MS.slice(-1)) {
   test(`Chromium <-> Chromium on the same path, ${outageMs / 1000} s (baseline, printed)`,
     T, async () => {
       chromeS ??= await launchPeer('S', { executablePath: chromiumIn(lan, lan.s) });
