@@ -1,26 +1,36 @@
 // bench/glass_to_glass.mjs - glass-to-glass latency as a user sees it, our
-// elements beside Chromium <-> Chromium in the same run (bench/
-// glass_to_glass.sh starts it). Every sender writes the wall-clock time of
-// capture into each frame as 24 blocks across the top
-// (tests/integration/timecode.h; the page draws the same code on a canvas
-// it sends instead of the camera); every receiver reads it back when the
-// frame is shown: Chromium at the frame's expected display time
+// elements beside Chromium <-> Chromium and beside GStreamer's webrtcbin
+// in the same run (bench/glass_to_glass.sh starts it). Every sender writes
+// the wall-clock time of capture into each frame as 24 blocks across the
+// top (tests/integration/timecode.h; the page draws the same code on a
+// canvas it sends instead of the camera); every receiver reads it back
+// when the frame is shown: Chromium at the frame's expected display time
 // (requestVideoFrameCallback), tempchatsrc in a fakesink sync=true as a
 // display sink shows it (test_gst_latency --peer g2g-*). One machine, one
-// clock. Paths, each for SECONDS after WARMUP seconds of call:
-//   chromium->chromium (the baseline), gst->gst, chromium->gst, gst->chromium
-// Prints METRIC lines and a table of p50/p95 with ratios to the baseline,
-// and each path's growth (p50 of the last third minus the first, per
-// minute); for the Chromium receivers of one direction (B of
-// chromium->chromium, the page of gst->chromium) what getStats says it
-// held: video and audio jitter buffer delay, target and the minimum
-// without A/V sync, frames decoded and presented per second. Chromium's
-// lip sync raises its video delay to the audio's over its first 30-40 s
-// of call, whoever sends: a WARMUP shorter than that measures the climb.
+// clock. Per codec (CODECS), each path for SECONDS after WARMUP seconds of
+// call:
+//   chromium->chromium (the baseline), gst->gst, chromium->gst,
+//   gst->chromium, and webrtcbin->webrtcbin: GStreamer's webrtcbin with
+//   its default jitterbuffer (200 ms) sending to another, the same
+//   encoder settings and display sink as our gst->gst, video only, SDP
+//   over a socketpair (bench/g2g_webrtcbin.c; no AV1: GStreamer 1.22 has
+//   no rtpav1pay)
+// Prints per codec METRIC lines and a table of p50/p95 with ratios to the
+// baseline, and each path's growth (p50 of the last third minus the first,
+// per minute); gst->gst against webrtcbin->webrtcbin as a ratio; for the
+// Chromium receivers of one direction (B of chromium->chromium, the page
+// of gst->chromium) what getStats says it held: video and audio jitter
+// buffer delay, target and the minimum without A/V sync, frames decoded
+// and presented per second, the codec and size it decoded; for a Chromium
+// sender the size and rate it sent and why it limited them. Chromium's lip
+// sync raises its video delay to the audio's over its first 30-40 s of
+// call, whoever sends: a WARMUP shorter than that measures the climb.
 //
-// Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), SECONDS_G2G (not
-// SECONDS: bash keeps that one for itself), WARMUP,
-// NODE_PATH (playwright-core, scaledrone-node, esbuild).
+// Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), G2G_WEBRTCBIN
+// (tc_bench_g2g_webrtcbin; without it no webrtcbin path), SIZE (WxH,
+// 1280x720), CODECS ("av1 vp9 h264 vp8", any of them), SECONDS_G2G (not
+// SECONDS: bash keeps that one for itself), WARMUP, NODE_PATH
+// (playwright-core, scaledrone-node, esbuild).
 import { spawn } from 'node:child_process';
 
 import {
@@ -30,10 +40,21 @@ import {
 const SECONDS = Number(process.env.SECONDS_G2G || 30);
 const WARMUP = Number(process.env.WARMUP || 45);  // Chromium's lip sync settles in 30-40 s
 const CHANNEL = 'it-gst-latency';  // test_gst_latency's
+const SIZE = process.env.SIZE || '1280x720';
+const [WIDTH, HEIGHT] = SIZE.split('x').map(Number);
+const CODECS = (process.env.CODECS || 'av1 vp9 h264 vp8').toLowerCase().split(/[\s,]+/)
+  .filter(Boolean);
+const WEBRTCBIN = process.env.G2G_WEBRTCBIN;
+// The page's bandwidth hints for the size, as a user would pick them.
+const QUALITY = HEIGHT <= 360 ? '360p' : HEIGHT <= 720 ? '720p' : '1080p';
+if (!(WIDTH >= 128 && HEIGHT >= 72) || CODECS.some((c) => !['av1', 'vp9', 'h264', 'vp8'].includes(c))) {
+  console.error(`SIZE=${SIZE} CODECS=${CODECS}: want e.g. SIZE=1280x720 CODECS="vp8 h264"`);
+  process.exit(2);
+}
 
 // In the page, before its script: getUserMedia gives a canvas stream with
 // the time code (and a tone), and every shown remote frame's code is read.
-function instrument() {
+function instrument({ width, height }) {
   const BITS = 24;
   const MASK = (1 << BITS) - 1;
   const draw = (ctx, w) => {
@@ -47,7 +68,7 @@ function instrument() {
     }
   };
   navigator.mediaDevices.getUserMedia = async () => {
-    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 360 });
+    const canvas = Object.assign(document.createElement('canvas'), { width, height });
     const ctx = canvas.getContext('2d');
     draw(ctx, canvas.width);
     setInterval(() => draw(ctx, canvas.width), 1000 / 30);
@@ -96,14 +117,18 @@ function instrument() {
 }
 
 // What Chromium's receiver holds: per kind its jitter buffer counters
-// (getStats inbound-rtp), the video's decoded frames and the frames the
-// <video> presented.
+// (getStats inbound-rtp), the video's decoded frames, codec and size, the
+// frames the <video> presented; and what its video sender sends.
 async function receiverStats(peer) {
   return peer.eval(async () => {
     const out = { presented: window.presented };
-    (await window.tc.pc.getStats()).forEach((r) => {
+    if (!window.tc.pc) return out;  // not in a call yet (a short WARMUP)
+    const stats = await window.tc.pc.getStats();
+    stats.forEach((r) => {
       if (r.type === 'inbound-rtp') out[r.kind] = r;
+      if (r.type === 'outbound-rtp' && r.kind === 'video') out.sent = r;
     });
+    out.codec = out.video && stats.get(out.video.codecId)?.mimeType.replace('video/', '');
     return out;
   });
 }
@@ -126,26 +151,40 @@ function holding(a, b, secs) {
   if (a.video && b.video) {
     out.decodedFps = (b.video.framesDecoded - a.video.framesDecoded) / secs;
     out.presentedFps = (b.presented - a.presented) / secs;
+    out.decoded = `${b.codec} ${b.video.frameWidth}x${b.video.frameHeight}`;
   }
   return out;
 }
 
-async function page(site, room, name) {
+// What a page sent over a window: its size at the end, frames per second,
+// and why its encoder was limited ("none" when it was not).
+function sending(a, b, secs) {
+  if (!a?.sent || !b?.sent) return null;
+  return {
+    size: `${b.sent.frameWidth}x${b.sent.frameHeight}`,
+    fps: (b.sent.framesSent - a.sent.framesSent) / secs,
+    limit: b.sent.qualityLimitationReason,
+  };
+}
+
+// The page with only `codec` (setCodecPreferences when it offers; the
+// other side is restricted too, so whoever offers, the call uses it).
+async function page(site, room, name, codec) {
   // Shown frames only come from a playing <video>: no gesture in headless.
   const peer = await launchPeer(name,
     { args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
-  await peer.context.addInitScript(instrument);
-  await peer.goto(site, room, { quality: '360p', channel: CHANNEL });
+  await peer.context.addInitScript(instrument, { width: WIDTH, height: HEIGHT });
+  await peer.goto(site, room, { quality: QUALITY, channel: CHANNEL, videoCodecs: codec });
   return peer;
 }
 
-// test_gst_latency --peer MODE: "g2g MS LATENCY" lines into `samples`.
-function gst(site, room, mode) {
-  const proc = spawn(process.env.T, ['--peer', mode, site.relay.url, room], {
+// A program printing "g2g MS LATENCY" lines, gathered into `samples`.
+function g2gLines(cmd, args, env = {}) {
+  const proc = spawn(cmd, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, GST_PLUGIN_PATH: process.env.TC_GST_PLUGIN_DIR },
+    env: { ...process.env, ...env },
   });
-  const g = { proc, samples: [], latency: [] };
+  const g = { proc, samples: [], latency: [], said: [] };
   let rest = '';
   proc.stdout.setEncoding('utf8');
   proc.stdout.on('data', (chunk) => {
@@ -154,10 +193,23 @@ function gst(site, room, mode) {
     for (const l of lines) {
       const [word, ms, lat] = l.split(' ');
       if (word === 'g2g') { g.samples.push(Number(ms)); g.latency.push(Number(lat)); }
+      else g.said.push(l);
     }
   });
-  g.stop = () => new Promise((resolve) => { proc.on('exit', resolve); proc.stdin.end(); });
+  g.stop = () => new Promise((resolve) => {
+    if (proc.exitCode !== null) resolve();
+    else { proc.on('exit', resolve); proc.stdin.end(); }
+  });
   return g;
+}
+
+// test_gst_latency --peer MODE with our elements restricted to `codec`.
+function gst(site, room, mode, codec) {
+  return g2gLines(process.env.T, ['--peer', mode, site.relay.url, room], {
+    GST_PLUGIN_PATH: process.env.TC_GST_PLUGIN_DIR,
+    TC_G2G_SIZE: SIZE,
+    TC_TEST_ELEMENT_ARGS: `video-codecs=${codec}`,
+  });
 }
 
 const pct = (xs, p) => {
@@ -172,13 +224,15 @@ const summary = (xs) => {
 };
 
 // Samples of each source between WARMUP and WARMUP + SECONDS; with
-// `viewer`, a Chromium receiver, also what it held over that time.
-async function measure(sources, viewer = null) {
+// `viewer`, a Chromium receiver, also what it held over that time, and
+// with `sender`, a Chromium sender, what it sent.
+async function measure(sources, viewer = null, sender = null) {
   const start = Date.now();
   const marks = {};
   await new Promise((r) => { setTimeout(r, WARMUP * 1000); });
   for (const [k, get] of Object.entries(sources)) marks[k] = (await get()).length;
   const before = viewer && await receiverStats(viewer);
+  const sentBefore = sender && await receiverStats(sender);
   await new Promise((r) => { setTimeout(r, SECONDS * 1000); });
   const out = {};
   for (const [k, get] of Object.entries(sources)) out[k] = summary((await get()).slice(marks[k]));
@@ -186,29 +240,33 @@ async function measure(sources, viewer = null) {
     const held = holding(before, await receiverStats(viewer), SECONDS);
     for (const k of Object.keys(sources)) out[k].chromium = held;
   }
-  console.error(`measured in ${((Date.now() - start) / 1000).toFixed(0)} s`);
+  if (sender) {
+    const sent = sending(sentBefore, await receiverStats(sender), SECONDS);
+    for (const k of Object.keys(sources)) out[k].sent = sent;
+  }
+  console.error(`${Object.keys(sources).join(', ')} measured in ${((Date.now() - start) / 1000).toFixed(0)} s`);
   return out;
 }
 
-const site = await startSite();
-const results = {};
-try {
+// Every path of one codec, one after the other.
+async function paths(site, codec) {
+  const results = {};
   {
     const room = randomRoom();
-    const a = await page(site, room, 'A');
-    const b = await page(site, room, 'B');
+    const a = await page(site, room, 'A', codec);
+    const b = await page(site, room, 'B', codec);
     await waitFor(b, () => window.g2g.length > 0, { timeout: 60000, what: 'frames at B' });
     Object.assign(results, await measure({
       'chromium->chromium': async () => [...await b.eval(() => window.g2g),
         ...await a.eval(() => window.g2g)],
-    }, b));
+    }, b, a));
     await a.close();
     await b.close();
   }
   {
     const room = randomRoom();
-    const send = gst(site, room, 'g2g-send');
-    const recv = gst(site, room, 'g2g-recv');
+    const send = gst(site, room, 'g2g-send', codec);
+    const recv = gst(site, room, 'g2g-recv', codec);
     Object.assign(results, await measure({ 'gst->gst': async () => recv.samples }));
     results['gst->gst'].latency = pct(recv.latency.slice(-100), 50);
     await send.stop();
@@ -216,48 +274,91 @@ try {
   }
   for (const [mode, path] of [['g2g-recv', 'chromium->gst'], ['g2g-send', 'gst->chromium']]) {
     const room = randomRoom();
-    const g = gst(site, room, mode);
-    const p = await page(site, room, 'C');
+    const g = gst(site, room, mode, codec);
+    const p = await page(site, room, 'C', codec);
     Object.assign(results, await measure({
       [path]: async () => (mode === 'g2g-recv' ? g.samples : p.eval(() => window.g2g)),
-    }, mode === 'g2g-send' ? p : null));
+    }, mode === 'g2g-send' ? p : null, mode === 'g2g-recv' ? p : null));
     if (mode === 'g2g-recv') results[path].latency = pct(g.latency.slice(-100), 50);
     await g.stop();
     await p.close();
   }
-} finally {
-  await site.stop();
+  if (WEBRTCBIN) {
+    const w = g2gLines(WEBRTCBIN, [SIZE, codec]);
+    const r = await measure({ 'webrtcbin->webrtcbin': async () => w.samples });
+    r['webrtcbin->webrtcbin'].latency = pct(w.latency.slice(-100), 50);
+    r['webrtcbin->webrtcbin'].note = w.said.find((l) => l.startsWith('unsupported'));
+    await w.stop();
+    if (r['webrtcbin->webrtcbin'].note) console.error(r['webrtcbin->webrtcbin'].note);
+    else Object.assign(results, r);
+  }
+  return results;
 }
 
-const base = results['chromium->chromium'];
-console.log('path                 frames  p50 ms  p95 ms  x p50  x p95  growth ms/min  src latency ms');
-for (const [k, r] of Object.entries(results)) {
-  console.log(`METRIC g2g ${k} p50=${r.p50} p95=${r.p95} n=${r.n} growth-ms-per-min=${r.growth.toFixed(1)}`
-    + (r.latency !== undefined ? ` src-latency-ms=${r.latency}` : ''));
-  console.log(`${k.padEnd(20)} ${String(r.n).padStart(6)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(7)}`
-    + ` ${(r.p50 / base.p50).toFixed(2).padStart(6)} ${(r.p95 / base.p95).toFixed(2).padStart(6)}`
-    + ` ${r.growth.toFixed(1).padStart(14)} ${String(r.latency ?? '').padStart(15)}`);
-}
-// Why Chromium shows a frame when it does: its video delay beside the
-// minimum it would keep without lip sync (the rest is A/V sync waiting for
-// the audio), its audio delay, and frames presented against decoded.
 const fix = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
-for (const [k, r] of Object.entries(results)) {
-  const c = r.chromium;
-  if (!c || !c.video) continue;
-  console.log(`METRIC g2g-chromium ${k} video-jb-ms=${fix(c.video.jb)}`
-    + ` video-target-ms=${fix(c.video.target)} video-minimum-ms=${fix(c.video.minimum)}`
-    + ` audio-jb-ms=${fix(c.audio?.jb)} audio-target-ms=${fix(c.audio?.target)}`
-    + ` decoded-fps=${fix(c.decodedFps)} presented-fps=${fix(c.presentedFps)}`);
+
+function report(codec, results) {
+  const C = codec.toUpperCase();
+  const base = results['chromium->chromium'];
+  console.log(`${C} ${SIZE}`);
+  console.log('path                   frames  p50 ms  p95 ms  x p50  x p95  growth ms/min  src latency ms');
+  for (const [k, r] of Object.entries(results)) {
+    console.log(`METRIC g2g codec=${C} size=${SIZE} ${k} p50=${r.p50} p95=${r.p95} n=${r.n}`
+      + ` growth-ms-per-min=${r.growth.toFixed(1)}`
+      + (r.latency !== undefined ? ` src-latency-ms=${r.latency}` : ''));
+    console.log(`${k.padEnd(22)} ${String(r.n).padStart(6)} ${String(r.p50).padStart(7)} ${String(r.p95).padStart(7)}`
+      + ` ${(r.p50 / base.p50).toFixed(2).padStart(6)} ${(r.p95 / base.p95).toFixed(2).padStart(6)}`
+      + ` ${r.growth.toFixed(1).padStart(14)} ${String(r.latency ?? '').padStart(15)}`);
+  }
+  const ours = results['gst->gst'];
+  const w = results['webrtcbin->webrtcbin'];
+  if (w) {
+    console.log(`METRIC g2g-webrtcbin codec=${C} size=${SIZE} gst->gst p50=${ours.p50} p95=${ours.p95}`
+      + ` webrtcbin p50=${w.p50} p95=${w.p95} x-p50=${(ours.p50 / w.p50).toFixed(2)}`
+      + ` x-p95=${(ours.p95 / w.p95).toFixed(2)}`);
+  }
+  // Why Chromium shows a frame when it does: its video delay beside the
+  // minimum it would keep without lip sync (the rest is A/V sync waiting
+  // for the audio), its audio delay, and frames presented against decoded.
+  for (const [k, r] of Object.entries(results)) {
+    const c = r.chromium;
+    if (c && c.video) {
+      console.log(`METRIC g2g-chromium codec=${C} ${k} decoded=${c.decoded?.replace(' ', '@')}`
+        + ` video-jb-ms=${fix(c.video.jb)}`
+        + ` video-target-ms=${fix(c.video.target)} video-minimum-ms=${fix(c.video.minimum)}`
+        + ` audio-jb-ms=${fix(c.audio?.jb)} audio-target-ms=${fix(c.audio?.target)}`
+        + ` decoded-fps=${fix(c.decodedFps)} presented-fps=${fix(c.presentedFps)}`);
+    }
+    if (r.sent) {
+      console.log(`METRIC g2g-chromium-sent codec=${C} ${k} size=${r.sent.size}`
+        + ` fps=${fix(r.sent.fps)} limit=${r.sent.limit}`);
+    }
+  }
+  // For scripts/bench: each path's p50 against Chromium <-> Chromium's (the
+  // issue's target: no slower than the browsers, no growth), and ours
+  // against webrtcbin's default path.
+  for (const [k, r] of Object.entries(results)) {
+    if (k === 'chromium->chromium' || k === 'webrtcbin->webrtcbin') continue;
+    console.log(`BENCH ${JSON.stringify({
+      bench: 'glass_to_glass', name: `${C} ${SIZE} ${k} p50`, unit: 'ms', value: r.p50,
+      baseline: 'chromium->chromium p50', baseline_value: base.p50,
+      ratio: Number((r.p50 / base.p50).toFixed(2)), target: 1.0,
+      p95: r.p95, baseline_p95: base.p95, growth_ms_per_min: Number(r.growth.toFixed(1)), frames: r.n,
+      ...(r.chromium ? { presented_fps: Number(fix(r.chromium.presentedFps)) } : {}),
+    })}`);
+  }
+  if (w) {
+    console.log(`BENCH ${JSON.stringify({
+      bench: 'glass_to_glass', name: `${C} ${SIZE} gst->gst p50 vs webrtcbin`, unit: 'ms',
+      value: ours.p50, baseline: 'webrtcbin->webrtcbin p50', baseline_value: w.p50,
+      ratio: Number((ours.p50 / w.p50).toFixed(2)), p95: ours.p95, baseline_p95: w.p95,
+    })}`);
+  }
 }
-// For scripts/bench: each path's p50 against Chromium <-> Chromium's (the
-// issue's target: no slower than the browsers, no growth).
-for (const [k, r] of Object.entries(results)) {
-  if (k === 'chromium->chromium') continue;
-  console.log(`BENCH ${JSON.stringify({
-    bench: 'glass_to_glass', name: `${k} p50`, unit: 'ms', value: r.p50,
-    baseline: 'chromium->chromium p50', baseline_value: base.p50,
-    ratio: Number((r.p50 / base.p50).toFixed(2)), target: 1.0,
-    p95: r.p95, baseline_p95: base.p95, growth_ms_per_min: Number(r.growth.toFixed(1)), frames: r.n,
-  })}`);
+
+const site = await startSite();
+try {
+  for (const codec of CODECS) report(codec, await paths(site, codec));
+} finally {
+  await site.stop();
 }

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # bench/glass_to_glass.sh - glass-to-glass latency with a time code in the
-# picture (bench/glass_to_glass.mjs): Chromium <-> Chromium, gst -> gst,
-# Chromium -> gst and gst -> Chromium, ROUNDS rounds of SECONDS each after
-# WARMUP seconds of call (45 by default: Chromium's lip sync raises its
-# video delay over the first 30-40 s of a call, whoever sends), all on
-# loopback through our relay, p50/p95 per path and
-# as ratios to Chromium -> Chromium of the same round (target: <= 1.0,
-# no growth).
+# picture (bench/glass_to_glass.mjs), per codec: Chromium <-> Chromium,
+# gst -> gst, Chromium -> gst, gst -> Chromium and webrtcbin -> webrtcbin
+# (GStreamer's default jitterbuffer path, tc_bench_g2g_webrtcbin), ROUNDS
+# rounds of SECONDS each after WARMUP seconds of call (45 by default:
+# Chromium's lip sync raises its video delay over the first 30-40 s of a
+# call, whoever sends), all on loopback (ours through our relay), p50/p95
+# per path as ratios to Chromium -> Chromium of the same round (target:
+# <= 1.0, no growth) and gst -> gst's to webrtcbin's.
 #
-#   [WARMUP=S] bench/glass_to_glass.sh [BUILD_DIR] [SECONDS] [ROUNDS]
-#                                                 (60 s, 3 rounds)
+#   [WARMUP=S] [SIZE=WxH] [CODECS="av1 vp9 h264 vp8"] \
+#     bench/glass_to_glass.sh [BUILD_DIR] [SECONDS] [ROUNDS]
+#                                        (1280x720, every codec, 60 s, 1 round)
 #
+# A round takes about (WARMUP + SECONDS + 10 s) x 5 paths per codec (4 for
+# AV1): 9 minutes a codec with the defaults.
 # Needs BUILD_DIR/js with the test packages (npm ci, as scripts/test does).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 secs=${2:-60}
-rounds=${3:-3}
+rounds=${3:-1}
 warmup=${WARMUP:-45}
 
 [ -d "$build/js/node_modules/playwright-core" ] \
@@ -26,6 +30,7 @@ for round in $(seq "$rounds"); do
   RELAY="$build/server/tempchat-relay" \
   TC_GST_PLUGIN_DIR="$build/gst-plugin" \
   T="$build/tests/integration/test_gst_latency" \
+  G2G_WEBRTCBIN="$build/bench/tc_bench_g2g_webrtcbin" \
   NODE_PATH="$build/js/node_modules" \
   SECONDS_G2G="$secs" WARMUP="$warmup" \
     node "$top/bench/glass_to_glass.mjs"

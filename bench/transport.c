@@ -21,8 +21,6 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
-#define GST_USE_UNSTABLE_API
-#include <gst/webrtc/webrtc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +28,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "webrtcbin_pair.h"
 
 #define FRAME_NS (GST_SECOND / 30)
 
@@ -46,27 +46,6 @@ typedef struct {
   GstClockTime pts;
 } cursor;
 
-static void
-die (const char *what)
-{
-  fprintf (stderr, "tc_bench_transport: %s\n", what);
-  exit (1);
-}
-
-/* gst_parse_launch, but any error (an element missing: a partial
- * pipeline comes back) ends the program. */
-static GstElement *
-parse_or_die (const char *desc)
-{
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch (desc, &err);
-  if (err != NULL) {
-    fprintf (stderr, "tc_bench_transport: \"%s\": %s\n", desc, err->message);
-    exit (1);
-  }
-  return pipe;
-}
-
 /* ---- the clip ---------------------------------------------------------- */
 
 static void
@@ -74,7 +53,7 @@ load_clip (clip *c, const char *path)
 {
   gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! matroskademux ! "
       "appsink name=out sync=false", path);
-  GstElement *pipe = parse_or_die (desc);
+  GstElement *pipe = bench_parse_or_die (desc);
   g_free (desc);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "out");
   c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
@@ -92,7 +71,7 @@ load_clip (clip *c, const char *path)
   gst_object_unref (sink);
   gst_object_unref (pipe);
   if (c->frames->len == 0)
-    die ("the clip has no frames");
+    bench_die ("the clip has no frames");
 }
 
 /* appsrc need-data: the next frame, stamped one frame after the last; the
@@ -117,7 +96,7 @@ sender_pipeline (const clip *c, const char *sink_desc)
    * clock themselves. */
   gchar *desc = g_strdup_printf ("appsrc name=src format=time is-live=true "
       "max-buffers=2 block=true ! clocksync ! %s", sink_desc);
-  GstElement *pipe = parse_or_die (desc);
+  GstElement *pipe = bench_parse_or_die (desc);
   g_free (desc);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "src");
   gst_app_src_set_caps (GST_APP_SRC (src), c->caps);
@@ -172,121 +151,6 @@ run_for (GMainLoop *loop, unsigned seconds)
   g_main_loop_run (loop);
 }
 
-/* ---- webrtcbin: SDP and candidates over a socketpair -------------------- */
-
-typedef struct {
-  GstElement *webrtc;
-  GIOChannel *chan;
-  GMainLoop *loop;            /* quit on "stop" (receiver), "received" (sender) */
-  gboolean offerer;
-  guint64 received;           /* RTP buffers in the receiver's fakesink */
-} rtc_peer;
-
-static void
-send_line (rtc_peer *p, const char *word, const char *a, const char *b)
-{
-  gchar *line = g_strdup_printf ("%s %s %s\n", word, a, b);
-  gsize n;
-  g_io_channel_write_chars (p->chan, line, -1, &n, NULL);
-  g_io_channel_flush (p->chan, NULL);
-  g_free (line);
-}
-
-static void
-on_ice_candidate (GstElement *w, guint mline, gchar *cand, gpointer data)
-{
-  gchar idx[16];
-  g_snprintf (idx, sizeof idx, "%u", mline);
-  send_line (data, "ice", idx, cand);
-}
-
-static void
-on_local_description (GstPromise *promise, gpointer data)
-{
-  rtc_peer *p = data;
-  const GstStructure *r = gst_promise_get_reply (promise);
-  GstWebRTCSessionDescription *desc = NULL;
-  gst_structure_get (r, p->offerer ? "offer" : "answer",
-      GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &desc, NULL);
-  gst_promise_unref (promise);
-  if (desc == NULL)
-    die ("webrtcbin made no description");
-  g_signal_emit_by_name (p->webrtc, "set-local-description", desc, NULL);
-  gchar *text = gst_sdp_message_as_text (desc->sdp);
-  gchar *b64 = g_base64_encode ((const guchar *) text, strlen (text));
-  send_line (p, "sdp", p->offerer ? "offer" : "answer", b64);
-  g_free (b64);
-  g_free (text);
-  gst_webrtc_session_description_free (desc);
-}
-
-static void
-on_negotiation_needed (GstElement *w, gpointer data)
-{
-  GstPromise *promise = gst_promise_new_with_change_func (on_local_description,
-      data, NULL);
-  g_signal_emit_by_name (w, "create-offer", NULL, promise);
-}
-
-static void
-apply_remote (rtc_peer *p, const char *b64)
-{
-  gsize len;
-  guchar *text = g_base64_decode (b64, &len);
-  GstSDPMessage *sdp;
-  gst_sdp_message_new_from_text ((const gchar *) text, &sdp);
-  g_free (text);
-  GstWebRTCSessionDescription *desc = gst_webrtc_session_description_new (
-      p->offerer ? GST_WEBRTC_SDP_TYPE_ANSWER : GST_WEBRTC_SDP_TYPE_OFFER, sdp);
-  g_signal_emit_by_name (p->webrtc, "set-remote-description", desc, NULL);
-  gst_webrtc_session_description_free (desc);
-  if (!p->offerer) {
-    GstPromise *promise = gst_promise_new_with_change_func (
-        on_local_description, p, NULL);
-    g_signal_emit_by_name (p->webrtc, "create-answer", NULL, promise);
-  }
-}
-
-static gboolean
-on_line (GIOChannel *chan, GIOCondition cond, gpointer data)
-{
-  rtc_peer *p = data;
-  gchar *line = NULL;
-  if (g_io_channel_read_line (chan, &line, NULL, NULL, NULL)
-      != G_IO_STATUS_NORMAL)
-    return G_SOURCE_REMOVE;
-  g_strchomp (line);
-  gchar **w = g_strsplit (line, " ", 3);
-  if (g_strv_length (w) == 3 && g_str_equal (w[0], "sdp"))
-    apply_remote (p, w[2]);
-  else if (g_strv_length (w) == 3 && g_str_equal (w[0], "ice"))
-    g_signal_emit_by_name (p->webrtc, "add-ice-candidate",
-        (guint) atoi (w[1]), w[2]);
-  else if (g_strv_length (w) == 3 && g_str_equal (w[0], "received")) {
-    p->received = g_ascii_strtoull (w[1], NULL, 10);
-    g_main_loop_quit (p->loop);
-  } else if (g_str_equal (w[0], "stop"))
-    g_main_loop_quit (p->loop);
-  g_strfreev (w);
-  g_free (line);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-rtc_peer_init (rtc_peer *p, GstElement *webrtc, int fd, gboolean offerer,
-    GMainLoop *loop)
-{
-  p->webrtc = webrtc;
-  p->loop = loop;
-  p->offerer = offerer;
-  p->chan = g_io_channel_unix_new (fd);
-  g_io_add_watch (p->chan, G_IO_IN | G_IO_HUP, on_line, p);
-  g_signal_connect (webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), p);
-  if (offerer)
-    g_signal_connect (webrtc, "on-negotiation-needed",
-        G_CALLBACK (on_negotiation_needed), p);
-}
-
 static GstPadProbeReturn
 count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -300,16 +164,12 @@ on_pad_added (GstElement *w, GstPad *pad, gpointer data)
 {
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  GstElement *pipe = GST_ELEMENT (gst_element_get_parent (w));
   GstElement *sink = gst_element_factory_make ("fakesink", NULL);
   g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_bin_add (GST_BIN (pipe), sink);
-  gst_element_sync_state_with_parent (sink);
+  bench_add_linked (pad, sink);
   GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_link (pad, sinkpad);
   gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, count_buffer, data, NULL);
   gst_object_unref (sinkpad);
-  gst_object_unref (pipe);
 }
 
 /* A receiving webrtcbin answering on `fd`, in a pipeline of its own. */
@@ -319,7 +179,7 @@ webrtcbin_receiver_new (int fd, GMainLoop *loop, rtc_peer *p)
   GstElement *pipe = gst_pipeline_new (NULL);
   GstElement *w = gst_element_factory_make ("webrtcbin", NULL);
   if (w == NULL)
-    die ("no webrtcbin");
+    bench_die ("no webrtcbin");
   gst_util_set_object_arg (G_OBJECT (w), "bundle-policy", "max-bundle");
   gst_bin_add (GST_BIN (pipe), w);
   rtc_peer_init (p, w, fd, FALSE, loop);
@@ -396,7 +256,7 @@ webrtcbin_receivers (int *fds, unsigned n)
   }
   gchar text[32];
   g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, sum);
-  send_line (&peers[0], "received", text, "buffers");
+  rtc_peer_send_line (&peers[0], "received", text, "buffers");
   _exit (0);
 }
 
@@ -427,7 +287,7 @@ run_senders (const clip *c, unsigned seconds, unsigned warmup,
     gst_element_set_state (pipes[i], GST_STATE_PLAYING);
   window win = { .cpu_s = measure (loop, seconds, warmup) };
   if (url == NULL) {
-    send_line (&peers[0], "stop", "-", "-");
+    rtc_peer_send_line (&peers[0], "stop", "-", "-");
     run_for (loop, 10);  /* ends early at the receivers' count */
     win.packets = peers[0].received;
   }
@@ -473,7 +333,7 @@ main (int argc, char **argv)
     for (unsigned i = 0; i < calls; i++) {
       int pair[2];
       if (socketpair (AF_UNIX, SOCK_STREAM, 0, pair) != 0)
-        die ("no socketpair");
+        bench_die ("no socketpair");
       fds[i] = pair[0];
       theirs[i] = pair[1];
     }
@@ -497,7 +357,7 @@ main (int argc, char **argv)
       G_GUINT64_FORMAT " calls=%u\n", w.cpu_s * 60 / seconds, peak_rss_kb (),
       mbit, w.packets, calls);
   if (w.packets == 0)
-    die ("nothing was sent and received");
+    bench_die ("nothing was sent and received");
   g_free (fds);
   g_ptr_array_unref (c.frames);
   gst_caps_unref (c.caps);

@@ -20,7 +20,9 @@
  * with tempchatsrc and prints each flash and beep it hands on (160x120
  * video) as "flash NS" / "beep NS", running time.
  * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
- * of capture into every frame (timecode.h), --peer g2g-recv reads it back
+ * of capture into every frame (timecode.h; TC_G2G_SIZE=WxH, 640x360 by
+ * default; the codec from TC_TEST_ELEMENT_ARGS' video-codecs, VP8
+ * without), --peer g2g-recv reads it back
  * as a display sink (sync=true) shows the frame and prints
  *   "g2g MS LATENCY_MS" (glass to glass, tempchatsrc's latency);
  * --peer g2g-both does both in one call.
@@ -52,7 +54,7 @@
 #define MEASURE_S 6
 
 #include "gst_test_util.h"
-#include "timecode.h"
+#include "timecode_gst.h"
 
 /* --- the sender ---------------------------------------------------------- */
 
@@ -459,40 +461,41 @@ receiver_stop (receiver *r)
 
 /* --- glass to glass (bench/glass_to_glass.sh) ---------------------------- */
 
-static GstPadProbeReturn
-stamp_video (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+/* The g2g sender's picture size: TC_G2G_SIZE=WxH (bench/glass_to_glass.mjs
+ * sets it), 640x360 without. */
+static void
+g2g_size (int *width, int *height)
 {
-  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
-  GstVideoFrame f;
+  const gchar *size = g_getenv ("TC_G2G_SIZE");
 
-  GST_PAD_PROBE_INFO_DATA (info) = buf;
-  if (gst_video_frame_map (&f, data, buf, GST_MAP_WRITE)) {
-    tc_timecode_draw (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-        GST_VIDEO_FRAME_HEIGHT (&f), g_get_real_time () / 1000);
-    gst_video_frame_unmap (&f);
-  }
-  return GST_PAD_PROBE_OK;
+  *width = 640;
+  *height = 360;
+  if (size != NULL && (sscanf (size, "%dx%d", width, height) != 2
+          || *width < 128 || *height < 72 || *width > 3840 || *height > 2160))
+    g_error ("TC_G2G_SIZE=%s is not a size like 1280x720", size);
 }
 
 static GstElement *
 g2g_sender_new (const char *url, const char *room)
 {
+  int width, height;
   gchar *args = element_args (url, room);
+
+  g2g_size (&width, &height);
   gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
-      "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
+      "video/x-raw,format=I420,width=%d,height=%d,framerate=30/1 ! "
       "identity name=v ! tempchatsink name=s %s "
-      "audiotestsrc is-live=true wave=ticks ! s.audio", args);
+      "audiotestsrc is-live=true wave=ticks ! s.audio", width, height, args);
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch (desc, &err);
   GstVideoInfo *vinfo = gst_video_info_new ();
 
   g_assert_no_error (err);
-  gst_video_info_set_format (vinfo, GST_VIDEO_FORMAT_I420, 640, 360);
+  gst_video_info_set_format (vinfo, GST_VIDEO_FORMAT_I420, width, height);
   GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), "v");
   GstPad *pad = gst_element_get_static_pad (e, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stamp_video, vinfo,
-      (GDestroyNotify) gst_video_info_free);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, tc_timecode_stamp_probe,
+      vinfo, (GDestroyNotify) gst_video_info_free);
   gst_object_unref (pad);
   gst_object_unref (e);
   g_free (desc);
@@ -506,20 +509,8 @@ static void
 on_shown (GstElement *sink, GstBuffer *buf, GstPad *pad, gpointer data)
 {
   receiver *r = data;
-  GstCaps *caps = gst_pad_get_current_caps (pad);
-  GstVideoInfo vinfo;
-  GstVideoFrame f;
-  gint64 code = -1;
+  gint64 code = tc_timecode_read_buffer (pad, buf);
 
-  if (caps != NULL && gst_video_info_from_caps (&vinfo, caps)
-      && gst_video_frame_map (&f, &vinfo, buf, GST_MAP_READ)) {
-    code = tc_timecode_read (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-        GST_VIDEO_FRAME_HEIGHT (&f));
-    gst_video_frame_unmap (&f);
-  }
-  if (caps != NULL)
-    gst_caps_unref (caps);
   if (code >= 0) {
     printf ("g2g %" G_GINT64_FORMAT " %u\n", tc_timecode_age_ms (code,
             g_get_real_time () / 1000), r->latency_ms);
