@@ -21,16 +21,23 @@
 // Chromium receivers of one direction (B of chromium->chromium, the page
 // of gst->chromium) what getStats says it held: video and audio jitter
 // buffer delay, target and the minimum without A/V sync, frames decoded
-// and presented per second, the codec and size it decoded; for a Chromium
-// sender the size and rate it sent and why it limited them. Chromium's lip
-// sync raises its video delay to the audio's over its first 30-40 s of
-// call, whoever sends: a WARMUP shorter than that measures the climb.
+// and presented per second, frames dropped per second, the spread of the
+// time between decoded frames and the RTP arrival jitter, the codec and
+// size it decoded; for a Chromium sender the size and rate it sent and why
+// it limited them. Chromium's lip sync raises its video delay to the
+// audio's over its first 30-40 s of call, whoever sends: a WARMUP shorter
+// than that measures the climb. presented-fps counts the frames the
+// <video> presented (requestVideoFrameCallback's presentedFrames),
+// read-fps those whose callback came, and so whose code was read: a
+// callback comes at most once per rendering of the page, which headless
+// Chromium does 24-27 times a second here, so read-fps stays under
+// presented-fps whoever sends (the frame counts in the table too).
 //
 // Env: RELAY, TC_GST_PLUGIN_DIR, T (test_gst_latency), G2G_WEBRTCBIN
 // (tc_bench_g2g_webrtcbin; without it no webrtcbin path), SIZE (WxH,
 // 1280x720), CODECS ("av1 vp9 h264 vp8", any of them), SECONDS_G2G (not
 // SECONDS: bash keeps that one for itself), WARMUP, NODE_PATH
-// (playwright-core, scaledrone-node, esbuild).
+// (playwright-core, scaledrone-node, esbuild), PATHS (below).
 import { spawn } from 'node:child_process';
 
 import {
@@ -45,6 +52,10 @@ const [WIDTH, HEIGHT] = SIZE.split('x').map(Number);
 const CODECS = (process.env.CODECS || 'av1 vp9 h264 vp8').toLowerCase().split(/[\s,]+/)
   .filter(Boolean);
 const WEBRTCBIN = process.env.G2G_WEBRTCBIN;
+// PATHS: some of the paths only, e.g. "gst->chromium" (without the
+// baseline there are no ratios).
+const PATHS = process.env.PATHS ? process.env.PATHS.split(/[\s,]+/) : null;
+const wanted = (path) => !PATHS || PATHS.includes(path);
 // The page's bandwidth hints for the size, as a user would pick them.
 const QUALITY = HEIGHT <= 360 ? '360p' : HEIGHT <= 720 ? '720p' : '1080p';
 if (!(WIDTH >= 128 && HEIGHT >= 72) || CODECS.some((c) => !['av1', 'vp9', 'h264', 'vp8'].includes(c))) {
@@ -82,22 +93,26 @@ function instrument({ width, height }) {
   };
   window.g2g = [];
   window.presented = 0;   // frames the <video> showed (rVFC's count)
+  window.callbacks = 0;   // of them, those whose callback came (read)
   const watch = () => {
     const video = document.getElementById('remote');
     if (!video) { setTimeout(watch, 100); return; }
     // The shown frame's pixels as a VideoFrame (a canvas drawImage of a
     // WebRTC video reads black in headless Chromium without a GPU).
+    // The next callback is asked for first, before the pixels are read.
     const onFrame = async (now, meta) => {
+      video.requestVideoFrameCallback(onFrame);
       const shown = performance.timeOrigin + meta.expectedDisplayTime;
       window.presented = meta.presentedFrames;
+      window.callbacks += 1;
+      let vf;
       try {
-        const vf = new VideoFrame(video);
+        vf = new VideoFrame(video);
         const buf = new Uint8Array(vf.allocationSize());
         const layout = await vf.copyTo(buf);
         const w = vf.codedWidth;
         const planar = /^(I4|NV)/.test(vf.format);
         const px = planar ? 1 : 4;
-        vf.close();
         const b = Math.floor(meta.width / 32);
         let code = 0;
         for (let i = 0; i < BITS; i += 1) {
@@ -108,8 +123,9 @@ function instrument({ width, height }) {
         if (b >= 4 && w > 0) window.g2g.push((Math.round(shown) - code) & MASK);
       } catch (err) {
         // Not yet presentable (the first callbacks): the next one reads.
+      } finally {
+        vf?.close();
       }
-      video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
   };
@@ -121,7 +137,7 @@ function instrument({ width, height }) {
 // frames the <video> presented; and what its video sender sends.
 async function receiverStats(peer) {
   return peer.eval(async () => {
-    const out = { presented: window.presented };
+    const out = { presented: window.presented, callbacks: window.callbacks };
     if (!window.tc.pc) return out;  // not in a call yet (a short WARMUP)
     const stats = await window.tc.pc.getStats();
     stats.forEach((r) => {
@@ -151,7 +167,16 @@ function holding(a, b, secs) {
   if (a.video && b.video) {
     out.decodedFps = (b.video.framesDecoded - a.video.framesDecoded) / secs;
     out.presentedFps = (b.presented - a.presented) / secs;
+    out.readFps = (b.callbacks - a.callbacks) / secs;
     out.decoded = `${b.codec} ${b.video.frameWidth}x${b.video.frameHeight}`;
+    // Evenness: the spread of the time between decoded frames, the
+    // frames the receiver dropped, its RTP arrival jitter (RFC 3550).
+    const d = (key) => b.video[key] - a.video[key];
+    const n = d('framesDecoded');
+    const mean = d('totalInterFrameDelay') / n;
+    out.interFrameStdMs = 1000 * Math.sqrt(Math.max(0, d('totalSquaredInterFrameDelay') / n - mean * mean));
+    out.droppedFps = d('framesDropped') / secs;
+    out.jitterMs = 1000 * b.video.jitter;
   }
   return out;
 }
@@ -251,7 +276,7 @@ async function measure(sources, viewer = null, sender = null) {
 // Every path of one codec, one after the other.
 async function paths(site, codec) {
   const results = {};
-  {
+  if (wanted('chromium->chromium')) {
     const room = randomRoom();
     const a = await page(site, room, 'A', codec);
     const b = await page(site, room, 'B', codec);
@@ -263,7 +288,7 @@ async function paths(site, codec) {
     await a.close();
     await b.close();
   }
-  {
+  if (wanted('gst->gst')) {
     const room = randomRoom();
     const send = gst(site, room, 'g2g-send', codec);
     const recv = gst(site, room, 'g2g-recv', codec);
@@ -273,6 +298,7 @@ async function paths(site, codec) {
     await recv.stop();
   }
   for (const [mode, path] of [['g2g-recv', 'chromium->gst'], ['g2g-send', 'gst->chromium']]) {
+    if (!wanted(path)) continue;
     const room = randomRoom();
     const g = gst(site, room, mode, codec);
     const p = await page(site, room, 'C', codec);
@@ -283,7 +309,7 @@ async function paths(site, codec) {
     await g.stop();
     await p.close();
   }
-  if (WEBRTCBIN) {
+  if (WEBRTCBIN && wanted('webrtcbin->webrtcbin')) {
     const w = g2gLines(WEBRTCBIN, [SIZE, codec]);
     const r = await measure({ 'webrtcbin->webrtcbin': async () => w.samples });
     r['webrtcbin->webrtcbin'].latency = pct(w.latency.slice(-100), 50);
@@ -299,7 +325,7 @@ const fix = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 function report(codec, results) {
   const C = codec.toUpperCase();
-  const base = results['chromium->chromium'];
+  const base = results['chromium->chromium'] ?? { p50: NaN, p95: NaN };
   console.log(`${C} ${SIZE}`);
   console.log('path                   frames  p50 ms  p95 ms  x p50  x p95  growth ms/min  src latency ms');
   for (const [k, r] of Object.entries(results)) {
@@ -312,7 +338,7 @@ function report(codec, results) {
   }
   const ours = results['gst->gst'];
   const w = results['webrtcbin->webrtcbin'];
-  if (w) {
+  if (w && ours) {
     console.log(`METRIC g2g-webrtcbin codec=${C} size=${SIZE} gst->gst p50=${ours.p50} p95=${ours.p95}`
       + ` webrtcbin p50=${w.p50} p95=${w.p95} x-p50=${(ours.p50 / w.p50).toFixed(2)}`
       + ` x-p95=${(ours.p95 / w.p95).toFixed(2)}`);
@@ -327,7 +353,9 @@ function report(codec, results) {
         + ` video-jb-ms=${fix(c.video.jb)}`
         + ` video-target-ms=${fix(c.video.target)} video-minimum-ms=${fix(c.video.minimum)}`
         + ` audio-jb-ms=${fix(c.audio?.jb)} audio-target-ms=${fix(c.audio?.target)}`
-        + ` decoded-fps=${fix(c.decodedFps)} presented-fps=${fix(c.presentedFps)}`);
+        + ` decoded-fps=${fix(c.decodedFps)} presented-fps=${fix(c.presentedFps)}`
+        + ` read-fps=${fix(c.readFps)} dropped-fps=${fix(c.droppedFps)} inter-frame-std-ms=${fix(c.interFrameStdMs)}`
+        + ` rtp-jitter-ms=${fix(c.jitterMs)}`);
     }
     if (r.sent) {
       console.log(`METRIC g2g-chromium-sent codec=${C} ${k} size=${r.sent.size}`
@@ -338,7 +366,7 @@ function report(codec, results) {
   // issue's target: no slower than the browsers, no growth), and ours
   // against webrtcbin's default path.
   for (const [k, r] of Object.entries(results)) {
-    if (k === 'chromium->chromium' || k === 'webrtcbin->webrtcbin') continue;
+    if (k === 'chromium->chromium' || k === 'webrtcbin->webrtcbin' || !results['chromium->chromium']) continue;
     console.log(`BENCH ${JSON.stringify({
       bench: 'glass_to_glass', name: `${C} ${SIZE} ${k} p50`, unit: 'ms', value: r.p50,
       baseline: 'chromium->chromium p50', baseline_value: base.p50,
@@ -347,7 +375,7 @@ function report(codec, results) {
       ...(r.chromium ? { presented_fps: Number(fix(r.chromium.presentedFps)) } : {}),
     })}`);
   }
-  if (w) {
+  if (w && ours) {
     console.log(`BENCH ${JSON.stringify({
       bench: 'glass_to_glass', name: `${C} ${SIZE} gst->gst p50 vs webrtcbin`, unit: 'ms',
       value: ours.p50, baseline: 'webrtcbin->webrtcbin p50', baseline_value: w.p50,
