@@ -311,12 +311,22 @@ async function paths(site, codec) {
   }
   if (WEBRTCBIN && wanted('webrtcbin->webrtcbin')) {
     const w = g2gLines(WEBRTCBIN, [SIZE, codec]);
-    const r = await measure({ 'webrtcbin->webrtcbin': async () => w.samples });
-    r['webrtcbin->webrtcbin'].latency = pct(w.latency.slice(-100), 50);
-    r['webrtcbin->webrtcbin'].note = w.said.find((l) => l.startsWith('unsupported'));
+    // Its first line: "started", or "unsupported CODEC: why" as it exits.
+    await new Promise((resolve) => {
+      const poll = setInterval(() => {
+        if (w.said.length === 0 && w.proc.exitCode === null) return;
+        clearInterval(poll);
+        resolve();
+      }, 100);
+    });
+    const unsupported = w.said.find((l) => l.startsWith('unsupported'));
+    if (unsupported || w.proc.exitCode !== null) {
+      console.error(unsupported || `${WEBRTCBIN} exited with ${w.proc.exitCode}`);
+    } else {
+      Object.assign(results, await measure({ 'webrtcbin->webrtcbin': async () => w.samples }));
+      results['webrtcbin->webrtcbin'].latency = pct(w.latency.slice(-100), 50);
+    }
     await w.stop();
-    if (r['webrtcbin->webrtcbin'].note) console.error(r['webrtcbin->webrtcbin'].note);
-    else Object.assign(results, r);
   }
   return results;
 }
