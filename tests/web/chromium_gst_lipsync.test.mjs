@@ -25,6 +25,7 @@ import { after, before, test } from 'node:test';
 import {
   CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, startSite, waitFor,
 } from './harness.mjs';
+import { offsets, reportPairs } from './lipsync.mjs';
 
 const LATENCY_BIN = process.env.TC_GST_LATENCY;
 const T = {
@@ -36,7 +37,6 @@ const CHANNEL = 'it-gst-latency';  // test_gst_latency's
 const SETTLE_S = 10;
 const PAIRS = 10;
 const MAX_OFFSET_MS = 20;
-const PAIR_WINDOW_MS = 400;        // a beep this near a flash is its own
 
 // In the page, before its script: getUserMedia gives the flashing canvas
 // and the beeping oscillator.
@@ -69,16 +69,6 @@ function flashAndBeep() {
     return new MediaStream([...canvas.captureStream().getVideoTracks(),
       ...dest.stream.getAudioTracks()]);
   };
-}
-
-// Each flash with the beep that started with it: beep - flash, ms.
-function offsets({ flashes, beeps }) {
-  const out = [];
-  for (const f of flashes) {
-    const b = beeps.find((t) => Math.abs(t - f) < PAIR_WINDOW_MS);
-    if (b !== undefined) out.push(b - f);
-  }
-  return out;
 }
 
 let site;
@@ -152,13 +142,8 @@ test('Chromium -> gst: tempchatsrc hands on the flash and the beep within 20 ms 
   await flashes(SETTLE_S + PAIRS + 1, (PAIRS + 30) * 1000);
   const av = events();
   const pairs = offsets({ flashes: av.flashes.slice(SETTLE_S), beeps: av.beeps }).slice(0, PAIRS);
-  const sorted = [...pairs].sort((a, b) => a - b);
-  console.log(`METRIC lipsync chromium->gst: ${pairs.length} pairs, beep - flash`
-    + ` median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms,`
-    + ` ${sorted[0]?.toFixed(1)} to ${sorted[sorted.length - 1]?.toFixed(1)}`
-    + ` (${pairs.map((d) => d.toFixed(0)).join(' ')})`);
+  const median = reportPairs('chromium->gst', pairs);
   assert.equal(pairs.length, PAIRS, 'flash/beep pairs');
-  const median = sorted[Math.floor(sorted.length / 2)];
   assert.ok(Math.abs(median) <= MAX_OFFSET_MS,
     `beep - flash median ${median.toFixed(1)} ms, over ${MAX_OFFSET_MS}`);
   const off = pairs.filter((d) => Math.abs(d) > 2 * MAX_OFFSET_MS);
