@@ -666,7 +666,10 @@ payloader_setup (GstTempchatSink *self, SinkStream *st)
     mtu = TC_SESSION_MTU_DEFAULT;
   }
   gst_structure_free (settings);
+  /* start_call reads it under the lock, from the state change's thread. */
+  GST_OBJECT_LOCK (self);
   st->mtu = mtu;
+  GST_OBJECT_UNLOCK (self);
   /* A call started later gets it from start_call. */
   if (self->call != NULL)
     gst_tempchat_call_set_mtu (self->call, st->kind, mtu);

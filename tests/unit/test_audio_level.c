@@ -91,6 +91,25 @@ test_meter_finds_each_packets_level_for_any_buffer_size (void)
 }
 
 static void
+test_meter_reads_float_samples_as_s16 (void)
+{
+  tc_audio_meter *m = tc_audio_meter_new (RATE, CH);
+  size_t frames = RATE / 10;
+  int16_t *s16 = tone (frames, 0.5);
+  float *f32 = g_new (float, frames * CH);
+  for (size_t i = 0; i < frames * CH; i++)
+    f32[i] = (float) (s16[i] / 32768.0);
+  tc_audio_meter_add_f32 (m, 0, f32, frames);
+  tc_audio_meter_add_s16 (m, 200000, s16, frames);
+  /* A sine at half scale: -3 - 6 = -9 dBov either way. */
+  g_assert_cmpint (tc_audio_meter_level (m, 0, 20000), ==, 9);
+  g_assert_cmpint (tc_audio_meter_level (m, 200000, 220000), ==, 9);
+  g_free (f32);
+  g_free (s16);
+  tc_audio_meter_free (m);
+}
+
+static void
 test_meter_forgets_beyond_its_slots (void)
 {
   tc_audio_meter *m = tc_audio_meter_new (RATE, CH);
@@ -113,6 +132,8 @@ main (int argc, char **argv)
       test_meter_refuses_odd_formats);
   g_test_add_func ("/audio-level/meter-finds-each-packets-level-for-any-"
       "buffer-size", test_meter_finds_each_packets_level_for_any_buffer_size);
+  g_test_add_func ("/audio-level/meter-reads-float-samples-as-s16",
+      test_meter_reads_float_samples_as_s16);
   g_test_add_func ("/audio-level/meter-forgets-beyond-its-slots",
       test_meter_forgets_beyond_its_slots);
   return g_test_run ();

@@ -26,13 +26,14 @@
 // the 20 ms (the other direction is judged, in
 // chromium_gst_lipsync.test.mjs, and gst -> gst in integration/gst_latency).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import {
   CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, startSite, waitFor,
 } from './harness.mjs';
-import { offsets, reportPairs } from './lipsync.mjs';
+import {
+  latencyPeer, offsets, outputDelayMs, reportPairs, watchFlashAndBeep,
+} from './lipsync.mjs';
 
 const LATENCY_BIN = process.env.TC_GST_LATENCY;
 const T = {
@@ -45,77 +46,12 @@ const SETTLE_S = 10;
 const PAIRS = 10;
 const PACKET_MS = 20;              // tempchatsink's Opus frames
 
-// In the page once connected: records flashes and beeps (performance.now
-// clock, ms) into window.lip.
-function watchFlashAndBeep({ packetMs }) {
-  const lip = { flashes: [], beeps: [], levels: [] };
-  window.lip = lip;
-  const video = document.getElementById('remote');
-  const canvas = Object.assign(document.createElement('canvas'), { width: 16, height: 12 });
-  const g = canvas.getContext('2d', { willReadFrequently: true });
-  let bright = false;
-  const onFrame = (now, meta) => {
-    g.drawImage(video, 0, 0, 16, 12);
-    const px = g.getImageData(0, 0, 16, 12).data;
-    let sum = 0;
-    for (let i = 0; i < px.length; i += 4) sum += px[i];
-    const isBright = sum / (px.length / 4) > 128;
-    if (isBright && !bright) lip.flashes.push(meta.presentationTime);
-    bright = isBright;
-    video.requestVideoFrameCallback(onFrame);
-  };
-  video.requestVideoFrameCallback(onFrame);
-
-  // Chrome gives the source's timestamp on the wall clock (ms since the
-  // epoch) where the specification has the performance clock: both read.
-  const toPerf = (t) => (t > 1e12 ? t - performance.timeOrigin : t);
-  const receiver = window.tc.pc.getReceivers().find((r) => r.track?.kind === 'audio');
-  // A packet's audio goes out in 10 ms pieces, each updating the source's
-  // timestamp: a packet (its RTP timestamp) counts from its first piece.
-  let last = null;       // the last packet seen: { rtp, ts, loud }
-  let onset = null;      // the first loud packet of a beep, until the next
-  setInterval(() => {
-    const s = receiver.getSynchronizationSources()[0];
-    if (!s || (last && s.rtpTimestamp === last.rtp)) return;
-      if (typeof s.audioLevel === 'number') lip.levels.push(s.audioLevel);
-    const level = s.audioLevel ?? 0;
-    const loud = level > 0.05;
-    if (onset) {
-      // The tone's level is that of the second loud packet: the share of
-      // the first one's energy says where in it the beep began.
-      const share = Math.min(1, (onset.level / level) ** 2);
-      lip.beeps.push(toPerf(onset.ts) + (1 - share) * packetMs);
-      onset = null;
-    } else if (loud && last && !last.loud) {
-      onset = { ts: s.timestamp, level };
-    }
-    last = { rtp: s.rtpTimestamp, ts: s.timestamp, loud };
-  }, 2);
-}
-
-// In the page: the mean delay of its audio output path, ms; null without
-// the stats.
-async function outputDelayMs() {
-  let ms = null;
-  (await window.tc.pc.getStats()).forEach((s) => {
-    if (s.type === 'media-playout' && s.totalSamplesCount > 0) {
-      ms = (1000 * s.totalPlayoutDelay) / s.totalSamplesCount;
-    }
-  });
-  return ms;
-}
-
 let site;
 let sender;
 let page;
 
 function startSender(room) {
-  const proc = spawn(LATENCY_BIN, ['--peer', 'send 10', site.relay.url, room], {
-    stdio: ['pipe', 'inherit', 'inherit'],
-    env: { ...process.env, GST_PLUGIN_PATH: process.env.TC_GST_PLUGIN_DIR },
-  });
-  const exited = new Promise((resolve) => { proc.on('exit', resolve); });
-  return { stop: () => { proc.stdin.end(); return exited; } };
+  return latencyPeer(LATENCY_BIN, 'send 10', site.relay.url, room);
 }
 
 before(async () => {

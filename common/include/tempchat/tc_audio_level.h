@@ -43,6 +43,11 @@ void tc_audio_meter_reset (tc_audio_meter *m);
 void tc_audio_meter_add_s16 (tc_audio_meter *m, int64_t pts_us,
     const int16_t *samples, size_t frames);
 
+/* The same for float samples (full scale 1.0), as OBS and libavcodec
+ * carry them. */
+void tc_audio_meter_add_f32 (tc_audio_meter *m, int64_t pts_us,
+    const float *samples, size_t frames);
+
 /* The level of the audio in [start_us, end_us), from the slots starting
  * in it; -1 when the meter holds none of it (not measured, or older than
  * the slots it keeps). */

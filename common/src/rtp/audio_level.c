@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdbool.h>
 
 /* 2.5 ms slots: the finest Opus frame, so a packet's span holds whole
  * slots for every frame size. 1024 of them are 2.56 s, more than any
@@ -71,23 +72,45 @@ push_slot (tc_audio_meter *m, const slot *s)
   m->count++;
 }
 
+/* Signed 16-bit or float samples, interleaved, normalised to full scale. */
+static double
+sample_at (const void *samples, bool is_float, size_t i)
+{
+  return is_float ? (double) ((const float *) samples)[i]
+      : ((const int16_t *) samples)[i] / S16_FULL_SCALE;
+}
+
+static void
+add_slots (tc_audio_meter *m, int64_t pts_us, const void *samples,
+    bool is_float, size_t frames)
+{
+  for (size_t f = 0; f < frames; f += m->slot_frames) {
+    size_t n = MIN (m->slot_frames, frames - f) * m->channels;
+    size_t first = f * m->channels;
+    slot s = { .start_us = pts_us
+          + (int64_t) (f * G_USEC_PER_SEC / m->rate), .n = (uint32_t) n };
+    for (size_t i = 0; i < n; i++) {
+      double v = sample_at (samples, is_float, first + i);
+      s.sum_squares += v * v;
+    }
+    push_slot (m, &s);
+  }
+}
+
 void
 tc_audio_meter_add_s16 (tc_audio_meter *m, int64_t pts_us,
     const int16_t *samples, size_t frames)
 {
   g_return_if_fail (m != NULL && (samples != NULL || frames == 0));
+  add_slots (m, pts_us, samples, false, frames);
+}
 
-  for (size_t f = 0; f < frames; f += m->slot_frames) {
-    size_t n = MIN (m->slot_frames, frames - f) * m->channels;
-    const int16_t *p = samples + f * m->channels;
-    slot s = { .start_us = pts_us
-          + (int64_t) (f * G_USEC_PER_SEC / m->rate), .n = (uint32_t) n };
-    for (size_t i = 0; i < n; i++) {
-      double v = p[i] / S16_FULL_SCALE;
-      s.sum_squares += v * v;
-    }
-    push_slot (m, &s);
-  }
+void
+tc_audio_meter_add_f32 (tc_audio_meter *m, int64_t pts_us,
+    const float *samples, size_t frames)
+{
+  g_return_if_fail (m != NULL && (samples != NULL || frames == 0));
+  add_slots (m, pts_us, samples, true, frames);
 }
 
 int
