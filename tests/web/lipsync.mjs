@@ -43,6 +43,21 @@ export function offsets({ flashes, beeps }) {
   return out;
 }
 
+// For the page's records (watchFlashAndBeep): each pair's beep - flash
+// less how far apart Chromium itself thought it played the tracks then
+// (its last estimate before the flash): what is left is not Chromium's
+// sync still settling but the sender's timestamps and reports, and this
+// measurement's own error.
+export function residuals({ flashes, beeps, sync }) {
+  const out = [];
+  for (const f of flashes) {
+    const b = beeps.find((t) => Math.abs(t - f) < PAIR_WINDOW_MS);
+    const s = sync.filter((x) => x.t <= f).at(-1);
+    if (b !== undefined && s !== undefined) out.push(b - f - s.d);
+  }
+  return out;
+}
+
 // The median of `pairs` (beep - flash, ms), after printing them as a
 // METRIC line for `path` with `extra` appended.
 export function reportPairs(path, pairs, extra = '') {
@@ -91,8 +106,19 @@ export function flashAndBeep() {
 // In the page once connected: records flashes and beeps (performance.now
 // clock, ms) into window.lip.
 export function watchFlashAndBeep({ packetMs }) {
-  const lip = { flashes: [], beeps: [], levels: [] };
+  const lip = { flashes: [], beeps: [], levels: [], sync: [] };
   window.lip = lip;
+  // Chromium's own view of its lip sync, every 250 ms: how far apart it
+  // estimates it plays the two tracks, video minus audio in the sender's
+  // NTP time (0 while its sync by the sender's reports holds; -50: the
+  // video 50 ms behind the audio).
+  setInterval(async () => {
+    const ept = {};
+    (await window.tc.pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp') ept[r.kind] = r.estimatedPlayoutTimestamp;
+    });
+    if (ept.video && ept.audio) lip.sync.push({ t: performance.now(), d: ept.video - ept.audio });
+  }, 250);
   const video = document.getElementById('remote');
   const canvas = Object.assign(document.createElement('canvas'), { width: 16, height: 12 });
   const g = canvas.getContext('2d', { willReadFrequently: true });
@@ -125,7 +151,7 @@ export function watchFlashAndBeep({ packetMs }) {
   setInterval(() => {
     const s = receiver.getSynchronizationSources()[0];
     if (!s || (last && s.rtpTimestamp === last.rtp)) return;
-      if (typeof s.audioLevel === 'number') lip.levels.push(s.audioLevel);
+    if (typeof s.audioLevel === 'number') lip.levels.push(s.audioLevel);
     const level = s.audioLevel ?? 0;
     const loud = level > 0.05;
     if (onset) {
