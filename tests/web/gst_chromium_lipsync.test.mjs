@@ -26,8 +26,8 @@
 // the rest: beep - flash less that estimate, which stays near 0 when our
 // timestamps and reports say when each sample and frame was captured.
 // Judged: its median within MAX_OFFSET_MS (20 ms, the bound; seen
-// -6 to +9 in five calls), after SETTLE_S flashes (seconds of call), PAIRS pairs; a beep
-// sent 40 ms late gives 45 and fails. Both raw and judged are printed.
+// -6 to +9 in five calls), PAIRS pairs after SETTLE_S flashes (seconds of
+// call); a beep sent 40 ms late gives 45 and fails. Both are printed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
