@@ -502,7 +502,7 @@ gst_tempchat_call_leave (GstTempchatCall *call, gpointer member)
 tc_status
 gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
     const guint8 *data, gsize len, gint64 pts_us, gboolean keyframe,
-    const tc_temporal_layer *layer)
+    const tc_temporal_layer *layer, gint audio_level)
 {
   tc_status st = TC_ERR_CLOSED;
 
@@ -510,6 +510,9 @@ gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
   if (call->session != NULL && layer != NULL)
     st = tc_session_push_video_frame (call->session, data, len, pts_us,
         keyframe, layer);
+  else if (call->session != NULL && kind == TC_MEDIA_AUDIO)
+    st = tc_session_push_audio_frame (call->session, data, len, pts_us,
+        audio_level);
   else if (call->session != NULL)
     st = tc_session_push_frame (call->session, kind, data, len, pts_us,
         keyframe);

@@ -97,11 +97,12 @@ void gst_tempchat_call_stop (GstTempchatCall *call, gpointer member);
 void gst_tempchat_call_leave (GstTempchatCall *call, gpointer member);
 
 /* tc_session_push_frame on the call's session, or with a video frame's
- * temporal layer (not NULL) tc_session_push_video_frame; TC_ERR_CLOSED
- * without a session. Any thread. */
+ * temporal layer (not NULL) tc_session_push_video_frame, or for audio
+ * tc_session_push_audio_frame with `audio_level` (-1: unknown);
+ * TC_ERR_CLOSED without a session. Any thread. */
 tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,
     tc_media_kind kind, const guint8 *data, gsize len, gint64 pts_us,
-    gboolean keyframe, const tc_temporal_layer *layer);
+    gboolean keyframe, const tc_temporal_layer *layer, gint audio_level);
 
 /* The member's quality and bitrates changed (any state): its settings
  * copy takes them, and a running session applies them at once

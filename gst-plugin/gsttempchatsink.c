@@ -113,6 +113,7 @@
 #include "gsttempchatcodecs.h"
 #include "gsttempchatencoder.h"
 #include "gsttempchatevents.h"
+#include "gsttempchatlevel.h"
 #include "gsttempchatpace.h"
 #include "gsttempchatprops.h"
 
@@ -164,6 +165,8 @@ typedef struct
    * streaming thread only. */
   gboolean paced;
   GstTempchatPace pace;
+  /* Raw audio: the level of each frame (gsttempchatlevel.h). */
+  GstTempchatLevel level;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
   /* Video encoded here: the encoder's temporal layers (1 or 3) and its
    * frames in and out since it was made (streaming thread only). No frame
@@ -289,7 +292,8 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   st->frames_out++;
   status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
       map.size, frame_time_us (self, capture), keyframe,
-      layer.layers > 0 ? &layer : NULL);
+      layer.layers > 0 ? &layer : NULL, st->kind == TC_MEDIA_AUDIO
+      ? gst_tempchat_level_of (&st->level, buf) : -1);
   gst_buffer_unmap (buf, &map);
   gst_sample_unref (sample);
 
@@ -611,8 +615,9 @@ add_raw_audio (GstTempchatSink *self, SinkStream *st)
       configure_opusenc (self, e);
       st->encoder = e;
     } else if (g_str_equal (raw_audio_chain[i], "capsfilter")) {
-      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, rate=48000, "
-          "channels=2");
+      /* S16: what the level probe reads (gsttempchatlevel.h). */
+      GstCaps *opus_in = gst_caps_from_string ("audio/x-raw, "
+          "format=S16LE, rate=48000, channels=2");
       g_object_set (e, "caps", opus_in, NULL);
       gst_caps_unref (opus_in);
     }
@@ -661,7 +666,10 @@ payloader_setup (GstTempchatSink *self, SinkStream *st)
     mtu = TC_SESSION_MTU_DEFAULT;
   }
   gst_structure_free (settings);
+  /* start_call reads it under the lock, from the state change's thread. */
+  GST_OBJECT_LOCK (self);
   st->mtu = mtu;
+  GST_OBJECT_UNLOCK (self);
   /* A call started later gets it from start_call. */
   if (self->call != NULL)
     gst_tempchat_call_set_mtu (self->call, st->kind, mtu);
@@ -744,6 +752,8 @@ build_chain (GstTempchatSink *self, SinkStream *st, GstCaps *input)
     gst_pad_add_probe (probe_pad, GST_PAD_PROBE_TYPE_BUFFER,
         apply_requests_probe, st, NULL);
   gst_object_unref (probe_pad);
+  if (st->kind == TC_MEDIA_AUDIO && st->encoder != NULL)
+    gst_tempchat_level_watch (&st->level, st->encoder);
 
   target = gst_element_get_static_pad (g_ptr_array_index (st->elements, 0),
       "sink");
@@ -911,6 +921,7 @@ stream_free (GstTempchatSink *self, SinkStream *st)
       gst_bin_remove (GST_BIN (self), e);
   }
   g_ptr_array_free (st->elements, TRUE);
+  gst_tempchat_level_clear (&st->level);
   g_free (st);
 }
 
@@ -934,6 +945,7 @@ gst_tempchat_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
   st->sink = self;
   st->kind = video ? TC_MEDIA_VIDEO : TC_MEDIA_AUDIO;
   st->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  gst_tempchat_level_init (&st->level);
   st->ghost = gst_ghost_pad_new_no_target_from_template (video ? "video" :
       "audio", templ);
   gst_pad_set_element_private (st->ghost, st);

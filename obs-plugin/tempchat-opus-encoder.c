@@ -8,6 +8,7 @@
 #include <util/bmem.h>
 
 #include "tempchat-opus-encoder.h"
+#include "tempchat/tc_audio_level.h"
 
 #define RATE 48000
 #define FRAME_SAMPLES 960  /* 20 ms */
@@ -25,6 +26,9 @@ struct tempchat_opus_encoder {
 	int64_t next_sample; /* sample number of the FIFO's first sample */
 	/* next_sample + the FIFO's size is the next sample to arrive. */
 	bool started;
+	/* The level of what went in, found again by each packet's time (its
+	 * pts has the encoder's lookahead taken off). */
+	tc_audio_meter *meter;
 };
 
 static bool open_codec(struct tempchat_opus_encoder *enc)
@@ -53,8 +57,9 @@ struct tempchat_opus_encoder *tempchat_opus_encoder_new(void)
 	enc->fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, FRAME_SAMPLES);
 	enc->frame = av_frame_alloc();
 	enc->pkt = av_packet_alloc();
+	enc->meter = tc_audio_meter_new(RATE, 2);
 	if (enc->fifo == NULL || enc->frame == NULL || enc->pkt == NULL ||
-	    !open_codec(enc)) {
+	    enc->meter == NULL || !open_codec(enc)) {
 		tempchat_opus_encoder_free(enc);
 		return NULL;
 	}
@@ -70,6 +75,7 @@ void tempchat_opus_encoder_free(struct tempchat_opus_encoder *enc)
 		av_audio_fifo_free(enc->fifo);
 	av_frame_free(&enc->frame);
 	av_packet_free(&enc->pkt);
+	tc_audio_meter_free(enc->meter);
 	bfree(enc);
 }
 
@@ -122,13 +128,20 @@ static bool encode_one(struct tempchat_opus_encoder *enc, tempchat_opus_fn fn,
 		out[2 * i] = planar[0][i];
 		out[2 * i + 1] = planar[1][i];
 	}
+	tc_audio_meter_add_f32(enc->meter,
+			       (int64_t)(time_of(enc, enc->next_sample) / 1000),
+			       out, FRAME_SAMPLES);
 	enc->frame->pts = enc->next_sample;
 	enc->next_sample += FRAME_SAMPLES;
 	if (avcodec_send_frame(enc->ctx, enc->frame) < 0)
 		return false;
 	while (avcodec_receive_packet(enc->ctx, enc->pkt) == 0) {
-		fn(enc->pkt->data, (size_t)enc->pkt->size,
-		   time_of(enc, enc->pkt->pts), user_data);
+		uint64_t t = time_of(enc, enc->pkt->pts);
+		int64_t start_us = (int64_t)(t / 1000);
+		int level = tc_audio_meter_level(
+			enc->meter, start_us,
+			start_us + FRAME_SAMPLES * 1000000LL / RATE);
+		fn(enc->pkt->data, (size_t)enc->pkt->size, t, level, user_data);
 		av_packet_unref(enc->pkt);
 	}
 	return true;

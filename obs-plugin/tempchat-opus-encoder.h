@@ -9,9 +9,11 @@
 
 struct tempchat_opus_encoder;
 
-/* Called for each packet with its first sample's time. */
+/* Called for each packet with its first sample's time and its audio's
+ * level in -dBov (RFC 6464, tc_audio_level.h; -1: unknown). */
 typedef void (*tempchat_opus_fn)(const uint8_t *data, size_t len,
-				 uint64_t timestamp_ns, void *user_data);
+				 uint64_t timestamp_ns, int level,
+				 void *user_data);
 
 struct tempchat_opus_encoder *tempchat_opus_encoder_new(void);
 void tempchat_opus_encoder_free(struct tempchat_opus_encoder *enc);

@@ -97,10 +97,16 @@ static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
 }
 
 static void on_audio_packet(const uint8_t *data, size_t len, uint64_t ts_ns,
-			    void *user_data)
+			    int level, void *user_data)
 {
-	push_to_session(user_data, TC_MEDIA_AUDIO, data, len, ts_ns, true,
-			NULL);
+	struct tempchat_sender *snd = user_data;
+
+	pthread_mutex_lock(&snd->session_lock);
+	/* Frames before the call connects are dropped by the core. */
+	if (snd->session != NULL)
+		tc_session_push_audio_frame(snd->session, data, len,
+					    (int64_t)(ts_ns / 1000), level);
+	pthread_mutex_unlock(&snd->session_lock);
 }
 
 static void apply_bitrate(struct tempchat_sender *snd)

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "tempchat/tc_rtp.h"
@@ -22,6 +23,10 @@ read_values (const tc_rtp_packet *p)
     uint32_t ast;
     uint16_t tseq;
     char mid[TC_RTP_EXT_MID_MAX + 1];
+    uint8_t level;
+    bool voice;
+    if (tc_rtp_ext_audio_level (e, &level, &voice) == TC_OK)
+      CHECK (level <= 127 && e->len <= 2);
     if (tc_rtp_ext_abs_send_time (e, &ast) == TC_OK)
       CHECK (ast <= 0xFFFFFF);
     (void) tc_rtp_ext_transport_seq (e, &tseq);

@@ -19,6 +19,8 @@
  * With --peer av-recv (tests/web/chromium_gst_lipsync.test.mjs) it decodes
  * with tempchatsrc and prints each flash and beep it hands on (160x120
  * video) as "flash NS" / "beep NS", running time.
+ * tests/web/gst_chromium_lipsync.test.mjs uses the sender (--peer
+ * "send 10") with the page as its receiver.
  * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
  * of capture into every frame (timecode.h; TC_G2G_SIZE=WxH, 640x360 by
  * default; the codec from TC_TEST_ELEMENT_ARGS' video-codecs, VP8

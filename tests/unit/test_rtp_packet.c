@@ -103,9 +103,17 @@ test_reads_the_extension_values_chrome_sends (void)
       ==, TC_OK);
   g_assert_cmpstr (mid, ==, "0");
   g_assert_null (tc_rtp_find_ext (&p, 9));
+  uint8_t level = 0;
+  bool voice = false;
+  g_assert_cmpint (tc_rtp_ext_audio_level (tc_rtp_find_ext (&p, 1), &level,
+          &voice), ==, TC_OK);
+  g_assert_cmpuint (level, ==, 42);
+  g_assert_true (voice);
   /* The audio level is one byte, not an abs-send-time. */
   g_assert_cmpint (tc_rtp_ext_abs_send_time (tc_rtp_find_ext (&p, 1), &ast),
       ==, TC_ERR_PARSE);
+  g_assert_cmpint (tc_rtp_ext_audio_level (tc_rtp_find_ext (&p, 2), &level,
+          &voice), ==, TC_ERR_PARSE);
   g_assert_cmpint (tc_rtp_ext_transport_seq (tc_rtp_find_ext (&p, 1), &tseq),
       ==, TC_ERR_PARSE);
 }
@@ -117,9 +125,13 @@ test_builds_the_chrome_opus_packet_from_its_values (void)
     .payload_type = 111, .seq = 23089, .timestamp = 192000,
     .ssrc = 0x2c1e4f73, .ext_profile = 0xBEDE, .ext_count = 4,
   };
-  static const uint8_t level = 0xaa;
   uint8_t ast[TC_RTP_EXT_ABS_SEND_TIME_LEN], tseq[TC_RTP_EXT_TRANSPORT_SEQ_LEN];
-  p.ext[0] = (tc_rtp_ext) {.id = 1, .len = 1, .data = &level};
+  uint8_t level[TC_RTP_EXT_AUDIO_LEVEL_LEN];
+  g_assert_cmpint (tc_rtp_ext_set_audio_level (&p.ext[0], 1, 42, true, level),
+      ==, TC_OK);
+  /* 7 bits of level. */
+  g_assert_cmpint (tc_rtp_ext_set_audio_level (&p.ext[0], 1, 128, true,
+          level), ==, TC_ERR_INVALID_ARG);
   g_assert_cmpint (tc_rtp_ext_set_abs_send_time (&p.ext[1], 2, 0x5c28f6, ast),
       ==, TC_OK);
   g_assert_cmpint (tc_rtp_ext_set_transport_seq (&p.ext[2], 3, 300, tseq),

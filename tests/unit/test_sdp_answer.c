@@ -240,15 +240,20 @@ test_answer_echoes_only_our_extensions_with_offer_ids (void)
     "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" TRANSPORT ("actpass") "a=mid:0\r\n"
     "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
     "a=extmap:9 " TC_SDP_EXT_URI_TRANSPORT_CC "\r\n"
-    "a=extmap:7 " TC_SDP_EXT_URI_MID "\r\n" OPUS;
+    "a=extmap:7 " TC_SDP_EXT_URI_MID "\r\n"
+    "a=extmap:13 urn:ietf:params:rtp-hdrext:csrc-audio-level\r\n" OPUS;
   tc_sdp_local l;
   test_local (&l);
   tc_sdp_negotiated *neg = NULL;
   tc_sdp *ans = answer_for (offer, &l, &neg, NULL);
   const tc_sdp_common *c = &ans->media[0]->common;
-  g_assert_cmpuint (c->n_extmaps, ==, 2);
-  g_assert_cmpuint (c->extmaps[0].id, ==, 9);
-  g_assert_cmpuint (c->extmaps[1].id, ==, 7);
+  /* Not the mixer's csrc-audio-level: we send no mixed audio. */
+  g_assert_cmpuint (c->n_extmaps, ==, 3);
+  g_assert_cmpuint (c->extmaps[0].id, ==, 1);
+  g_assert_cmpstr (c->extmaps[0].uri, ==, TC_SDP_EXT_URI_AUDIO_LEVEL);
+  g_assert_cmpuint (c->extmaps[1].id, ==, 9);
+  g_assert_cmpuint (c->extmaps[2].id, ==, 7);
+  g_assert_cmpuint (neg->media[0].ext_audio_level, ==, 1);
   g_assert_cmpuint (neg->media[0].ext_mid, ==, 7);
   g_assert_cmpuint (neg->media[0].ext_transport_cc, ==, 9);
   g_assert_cmpuint (neg->media[0].ext_abs_send_time, ==, 0);

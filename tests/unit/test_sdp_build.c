@@ -39,13 +39,17 @@ check_transport (const tc_sdp_media *m, const tc_sdp_local *l)
   g_assert_cmpint (m->common.setup, ==, TC_SDP_SETUP_ACTPASS);
   g_assert_true (m->rtcp_mux);
   g_assert_true (m->rtcp_rsize);
-  /* Video adds the AV1 dependency descriptor after these (below). */
-  g_assert_cmpuint (m->common.n_extmaps, ==, strcmp (m->kind, "video") == 0
-      ? 4 : 3);
+  /* Then video has the AV1 dependency descriptor (below) and audio the
+   * audio level, on Chrome's id. */
+  g_assert_cmpuint (m->common.n_extmaps, ==, 4);
   g_assert_cmpstr (m->common.extmaps[0].uri, ==, TC_SDP_EXT_URI_ABS_SEND_TIME);
   g_assert_cmpuint (m->common.extmaps[0].id, ==, 2);
   g_assert_cmpstr (m->common.extmaps[1].uri, ==, TC_SDP_EXT_URI_TRANSPORT_CC);
   g_assert_cmpstr (m->common.extmaps[2].uri, ==, TC_SDP_EXT_URI_MID);
+  if (strcmp (m->kind, "audio") == 0) {
+    g_assert_cmpstr (m->common.extmaps[3].uri, ==, TC_SDP_EXT_URI_AUDIO_LEVEL);
+    g_assert_cmpuint (m->common.extmaps[3].id, ==, 1);
+  }
 }
 
 static void

@@ -19,12 +19,14 @@
 // 10-17 ms, where audio shifted 20 ms at the receiver gave a median of 30.
 // Prints a METRIC line with them.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import {
   CHROMIUM_ARGS, closeAll, launchPeer, randomRoom, startSite, waitFor,
 } from './harness.mjs';
+import {
+  flashAndBeep, latencyPeer, offsets, reportPairs,
+} from './lipsync.mjs';
 
 const LATENCY_BIN = process.env.TC_GST_LATENCY;
 const T = {
@@ -36,50 +38,6 @@ const CHANNEL = 'it-gst-latency';  // test_gst_latency's
 const SETTLE_S = 10;
 const PAIRS = 10;
 const MAX_OFFSET_MS = 20;
-const PAIR_WINDOW_MS = 400;        // a beep this near a flash is its own
-
-// In the page, before its script: getUserMedia gives the flashing canvas
-// and the beeping oscillator.
-function flashAndBeep() {
-  navigator.mediaDevices.getUserMedia = async () => {
-    const canvas = Object.assign(document.createElement('canvas'), { width: 160, height: 120 });
-    const g = canvas.getContext('2d');
-    const audio = new AudioContext({ sampleRate: 48000 });
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    const dest = audio.createMediaStreamDestination();
-    osc.frequency.value = 1000;
-    gain.gain.value = 0;
-    osc.connect(gain).connect(dest);
-    osc.start();
-    let white = null;
-    let n = 0;
-    // Every 1/60 s (captureStream() takes a frame at each change: a corner
-    // pixel changes every time): the picture and the tone change in the
-    // same task.
-    setInterval(() => {
-      const on = Date.now() % 1000 < 200;
-      if (on !== white) gain.gain.setValueAtTime(on ? 0.8 : 0, audio.currentTime);
-      white = on;
-      g.fillStyle = on ? '#fff' : '#000';
-      g.fillRect(0, 0, 160, 120);
-      g.fillStyle = (n += 1) % 2 ? '#010101' : '#020202';
-      g.fillRect(0, 0, 1, 1);
-    }, 1000 / 60);
-    return new MediaStream([...canvas.captureStream().getVideoTracks(),
-      ...dest.stream.getAudioTracks()]);
-  };
-}
-
-// Each flash with the beep that started with it: beep - flash, ms.
-function offsets({ flashes, beeps }) {
-  const out = [];
-  for (const f of flashes) {
-    const b = beeps.find((t) => Math.abs(t - f) < PAIR_WINDOW_MS);
-    if (b !== undefined) out.push(b - f);
-  }
-  return out;
-}
 
 let site;
 let receiver;
@@ -87,21 +45,7 @@ let page;
 
 // test_gst_latency --peer av-recv in `room`: its stdout lines in `lines`.
 function startReceiver(room) {
-  const proc = spawn(LATENCY_BIN, ['--peer', 'av-recv', site.relay.url, room], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, GST_PLUGIN_PATH: process.env.TC_GST_PLUGIN_DIR },
-  });
-  const r = { proc, lines: [] };
-  let rest = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (chunk) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop();
-    r.lines.push(...lines);
-  });
-  const exited = new Promise((resolve) => { proc.on('exit', resolve); });
-  r.stop = () => { proc.stdin.end(); return exited; };
-  return r;
+  return latencyPeer(LATENCY_BIN, 'av-recv', site.relay.url, room);
 }
 
 // The flashes and beeps tempchatsrc handed on so far, ms of running time.
@@ -152,13 +96,8 @@ test('Chromium -> gst: tempchatsrc hands on the flash and the beep within 20 ms 
   await flashes(SETTLE_S + PAIRS + 1, (PAIRS + 30) * 1000);
   const av = events();
   const pairs = offsets({ flashes: av.flashes.slice(SETTLE_S), beeps: av.beeps }).slice(0, PAIRS);
-  const sorted = [...pairs].sort((a, b) => a - b);
-  console.log(`METRIC lipsync chromium->gst: ${pairs.length} pairs, beep - flash`
-    + ` median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms,`
-    + ` ${sorted[0]?.toFixed(1)} to ${sorted[sorted.length - 1]?.toFixed(1)}`
-    + ` (${pairs.map((d) => d.toFixed(0)).join(' ')})`);
+  const median = reportPairs('chromium->gst', pairs);
   assert.equal(pairs.length, PAIRS, 'flash/beep pairs');
-  const median = sorted[Math.floor(sorted.length / 2)];
   assert.ok(Math.abs(median) <= MAX_OFFSET_MS,
     `beep - flash median ${median.toFixed(1)} ms, over ${MAX_OFFSET_MS}`);
   const off = pairs.filter((d) => Math.abs(d) > 2 * MAX_OFFSET_MS);

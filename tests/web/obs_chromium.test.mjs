@@ -5,7 +5,7 @@
 //     Chromium's camera, and Chromium decodes the OBS program (red) at the
 //     canvas size; the page closed and opened again gets the same again;
 //   - the "TempChat Call" output alone: Chromium decodes the program at the
-//     canvas size; the frame after every keyframe request (Chromium's PLIs
+//     canvas size, and reads the level of its audio packets; the frame after every keyframe request (Chromium's PLIs
 //     included) was a keyframe.
 // Both send AV1, the codec two browsers pick between them;
 //   - the output follows the page renegotiating its codec (VP8 -> AV1) in
@@ -69,6 +69,12 @@ async function chromiumDecodesTheProgram(obs) {
   });
   assert.ok(r >= 200 && g <= 60 && b <= 60, `centre pixel ${r},${g},${b} is not red`);
   await waitFor(chrome, () => window.tc.audioPackets() >= 50, { what: 'Opus packets from OBS' });
+  // Each packet says its level (RFC 6464): Chromium shows it as the
+  // source's audioLevel, undefined without the extension.
+  await waitFor(chrome, () => {
+    const rx = window.tc.pc.getReceivers().find((r) => r.track?.kind === 'audio');
+    return typeof rx?.getSynchronizationSources()[0]?.audioLevel === 'number';
+  }, { what: 'the audio level of OBS\'s Opus packets' });
   return st;
 }
 

@@ -11,6 +11,7 @@
 #ifndef TEMPCHAT_TC_RTP_EXT_H
 #define TEMPCHAT_TC_RTP_EXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,9 +27,13 @@ extern "C" {
 #define TC_RTP_EXT_URI_TRANSPORT_CC \
   "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 #define TC_RTP_EXT_URI_MID "urn:ietf:params:rtp-hdrext:sdes:mid"
+#define TC_RTP_EXT_URI_AUDIO_LEVEL "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 
 #define TC_RTP_EXT_ABS_SEND_TIME_LEN 3
 #define TC_RTP_EXT_TRANSPORT_SEQ_LEN 2
+#define TC_RTP_EXT_AUDIO_LEVEL_LEN 1
+/* RFC 6464 levels are -dBov: 0 is full scale, 127 silence. */
+#define TC_RTP_AUDIO_LEVEL_SILENT 127
 /* A mid longer than 16 bytes needs the two-byte form (RFC 8285). */
 #define TC_RTP_EXT_MID_MAX 255
 
@@ -45,12 +50,22 @@ tc_status tc_rtp_ext_transport_seq (const tc_rtp_ext *ext, uint16_t *seq);
  * TC_ERR_TOO_LARGE when it does not fit `cap` with its NUL. */
 tc_status tc_rtp_ext_mid (const tc_rtp_ext *ext, char *out, size_t cap);
 
+/* ssrc-audio-level (RFC 6464): the packet's level in -dBov (0-127) and
+ * the voice activity flag. TC_ERR_PARSE unless ext->len is 1 (the one-byte
+ * form; the two-byte form's padding byte is accepted too). */
+tc_status tc_rtp_ext_audio_level (const tc_rtp_ext *ext, uint8_t *level,
+    bool *voice);
+
 /* Fill `ext` with id `id` and the value encoded into `storage`.
  * TC_ERR_INVALID_ARG for id 0. */
 tc_status tc_rtp_ext_set_abs_send_time (tc_rtp_ext *ext, uint8_t id,
     uint32_t value, uint8_t storage[TC_RTP_EXT_ABS_SEND_TIME_LEN]);
 tc_status tc_rtp_ext_set_transport_seq (tc_rtp_ext *ext, uint8_t id,
     uint16_t seq, uint8_t storage[TC_RTP_EXT_TRANSPORT_SEQ_LEN]);
+
+/* TC_ERR_INVALID_ARG also for a level over 127. */
+tc_status tc_rtp_ext_set_audio_level (tc_rtp_ext *ext, uint8_t id,
+    uint8_t level, bool voice, uint8_t storage[TC_RTP_EXT_AUDIO_LEVEL_LEN]);
 
 /* `ext->data` borrows `mid` (not copied, no NUL on the wire).
  * TC_ERR_INVALID_ARG for id 0, an empty mid or one over 255 bytes. */

@@ -438,6 +438,10 @@ tc_sdp_direction tc_sdp_direction_of (bool send, bool recv);
   "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 #define TC_SDP_EXT_URI_TRANSPORT_CC \
   "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+/* Audio only: the level of each Opus packet (RFC 6464), which Chrome
+ * offers with id 1 and shows as getSynchronizationSources()' audioLevel. */
+#define TC_SDP_EXT_URI_AUDIO_LEVEL \
+  "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 /* Offered with AV1 in the list, answered when AV1 is chosen: Chromium sends
  * its L1T3 AV1 with it (the AV1 RTP specification, appendix A). */
 #define TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR \
@@ -471,6 +475,7 @@ typedef struct {
   uint8_t ext_abs_send_time;
   uint8_t ext_transport_cc;
   uint8_t ext_dependency_descriptor;  /* only with AV1 */
+  uint8_t ext_audio_level;  /* only with Opus */
   unsigned rtcp_fb;         /* TC_SDP_FB_* */
   tc_sdp_direction direction;  /* ours: SENDRECV, SENDONLY, RECVONLY, INACTIVE */
   uint32_t remote_ssrc;     /* from the peer's a=ssrc lines; 0 when unknown */

@@ -254,6 +254,14 @@ tc_status tc_session_push_video_frame (tc_session *s, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe,
     const tc_temporal_layer *layer);
 
+/* tc_session_push_frame for audio with the level of the audio the frame
+ * carries, in -dBov (0 full scale ... 127 silence; tc_audio_level.h), or
+ * -1 when unknown. It goes on the wire as the ssrc-audio-level extension
+ * (RFC 6464) when the peer agreed to it: a browser shows it as the
+ * stream's audioLevel. */
+tc_status tc_session_push_audio_frame (tc_session *s, const uint8_t *data,
+    size_t len, int64_t pts_us, int level);
+
 /* What a session sends and receives (the same four flags as in
  * tc_session_config). */
 typedef struct {

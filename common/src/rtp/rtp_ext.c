@@ -10,6 +10,8 @@
  *
  * transport-wide-cc-01: 16-bit transport sequence number, big-endian.
  * sdes:mid (RFC 9143 / RFC 8843 15.2): the mid's bytes, no terminator.
+ * ssrc-audio-level (RFC 6464 3): one byte, V (voice activity) then the
+ *   level in -dBov, 7 bits.
  */
 #include "tempchat/tc_rtp_ext.h"
 
@@ -42,6 +44,23 @@ tc_rtp_ext_transport_seq (const tc_rtp_ext *ext, uint16_t *seq)
   if (ext->len != TC_RTP_EXT_TRANSPORT_SEQ_LEN || ext->data == NULL)
     return TC_ERR_PARSE;
   *seq = tc_rd16 (ext->data);
+  return TC_OK;
+}
+
+#define AUDIO_LEVEL_VOICE 0x80
+#define AUDIO_LEVEL_MASK 0x7F
+
+tc_status
+tc_rtp_ext_audio_level (const tc_rtp_ext *ext, uint8_t *level, bool *voice)
+{
+  g_return_val_if_fail (ext != NULL && level != NULL && voice != NULL,
+      TC_ERR_INVALID_ARG);
+
+  /* The two-byte form pads the value to 2 bytes (RFC 6464 3). */
+  if (ext->len < 1 || ext->len > 2 || ext->data == NULL)
+    return TC_ERR_PARSE;
+  *voice = (ext->data[0] & AUDIO_LEVEL_VOICE) != 0;
+  *level = ext->data[0] & AUDIO_LEVEL_MASK;
   return TC_OK;
 }
 
@@ -86,6 +105,20 @@ tc_rtp_ext_set_transport_seq (tc_rtp_ext *ext, uint8_t id, uint16_t seq,
     return TC_ERR_INVALID_ARG;
   tc_wr16 (storage, seq);
   *ext = (tc_rtp_ext) {.id = id, .len = TC_RTP_EXT_TRANSPORT_SEQ_LEN,
+      .data = storage};
+  return TC_OK;
+}
+
+tc_status
+tc_rtp_ext_set_audio_level (tc_rtp_ext *ext, uint8_t id, uint8_t level,
+    bool voice, uint8_t storage[TC_RTP_EXT_AUDIO_LEVEL_LEN])
+{
+  g_return_val_if_fail (ext != NULL && storage != NULL, TC_ERR_INVALID_ARG);
+
+  if (id == 0 || level > AUDIO_LEVEL_MASK)
+    return TC_ERR_INVALID_ARG;
+  storage[0] = (uint8_t) ((voice ? AUDIO_LEVEL_VOICE : 0) | level);
+  *ext = (tc_rtp_ext) {.id = id, .len = TC_RTP_EXT_AUDIO_LEVEL_LEN,
       .data = storage};
   return TC_OK;
 }

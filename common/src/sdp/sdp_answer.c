@@ -98,8 +98,8 @@ echo_fmtp (tc_sdp_media *m, unsigned pt, const tc_sdp_fmtp *offered)
   }
 }
 
-/* The dependency descriptor only goes with AV1: with another codec it
- * would be an extension nobody writes. */
+/* The dependency descriptor only goes with AV1 and the audio level only
+ * with Opus: in another section they would be extensions nobody writes. */
 static void
 echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om,
     tc_sdp_codec codec)
@@ -108,7 +108,9 @@ echo_extmaps (tc_sdp_media *m, const tc_sdp *offer, const tc_sdp_media *om,
   for (size_t i = 0; i < c->n_extmaps; i++) {
     const char *uri = c->extmaps[i].uri;
     if (tc_sdp_ext_supported (uri) || (codec == TC_SDP_CODEC_AV1
-            && strcmp (uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0))
+            && strcmp (uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0)
+        || (codec == TC_SDP_CODEC_OPUS
+            && strcmp (uri, TC_SDP_EXT_URI_AUDIO_LEVEL) == 0))
       tc_sdp_add_extmap (&m->common, c->extmaps[i].id, uri);
   }
 }

@@ -248,6 +248,8 @@ offer_audio (tc_sdp *sdp, const tc_sdp_local *l, tc_sdp_setup setup)
   tc_sdp_media *m = tc_sdp_build_section (sdp, "audio", "UDP/TLS/RTP/SAVPF",
       "0", l, setup);
   offer_section_common (m, l->send_audio, l->recv_audio);
+  tc_sdp_add_extmap (&m->common, TC_SDP_EXT_ID_AUDIO_LEVEL,
+      TC_SDP_EXT_URI_AUDIO_LEVEL);
   tc_sdp_build_codec (m, TC_SDP_CODEC_OPUS, opus->pt, -1, opus->fmtp);
   tc_sdp_build_feedback (m, opus->pt, false, NULL);
   if (l->send_audio)

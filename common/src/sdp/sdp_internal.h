@@ -176,8 +176,10 @@ void tc_sdp_build_sender (tc_sdp_media *m, const tc_sdp_local *local,
     bool video, bool with_rtx);
 /* TRUE for the header extension URIs we negotiate. */
 bool tc_sdp_ext_supported (const char *uri);
-/* Our id for the AV1 dependency descriptor extension in offers. */
+/* Our ids in offers for the extensions of one codec: the AV1 dependency
+ * descriptor, and the Opus audio level (Chrome's id). */
 #define TC_SDP_EXT_ID_DEPENDENCY_DESCRIPTOR 12
+#define TC_SDP_EXT_ID_AUDIO_LEVEL 1
 
 /* ------------------------------------------ negotiation (sdp_negotiate.c) */
 

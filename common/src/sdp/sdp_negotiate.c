@@ -76,6 +76,9 @@ read_extmaps (const tc_sdp_common *c, tc_sdp_negotiated_media *nm)
     else if (strcmp (e->uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0
         && nm->codec == TC_SDP_CODEC_AV1)
       nm->ext_dependency_descriptor = id;
+    else if (strcmp (e->uri, TC_SDP_EXT_URI_AUDIO_LEVEL) == 0
+        && nm->codec == TC_SDP_CODEC_OPUS)
+      nm->ext_audio_level = id;
   }
 }
 

@@ -75,6 +75,8 @@ negotiated_ext_id (const tc_sdp_negotiated_media *cur, const char *uri)
     return cur->ext_transport_cc;
   if (strcmp (uri, TC_SDP_EXT_URI_DEPENDENCY_DESCRIPTOR) == 0)
     return cur->ext_dependency_descriptor;
+  if (strcmp (uri, TC_SDP_EXT_URI_AUDIO_LEVEL) == 0)
+    return cur->ext_audio_level;
   return 0;
 }
 

@@ -82,10 +82,10 @@ tc_frame_queue_push (tc_frame_queue *q, tc_media_kind kind,
       NULL);
 }
 
-bool
-tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
-    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
-    const tc_temporal_layer *layer)
+static bool
+push (tc_frame_queue *q, tc_media_kind kind, const uint8_t *data, size_t len,
+    int64_t pts_us, bool keyframe, const tc_temporal_layer *layer,
+    int audio_level)
 {
   g_return_val_if_fail (q != NULL && (data != NULL || len == 0), false);
   bool video = kind == TC_MEDIA_VIDEO;
@@ -97,7 +97,8 @@ tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
     q->video_waits_keyframe = false;
   tc_queued_frame *f = g_malloc (sizeof *f + len);
   *f = (tc_queued_frame) { .kind = kind, .pts_us = pts_us,
-    .keyframe = keyframe, .has_layer = layer != NULL, .len = len };
+    .keyframe = keyframe, .has_layer = layer != NULL,
+    .audio_level = audio_level, .len = len };
   if (layer != NULL)
     f->layer = *layer;
   if (len > 0)
@@ -109,6 +110,21 @@ tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
   while (over (q) && !drop_video (q))
     drop_link (q, q->frames.head);
   return g_queue_find (&q->frames, f) != NULL;
+}
+
+bool
+tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
+    const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
+    const tc_temporal_layer *layer)
+{
+  return push (q, kind, data, len, pts_us, keyframe, layer, -1);
+}
+
+bool
+tc_frame_queue_push_audio (tc_frame_queue *q, const uint8_t *data,
+    size_t len, int64_t pts_us, int level)
+{
+  return push (q, TC_MEDIA_AUDIO, data, len, pts_us, false, NULL, level);
 }
 
 tc_queued_frame *

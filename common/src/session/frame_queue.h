@@ -26,6 +26,7 @@ typedef struct {
   bool keyframe;
   bool has_layer;
   tc_temporal_layer layer;     /* video: when has_layer */
+  int audio_level;             /* audio: -dBov (RFC 6464); -1: unknown */
   size_t len;
   uint8_t data[];
 } tc_queued_frame;
@@ -47,6 +48,10 @@ bool tc_frame_queue_push (tc_frame_queue *q, tc_media_kind kind,
 bool tc_frame_queue_push_layer (tc_frame_queue *q, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
     const tc_temporal_layer *layer);
+
+/* tc_frame_queue_push for audio with its level (-1: unknown). */
+bool tc_frame_queue_push_audio (tc_frame_queue *q, const uint8_t *data,
+    size_t len, int64_t pts_us, int level);
 
 /* The oldest frame (g_free it), or NULL when empty. */
 tc_queued_frame *tc_frame_queue_pop (tc_frame_queue *q);

@@ -637,7 +637,7 @@ on_frames_posted (gpointer data)
       return G_SOURCE_REMOVE;
     if (c != NULL && c->connected)
       tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe,
-          f->has_layer ? &f->layer : NULL);
+          f->has_layer ? &f->layer : NULL, f->audio_level);
     g_free (f);
   }
   return G_SOURCE_CONTINUE;
@@ -645,25 +645,36 @@ on_frames_posted (gpointer data)
 
 static tc_status push_frame (tc_session *s, tc_media_kind kind,
     const uint8_t *data, size_t len, int64_t pts_us, bool keyframe,
-    const tc_temporal_layer *layer);
+    const tc_temporal_layer *layer, int audio_level);
 
 tc_status
 tc_session_push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe)
 {
-  return push_frame (s, kind, data, len, pts_us, keyframe, NULL);
+  return push_frame (s, kind, data, len, pts_us, keyframe, NULL, -1);
 }
 
 tc_status
 tc_session_push_video_frame (tc_session *s, const uint8_t *data, size_t len,
     int64_t pts_us, bool keyframe, const tc_temporal_layer *layer)
 {
-  return push_frame (s, TC_MEDIA_VIDEO, data, len, pts_us, keyframe, layer);
+  return push_frame (s, TC_MEDIA_VIDEO, data, len, pts_us, keyframe, layer,
+      -1);
+}
+
+tc_status
+tc_session_push_audio_frame (tc_session *s, const uint8_t *data, size_t len,
+    int64_t pts_us, int level)
+{
+  g_return_val_if_fail (level >= -1 && level <= 127, TC_ERR_INVALID_ARG);
+  return push_frame (s, TC_MEDIA_AUDIO, data, len, pts_us, false, NULL,
+      level);
 }
 
 static tc_status
 push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
-    size_t len, int64_t pts_us, bool keyframe, const tc_temporal_layer *layer)
+    size_t len, int64_t pts_us, bool keyframe, const tc_temporal_layer *layer,
+    int audio_level)
 {
   g_return_val_if_fail (s != NULL && (data != NULL || len == 0), TC_ERR_INVALID_ARG);
   g_mutex_lock (&s->lock);
@@ -673,8 +684,11 @@ push_frame (tc_session *s, tc_media_kind kind, const uint8_t *data,
       : kind == TC_MEDIA_VIDEO ? s->dirs.send_video : false;
   bool post = false;
   if (sends && len > 0 && open) {
-    tc_frame_queue_push_layer (s->outq, kind, data, len, pts_us, keyframe,
-        layer);
+    if (kind == TC_MEDIA_AUDIO)
+      tc_frame_queue_push_audio (s->outq, data, len, pts_us, audio_level);
+    else
+      tc_frame_queue_push_layer (s->outq, kind, data, len, pts_us, keyframe,
+          layer);
     post = !s->drain_posted;
     s->drain_posted = true;
   }

@@ -75,6 +75,7 @@ typedef struct {
   char mid[TC_SDP_MAX_ID + 1];
   uint8_t ext_mid, ext_abs_send_time, ext_transport_cc;
   uint8_t ext_dd;             /* AV1 dependency descriptor; 0: not agreed */
+  uint8_t ext_audio_level;    /* Opus RFC 6464 level; 0: not agreed */
   /* Temporal layers (session_layers.c): the TL0PICIDX of the last TID 0
    * frame (VP8, VP9), the dependency descriptor's frame numbers (AV1). */
   uint8_t tl0picidx;
@@ -350,7 +351,7 @@ void tc_send_stream_clear (tc_send_stream *st);
 void tc_call_stop_send (tc_call *c, int k);
 void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe,
-    const tc_temporal_layer *layer);
+    const tc_temporal_layer *layer, int audio_level);
 void tc_call_resend (tc_call *c, uint32_t media_ssrc, const uint16_t *seqs,
     size_t n);
 

@@ -44,15 +44,26 @@ peer_limit (const tc_sdp_negotiated_media *m)
   return (uint32_t) MIN ((uint64_t) m->remote_max_kbps * 1000, G_MAXUINT32);
 }
 
-/* The dependency descriptor's id on our AV1 video, 0: none. We write the
- * one-byte header form (RFC 8285), whose ids end at 14; a peer that gave
- * the descriptor a higher one gets AV1 without it rather than no video. */
+/* We write the one-byte header form (RFC 8285), whose ids end at 14; a
+ * peer that gave an optional extension a higher one gets the media
+ * without it rather than none. */
+#define ONE_BYTE_ID_MAX 14
+
+/* The dependency descriptor's id on our AV1 video, 0: none. */
 static uint8_t
 dd_ext_id (const tc_sdp_negotiated_media *m, tc_media_kind kind)
 {
   uint8_t id = m->ext_dependency_descriptor;
-  return kind == TC_MEDIA_VIDEO && m->codec == TC_SDP_CODEC_AV1 && id <= 14
-      ? id : 0;
+  return kind == TC_MEDIA_VIDEO && m->codec == TC_SDP_CODEC_AV1
+      && id <= ONE_BYTE_ID_MAX ? id : 0;
+}
+
+/* The audio level's id on our Opus, 0: none. */
+static uint8_t
+audio_level_ext_id (const tc_sdp_negotiated_media *m, tc_media_kind kind)
+{
+  uint8_t id = m->ext_audio_level;
+  return kind == TC_MEDIA_AUDIO && id <= ONE_BYTE_ID_MAX ? id : 0;
 }
 
 static void
@@ -76,6 +87,7 @@ setup_stream (tc_call *c, int k, const tc_sdp_negotiated_media *m,
     .ext_mid = m->ext_mid, .ext_abs_send_time = m->ext_abs_send_time,
     .ext_transport_cc = m->ext_transport_cc,
     .ext_dd = dd_ext_id (m, kind),
+    .ext_audio_level = audio_level_ext_id (m, kind),
     .history = tc_rtp_history_new (&hc),
   };
   g_strlcpy (st->mid, m->mid, sizeof st->mid);
@@ -158,6 +170,7 @@ typedef struct {
   tc_send_stream *st;
   uint32_t ts;
   int64_t now_us;
+  int audio_level;            /* -1: unknown, none sent */
   /* The frame's dependency descriptor, when it has one. */
   bool has_dd;
   bool first_packet;
@@ -183,6 +196,8 @@ ext_block_len (const tc_send_stream *st)
     n += 1 + TC_RTP_EXT_TRANSPORT_SEQ_LEN;
   if (st->ext_dd != 0)
     n += 1 + DD_MAX_LEN;
+  if (st->ext_audio_level != 0)
+    n += 1 + TC_RTP_EXT_AUDIO_LEVEL_LEN;
   return n == 0 ? 0 : 4 + ((n + 3) & ~(size_t) 3);
 }
 
@@ -206,7 +221,7 @@ add_dd (emit_ctx *e, tc_rtp_packet *p, bool last, uint8_t *dd)
  * leaves (tc_call_stamp_send): here they only take their place. */
 static void
 add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq,
-    uint8_t *dd)
+    uint8_t *dd, uint8_t *level)
 {
   tc_send_stream *st = e->st;
   if (st->ext_mid != 0 && strlen (st->mid) <= 16)
@@ -219,6 +234,11 @@ add_extensions (emit_ctx *e, tc_rtp_packet *p, uint8_t *abs, uint8_t *tseq,
         st->ext_transport_cc, 0, tseq);
   if (e->has_dd)
     add_dd (e, p, p->marker, dd);
+  /* V (voice activity) stays 0: we run no voice detection, and a sink
+   * often carries music. Receivers read the level either way. */
+  if (st->ext_audio_level != 0 && e->audio_level >= 0)
+    tc_rtp_ext_set_audio_level (&p->ext[p->ext_count++], st->ext_audio_level,
+        (uint8_t) e->audio_level, false, level);
   p->ext_profile = p->ext_count > 0 ? 0xBEDE : 0;
 }
 
@@ -276,14 +296,14 @@ emit_payload (const uint8_t *payload, size_t len, bool marker, void *data)
   emit_ctx *e = data;
   tc_send_stream *st = e->st;
   uint8_t abs[TC_RTP_EXT_ABS_SEND_TIME_LEN], tseq[TC_RTP_EXT_TRANSPORT_SEQ_LEN];
-  uint8_t dd[DD_MAX_LEN];
+  uint8_t dd[DD_MAX_LEN], level[TC_RTP_EXT_AUDIO_LEVEL_LEN];
   tc_rtp_packet p = {
     /* Audio marks talkspurts, not frame ends (RFC 3551 4.1); we send none. */
     .marker = marker && !st->pay->packet_is_frame,
     .payload_type = st->pt, .seq = st->seq, .timestamp = e->ts,
     .ssrc = st->ssrc, .payload = payload, .payload_len = len,
   };
-  add_extensions (e, &p, abs, tseq, dd);
+  add_extensions (e, &p, abs, tseq, dd, level);
   uint8_t buf[TC_SESSION_PACKET_MAX];
   size_t n = 0;
   tc_status s = tc_rtp_write (&p, buf, sizeof buf, &n);
@@ -320,7 +340,7 @@ anchor_rtp_time (tc_send_stream *st, const uint8_t *data, size_t len,
 void
 tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe,
-    const tc_temporal_layer *layer)
+    const tc_temporal_layer *layer, int audio_level)
 {
   int k = kind == TC_MEDIA_AUDIO ? TC_KIND_AUDIO : TC_KIND_VIDEO;
   tc_send_stream *st = &c->tx[k];
@@ -331,7 +351,7 @@ tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     tc_session_keyframe_size (st->codec, data, len, &st->width, &st->height);
   st->window_frames++;
   emit_ctx e = { .c = c, .k = k, .st = st, .now_us = g_get_monotonic_time (),
-    .first_packet = true };
+    .first_packet = true, .audio_level = audio_level };
   e.ts = tc_rtp_ts_from_pts (st->ts_base, st->first_pts_us, pts_us, st->clock_rate);
   e.has_dd = tc_call_dd_next (st, keyframe, layer, &e.dd_structure, &e.dd);
   size_t budget = tc_session_mtu (c->s, k) - TC_RTP_HEADER_MIN
