@@ -507,15 +507,12 @@ gst_tempchat_call_push_frame (GstTempchatCall *call, tc_media_kind kind,
   tc_status st = TC_ERR_CLOSED;
 
   g_rw_lock_reader_lock (&call->session_lock);
-  if (call->session != NULL && layer != NULL)
-    st = tc_session_push_video_frame (call->session, data, len, pts_us,
-        keyframe, layer);
-  else if (call->session != NULL && kind == TC_MEDIA_AUDIO)
+  if (call->session != NULL && kind == TC_MEDIA_AUDIO)
     st = tc_session_push_audio_frame (call->session, data, len, pts_us,
         audio_level);
   else if (call->session != NULL)
-    st = tc_session_push_frame (call->session, kind, data, len, pts_us,
-        keyframe);
+    st = tc_session_push_video_frame (call->session, data, len, pts_us,
+        keyframe, layer);
   g_rw_lock_reader_unlock (&call->session_lock);
   return st;
 }

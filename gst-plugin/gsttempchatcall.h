@@ -96,8 +96,8 @@ void gst_tempchat_call_stop (GstTempchatCall *call, gpointer member);
 /* Stops if needed and leaves; `call` is invalid afterwards. */
 void gst_tempchat_call_leave (GstTempchatCall *call, gpointer member);
 
-/* tc_session_push_frame on the call's session, or with a video frame's
- * temporal layer (not NULL) tc_session_push_video_frame, or for audio
+/* tc_session_push_video_frame on the call's session with the frame's
+ * temporal layer (NULL: one layer), or for audio
  * tc_session_push_audio_frame with `audio_level` (-1: unknown);
  * TC_ERR_CLOSED without a session. Any thread. */
 tc_status gst_tempchat_call_push_frame (GstTempchatCall *call,

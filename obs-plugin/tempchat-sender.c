@@ -62,19 +62,17 @@ struct tempchat_sender {
 
 /* ---------------------------------------------------- encode thread */
 
-static void push_to_session(struct tempchat_sender *snd, tc_media_kind kind,
-			    const uint8_t *data, size_t len, uint64_t ts_ns,
-			    bool keyframe, const tc_temporal_layer *layer)
+static void push_video(struct tempchat_sender *snd, const uint8_t *data,
+		       size_t len, uint64_t ts_ns, bool keyframe,
+		       const tc_temporal_layer *layer)
 {
 	pthread_mutex_lock(&snd->session_lock);
-	/* Frames before the call connects are dropped by the core. */
-	if (snd->session != NULL && layer != NULL)
+	/* Frames before the call connects are dropped by the core; a NULL
+	 * layer is one layer. */
+	if (snd->session != NULL)
 		tc_session_push_video_frame(snd->session, data, len,
 					    (int64_t)(ts_ns / 1000), keyframe,
 					    layer);
-	else if (snd->session != NULL)
-		tc_session_push_frame(snd->session, kind, data, len,
-				      (int64_t)(ts_ns / 1000), keyframe);
 	pthread_mutex_unlock(&snd->session_lock);
 }
 
@@ -92,8 +90,7 @@ static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
 	else if (snd->forced)
 		snd->counters.missed_requests++;
 	pthread_mutex_unlock(&snd->counters_lock);
-	push_to_session(snd, TC_MEDIA_VIDEO, data, len, snd->frame_ts_ns,
-			keyframe, layer);
+	push_video(snd, data, len, snd->frame_ts_ns, keyframe, layer);
 }
 
 static void on_audio_packet(const uint8_t *data, size_t len, uint64_t ts_ns,
