@@ -325,20 +325,20 @@ keyframe_request_to_peer (GstPad *pad, GstPadProbeInfo *info,
   return GST_PAD_PROBE_OK;
 }
 
-/* Builds appsrc [! filter] [! decoder or parser] for `st` (not yet in the
- * bin). */
+/* Builds appsrc [! filter] [! decoder or parser] of `codec` for `st` (not
+ * yet in the bin). */
 static gboolean
-build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
-    guint latency_ms)
+build_chain (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec,
+    gboolean decode, guint latency_ms)
 {
-  const GstTempchatCodec *info = gst_tempchat_codec_get (st->codec);
+  const GstTempchatCodec *info = gst_tempchat_codec_get (codec);
   GstElement *appsrc, *dec = NULL;
   GstCaps *caps;
 
   if (info == NULL) {
     GST_ELEMENT_ERROR (self, STREAM, CODEC_NOT_FOUND,
         ("The call negotiated the %s codec, which tempchatsrc cannot "
-            "output.", tc_sdp_codec_name (st->codec)), (NULL));
+            "output.", tc_sdp_codec_name (codec)), (NULL));
     return FALSE;
   }
   appsrc = make (self, "appsrc");
@@ -374,8 +374,10 @@ build_chain (GstTempchatSrc *self, SrcStream *st, gboolean decode,
         keyframe_request_to_peer, self, NULL);
     gst_object_unref (pad);
   }
+  /* A codec changed meanwhile gets its caps with the swap that follows. */
   g_mutex_lock (&self->lock);
-  caps = caps_complete (st, info, decode) ? stream_caps (st, info) : NULL;
+  caps = st->codec == codec && caps_complete (st, info, decode) ?
+      stream_caps (st, info) : NULL;
   g_mutex_unlock (&self->lock);
   g_object_set (appsrc, "caps", caps, "is-live", TRUE,
       "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
@@ -583,6 +585,8 @@ all_exposed (GstTempchatSrc *self)
   return TRUE;
 }
 
+static void schedule_swap (GstTempchatSrc * self, SrcStream * st);
+
 /* On GStreamer's element thread pool: never on the session thread, whose
  * callbacks must return quickly (pad-added runs application code). */
 static void
@@ -592,6 +596,7 @@ expose_stream (GstElement *element, gpointer data)
   GstTempchatSrc *self = job->self;
   int idx = job->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
   SrcStream *st;
+  tc_sdp_codec codec;
   gboolean decode, ok;
   guint latency_ms;
 
@@ -605,6 +610,7 @@ expose_stream (GstElement *element, gpointer data)
     GST_STATE_UNLOCK (self);
     return;
   }
+  codec = st->codec;
   g_mutex_unlock (&self->lock);
 
   GST_OBJECT_LOCK (self);
@@ -612,7 +618,8 @@ expose_stream (GstElement *element, gpointer data)
   latency_ms = self->current_latency_ms;
   GST_OBJECT_UNLOCK (self);
 
-  ok = build_chain (self, st, decode, latency_ms) && add_chain (self, st);
+  ok = build_chain (self, st, codec, decode, latency_ms)
+      && add_chain (self, st);
   if (ok && decode && st->kind == TC_MEDIA_AUDIO)
     fix_opusdec_latency (g_ptr_array_index (st->elements,
             st->elements->len - 1));
@@ -621,6 +628,12 @@ expose_stream (GstElement *element, gpointer data)
   if (ok) {
     GstBuffer *buf;
     st->appsrc = g_ptr_array_index (st->elements, 0);
+    /* The peer renegotiated while the chain was built: what waits is of
+     * the new codec, for after the swap (from a keyframe). */
+    if (st->codec != codec) {
+      g_queue_clear_full (&st->pending, (GDestroyNotify) gst_buffer_unref);
+      schedule_swap (self, st);
+    }
     while ((buf = g_queue_pop_head (&st->pending)) != NULL)
       gst_app_src_push_buffer (GST_APP_SRC (st->appsrc), buf);
     GST_INFO_OBJECT (self, "exposed %s (%s)", GST_PAD_NAME (st->ghost),
@@ -765,6 +778,20 @@ swap_codec (GstElement *element, gpointer data)
   GST_STATE_UNLOCK (self);
 }
 
+/* self->lock held: the chain of `st` gets the decoder (or parser) of its
+ * codec, once. */
+static void
+schedule_swap (GstTempchatSrc *self, SrcStream *st)
+{
+  int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
+
+  if (st->swap_scheduled)
+    return;
+  st->swap_scheduled = TRUE;
+  gst_element_call_async (GST_ELEMENT (self), swap_codec,
+      GINT_TO_POINTER (idx), NULL);
+}
+
 /* self->lock held. The peer renegotiated another codec for `st`: its frames
  * are dropped until the decoder is replaced (the old one would refuse the
  * new caps) and then wait for a keyframe. */
@@ -772,7 +799,6 @@ static void
 follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
 {
   const GstTempchatCodec *info = gst_tempchat_codec_get (codec);
-  int idx = st->kind == TC_MEDIA_VIDEO ? STREAM_VIDEO : STREAM_AUDIO;
 
   if (info == NULL || codec == st->codec)
     return;
@@ -780,13 +806,12 @@ follow_codec (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec)
   st->width = st->height = 0;
   st->need_keyframe = st->kind == TC_MEDIA_VIDEO;
   st->discont = TRUE;
-  if (st->appsrc == NULL)
-    return;                     /* the chain is not built yet: it will be */
-  if (!st->swap_scheduled) {
-    st->swap_scheduled = TRUE;
-    gst_element_call_async (GST_ELEMENT (self), swap_codec,
-        GINT_TO_POINTER (idx), NULL);
-  }
+  /* Frames of the old codec waiting for the chain are of no use now. */
+  g_queue_clear_full (&st->pending, (GDestroyNotify) gst_buffer_unref);
+  if (st->appsrc != NULL)
+    schedule_swap (self, st);
+  /* Else the chain is not built yet, or being built: expose_stream sees
+   * which codec it built for. */
 }
 
 /* self->lock held. Creates the stream record for `kind` and schedules its
@@ -1066,8 +1091,12 @@ on_frame (GstTempchatSrc *self, tc_session *s, const tc_session_event *ev)
     st->discont = TRUE;
     goto out;
   }
-  if (st->need_keyframe && !f->keyframe)
+  if (st->need_keyframe && !f->keyframe) {
+    /* The sender's keyframe may have been dropped (a codec swap, a full
+     * queue): ask, at most once per 500 ms. */
+    tc_session_request_keyframe (s);
     goto out;
+  }
   st->need_keyframe = FALSE;
   if (st->kind == TC_MEDIA_VIDEO)
     follow_frame_rate (self, st, f);

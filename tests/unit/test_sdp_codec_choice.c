@@ -302,6 +302,36 @@ test_reoffer_drops_a_codec_no_longer_wanted (void)
   tc_sdp_free (offer);
 }
 
+/* Our offer listed AV1 first; before the answer came, the wrapper came to
+ * want VP9 only (a sink's first caps said its input is VP9). The answer
+ * choosing AV1 is still a valid answer to what we offered: it is read as
+ * AV1 (the call then offers again), never refused. */
+static void
+test_answer_read_after_the_codec_list_shrank (void)
+{
+  tc_sdp_local offerer, answerer;
+  tc_sdp *offer = NULL, *answer = NULL;
+  tc_sdp_negotiated *at_answerer = NULL, *at_offerer = NULL;
+  const char *why = NULL;
+  test_local (&offerer);
+  test_local (&answerer);
+  g_assert_cmpint (tc_sdp_build_offer (&offerer, &offer, NULL), ==, TC_OK);
+  g_assert_cmpint (tc_sdp_build_answer (offer, &answerer, &answer,
+          &at_answerer, NULL), ==, TC_OK);
+  offerer.video_codecs[0] = V9;
+  offerer.n_video_codecs = 1;
+  g_assert_cmpint (tc_sdp_read_answer (offer, answer, &offerer, &at_offerer,
+          &why), ==, TC_OK);
+  g_assert_null (why);
+  g_assert_true (at_offerer->media[1].accepted);
+  g_assert_cmpint (at_offerer->media[1].codec, ==, A);
+  g_assert_cmpuint (at_offerer->media[1].pt, ==, at_answerer->media[1].pt);
+  tc_sdp_negotiated_free (at_offerer);
+  tc_sdp_negotiated_free (at_answerer);
+  tc_sdp_free (answer);
+  tc_sdp_free (offer);
+}
+
 /* ---------------------------------------------------------- video-codecs */
 
 static void
@@ -362,6 +392,8 @@ main (int argc, char **argv)
       test_reoffer_keeps_the_agreed_h264_profile_only);
   g_test_add_func ("/sdp/codec-choice/reoffer-drops-a-codec-no-longer-wanted",
       test_reoffer_drops_a_codec_no_longer_wanted);
+  g_test_add_func ("/sdp/codec-choice/answer-read-after-the-codec-list-shrank",
+      test_answer_read_after_the_codec_list_shrank);
   g_test_add_func ("/sdp/codec-choice/video-codecs-list-table",
       test_video_codecs_list_table);
   return g_test_run ();

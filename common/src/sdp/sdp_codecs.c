@@ -274,7 +274,10 @@ preference (const tc_sdp_local *local, tc_sdp_codec codec, size_t row)
  * page lists its codecs in, the call gets the best codec both support (the
  * web client's rule), and we answer it first, so both directions use it.
  * Reading an answer (`offered` is our offer): the answerer's first format
- * that we offered as the same codec, the one the answerer sends with.
+ * that we offered as the same codec, the one the answerer sends with. Our
+ * offer is what binds us there, not `local`: the codec list may have
+ * shrunk while the offer was out (a sink's encoded input), and the call
+ * then offers again rather than failing on a valid answer.
  * -1 if none. */
 int
 tc_sdp_codec_pick (const tc_sdp_media *m, const tc_sdp_local *local,
@@ -288,7 +291,7 @@ tc_sdp_codec_pick (const tc_sdp_media *m, const tc_sdp_local *local,
     size_t row;
     const tc_sdp_codec_info *info = pt >= 0 ? row_of (m, (unsigned) pt, &row) : NULL;
     if (info == NULL || (info->codec == TC_SDP_CODEC_OPUS) != audio
-        || !tc_sdp_local_supports (local, info->codec))
+        || (offered == NULL && !tc_sdp_local_supports (local, info->codec)))
       continue;
     if (offered != NULL) {
       if (!on_m_line (offered, (unsigned) pt)
