@@ -40,7 +40,9 @@ import {
 const WARMUP = Number(process.env.WARMUP || 45);
 const PAIRS = Number(process.env.PAIRS || 20);
 const CHANNEL = 'it-gst-latency';  // test_gst_latency's
-const PACKET_MS = 20;              // Opus frames, ours and Chromium's
+// Opus frames: tempchatsink's 10 ms, Chromium's 20 ms.
+const GST_PACKET_MS = 10;
+const CHROMIUM_PACKET_MS = 20;
 const ARGS = { args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] };
 
 function gstPeer(site, mode, room) {
@@ -51,8 +53,8 @@ const seconds = (s) => new Promise((r) => { setTimeout(r, s * 1000); });
 
 // The page `rx` (watching since the call connected): pairs after the
 // warm-up, with its audio output delay added to the beeps.
-async function pagePairs(rx) {
-  await rx.page.evaluate(watchFlashAndBeep, { packetMs: PACKET_MS });
+async function pagePairs(rx, packetMs) {
+  await rx.page.evaluate(watchFlashAndBeep, { packetMs });
   await seconds(WARMUP);
   const from = await rx.page.evaluate(() => performance.now());
   await waitFor(rx, ({ n, t }) => window.lip.flashes.filter((f) => f > t).length > n,
@@ -98,7 +100,7 @@ async function gstToChromium(site) {
     await rx.goto(site, room, { quality: '360p', channel: CHANNEL });
     await waitFor(rx, () => window.tc.pc?.getReceivers().some((r) => r.track?.kind === 'audio'),
       { timeout: 60000, what: 'audio from gst' });
-    return await pagePairs(rx);
+    return await pagePairs(rx, GST_PACKET_MS);
   } finally {
     await closeAll([rx]);
     await tx.stop();
@@ -116,7 +118,7 @@ async function chromiumToChromium(site) {
     await rx.goto(site, room, { quality: '360p', channel: CHANNEL });
     await waitFor(rx, () => window.tc.pc?.getReceivers().some((r) => r.track?.kind === 'audio'),
       { timeout: 60000, what: 'audio from the page' });
-    return await pagePairs(rx);
+    return await pagePairs(rx, CHROMIUM_PACKET_MS);
   } finally {
     await closeAll([tx, rx]);
   }

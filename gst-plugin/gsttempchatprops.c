@@ -304,8 +304,10 @@ gst_tempchat_props_install_sender (GObjectClass *klass)
           TRUE, RW_FLAGS));
   g_object_class_install_property (klass, GST_TEMPCHAT_PROP_DO_FEC,
       g_param_spec_boolean ("do-fec", "Do FEC",
-          "Opus in-band forward error correction in the audio we encode (the "
-          "call has no video FEC)", TRUE, RW_FLAGS));
+          "Opus in-band forward error correction in the audio we encode, "
+          "while the peer reports packet loss and for 10 s after (none on a "
+          "clean path, where it would only cost bits and latency; the call "
+          "has no video FEC)", TRUE, RW_FLAGS));
 }
 
 gboolean

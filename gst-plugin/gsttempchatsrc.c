@@ -101,6 +101,7 @@
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
 #include "gsttempchatcodecs.h"
+#include "gsttempchatfec.h"
 #include "gsttempchatevents.h"
 #include "gsttempchatprops.h"
 
@@ -123,8 +124,6 @@ G_DECLARE_FINAL_TYPE (GstTempchatSrc, gst_tempchat_src, GST, TEMPCHAT_SRC,
 #define MAX_QUEUED_BYTES (3u << 20)
 /* The RTP clock of every video payload format. */
 #define VIDEO_CLOCK_RATE 90000
-/* What the web client's Opus and ours put in a packet. */
-#define OPUS_PACKET_DURATION (20 * GST_MSECOND)
 
 enum
 {
@@ -352,8 +351,11 @@ build_chain (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec,
   }
   if (decode && st->kind == TC_MEDIA_AUDIO) {
     /* Lost audio arrives as gap events (on_audio_lost): conceal it, from
-     * the next packet's in-band FEC when the web client's Opus sent it. */
-    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE,
+     * the next packet's in-band FEC once the sender adds it (holding a
+     * packet back for it costs every branch that much latency:
+     * gsttempchatfec.h). */
+    gst_tempchat_fec_follow_sender (dec);
+    g_object_set (dec, "plc", TRUE,
         /* Every decoded packet takes our timestamp (0: GstAudioDecoder
          * resyncs on each one). A tolerance lets it count samples from
          * the first packet instead while our times move less than that,
@@ -540,21 +542,6 @@ add_chain (GstTempchatSrc *self, SrcStream *st)
   return TRUE;
 }
 
-/* opusdec with in-band FEC holds one packet back (to recover a lost one
- * from the next) but reports the longest Opus packet, 120 ms, as its
- * latency when it starts; since the latency is the whole pipeline's, every
- * sink then waits 100 ms more than it needs, video too (glass to glass
- * at the start of a loopback call: 159 ms before, 58 ms after). The
- * call's packets are 20 ms. Set
- * after the decoder started (add_chain), which is when it sets its own. */
-static void
-fix_opusdec_latency (GstElement *dec)
-{
-  if (GST_IS_AUDIO_DECODER (dec))
-    gst_audio_decoder_set_latency (GST_AUDIO_DECODER (dec),
-        OPUS_PACKET_DURATION, 120 * GST_MSECOND);
-}
-
 typedef struct
 {
   GstTempchatSrc *self;         /* a reference: the pool outlives nothing */
@@ -620,9 +607,6 @@ expose_stream (GstElement *element, gpointer data)
 
   ok = build_chain (self, st, codec, decode, latency_ms)
       && add_chain (self, st);
-  if (ok && decode && st->kind == TC_MEDIA_AUDIO)
-    fix_opusdec_latency (g_ptr_array_index (st->elements,
-            st->elements->len - 1));
 
   g_mutex_lock (&self->lock);
   if (ok) {

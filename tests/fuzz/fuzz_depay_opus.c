@@ -11,7 +11,7 @@
 
 #include "fuzz_packets.h"
 #include "rtp/jitter.h"
-#include "rtp/pay_opus.h"
+#include "tempchat/tc_opus.h"
 
 #define MAX_PACKETS 32
 

@@ -11,8 +11,9 @@
  *   - the latency tempchatsrc reports settles under 50 ms on loopback;
  *   - the flash and the beep come out within 5 ms of each other, in each
  *     of three calls;
- *   - the sender's audio packets arrive one per 20 ms Opus frame with
- *     input buffers of 10, 21.3 and 100 ms, not in bursts.
+ *   - the sender's audio packets arrive one per 10 ms Opus frame (what
+ *     tempchatsink encodes) with input buffers of 10, 21.3 and 100 ms,
+ *     not in bursts.
  * With --peer recv-report (used by gst_jitter.sh, in network namespaces
  * with a delaying shim) the receiver prints each second
  *   "report LATENCY_MS LATE_FRAMES FRAMES".
@@ -843,10 +844,13 @@ test_the_flash_and_the_beep_come_out_within_5_ms_in_every_call (void)
   }
 }
 
-/* One Opus frame (20 ms) per packet: on loopback the arrival intervals are
+/* The Opus frames tempchatsink makes from raw audio. */
+#define SINK_FRAME_US 10000
+
+/* One Opus frame (10 ms) per packet: on loopback the arrival intervals are
  * the send intervals. Bursts would show as intervals near 0. */
 static void
-audio_leaves_one_frame_per_20_ms (const char *buffer_ms)
+audio_leaves_one_frame_per_10_ms (const char *buffer_ms)
 {
   call c;
   guint even = 0, bursts = 0, n;
@@ -860,35 +864,36 @@ audio_leaves_one_frame_per_20_ms (const char *buffer_ms)
   for (guint i = 1; i < n; i++) {
     gint64 d = g_array_index (c.r.audio_arrivals, gint64, i)
         - g_array_index (c.r.audio_arrivals, gint64, i - 1);
-    even += d >= 14000 && d <= 26000;
-    bursts += d < 5000;
+    even += d >= SINK_FRAME_US * 7 / 10 && d <= SINK_FRAME_US * 13 / 10;
+    bursts += d < SINK_FRAME_US / 4;
   }
   g_mutex_unlock (&c.r.lock);
-  g_test_message ("METRIC %s ms buffers: %u audio packets, %u%% 20+-6 ms "
-      "apart, %u%% under 5 ms apart", buffer_ms, n, n > 1 ? even * 100 /
+  g_test_message ("METRIC %s ms buffers: %u audio packets, %u%% 10+-3 ms "
+      "apart, %u%% under 2.5 ms apart", buffer_ms, n, n > 1 ? even * 100 /
       (n - 1) : 0, n > 1 ? bursts * 100 / (n - 1) : 0);
-  g_assert_cmpuint (n, >=, MEASURE_S * 50 * 9 / 10);
+  g_assert_cmpuint (n, >=, MEASURE_S * (G_USEC_PER_SEC / SINK_FRAME_US)
+      * 9 / 10);
   g_assert_cmpuint (even * 100, >=, (n - 1) * 90);
   g_assert_cmpuint (bursts * 100, <=, (n - 1) * 3);
   call_stop (&c);
 }
 
 static void
-test_audio_with_10_ms_buffers_leaves_every_20_ms (void)
+test_audio_with_10_ms_buffers_leaves_every_10_ms (void)
 {
-  audio_leaves_one_frame_per_20_ms ("10");
+  audio_leaves_one_frame_per_10_ms ("10");
 }
 
 static void
-test_audio_with_21_3_ms_buffers_leaves_every_20_ms (void)
+test_audio_with_21_3_ms_buffers_leaves_every_10_ms (void)
 {
-  audio_leaves_one_frame_per_20_ms ("21.333");
+  audio_leaves_one_frame_per_10_ms ("21.333");
 }
 
 static void
-test_audio_with_100_ms_buffers_leaves_every_20_ms (void)
+test_audio_with_100_ms_buffers_leaves_every_10_ms (void)
 {
-  audio_leaves_one_frame_per_20_ms ("100");
+  audio_leaves_one_frame_per_10_ms ("100");
 }
 
 /* --- A/V offset and drift over a long call (bench/av_drift.sh) ---------- */
@@ -1059,12 +1064,12 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/latency/the-flash-and-the-beep-come-out-within-"
       "5-ms-in-every-call",
       test_the_flash_and_the_beep_come_out_within_5_ms_in_every_call);
-  g_test_add_func ("/gst/latency/audio-with-10-ms-buffers-leaves-every-20-ms",
-      test_audio_with_10_ms_buffers_leaves_every_20_ms);
+  g_test_add_func ("/gst/latency/audio-with-10-ms-buffers-leaves-every-10-ms",
+      test_audio_with_10_ms_buffers_leaves_every_10_ms);
   g_test_add_func ("/gst/latency/audio-with-21.3-ms-buffers-leaves-every-"
-      "20-ms", test_audio_with_21_3_ms_buffers_leaves_every_20_ms);
+      "10-ms", test_audio_with_21_3_ms_buffers_leaves_every_10_ms);
   g_test_add_func ("/gst/latency/audio-with-100-ms-buffers-leaves-every-"
-      "20-ms", test_audio_with_100_ms_buffers_leaves_every_20_ms);
+      "10-ms", test_audio_with_100_ms_buffers_leaves_every_10_ms);
   ret = g_test_run ();
   relay_stop (&the_relay);
   g_unlink (reg);

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "rtp_fixtures.h"
-#include "rtp/pay_opus.h"
+#include "tempchat/tc_opus.h"
 
 /* A 20 ms SILK wideband mono packet: TOC then frame bytes. */
 static const guint8 opus_packet[] = {

@@ -48,7 +48,7 @@ const CHANNEL = 'it-gst-latency';  // test_gst_latency's
 const SETTLE_S = 10;
 const PAIRS = 10;
 const MAX_OFFSET_MS = 20;
-const PACKET_MS = 20;              // tempchatsink's Opus frames
+const PACKET_MS = 10;              // tempchatsink's Opus frames
 
 let site;
 let sender;

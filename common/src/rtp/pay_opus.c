@@ -22,7 +22,7 @@
  * the encoder's real rate and channel count (section 4.1). The marker bit is
  * left to the caller (it flags the first packet after DTX silence).
  */
-#include "pay_opus.h"
+#include "tempchat/tc_opus.h"
 #include "tempchat/tc_payloader.h"
 
 #include <glib.h>

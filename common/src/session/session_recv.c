@@ -3,9 +3,9 @@
  * rate-limited PLIs when the jitter buffer needs a keyframe.
  */
 #include "tempchat/tc_frame_size.h"
+#include "tempchat/tc_opus.h"
 #include "session/session_internal.h"
 
-#include "rtp/pay_opus.h"
 #include "rtp/pay_vp8.h"
 #include "session/session_route.h"
 #include "tempchat/tc_rtp_ext.h"

@@ -6,7 +6,7 @@
  */
 #include "session/session_internal.h"
 
-#include "rtp/pay_opus.h"
+#include "tempchat/tc_opus.h"
 #include "tempchat/tc_rtp_ext.h"
 
 #include <string.h>

@@ -11,6 +11,7 @@
  */
 #include <gst/gst.h>
 
+#include "gst_unit_run.h"
 #include "gsttempchatlevel.h"
 
 #define TONE_AT GST_SECOND
@@ -73,16 +74,7 @@ encode (run *r, guint samples_per_buffer)
   gst_tempchat_level_watch (&r->level, e);
   g_signal_connect (s, "handoff", G_CALLBACK (on_frame), r);
 
-  g_assert_cmpint (gst_element_set_state (pipe, GST_STATE_PLAYING), !=,
-      GST_STATE_CHANGE_FAILURE);
-  GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (msg);
-  g_assert_cmpint (GST_MESSAGE_TYPE (msg), ==, GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  gst_object_unref (bus);
-  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_unit_run_to_eos (pipe);
   gst_object_unref (gp);
   gst_object_unref (g);
   gst_object_unref (e);

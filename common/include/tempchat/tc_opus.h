@@ -1,9 +1,12 @@
-/* pay_opus.h - Opus details beyond tc_payloader (RFC 6716 section 3.1).
+/* tc_opus.h - what an Opus packet says of itself (RFC 6716 section 3.1):
+ * how long it plays and whether it carries in-band FEC. The core's
+ * receiver counts lost frames with it; a wrapper's decoder knows from it
+ * whether holding a packet back for FEC can ever pay.
  *
- * Pure. Internal to the core and its tests.
+ * Pure.
  */
-#ifndef TEMPCHAT_RTP_PAY_OPUS_H
-#define TEMPCHAT_RTP_PAY_OPUS_H
+#ifndef TEMPCHAT_TC_OPUS_H
+#define TEMPCHAT_TC_OPUS_H
 
 #include <stdbool.h>
 #include <stddef.h>
