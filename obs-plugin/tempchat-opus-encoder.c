@@ -1,6 +1,9 @@
 /* tempchat-opus-encoder.c - libopus through libavcodec. OBS hands audio in
- * blocks of 1024 samples; Opus takes 20 ms (960), so samples wait in a FIFO
- * and every packet's time is counted from the block it started in. */
+ * blocks of 1024 samples; Opus takes 10 ms (480), so samples wait in a FIFO
+ * and every packet's time is counted from the block it started in. 10 ms,
+ * where browsers send 20, as tempchatsink does: a packet leaves 10 ms
+ * sooner after its first sample, and the peer plays audio, and for lip
+ * sync video, that much sooner. */
 #include <libavcodec/avcodec.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
@@ -11,7 +14,7 @@
 #include "tempchat/tc_audio_level.h"
 
 #define RATE 48000
-#define FRAME_SAMPLES 960  /* 20 ms */
+#define FRAME_SAMPLES 480  /* 10 ms */
 #define BITRATE 128000     /* the web client's */
 #define PACKET_LOSS_PCT 10 /* makes in-band FEC actually used */
 /* A jump of more than this between blocks starts the timeline anew. */
@@ -44,7 +47,8 @@ static bool open_codec(struct tempchat_opus_encoder *enc)
 	enc->ctx->time_base = (AVRational){1, RATE};
 	av_channel_layout_copy(&enc->ctx->ch_layout, &stereo);
 	av_opt_set(enc->ctx->priv_data, "application", "audio", 0);
-	av_opt_set_double(enc->ctx->priv_data, "frame_duration", 20.0, 0);
+	av_opt_set_double(enc->ctx->priv_data, "frame_duration",
+			  FRAME_SAMPLES * 1000.0 / RATE, 0);
 	av_opt_set_int(enc->ctx->priv_data, "fec", 1, 0);
 	av_opt_set_int(enc->ctx->priv_data, "packet_loss", PACKET_LOSS_PCT, 0);
 	return avcodec_open2(enc->ctx, codec, NULL) == 0;
