@@ -16,7 +16,7 @@
 // time requestVideoFrameCallback gives its first bright frame, a beep at
 // the time getSynchronizationSources() gives its first loud packet (when
 // the packet's first 10 ms went to the output), plus the output path's
-// delay (media-playout stats) and the beep's start inside that 20 ms
+// delay (media-playout stats) and the beep's start inside that 10 ms
 // packet (from its level: a packet holding the tone for a fraction f of
 // its time has f of the tone's energy). Chrome's own A/V sync takes
 // 30-40 s to settle and moves with load, from a Chromium sender as from
