@@ -848,7 +848,10 @@ test_the_flash_and_the_beep_come_out_within_5_ms_in_every_call (void)
 #define SINK_FRAME_US 10000
 
 /* One Opus frame (10 ms) per packet: on loopback the arrival intervals are
- * the send intervals. Bursts would show as intervals near 0. */
+ * the send intervals. Bursts would show as intervals near 0, and the
+ * frames of 21.3 ms buffers sent as they come as intervals of 0 and 21 ms
+ * by turns: none in 5-15 ms. A loaded machine moves single arrivals by a
+ * few ms (in CI 86 % of them within 3 ms of 10 beside other tests). */
 static void
 audio_leaves_one_frame_per_10_ms (const char *buffer_ms)
 {
@@ -864,11 +867,11 @@ audio_leaves_one_frame_per_10_ms (const char *buffer_ms)
   for (guint i = 1; i < n; i++) {
     gint64 d = g_array_index (c.r.audio_arrivals, gint64, i)
         - g_array_index (c.r.audio_arrivals, gint64, i - 1);
-    even += d >= SINK_FRAME_US * 7 / 10 && d <= SINK_FRAME_US * 13 / 10;
+    even += d >= SINK_FRAME_US / 2 && d <= SINK_FRAME_US * 3 / 2;
     bursts += d < SINK_FRAME_US / 4;
   }
   g_mutex_unlock (&c.r.lock);
-  g_test_message ("METRIC %s ms buffers: %u audio packets, %u%% 10+-3 ms "
+  g_test_message ("METRIC %s ms buffers: %u audio packets, %u%% 10+-5 ms "
       "apart, %u%% under 2.5 ms apart", buffer_ms, n, n > 1 ? even * 100 /
       (n - 1) : 0, n > 1 ? bursts * 100 / (n - 1) : 0);
   g_assert_cmpuint (n, >=, MEASURE_S * (G_USEC_PER_SEC / SINK_FRAME_US)
