@@ -283,7 +283,7 @@ follow_loss (SinkStream *st, GstClockTime now)
   GstTempchatSink *self = st->sink;
   tc_session_stats stats;
   gboolean fec;
-  gint percent;
+  gint before = st->fec.percent, percent;
 
   if (st->kind != TC_MEDIA_AUDIO || st->encoder == NULL
       || !GST_CLOCK_TIME_IS_VALID (now) || (GST_CLOCK_TIME_IS_VALID
@@ -298,7 +298,9 @@ follow_loss (SinkStream *st, GstClockTime now)
   percent = gst_tempchat_fec_send_percent (&st->fec,
       gst_tempchat_call_get_stats (self->call, &stats)
       ? stats.dir[0].loss_fraction : -1, now);
-  g_object_set (st->encoder, "packet-loss-percentage", percent, NULL);
+  /* Told 0 at the start (configure_opusenc), then each change. */
+  if (percent != before)
+    g_object_set (st->encoder, "packet-loss-percentage", percent, NULL);
 }
 
 static GstFlowReturn
@@ -653,6 +655,7 @@ add_raw_audio (GstTempchatSink *self, SinkStream *st)
       return FALSE;
     if (g_str_equal (raw_audio_chain[i], "opusenc")) {
       configure_opusenc (self, e);
+      gst_tempchat_fec_send_init (&st->fec);    /* it was told 0 */
       st->encoder = e;
     } else if (g_str_equal (raw_audio_chain[i], "capsfilter")) {
       /* S16: what the level probe reads (gsttempchatlevel.h). */

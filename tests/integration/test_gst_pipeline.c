@@ -862,10 +862,11 @@ raw_made (gpointer data)
   return g_atomic_int_get (&((idle_counts *) data)->raw) >= 45;
 }
 
+/* For wait_for on a counter of frames. */
 static gboolean
-encoded_some (gpointer data)
+ten_or_more (gpointer counter)
 {
-  return g_atomic_int_get (&((idle_counts *) data)->encoded) >= 10;
+  return g_atomic_int_get ((gint *) counter) >= 10;
 }
 
 /* Alone in its room, tempchatsink encodes nothing (1.5 s of frames from a
@@ -898,7 +899,7 @@ sink_encodes_nothing_alone (const char *codec)
   b = launch ("tempchatsrc name=t @ARGS@ ! fakesink", url_b, room);
   gst_element_set_state (b, GST_STATE_PLAYING);
   g_assert_true (wait_element (a, "tempchat/connected", WAIT_MS, NULL));
-  g_assert_true (wait_for (encoded_some, &c));
+  g_assert_true (wait_for (ten_or_more, &c.encoded));
   g_assert_cmpint (g_atomic_int_get (&c.first_is_key), ==, 1);
   g_assert_cmpint (g_atomic_int_get (&c.video_encoders), ==, 1);
   g_test_message ("%s: %d raw frames before the peer, %d encoded since",
@@ -925,6 +926,76 @@ static void
 test_sink_encodes_nothing_alone_vp8 (void)
 {
   sink_encodes_nothing_alone ("vp8");
+}
+
+/* --- a new picture size mid-call --------------------------------------- */
+
+/* Frames at the receiver's fakesink, by the width of the caps they came
+ * with. */
+typedef struct {
+  gint small;           /* 320 wide */
+  gint big;             /* 640 wide */
+  gint other;
+} sized_frames;
+
+static GstPadProbeReturn
+count_by_width (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  sized_frames *f = data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gint w = 0;
+
+  if (caps != NULL) {
+    gst_structure_get_int (gst_caps_get_structure (caps, 0), "width", &w);
+    gst_caps_unref (caps);
+  }
+  g_atomic_int_inc (w == 320 ? &f->small : w == 640 ? &f->big : &f->other);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A sender's picture grows mid-call (as a browser's does when its estimate
+ * lets it leave the size it started at): the receiver decodes the new size
+ * from the keyframe the encoder makes for it, without anything done to
+ * either pipeline, and the call goes on. */
+static void
+test_a_new_size_mid_call_is_decoded_at_that_size (void)
+{
+  gchar *room = new_room ();
+  gchar *url_b = participant_url ("b");
+  GstElement *a = launch ("videotestsrc is-live=true ! capsfilter name=size "
+      "caps=video/x-raw,width=320,height=240,framerate=30/1 ! "
+      "tempchatsink name=t video-codecs=vp8 @ARGS@", the_relay.url, room);
+  GstElement *b = launch ("tempchatsrc name=t @ARGS@ ! fakesink name=out",
+      url_b, room);
+  GstElement *size = gst_bin_get_by_name (GST_BIN (a), "size");
+  GstElement *out = gst_bin_get_by_name (GST_BIN (b), "out");
+  GstPad *pad = gst_element_get_static_pad (out, "sink");
+  GstCaps *bigger = gst_caps_from_string ("video/x-raw,width=640,height=360,"
+      "framerate=30/1");
+  guint ticker = g_timeout_add (50, tick, NULL);
+  sized_frames f = { 0 };
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_by_width, &f,
+      NULL);
+  gst_element_set_state (a, GST_STATE_PLAYING);
+  gst_element_set_state (b, GST_STATE_PLAYING);
+  g_assert_true (wait_for (ten_or_more, &f.small));
+  g_object_set (size, "caps", bigger, NULL);
+  g_assert_true (wait_for (ten_or_more, &f.big));
+  g_test_message ("decoded %d frames at 320x240, then %d at 640x360",
+      g_atomic_int_get (&f.small), g_atomic_int_get (&f.big));
+  g_assert_cmpint (g_atomic_int_get (&f.other), ==, 0);
+  g_assert_null (pop (b, GST_MESSAGE_ERROR, 0));
+
+  g_source_remove (ticker);
+  gst_caps_unref (bigger);
+  gst_object_unref (pad);
+  gst_object_unref (out);
+  gst_object_unref (size);
+  stop (b);
+  stop (a);
+  g_free (url_b);
+  g_free (room);
 }
 
 /* The target the sink's estimate has once it has one (a report comes at
@@ -1201,6 +1272,8 @@ main (int argc, char **argv)
       test_sink_encodes_nothing_alone_av1);
   g_test_add_func ("/gst/pipeline/sink-encodes-nothing-alone-vp8",
       test_sink_encodes_nothing_alone_vp8);
+  g_test_add_func ("/gst/pipeline/a-new-size-mid-call-is-decoded-at-that-"
+      "size", test_a_new_size_mid_call_is_decoded_at_that_size);
   g_test_add_func ("/gst/pipeline/bitrate-knobs-encoder-setup-and-encoded-filter",
       test_bitrate_knobs_and_encoder_setup);
 

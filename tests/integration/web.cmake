@@ -108,7 +108,7 @@ foreach(entry ${web_tests})
     RUN_SERIAL TRUE
     TIMEOUT 480)
 endforeach()
-# gst-chromium also restarts a tempchatsink 20 times in one call.
+# gst-chromium also restarts a tempchatsink 10 times in one call.
 if(TEST web/gst-chromium)
   set_tests_properties(web/gst-chromium PROPERTIES TIMEOUT 900)
 endif()

@@ -568,6 +568,9 @@
       // Why the browser sends below its camera's size: 'cpu' (its own
       // encoder adaptation), 'bandwidth' (the estimate), or 'none'.
       sendLimit: (outVideo && outVideo.qualityLimitationReason) || null,
+      // What the receiver's feedback lets the browser's send estimate reach.
+      sendEstimateKbps: pair && pair.availableOutgoingBitrate
+        ? Math.round(pair.availableOutgoingBitrate / 1000) : null,
       audioPackets: (inAudio && inAudio.packetsReceived) || 0,
       audioCodec: codecName(report, inAudio),
       path: pair ? (relayed ? 'relay' : 'direct') : null,
