@@ -478,6 +478,12 @@ g2g_size (int *width, int *height)
     g_error ("TC_G2G_SIZE=%s is not a size like 1280x720", size);
 }
 
+/* The audio comes in 10 ms buffers, as from a capture source (pulsesrc's
+ * and alsasrc's latency-time, Chromium's capture chunks), not in
+ * audiotestsrc's default 21.3 ms: a live buffer is pushed when its last
+ * sample is taken, so its first sample could leave no sooner than 21 ms
+ * after capture, and a browser's lip sync would hold the video that much
+ * longer to match. */
 static GstElement *
 g2g_sender_new (const char *url, const char *room)
 {
@@ -488,7 +494,8 @@ g2g_sender_new (const char *url, const char *room)
   gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
       "video/x-raw,format=I420,width=%d,height=%d,framerate=30/1 ! "
       "identity name=v ! tempchatsink name=s %s "
-      "audiotestsrc is-live=true wave=ticks ! s.audio", width, height, args);
+      "audiotestsrc is-live=true wave=ticks samplesperbuffer=480 ! s.audio",
+      width, height, args);
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch (desc, &err);
   GstVideoInfo *vinfo = gst_video_info_new ();
