@@ -9,9 +9,11 @@
 # per path as ratios to Chromium -> Chromium of the same round (target:
 # <= 1.0, no growth) and gst -> gst's to webrtcbin's.
 #
-#   [WARMUP=S] [SIZE=WxH] [CODECS="av1 vp9 h264 vp8"] \
-#     bench/glass_to_glass.sh [BUILD_DIR] [SECONDS] [ROUNDS]
+#   [WARMUP=S] [SIZE=WxH] [CODECS="av1 vp9 h264 vp8"] [PATHS="gst->chromium ..."] \
+#     [TC_G2G_NO_AUDIO=1] bench/glass_to_glass.sh [BUILD_DIR] [SECONDS] [ROUNDS]
 #                                        (1280x720, every codec, 60 s, 1 round)
+# TC_G2G_NO_AUDIO=1: our senders send video only (what a receiver's lip
+# sync adds to the video's delay).
 #
 # A round takes about (WARMUP + SECONDS + 10 s) x 5 paths per codec (4 for
 # AV1): 9 minutes a codec with the defaults.

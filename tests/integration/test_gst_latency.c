@@ -25,7 +25,7 @@
  * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
  * of capture into every frame (timecode.h; TC_G2G_SIZE=WxH, 640x360 by
  * default; the codec from TC_TEST_ELEMENT_ARGS' video-codecs, VP8
- * without), --peer g2g-recv reads it back as a display sink (sync=true)
+ * without; TC_G2G_NO_AUDIO set: video only), --peer g2g-recv reads it back as a display sink (sync=true)
  * shows the frame and prints
  *   "g2g MS LATENCY_MS" (glass to glass, tempchatsrc's latency);
  * --peer g2g-both does both in one call.
@@ -493,9 +493,9 @@ g2g_sender_new (const char *url, const char *room)
   g2g_size (&width, &height);
   gchar *desc = g_strdup_printf ("videotestsrc is-live=true pattern=black ! "
       "video/x-raw,format=I420,width=%d,height=%d,framerate=30/1 ! "
-      "identity name=v ! tempchatsink name=s %s "
-      "audiotestsrc is-live=true wave=ticks samplesperbuffer=480 ! s.audio",
-      width, height, args);
+      "identity name=v ! tempchatsink name=s %s %s",
+      width, height, args, g_getenv ("TC_G2G_NO_AUDIO") ? "" :
+      "audiotestsrc is-live=true wave=ticks samplesperbuffer=480 ! s.audio");
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch (desc, &err);
   GstVideoInfo *vinfo = gst_video_info_new ();
