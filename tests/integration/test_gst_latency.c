@@ -25,8 +25,8 @@
  * For bench/glass_to_glass.sh: --peer g2g-send draws the wall-clock time
  * of capture into every frame (timecode.h; TC_G2G_SIZE=WxH, 640x360 by
  * default; the codec from TC_TEST_ELEMENT_ARGS' video-codecs, VP8
- * without; TC_G2G_NO_AUDIO set: video only), --peer g2g-recv reads it back as a display sink (sync=true)
- * shows the frame and prints
+ * without; TC_G2G_NO_AUDIO set: video only), --peer g2g-recv reads it
+ * back as a display sink (sync=true) shows the frame and prints
  *   "g2g MS LATENCY_MS" (glass to glass, tempchatsrc's latency);
  * --peer g2g-both does both in one call.
  * For bench/av_drift.sh: --drift SECONDS [SKEW_PPM] runs one call that

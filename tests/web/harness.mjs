@@ -228,7 +228,7 @@ export async function startAll(starters) {
 // size lowered for 'bandwidth' under a lower estimate (or for no reason)
 // fails: the bandwidth hints and our feedback are what should give full
 // size. Returns the receiver's last reading.
-export const FULL_SIZE_KBPS = 1500;
+const FULL_SIZE_KBPS = 1500;
 
 export async function waitForSenderSize(receiver, sender, camera, { timeout = 25000 } = {}) {
   const deadline = Date.now() + timeout;
