@@ -747,6 +747,38 @@ test_bad_config_is_refused (void)
   g_main_context_unref (ctx);
 }
 
+/* The pacing of checks (Ta) an agent got from libnice's property. */
+static guint
+pacing_ms (const tc_ice *ice)
+{
+  guint ms = 0;
+  g_object_get (ice->agent, "stun-pacing-timer", &ms, NULL);
+  return ms;
+}
+
+/* RFC 8445 14.2: a process's agents together check every 5 ms at most. A
+ * call alone gets that 5 ms (its offerer's nomination then takes about 15
+ * ms, not libnice's 60 at 20 ms); each other live agent adds 5. */
+static void
+test_checks_are_paced_by_the_live_agents (void)
+{
+  GMainContext *ctx = g_main_context_new ();
+  tc_ice_config cfg = { .local_addresses = loopback };
+  tc_ice *a = NULL, *b = NULL, *c = NULL;
+  g_assert_cmpint (tc_ice_new (ctx, &cfg, NULL, &a), ==, TC_OK);
+  guint alone = pacing_ms (a);
+  g_assert_cmpuint (alone, >=, 5);
+  g_assert_cmpuint (alone % 5, ==, 0);
+  g_assert_cmpint (tc_ice_new (ctx, &cfg, NULL, &b), ==, TC_OK);
+  g_assert_cmpuint (pacing_ms (b), ==, alone + 5);
+  tc_ice_free (a);
+  tc_ice_free (b);
+  g_assert_cmpint (tc_ice_new (ctx, &cfg, NULL, &c), ==, TC_OK);
+  g_assert_cmpuint (pacing_ms (c), ==, alone);
+  tc_ice_free (c);
+  g_main_context_unref (ctx);
+}
+
 static gboolean
 freed_both (gpointer data)
 {
@@ -1406,6 +1438,8 @@ main (int argc, char **argv)
       test_trickle_with_credentials_first_connects);
   g_test_add_func ("/ice/loopback/candidates-before-credentials-and-gathering-are-kept",
       test_candidates_before_credentials_and_gathering_are_kept);
+  g_test_add_func ("/ice/loopback/checks-are-paced-by-the-live-agents",
+      test_checks_are_paced_by_the_live_agents);
   g_test_add_func ("/ice/loopback/role-conflict-is-resolved",
       test_role_conflict_is_resolved);
   g_test_add_func ("/ice/mdns/candidates-are-resolved-and-connect",

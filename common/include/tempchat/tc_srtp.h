@@ -85,6 +85,13 @@ typedef enum {
 
 typedef struct tc_srtp tc_srtp;
 
+/* Initialises libsrtp now (once per process; later calls return at once)
+ * rather than in the first tc_srtp_new(). Its self-tests take about 20 ms,
+ * which a session spends while it waits in the room instead of between the
+ * DTLS handshake and a call's first packet. TC_ERR_UNSUPPORTED when
+ * libsrtp cannot be initialised. Any thread. */
+tc_status tc_srtp_prepare (void);
+
 /* Creates a session from `keys` (copied; the caller keeps and wipes its
  * own). Returns TC_ERR_INVALID_ARG for lengths that do not match the
  * profile, TC_ERR_UNSUPPORTED for an unknown profile or when libsrtp could

@@ -3,7 +3,8 @@
  *
  * libnice settings (see tc_ice.h for the why): RFC 5245 compatibility (also
  * RFC 6544 and 8445 as far as 0.1.21 goes), full mode (never lite), trickle,
- * regular nomination (RFC 8445 dropped aggressive), connectivity-check
+ * regular nomination (RFC 8445 dropped aggressive), checks paced at 5 ms
+ * per live agent (ICE_PACING_MS), connectivity-check
  * keepalives every 4-6 s (the consent requests of RFC 7675 5.1, which the
  * peer needs from us), ICE-TCP off (TURN over TCP still works: that is a
  * client-to-server TCP connection), UPnP off (it would multicast SSDP on the
@@ -26,6 +27,26 @@
 
 #include <nice/interfaces.h>
 #include <string.h>
+
+/* Ta, the pacing of connectivity checks (libnice's default is 20 ms).
+ * As the controlling agent libnice nominates a pair only on the tick after
+ * its check succeeded, and sends the nominating check on the tick after
+ * that: three ticks of 20 ms were 60-80 ms of every call in which we offer,
+ * against about 10 ms when Chromium controls. RFC 8445 14.2 lets all of a
+ * process's agents together send a check every 5 ms at most, so each agent
+ * gets 5 ms times the agents alive when it was made (a call alone: 5 ms). */
+#define ICE_PACING_MS 5u
+
+/* Agents alive in this process (atomic). */
+static gint live_agents;
+
+/* Counts `ice` among the live agents; its pacing in ms. */
+static guint
+count_agent (tc_ice *ice)
+{
+  ice->counted = true;
+  return ICE_PACING_MS * (guint) g_atomic_int_add (&live_agents, 1) + ICE_PACING_MS;
+}
 
 /* ---- configuration -------------------------------------------------------- */
 
@@ -231,10 +252,12 @@ refresh_local_credentials (tc_ice *ice)
 static tc_status
 setup_agent (tc_ice *ice, const tc_ice_config *cfg)
 {
+  guint pacing_ms = count_agent (ice);
   ice->agent = nice_agent_new_full (ice->ctx, NICE_COMPATIBILITY_RFC5245,
       NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE);
   g_object_set (ice->agent, "ice-tcp", FALSE, "ice-udp", TRUE, "upnp", FALSE,
       "keepalive-conncheck", TRUE, "force-relay", (gboolean) cfg->relay_only,
+      "stun-pacing-timer", pacing_ms,
       "controlling-mode", (gboolean) (cfg->role == TC_ICE_ROLE_CONTROLLING),
       NULL);
 
@@ -331,6 +354,8 @@ destroy_now (tc_ice *ice)
   g_free (ice->remote_ufrag);
   g_free (ice->remote_pwd);
   g_free (ice->eoc_ufrag);
+  if (ice->counted)
+    g_atomic_int_add (&live_agents, -1);
   g_free (ice);
 }
 

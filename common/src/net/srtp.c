@@ -163,6 +163,12 @@ libsrtp_ready (void)
   return GPOINTER_TO_INT (g_once (&once, init_libsrtp, NULL)) == 1;
 }
 
+tc_status
+tc_srtp_prepare (void)
+{
+  return libsrtp_ready () ? TC_OK : TC_ERR_UNSUPPORTED;
+}
+
 static tc_status
 create_ctx (const struct profile_row *row, const uint8_t *key,
     const uint8_t *salt, srtp_ssrc_type_t direction, srtp_t *out)
