@@ -110,6 +110,8 @@ const pageFrame = (peer) => waitFor(peer, () => window.firstFrame,
 async function gstFrame(g) {
   await g.waitFor(VIDEO_BUFFER, FRAME_TIMEOUT_MS, 'a first decoded frame');
   const at = Date.now();
+  // -v may print the sink pad's caps after the buffer's line.
+  await g.waitFor(VIDEO_CAPS, FRAME_TIMEOUT_MS, 'the decoded caps');
   const caps = VIDEO_CAPS.exec(g.stdout());
   return { at, width: Number(caps?.[1]), height: Number(caps?.[2]) };
 }

@@ -22,9 +22,10 @@
  * priority, AV1 > VP9 > H264 > VP8, or by #GstTempchatSink:video-codecs.
  * Raw video is encoded inside the element with the encoder for that codec
  * in real time (av1enc, vp9enc, x264enc or openh264enc, vp8enc; replaced in
- * place when a renegotiation changes the codec), and only while a call is
- * connected: waiting alone in a room costs no encoding, and the first frame
- * a peer gets is the encoder's first, a keyframe. Raw audio goes to Opus (48 kHz
+ * place when a renegotiation changes the codec), and only while a call
+ * connects or is connected: waiting alone in a room costs no encoding, and
+ * the first frame a peer gets is the encoder's first, a keyframe, made
+ * during the handshakes and sent when they end. Raw audio goes to Opus (48 kHz
  * stereo, 128 kbps, 10 ms frames for latency, in-band FEC while the peer
  * reports loss). Video and Opus from an encoder of your own (opusenc
  * frame-size=20 saves 20 kbit/s of headers for 10 ms of delay)
@@ -180,6 +181,12 @@ typedef struct
   GstTempchatFecSend fec;
   GstClockTime fec_check;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
+  /* Video encoded here, while a call connects: the connecting phase whose
+   * one frame went in (streaming thread), and whether the encoder's last
+   * input was that frame, asked to be a keyframe (atomic): the keyframe
+   * the core asks for when the call connects is then already coming. */
+  gint seen_gen;
+  gint connect_key;
   /* Video encoded here: the encoder's temporal layers (1 or 3) and its
    * frames in and out since it was made (streaming thread only). No frame
    * in yet: its next output is a keyframe without asking. */
@@ -198,11 +205,20 @@ struct _GstTempchatSink
   gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
   gint frames_late;             /* atomic: raw video the encoder never saw */
-  /* Atomic, from the session thread: a call takes our media (connected,
-   * or reconnecting). Until then raw video stops before the encoder, which
+  /* Atomic, from the session thread: whether a call takes our media
+   * (CALL_*). Until it connects, raw video stops before the encoder, which
    * spends no CPU on frames nobody receives (a 1080p AV1 encoder is most
-   * of a core) and whose first frame once a call connects is a keyframe. */
+   * of a core); while it connects, one frame goes in per connecting phase
+   * (connect_gen), a keyframe, which the core keeps and sends once DTLS
+   * is done. Then nothing captured before the moment it connected
+   * (connected_at, object lock, checked while check_connected_at is set)
+   * goes in, when that frame was in before then: the core re-stamps a
+   * keyframe it kept to about then. */
   gint call_live;
+  gint connect_gen;
+  gint passed_gen;              /* the phase whose frame went in */
+  gint check_connected_at;
+  GstClockTime connected_at;
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
@@ -217,18 +233,25 @@ static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE ("audio",
     GST_STATIC_CAPS ("audio/x-raw; "
         "audio/x-opus, channel-mapping-family = (int) 0"));
 
+/* call_live */
+enum
+{
+  CALL_IDLE,
+  CALL_CONNECTING,
+  CALL_LIVE
+};
+
 G_DEFINE_TYPE (GstTempchatSink, gst_tempchat_sink, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (tempchatsink, "tempchatsink", GST_RANK_NONE,
     GST_TYPE_TEMPCHAT_SINK);
 
 /* ------------------------------------------------------------ frames out */
 
-/* The capture time of `buf` on the pipeline clock (running time plus base
- * time, the same clock for both kinds), or GST_CLOCK_TIME_NONE. */
+/* The capture time of `buf` in `seg` on the pipeline clock (running time
+ * plus base time, the same clock for both kinds), or GST_CLOCK_TIME_NONE. */
 static GstClockTime
-capture_time (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
+capture_time_in (GstTempchatSink *self, const GstSegment *seg, GstBuffer *buf)
 {
-  const GstSegment *seg = gst_sample_get_segment (sample);
   GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
   GstClockTime rt = GST_CLOCK_TIME_NONE;
 
@@ -238,6 +261,13 @@ capture_time (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
   if (GST_CLOCK_TIME_IS_VALID (rt) && GST_CLOCK_TIME_IS_VALID (base))
     return rt + base;
   return GST_CLOCK_TIME_NONE;
+}
+
+/* capture_time_in() for a sample from the appsink. */
+static GstClockTime
+capture_time (GstTempchatSink *self, GstSample *sample, GstBuffer *buf)
+{
+  return capture_time_in (self, gst_sample_get_segment (sample), buf);
 }
 
 /* Live audio waits for its turn (gsttempchatpace.h). */
@@ -368,6 +398,57 @@ encoder_made (SinkStream *st)
   st->frames_in = st->frames_out = 0;
 }
 
+/* Whether `buf`, on its way to the encoder on `pad`, was captured before
+ * the call connected (once one was not, nothing more is checked). */
+static gboolean
+captured_before_connected (GstTempchatSink *self, GstPad *pad, GstBuffer *buf)
+{
+  GstEvent *ev;
+  const GstSegment *seg;
+  GstClockTime at, captured = GST_CLOCK_TIME_NONE;
+
+  if (!g_atomic_int_get (&self->check_connected_at))
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  at = self->connected_at;
+  GST_OBJECT_UNLOCK (self);
+  ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  if (ev != NULL) {
+    gst_event_parse_segment (ev, &seg);
+    captured = capture_time_in (self, seg, buf);
+    gst_event_unref (ev);
+  }
+  if (GST_CLOCK_TIME_IS_VALID (captured) && captured < at)
+    return TRUE;
+  g_atomic_int_set (&self->check_connected_at, 0);
+  return FALSE;
+}
+
+/* Which raw frames reach our encoder (see call_live): TRUE to drop `buf`;
+ * *connecting when it is the connecting phase's one frame. */
+static gboolean
+held_back (SinkStream *st, GstPad *pad, GstBuffer *buf, gboolean *connecting)
+{
+  GstTempchatSink *self = st->sink;
+  gint gen;
+
+  *connecting = FALSE;
+  switch (g_atomic_int_get (&self->call_live)) {
+    case CALL_IDLE:
+      return TRUE;
+    case CALL_CONNECTING:
+      gen = g_atomic_int_get (&self->connect_gen);
+      if (st->seen_gen == gen)
+        return TRUE;
+      st->seen_gen = gen;
+      g_atomic_int_set (&self->passed_gen, gen);
+      *connecting = TRUE;
+      return FALSE;
+    default:
+      return captured_before_connected (self, pad, buf);
+  }
+}
+
 /* Applies what the session asked for, in the streaming thread just before a
  * frame reaches the encoder (or, for encoded input, the appsink). */
 static GstPadProbeReturn
@@ -375,8 +456,10 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   SinkStream *st = user_data;
   gint bps, codec;
+  gboolean connecting = FALSE, key_asked = FALSE;
 
-  if (st->encoder != NULL && !g_atomic_int_get (&st->sink->call_live))
+  if (st->encoder != NULL && held_back (st, pad,
+          GST_PAD_PROBE_INFO_BUFFER (info), &connecting))
     return GST_PAD_PROBE_DROP;
   codec = g_atomic_int_exchange (&st->codec_pending, TC_SDP_CODEC_NONE);
   if (codec != TC_SDP_CODEC_NONE && st->encoder != NULL
@@ -401,6 +484,7 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     GstEvent *ev = gst_video_event_new_upstream_force_key_unit
         (GST_CLOCK_TIME_NONE, TRUE, 0);
     GST_DEBUG_OBJECT (st->sink, "asking for a keyframe");
+    key_asked = TRUE;
     if (st->encoder != NULL) {
       GstPad *src = gst_element_get_static_pad (st->encoder, "src");
       gst_pad_send_event (src, ev);
@@ -417,6 +501,8 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     st->bitrate = (guint) bps;
     gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
+  g_atomic_int_set (&st->connect_key, connecting
+      && (key_asked || st->frames_in == 0));
   st->frames_in++;
   return GST_PAD_PROBE_OK;
 }
@@ -1054,6 +1140,46 @@ follow_sent_codec (GstTempchatSink *self, tc_sdp_codec codec)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The pipeline clock's time now, for connected_at. */
+static void
+note_connected_at (GstTempchatSink *self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+
+  if (clock == NULL)
+    return;
+  GST_OBJECT_LOCK (self);
+  self->connected_at = gst_clock_get_time (clock);
+  GST_OBJECT_UNLOCK (self);
+  g_atomic_int_set (&self->check_connected_at, 1);
+  gst_object_unref (clock);
+}
+
+/* Session thread: call_live follows the call's state. Entering a
+ * connecting phase asks for a keyframe first (free from an encoder that
+ * has not encoded yet). */
+static void
+follow_call_state (GstTempchatSink *self, tc_session_state state)
+{
+  gint was = g_atomic_int_get (&self->call_live);
+  gint live = state == TC_SESSION_CONNECTING ? CALL_CONNECTING
+      : state == TC_SESSION_CONNECTED || state == TC_SESSION_RECONNECTING
+      ? CALL_LIVE : CALL_IDLE;
+
+  if (live == CALL_CONNECTING && was != CALL_CONNECTING) {
+    GST_OBJECT_LOCK (self);
+    if (self->video != NULL && !self->video->encoded_input)
+      g_atomic_int_set (&self->video->keyframe_pending, 1);
+    GST_OBJECT_UNLOCK (self);
+    g_atomic_int_inc (&self->connect_gen);
+  } else if (live == CALL_LIVE && was == CALL_CONNECTING
+      && g_atomic_int_get (&self->passed_gen)
+      == g_atomic_int_get (&self->connect_gen)) {
+    note_connected_at (self);
+  }
+  g_atomic_int_set (&self->call_live, live);
+}
+
 /* On the session thread: quick, no call back into the call. */
 static void
 sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
@@ -1064,7 +1190,8 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
   switch (ev->type) {
     case TC_SESSION_EV_KEYFRAME_REQUEST:
       GST_OBJECT_LOCK (self);
-      if (self->video != NULL)
+      if (self->video != NULL
+          && !g_atomic_int_get (&self->video->connect_key))
         g_atomic_int_set (&self->video->keyframe_pending, 1);
       GST_OBJECT_UNLOCK (self);
       break;
@@ -1083,8 +1210,7 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
                     G_TYPE_UINT, (guint) ev->bitrate_bps, NULL)));
       break;
     case TC_SESSION_EV_STATE:
-      g_atomic_int_set (&self->call_live, ev->state == TC_SESSION_CONNECTED
-          || ev->state == TC_SESSION_RECONNECTING);
+      follow_call_state (self, ev->state);
       gst_tempchat_post_event (GST_ELEMENT (self), &self->peer, s, ev);
       break;
     case TC_SESSION_EV_NEGOTIATED:
@@ -1124,7 +1250,8 @@ start_call (GstTempchatSink *self)
   }
   memset (&self->peer, 0, sizeof self->peer);
   g_atomic_int_set (&self->frames_late, 0);
-  g_atomic_int_set (&self->call_live, 0);
+  g_atomic_int_set (&self->call_live, CALL_IDLE);
+  g_atomic_int_set (&self->check_connected_at, 0);
   GST_OBJECT_LOCK (self);
   if (self->video != NULL)
     self->video->eos = FALSE;

@@ -23,9 +23,16 @@ typedef struct {
   int64_t arrival_us;        /* g_get_monotonic_time() when it came */
 } rx_frame;
 
-typedef struct {
+typedef struct peer peer;
+
+/* Called on the session thread, the peer's mutex not held, after a STATE
+ * event was recorded: what a wrapper does at once on a state change. */
+typedef void (*peer_state_hook) (peer *p, tc_session_state state);
+
+struct peer {
   const char *name;
   tc_session *s;
+  peer_state_hook on_state;   /* NULL: none */
   GMutex m;
   GCond cond;
   tc_session_state state;
@@ -39,7 +46,7 @@ typedef struct {
   tc_sdp_direction direction[3]; /* the last NEGOTIATED's, by kind */
   GPtrArray *frames[3];      /* rx_frame *, by tc_media_kind */
   unsigned audio_lost;       /* frames told lost by AUDIO_LOST */
-} peer;
+};
 
 static inline void
 rx_frame_free (gpointer p)
@@ -102,6 +109,8 @@ peer_on_event (tc_session *s, const tc_session_event *ev, void *data)
   }
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->m);
+  if (ev->type == TC_SESSION_EV_STATE && p->on_state != NULL)
+    p->on_state (p, ev->state);
 }
 
 static inline void

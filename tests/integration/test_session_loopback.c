@@ -155,6 +155,102 @@ test_a_wrapper_asks_the_peer_for_a_keyframe (void)
   fixture_stop (&f);
 }
 
+/* ---- a keyframe made while connecting ---------------------------------- */
+
+/* Pushes frame `i` of make_vp8() (a keyframe when `key`) from `p`, as
+ * captured `after_us` from now (frames of a camera are 33 ms apart). */
+static void
+push_vp8 (peer *p, unsigned i, bool key, int64_t after_us)
+{
+  GBytes *b = make_vp8 (i, key);
+  g_assert_cmpint (tc_session_push_frame (p->s, TC_MEDIA_VIDEO,
+      g_bytes_get_data (b, NULL), g_bytes_get_size (b),
+      g_get_monotonic_time () + after_us, key), ==, TC_OK);
+  g_bytes_unref (b);
+}
+
+/* As tempchatsink does: a keyframe as the call starts connecting. */
+static void
+keyframe_when_connecting (peer *p, tc_session_state state)
+{
+  if (state == TC_SESSION_CONNECTING)
+    push_vp8 (p, 0, true, 0);
+}
+
+/* A keyframe, then a delta frame, as the call starts connecting. */
+static void
+keyframe_and_delta_when_connecting (peer *p, tc_session_state state)
+{
+  if (state == TC_SESSION_CONNECTING) {
+    push_vp8 (p, 0, true, 0);
+    push_vp8 (p, 1, false, 33333);
+  }
+}
+
+/* A, sending only, starts with `hook`; B receives; both connect. */
+static void
+start_with_hook (fixture *f, peer_state_hook hook)
+{
+  f->pair = pair_new ();
+  pair_peers_init (f->pair, f->slots, &f->a, &f->b);
+  f->a.on_state = hook;
+  start_on_dirs (&f->a, &f->slots[0], true, false);
+  start_on_dirs (&f->b, &f->slots[1], false, true);
+  WAIT_STATE (&f->a, TC_SESSION_CONNECTED);
+  WAIT_STATE (&f->b, TC_SESSION_CONNECTED);
+}
+
+/* The keyframe a wrapper made while the call connected is kept and is the
+ * peer's first frame (the call asks for no other), stamped before the
+ * frames made after the call connected. */
+static void
+test_a_keyframe_made_while_connecting_is_the_first_frame (void)
+{
+  fixture f;
+  start_with_hook (&f, keyframe_when_connecting);
+  for (unsigned i = 1; i <= 3; i++)
+    push_vp8 (&f.a, i, false, (int64_t) (i - 1) * 33333);
+  frame_counts want = { 4, 0 };
+  g_assert_true (peer_wait (&f.b, has_frames, &want));
+  g_mutex_lock (&f.b.m);
+  for (unsigned i = 0; i < 4; i++) {
+    rx_frame *fr = g_ptr_array_index (f.b.frames[TC_MEDIA_VIDEO], i);
+    GBytes *b = make_vp8 (i, i == 0);
+    g_assert_true (g_bytes_equal (fr->data, b));
+    g_assert_cmpint (fr->keyframe, ==, i == 0);
+    g_bytes_unref (b);
+    if (i > 0)
+      g_assert_cmpint (fr->pts_us, >, ((rx_frame *) g_ptr_array_index (
+          f.b.frames[TC_MEDIA_VIDEO], i - 1))->pts_us);
+  }
+  g_mutex_unlock (&f.b.m);
+  g_mutex_lock (&f.a.m);
+  g_assert_cmpuint (f.a.keyframe_requests, ==, 0);
+  g_mutex_unlock (&f.a.m);
+  fixture_stop (&f);
+}
+
+/* A delta frame after it makes the kept keyframe useless alone (what
+ * follows needs both): nothing is sent from before the call connected,
+ * and the wrapper is asked for a new keyframe. */
+static void
+test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one (void)
+{
+  fixture f;
+  start_with_hook (&f, keyframe_and_delta_when_connecting);
+  g_assert_true (peer_wait (&f.a, more_keyframe_requests, GUINT_TO_POINTER (0)));
+  push_vp8 (&f.a, 7, true, 0);
+  frame_counts want = { 1, 0 };
+  g_assert_true (peer_wait (&f.b, has_frames, &want));
+  g_mutex_lock (&f.b.m);
+  rx_frame *fr = g_ptr_array_index (f.b.frames[TC_MEDIA_VIDEO], 0);
+  GBytes *b = make_vp8 (7, true);
+  g_assert_true (g_bytes_equal (fr->data, b));
+  g_bytes_unref (b);
+  g_mutex_unlock (&f.b.m);
+  fixture_stop (&f);
+}
+
 /* Which make_opus() frame `f` is; -1 when none of the first `n`. */
 static int
 opus_index (const rx_frame *f, unsigned n)
@@ -739,6 +835,10 @@ main (int argc, char **argv)
       test_lost_packets_come_back_through_nack_and_rtx);
   g_test_add_func ("/session/loopback/lost-audio-is-told-to-the-decoder",
       test_lost_audio_is_told_to_the_decoder_before_the_next_frame);
+  g_test_add_func ("/session/loopback/a-keyframe-made-while-connecting-is-the-first-frame",
+      test_a_keyframe_made_while_connecting_is_the_first_frame);
+  g_test_add_func ("/session/loopback/a-delta-after-the-connecting-keyframe-asks-for-a-new-one",
+      test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one);
   g_test_add_func ("/session/loopback/a-wrapper-asks-for-a-keyframe",
       test_a_wrapper_asks_the_peer_for_a_keyframe);
   g_test_add_func ("/session/loopback/long-opus-packets-are-not-taken-for-loss",

@@ -639,10 +639,15 @@ on_frames_posted (gpointer data)
     }
     if (f == NULL)
       return G_SOURCE_REMOVE;
-    if (c != NULL && c->connected)
+    if (c != NULL && c->connected) {
       tc_call_push_frame (c, f->kind, f->data, f->len, f->pts_us, f->keyframe,
           f->has_layer ? &f->layer : NULL, f->audio_level);
-    g_free (f);
+      g_free (f);
+    } else if (c != NULL) {
+      tc_call_held_keep (c, f, g_get_monotonic_time ());  /* connecting */
+    } else {
+      g_free (f);
+    }
   }
   return G_SOURCE_CONTINUE;
 }

@@ -10,6 +10,7 @@
 #ifndef TEMPCHAT_SESSION_INTERNAL_H
 #define TEMPCHAT_SESSION_INTERNAL_H
 
+#include "session/frame_queue.h"
 #include "session/session_hooks.h"
 #include "session/media_clock.h"
 #include "session/playout_delay.h"
@@ -201,6 +202,10 @@ struct tc_call {
    * instead of after the 1 s retransmission timer. GBytes, bounded. */
   GQueue dtls_early;
   tc_srtp *srtp;
+  /* A keyframe made while connecting, sent when DTLS is done
+   * (session_held.c), and when it came; NULL: none. */
+  tc_queued_frame *held_key;
+  int64_t held_key_us;
   bool connected;
   bool failed;
   tc_status fail_status;      /* why, when failed */
@@ -349,6 +354,13 @@ tc_status tc_call_send_rtcp (tc_call *c, const uint8_t *pkt, size_t len);
 void tc_call_setup_send (tc_call *c);
 void tc_send_stream_clear (tc_send_stream *st);
 void tc_call_stop_send (tc_call *c, int k);
+/* session_held.c: keeps frame `f` (owned) that came before the call
+ * connected, if a keyframe; sends it once the call has (true when one was
+ * sent: the peer needs no other); clears it. */
+void tc_call_held_keep (tc_call *c, tc_queued_frame *f, int64_t now_us);
+bool tc_call_held_send (tc_call *c, int64_t now_us);
+void tc_call_held_clear (tc_call *c);
+
 void tc_call_push_frame (tc_call *c, tc_media_kind kind, const uint8_t *data,
     size_t len, int64_t pts_us, bool keyframe,
     const tc_temporal_layer *layer, int audio_level);

@@ -457,6 +457,7 @@ tc_call_free (tc_call *c)
     g_source_unref (c->patience);
   }
   tc_call_pace_drop (c, -1);
+  tc_call_held_clear (c);
   tc_call_transport_close (c);
   for (int k = 0; k < TC_N_KINDS; k++) {
     tc_send_stream_clear (&c->tx[k]);

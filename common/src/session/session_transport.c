@@ -241,8 +241,9 @@ dtls_connected (void *data, const tc_srtp_keys *keys)
   c->next_rtcp_us = now;
   c->stats_since_us = now;
   tc_session_set_state (c->s, TC_SESSION_CONNECTED);
-  /* A decoder joining mid-stream needs a keyframe to start from. */
-  if (c->tx[TC_KIND_VIDEO].active) {
+  /* A decoder joining mid-stream needs a keyframe to start from: the one
+   * made while connecting, or else a new one. */
+  if (!tc_call_held_send (c, now) && c->tx[TC_KIND_VIDEO].active) {
     tc_session_event ev = { .type = TC_SESSION_EV_KEYFRAME_REQUEST,
       .kind = TC_MEDIA_VIDEO };
     tc_session_emit (c->s, &ev);
