@@ -450,7 +450,7 @@ test_crossing_offers_end_in_one_call (void)
   WAIT_STATE (&f.a, TC_SESSION_CONNECTED);
   WAIT_STATE (&f.b, TC_SESSION_CONNECTED);
   char *b_sent = tc_session_debug_sdp (f.b.s, true);
-  g_assert_nonnull (strstr (b_sent, "a=setup:active")); /* B's answer */
+  g_assert_nonnull (strstr (b_sent, "a=setup:passive")); /* B's answer */
   g_free (b_sent);
   g_mutex_lock (&f.pair->m);
   g_assert_cmpuint (f.pair->offers[1], >=, 1);  /* B did offer */
@@ -524,7 +524,7 @@ test_crossing_reoffers_end_in_one_renegotiation (void)
   char *a_sent = tc_session_debug_sdp (f.a.s, true);
   char *b_sent = tc_session_debug_sdp (f.b.s, true);
   g_assert_nonnull (strstr (a_sent, "a=setup:actpass"));  /* A's re-offer */
-  g_assert_nonnull (strstr (b_sent, "a=setup:active"));   /* B's answer */
+  g_assert_nonnull (strstr (b_sent, "a=setup:passive"));  /* B's answer */
   g_free (a_sent);
   g_free (b_sent);
 

