@@ -181,11 +181,10 @@ typedef struct
   GstTempchatFecSend fec;
   GstClockTime fec_check;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
-  /* Video encoded here, while a call connects: the connecting phase whose
-   * one frame went in (streaming thread), and whether the encoder's last
-   * input was that frame, asked to be a keyframe (atomic): the keyframe
-   * the core asks for when the call connects is then already coming. */
-  gint seen_gen;
+  /* Video encoded here: whether the encoder's last input was the
+   * connecting phase's frame, asked to be a keyframe (atomic): the
+   * keyframe the core asks for when the call connects is then already
+   * coming. */
   gint connect_key;
   /* Video encoded here: the encoder's temporal layers (1 or 3) and its
    * frames in and out since it was made (streaming thread only). No frame
@@ -216,7 +215,8 @@ struct _GstTempchatSink
    * keyframe it kept to about then. */
   gint call_live;
   gint connect_gen;
-  gint passed_gen;              /* the phase whose frame went in */
+  gint passed_gen;              /* the phase whose frame went in (set by
+                                 * the video streaming thread) */
   gint check_connected_at;
   GstClockTime connected_at;
 };
@@ -438,9 +438,8 @@ held_back (SinkStream *st, GstPad *pad, GstBuffer *buf, gboolean *connecting)
       return TRUE;
     case CALL_CONNECTING:
       gen = g_atomic_int_get (&self->connect_gen);
-      if (st->seen_gen == gen)
+      if (g_atomic_int_get (&self->passed_gen) == gen)
         return TRUE;
-      st->seen_gen = gen;
       g_atomic_int_set (&self->passed_gen, gen);
       *connecting = TRUE;
       return FALSE;

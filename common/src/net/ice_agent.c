@@ -40,11 +40,11 @@
 /* Agents alive in this process (atomic). */
 static gint live_agents;
 
-/* Counts `ice` among the live agents; its pacing in ms. */
+/* Counts a new agent among the live ones (destroy_now() uncounts it,
+ * whatever the setup's outcome); its pacing in ms. */
 static guint
-count_agent (tc_ice *ice)
+count_agent (void)
 {
-  ice->counted = true;
   return ICE_PACING_MS * (guint) g_atomic_int_add (&live_agents, 1) + ICE_PACING_MS;
 }
 
@@ -252,7 +252,7 @@ refresh_local_credentials (tc_ice *ice)
 static tc_status
 setup_agent (tc_ice *ice, const tc_ice_config *cfg)
 {
-  guint pacing_ms = count_agent (ice);
+  guint pacing_ms = count_agent ();
   ice->agent = nice_agent_new_full (ice->ctx, NICE_COMPATIBILITY_RFC5245,
       NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE);
   g_object_set (ice->agent, "ice-tcp", FALSE, "ice-udp", TRUE, "upnp", FALSE,
@@ -354,8 +354,7 @@ destroy_now (tc_ice *ice)
   g_free (ice->remote_ufrag);
   g_free (ice->remote_pwd);
   g_free (ice->eoc_ufrag);
-  if (ice->counted)
-    g_atomic_int_add (&live_agents, -1);
+  g_atomic_int_add (&live_agents, -1);
   g_free (ice);
 }
 

@@ -83,7 +83,6 @@ struct tc_ice {
   bool flushing;
   bool closed;                      /* close() or free() called */
   bool freed;                       /* free() called */
-  bool counted;                     /* among the live agents (pacing) */
   struct ice_close_op *close_op;    /* pending tc_ice_close() */
   struct tc_mdns *mdns;             /* .local lookups (ice_resolve.c), or NULL */
   unsigned lookups;                 /* in flight */
