@@ -17,7 +17,8 @@ typedef struct
   const gchar *caps;
   /* Encoder factories, preferred first (NULL-terminated). */
   const gchar *encoders[3];
-  const gchar *decoder;
+  /* Decoder factories, preferred first (NULL-terminated). */
+  const gchar *decoders[4];
   /* Completes encoded caps (size, profile, the stream format a muxer
    * wants); NULL where GStreamer 1.22 has none (VP8). */
   const gchar *parser;
@@ -31,6 +32,8 @@ const GstTempchatCodec *gst_tempchat_codec_for_caps (const GstCaps *caps);
 
 /* The first of c's encoders this machine has, or NULL. */
 const gchar *gst_tempchat_codec_encoder (const GstTempchatCodec *c);
+/* The first of c's decoders this machine has, or NULL. */
+const gchar *gst_tempchat_codec_decoder (const GstTempchatCodec *c);
 
 /* The codecs of `in` (n of them, in order) that the core can packetize and
  * this machine can both encode and decode, into `out`; returns how many. */

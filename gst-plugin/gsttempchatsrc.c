@@ -3,8 +3,8 @@
  * A bin with sometimes pads video_%u and audio_%u. When the call negotiates
  * a track (or its first frame arrives) the element builds, off the session
  * thread,
- *   appsrc (is-live, TIME) ! av1dec | vp9dec | avdec_h264 | vp8dec | opusdec
- *                                                  (decode=true)
+ *   appsrc (is-live, TIME) ! tempchatav1dec (else av1dec) | vp9dec
+ *                            | avdec_h264 | vp8dec | opusdec   (decode=true)
  *   appsrc (is-live, TIME) [! av1parse | vp9parse | h264parse]
  *                                                  (decode=false)
  * and exposes the last element's src pad. The session's frames are pushed
@@ -14,7 +14,8 @@
 /**
  * SECTION:element-tempchatsrc
  * @title: tempchatsrc
- * @see_also: tempchatsink, av1dec, vp9dec, avdec_h264, vp8dec, opusdec
+ * @see_also: tempchatsink, tempchatav1dec, vp9dec, avdec_h264, vp8dec,
+ *     opusdec
  *
  * Joins a TempChat room as the other participant of a 1-on-1 call and
  * outputs the peer's camera and microphone: a "video_%u" pad and an
@@ -324,6 +325,25 @@ keyframe_request_to_peer (GstPad *pad, GstPadProbeInfo *info,
   return GST_PAD_PROBE_OK;
 }
 
+/* The element that ends a chain of `info`'s codec: its decoder (the first
+ * this machine has; else the last listed, which make() names as missing)
+ * or, encoded, its parser; NULL: none. */
+static const gchar *
+tail_factory (const GstTempchatCodec *info, gboolean decode)
+{
+  const gchar *name;
+  gsize n = 0;
+
+  if (!decode)
+    return info->parser;
+  name = gst_tempchat_codec_decoder (info);
+  if (name != NULL)
+    return name;
+  while (info->decoders[n + 1] != NULL)
+    n++;
+  return info->decoders[n];
+}
+
 /* Builds appsrc [! filter] [! decoder or parser] of `codec` for `st` (not
  * yet in the bin). */
 static gboolean
@@ -332,6 +352,7 @@ build_chain (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec,
 {
   const GstTempchatCodec *info = gst_tempchat_codec_get (codec);
   GstElement *appsrc, *dec = NULL;
+  const gchar *tail;
   GstCaps *caps;
 
   if (info == NULL) {
@@ -343,9 +364,9 @@ build_chain (GstTempchatSrc *self, SrcStream *st, tc_sdp_codec codec,
   appsrc = make (self, "appsrc");
   if (appsrc == NULL)
     return FALSE;
-  dec = decode ? make (self, info->decoder) : info->parser != NULL ?
-      make (self, info->parser) : NULL;
-  if ((decode || info->parser != NULL) && dec == NULL) {
+  tail = tail_factory (info, decode);
+  dec = tail != NULL ? make (self, tail) : NULL;
+  if (tail != NULL && dec == NULL) {
     gst_object_unref (appsrc);
     return FALSE;
   }
@@ -722,6 +743,7 @@ swap_codec (GstElement *element, gpointer data)
   int idx = GPOINTER_TO_INT (data);
   SrcStream *st;
   const GstTempchatCodec *info;
+  const gchar *tail;
   gboolean decode;
   SwapJob *job;
   GstPad *pad;
@@ -744,9 +766,10 @@ swap_codec (GstElement *element, gpointer data)
   job = g_new0 (SwapJob, 1);
   job->self = self;
   job->st = st;
-  if (decode || info->parser != NULL)
-    job->tail = make (self, decode ? info->decoder : info->parser);
-  if (job->tail == NULL && (decode || info->parser != NULL)) {
+  tail = tail_factory (info, decode);
+  if (tail != NULL)
+    job->tail = make (self, tail);
+  if (job->tail == NULL && tail != NULL) {
     swap_job_free (job);
     g_mutex_lock (&self->lock);
     st->swap_scheduled = FALSE;   /* the error said why; frames flow on */
@@ -1504,8 +1527,8 @@ gst_tempchat_src_class_init (GstTempchatSrcClass *klass)
 
   g_object_class_install_property (gobject_class, PROP_DECODE,
       g_param_spec_boolean ("decode", "Decode",
-          "Output raw video and audio (av1dec, vp9dec, avdec_h264, vp8dec, "
-          "opusdec inside the element); false outputs the encoded video and "
+          "Output raw video and audio (tempchatav1dec or av1dec, vp9dec, "
+          "avdec_h264, vp8dec, opusdec inside the element); false outputs the encoded video and "
           "Opus as received, with complete caps for muxers",
           DEFAULT_DECODE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));

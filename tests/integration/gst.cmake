@@ -29,6 +29,12 @@
 #                             MP4), read back by gst-discoverer-1.0 (codec,
 #                             size, duration); the sender's frame rate in
 #                             the decoded and encoded caps
+#   integration/gst_av1dec    tempchatav1dec (dav1d) against libaom's av1dec
+#                             on real av1enc streams: the same pictures bit
+#                             for bit in I420, Y42B and Y444 at an odd size,
+#                             a size change, and a damaged frame (a warning,
+#                             a keyframe asked for, nothing shown until the
+#                             next keyframe)
 #   integration/gst_overload  a sink whose encoder cannot keep up drops late
 #                             raw frames (stats frames-dropped-late) and
 #                             sends no faster than its source, near its
@@ -43,7 +49,13 @@ if(NOT TARGET gsttempchat)
   return()
 endif()
 
-foreach(name gst_elements gst_call gst_pipeline gst_codecs)
+set(tc_gst_tests gst_elements gst_call gst_pipeline gst_codecs)
+set(TC_GST_AV1DEC_TEST "")
+if(TC_GST_AV1DEC)
+  list(APPEND tc_gst_tests gst_av1dec)
+  set(TC_GST_AV1DEC_TEST integration/gst_av1dec)
+endif()
+foreach(name ${tc_gst_tests})
   add_executable(test_${name} ${CMAKE_CURRENT_SOURCE_DIR}/test_${name}.c)
   target_link_libraries(test_${name} PRIVATE PkgConfig::GST PkgConfig::GLIB)
   target_compile_definitions(test_${name} PRIVATE
@@ -52,8 +64,20 @@ foreach(name gst_elements gst_call gst_pipeline gst_codecs)
   add_test(NAME integration/${name} COMMAND test_${name})
 endforeach()
 set_tests_properties(integration/gst_elements PROPERTIES TIMEOUT 60)
-# Which payload formats the core has decides which codecs gst_codecs runs.
+# Which payload formats the core has decides which codecs gst_codecs runs;
+# which AV1 decoder the plugin has, what tempchatsrc must pick.
 target_link_libraries(test_gst_codecs PRIVATE tempchat-core)
+if(TC_GST_AV1DEC)
+  foreach(name ${tc_gst_tests})
+    add_dependencies(test_${name} gsttempchatav1dec)
+  endforeach()
+  target_compile_definitions(test_gst_codecs PRIVATE TC_GST_AV1DEC)
+  target_compile_definitions(test_gst_pipeline PRIVATE TC_GST_AV1DEC)
+  pkg_check_modules(GST_AV1DEC_TEST REQUIRED IMPORTED_TARGET
+    gstreamer-app-1.0 gstreamer-video-1.0)
+  target_link_libraries(test_gst_av1dec PRIVATE PkgConfig::GST_AV1DEC_TEST)
+  set_tests_properties(integration/gst_av1dec PROPERTIES TIMEOUT 120)
+endif()
 
 add_executable(test_gst_srtp_shared
   ${CMAKE_CURRENT_SOURCE_DIR}/test_gst_srtp_shared.c)
@@ -65,7 +89,7 @@ set_tests_properties(integration/gst_srtp_shared PROPERTIES TIMEOUT 60)
 if(TC_ASAN_RUNTIME)
   set_tests_properties(integration/gst_elements integration/gst_call
     integration/gst_srtp_shared integration/gst_pipeline integration/gst_codecs
-    PROPERTIES ENVIRONMENT
+    ${TC_GST_AV1DEC_TEST} PROPERTIES ENVIRONMENT
     "LD_PRELOAD=${TC_ASAN_RUNTIME};ASAN_OPTIONS=detect_leaks=0")
 endif()
 

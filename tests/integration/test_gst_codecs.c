@@ -32,6 +32,13 @@
 /* Frames after the sender's rate appeared in the caps: the consumer took
  * the change and goes on. */
 #define FRAMES_AT_RATE 15
+/* AV1 with dav1d (our tempchatav1dec; Debian 12 has no dav1ddec) where the
+ * plugin has it, else libaom. */
+#ifdef TC_GST_AV1DEC
+#define AV1_DECODER "tempchatav1dec"
+#else
+#define AV1_DECODER "av1dec"
+#endif
 
 #include "gst_test_util.h"
 
@@ -103,12 +110,36 @@ typedef struct {
   gint video;                  /* buffers seen (atomic) */
   gint width, height;          /* caps of the first video buffer */
   gchar *format;               /* its format */
+  gchar *decoder;              /* the factory that decoded it in "r" */
   gchar *video_codec;          /* tempchat/media about received video */
   gchar *error;
   gint fps_n, fps_d;           /* the caps' framerate at the last buffer
                                 * (atomic); 0/0: none */
   gint frames_at_rate;         /* buffers since fps_n became non-zero */
 } seen;
+
+/* The factory of the video decoder inside the tempchatsrc named "r" in
+ * `e`'s pipeline; NULL: none. */
+static gchar *
+video_decoder_in_r (GstElement *e)
+{
+  GstElement *r = gst_bin_get_by_name (GST_BIN (GST_OBJECT_PARENT (e)), "r");
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (r));
+  GValue v = G_VALUE_INIT;
+  gchar *name = NULL;
+
+  while (name == NULL && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElementFactory *f = gst_element_get_factory (g_value_get_object (&v));
+    if (f != NULL && strstr (gst_element_factory_get_metadata (f,
+                GST_ELEMENT_METADATA_KLASS), "Decoder/Video") != NULL)
+      name = g_strdup (GST_OBJECT_NAME (f));
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  gst_object_unref (r);
+  return name;
+}
 
 /* The framerate the user sees at `pad` now. */
 static void
@@ -145,6 +176,7 @@ on_handoff (GstElement *identity, GstBuffer *buf, gpointer data)
     gst_structure_get_int (st, "height", &s->height);
     gst_caps_unref (caps);
     gst_object_unref (pad);
+    s->decoder = video_decoder_in_r (identity);
   }
   g_main_context_wakeup (NULL);
 }
@@ -354,6 +386,7 @@ typedef struct {
   int width, height;
   int fps;                     /* the sender's rate, what the caps must say;
                                 * 0: 30, not judged */
+  const char *decoder;         /* the decoder tempchatsrc must pick */
 } decode_case;
 
 /* The receiver's video-codecs stay the default: the sender's list alone
@@ -393,7 +426,9 @@ test_decoded (gconstpointer data)
   /* The negotiated profiles (AV1 0, VP9 0, H264 constrained baseline) are
    * 8-bit 4:2:0: a 4:4:4 stream (Y444) is one a browser need not decode. */
   g_assert_cmpstr (s.format, ==, "I420");
+  g_assert_cmpstr (s.decoder, ==, dc->decoder);
 
+  g_free (s.decoder);
   g_free (s.format);
   g_free (s.video_codec);
   g_free (desc);
@@ -758,13 +793,20 @@ static const layer_case layer_cases[] = {
  * keep up), and then 15/1 is what arrives (AV1 seen so while a build ran
  * beside it). */
 static const decode_case decodes[] = {
-  { "av1", "AV1", 640, 360, 30 }, { "av1", "AV1", 1280, 720, 0 },
-  { "vp9", "VP9", 640, 360, 30 }, { "vp9", "VP9", 1280, 720, 0 },
-  { "h264", "H264", 640, 360, 30 }, { "h264", "H264", 1280, 720, 0 },
-  { "vp8", "VP8", 640, 360, 30 }, { "vp8", "VP8", 1280, 720, 0 },
-  { "av1", "AV1", 640, 360, 15 }, { "vp8", "VP8", 640, 360, 15 },
-  { "av1", "AV1", 1920, 1080, 0 }, { "vp9", "VP9", 1920, 1080, 0 },
-  { "h264", "H264", 1920, 1080, 0 }, { "vp8", "VP8", 1920, 1080, 0 },
+  { "av1", "AV1", 640, 360, 30, AV1_DECODER },
+  { "av1", "AV1", 1280, 720, 0, AV1_DECODER },
+  { "vp9", "VP9", 640, 360, 30, "vp9dec" },
+  { "vp9", "VP9", 1280, 720, 0, "vp9dec" },
+  { "h264", "H264", 640, 360, 30, "avdec_h264" },
+  { "h264", "H264", 1280, 720, 0, "avdec_h264" },
+  { "vp8", "VP8", 640, 360, 30, "vp8dec" },
+  { "vp8", "VP8", 1280, 720, 0, "vp8dec" },
+  { "av1", "AV1", 640, 360, 15, AV1_DECODER },
+  { "vp8", "VP8", 640, 360, 15, "vp8dec" },
+  { "av1", "AV1", 1920, 1080, 0, AV1_DECODER },
+  { "vp9", "VP9", 1920, 1080, 0, "vp9dec" },
+  { "h264", "H264", 1920, 1080, 0, "avdec_h264" },
+  { "vp8", "VP8", 1920, 1080, 0, "vp8dec" },
 };
 
 int

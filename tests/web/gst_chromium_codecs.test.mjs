@@ -136,7 +136,7 @@ test('a renegotiation from VP8 to AV1 switches both directions without a restart
     await waitFor(chrome, (n) => window.tc.framesDecoded() > n + 30, { what: 'the page decoding AV1 on', arg: st.framesDecoded, timeout: 20000 });
     await g.until(() => g.count(VIDEO_BUFFER) > gstBefore + 30, 20000, 'tempchatsrc decoding AV1 on');
     assert.ok(st.framesDecoded >= before);
-    assert.match(g.stderr(), /the call now receives AV1: av1dec/);
+    assert.match(g.stderr(), /the call now receives AV1: tempchatav1dec/);
     assert.match(g.stderr(), /new AV1 encoder/);
     assert.doesNotMatch(g.stdout(), /ERROR/);
   } catch (e) {
