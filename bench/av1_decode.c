@@ -8,7 +8,8 @@
  *   CPU per frame  the process's CPU time over decoding the whole clip,
  *                  per frame: what every frame of a call costs.
  *
- * Each figure is the median of ROUNDS rounds, the two decoders alternating.
+ * The sink takes GstVideoMeta, as videoconvert and display sinks do. Each
+ * figure is the median of ROUNDS rounds, the two decoders alternating.
  * Usage: tc_bench_av1_decode [--quick]. Needs TC_GST_PLUGIN_DIR (the
  * build's gst-plugin/). Prints a table and one `BENCH {json}` line per
  * figure for scripts/bench.
@@ -16,6 +17,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,19 @@ encode (const char *pattern, int frames)
   return a;
 }
 
+/* What a display sink or videoconvert says in the allocation query: it
+ * reads strides from GstVideoMeta (appsink alone would not, and a decoder
+ * would then copy each picture into GStreamer's default strides). */
+static GstPadProbeReturn
+take_video_meta (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION)
+    gst_query_add_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
 /* One round of `decoder` on `clip`: the first picture's wall time (s) and
  * the CPU time per frame (s). */
 static void
@@ -96,6 +111,10 @@ decode_round (const char *decoder, GPtrArray *clip, double *first,
   double cpu0;
   guint got = 1;
 
+  GstPad *sink = gst_element_get_static_pad (out, "sink");
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      take_video_meta, NULL, NULL);
+  gst_object_unref (sink);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   cpu0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();

@@ -22,7 +22,8 @@
  * that pushed it (no frame threads, so no frames held back). Output is
  * I420 for the usual 8-bit 4:2:0 stream; 4:2:2, 4:4:4, 10-bit and
  * monochrome streams come out in their own formats, with the colorimetry
- * the stream signals.
+ * the stream signals. Where downstream takes #GstVideoMeta (videoconvert,
+ * most sinks) the decoder's pictures go out without a copy, read-only.
  *
  * A temporal unit it cannot decode (corrupt, or missing its reference after
  * a loss) is dropped, and the element asks upstream for a keyframe with a
@@ -62,6 +63,9 @@ struct _GstTempchatAv1Dec
   AVPacket *pkt;
   AVFrame *pic;
   GstVideoCodecState *input_state;
+  /* Downstream takes GstVideoMeta (any strides): dav1d's pictures go out
+   * as they are, not copied (decide_allocation). */
+  gboolean wrap;
   /* What the output state was made for: a change renegotiates. */
   GstVideoFormat out_format;
   gint out_width, out_height;
@@ -231,7 +235,7 @@ follow_picture (GstTempchatAv1Dec *self, GstVideoFormat format)
 }
 
 /* dav1d's planes into `frame`'s output buffer, row by row (the strides
- * differ). */
+ * differ): for a downstream that needs GStreamer's own strides. */
 static GstFlowReturn
 copy_picture (GstTempchatAv1Dec *self, GstVideoCodecFrame *frame)
 {
@@ -265,6 +269,70 @@ copy_picture (GstTempchatAv1Dec *self, GstVideoCodecFrame *frame)
           src + (gsize) y * self->pic->linesize[p], row);
   }
   gst_video_frame_unmap (&out);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_tempchat_av1_dec_decide_allocation (GstVideoDecoder *dec,
+    GstQuery *query)
+{
+  GstTempchatAv1Dec *self = GST_TEMPCHAT_AV1_DEC (dec);
+
+  if (!GST_VIDEO_DECODER_CLASS (gst_tempchat_av1_dec_parent_class)
+      ->decide_allocation (dec, query))
+    return FALSE;
+  self->wrap = gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE,
+      NULL);
+  return TRUE;
+}
+
+static void
+free_picture_ref (gpointer data)
+{
+  AVFrame *ref = data;
+
+  av_frame_free (&ref);
+}
+
+/* dav1d's picture itself as `frame`'s output, one read-only memory per
+ * plane, each holding a reference to it (dav1d may keep it as a reference
+ * frame, so nobody writes to it), with its strides in a GstVideoMeta: a
+ * 1080p picture is 3 MB that need not be copied. */
+static GstFlowReturn
+wrap_picture (GstTempchatAv1Dec *self, GstVideoCodecFrame *frame)
+{
+  GstVideoCodecState *state =
+      gst_video_decoder_get_output_state (GST_VIDEO_DECODER (self));
+  const GstVideoInfo *info = &state->info;
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0 }, at = 0;
+  gint stride[GST_VIDEO_MAX_PLANES] = { 0 };
+  GstBuffer *buf = gst_buffer_new ();
+
+  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++) {
+    AVFrame *ref = av_frame_clone (self->pic);
+    /* Planar formats only: plane p is component p. */
+    gsize size = (gsize) self->pic->linesize[p]
+        * GST_VIDEO_INFO_COMP_HEIGHT (info, p);
+    if (ref == NULL) {
+      gst_buffer_unref (buf);
+      gst_video_codec_state_unref (state);
+      GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT,
+          ("Out of memory for a decoded picture."), (NULL));
+      return GST_FLOW_ERROR;
+    }
+    gst_buffer_append_memory (buf,
+        gst_memory_new_wrapped (GST_MEMORY_FLAG_READONLY, ref->data[p], size,
+            0, size, ref, free_picture_ref));
+    offset[p] = at;
+    stride[p] = self->pic->linesize[p];
+    at += size;
+  }
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (info), GST_VIDEO_INFO_WIDTH (info),
+      GST_VIDEO_INFO_HEIGHT (info), GST_VIDEO_INFO_N_PLANES (info), offset,
+      stride);
+  gst_video_codec_state_unref (state);
+  frame->output_buffer = buf;
   return GST_FLOW_OK;
 }
 
@@ -332,7 +400,7 @@ gst_tempchat_av1_dec_handle_frame (GstVideoDecoder *dec,
     gst_video_decoder_drop_frame (dec, frame);
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  ret = copy_picture (self, frame);
+  ret = self->wrap ? wrap_picture (self, frame) : copy_picture (self, frame);
   av_frame_unref (self->pic);
   if (ret != GST_FLOW_OK) {
     gst_video_decoder_drop_frame (dec, frame);
@@ -357,6 +425,8 @@ gst_tempchat_av1_dec_class_init (GstTempchatAv1DecClass *klass)
   dec_class->stop = GST_DEBUG_FUNCPTR (gst_tempchat_av1_dec_stop);
   dec_class->set_format = GST_DEBUG_FUNCPTR (gst_tempchat_av1_dec_set_format);
   dec_class->flush = GST_DEBUG_FUNCPTR (gst_tempchat_av1_dec_flush);
+  dec_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_tempchat_av1_dec_decide_allocation);
   dec_class->handle_frame =
       GST_DEBUG_FUNCPTR (gst_tempchat_av1_dec_handle_frame);
 }

@@ -5,6 +5,8 @@
  *
  *   - each format av1enc makes (I420, Y42B, Y444), at an odd size: the same
  *     pictures bit for bit, as many, with the same times and sizes;
+ *   - to a sink that reads GstVideoMeta, the same pictures with dav1d's own
+ *     strides (not copied);
  *   - a new size mid-stream (a keyframe at another size): the output caps
  *     follow, and the pictures still match;
  *   - a damaged temporal unit: no error (a call goes on), a keyframe asked
@@ -112,9 +114,22 @@ count_keyframe_requests (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* `decoder`'s pictures of the encoded `samples`. */
+/* What a sink that reads GstVideoMeta says in the allocation query
+ * (appsink alone says nothing, so a decoder must give default strides). */
+static GstPadProbeReturn
+take_video_meta (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION)
+    gst_query_add_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+/* `decoder`'s pictures of the encoded `samples`, to a sink that takes
+ * GstVideoMeta when `meta`. */
 static Run
-decode (const char *decoder, GPtrArray *samples)
+decode_to (const char *decoder, GPtrArray *samples, gboolean meta)
 {
   gchar *desc = g_strdup_printf ("appsrc name=in format=time ! %s ! "
       "appsink name=out sync=false", decoder);
@@ -124,6 +139,14 @@ decode (const char *decoder, GPtrArray *samples)
   guint requests = 0;
   Run r;
 
+  if (meta) {
+    GstElement *out = gst_bin_get_by_name (GST_BIN (pipe), "out");
+    GstPad *sink = gst_element_get_static_pad (out, "sink");
+    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+        take_video_meta, NULL, NULL);
+    gst_object_unref (sink);
+    gst_object_unref (out);
+  }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
       count_keyframe_requests, &requests, NULL);
   r = run_pipeline (pipe, push_samples, samples);
@@ -133,6 +156,12 @@ decode (const char *decoder, GPtrArray *samples)
   gst_object_unref (pipe);
   g_free (desc);
   return r;
+}
+
+static Run
+decode (const char *decoder, GPtrArray *samples)
+{
+  return decode_to (decoder, samples, FALSE);
 }
 
 /* Two decoded samples are the same picture: caps (format, size), time and
@@ -201,12 +230,43 @@ test_pictures_are_av1decs (void)
             (&info)), ==, formats[i]);
     g_assert_cmpint (GST_VIDEO_INFO_WIDTH (&info), ==, 321);
     g_assert_cmpint (GST_VIDEO_INFO_HEIGHT (&info), ==, 181);
+    /* appsink takes no GstVideoMeta: GStreamer's own strides. */
+    for (guint k = 0; k < ours.samples->len; k++)
+      g_assert_null (gst_buffer_get_video_meta (gst_sample_get_buffer
+              (g_ptr_array_index (ours.samples, k))));
     assert_same_pictures (&ours, &aom);
     g_assert_cmpuint (ours.keyframe_requests, ==, 0);
     run_clear (&enc);
     run_clear (&ours);
     run_clear (&aom);
   }
+}
+
+/* To a sink that reads strides from GstVideoMeta the pictures go out as
+ * dav1d made them (its strides, not GStreamer's default), and are still
+ * av1dec's pictures. */
+static void
+test_pictures_go_out_without_a_copy_where_meta_is_taken (void)
+{
+  Run enc = encode ("I420", 321, 181);
+  Run ours = decode_to ("tempchatav1dec", enc.samples, TRUE);
+  Run aom = decode ("av1dec", enc.samples);
+  GstVideoInfo info;
+
+  g_assert_true (gst_video_info_from_caps (&info,
+          gst_sample_get_caps (g_ptr_array_index (ours.samples, 0))));
+  for (guint i = 0; i < ours.samples->len; i++) {
+    GstBuffer *b = gst_sample_get_buffer (g_ptr_array_index (ours.samples,
+            i));
+    GstVideoMeta *m = gst_buffer_get_video_meta (b);
+    g_assert_nonnull (m);
+    g_assert_cmpint (m->stride[0], !=, GST_VIDEO_INFO_PLANE_STRIDE (&info,
+            0));
+  }
+  assert_same_pictures (&ours, &aom);
+  run_clear (&enc);
+  run_clear (&ours);
+  run_clear (&aom);
 }
 
 static void
@@ -354,6 +414,8 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_add_func ("/gst/av1dec/pictures-are-av1decs-in-each-format",
       test_pictures_are_av1decs);
+  g_test_add_func ("/gst/av1dec/pictures-go-out-without-a-copy-where-"
+      "meta-is-taken", test_pictures_go_out_without_a_copy_where_meta_is_taken);
   g_test_add_func ("/gst/av1dec/a-new-size-renegotiates",
       test_a_new_size_renegotiates);
   g_test_add_func ("/gst/av1dec/a-damaged-frame-asks-for-a-keyframe",
