@@ -26,7 +26,7 @@ import {
 const isRoot = process.getuid && process.getuid() === 0;
 const skip = !GST_PLUGIN_DIR ? 'TC_GST_PLUGIN_DIR is not set'
   : !isRoot ? 'needs root for ip netns' : false;
-const T = { timeout: 90000, skip };
+const T = { timeout: 150000, skip };
 const CHANNEL = 'YOUR_CHANNEL_ID';   // the page's default (tempchat.js)
 
 let lan;       // S: the relay and gst-launch; C: Chromium (netns.mjs)
@@ -34,13 +34,17 @@ let site;
 let chrome;
 let gst;
 
+// No --use-fake-ui-for-media-stream: media permission stays denied.
+function launchChrome() {
+  const args = CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream');
+  return launchPeer('C', { executablePath: chromiumIn(lan), args });
+}
+
 before(async () => {
   if (skip) return;
   lan = await startLanSite('tcmdns');
   site = lan.site;
-  // No --use-fake-ui-for-media-stream: media permission stays denied.
-  const args = CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream');
-  chrome = await launchPeer('C', { executablePath: chromiumIn(lan), args });
+  chrome = await launchChrome();
 });
 
 after(async () => {
@@ -52,11 +56,9 @@ after(async () => {
   }
 });
 
-test('Chromium with mDNS host candidates receives from tempchatsink', T, async () => {
-  const nsswitch = readFileSync('/etc/nsswitch.conf', 'utf8');
-  console.log(`host resolver: ${/^hosts:.*mdns/m.test(nsswitch) ? 'has' : 'has no'} mdns`);
+// The page in a new room, then the sink; until Chromium says connected.
+async function connect(signal) {
   const room = randomRoom();
-  const signal = `ws://127.0.0.1:${site.relay.port}/v3/websocket`;
   await chrome.goto(site, room, { noCamera: '1', signal });
   await waitFor(chrome, () => window.tc.state === 'waiting', { what: 'alone in the room' });
 
@@ -73,6 +75,36 @@ test('Chromium with mDNS host candidates receives from tempchatsink', T, async (
   await waitFor(chrome, () => window.tc.state === 'connected',
     { what: 'connected', timeout: 30000 })
     .catch((e) => { e.message += `\n${gst.describe()}`; throw e; });
+}
+
+// Chromium gathering and nothing gathered: its own ICE never started.
+const gatheredNothing = () => chrome.eval(() => window.tc.iceGathering === 'gathering'
+  && Object.keys(window.tc.localCandidates).length === 0);
+
+test('Chromium with mDNS host candidates receives from tempchatsink', T, async () => {
+  const nsswitch = readFileSync('/etc/nsswitch.conf', 'utf8');
+  console.log(`host resolver: ${/^hosts:.*mdns/m.test(nsswitch) ? 'has' : 'has no'} mdns`);
+  const signal = `ws://127.0.0.1:${site.relay.port}/v3/websocket`;
+  try {
+    await connect(signal);
+  } catch (e) {
+    // Chromium in C sometimes makes its offers but gathers not one
+    // candidate in 30 s (its page in 'gathering', nothing sent), while the
+    // sink answers, sends its own and restarts ICE for lack of Chromium's:
+    // twice in CI, and here in 6 of 11 runs right after web/gst-chromium
+    // (never in 10 runs alone; not IPv6 duplicate address detection, which
+    // turned off changed nothing). That is Chromium's own ICE, before
+    // anything of ours can matter: it is named, and a new Chromium gets the
+    // call once (one launched then always gathered). A second stall, or
+    // any other failure, fails the test.
+    if (!(await gatheredNothing())) throw e;
+    console.log('Chromium in C gathered no candidate of its own in 30 s');
+    console.log('the call again, with a new Chromium');
+    await gst.stop();
+    await closeAll([chrome]);
+    chrome = await launchChrome();
+    await connect(signal);
+  }
   const st = await waitFor(chrome, () => {
     const s = window.tc.stats();
     return s && s.framesDecoded > 10 && s;
