@@ -17,11 +17,12 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
-#include <gst/video/video.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+#include "video_meta_sink.h"
 
 #define WIDTH 1920
 #define HEIGHT 1080
@@ -82,19 +83,6 @@ encode (const char *pattern, int frames)
   return a;
 }
 
-/* What a display sink or videoconvert says in the allocation query: it
- * reads strides from GstVideoMeta (appsink alone would not, and a decoder
- * would then copy each picture into GStreamer's default strides). */
-static GstPadProbeReturn
-take_video_meta (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
-
-  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION)
-    gst_query_add_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
-  return GST_PAD_PROBE_OK;
-}
-
 /* One round of `decoder` on `clip`: the first picture's wall time (s) and
  * the CPU time per frame (s). */
 static void
@@ -111,10 +99,7 @@ decode_round (const char *decoder, GPtrArray *clip, double *first,
   double cpu0;
   guint got = 1;
 
-  GstPad *sink = gst_element_get_static_pad (out, "sink");
-  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-      take_video_meta, NULL, NULL);
-  gst_object_unref (sink);
+  video_meta_sink_take_meta (out);
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   cpu0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();

@@ -26,6 +26,7 @@
 #define WAIT_MS 30000
 #define TC_RELAY_PATH "tempchat-relay"  /* unused: no call here */
 #include "gst_test_util.h"
+#include "video_meta_sink.h"
 
 #define FRAMES 30
 #define KEYFRAME_EVERY 15       /* keyframes at 0 and 15 */
@@ -114,18 +115,6 @@ count_keyframe_requests (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* What a sink that reads GstVideoMeta says in the allocation query
- * (appsink alone says nothing, so a decoder must give default strides). */
-static GstPadProbeReturn
-take_video_meta (GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
-
-  if (GST_QUERY_TYPE (q) == GST_QUERY_ALLOCATION)
-    gst_query_add_allocation_meta (q, GST_VIDEO_META_API_TYPE, NULL);
-  return GST_PAD_PROBE_OK;
-}
-
 /* `decoder`'s pictures of the encoded `samples`, to a sink that takes
  * GstVideoMeta when `meta`. */
 static Run
@@ -141,10 +130,7 @@ decode_to (const char *decoder, GPtrArray *samples, gboolean meta)
 
   if (meta) {
     GstElement *out = gst_bin_get_by_name (GST_BIN (pipe), "out");
-    GstPad *sink = gst_element_get_static_pad (out, "sink");
-    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-        take_video_meta, NULL, NULL);
-    gst_object_unref (sink);
+    video_meta_sink_take_meta (out);
     gst_object_unref (out);
   }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
