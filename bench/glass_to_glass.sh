@@ -7,7 +7,8 @@
 # Chromium's lip sync raises its video delay over the first 30-40 s of a
 # call, whoever sends), all on loopback (ours through our relay), p50/p95
 # per path as ratios to Chromium -> Chromium of the same round (target:
-# <= 1.0, no growth) and gst -> gst's to webrtcbin's.
+# <= 1.0, no growth) and gst -> gst's to webrtcbin's; after several
+# rounds, each path's median ratio over them (bench/rounds.mjs).
 #
 #   [WARMUP=S] [SIZE=WxH] [CODECS="av1 vp9 h264 vp8"] [PATHS="gst->chromium ..."] \
 #     [TC_G2G_NO_AUDIO=1] bench/glass_to_glass.sh [BUILD_DIR] [SECONDS] [ROUNDS]
@@ -27,6 +28,8 @@ warmup=${WARMUP:-45}
 
 [ -d "$build/js/node_modules/playwright-core" ] \
   || { echo "no $build/js/node_modules: run npm ci there (scripts/test)"; exit 1; }
+# Every round's output, then the median of each path's ratio over the
+# rounds (bench/rounds.mjs: one call's figure depends on its start).
 for round in $(seq "$rounds"); do
   echo "round $round"
   RELAY="$build/server/tempchat-relay" \
@@ -36,4 +39,4 @@ for round in $(seq "$rounds"); do
   NODE_PATH="$build/js/node_modules" \
   SECONDS_G2G="$secs" WARMUP="$warmup" \
     node "$top/bench/glass_to_glass.mjs"
-done
+done | node "$top/bench/rounds.mjs"

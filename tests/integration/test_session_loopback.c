@@ -177,6 +177,21 @@ keyframe_when_connecting (peer *p, tc_session_state state)
     push_vp8 (p, 0, true, 0);
 }
 
+/* A keyframe of AV1 (test_frame_size.c's 320x240 TU: temporal delimiter,
+ * sequence header, a one-byte KEY_FRAME frame OBU) as the peer joins, as a
+ * wrapper that makes its keyframe before the answer would, with the codec
+ * it guesses; these calls send VP8. */
+static void
+av1_keyframe_when_connecting (peer *p, tc_session_state state)
+{
+  static const uint8_t tu[] = { 0x12, 0x00,
+    0x0a, 0x08, 0x00, 0x00, 0x00, 0x42, 0x61, 0x3f, 0x77, 0x80,
+    0x32, 0x01, 0x10 };
+  if (state == TC_SESSION_NEGOTIATING)
+    g_assert_cmpint (tc_session_push_frame (p->s, TC_MEDIA_VIDEO, tu,
+        sizeof tu, g_get_monotonic_time (), true), ==, TC_OK);
+}
+
 /* A keyframe, then a delta frame, as the call starts connecting. */
 static void
 keyframe_and_delta_when_connecting (peer *p, tc_session_state state)
@@ -230,14 +245,14 @@ test_a_keyframe_made_while_connecting_is_the_first_frame (void)
   fixture_stop (&f);
 }
 
-/* A delta frame after it makes the kept keyframe useless alone (what
- * follows needs both): nothing is sent from before the call connected,
- * and the wrapper is asked for a new keyframe. */
+/* Started with `hook`, A sends nothing it made before the call connected:
+ * it is asked for a keyframe, and the one it then makes is B's first
+ * frame. */
 static void
-test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one (void)
+check_asked_for_a_new_keyframe (peer_state_hook hook)
 {
   fixture f;
-  start_with_hook (&f, keyframe_and_delta_when_connecting);
+  start_with_hook (&f, hook);
   g_assert_true (peer_wait (&f.a, more_keyframe_requests, GUINT_TO_POINTER (0)));
   push_vp8 (&f.a, 7, true, 0);
   frame_counts want = { 1, 0 };
@@ -249,6 +264,22 @@ test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one (void)
   g_bytes_unref (b);
   g_mutex_unlock (&f.b.m);
   fixture_stop (&f);
+}
+
+/* A delta frame after it makes the kept keyframe useless alone (what
+ * follows needs both). */
+static void
+test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one (void)
+{
+  check_asked_for_a_new_keyframe (keyframe_and_delta_when_connecting);
+}
+
+/* A kept keyframe of another codec than the call sends is not sent: the
+ * peer would take AV1 for VP8. */
+static void
+test_a_keyframe_of_another_codec_made_while_connecting_is_not_sent (void)
+{
+  check_asked_for_a_new_keyframe (av1_keyframe_when_connecting);
 }
 
 /* Which make_opus() frame `f` is; -1 when none of the first `n`. */
@@ -839,6 +870,8 @@ main (int argc, char **argv)
       test_a_keyframe_made_while_connecting_is_the_first_frame);
   g_test_add_func ("/session/loopback/a-delta-after-the-connecting-keyframe-asks-for-a-new-one",
       test_a_delta_after_the_connecting_keyframe_asks_for_a_new_one);
+  g_test_add_func ("/session/loopback/a-keyframe-of-another-codec-made-while-connecting-is-not-sent",
+      test_a_keyframe_of_another_codec_made_while_connecting_is_not_sent);
   g_test_add_func ("/session/loopback/a-wrapper-asks-for-a-keyframe",
       test_a_wrapper_asks_the_peer_for_a_keyframe);
   g_test_add_func ("/session/loopback/long-opus-packets-are-not-taken-for-loss",

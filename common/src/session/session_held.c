@@ -4,7 +4,10 @@
  * A wrapper may encode its first keyframe when the call starts connecting
  * instead of after (tempchatsink does): 20-70 ms for a 1080p AV1 one, plus
  * the wait for the camera's next frame, then overlap the handshakes, and
- * the peer's first frame no longer waits for all of it after them.
+ * the peer's first frame no longer waits for all of it after them. A kept
+ * frame that is not a keyframe of the codec the call sends (made before
+ * the answer, with a guessed codec) is not sent, and a new keyframe is
+ * asked for.
  *
  * Only a keyframe with nothing after it is kept: a delta frame that
  * follows it would have to be sent too, and what comes after that is
@@ -16,6 +19,8 @@
  * before the call connected after it, so that its RTP time never goes back.
  */
 #include "session/session_internal.h"
+
+#include "tempchat/tc_frame_size.h"
 
 void
 tc_call_held_clear (tc_call *c)
@@ -45,10 +50,14 @@ tc_call_held_send (tc_call *c, int64_t now_us)
   tc_queued_frame *f = g_steal_pointer (&c->held_key);
   if (f == NULL)
     return false;
-  bool sent = c->tx[TC_KIND_VIDEO].active;
+  const tc_send_stream *v = &c->tx[TC_KIND_VIDEO];
+  unsigned w, h;
+  bool sent = v->active && tc_frame_keyframe_size (v->codec, f->data, f->len,
+      &w, &h) != TC_ERR_PARSE;
   TC_DEBUG ("[s%u] the keyframe made while connecting, kept %" G_GINT64_FORMAT
       " ms: %s", c->s->serial, (now_us - c->held_key_us) / 1000,
-      sent ? "sent" : "dropped");
+      sent ? "sent" : !v->active ? "dropped (no video)"
+      : "dropped (not the call's codec)");
   if (sent)
     tc_call_push_frame (c, f->kind, f->data, f->len,
         f->pts_us + (now_us - c->held_key_us), true,
