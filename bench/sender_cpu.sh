@@ -48,7 +48,7 @@ encoder() {
   local kbps=$2
   case $1 in
     VP8|VP9) echo "${1,,}enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${kbps}000 keyframe-max-dist=600 lag-in-frames=0 threads=1 error-resilient=default" ;;
-    AV1) echo "av1enc usage-profile=realtime end-usage=cbr cpu-used=10 target-bitrate=$kbps keyframe-max-dist=600 lag-in-frames=0 threads=2 row-mt=true min-quantizer=4 max-quantizer=56" ;;
+    AV1) echo "av1enc usage-profile=realtime end-usage=cbr cpu-used=10 target-bitrate=$kbps keyframe-max-dist=600 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 min-quantizer=4 max-quantizer=56" ;;
     H264) echo "x264enc tune=zerolatency speed-preset=ultrafast bitrate=$kbps key-int-max=600 threads=2" ;;
   esac
 }

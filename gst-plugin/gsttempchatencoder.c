@@ -7,7 +7,8 @@
  *                  in bit/s
  *   av1enc         usage-profile=realtime, cpu-used 10, cbr with the
  *                  quantizer bounds that keep libaom's CBR from asserting
- *                  (MACHINE-FACTS), target-bitrate in kbit/s
+ *                  (MACHINE-FACTS), two tile columns, target-bitrate in
+ *                  kbit/s
  *   x264enc        tune=zerolatency, speed-preset=ultrafast, bitrate in
  *                  kbit/s; openh264enc bitrate in bit/s
  *
@@ -46,6 +47,13 @@
 #define AV1_CPU_USED 10
 #define AV1_MIN_QUANTIZER 4
 #define AV1_MAX_QUANTIZER 56
+/* log2 of the tile columns: two, so that both threads work on every
+ * frame (row-mt alone leaves one waiting). On this machine's 2 cores, 150
+ * frames of a moving 1080p zone plate at 4.5 Mbit/s took 3.21-3.54 s
+ * instead of 3.62-3.76 (720p at 2 Mbit/s: 1.58-1.60 s instead of
+ * 1.74-1.77), the same CPU and the same size, and decoded to the same
+ * picture (Y PSNR 42.12 dB against 42.07). */
+#define AV1_TILE_COLUMNS_LOG2 1
 
 static void
 configure_vpx (GstElement *enc)
@@ -120,8 +128,8 @@ configure_av1 (GstElement *enc)
   gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
   g_object_set (enc, "cpu-used", AV1_CPU_USED, "keyframe-max-dist",
       KEYFRAME_MAX_DIST, "lag-in-frames", 0, "threads", ENCODER_THREADS,
-      "row-mt", TRUE, "min-quantizer", AV1_MIN_QUANTIZER, "max-quantizer",
-      AV1_MAX_QUANTIZER, NULL);
+      "row-mt", TRUE, "tile-columns", AV1_TILE_COLUMNS_LOG2, "min-quantizer",
+      AV1_MIN_QUANTIZER, "max-quantizer", AV1_MAX_QUANTIZER, NULL);
 }
 
 static void
