@@ -8,10 +8,10 @@
 // 68 ms, each with p95 within 17 ms of it, while Chromium's jitter buffer
 // held our frames 26-27 ms in all three, and our sender's own gst -> gst
 // figure stays within a few ms from round to round: what moved came after
-// the jitter buffer, the wait for the page's next rendering, whose phase
-// against the sender's frames is set as the call starts. The baseline of
-// the same round has a phase of its own: the median over rounds is the
-// figure.
+// the jitter buffer (most likely the wait for the page's next rendering,
+// whose phase against the sender's frames is set as the call starts; not
+// proven). The baseline of the same round moves as much on its own: the
+// median over rounds is the figure.
 //
 //   ... | node bench/rounds.mjs
 import { createInterface } from 'node:readline';

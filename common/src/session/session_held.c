@@ -5,9 +5,9 @@
  * instead of after (tempchatsink does): 20-70 ms for a 1080p AV1 one, plus
  * the wait for the camera's next frame, then overlap the handshakes, and
  * the peer's first frame no longer waits for all of it after them. A kept
- * frame that is not a keyframe of the codec the call sends (made before
- * the answer, with a guessed codec) is not sent, and a new keyframe is
- * asked for.
+ * frame that is not a keyframe of the codec the call sends (pushed by an
+ * application before the answer, with a codec the answer did not pick) is
+ * not sent, and a new keyframe is asked for.
  *
  * Only a keyframe with nothing after it is kept: a delta frame that
  * follows it would have to be sent too, and what comes after that is
