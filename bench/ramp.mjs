@@ -44,7 +44,9 @@ function cameraFiles(dir) {
 }
 
 // In the page: from the first decoded video frame, every STEP_MS for
-// WINDOW_MS, [seconds, Mbit/s of video received, decoded height].
+// WINDOW_MS, [seconds, Mbit/s of video received, decoded height, frames
+// decoded per second] (a bit rate that falls because frames are missing,
+// a sender short of CPU, shows in the last).
 function sampleRamp({ windowMs, stepMs }) {
   const video = async () => {
     let v = null;
@@ -61,16 +63,17 @@ function sampleRamp({ windowMs, stepMs }) {
       else await new Promise((r) => { setTimeout(r, 20); });
     }
     const t0 = performance.now();
-    const series = [[0, 0, first.frameHeight || 0]];
-    let last = { at: t0, bytes: first.bytesReceived };
+    const series = [[0, 0, first.frameHeight || 0, 0]];
+    let last = { at: t0, bytes: first.bytesReceived, frames: first.framesDecoded };
     while (performance.now() - t0 < windowMs) {
       await new Promise((r) => { setTimeout(r, stepMs); });
       const v = await video();
       const at = performance.now();
       series.push([Number(((at - t0) / 1000).toFixed(2)),
         Number((((v.bytesReceived - last.bytes) * 8) / ((at - last.at) * 1000)).toFixed(3)),
-        v.frameHeight || 0]);
-      last = { at, bytes: v.bytesReceived };
+        v.frameHeight || 0,
+        Number((((v.framesDecoded - last.frames) * 1000) / (at - last.at)).toFixed(1))]);
+      last = { at, bytes: v.bytesReceived, frames: v.framesDecoded };
     }
     return series;
   })();
@@ -80,9 +83,11 @@ const summary = (series) => {
   const full = series.filter(([, , h]) => h >= HEIGHT).length / series.length;
   const firstFull = series.find(([, , h]) => h >= HEIGHT);
   const rates = series.slice(1).map(([, m]) => m);
+  const fps = series.slice(1).map(([, , , f]) => f);
   return {
     full, toFullMs: firstFull ? Math.round(firstFull[0] * 1000) : WINDOW_MS,
     mbit: rates.reduce((a, b) => a + b, 0) / rates.length,
+    fps: fps.reduce((a, b) => a + b, 0) / fps.length,
   };
 };
 
@@ -137,10 +142,11 @@ const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) 
 const o = ours.map(summary);
 const t = theirs.map(summary);
 console.log(`first ${WINDOW_MS / 1000} s of a ${QUALITY} call at the receiving page, ${RUNS} runs each`);
-console.log('sender              at full size   to full size ms   Mbit/s');
+console.log('sender              at full size   to full size ms   Mbit/s   frames/s');
 for (const [name, s] of [['tempchatsink', o], ['Chromium', t]]) {
   console.log(`${name.padEnd(19)} ${s.map((x) => `${Math.round(x.full * 100)}%`).join('/').padStart(12)}`
-    + `   ${s.map((x) => x.toFullMs).join('/').padStart(15)}   ${s.map((x) => x.mbit.toFixed(2)).join('/')}`);
+    + `   ${s.map((x) => x.toFullMs).join('/').padStart(15)}   ${s.map((x) => x.mbit.toFixed(2)).join('/')}`
+    + `   ${s.map((x) => x.fps.toFixed(1)).join('/')}`);
 }
 const row = (name, unit, value, base, extra = {}) => console.log(`BENCH ${JSON.stringify({
   bench: 'ramp', name: `${name} ${QUALITY}`, unit, value, baseline: 'chromium->chromium', baseline_value: base,
