@@ -166,8 +166,8 @@ test_remote_fingerprint_variants_are_accepted (void)
     "sha-256   " SHA256_HEX,        /* several blanks */
     "  sha-256 " SHA256_HEX "  ",   /* blanks around */
     "sha-256 " SHA256_HEX "\r\n",   /* the line ending of the SDP line */
-    "sha-256 d2:fa:0e:c3:22:59:5e:14:95:69:70:be:18:1e:d7:8d:"
-    "db:71:2e:9d:8e:76:2d:2e:26:9a:35:0f:de:27:3e:aa", /* lowercase hex */
+    ("sha-256 d2:fa:0e:c3:22:59:5e:14:95:69:70:be:18:1e:d7:8d:"
+     "db:71:2e:9d:8e:76:2d:2e:26:9a:35:0f:de:27:3e:aa"), /* lowercase hex */
   };
   for (size_t i = 0; i < G_N_ELEMENTS (variants); i++) {
     tc_dtls_fingerprint fp;
