@@ -110,6 +110,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include "tempchat/tc_frame_dropper.h"
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
 #include "gsttempchatcall.h"
@@ -191,6 +192,11 @@ typedef struct
    * in yet: its next output is a keyframe without asking. */
   guint layers;
   guint64 frames_in, frames_out;
+  /* Video encoded here: raw frames left out while the encoder makes more
+   * than its target (tc_frame_dropper.h); asked in the encoder's input
+   * thread, told in its output thread. */
+  GMutex drop_lock;
+  tc_frame_dropper dropper;
 } SinkStream;
 
 struct _GstTempchatSink
@@ -204,6 +210,8 @@ struct _GstTempchatSink
   gint sent_codec;              /* atomic: the video codec the call sends */
   SinkStream *audio;
   gint frames_late;             /* atomic: raw video the encoder never saw */
+  gint frames_overshoot;        /* atomic: raw video left out while the
+                                 * encoder ran over its target */
   /* Atomic, from the session thread: whether a call takes our media
    * (CALL_*). Until it connects, raw video stops before the encoder, which
    * spends no CPU on frames nobody receives (a 1080p AV1 encoder is most
@@ -333,6 +341,19 @@ follow_loss (SinkStream *st, GstClockTime now)
     g_object_set (st->encoder, "packet-loss-percentage", percent, NULL);
 }
 
+/* What the encoder made of a frame captured at `capture`. */
+static void
+note_encoded (SinkStream *st, gsize size, GstClockTime capture)
+{
+  if (st->kind != TC_MEDIA_VIDEO || st->encoded_input
+      || !GST_CLOCK_TIME_IS_VALID (capture))
+    return;
+  g_mutex_lock (&st->drop_lock);
+  tc_frame_dropper_encoded (&st->dropper, size,
+      (int64_t) (capture / GST_USECOND));
+  g_mutex_unlock (&st->drop_lock);
+}
+
 static GstFlowReturn
 on_new_sample (GstAppSink *appsink, gpointer user_data)
 {
@@ -361,6 +382,7 @@ on_new_sample (GstAppSink *appsink, gpointer user_data)
   if (st->kind == TC_MEDIA_VIDEO && st->encoder != NULL && st->layers == 3)
     tc_l1t3_layer (st->frames_out, keyframe, &layer);
   st->frames_out++;
+  note_encoded (st, map.size, capture);
   status = gst_tempchat_call_push_frame (self->call, st->kind, map.data,
       map.size, frame_time_us (self, capture), keyframe,
       layer.layers > 0 ? &layer : NULL, st->kind == TC_MEDIA_AUDIO
@@ -398,26 +420,35 @@ encoder_made (SinkStream *st)
   st->frames_in = st->frames_out = 0;
 }
 
+/* capture_time_in() for `buf` on `pad`, by the pad's segment. */
+static GstClockTime
+capture_time_on_pad (GstTempchatSink *self, GstPad *pad, GstBuffer *buf)
+{
+  GstEvent *ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  const GstSegment *seg;
+  GstClockTime captured = GST_CLOCK_TIME_NONE;
+
+  if (ev != NULL) {
+    gst_event_parse_segment (ev, &seg);
+    captured = capture_time_in (self, seg, buf);
+    gst_event_unref (ev);
+  }
+  return captured;
+}
+
 /* Whether `buf`, on its way to the encoder on `pad`, was captured before
  * the call connected (once one was not, nothing more is checked). */
 static gboolean
 captured_before_connected (GstTempchatSink *self, GstPad *pad, GstBuffer *buf)
 {
-  GstEvent *ev;
-  const GstSegment *seg;
-  GstClockTime at, captured = GST_CLOCK_TIME_NONE;
+  GstClockTime at, captured;
 
   if (!g_atomic_int_get (&self->check_connected_at))
     return FALSE;
   GST_OBJECT_LOCK (self);
   at = self->connected_at;
   GST_OBJECT_UNLOCK (self);
-  ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
-  if (ev != NULL) {
-    gst_event_parse_segment (ev, &seg);
-    captured = capture_time_in (self, seg, buf);
-    gst_event_unref (ev);
-  }
+  captured = capture_time_on_pad (self, pad, buf);
   if (GST_CLOCK_TIME_IS_VALID (captured) && captured < at)
     return TRUE;
   g_atomic_int_set (&self->check_connected_at, 0);
@@ -446,6 +477,27 @@ held_back (SinkStream *st, GstPad *pad, GstBuffer *buf, gboolean *connecting)
     default:
       return captured_before_connected (self, pad, buf);
   }
+}
+
+/* Whether `buf`, on its way to our encoder on `pad`, is left out because
+ * the encoder has made more than its target lately (tc_frame_dropper.h).
+ * Without a timestamp, never. */
+static gboolean
+over_target (SinkStream *st, GstPad *pad, GstBuffer *buf)
+{
+  GstClockTime captured = capture_time_on_pad (st->sink, pad, buf);
+  gboolean drop;
+
+  if (!GST_CLOCK_TIME_IS_VALID (captured))
+    return FALSE;
+  g_mutex_lock (&st->drop_lock);
+  tc_frame_dropper_set_target (&st->dropper, st->bitrate);
+  drop = tc_frame_dropper_drop (&st->dropper,
+      (int64_t) (captured / GST_USECOND));
+  g_mutex_unlock (&st->drop_lock);
+  if (drop)
+    g_atomic_int_inc (&st->sink->frames_overshoot);
+  return drop;
 }
 
 /* Applies what the session asked for, in the streaming thread just before a
@@ -500,6 +552,14 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     st->bitrate = (guint) bps;
     gst_tempchat_video_encoder_set_bitrate (st->encoder, st->codec, st->bitrate);
   }
+  /* Never the frame a keyframe was asked for, a new encoder's first or the
+   * connecting phase's. A frame before a keyframe that waits for the
+   * layer pattern may go: the pattern counts the frames encoded, so the
+   * keyframe comes when there is room for it, which on a narrow link is
+   * what gets it through (a 360p keyframe of noise is 150 kB). */
+  if (st->encoder != NULL && !connecting && !key_asked && st->frames_in > 0
+      && over_target (st, pad, GST_PAD_PROBE_INFO_BUFFER (info)))
+    return GST_PAD_PROBE_DROP;
   g_atomic_int_set (&st->connect_key, connecting
       && (key_asked || st->frames_in == 0));
   st->frames_in++;
@@ -1050,6 +1110,7 @@ stream_free (GstTempchatSink *self, SinkStream *st)
   }
   g_ptr_array_free (st->elements, TRUE);
   gst_tempchat_level_clear (&st->level);
+  g_mutex_clear (&st->drop_lock);
   g_free (st);
 }
 
@@ -1076,6 +1137,8 @@ gst_tempchat_sink_request_new_pad (GstElement *element, GstPadTemplate *templ,
   gst_tempchat_level_init (&st->level);
   gst_tempchat_fec_send_init (&st->fec);
   st->fec_check = GST_CLOCK_TIME_NONE;
+  g_mutex_init (&st->drop_lock);
+  tc_frame_dropper_init (&st->dropper);
   st->ghost = gst_ghost_pad_new_no_target_from_template (video ? "video" :
       "audio", templ);
   gst_pad_set_element_private (st->ghost, st);
@@ -1249,11 +1312,16 @@ start_call (GstTempchatSink *self)
   }
   memset (&self->peer, 0, sizeof self->peer);
   g_atomic_int_set (&self->frames_late, 0);
+  g_atomic_int_set (&self->frames_overshoot, 0);
   g_atomic_int_set (&self->call_live, CALL_IDLE);
   g_atomic_int_set (&self->check_connected_at, 0);
   GST_OBJECT_LOCK (self);
-  if (self->video != NULL)
+  if (self->video != NULL) {
     self->video->eos = FALSE;
+    g_mutex_lock (&self->video->drop_lock);
+    tc_frame_dropper_init (&self->video->dropper);
+    g_mutex_unlock (&self->video->drop_lock);
+  }
   if (self->audio != NULL)
     self->audio->eos = FALSE;
   GST_OBJECT_UNLOCK (self);
@@ -1347,7 +1415,8 @@ gst_tempchat_sink_set_property (GObject *object, guint prop_id,
 }
 
 /* The call's stats, and in "send" what only the sink knows: the raw
- * frames its encoder had no time for (frames_late_queue). */
+ * frames its encoder had no time for (frames_late_queue) and those left
+ * out while it ran over its target (over_target). */
 static GstStructure *
 sink_stats (GstTempchatSink *self)
 {
@@ -1357,7 +1426,9 @@ sink_stats (GstTempchatSink *self)
 
   if (gst_structure_get (st, "send", GST_TYPE_STRUCTURE, &send, NULL)) {
     gst_structure_set (send, "frames-dropped-late", G_TYPE_UINT64,
-        (guint64) g_atomic_int_get (&self->frames_late), NULL);
+        (guint64) g_atomic_int_get (&self->frames_late),
+        "frames-dropped-overshoot", G_TYPE_UINT64,
+        (guint64) g_atomic_int_get (&self->frames_overshoot), NULL);
     gst_structure_set (st, "send", GST_TYPE_STRUCTURE, send, NULL);
     gst_structure_free (send);
   }

@@ -345,6 +345,8 @@ static void get_sender_stats_proc(void *data, calldata_t *cd)
 			 (long long)c.answered_requests);
 	calldata_set_int(cd, "missed_requests", (long long)c.missed_requests);
 	calldata_set_int(cd, "dropped", (long long)c.dropped);
+	calldata_set_int(cd, "dropped_overshoot",
+			 (long long)c.dropped_overshoot);
 	calldata_set_int(cd, "bitrate", (long long)c.bitrate_bps);
 	calldata_set_string(
 		cd, "codec",
@@ -378,7 +380,7 @@ static void *tempchat_output_create(obs_data_t *settings, obs_output_t *output)
 			 "void get_sender_stats(out int frames, "
 			 "out int keyframes, out int keyframe_requests, "
 			 "out int answered_requests, out int missed_requests, "
-			 "out int dropped, "
+			 "out int dropped, out int dropped_overshoot, "
 			 "out int bitrate, out string codec)",
 			 get_sender_stats_proc, to);
 	return to;

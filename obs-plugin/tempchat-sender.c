@@ -13,6 +13,7 @@
 #include <util/platform.h>
 #include <util/threading.h>
 
+#include "tempchat/tc_frame_dropper.h"
 #include "tempchat-opus-encoder.h"
 #include "tempchat-sender.h"
 #include "tempchat-video-encoder.h"
@@ -57,7 +58,11 @@ struct tempchat_sender {
 	struct tempchat_opus_encoder *opus;
 	uint32_t applied_bitrate;
 	bool forced;
+	bool fresh; /* `video` has encoded nothing yet */
 	uint64_t frame_ts_ns;
+	/* Frames left out while the encoder makes more than its target
+	 * (tc_frame_dropper.h). */
+	tc_frame_dropper dropper;
 };
 
 /* ---------------------------------------------------- encode thread */
@@ -81,6 +86,8 @@ static void on_video_packet(const uint8_t *data, size_t len, bool keyframe,
 {
 	struct tempchat_sender *snd = user_data;
 
+	tc_frame_dropper_encoded(&snd->dropper, len,
+				 (int64_t)(snd->frame_ts_ns / 1000));
 	pthread_mutex_lock(&snd->counters_lock);
 	snd->counters.frames++;
 	if (keyframe)
@@ -133,6 +140,7 @@ static void switch_codec(struct tempchat_sender *snd, tc_sdp_codec codec)
 	snd->video = tempchat_video_encoder_new(codec, snd->width, snd->height,
 						snd->fps, bps);
 	snd->codec = codec;
+	snd->fresh = true;
 	if (snd->video != NULL)
 		snd->applied_bitrate = bps;
 	blog(snd->video != NULL ? LOG_INFO : LOG_WARNING,
@@ -143,6 +151,19 @@ static void switch_codec(struct tempchat_sender *snd, tc_sdp_codec codec)
 	snd->counters.codec = snd->video != NULL ? codec : TC_SDP_CODEC_NONE;
 	snd->counters.bitrate_bps = snd->applied_bitrate;
 	pthread_mutex_unlock(&snd->counters_lock);
+}
+
+/* Whether the frame captured at `ts_ns` is left out because the encoder
+ * made more than its target lately. */
+static bool over_target(struct tempchat_sender *snd, uint64_t ts_ns)
+{
+	tc_frame_dropper_set_target(&snd->dropper, snd->applied_bitrate);
+	if (!tc_frame_dropper_drop(&snd->dropper, (int64_t)(ts_ns / 1000)))
+		return false;
+	pthread_mutex_lock(&snd->counters_lock);
+	snd->counters.dropped_overshoot++;
+	pthread_mutex_unlock(&snd->counters_lock);
+	return true;
 }
 
 static void encode_video(struct tempchat_sender *snd, struct item *it)
@@ -156,6 +177,12 @@ static void encode_video(struct tempchat_sender *snd, struct item *it)
 	if (snd->video == NULL)
 		return; /* no call yet, or no encoder for its codec */
 	apply_bitrate(snd);
+	/* Never a frame a keyframe was asked for, nor a new encoder's
+	 * first. */
+	if (!snd->fresh && os_atomic_load_long(&snd->keyframe_pending) == 0 &&
+	    over_target(snd, it->timestamp_ns))
+		return;
+	snd->fresh = false;
 	snd->forced = os_atomic_set_long(&snd->keyframe_pending, 0) != 0;
 	snd->frame_ts_ns = it->timestamp_ns;
 	tempchat_video_encoder_encode(snd->video, it->planes, it->linesize,
@@ -266,6 +293,7 @@ struct tempchat_sender *tempchat_sender_new(uint32_t width, uint32_t height,
 	if (obs_get_video_info(&ovi) && ovi.fps_den > 0)
 		snd->fps = ovi.fps_num / ovi.fps_den;
 	snd->applied_bitrate = start_bitrate(quality);
+	tc_frame_dropper_init(&snd->dropper);
 	snd->counters.bitrate_bps = snd->applied_bitrate;
 	pthread_mutex_init(&snd->session_lock, NULL);
 	pthread_mutex_init(&snd->counters_lock, NULL);

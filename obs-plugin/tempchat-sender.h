@@ -51,6 +51,9 @@ struct tempchat_sender_counters {
 	uint64_t answered_requests;
 	uint64_t missed_requests;
 	uint64_t dropped;     /* frames dropped because encoding lagged */
+	/* Frames left unencoded while the encoder made more than its
+	 * target (pictures it cannot compress; one a second still goes). */
+	uint64_t dropped_overshoot;
 	uint32_t bitrate_bps; /* what the encoder now aims at */
 	tc_sdp_codec codec;   /* what it encodes; NONE before the call */
 };

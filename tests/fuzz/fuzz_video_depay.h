@@ -4,8 +4,8 @@
  * buffer for `codec` and straight into a second depayloader of it;
  * `on_frame` sees the frames of both, `each` (may be NULL) every packet
  * first. Checks: the buffer stays within its packet limit and its deadline,
- * the depayloader answers with a documented status, and everything buffered
- * leaves once the clock has run past every deadline.
+ * the depayloader answers with a documented status, and once the clock
+ * has run past every deadline nothing missing is waited for.
  */
 #ifndef TEMPCHAT_FUZZ_VIDEO_DEPAY_H
 #define TEMPCHAT_FUZZ_VIDEO_DEPAY_H
@@ -55,8 +55,12 @@ fuzz_video_depay (const tc_payloader *codec, const uint8_t *data,
         || st == TC_ERR_TOO_LARGE);
     tc_jitter_take_events (jb);
   }
+  /* Past every deadline nothing missing is waited for; what may stay is
+   * the newest frame, its packets so far all here (it waits for the
+   * rest, however slowly they come), within the packet limit. */
   tc_jitter_poll (jb, fp.now_us + 10 * cfg.wait_budget_us);
-  fuzz_video_check (tc_jitter_packets (jb) == 0);
+  fuzz_video_check (tc_jitter_deadline (jb) == INT64_MAX);
+  fuzz_video_check (tc_jitter_packets (jb) <= FUZZ_VIDEO_MAX_PACKETS);
 
   tc_jitter_free (jb);
   codec->state_free (direct);

@@ -347,8 +347,10 @@ typedef struct {
 } sender_ctx;
 
 /* send-report: prints the sink's target-bitrate, then its state, the
- * NACKs and PLIs it received and the video frames it was given ("target N
- * STATE NACKS PLIS FRAMES"), for a test driving this child from outside
+ * NACKs and PLIs it received, the video frames it was given, the video
+ * bitrate it sent and the frames it left unencoded for running over the
+ * target ("target N STATE NACKS PLIS FRAMES SENT_BPS OVERSHOOT"), for a
+ * test driving this child from outside
  * (bwe_tbf.sh, gst_loss.sh); before that, "state STATE" when it changes
  * (gst_loss.sh waits for "state waiting": in the room, first). Without a
  * target (congestion-control=none) it prints the bitrate its VP8 encoder
@@ -391,9 +393,15 @@ print_target (gpointer data)
     printf ("encoder %d\n", encoder_bps);
     fflush (stdout);
   } else if (bps > 0) {
+    guint64 sent = 0, overshoot = 0;
+    const GstStructure *send = gst_value_get_structure
+        (gst_structure_get_value (s, "send"));
+    gst_structure_get_uint64 (send, "video-bitrate", &sent);
+    gst_structure_get_uint64 (send, "frames-dropped-overshoot", &overshoot);
     printf ("target %" G_GUINT64_FORMAT " %s %" G_GUINT64_FORMAT " %"
-        G_GUINT64_FORMAT " %d\n", bps, state, nacks, plis,
-        g_atomic_int_get (&sc->frames));
+        G_GUINT64_FORMAT " %d %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+        "\n", bps, state, nacks, plis, g_atomic_int_get (&sc->frames),
+        sent, overshoot);
     fflush (stdout);
   } else if (state != NULL && g_strcmp0 (state, sc->state) != 0) {
     printf ("state %s\n", state);

@@ -1,5 +1,6 @@
 /* test_gst_overload.c - a sender whose encoder cannot keep up drops late
- * raw frames instead of catching up in a burst.
+ * raw frames instead of catching up in a burst, and one whose encoder
+ * cannot get down to its bitrate leaves frames out instead of sending more.
  *
  * A tempchatsink that falls behind its live source used to be handed the
  * frames it missed back to back, and encoded them all: 42-45 fps and
@@ -9,8 +10,10 @@
  * MAX_BITRATE, whose encoder an encoder-setup handler makes slow for 30
  * frames, then fast for 30, and so on ("slow"; the stand-in for a 1080p
  * encoder on a busy machine), or a 320x240 one whose encoder is left alone
- * ("fast": a few ms a frame, which even a loaded machine keeps up with). It prints its
- * stats' send.frames-dropped-late twice a second. The receiver, a
+ * ("fast": a few ms a frame, which even a loaded machine keeps up with),
+ * or 640x360 of noise ("noise": no encoder fits it in MAX_BITRATE; vp8enc
+ * at its highest quantizer made 6.3 Mbit/s of it). It prints its stats'
+ * send.frames-dropped-late and frames-dropped-overshoot twice a second. The receiver, a
  * tempchatsrc with decode=false in this process, counts the frames and
  * bytes that arrive in each second, as a user's stats panel would.
  *
@@ -87,13 +90,14 @@ on_encoder_setup (GstElement *sink, const gchar *pad_name, GstElement *enc,
   gst_object_unref (pad);
 }
 
-/* "late N FPS BPS": send.frames-dropped-late, and what the call sent in
- * the last second (send.fps, send.video-bitrate). */
+/* "late N FPS BPS OVER": send.frames-dropped-late, what the call sent in
+ * the last second (send.fps, send.video-bitrate) and
+ * send.frames-dropped-overshoot. */
 static gboolean
 print_late (gpointer sink)
 {
   GstStructure *s = NULL, *send = NULL;
-  guint64 late = 0, bps = 0;
+  guint64 late = 0, bps = 0, over = 0;
   gdouble fps = 0;
 
   g_object_get (sink, "stats", &s, NULL);
@@ -101,11 +105,12 @@ print_late (gpointer sink)
     gst_structure_get_uint64 (send, "frames-dropped-late", &late);
     gst_structure_get_double (send, "fps", &fps);
     gst_structure_get_uint64 (send, "video-bitrate", &bps);
+    gst_structure_get_uint64 (send, "frames-dropped-overshoot", &over);
     gst_structure_free (send);
   }
   gst_structure_free (s);
-  printf ("late %" G_GUINT64_FORMAT " %.1f %" G_GUINT64_FORMAT "\n", late,
-      fps, bps);
+  printf ("late %" G_GUINT64_FORMAT " %.1f %" G_GUINT64_FORMAT " %"
+      G_GUINT64_FORMAT "\n", late, fps, bps, over);
   fflush (stdout);
   return G_SOURCE_CONTINUE;
 }
@@ -116,11 +121,13 @@ run_sender (const char *mode, const char *url, const char *room)
 {
   gchar *args = gst_test_element_args (CHANNEL, url, room);
   gboolean slow = g_str_equal (mode, "slow");
-  gchar *desc = g_strdup_printf ("videotestsrc is-live=true "
-      "pattern=zone-plate kx2=20 ky2=20 kt=1 ! video/x-raw,format=I420,"
-      "width=%d,height=%d,framerate=%d/1 ! tempchatsink name=s "
-      "max-bitrate=%d %s audiotestsrc is-live=true ! s.audio",
-      slow ? 1280 : 320, slow ? 720 : 240, SOURCE_FPS, MAX_BITRATE, args);
+  gboolean noise = g_str_equal (mode, "noise");
+  gchar *desc = g_strdup_printf ("videotestsrc is-live=true %s ! "
+      "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! "
+      "tempchatsink name=s max-bitrate=%d %s audiotestsrc is-live=true ! "
+      "s.audio", noise ? "pattern=snow" : "pattern=zone-plate kx2=20 "
+      "ky2=20 kt=1", slow ? 1280 : noise ? 640 : 320,
+      slow ? 720 : noise ? 360 : 240, SOURCE_FPS, MAX_BITRATE, args);
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch (desc, &err);
   GstElement *sink;
@@ -243,6 +250,7 @@ typedef struct {
   GSubprocess *proc;
   GDataInputStream *out;
   guint64 late;                /* the last "late N" */
+  guint64 overshoot;           /* its frames-dropped-overshoot */
   gboolean reported;
   gboolean measuring;          /* the receiver's seconds are being judged */
   gdouble max_fps;             /* the highest send.fps then */
@@ -261,8 +269,8 @@ on_sender_line (GObject *src, GAsyncResult *res, gpointer data)
 
   if (line == NULL)
     return;
-  if (sscanf (line, "late %" G_GUINT64_FORMAT " %lf %" G_GUINT64_FORMAT,
-          &s->late, &fps, &bps) == 3) {
+  if (sscanf (line, "late %" G_GUINT64_FORMAT " %lf %" G_GUINT64_FORMAT
+          " %" G_GUINT64_FORMAT, &s->late, &fps, &bps, &s->overshoot) == 4) {
     s->reported = TRUE;
     if (s->measuring) {
       s->max_fps = MAX (s->max_fps, fps);
@@ -310,11 +318,20 @@ sender_stop (sender *s)
 
 /* ---------------------------------------------------------------- tests */
 
-/* Runs a call from a `mode` sender for SECONDS; returns the sender's last
- * frames-dropped-late, fills `a` and the sender's highest send.fps and
- * video-bitrate meanwhile. */
-static guint64
-run_call (const char *mode, arrivals *a, gdouble *send_fps, guint64 *send_bps)
+typedef struct {
+  guint64 late;                /* the sender's frames-dropped-late */
+  guint64 overshoot;           /* and frames-dropped-overshoot */
+  guint min_fps, max_fps;      /* the receiver's idlest, busiest second */
+  double max_bps, mean_bps;    /* the receiver's, bit/s */
+  gdouble send_fps;            /* the sender's stats, their highest */
+  guint64 send_bps;
+} outcome;
+
+/* Runs a call from a `mode` sender for SECONDS; fills `a`, and in `o` the
+ * sender's last frames-dropped-late and -overshoot and its highest
+ * send.fps and video-bitrate meanwhile. */
+static void
+run_call (const char *mode, arrivals *a, outcome *o)
 {
   gchar *room = g_strdup_printf ("overload-%s-%d", mode, (int) getpid ());
   gchar *args = gst_test_element_args (CHANNEL, the_relay.url, room);
@@ -324,7 +341,6 @@ run_call (const char *mode, arrivals *a, gdouble *send_fps, guint64 *send_bps)
   GstElement *src;
   GstBus *bus;
   sender s = { 0 };
-  guint64 late;
 
   g_assert_no_error (err);
   if (!GST_IS_PIPELINE (pipe)) {
@@ -352,9 +368,10 @@ run_call (const char *mode, arrivals *a, gdouble *send_fps, guint64 *send_bps)
   g_assert_null (a->error);
   s.reported = FALSE;
   g_assert_true (wait_for (sender_reported, &s));
-  late = s.late;
-  *send_fps = s.max_fps;
-  *send_bps = s.max_bps;
+  o->late = s.late;
+  o->overshoot = s.overshoot;
+  o->send_fps = s.max_fps;
+  o->send_bps = s.max_bps;
 
   sender_stop (&s);
   gst_bus_remove_watch (bus);
@@ -364,21 +381,22 @@ run_call (const char *mode, arrivals *a, gdouble *send_fps, guint64 *send_bps)
   g_free (desc);
   g_free (args);
   g_free (room);
-  return late;
 }
 
-/* Seconds 1..SECONDS: the highest frame count and bitrate of a second, and
- * the mean bitrate. */
+/* Seconds 1..SECONDS: the lowest and highest frame count and the highest
+ * bitrate of a second, and the mean bitrate. */
 static void
-judge (const arrivals *a, const char *mode, guint *max_fps, double *max_bps,
-    double *mean_bps)
+judge (const arrivals *a, const char *mode, guint *min_fps, guint *max_fps,
+    double *max_bps, double *mean_bps)
 {
   guint64 total = 0;
   GString *line = g_string_new (NULL);
 
+  *min_fps = G_MAXUINT;
   *max_fps = 0;
   *max_bps = 0;
   for (guint i = 1; i <= SECONDS; i++) {
+    *min_fps = MIN (*min_fps, a->frames[i]);
     *max_fps = MAX (*max_fps, a->frames[i]);
     *max_bps = MAX (*max_bps, a->bytes[i] * 8.0);
     total += a->bytes[i];
@@ -392,25 +410,18 @@ judge (const arrivals *a, const char *mode, guint *max_fps, double *max_bps,
   g_string_free (line, TRUE);
 }
 
-typedef struct {
-  guint64 late;                /* the sender's frames-dropped-late */
-  guint max_fps;               /* the receiver's busiest second */
-  double max_bps, mean_bps;    /* the receiver's, bit/s */
-  gdouble send_fps;            /* the sender's stats, their highest */
-  guint64 send_bps;
-} outcome;
-
 static void
 measure (const char *mode, outcome *o)
 {
   arrivals a = { 0 };
 
   g_mutex_init (&a.lock);
-  o->late = run_call (mode, &a, &o->send_fps, &o->send_bps);
-  judge (&a, mode, &o->max_fps, &o->max_bps, &o->mean_bps);
-  g_test_message ("frames-dropped-late %" G_GUINT64_FORMAT "; the sender's "
-      "stats: at most %.1f fps, %.2f Mbit/s", o->late, o->send_fps,
-      o->send_bps / 1e6);
+  run_call (mode, &a, o);
+  judge (&a, mode, &o->min_fps, &o->max_fps, &o->max_bps, &o->mean_bps);
+  g_test_message ("frames-dropped-late %" G_GUINT64_FORMAT ", "
+      "frames-dropped-overshoot %" G_GUINT64_FORMAT "; the sender's "
+      "stats: at most %.1f fps, %.2f Mbit/s", o->late, o->overshoot,
+      o->send_fps, o->send_bps / 1e6);
   g_free (a.error);
   g_mutex_clear (&a.lock);
 }
@@ -435,8 +446,27 @@ test_a_fast_encoder_drops_nothing (void)
 
   measure ("fast", &o);
   g_assert_cmpuint (o.late, ==, 0);
+  g_assert_cmpuint (o.overshoot, ==, 0);
   g_assert_cmpuint (o.max_fps, <=, SOURCE_FPS + FPS_TOLERANCE);
   g_assert_cmpfloat (o.send_fps, <=, SOURCE_FPS + SEND_FPS_TOLERANCE);
+}
+
+/* Noise at 640x360: the encoder makes more than MAX_BITRATE of it at any
+ * quantizer (6.3 Mbit/s arrived before frames were left out for it), and
+ * what arrives is held to the bitrate by the frames left out. The picture
+ * still changes every second: its keyframes, 150-180 kB paced out over
+ * 400 ms, arrive whole (the receiver gave them up by the age of their
+ * first packet, asked for another, and showed nothing for 1-2 s). */
+static void
+test_an_encoder_over_its_bitrate_is_held_to_it (void)
+{
+  outcome o;
+
+  measure ("noise", &o);
+  g_assert_cmpuint (o.overshoot, >, 0);
+  g_assert_cmpuint (o.min_fps, >=, 1);
+  g_assert_cmpfloat (o.mean_bps, <=, MAX_BITRATE * MEAN_BITRATE_TOLERANCE);
+  g_assert_cmpfloat (o.max_bps, <=, MAX_BITRATE * SECOND_BITRATE_TOLERANCE);
 }
 
 int
@@ -457,6 +487,8 @@ main (int argc, char **argv)
       "never-bursts", test_a_slow_encoder_drops_late_frames_and_never_bursts);
   g_test_add_func ("/gst/overload/a-fast-encoder-drops-nothing",
       test_a_fast_encoder_drops_nothing);
+  g_test_add_func ("/gst/overload/an-encoder-over-its-bitrate-is-held-to-it",
+      test_an_encoder_over_its_bitrate_is_held_to_it);
   ret = g_test_run ();
   relay_stop (&the_relay);
   gst_deinit ();

@@ -42,7 +42,7 @@ static obs_source_t *red_program(void)
 
 typedef struct {
 	long long frames, keyframes, requests, answered, missed, dropped,
-		bitrate;
+		overshoot, bitrate;
 	char codec[8];
 } sender_stats;
 
@@ -58,6 +58,7 @@ static void get_sender_stats(obs_output_t *out, sender_stats *st)
 	st->answered = calldata_int(&cd, "answered_requests");
 	st->missed = calldata_int(&cd, "missed_requests");
 	st->dropped = calldata_int(&cd, "dropped");
+	st->overshoot = calldata_int(&cd, "dropped_overshoot");
 	st->bitrate = calldata_int(&cd, "bitrate");
 	g_strlcpy(st->codec, calldata_string(&cd, "codec"), sizeof(st->codec));
 	calldata_free(&cd);
@@ -137,9 +138,13 @@ static void test_the_program_arrives_at_a_tempchatsrc_in_av1_by_default(void)
 	 * receiver's PLIs) was answered by the very next frame. */
 	get_sender_stats(c.out, &st);
 	g_test_message("frames %lld keyframes %lld requests %lld answered "
-		       "%lld missed %lld dropped %lld bitrate %lld",
+		       "%lld missed %lld dropped %lld overshoot %lld "
+		       "bitrate %lld",
 		       st.frames, st.keyframes, st.requests, st.answered,
-		       st.missed, st.dropped, st.bitrate);
+		       st.missed, st.dropped, st.overshoot, st.bitrate);
+	/* A plain colour is far under any target: nothing is left out
+	 * for the bitrate. */
+	g_assert_cmpint(st.overshoot, ==, 0);
 	g_assert_cmpint(st.requests, >=, 1);
 	g_assert_cmpint(st.answered, >=, 1);
 	g_assert_cmpint(st.missed, ==, 0);

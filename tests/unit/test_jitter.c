@@ -211,14 +211,15 @@ test_loss_in_the_middle_reports_keyframe_needed_and_no_corrupt_frame (void)
   deliver_range (&r, &s, 3, 6, 1 * MS);
   g_assert_cmpuint (frames_count (&r.out), ==, 0);
   g_assert_cmpuint (tc_jitter_take_events (r.jb), ==, 0);
-  g_assert_cmpint (tc_jitter_deadline (r.jb), ==, BUDGET);
+  /* Packet 2 is known missing since packet 3 came. */
+  g_assert_cmpint (tc_jitter_deadline (r.jb), ==, 1 * MS + BUDGET);
 
-  tc_jitter_poll (r.jb, BUDGET - 1);
+  tc_jitter_poll (r.jb, 1 * MS + BUDGET - 1);
   g_assert_cmpuint (tc_jitter_take_events (r.jb), ==, 0);
 
   /* Budget spent: the keyframe is given up, the delta frame after it is
    * complete but undecodable, so it is dropped too. */
-  tc_jitter_poll (r.jb, BUDGET);
+  tc_jitter_poll (r.jb, 1 * MS + BUDGET);
   g_assert_cmpuint (tc_jitter_take_events (r.jb), ==,
       TC_JITTER_FRAME_LOST | TC_JITTER_KEYFRAME_NEEDED);
   g_assert_cmpuint (frames_count (&r.out), ==, 0);
@@ -260,8 +261,8 @@ test_a_retransmission_within_the_budget_completes_the_frame (void)
   sender_frame (&s, key, 0);
   deliver_range (&r, &s, 0, 2, 10 * MS);
   deliver_range (&r, &s, 3, 5, 11 * MS);
-  g_assert_cmpint (tc_jitter_deadline (r.jb), ==, 10 * MS + BUDGET);
-  deliver (&r, &s, 2, 10 * MS + BUDGET - 1);  /* RTX just in time */
+  g_assert_cmpint (tc_jitter_deadline (r.jb), ==, 11 * MS + BUDGET);
+  deliver (&r, &s, 2, 11 * MS + BUDGET - 1);  /* RTX just in time */
   g_assert_cmpuint (frames_count (&r.out), ==, 1);
   frames_assert_equal (&r.out, 0, key);
   g_assert_cmpuint (tc_jitter_take_events (r.jb), ==, 0);
@@ -271,6 +272,36 @@ test_a_retransmission_within_the_budget_completes_the_frame (void)
   tc_jitter_stats st;
   tc_jitter_get_stats (r.jb, &st);
   g_assert_cmpuint (st.packets_late, ==, 1);
+  g_bytes_unref (key);
+  receiver_clear (&r);
+  sender_clear (&s);
+}
+
+/* A large keyframe paced out slower than the budget, every packet in
+ * order: nothing is missing while it arrives, so nothing is given up (by
+ * the age of its first packet, a 150 kB keyframe at 3.5 Mbit/s was, and
+ * the PLI brought another as large). */
+static void
+test_a_frame_arriving_slower_than_the_budget_is_kept (void)
+{
+  sender s;
+  receiver r;
+  sender_init (&s, 300);
+  receiver_init (&r);
+  GBytes *key = vp8_frame (40000, TRUE, 1280, 720, 12);
+  sender_frame (&s, key, 0);
+  guint n = s.pkts->len;
+  g_assert_cmpuint (n, >, 30);
+  for (guint i = 0; i < n; i++) {
+    int64_t at = (int64_t) i * (3 * BUDGET / n);
+    deliver (&r, &s, i, at);
+    if (i + 1 < n)
+      g_assert_cmpint (tc_jitter_deadline (r.jb), ==, INT64_MAX);
+    tc_jitter_poll (r.jb, at + BUDGET / 10);
+  }
+  g_assert_cmpuint (frames_count (&r.out), ==, 1);
+  frames_assert_equal (&r.out, 0, key);
+  g_assert_cmpuint (tc_jitter_take_events (r.jb), ==, 0);
   g_bytes_unref (key);
   receiver_clear (&r);
   sender_clear (&s);
@@ -487,6 +518,8 @@ main (int argc, char **argv)
       test_loss_in_the_middle_reports_keyframe_needed_and_no_corrupt_frame);
   g_test_add_func ("/rtp/jitter/vp8/a-retransmission-within-the-budget-completes-the-frame",
       test_a_retransmission_within_the_budget_completes_the_frame);
+  g_test_add_func ("/rtp/jitter/vp8/a-frame-arriving-slower-than-the-budget-is-kept",
+      test_a_frame_arriving_slower_than_the_budget_is_kept);
   g_test_add_func ("/rtp/jitter/vp8/waits-for-a-keyframe-at-start",
       test_waits_for_a_keyframe_at_start);
   g_test_add_func ("/rtp/jitter/vp8/a-frame-the-depayloader-refuses-counts-as-lost",

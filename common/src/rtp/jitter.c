@@ -257,49 +257,71 @@ deliver (tc_jitter *jb)
   }
 }
 
+/* Where the buffer cannot go on without giving something up, and since
+ * when that is known: the holes (a seq missing while a later one is here,
+ * known since the first of those later ones arrived) and, at start, a
+ * head that is not a frame start (its start may still arrive reordered,
+ * known since the head arrived). A frame whose packets keep coming in
+ * order is not missing anything yet, however long it takes: a keyframe
+ * of 150 kB paced at 3.5 Mbit/s takes 380 ms to arrive, and giving it up
+ * by the age of its first packet asked for another as large, for ever.
+ * known_us: the earliest time one of these places is known; last: the
+ * newest one known at or before `expired_before_us` (if any: expired). */
+typedef struct {
+  int64_t known_us;             /* INT64_MAX: nothing missing */
+  bool expired;
+  uint64_t last;
+} missing_scan;
+
+static missing_scan
+scan_missing (const tc_jitter *jb, int64_t expired_before_us)
+{
+  missing_scan m = { INT64_MAX, false, 0 };
+  int64_t first_after = INT64_MAX;  /* earliest arrival after e */
+
+  if (jb->count == 0)
+    return m;
+  for (uint64_t e = jb->end; dist (e, jb->head) > 0;) {
+    e--;
+    const jslot *s = slot_at (jb, e);
+    bool at_start = e == jb->head && !jb->head_known && s->used && !s->start;
+    if (s->used && s->arrival_us < first_after)
+      first_after = s->arrival_us;
+    int64_t since = !s->used ? first_after : at_start ? first_after
+        : INT64_MAX;
+    if (since == INT64_MAX)
+      continue;
+    m.known_us = MIN (m.known_us, since);
+    if (!m.expired && since <= expired_before_us) {
+      m.expired = true;
+      m.last = e;
+    }
+  }
+  return m;
+}
+
 int64_t
 tc_jitter_deadline (const tc_jitter *jb)
 {
-  if (jb == NULL || jb->count == 0)
+  if (jb == NULL)
     return INT64_MAX;
-  int64_t oldest = INT64_MAX;
-  for (uint64_t e = jb->head; dist (jb->end, e) > 0; e++) {
-    const jslot *s = slot_at (jb, e);
-    if (s->used && s->arrival_us < oldest)
-      oldest = s->arrival_us;
-  }
-  if (oldest > INT64_MAX - jb->cfg.wait_budget_us)
+  int64_t known = scan_missing (jb, INT64_MIN).known_us;
+  if (known > INT64_MAX - jb->cfg.wait_budget_us)
     return INT64_MAX;
-  return oldest + jb->cfg.wait_budget_us;
-}
-
-/* True when `s` has waited its budget out by `now_us`. Overflow-safe for any
- * clock values; a clock that went back means no time passed. */
-static bool
-waited_out (const tc_jitter *jb, const jslot *s, int64_t now_us)
-{
-  if (now_us < s->arrival_us)
-    return false;
-  uint64_t waited = (uint64_t) now_us - (uint64_t) s->arrival_us;
-  return waited >= (uint64_t) jb->cfg.wait_budget_us;
+  return known + jb->cfg.wait_budget_us;
 }
 
 /* Hands on complete frames, then gives up every frame up to the newest
- * packet that has waited its budget out. */
+ * missing place (scan_missing) that has waited its budget out. */
 static void
 process (tc_jitter *jb, int64_t now_us)
 {
   deliver (jb);
-  bool expired = false;
-  uint64_t last_expired = 0;
-  for (uint64_t e = jb->head; jb->count > 0 && dist (jb->end, e) > 0; e++) {
-    const jslot *s = slot_at (jb, e);
-    if (s->used && waited_out (jb, s, now_us)) {
-      expired = true;
-      last_expired = e;
-    }
-  }
-  while (expired && jb->count > 0 && dist (last_expired, jb->head) >= 0) {
+  /* Known at or before now - budget (no overflow: budget >= 0). */
+  int64_t before = now_us < INT64_MIN + jb->cfg.wait_budget_us ? INT64_MIN
+      : now_us - jb->cfg.wait_budget_us;
+  missing_scan m = scan_missing (jb, before);
+  while (m.expired && jb->count > 0 && dist (m.last, jb->head) >= 0) {
     lose_head (jb);
     deliver (jb);
   }

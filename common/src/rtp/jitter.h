@@ -5,9 +5,10 @@
  * whose frames come out through `on_frame`. No playout timing: a frame goes
  * out as soon as it and every frame before it are complete or given up.
  *
- * Loss handling: a frame that is still incomplete when its oldest packet has
- * waited `wait_budget_us` (time for NACK and RTX to repair it) is dropped
- * and reported. For video, the buffer then drops frames until a keyframe and
+ * Loss handling: a frame with a packet missing (a later one arrived) for
+ * `wait_budget_us` (time for NACK and RTX to repair it) is dropped and
+ * reported; one whose packets are all here so far waits for the rest, as
+ * long as they take (a large keyframe paced out slowly). For video, the buffer then drops frames until a keyframe and
  * asks the caller for one (PLI); it does the same at start. The caller rate-
  * limits the PLIs it sends.
  *
@@ -35,7 +36,7 @@ typedef struct {
    * packet further ahead flushes the buffer. */
   size_t max_packets;
   size_t max_bytes;           /* payload bytes held; beyond them, flush */
-  int64_t wait_budget_us;     /* how long an incomplete frame may wait */
+  int64_t wait_budget_us;     /* how long a missing packet may be waited for */
 } tc_jitter_config;
 
 /* Event bits, latched until tc_jitter_take_events. */
