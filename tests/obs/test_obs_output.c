@@ -2,12 +2,14 @@
  * the program (a colour source on the canvas) to a real tempchatsrc through
  * our relay (tc_obs_gst_peer recv): with defaults both pick AV1, the web
  * client's first choice; each codec forced on the receiver's side arrives
- * decoded at the canvas size.
+ * decoded at the canvas size; a program of noise, which no encoder fits in
+ * the call's bitrate, has frames left out for it.
  *
  * Run under xvfb-run. Every wait is for an event with a deadline.
  */
 #include <glib.h>
 #include <obs.h>
+#include <util/platform.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +115,158 @@ static void call_start(call *c, const char *recv_codecs, const char *expect)
 	harness_assert_red_canvas(line);
 	/* The output says what it encodes. */
 	g_assert_cmpstr(st.codec, ==, expect);
+}
+
+/* ------------------------------------------------ a program of noise */
+
+#define NOISE_FRAME_NS 33333333ULL /* 30 fps, like a camera */
+
+/* An async video source of random 4:2:0 pictures at the canvas size, made
+ * on a thread of its own at a camera's pace. */
+typedef struct {
+	obs_source_t *source;
+	GThread *thread;
+	volatile gint stop;
+} noise_source;
+
+static void noise_fill(uint8_t *p, size_t n, uint32_t *x)
+{
+	for (size_t i = 0; i < n; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 17;
+		*x ^= *x << 5;
+		p[i] = (uint8_t)*x;
+	}
+}
+
+static gpointer noise_run(gpointer data)
+{
+	noise_source *n = data;
+	const uint32_t w = HARNESS_CANVAS_W, h = HARNESS_CANVAS_H;
+	uint8_t *buf = g_malloc((size_t)w * h * 3 / 2);
+	uint32_t x = 2463534242u;
+	uint64_t next = os_gettime_ns();
+	struct obs_source_frame f = {
+		.data = {buf, buf + w * h, buf + w * h * 5 / 4},
+		.linesize = {w, w / 2, w / 2},
+		.width = w,
+		.height = h,
+		.format = VIDEO_FORMAT_I420,
+	};
+
+	video_format_get_parameters(VIDEO_CS_DEFAULT, VIDEO_RANGE_PARTIAL,
+				    f.color_matrix, f.color_range_min,
+				    f.color_range_max);
+	while (!g_atomic_int_get(&n->stop)) {
+		noise_fill(buf, (size_t)w * h * 3 / 2, &x);
+		f.timestamp = next;
+		obs_source_output_video(n->source, &f);
+		next += NOISE_FRAME_NS;
+		os_sleepto_ns(next);
+	}
+	g_free(buf);
+	return NULL;
+}
+
+static const char *noise_name(void *unused)
+{
+	(void)unused;
+	return "test noise";
+}
+
+static void *noise_create(obs_data_t *settings, obs_source_t *source)
+{
+	noise_source *n = g_new0(noise_source, 1);
+
+	(void)settings;
+	n->source = source;
+	n->thread = g_thread_new("test-noise", noise_run, n);
+	return n;
+}
+
+static void noise_destroy(void *data)
+{
+	noise_source *n = data;
+
+	g_atomic_int_set(&n->stop, 1);
+	g_thread_join(n->thread);
+	g_free(n);
+}
+
+static struct obs_source_info noise_info = {
+	.id = "tc_test_noise",
+	.type = OBS_SOURCE_TYPE_INPUT,
+	.output_flags = OBS_SOURCE_ASYNC_VIDEO,
+	.get_name = noise_name,
+	.create = noise_create,
+	.destroy = noise_destroy,
+};
+
+static gboolean frames_left_out(gpointer out)
+{
+	sender_stats st;
+
+	get_sender_stats(out, &st);
+	return st.overshoot > 0;
+}
+
+typedef struct {
+	obs_output_t *out;
+	long long frames; /* encoded when the wait began */
+} frames_since;
+
+static gboolean more_frames_encoded(gpointer data)
+{
+	frames_since *f = data;
+	sender_stats st;
+
+	get_sender_stats(f->out, &st);
+	return st.frames >= f->frames + 3;
+}
+
+static void test_noise_has_frames_left_out_for_the_bitrate(void)
+{
+	char *room = harness_new_room();
+	harness_peer *receiver =
+		harness_peer_start("recv", harness_relay_url(), room, NULL);
+	obs_source_t *noise =
+		obs_source_create("tc_test_noise", "noise", NULL, NULL);
+	obs_data_t *settings = call_settings(room);
+	obs_output_t *out;
+	sender_stats st;
+	frames_since since;
+
+	obs_set_output_source(0, noise);
+	/* 360p: 700 kbit/s at most, a fraction of what AV1 makes of noise
+	 * at its highest quantizer. */
+	obs_data_set_string(settings, "quality", "360p");
+	g_assert_nonnull(harness_peer_wait_line(receiver, "started"));
+	out = obs_output_create("tempchat_output", "call", settings, NULL);
+	g_assert_nonnull(out);
+	g_assert_true(obs_output_start(out));
+	g_assert_nonnull(harness_peer_wait_line(receiver, "video "));
+
+	g_assert_true(harness_wait(frames_left_out, out, HARNESS_WAIT_MS));
+	/* And the picture goes on changing. */
+	get_sender_stats(out, &st);
+	since.out = out;
+	since.frames = st.frames;
+	g_assert_true(harness_wait(more_frames_encoded, &since,
+				   HARNESS_WAIT_MS));
+	get_sender_stats(out, &st);
+	g_test_message("%s: frames %lld keyframes %lld overshoot %lld "
+		       "dropped %lld bitrate %lld",
+		       st.codec, st.frames, st.keyframes, st.overshoot,
+		       st.dropped, st.bitrate);
+	g_assert_cmpstr(st.codec, ==, "AV1");
+
+	obs_output_stop(out);
+	obs_output_release(out);
+	obs_data_release(settings);
+	obs_set_output_source(0, NULL);
+	obs_source_release(noise);
+	harness_peer_stop(receiver);
+	g_free(room);
 }
 
 static void call_stop(call *c)
@@ -288,6 +442,7 @@ int main(int argc, char **argv)
 
 	g_test_init(&argc, &argv, NULL);
 	harness_obs_start();
+	obs_register_source(&noise_info);
 	g_test_add_func(
 		"/obs/output/the-program-arrives-at-a-tempchatsrc-in-av1-by-"
 		"default",
@@ -307,6 +462,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/obs/output/a-full-room-stops-the-output-with-a-clear-"
 			"error",
 			test_a_full_room_stops_the_output_with_a_clear_error);
+	g_test_add_func("/obs/output/noise-has-frames-left-out-for-the-bitrate",
+			test_noise_has_frames_left_out_for_the_bitrate);
 	g_test_add_func("/obs/output/stopping-before-anyone-joined-is-clean",
 			test_stopping_before_anyone_joined_is_clean);
 	ret = g_test_run();
