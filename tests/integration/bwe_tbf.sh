@@ -88,11 +88,12 @@ result=$(timeout "$WAIT" sh -c '
             # get down to the target (noise) sent 6.7 Mbit/s into the
             # 1.5 Mbit/s link until frames were left out for it.
             [ "$sent" -lt $((2 * LIMIT)) ] \
-              || { echo "flooding: sent median $sent bit/s over ${HOLD}s"; exit; }
+              || { echo "flooding: sent median $sent over ${HOLD}s"; exit; }
             ip netns exec "$A" tc qdisc del dev "$VA" root
             phase=climb t2=$(date +%s%N) ;;
           climb) [ "$value" -gt $((2 * LIMIT)) ] || continue
-            echo "held median $median, sent median $sent; lifted: $value after $(ms "$t2") ms"
+            echo "held median $median, sent median $sent;" \
+              "lifted: $value after $(ms "$t2") ms"
             exit ;;
         esac ;;
     esac
@@ -112,7 +113,8 @@ fi
 echo "sender: ${result:-no target below $LIMIT within ${WAIT}s}"
 case "$result" in
   *lifted*) echo "METRIC tbf-1.5mbit-1080p" $result; exit 0 ;;
-  below*) [ "$LIFT" = 0 ] || { echo "unsettled, flooding, or no climb after the lift"
+  below*) [ "$LIFT" = 0 ] || {
+            echo "unsettled, flooding, or no climb after the lift"
             echo "targets seen (bit/s): $(tr '\n' ' ' <"$work/seen")"; exit 1; }
           echo "METRIC tbf-1mbit-target-bps=$(echo "$result" | cut -d' ' -f2)"
           exit 0 ;;

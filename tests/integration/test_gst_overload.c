@@ -13,9 +13,10 @@
  * ("fast": a few ms a frame, which even a loaded machine keeps up with),
  * or 640x360 of noise ("noise": no encoder fits it in MAX_BITRATE; vp8enc
  * at its highest quantizer made 6.3 Mbit/s of it). It prints its stats'
- * send.frames-dropped-late and frames-dropped-overshoot twice a second. The receiver, a
- * tempchatsrc with decode=false in this process, counts the frames and
- * bytes that arrive in each second, as a user's stats panel would.
+ * send.frames-dropped-late and frames-dropped-overshoot twice a second.
+ * The receiver, a tempchatsrc with decode=false in this process, counts
+ * the frames and bytes that arrive in each second, as a user's stats
+ * panel would.
  *
  * Waits are event-driven with a deadline (frames arriving, the child's
  * lines); the only sleep is the slow encoder's stand-in for its work.

@@ -227,11 +227,11 @@ test_loss_in_the_middle_reports_keyframe_needed_and_no_corrupt_frame (void)
   g_assert_cmpuint (tc_jitter_packets (r.jb), ==, 0);
 
   /* The lost packet, retransmitted too late, is dropped as late. */
-  deliver (&r, &s, 2, BUDGET + 1);
+  deliver (&r, &s, 2, 1 * MS + BUDGET + 1);
   g_assert_cmpuint (frames_count (&r.out), ==, 0);
 
   /* The next keyframe resumes output. */
-  deliver_range (&r, &s, 6, 10, BUDGET + 2);
+  deliver_range (&r, &s, 6, 10, 1 * MS + BUDGET + 2);
   g_assert_cmpuint (frames_count (&r.out), ==, 1);
   frames_assert_equal (&r.out, 0, key2);
   g_assert_false (tc_jitter_waiting_for_keyframe (r.jb));
@@ -518,7 +518,8 @@ main (int argc, char **argv)
       test_loss_in_the_middle_reports_keyframe_needed_and_no_corrupt_frame);
   g_test_add_func ("/rtp/jitter/vp8/a-retransmission-within-the-budget-completes-the-frame",
       test_a_retransmission_within_the_budget_completes_the_frame);
-  g_test_add_func ("/rtp/jitter/vp8/a-frame-arriving-slower-than-the-budget-is-kept",
+  g_test_add_func (
+      "/rtp/jitter/vp8/a-frame-arriving-slower-than-the-budget-is-kept",
       test_a_frame_arriving_slower_than_the_budget_is_kept);
   g_test_add_func ("/rtp/jitter/vp8/waits-for-a-keyframe-at-start",
       test_waits_for_a_keyframe_at_start);

@@ -16,10 +16,13 @@
  * drained at the target plus TC_FRAME_DROPPER_TOLERANCE_PCT, empty at
  * best: undershooting earns no burst). A frame is dropped before the
  * encoder sees it while that excess is over TC_FRAME_DROPPER_THRESHOLD_MS
- * of the target, and at least one frame is kept every
- * TC_FRAME_DROPPER_MAX_GAP_MS so that the picture never freezes for
- * longer, whatever the encoder makes. Keyframes count like any frame:
- * the encoder's own rate control pays for them with the frames after.
+ * of the target. The excess is kept under TC_FRAME_DROPPER_CAP_MS of the
+ * target, also when the target falls, so it drains below the threshold
+ * within (CAP - THRESHOLD) / 1.1 = 0.91 s: whatever the encoder makes, a
+ * frame goes through at least that often, and an encoder that meets its
+ * target again stops losing frames within that time. Keyframes count like
+ * any frame: the encoder's own rate control pays for them with the frames
+ * after.
  *
  * Times are the frames' capture times in microseconds on any one clock.
  * Pure; the caller serializes calls on one dropper.
@@ -37,29 +40,31 @@ extern "C" {
 
 /* Excess over which frames are dropped, in ms of the target: more than
  * a call's first keyframe (1080p through our AV1 settings: 93 kB, 165 ms
- * of the 4.5 Mbit/s start; 720p at 2 Mbit/s: about 60 kB, 240 ms) and a
- * CBR encoder's frame-to-frame swings; what the pacer's 2.5x clears in
- * 120 ms. */
+ * of the 4.5 Mbit/s start; 720p at 2 Mbit/s: about 60 kB, 240 ms) and
+ * the seconds a CBR encoder runs over after a gap in its input (vp8enc
+ * gives the frame after a gap the gap's bits: at 300 ms, an encoder
+ * slowed for every other second fell from 11-31 to 0-21 frames a
+ * second). */
 #define TC_FRAME_DROPPER_THRESHOLD_MS 1000
 /* How far over the target an encoder may run for good: CBR encoders run
  * a few % over (our AV1 at 1080p: 4.6-4.8 Mbit/s for 4.5), which the
  * congestion controller's margin takes; dropping frames for it would cost
  * smoothness on ordinary pictures. */
 #define TC_FRAME_DROPPER_TOLERANCE_PCT 10
-#define TC_FRAME_DROPPER_MAX_GAP_MS 1000
+/* The most excess kept, in ms of the target: what bounds the gaps. */
 #define TC_FRAME_DROPPER_CAP_MS 2000
 
 typedef struct {
   uint32_t target_bps;      /* 0: no target, nothing is dropped */
   double excess_bits;       /* sent beyond the target, >= 0 */
   int64_t drained_us;       /* time the excess was last drained to */
-  int64_t kept_us;          /* capture time of the last frame encoded */
   uint64_t dropped;         /* frames dropped so far */
 } tc_frame_dropper;
 
 void tc_frame_dropper_init (tc_frame_dropper *d);
 
-/* The bitrate the encoder is told to make (bit/s); 0 stops dropping. */
+/* The bitrate the encoder is told to make (bit/s); 0 stops dropping. A
+ * lower target keeps only its own cap's worth of the excess. */
 void tc_frame_dropper_set_target (tc_frame_dropper *d, uint32_t bps);
 
 /* Before encoding the frame captured at `us`: true to leave it out

@@ -8,13 +8,24 @@ void
 tc_frame_dropper_init (tc_frame_dropper *d)
 {
   *d = (tc_frame_dropper) { 0 };
-  d->drained_us = d->kept_us = NO_TIME;
+  d->drained_us = NO_TIME;
+}
+
+/* Keeps the excess under the cap (see the header: it bounds the gaps). */
+static void
+cap (tc_frame_dropper *d)
+{
+  double most = (double) d->target_bps * TC_FRAME_DROPPER_CAP_MS / 1e3;
+
+  if (d->excess_bits > most)
+    d->excess_bits = most;
 }
 
 void
 tc_frame_dropper_set_target (tc_frame_dropper *d, uint32_t bps)
 {
   d->target_bps = bps;
+  cap (d);
 }
 
 /* Bits per second the excess drains at: the target and its tolerance. */
@@ -44,9 +55,7 @@ bool
 tc_frame_dropper_drop (tc_frame_dropper *d, int64_t us)
 {
   drain_to (d, us);
-  if (d->target_bps == 0 || d->kept_us == NO_TIME
-      || us - d->kept_us >= (int64_t) TC_FRAME_DROPPER_MAX_GAP_MS * 1000
-      || d->excess_bits <= (double) d->target_bps
+  if (d->target_bps == 0 || d->excess_bits <= (double) d->target_bps
       * TC_FRAME_DROPPER_THRESHOLD_MS / 1e3)
     return false;
   d->dropped++;
@@ -56,15 +65,7 @@ tc_frame_dropper_drop (tc_frame_dropper *d, int64_t us)
 void
 tc_frame_dropper_encoded (tc_frame_dropper *d, size_t bytes, int64_t us)
 {
-  double most = (double) d->target_bps * TC_FRAME_DROPPER_CAP_MS / 1e3;
-
   drain_to (d, us);
   d->excess_bits += (double) bytes * 8;
-  /* At most the longest gap's worth: after an encoder far over its
-   * target (kept only by the gap), one that meets its target again stops
-   * being dropped within that time. */
-  if (d->excess_bits > most)
-    d->excess_bits = most;
-  if (d->kept_us == NO_TIME || us > d->kept_us)
-    d->kept_us = us;
+  cap (d);
 }

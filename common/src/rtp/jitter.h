@@ -8,9 +8,11 @@
  * Loss handling: a frame with a packet missing (a later one arrived) for
  * `wait_budget_us` (time for NACK and RTX to repair it) is dropped and
  * reported; one whose packets are all here so far waits for the rest, as
- * long as they take (a large keyframe paced out slowly). For video, the buffer then drops frames until a keyframe and
- * asks the caller for one (PLI); it does the same at start. The caller rate-
- * limits the PLIs it sends.
+ * long as they take (a large keyframe paced out slowly), and a lost last
+ * packet is known when the next one comes. For video, after a dropped
+ * frame the buffer drops frames until a keyframe and asks the caller for
+ * one (PLI); it does the same at start. The caller rate-limits the PLIs
+ * it sends.
  *
  * Pure bookkeeping: the caller passes the clock (now_us) and calls
  * tc_jitter_poll by tc_jitter_deadline. One buffer per received stream, on
