@@ -123,7 +123,6 @@ test_an_encoder_on_target_loses_nothing (void)
   start (&d, 4500000);
   r = run (&d, 30 * 60, 0, a_little_over);
   g_assert_cmpuint (r.dropped, ==, 0);
-  g_assert_cmpuint (d.dropped, ==, 0);
 }
 
 static void
@@ -181,7 +180,6 @@ test_an_encoder_over_target_is_held_to_it (void)
             * TC_FRAME_DROPPER_THRESHOLD_MS / 1e3 + 13300000.0 / 30) / 30);
     g_assert_cmpuint (r.kept, >=, 30);
     g_assert_cmpint (r.longest_gap_us, <=, LONGEST_GAP_US);
-    g_assert_cmpuint (d.dropped, ==, r.dropped);
   }
 }
 

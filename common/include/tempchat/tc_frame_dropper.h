@@ -6,7 +6,7 @@
  * detail) it reaches its highest quantizer and goes on making frames over
  * the budget. av1enc with our settings made 13.3 Mbit/s of 640x360 noise
  * for a 4.5 Mbit/s target, and a tempchatsink behind a 1.5 Mbit/s link
- * sent 6.7 Mbit/s with its target at 1.47: the pacer sends up to 2.5x the
+ * sent 6.7 Mbit/s with its target at 1.23-1.47: the pacer sends up to 2.5x the
  * target, so the excess went on to the network and was lost there. The
  * congestion controller can lower the target, but only the frames the
  * encoder is given set the rate then, as libwebrtc's FrameDropper does
@@ -58,7 +58,6 @@ typedef struct {
   uint32_t target_bps;      /* 0: no target, nothing is dropped */
   double excess_bits;       /* sent beyond the target, >= 0 */
   int64_t drained_us;       /* time the excess was last drained to */
-  uint64_t dropped;         /* frames dropped so far */
 } tc_frame_dropper;
 
 void tc_frame_dropper_init (tc_frame_dropper *d);
@@ -67,8 +66,8 @@ void tc_frame_dropper_init (tc_frame_dropper *d);
  * lower target keeps only its own cap's worth of the excess. */
 void tc_frame_dropper_set_target (tc_frame_dropper *d, uint32_t bps);
 
-/* Before encoding the frame captured at `us`: true to leave it out
- * (counted in d->dropped). A caller that must encode it (a keyframe was
+/* Before encoding the frame captured at `us`: true to leave it out (the
+ * caller counts those it reports). A caller that must encode it (a keyframe was
  * asked for, the encoder is new) does not ask. */
 bool tc_frame_dropper_drop (tc_frame_dropper *d, int64_t us);
 

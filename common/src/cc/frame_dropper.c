@@ -58,7 +58,6 @@ tc_frame_dropper_drop (tc_frame_dropper *d, int64_t us)
   if (d->target_bps == 0 || d->excess_bits <= (double) d->target_bps
       * TC_FRAME_DROPPER_THRESHOLD_MS / 1e3)
     return false;
-  d->dropped++;
   return true;
 }
 
