@@ -110,6 +110,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
 
+#include "tempchat/tc_connect_gate.h"
 #include "tempchat/tc_frame_dropper.h"
 #include "tempchat/tc_room.h"
 #include "gsttempchat.h"
@@ -182,11 +183,6 @@ typedef struct
   GstTempchatFecSend fec;
   GstClockTime fec_check;
   gint codec_pending;           /* tc_sdp_codec the call now sends */
-  /* Video encoded here: whether the encoder's last input was the
-   * connecting phase's frame, asked to be a keyframe (atomic): the
-   * keyframe the core asks for when the call connects is then already
-   * coming. */
-  gint connect_key;
   /* Video encoded here: the encoder's temporal layers (1 or 3) and its
    * frames in and out since it was made (streaming thread only). No frame
    * in yet: its next output is a keyframe without asking. */
@@ -212,21 +208,12 @@ struct _GstTempchatSink
   gint frames_late;             /* atomic: raw video the encoder never saw */
   gint frames_overshoot;        /* atomic: raw video left out while the
                                  * encoder ran over its target */
-  /* Atomic, from the session thread: whether a call takes our media
-   * (CALL_*). Until it connects, raw video stops before the encoder, which
-   * spends no CPU on frames nobody receives (a 1080p AV1 encoder is most
-   * of a core); while it connects, one frame goes in per connecting phase
-   * (connect_gen), a keyframe, which the core keeps and sends once DTLS
-   * is done. Then nothing captured before the moment it connected
-   * (connected_at, object lock, checked while check_connected_at is set)
-   * goes in, when that frame was in before then: the core re-stamps a
-   * keyframe it kept to about then. */
-  gint call_live;
-  gint connect_gen;
-  gint passed_gen;              /* the phase whose frame went in (set by
-                                 * the video streaming thread) */
-  gint check_connected_at;
-  GstClockTime connected_at;
+  /* Which raw video frames reach our encoder, following the call
+   * (tc_connect_gate.h): none while no call connects or is connected, one
+   * keyframe per connecting phase, which the core keeps and sends once
+   * DTLS is done, then those captured from the connection on. Times on
+   * the pipeline clock. */
+  tc_connect_gate gate;
 };
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE ("video",
@@ -240,14 +227,6 @@ static GstStaticPadTemplate audio_template = GST_STATIC_PAD_TEMPLATE ("audio",
     GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("audio/x-raw; "
         "audio/x-opus, channel-mapping-family = (int) 0"));
-
-/* call_live */
-enum
-{
-  CALL_IDLE,
-  CALL_CONNECTING,
-  CALL_LIVE
-};
 
 G_DEFINE_TYPE (GstTempchatSink, gst_tempchat_sink, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (tempchatsink, "tempchatsink", GST_RANK_NONE,
@@ -436,47 +415,18 @@ capture_time_on_pad (GstTempchatSink *self, GstPad *pad, GstBuffer *buf)
   return captured;
 }
 
-/* Whether `buf`, on its way to the encoder on `pad`, was captured before
- * the call connected (once one was not, nothing more is checked). */
-static gboolean
-captured_before_connected (GstTempchatSink *self, GstPad *pad, GstBuffer *buf)
-{
-  GstClockTime at, captured;
-
-  if (!g_atomic_int_get (&self->check_connected_at))
-    return FALSE;
-  GST_OBJECT_LOCK (self);
-  at = self->connected_at;
-  GST_OBJECT_UNLOCK (self);
-  captured = capture_time_on_pad (self, pad, buf);
-  if (GST_CLOCK_TIME_IS_VALID (captured) && captured < at)
-    return TRUE;
-  g_atomic_int_set (&self->check_connected_at, 0);
-  return FALSE;
-}
-
-/* Which raw frames reach our encoder (see call_live): TRUE to drop `buf`;
- * *connecting when it is the connecting phase's one frame. */
+/* Which raw frames reach our encoder (tc_connect_gate.h): TRUE to drop
+ * `buf`; *connecting when it is the connecting phase's one frame. */
 static gboolean
 held_back (SinkStream *st, GstPad *pad, GstBuffer *buf, gboolean *connecting)
 {
-  GstTempchatSink *self = st->sink;
-  gint gen;
+  GstClockTime captured = capture_time_on_pad (st->sink, pad, buf);
+  tc_gate_verdict v = tc_connect_gate_admit (&st->sink->gate,
+      GST_CLOCK_TIME_IS_VALID (captured) ? (int64_t) (captured / GST_USECOND)
+      : TC_CONNECT_GATE_NO_TIME);
 
-  *connecting = FALSE;
-  switch (g_atomic_int_get (&self->call_live)) {
-    case CALL_IDLE:
-      return TRUE;
-    case CALL_CONNECTING:
-      gen = g_atomic_int_get (&self->connect_gen);
-      if (g_atomic_int_get (&self->passed_gen) == gen)
-        return TRUE;
-      g_atomic_int_set (&self->passed_gen, gen);
-      *connecting = TRUE;
-      return FALSE;
-    default:
-      return captured_before_connected (self, pad, buf);
-  }
+  *connecting = v == TC_GATE_CONNECTING;
+  return v == TC_GATE_DROP;
 }
 
 /* Whether `buf`, on its way to our encoder on `pad`, is left out because
@@ -564,7 +514,7 @@ apply_requests_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (st->encoder != NULL && !connecting && !key_asked && st->frames_in > 0
       && over_target (st, pad, GST_PAD_PROBE_INFO_BUFFER (info)))
     return GST_PAD_PROBE_DROP;
-  g_atomic_int_set (&st->connect_key, connecting
+  tc_connect_gate_entered (&st->sink->gate, connecting
       && (key_asked || st->frames_in == 0));
   st->frames_in++;
   return GST_PAD_PROBE_OK;
@@ -1206,44 +1156,32 @@ follow_sent_codec (GstTempchatSink *self, tc_sdp_codec codec)
   GST_OBJECT_UNLOCK (self);
 }
 
-/* The pipeline clock's time now, for connected_at. */
-static void
-note_connected_at (GstTempchatSink *self)
+/* The pipeline clock's time now, in µs. */
+static int64_t
+clock_now_us (GstTempchatSink *self)
 {
   GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  int64_t now;
 
   if (clock == NULL)
-    return;
-  GST_OBJECT_LOCK (self);
-  self->connected_at = gst_clock_get_time (clock);
-  GST_OBJECT_UNLOCK (self);
-  g_atomic_int_set (&self->check_connected_at, 1);
+    return TC_CONNECT_GATE_NO_TIME;
+  now = (int64_t) (gst_clock_get_time (clock) / GST_USECOND);
   gst_object_unref (clock);
+  return now;
 }
 
-/* Session thread: call_live follows the call's state. Entering a
+/* Session thread: the gate follows the call's state. Entering a
  * connecting phase asks for a keyframe first (free from an encoder that
  * has not encoded yet). */
 static void
 follow_call_state (GstTempchatSink *self, tc_session_state state)
 {
-  gint was = g_atomic_int_get (&self->call_live);
-  gint live = state == TC_SESSION_CONNECTING ? CALL_CONNECTING
-      : state == TC_SESSION_CONNECTED || state == TC_SESSION_RECONNECTING
-      ? CALL_LIVE : CALL_IDLE;
-
-  if (live == CALL_CONNECTING && was != CALL_CONNECTING) {
-    GST_OBJECT_LOCK (self);
-    if (self->video != NULL && !self->video->encoded_input)
-      g_atomic_int_set (&self->video->keyframe_pending, 1);
-    GST_OBJECT_UNLOCK (self);
-    g_atomic_int_inc (&self->connect_gen);
-  } else if (live == CALL_LIVE && was == CALL_CONNECTING
-      && g_atomic_int_get (&self->passed_gen)
-      == g_atomic_int_get (&self->connect_gen)) {
-    note_connected_at (self);
-  }
-  g_atomic_int_set (&self->call_live, live);
+  if (!tc_connect_gate_follow (&self->gate, state, clock_now_us (self)))
+    return;
+  GST_OBJECT_LOCK (self);
+  if (self->video != NULL && !self->video->encoded_input)
+    g_atomic_int_set (&self->video->keyframe_pending, 1);
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* On the session thread: quick, no call back into the call. */
@@ -1257,7 +1195,7 @@ sink_on_event (gpointer member, tc_session *s, const tc_session_event *ev)
     case TC_SESSION_EV_KEYFRAME_REQUEST:
       GST_OBJECT_LOCK (self);
       if (self->video != NULL
-          && !g_atomic_int_get (&self->video->connect_key))
+          && !tc_connect_gate_key_coming (&self->gate))
         g_atomic_int_set (&self->video->keyframe_pending, 1);
       GST_OBJECT_UNLOCK (self);
       break;
@@ -1317,8 +1255,7 @@ start_call (GstTempchatSink *self)
   memset (&self->peer, 0, sizeof self->peer);
   g_atomic_int_set (&self->frames_late, 0);
   g_atomic_int_set (&self->frames_overshoot, 0);
-  g_atomic_int_set (&self->call_live, CALL_IDLE);
-  g_atomic_int_set (&self->check_connected_at, 0);
+  tc_connect_gate_reset (&self->gate);
   GST_OBJECT_LOCK (self);
   if (self->video != NULL) {
     self->video->eos = FALSE;
@@ -1463,6 +1400,7 @@ gst_tempchat_sink_finalize (GObject *object)
   GstTempchatSink *self = GST_TEMPCHAT_SINK (object);
 
   gst_tempchat_settings_clear (&self->settings);
+  tc_connect_gate_clear (&self->gate);
   G_OBJECT_CLASS (gst_tempchat_sink_parent_class)->finalize (object);
 }
 
@@ -1545,6 +1483,7 @@ static void
 gst_tempchat_sink_init (GstTempchatSink *self)
 {
   gst_tempchat_settings_init (&self->settings);
+  tc_connect_gate_init (&self->gate);
   /* A sink bin: the pipeline waits for it at EOS. */
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
 }

@@ -9,7 +9,9 @@
  * every PLI/FIR and follow the call's target bitrate while running.
  *
  * start() never blocks: it validates the settings and starts the call's
- * session thread. Capture begins when the call connects; a fatal call
+ * session thread. Capture begins when a peer joins (the sender encodes
+ * nothing until the call connects but the one keyframe it makes while the
+ * call connects, sent the moment it has); a fatal call
  * error stops the output with a code and a localized last error. Both
  * happen on the output's control thread, never on the session thread (OBS
  * calls back into us from begin/stop).
@@ -118,7 +120,7 @@ static void begin_capture(struct tempchat_output *to)
 	if (!obs_output_can_begin_data_capture(to->output, 0))
 		return;
 	to->capturing = obs_output_begin_data_capture(to->output, 0);
-	blog(LOG_INFO, "[tempchat] call connected; sending the program%s",
+	blog(LOG_INFO, "[tempchat] a peer joined; taking the program%s",
 	     to->capturing ? "" : " failed");
 }
 
@@ -174,10 +176,13 @@ static void on_session_event(tc_session *s, const tc_session_event *ev,
 	case TC_SESSION_EV_STATE:
 		blog(LOG_INFO, "[tempchat] output call %s",
 		     tc_session_state_str(ev->state));
-		if (ev->state == TC_SESSION_CONNECTED) {
+		if (ev->state == TC_SESSION_CONNECTED)
 			tempchat_problem_set(&to->problem, NULL);
+		/* From the peer's arrival on (begin_capture once). */
+		if (ev->state == TC_SESSION_NEGOTIATING ||
+		    ev->state == TC_SESSION_CONNECTING ||
+		    ev->state == TC_SESSION_CONNECTED)
 			post_control(to, CONTROL_BEGIN, TC_OK);
-		}
 		break;
 	case TC_SESSION_EV_ERROR:
 		blog(ev->fatal ? LOG_WARNING : LOG_INFO,

@@ -7,12 +7,19 @@
  * encoder is made when the call says which codec it sends (NEGOTIATED),
  * and made again when a renegotiation changes it; until then video
  * frames are dropped unencoded (the core would drop them anyway).
+ *
+ * Which frames reach the encoder follows the call, as in tempchatsink
+ * (tc_connect_gate.h): none while no call connects or is connected (not
+ * even copied), one keyframe per connecting phase, which the core keeps
+ * and sends the moment DTLS ends, then those captured from the connection
+ * on.
  */
 #include <glib.h>
 #include <string.h>
 #include <util/platform.h>
 #include <util/threading.h>
 
+#include "tempchat/tc_connect_gate.h"
 #include "tempchat/tc_frame_dropper.h"
 #include "tempchat-opus-encoder.h"
 #include "tempchat-sender.h"
@@ -48,6 +55,9 @@ struct tempchat_sender {
 	volatile long keyframe_pending;
 	volatile long target_bitrate;
 	volatile long codec_pending; /* tc_sdp_codec; NONE: no change */
+	/* Which frames reach the encoder; times in µs of os_gettime_ns,
+	 * OBS's clock for its frames. */
+	tc_connect_gate gate;
 
 	pthread_mutex_t counters_lock;
 	struct tempchat_sender_counters counters;
@@ -170,23 +180,33 @@ static void encode_video(struct tempchat_sender *snd, struct item *it)
 {
 	tc_sdp_codec codec = (tc_sdp_codec)os_atomic_set_long(
 		&snd->codec_pending, TC_SDP_CODEC_NONE);
+	tc_gate_verdict gate;
+	bool connecting, asked;
 
 	os_atomic_dec_long(&snd->queued_video);
 	if (codec != TC_SDP_CODEC_NONE && codec != snd->codec)
 		switch_codec(snd, codec);
 	if (snd->video == NULL)
 		return; /* no call yet, or no encoder for its codec */
+	gate = tc_connect_gate_admit(&snd->gate,
+				     (int64_t)(it->timestamp_ns / 1000));
+	if (gate == TC_GATE_DROP)
+		return;
+	connecting = gate == TC_GATE_CONNECTING;
 	apply_bitrate(snd);
-	/* Never a frame a keyframe was asked for, nor a new encoder's
-	 * first. */
-	if (!snd->fresh && os_atomic_load_long(&snd->keyframe_pending) == 0 &&
+	asked = os_atomic_load_long(&snd->keyframe_pending) != 0;
+	/* Never a frame a keyframe was asked for, a new encoder's first or
+	 * the connecting phase's. */
+	if (!snd->fresh && !asked && !connecting &&
 	    over_target(snd, it->timestamp_ns))
 		return;
 	snd->fresh = false;
 	snd->forced = os_atomic_set_long(&snd->keyframe_pending, 0) != 0;
+	tc_connect_gate_entered(&snd->gate, connecting);
 	snd->frame_ts_ns = it->timestamp_ns;
 	tempchat_video_encoder_encode(snd->video, it->planes, it->linesize,
-				      snd->forced, on_video_packet, snd);
+				      snd->forced || connecting,
+				      on_video_packet, snd);
 }
 
 static void encode_audio(struct tempchat_sender *snd, struct item *it)
@@ -229,6 +249,9 @@ void tempchat_sender_push_video(struct tempchat_sender *snd,
 	size_t size = 0, off = 0;
 	struct item *it;
 
+	/* Nobody would receive it: not even copied. */
+	if (!tc_connect_gate_open(&snd->gate))
+		return;
 	if (os_atomic_load_long(&snd->queued_video) >= MAX_QUEUED_VIDEO) {
 		pthread_mutex_lock(&snd->counters_lock);
 		snd->counters.dropped++;
@@ -294,6 +317,7 @@ struct tempchat_sender *tempchat_sender_new(uint32_t width, uint32_t height,
 		snd->fps = ovi.fps_num / ovi.fps_den;
 	snd->applied_bitrate = start_bitrate(quality);
 	tc_frame_dropper_init(&snd->dropper);
+	tc_connect_gate_init(&snd->gate);
 	snd->counters.bitrate_bps = snd->applied_bitrate;
 	pthread_mutex_init(&snd->session_lock, NULL);
 	pthread_mutex_init(&snd->counters_lock, NULL);
@@ -379,10 +403,19 @@ void tempchat_sender_on_event(struct tempchat_sender *snd,
 			      const tc_session_event *ev)
 {
 	if (ev->type == TC_SESSION_EV_KEYFRAME_REQUEST) {
+		/* The one a connect makes while the connecting phase's
+		 * keyframe is still in the encoder is answered by it. */
+		if (tc_connect_gate_key_coming(&snd->gate))
+			return;
 		os_atomic_set_long(&snd->keyframe_pending, 1);
 		pthread_mutex_lock(&snd->counters_lock);
 		snd->counters.keyframe_requests++;
 		pthread_mutex_unlock(&snd->counters_lock);
+	} else if (ev->type == TC_SESSION_EV_STATE) {
+		/* A new encoder's first frame is a keyframe; one that has
+		 * encoded before is asked when the frame comes. */
+		tc_connect_gate_follow(&snd->gate, ev->state,
+				       (int64_t)(os_gettime_ns() / 1000));
 	} else if (ev->type == TC_SESSION_EV_TARGET_BITRATE) {
 		os_atomic_set_long(&snd->target_bitrate, (long)ev->bitrate_bps);
 	} else if (ev->type == TC_SESSION_EV_NEGOTIATED &&
@@ -424,5 +457,6 @@ void tempchat_sender_free(struct tempchat_sender *snd)
 	tempchat_opus_encoder_free(snd->opus);
 	pthread_mutex_destroy(&snd->session_lock);
 	pthread_mutex_destroy(&snd->counters_lock);
+	tc_connect_gate_clear(&snd->gate);
 	bfree(snd);
 }

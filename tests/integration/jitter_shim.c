@@ -1,6 +1,7 @@
 /* jitter_shim.c - the link between two network namespaces, in user space,
  * delaying each UDP packet by a random 0..N ms (this kernel has no netem):
- * jitter, and the reordering it brings, for the adaptive-latency test.
+ * jitter, and the reordering it brings, for the adaptive-latency test;
+ * and by a fixed D ms more, a long path (a round trip of 2 D).
  *
  *   jitter_shim NS_A IF_A NS_B IF_B
  *
@@ -8,8 +9,9 @@
  * in NS_B, prints "ready" once both exist (the caller then gives them
  * addresses), and copies every IP packet from one to the other. Other
  * packets (the signaling's TCP) pass at once. Commands on stdin, one a
- * line: "jitter MS" sets the largest UDP delay (0: none). Exits when stdin
- * closes. Needs root.
+ * line: "jitter MS" sets the largest random UDP delay (0: none), "delay
+ * MS" the fixed one (0: none) each way. Exits when stdin closes. Needs
+ * root.
  */
 #include <fcntl.h>
 #include <linux/if.h>
@@ -101,7 +103,7 @@ release (int64_t now)
 /* One packet from `from` to `to`: UDP (IPv4 protocol 17, or an IPv6 next
  * header 17: ICE may pair the link-local addresses) is delayed. */
 static void
-forward (int from, int to, int jitter_ms)
+forward (int from, int to, int jitter_ms, int delay_ms)
 {
   unsigned char pkt[MTU];
   ssize_t n = read (from, pkt, sizeof pkt);
@@ -109,12 +111,13 @@ forward (int from, int to, int jitter_ms)
     return;
   int udp = (n > 20 && (pkt[0] >> 4) == 4 && pkt[9] == 17)
       || (n > 40 && (pkt[0] >> 4) == 6 && pkt[6] == 17);
-  if (!udp || jitter_ms <= 0) {
+  if (!udp || (jitter_ms <= 0 && delay_ms <= 0)) {
     if (write (to, pkt, (size_t) n) < 0)
       perror ("write");
     return;
   }
-  hold (to, pkt, (size_t) n, now_us () + random () % (jitter_ms * 1000 + 1));
+  hold (to, pkt, (size_t) n, now_us () + (int64_t) delay_ms * 1000
+      + (jitter_ms > 0 ? random () % (jitter_ms * 1000 + 1) : 0));
 }
 
 int
@@ -126,7 +129,7 @@ main (int argc, char **argv)
   }
   int a = tun_in (argv[1], argv[2]);
   int b = tun_in (argv[3], argv[4]);
-  int jitter_ms = 0;
+  int jitter_ms = 0, delay_ms = 0;
   srandom ((unsigned) getpid ());
   printf ("ready\n");
   fflush (stdout);
@@ -139,9 +142,9 @@ main (int argc, char **argv)
     if (poll (p, 3, release (now_us ())) < 0)
       continue;
     if (p[0].revents & POLLIN)
-      forward (a, b, jitter_ms);
+      forward (a, b, jitter_ms, delay_ms);
     if (p[1].revents & POLLIN)
-      forward (b, a, jitter_ms);
+      forward (b, a, jitter_ms, delay_ms);
     if (p[2].revents & (POLLIN | POLLHUP)) {
       ssize_t n = read (0, line + used, sizeof line - 1 - used);
       if (n <= 0)
@@ -151,7 +154,8 @@ main (int argc, char **argv)
       char *nl;
       while ((nl = strchr (line, '\n')) != NULL) {
         *nl = '\0';
-        sscanf (line, "jitter %d", &jitter_ms);
+        if (sscanf (line, "jitter %d", &jitter_ms) != 1)
+          sscanf (line, "delay %d", &delay_ms);
         memmove (line, nl + 1, strlen (nl + 1) + 1);
         used = strlen (line);
       }

@@ -21,7 +21,12 @@
  *                                           use (for the scripts)
  *   tc_obs_gst_peer recv URL ROOM [CODECS]   receives (CODECS: the src's
  *       video-codecs, default all); prints "codec NAME" when the call
- *       negotiates its video codec, "video W H R G B" (size and the centre
+ *       negotiates its video codec, "connected T" when the call
+ *       connects and "first-video T" when its first frame is decoded (T:
+ *       g_get_monotonic_time(), which every process on the machine
+ *       shares), "asked-keyframe" when it asks the sender for a
+ *       keyframe (an upstream force-key-unit after the 10th decoded
+ *       frame: tempchatsrc sends a PLI), "video W H R G B" (size and the centre
  *       pixel of the 30th decoded frame), "audio" (after 25 decoded
  *       buffers) and "layers T T T T T T T T" (the temporal ids the
  *       first 8 received video frames' TempchatLayerMeta names, "-" for
@@ -31,6 +36,7 @@
  * closes.
  */
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +44,7 @@
 
 #define CHANNEL TC_OBS_TEST_CHANNEL /* tests/obs/CMakeLists.txt */
 #define VIDEO_FRAME_TO_REPORT 30
+#define VIDEO_FRAME_TO_ASK_KEYFRAME 10
 #define LAYERS_TO_REPORT 8
 #define AUDIO_BUFFERS_TO_REPORT 25
 
@@ -51,7 +58,21 @@ static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
 	gint w = 0, h = 0;
 
 	(void)data;
-	if (++frames != VIDEO_FRAME_TO_REPORT)
+	if (++frames == 1) {
+		printf("first-video %" G_GINT64_FORMAT "\n",
+		       g_get_monotonic_time());
+		fflush(stdout);
+	}
+	if (frames == VIDEO_FRAME_TO_ASK_KEYFRAME) {
+		/* As an application starting a recording would: tempchatsrc
+		 * asks the sender with a PLI. */
+		gst_pad_push_event(pad,
+				   gst_video_event_new_upstream_force_key_unit(
+					   GST_CLOCK_TIME_NONE, TRUE, 0));
+		printf("asked-keyframe\n");
+		fflush(stdout);
+	}
+	if (frames != VIDEO_FRAME_TO_REPORT)
 		return GST_PAD_PROBE_OK;
 	caps = gst_pad_get_current_caps(pad);
 	gst_structure_get_int(gst_caps_get_structure(caps, 0), "width", &w);
@@ -309,6 +330,12 @@ static gboolean on_message(GstBus *bus, GstMessage *msg, gpointer data)
 	const GstStructure *st = gst_message_get_structure(msg);
 
 	(void)bus, (void)data;
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && st != NULL &&
+	    gst_structure_has_name(st, "tempchat/connected")) {
+		printf("connected %" G_GINT64_FORMAT "\n",
+		       g_get_monotonic_time());
+		fflush(stdout);
+	}
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && st != NULL &&
 	    gst_structure_has_name(st, "tempchat/media") &&
 	    g_strcmp0(gst_structure_get_string(st, "kind"), "video") == 0) {

@@ -17,12 +17,22 @@
 #        A's side of the link: the receiver's transport-cc feedback alone
 #        brings the output's video encoder (AV1, as the default
 #        tempchatsrc takes it) below the limit.
+#   delay The "TempChat Call" output sends its red program to a tempchatsrc
+#        in B over a link that holds UDP 100 ms each way (jitter_shim, a
+#        user-space link: this kernel has no netem), so the
+#        call takes several round trips to connect (ICE checks, the DTLS
+#        handshake). The output encodes one keyframe meanwhile and the core
+#        sends it the moment DTLS ends: the receiver decodes the program
+#        and no keyframe was asked for (a call that connects with none kept
+#        asks for one at once).
 #
-# Usage: obs_netns.sh pli|tbf OBS_PEER GST_PEER RELAY GST_PLUGIN_DIR
+# Usage: obs_netns.sh pli|tbf|delay OBS_PEER GST_PEER RELAY GST_PLUGIN_DIR
+#        JITTER_SHIM
 # Exit 77 (skipped) without root, ip, nft or tc.
 set -eu
 
 MODE=$1 OBS_PEER=$2 GST_PEER=$3 RELAY=$4 PLUGIN_DIR=$5
+[ "$MODE" = delay ] && SHIM=$6
 CHANNEL=$("$GST_PEER" channel)  # the one the peers use
 LOSS=10 LOSS_SECONDS=8
 LIMIT=1000000                   # bit/s, the tbf rate below
@@ -136,8 +146,35 @@ test_tbf() {
   return 1
 }
 
+test_delay() {
+  local room="obs-delay-$id" end=$((SECONDS + 60)) video
+  echo "delay 100" >&7
+  start_gst receiver recv "$room"
+  start_obs call "$url" "$room" "$CHANNEL"
+  # Until the receiver decoded its 30th frame; the sender's next report.
+  until video=$(grep -m1 '^video ' "$work/receiver.out"); do
+    next_line "sender frames" || return 1
+    [ "$SECONDS" -lt "$end" ] || { echo "no video within 60 s"; return 1; }
+  done
+  next_line "sender frames" || return 1
+  echo "receiver: $video; sender: $LINE"
+  local connected first
+  connected=$(sed -n 's/^connected //p' "$work/receiver.out" | head -1)
+  first=$(sed -n 's/^first-video //p' "$work/receiver.out" | head -1)
+  [ -n "$connected" ] && [ -n "$first" ] \
+    && echo "METRIC obs-output-connect-to-first-frame-ms=$(((first - connected) / 1000))"
+  finish
+  set -- $LINE
+  [ "$5" -ge 1 ] || { echo "no keyframe was encoded"; return 1; }
+  [ "$7" = 0 ] || { echo "a keyframe was asked for ($7): the one made while connecting was not sent"; return 1; }
+  set -- $video
+  [ "$4" -gt 200 ] && [ "$5" -lt 60 ] && [ "$6" -lt 60 ] \
+    || { echo "the receiver does not show the red program"; return 1; }
+}
+
 case $MODE in
   pli) test_pli ;;
   tbf) test_tbf ;;
+  delay) test_delay ;;
   *) echo "unknown mode $MODE"; exit 2 ;;
 esac
