@@ -24,13 +24,16 @@
  *       negotiates its video codec, "connected T" when the call
  *       connects and "first-video T" when its first frame is decoded (T:
  *       g_get_monotonic_time(), which every process on the machine
- *       shares), "asked-keyframe" when it asks the sender for a
- *       keyframe (an upstream force-key-unit after the 10th decoded
- *       frame: tempchatsrc sends a PLI), "video W H R G B" (size and the centre
+ *       shares), "video W H R G B" (size and the centre
  *       pixel of the 30th decoded frame), "audio" (after 25 decoded
  *       buffers) and "layers T T T T T T T T" (the temporal ids the
  *       first 8 received video frames' TempchatLayerMeta names, "-" for
  *       a frame without one)
+ *   tc_obs_gst_peer recv-asking URL ROOM [CODECS]   the same, and asks
+ *       the sender for a keyframe after its 10th decoded frame (an
+ *       upstream force-key-unit, which tempchatsrc turns into a PLI), as
+ *       an application starting a recording would; prints
+ *       "asked-keyframe" then
  *
  * Prints "started" once running; leaves the room and exits when stdin
  * closes.
@@ -45,6 +48,8 @@
 #define CHANNEL TC_OBS_TEST_CHANNEL /* tests/obs/CMakeLists.txt */
 #define VIDEO_FRAME_TO_REPORT 30
 #define VIDEO_FRAME_TO_ASK_KEYFRAME 10
+
+static gboolean ask_keyframe; /* recv-asking */
 #define LAYERS_TO_REPORT 8
 #define AUDIO_BUFFERS_TO_REPORT 25
 
@@ -63,7 +68,7 @@ static GstPadProbeReturn on_video(GstPad *pad, GstPadProbeInfo *info,
 		       g_get_monotonic_time());
 		fflush(stdout);
 	}
-	if (frames == VIDEO_FRAME_TO_ASK_KEYFRAME) {
+	if (frames == VIDEO_FRAME_TO_ASK_KEYFRAME && ask_keyframe) {
 		/* As an application starting a recording would: tempchatsrc
 		 * asks the sender with a PLI. */
 		gst_pad_push_event(pad,
@@ -364,6 +369,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	gst_init(NULL, NULL);
+	ask_keyframe = g_str_equal(argv[1], "recv-asking");
 	desc = describe(argv[1], argv[2], argv[3], argc > 4 ? argv[4] : NULL);
 	pipe = gst_parse_launch(desc, &err);
 	g_free(desc);
@@ -387,7 +393,7 @@ int main(int argc, char **argv)
 	if (t != NULL) {
 		g_signal_connect(t, "pad-added", G_CALLBACK(on_pad_added),
 				 pipe);
-		if (g_str_equal(argv[1], "recv"))
+		if (g_str_has_prefix(argv[1], "recv"))
 			g_signal_connect(t, "request-encoded-filter",
 					 G_CALLBACK(on_encoded_filter), NULL);
 		gst_object_unref(t);

@@ -76,9 +76,10 @@ static gboolean bitrate_moved(gpointer out)
 	return st.bitrate != START_BITRATE;
 }
 
-/* A call from a new output to a tempchatsrc taking `recv_codecs` (NULL:
- * its default): the receiver says which codec the call negotiated, and
- * decodes the red program at the canvas size with it. */
+/* A call from a new output to a tempchatsrc (tc_obs_gst_peer
+ * `recv_mode`) taking `recv_codecs` (NULL: its default): the receiver says
+ * which codec the call negotiated, and decodes the red program at the
+ * canvas size with it. */
 typedef struct {
 	char *room;
 	harness_peer *receiver;
@@ -87,15 +88,16 @@ typedef struct {
 	obs_output_t *out;
 } call;
 
-static void call_start(call *c, const char *recv_codecs, const char *expect)
+static void call_start(call *c, const char *recv_mode,
+		       const char *recv_codecs, const char *expect)
 {
 	const char *line, *first;
 	sender_stats st;
 	gint64 start_us;
 
 	c->room = harness_new_room();
-	c->receiver = harness_peer_start("recv", harness_relay_url(), c->room,
-					 recv_codecs);
+	c->receiver = harness_peer_start(recv_mode, harness_relay_url(),
+					 c->room, recv_codecs);
 	c->colour = red_program();
 	c->settings = call_settings(c->room);
 	g_assert_nonnull(harness_peer_wait_line(c->receiver, "started"));
@@ -303,7 +305,8 @@ static void test_the_program_arrives_at_a_tempchatsrc_in_av1_by_default(void)
 	call c;
 	sender_stats st;
 
-	call_start(&c, NULL, "AV1");
+	/* The receiver asks for a keyframe after its 10th frame. */
+	call_start(&c, "recv-asking", NULL, "AV1");
 	g_assert_nonnull(harness_peer_wait_line(c.receiver, "audio"));
 
 	/* The receiver asked for a keyframe (a PLI): the very next frame
@@ -343,7 +346,7 @@ test_each_codec_arrives_decoded_at_the_canvas_size(gconstpointer data)
 	sender_stats st;
 	const char *layers;
 
-	call_start(&c, lower, data);
+	call_start(&c, "recv", lower, data);
 	get_sender_stats(c.out, &st);
 	g_assert_cmpint(st.missed, ==, 0);
 	layers = harness_peer_wait_line(c.receiver, "layers ");
@@ -393,7 +396,7 @@ static void test_nothing_is_encoded_between_two_guests(void)
 	handed_since h;
 	const char *line;
 
-	call_start(&c, NULL, "AV1");
+	call_start(&c, "recv", NULL, "AV1");
 	harness_peer_stop(c.receiver);
 	g_assert_true(harness_wait(output_waits_for_guest, c.out,
 				   HARNESS_WAIT_MS));
