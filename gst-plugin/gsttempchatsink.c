@@ -1170,18 +1170,19 @@ clock_now_us (GstTempchatSink *self)
   return now;
 }
 
-/* Session thread: the gate follows the call's state. Entering a
- * connecting phase asks for a keyframe first (free from an encoder that
- * has not encoded yet). */
+/* Session thread: the gate follows the call's state. A connecting phase
+ * asks for a keyframe first (free from an encoder that has not encoded
+ * yet), before the gate lets its frame in. */
 static void
 follow_call_state (GstTempchatSink *self, tc_session_state state)
 {
-  if (!tc_connect_gate_follow (&self->gate, state, clock_now_us (self)))
-    return;
-  GST_OBJECT_LOCK (self);
-  if (self->video != NULL && !self->video->encoded_input)
-    g_atomic_int_set (&self->video->keyframe_pending, 1);
-  GST_OBJECT_UNLOCK (self);
+  if (state == TC_SESSION_CONNECTING) {
+    GST_OBJECT_LOCK (self);
+    if (self->video != NULL && !self->video->encoded_input)
+      g_atomic_int_set (&self->video->keyframe_pending, 1);
+    GST_OBJECT_UNLOCK (self);
+  }
+  tc_connect_gate_follow (&self->gate, state, clock_now_us (self));
 }
 
 /* On the session thread: quick, no call back into the call. */

@@ -176,6 +176,28 @@ test_a_second_call_gets_its_own_keyframe (fixture *f, gconstpointer data)
   g_assert_cmpuint (passed, ==, 30);
 }
 
+/* A call that ended while connecting, its keyframe the encoder's last
+ * input, then another that connects before any frame comes: the request
+ * the core makes at that connection is not taken for the old keyframe. */
+static void
+test_an_old_phase_keyframe_answers_no_new_request (fixture *f,
+    gconstpointer data)
+{
+  unsigned passed = 0, connecting = 0;
+
+  (void) data;
+  state (f, TC_SESSION_CONNECTING);
+  frames (f, 1, &passed, &connecting);
+  g_assert_true (tc_connect_gate_key_coming (&f->g));
+  state (f, TC_SESSION_WAITING);
+  state (f, TC_SESSION_NEGOTIATING);
+  state (f, TC_SESSION_CONNECTING);
+  state (f, TC_SESSION_CONNECTED);
+  g_assert_false (tc_connect_gate_key_coming (&f->g));
+  tc_connect_gate_reset (&f->g);
+  g_assert_false (tc_connect_gate_key_coming (&f->g));
+}
+
 /* A call that fails and is tried again connects anew: another keyframe. */
 static void
 test_each_connecting_phase_has_one_frame (fixture *f, gconstpointer data)
@@ -226,5 +248,7 @@ main (int argc, char **argv)
   ADD ("each-connecting-phase-has-one-frame",
       test_each_connecting_phase_has_one_frame);
   ADD ("reset-closes-the-gate", test_reset_closes_the_gate);
+  ADD ("an-old-phase-keyframe-answers-no-new-request",
+      test_an_old_phase_keyframe_answers_no_new_request);
   return g_test_run ();
 }

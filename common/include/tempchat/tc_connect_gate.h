@@ -80,7 +80,8 @@ tc_gate_verdict tc_connect_gate_admit (tc_connect_gate *g,
 void tc_connect_gate_entered (tc_connect_gate *g, bool connect_key);
 
 /* Whether a keyframe request now is answered by the keyframe the encoder
- * is making (or made) for the connecting phase. */
+ * is making (or made) for this connecting phase: the encoder's last input
+ * (an earlier phase's does not count). */
 bool tc_connect_gate_key_coming (tc_connect_gate *g);
 
 /* Whether a call connects or is connected: frames are worth a copy. */

@@ -40,6 +40,9 @@ tc_connect_gate_follow (tc_connect_gate *g, tc_session_state state,
   bool begins = now == PHASE_CONNECTING && was != PHASE_CONNECTING;
 
   if (begins) {
+    /* A keyframe made for an earlier phase is not this connection's: the
+     * request the core makes at its end must be answered. */
+    g_atomic_int_set (&g->key_in, 0);
     g_atomic_int_inc (&g->gen);
   } else if (now == PHASE_LIVE && was == PHASE_CONNECTING
       && now_us != TC_CONNECT_GATE_NO_TIME
@@ -60,6 +63,7 @@ tc_connect_gate_reset (tc_connect_gate *g)
 {
   g_atomic_int_set (&g->phase, PHASE_IDLE);
   g_atomic_int_set (&g->check_at, 0);
+  g_atomic_int_set (&g->key_in, 0);
 }
 
 /* Whether a frame captured at `captured_us` is from before the connection
