@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { cameraFiles } from './camera.mjs';
 import { call, closeAll, launch, wait } from './chromium_pages.mjs';
 
 const env = process.env;
@@ -121,19 +122,11 @@ async function bottleneck(a, b) {
   console.log(`METRIC chromium-settle-s=${settle.toFixed(2)} climb-s=${climb.toFixed(2)}`);
 }
 
-// One second of a moving zone plate at 720p for A's fake camera: detailed
-// enough to fill several Mbit/s, as our sender's picture does.
-function zonePlate(dir) {
-  const file = join(dir, 'camera.y4m');
-  execFileSync('gst-launch-1.0', ['-q', 'videotestsrc', 'pattern=zone-plate', 'kx2=20',
-    'ky2=20', 'kt=1', 'num-buffers=30', '!',
-    'video/x-raw,format=I420,width=1280,height=720,framerate=30/1', '!', 'y4menc', '!',
-    'filesink', `location=${file}`]);
-  return file;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'tc-bench-recovery-'));
-const camera = env.MODE === 'cut' ? [] : [`--use-file-for-fake-video-capture=${zonePlate(dir)}`];
+// A's fake camera at 720p: detailed enough to fill several Mbit/s, as our
+// sender's picture does.
+const camera = env.MODE === 'cut' ? []
+  : [`--use-file-for-fake-video-capture=${cameraFiles(dir, 1280, 720, ['y4m']).y4m}`];
 const a = await launch(env.WRAP_A, camera);
 const b = await launch(env.WRAP_B);
 try {

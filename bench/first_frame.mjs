@@ -19,10 +19,15 @@
 // Every party uses its defaults (AV1 where both can) at the quality named,
 // sending that size (the page's camera, videotestsrc for gst).
 //
+// PICTURE=detailed gives both senders the same moving zone plate
+// (bench/camera.mjs) instead of their own simple pictures, whose keyframes
+// are a few kB: a detailed first keyframe is hundreds of kB at 1080p, and
+// how fast it leaves (the encoder's size for it, the pacer) then counts.
+//
 // Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH (playwright-core,
 // scaledrone-node, esbuild), QUALITIES ("720p 1080p"), RUNS (3),
 // VIDEO_CODECS (our elements' video-codecs, e.g. "vp8": the call's codec;
-// the baseline keeps Chromium's own choice).
+// the baseline keeps Chromium's own choice), PICTURE (simple, or detailed).
 // Prints a table and one `BENCH {json}` line per case for scripts/bench.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +36,7 @@ import { join } from 'node:path';
 
 
 import { startGst } from '../tests/web/gst.mjs';
+import { cameraFiles, playRaw } from './camera.mjs';
 import {
   CHROMIUM_ARGS, launchPeer, randomRoom, startSite, waitFor,
 } from '../tests/web/harness.mjs';
@@ -38,6 +44,7 @@ import {
 const QUALITIES = (process.env.QUALITIES || '720p 1080p').split(/\s+/).filter(Boolean);
 const RUNS = Number(process.env.RUNS || 3);
 const VIDEO_CODECS = process.env.VIDEO_CODECS || '';
+const DETAILED = process.env.PICTURE === 'detailed';
 const SIZES = { '360p': [640, 360], '720p': [1280, 720], '1080p': [1920, 1080] };
 const CHANNEL = 'YOUR_CHANNEL_ID';  // the page's default channel
 const FRAME_TIMEOUT_MS = 30000;
@@ -62,6 +69,9 @@ function instrument() {
 
 const registryDir = mkdtempSync(join(tmpdir(), 'tc-bench-registry-'));
 const registry = join(registryDir, 'registry.bin');
+// PICTURE=detailed: per size, the raw frames gst plays; Chromium's camera is
+// the largest size's Y4M (the page scales it down to the quality asked).
+const cameras = {};
 
 function warmRegistry() {
   const r = spawnSync('gst-inspect-1.0', ['tempchatsink'], {
@@ -80,9 +90,10 @@ const roomArgs = (name, room, quality) => [`name=${name}`, `room=${room}`,
 
 function startSender(room, quality) {
   const [w, h] = SIZES[quality];
-  const g = startGst(['videotestsrc', 'is-live=true', 'pattern=ball', '!',
-    `video/x-raw,width=${w},height=${h},framerate=30/1`, '!',
-    'tempchatsink', ...roomArgs('s', room, quality),
+  const picture = DETAILED ? playRaw(cameras[quality].raw, w, h)
+    : ['videotestsrc', 'is-live=true', 'pattern=ball', '!',
+      `video/x-raw,width=${w},height=${h},framerate=30/1`];
+  const g = startGst([...picture, '!', 'tempchatsink', ...roomArgs('s', room, quality),
     'audiotestsrc', 'is-live=true', 'wave=ticks', '!', 's.audio'],
   { name: 'gst-send', registry });
   running.add(g);
@@ -175,10 +186,16 @@ const CASES = [
   { name: 'chromium->gst, chromium waits', base: 'A->B', run: (p, q) => gstCase(p, q, false, false) },
 ];
 
-const args = [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'];
 const peers = [];
 const rows = [];
 try {
+  const args = [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'];
+  if (DETAILED) {
+    for (const q of QUALITIES) cameras[q] = cameraFiles(registryDir, ...SIZES[q], ['raw']);
+    const largest = QUALITIES.reduce((x, q) => (SIZES[q][1] > SIZES[x][1] ? q : x));
+    const y4m = cameraFiles(registryDir, ...SIZES[largest], ['y4m']).y4m;
+    args.push(`--use-file-for-fake-video-capture=${y4m}`);
+  }
   warmRegistry();
   site = await startSite();
   for (const name of ['A', 'B']) {
@@ -205,7 +222,9 @@ try {
     }
     for (const [i, c] of CASES.entries()) {
       const row = {
-        bench: 'first_frame', name: `${c.name} ${quality}${VIDEO_CODECS ? ` ${VIDEO_CODECS}` : ''}`, unit: 'ms',
+        bench: 'first_frame',
+        name: `${c.name} ${quality}${VIDEO_CODECS ? ` ${VIDEO_CODECS}` : ''}${DETAILED ? ' detailed' : ''}`,
+        unit: 'ms',
         value: Math.round(median(ours[i])), runs: ours[i].map(Math.round),
         baseline: `chromium->chromium ${c.base} ${quality}`,
         baseline_value: Math.round(median(base[c.base])), baseline_runs: base[c.base].map(Math.round),

@@ -10,12 +10,12 @@
 // Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH, RUNS (2), QUALITY (1080p).
 // Prints a table and `BENCH {json}` lines (with each run's series) for
 // scripts/bench.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startGst } from '../tests/web/gst.mjs';
+import { cameraFiles, playRaw } from './camera.mjs';
 import {
   CHROMIUM_ARGS, launchPeer, randomRoom, startSite, waitFor,
 } from '../tests/web/harness.mjs';
@@ -27,22 +27,6 @@ const [WIDTH, HEIGHT] = SIZES[QUALITY];
 const CHANNEL = 'YOUR_CHANNEL_ID';
 const WINDOW_MS = 10000;
 const STEP_MS = 500;
-const PICTURE = ['videotestsrc', 'pattern=zone-plate', 'kx2=20', 'ky2=20', 'kt=1'];
-
-// One second of the picture, rendered once: a Y4M file for Chromium's fake
-// camera and raw I420 frames that gst plays in a loop (rendering a zone
-// plate live costs 25 ms a 1080p frame, which would starve the encoder).
-function cameraFiles(dir) {
-  const files = { y4m: join(dir, 'camera.y4m'), raw: join(dir, 'camera.i420') };
-  for (const [tail, file] of [[['y4menc'], files.y4m], [[], files.raw]]) {
-    const r = spawnSync('gst-launch-1.0', ['-q', ...PICTURE, 'num-buffers=30', '!',
-      `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT},framerate=30/1`, '!',
-      ...tail.flatMap((e) => [e, '!']), 'filesink', `location=${file}`], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`could not write ${file}`);
-  }
-  return files;
-}
-
 // In the page: from the first decoded video frame, every STEP_MS for
 // WINDOW_MS, [seconds, Mbit/s of video received, decoded height, frames
 // decoded per second] (a bit rate that falls because frames are missing,
@@ -98,7 +82,7 @@ const ours = [];
 const theirs = [];
 try {
   site = await startSite();
-  const camera = cameraFiles(dir);
+  const camera = cameraFiles(dir, WIDTH, HEIGHT);
   peers.push(await launchPeer('A'));
   peers.push(await launchPeer('B',
     { args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${camera.y4m}`] }));
@@ -118,10 +102,7 @@ try {
       await a.goto(site, room, { quality: QUALITY });
       await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
       const ramp = a.eval(sampleRamp, { windowMs: WINDOW_MS, stepMs: STEP_MS });
-      const g = startGst(['multifilesrc', `location=${camera.raw}`, 'loop=true', '!',
-        'rawvideoparse', `width=${WIDTH}`, `height=${HEIGHT}`, 'format=i420',
-        'framerate=30/1', '!', 'clocksync', '!',
-        'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
+      const g = startGst([...playRaw(camera.raw, WIDTH, HEIGHT), '!', 'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
         `channel=${CHANNEL}`, `quality=${QUALITY}`,
         'audiotestsrc', 'is-live=true', '!', 's.audio'], { name: 'gst-send' });
       try {

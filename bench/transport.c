@@ -15,9 +15,11 @@
  * line each. Both receivers take RTP into a fakesink without decoding.
  *
  * Prints `RESULT cpu_s_per_min=X sys_s_per_min=K rss_kb=Y mbit_s=Z
- * packets=N` for the measured window: CPU from getrusage (K of it in the
- * kernel), peak RSS (the clip is loaded by a demuxer, so no encoder's
- * memory is in it), the clip's bit rate as sent.
+ * packets=N calls=C switches_s=W` for the measured window: CPU from
+ * getrusage (K of it in the kernel), peak RSS (the clip is loaded by a
+ * demuxer, so no encoder's memory is in it), the clip's bit rate as sent,
+ * and the process's context switches a second (its threads' wake-ups,
+ * each a few microseconds of CPU that no profile shows as one place).
  */
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
@@ -129,6 +131,7 @@ webrtcbin_sender (const clip *c)
  * percent between runs; the run of several calls has more of them. */
 typedef struct {
   double total, sys;
+  double switches;            /* context switches, all threads */
 } cpu_times;
 
 static double
@@ -143,7 +146,7 @@ cpu_seconds (void)
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
   return (cpu_times) { seconds_of (ru.ru_utime) + seconds_of (ru.ru_stime),
-    seconds_of (ru.ru_stime) };
+    seconds_of (ru.ru_stime), (double) (ru.ru_nvcsw + ru.ru_nivcsw) };
 }
 
 static long
@@ -221,7 +224,8 @@ measure (GMainLoop *loop, unsigned seconds, unsigned warmup)
   cpu_times a = cpu_seconds ();
   run_for (loop, seconds);
   cpu_times b = cpu_seconds ();
-  return (cpu_times) { b.total - a.total, b.sys - a.sys };
+  return (cpu_times) { b.total - a.total, b.sys - a.sys,
+    b.switches - a.switches };
 }
 
 static GstElement *
@@ -373,9 +377,9 @@ main (int argc, char **argv)
     wait (NULL);
   double mbit = (double) c.bytes * 8 / ((double) c.frames->len / 30.0) / 1e6;
   printf ("RESULT cpu_s_per_min=%.3f sys_s_per_min=%.3f rss_kb=%ld "
-      "mbit_s=%.2f packets=%" G_GUINT64_FORMAT " calls=%u\n",
+      "mbit_s=%.2f packets=%" G_GUINT64_FORMAT " calls=%u switches_s=%.0f\n",
       w.cpu.total * 60 / seconds, w.cpu.sys * 60 / seconds, peak_rss_kb (),
-      mbit, w.packets, calls);
+      mbit, w.packets, calls, w.cpu.switches / seconds);
   if (w.packets == 0)
     bench_die ("nothing was sent and received");
   g_free (fds);

@@ -4,13 +4,25 @@
  * (every frame leaves the encoder as it arrives), constant bitrate set by
  * the congestion controller, keyframes only when asked.
  *   vp8enc/vp9enc  deadline=1 (realtime), cpu-used 8, cbr, target-bitrate
- *                  in bit/s
+ *                  in bit/s, a keyframe at most 3 frames' worth
  *   av1enc         usage-profile=realtime, cpu-used 10, cbr with the
  *                  quantizer bounds that keep libaom's CBR from asserting
  *                  (MACHINE-FACTS), two tile columns, target-bitrate in
  *                  kbit/s
- *   x264enc        tune=zerolatency, speed-preset=ultrafast, bitrate in
- *                  kbit/s; openh264enc bitrate in bit/s
+ *   all three      a browser's rate-control buffer (libwebrtc's, as the
+ *                  OBS plugin's encoders use): 1 s, starting at 0.5-0.6 s
+ *
+ * The encoders' own buffer defaults (6 s, starting at 4 s) let the first
+ * keyframe spend seconds of bits and then starve the frames after it: a
+ * moving zone plate at 720p and the 2 Mbit/s start made a 228 kB VP8
+ * keyframe (VP9 389 kB, AV1 118 kB), which the pacer (2.5 x 2 Mbit/s)
+ * takes 365 ms to send, and the 29 frames after it got 75 kB together,
+ * less than a third of their share: a blurred first second. With the small
+ * buffer (and the intra cap for VP8 and VP9): 43 kB (96 kB, 48 kB), sent
+ * in 70 ms, and 160 kB for the 29 frames after it. At 1080p and 4.5 Mbit/s, VP8: 513 kB then 168 kB,
+ * now 98 kB then 361 kB, and the keyframe takes 49 ms to encode instead
+ * of 95. av1enc's 1080p keyframe still takes 320 ms: it cannot turn off
+ * the intra tools libwebrtc turns off.
  *
  * VP8 and VP9 make three temporal layers (L1T3, tc_layers.h) through
  * vpxenc's per-frame reference flags, which it applies by the frame's
@@ -44,6 +56,17 @@
  * latency, grow. One thread of cpu-used=8 encodes 720p in a few ms. */
 #define VPX_THREADS 1
 #define VPX_CPU_USED 8
+/* libwebrtc's rate-control buffer, in ms of the target bitrate: the first
+ * keyframe's budget is about half the initial level. VP8 undershoots freely
+ * and overshoots little (its frames then stay near the target: the pacer
+ * and the network see no burst); VP9 and AV1 take libwebrtc's 50/50. */
+#define RC_BUFFER_MS 1000
+#define VPX_RC_INITIAL_MS 500
+#define AV1_RC_INITIAL_MS 600
+#define RC_OPTIMAL_MS 600
+/* A keyframe at most this % of an average frame (the OBS plugin's, which
+ * sends the same calls); av1enc has no such control. */
+#define VPX_MAX_INTRA_PCT 300
 #define AV1_CPU_USED 10
 #define AV1_MIN_QUANTIZER 4
 #define AV1_MAX_QUANTIZER 56
@@ -56,11 +79,16 @@
 #define AV1_TILE_COLUMNS_LOG2 1
 
 static void
-configure_vpx (GstElement *enc)
+configure_vpx (GstElement *enc, tc_sdp_codec codec)
 {
+  gboolean vp8 = codec == TC_SDP_CODEC_VP8;
+
   g_object_set (enc, "deadline", (gint64) 1, "cpu-used", VPX_CPU_USED,
       "keyframe-max-dist", KEYFRAME_MAX_DIST, "lag-in-frames", 0,
-      "threads", VPX_THREADS, NULL);
+      "threads", VPX_THREADS, "buffer-size", RC_BUFFER_MS,
+      "buffer-initial-size", VPX_RC_INITIAL_MS, "buffer-optimal-size",
+      RC_OPTIMAL_MS, "undershoot", vp8 ? 100 : 50, "overshoot", vp8 ? 15 : 50,
+      "max-intra-bitrate", VPX_MAX_INTRA_PCT, NULL);
   gst_util_set_object_arg (G_OBJECT (enc), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (enc), "error-resilient", "default");
 }
@@ -129,7 +157,9 @@ configure_av1 (GstElement *enc)
   g_object_set (enc, "cpu-used", AV1_CPU_USED, "keyframe-max-dist",
       KEYFRAME_MAX_DIST, "lag-in-frames", 0, "threads", ENCODER_THREADS,
       "row-mt", TRUE, "tile-columns", AV1_TILE_COLUMNS_LOG2, "min-quantizer",
-      AV1_MIN_QUANTIZER, "max-quantizer", AV1_MAX_QUANTIZER, NULL);
+      AV1_MIN_QUANTIZER, "max-quantizer", AV1_MAX_QUANTIZER, "buf-sz",
+      RC_BUFFER_MS, "buf-initial-sz", AV1_RC_INITIAL_MS, "buf-optimal-sz",
+      RC_OPTIMAL_MS, "undershoot-pct", 50, "overshoot-pct", 50, NULL);
 }
 
 static void
@@ -159,7 +189,7 @@ gst_tempchat_video_encoder_new (tc_sdp_codec codec, guint bps)
     return NULL;
   gst_object_ref_sink (enc);
   if (codec == TC_SDP_CODEC_VP8 || codec == TC_SDP_CODEC_VP9) {
-    configure_vpx (enc);
+    configure_vpx (enc, codec);
     configure_vpx_l1t3 (enc);
   } else if (codec == TC_SDP_CODEC_AV1)
     configure_av1 (enc);
