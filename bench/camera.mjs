@@ -3,8 +3,9 @@
 // Chromium's fake camera (--use-file-for-fake-video-capture) and as raw
 // I420 frames that gst plays in a loop (rendering a zone plate live costs
 // 25 ms a 1080p frame, which would starve the encoder). Detailed enough to
-// fill several Mbit/s and to make a large keyframe (a 1080p VP8 one at the
-// 4.5 Mbit/s start: about 500 kB), where Chromium's own fake camera picture
+// fill several Mbit/s and to make a large keyframe (at 1080p and the
+// 4.5 Mbit/s start, VP8: 100 kB with a browser's rate-control buffer, 500
+// kB with libvpx's default one), where Chromium's own fake camera picture
 // and gst's pattern=ball compress to a few kB.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

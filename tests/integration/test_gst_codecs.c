@@ -65,14 +65,13 @@ sender_spawn (const char *room, const char *pattern, int width, int height,
   gchar *url_arg = g_strdup_printf ("signaling-url=%s", the_relay.url);
   gchar *codecs_arg = codecs != NULL ? g_strdup_printf ("video-codecs=%s",
       codecs) : g_strdup ("");
-  gchar *quality_arg = g_strdup_printf ("quality=%s", quality != NULL ?
-      quality : codecs == NULL ? "720p" : "");
+  gchar *quality_arg = quality != NULL ? g_strdup_printf ("quality=%s",
+      quality) : g_strdup (codecs == NULL ? "quality=720p" : "");
   gchar *desc = g_strdup_printf ("gst-launch-1.0 -q videotestsrc "
       "is-live=true %s ! %s ! %s ! tempchatsink name=s %s %s "
       "channel=" CHANNEL " %s %s audiotestsrc is-live=true wave=ticks ! "
       "s.audio", pattern, video, encoder != NULL ? encoder : "identity",
-      room_arg, url_arg, codecs_arg, g_str_equal (quality_arg, "quality=") ?
-      "" : quality_arg);
+      room_arg, url_arg, codecs_arg, quality_arg);
   /* One argument per word: gst-launch-1.0 quotes each as a whole. */
   gchar **words = g_strsplit (desc, " ", -1);
   GPtrArray *argv = g_ptr_array_new ();
