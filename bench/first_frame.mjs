@@ -21,8 +21,11 @@
 //
 // PICTURE=detailed gives both senders the same moving zone plate
 // (bench/camera.mjs) instead of their own simple pictures, whose keyframes
-// are a few kB: a detailed first keyframe is hundreds of kB at 1080p, and
+// are a few kB: a detailed first keyframe is tens to hundreds of kB, and
 // how fast it leaves (the encoder's size for it, the pacer) then counts.
+// It is rendered once at the largest size asked; a smaller quality scales
+// it down (the page's camera track does so, gst with videoscale), so that
+// both send the same picture at every size.
 //
 // Env: RELAY, TC_GST_PLUGIN_DIR, NODE_PATH (playwright-core,
 // scaledrone-node, esbuild), QUALITIES ("720p 1080p"), RUNS (3),
@@ -69,9 +72,8 @@ function instrument() {
 
 const registryDir = mkdtempSync(join(tmpdir(), 'tc-bench-registry-'));
 const registry = join(registryDir, 'registry.bin');
-// PICTURE=detailed: per size, the raw frames gst plays; Chromium's camera is
-// the largest size's Y4M (the page scales it down to the quality asked).
-const cameras = {};
+// PICTURE=detailed: the largest size asked, and its raw frames gst plays.
+let camera = null;
 
 function warmRegistry() {
   const r = spawnSync('gst-inspect-1.0', ['tempchatsink'], {
@@ -90,7 +92,9 @@ const roomArgs = (name, room, quality) => [`name=${name}`, `room=${room}`,
 
 function startSender(room, quality) {
   const [w, h] = SIZES[quality];
-  const picture = DETAILED ? playRaw(cameras[quality].raw, w, h)
+  const picture = DETAILED
+    ? [...playRaw(camera.raw, camera.width, camera.height), '!', 'videoscale', '!',
+      `video/x-raw,width=${w},height=${h}`]
     : ['videotestsrc', 'is-live=true', 'pattern=ball', '!',
       `video/x-raw,width=${w},height=${h},framerate=30/1`];
   const g = startGst([...picture, '!', 'tempchatsink', ...roomArgs('s', room, quality),
@@ -191,10 +195,10 @@ const rows = [];
 try {
   const args = [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'];
   if (DETAILED) {
-    for (const q of QUALITIES) cameras[q] = cameraFiles(registryDir, ...SIZES[q], ['raw']);
     const largest = QUALITIES.reduce((x, q) => (SIZES[q][1] > SIZES[x][1] ? q : x));
-    const y4m = cameraFiles(registryDir, ...SIZES[largest], ['y4m']).y4m;
-    args.push(`--use-file-for-fake-video-capture=${y4m}`);
+    const [width, height] = SIZES[largest];
+    camera = { width, height, ...cameraFiles(registryDir, width, height) };
+    args.push(`--use-file-for-fake-video-capture=${camera.y4m}`);
   }
   warmRegistry();
   site = await startSite();

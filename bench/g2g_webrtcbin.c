@@ -45,15 +45,19 @@ typedef struct {
 
 /* tempchatsink's encoder settings (gsttempchatencoder.c), without its
  * temporal layers; mtu as the page's packets. */
+#define VPX_RC "buffer-size=1000 buffer-initial-size=500 " \
+  "buffer-optimal-size=600 max-intra-bitrate=300"
 static const codec codecs[] = {
   {"vp8", "VP8", "vp8enc deadline=1 cpu-used=8 end-usage=cbr "
         "target-bitrate=" KBPS "000 lag-in-frames=0 keyframe-max-dist=600 "
-        "threads=1 error-resilient=default ! rtpvp8pay mtu=1200 "
-        "picture-id-mode=15-bit", "rtpvp8pay"},
+        "threads=1 error-resilient=default " VPX_RC " undershoot=100 "
+        "overshoot=15 ! rtpvp8pay mtu=1200 picture-id-mode=15-bit",
+        "rtpvp8pay"},
   {"vp9", "VP9", "vp9enc deadline=1 cpu-used=8 end-usage=cbr "
         "target-bitrate=" KBPS "000 lag-in-frames=0 keyframe-max-dist=600 "
-        "threads=1 error-resilient=default ! rtpvp9pay mtu=1200 "
-        "picture-id-mode=15-bit", "rtpvp9pay"},
+        "threads=1 error-resilient=default " VPX_RC " undershoot=50 "
+        "overshoot=50 ! rtpvp9pay mtu=1200 picture-id-mode=15-bit",
+        "rtpvp9pay"},
   {"h264", "H264", "x264enc tune=zerolatency speed-preset=ultrafast "
         "bitrate=" KBPS " key-int-max=600 byte-stream=true threads=2 ! "
         "video/x-h264,profile=constrained-baseline ! rtph264pay mtu=1200 "

@@ -47,8 +47,10 @@ rendered() {
 encoder() {
   local kbps=$2
   case $1 in
-    VP8|VP9) echo "${1,,}enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${kbps}000 keyframe-max-dist=600 lag-in-frames=0 threads=1 error-resilient=default" ;;
-    AV1) echo "av1enc usage-profile=realtime end-usage=cbr cpu-used=10 target-bitrate=$kbps keyframe-max-dist=600 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 min-quantizer=4 max-quantizer=56" ;;
+    VP8|VP9) local shoot="undershoot=100 overshoot=15"
+      [ "$1" = VP8 ] || shoot="undershoot=50 overshoot=50"
+      echo "${1,,}enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${kbps}000 keyframe-max-dist=600 lag-in-frames=0 threads=1 error-resilient=default buffer-size=1000 buffer-initial-size=500 buffer-optimal-size=600 $shoot max-intra-bitrate=300" ;;
+    AV1) echo "av1enc usage-profile=realtime end-usage=cbr cpu-used=10 target-bitrate=$kbps keyframe-max-dist=600 lag-in-frames=0 threads=2 row-mt=true tile-columns=1 min-quantizer=4 max-quantizer=56 buf-sz=1000 buf-initial-sz=600 buf-optimal-sz=600 undershoot-pct=50 overshoot-pct=50" ;;
     H264) echo "x264enc tune=zerolatency speed-preset=ultrafast bitrate=$kbps key-int-max=600 threads=2" ;;
   esac
 }
@@ -56,7 +58,7 @@ encoder() {
 # start bitrate (kbit/s) and quality name of a frame height
 quality() {
   case $1 in
-    360) echo "800 360p" ;;
+    360) echo "500 360p" ;;
     720) echo "2000 720p" ;;
     1080) echo "4500 1080p" ;;
     *) echo "2000 720p" ;;

@@ -61,15 +61,17 @@ scale_ours=${scale%|*} scale_theirs=${scale#*|}
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 # The kernel's share (sys) is printed beside the total: on loopback the
 # UDP send and much of the receive side are charged to the sender, about
-# the same for both, and a sender's own code moves little of it.
+# the same for both, and a sender's own code moves little of it. So are
+# the sender process's context switches a second (its threads' wake-ups).
 awk -v oc="$(field cpu_s_per_min "$ours")" -v tc="$(field cpu_s_per_min "$theirs")" \
     -v os="$(field sys_s_per_min "$ours")" -v ts="$(field sys_s_per_min "$theirs")" \
     -v orss="$(field rss_kb "$ours")" -v trss="$(field rss_kb "$theirs")" \
     -v mbit="$(field mbit_s "$ours")" -v op="$(field packets "$ours")" \
-    -v tp="$(field packets "$theirs")" 'BEGIN {
-  printf "sender            CPU s/min  of it kernel  per Mbit/s  %% of a core  peak RSS MB  packets\n"
-  printf "tempchatsink      %9.2f  %12.2f  %10.3f  %11.2f  %11.1f  %d sent\n", oc, os, oc / mbit, oc / 60 * 100, orss / 1024, op
-  printf "webrtcbin         %9.2f  %12.2f  %10.3f  %11.2f  %11.1f  %d received\n", tc, ts, tc / mbit, tc / 60 * 100, trss / 1024, tp
+    -v tp="$(field packets "$theirs")" -v ow="$(field switches_s "$ours")" \
+    -v tw="$(field switches_s "$theirs")" 'BEGIN {
+  printf "sender            CPU s/min  of it kernel  per Mbit/s  %% of a core  peak RSS MB  switches/s  packets\n"
+  printf "tempchatsink      %9.2f  %12.2f  %10.3f  %11.2f  %11.1f  %10d  %d sent\n", oc, os, oc / mbit, oc / 60 * 100, orss / 1024, ow, op
+  printf "webrtcbin         %9.2f  %12.2f  %10.3f  %11.2f  %11.1f  %10d  %d received\n", tc, ts, tc / mbit, tc / 60 * 100, trss / 1024, tw, tp
   printf "clip %.2f Mbit/s; ratio CPU %.2f (target <= 0.5), RSS %.2f; our kernel time alone is %.2f of webrtcbin'"'"'s total", mbit, oc / tc, orss / trss, os / tc
   if (tc > ts) printf ", the rest (our own code) %.2f of its rest", (oc - os) / (tc - ts)
   printf "\n"

@@ -4,7 +4,9 @@
  * (every frame leaves the encoder as it arrives), constant bitrate set by
  * the congestion controller, keyframes only when asked.
  *   vp8enc/vp9enc  deadline=1 (realtime), cpu-used 8, cbr, target-bitrate
- *                  in bit/s, a keyframe at most 3 frames' worth
+ *                  in bit/s, a keyframe's target at most 3 frames'
+ *                  worth (what it aims at: a detailed picture's keyframe
+ *                  comes out 5-12 frames' worth)
  *   av1enc         usage-profile=realtime, cpu-used 10, cbr with the
  *                  quantizer bounds that keep libaom's CBR from asserting
  *                  (MACHINE-FACTS), two tile columns, target-bitrate in
@@ -19,10 +21,11 @@
  * takes 365 ms to send, and the 29 frames after it got 75 kB together,
  * less than a third of their share: a blurred first second. With the small
  * buffer (and the intra cap for VP8 and VP9): 43 kB (96 kB, 48 kB), sent
- * in 70 ms, and 160 kB for the 29 frames after it. At 1080p and 4.5 Mbit/s, VP8: 513 kB then 168 kB,
- * now 98 kB then 361 kB, and the keyframe takes 49 ms to encode instead
- * of 95. av1enc's 1080p keyframe still takes 320 ms: it cannot turn off
- * the intra tools libwebrtc turns off.
+ * in 70 ms, and 160 kB for the 29 frames after it. At 1080p and
+ * 4.5 Mbit/s, VP8: 513 kB then 168 kB, now 98 kB then 361 kB, and the
+ * keyframe takes 49 ms to encode instead of 95. av1enc's 1080p keyframe
+ * still takes 320 ms: it cannot turn off the intra tools libwebrtc turns
+ * off.
  *
  * VP8 and VP9 make three temporal layers (L1T3, tc_layers.h) through
  * vpxenc's per-frame reference flags, which it applies by the frame's
@@ -57,15 +60,18 @@
 #define VPX_THREADS 1
 #define VPX_CPU_USED 8
 /* libwebrtc's rate-control buffer, in ms of the target bitrate: the first
- * keyframe's budget is about half the initial level. VP8 undershoots freely
- * and overshoots little (its frames then stay near the target: the pacer
- * and the network see no burst); VP9 and AV1 take libwebrtc's 50/50. */
+ * keyframe's budget is about half the initial level, and for VP8 and VP9
+ * at most the intra cap below. VP8 undershoots freely and overshoots
+ * little (its frames then stay near the target: the pacer and the network
+ * see no burst); VP9 and AV1 take libwebrtc's 50/50. */
 #define RC_BUFFER_MS 1000
 #define VPX_RC_INITIAL_MS 500
 #define AV1_RC_INITIAL_MS 600
 #define RC_OPTIMAL_MS 600
-/* A keyframe at most this % of an average frame (the OBS plugin's, which
- * sends the same calls); av1enc has no such control. */
+/* A keyframe's target at most this % of an average frame (the OBS
+ * plugin's, which sends the same calls; libwebrtc's is 900 at 30 fps, 300
+ * its floor); av1enc has no such control. A detailed picture overshoots
+ * it: the keyframes above are 5-12 frames' worth. */
 #define VPX_MAX_INTRA_PCT 300
 #define AV1_CPU_USED 10
 #define AV1_MIN_QUANTIZER 4

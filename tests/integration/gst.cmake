@@ -28,7 +28,10 @@
 #                             recorded into Matroska (AV1, H264 also
 #                             MP4), read back by gst-discoverer-1.0 (codec,
 #                             size, duration); the sender's frame rate in
-#                             the decoded and encoded caps
+#                             the decoded and encoded caps; a detailed
+#                             picture's first keyframe at most 0.5 s of the
+#                             start bitrate and the frames after it not
+#                             starved (AV1, VP9, VP8, H264)
 #   integration/gst_av1dec    tempchatav1dec (dav1d) against libaom's av1dec
 #                             on real av1enc streams: the same pictures bit
 #                             for bit in I420, Y42B and Y444 at an odd size,
