@@ -102,7 +102,8 @@ try {
       await a.goto(site, room, { quality: QUALITY });
       await waitFor(a, () => window.tc.state === 'waiting', { what: 'alone in the room' });
       const ramp = a.eval(sampleRamp, { windowMs: WINDOW_MS, stepMs: STEP_MS });
-      const g = startGst([...playRaw(camera.raw, WIDTH, HEIGHT), '!', 'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
+      const g = startGst([...playRaw(camera.raw, WIDTH, HEIGHT), '!',
+        'tempchatsink', 'name=s', `room=${room}`, `signaling-url=${site.relay.url}`,
         `channel=${CHANNEL}`, `quality=${QUALITY}`,
         'audiotestsrc', 'is-live=true', '!', 's.audio'], { name: 'gst-send' });
       try {

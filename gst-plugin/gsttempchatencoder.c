@@ -11,7 +11,9 @@
  *                  quantizer bounds that keep libaom's CBR from asserting
  *                  (MACHINE-FACTS), two tile columns, target-bitrate in
  *                  kbit/s
- *   all three      a browser's rate-control buffer (libwebrtc's, as the
+ *   x264enc        tune=zerolatency, speed-preset=ultrafast, bitrate in
+ *                  kbit/s; openh264enc bitrate in bit/s
+ *   AV1, VP9, VP8  a browser's rate-control buffer (libwebrtc's, as the
  *                  OBS plugin's encoders use): 1 s, starting at 0.5-0.6 s
  *
  * The encoders' own buffer defaults (6 s, starting at 4 s) let the first

@@ -194,6 +194,12 @@ test_an_old_phase_keyframe_answers_no_new_request (fixture *f,
   state (f, TC_SESSION_CONNECTING);
   state (f, TC_SESSION_CONNECTED);
   g_assert_false (tc_connect_gate_key_coming (&f->g));
+  /* Nor does a reset keep one: the next phase's frame made, then reset. */
+  state (f, TC_SESSION_WAITING);
+  state (f, TC_SESSION_NEGOTIATING);
+  state (f, TC_SESSION_CONNECTING);
+  frames (f, 1, &passed, &connecting);
+  g_assert_true (tc_connect_gate_key_coming (&f->g));
   tc_connect_gate_reset (&f->g);
   g_assert_false (tc_connect_gate_key_coming (&f->g));
 }
